@@ -335,8 +335,11 @@ function decodeData(e: EntryInfo, bytes: Uint8Array, start: number): RawTensor {
       const Ctor = e.dtype === 'F64' ? Float64Array : e.dtype === 'F32' ? Float32Array : Int32Array;
       const dtype: RawDType = e.dtype === 'F64' ? 'float64' : e.dtype === 'F32' ? 'float32' : 'int32';
       if (HOST_LITTLE_ENDIAN) {
-        // slice() copies into a new buffer at offset 0, which fixes any misalignment in the file.
-        return { dtype, shape, data: new Ctor(src.slice().buffer) };
+        // Copy into a fresh buffer at offset 0, which fixes any misalignment in the file. (Not
+        // src.slice(): on a Node Buffer that is a view into the shared pool, not a copy.)
+        const copy = new Uint8Array(src.length);
+        copy.set(src);
+        return { dtype, shape, data: new Ctor(copy.buffer) };
       }
       const out = new Ctor(numel);
       if (out instanceof Float64Array) for (let i = 0; i < numel; i++) out[i] = view.getFloat64(8 * i, true);

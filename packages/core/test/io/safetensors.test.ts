@@ -318,6 +318,20 @@ describe('decoding files built by hand from the spec', () => {
     expect(Array.from(tensors.w.data)).toEqual([1.25, -3]);
   });
 
+  it('decodes from a Node Buffer (a view into a shared pool, whose slice() does not copy)', () => {
+    const bytes = encodeSafetensors({
+      a: { dtype: 'float32', shape: [2], data: new Float32Array([1.5, -2]) },
+      b: { dtype: 'float64', shape: [1], data: new Float64Array([3.25]) },
+      c: { dtype: 'int32', shape: [1], data: new Int32Array([-7]) },
+    });
+    const pooled = Buffer.from(bytes); // small Buffers live at an offset inside an 8 KB pool
+    const { tensors } = decodeSafetensors(pooled);
+    expect(Array.from(tensors.a.data)).toEqual([1.5, -2]);
+    expect(Array.from(tensors.b.data)).toEqual([3.25]);
+    expect(Array.from(tensors.c.data)).toEqual([-7]);
+    expect(tensors.a.data.buffer.byteLength).toBe(8);
+  });
+
   it('accepts "__metadata__": null and an absent metadata block', () => {
     const a = file('{"__metadata__":null,"t":{"dtype":"I32","shape":[],"data_offsets":[0,4]}}', [1, 0, 0, 0]);
     expect(decodeSafetensors(a).metadata).toEqual({});
