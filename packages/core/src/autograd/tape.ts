@@ -1,0 +1,175 @@
+/**
+ * The tape: every differentiable op applied while grad mode is on and one of its inputs requires grad
+ * appends a Node. A node's `id` is its position on the global tape (a monotonically increasing counter),
+ * so "reverse tape order" is "descending id", which is always a valid topological order: a node is
+ * created after the nodes of all its inputs.
+ *
+ * Ownership (why the tape cannot leak): there is no global array of nodes. A node is owned by the tensor
+ * it produced (`tensor.gradFn`) and by the nodes downstream that hold that tensor as an input. When the
+ * last tensor that can reach a node is dropped, the garbage collector frees the node and what it saved.
+ * `backward()` without `retainGraph` additionally releases (clears) every node it walked, so saved
+ * values go as soon as the gradient has been computed.
+ */
+import type { Tensor } from '../tensor';
+import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
+import { fmt, sameShape } from '../shape';
+
+/** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
+export type Vjp = (grad: Tensor) => ReadonlyArray<Tensor | null | undefined>;
+
+let tapeLength = 0;
+
+/** How many nodes have ever been appended to the global tape (for diagnostics and tests). */
+export function tapePosition(): number {
+  return tapeLength;
+}
+
+export class Node {
+  /** Position on the global tape. */
+  readonly id: number = ++tapeLength;
+  /** The inputs that require grad (null for those that do not, so indices line up with the VJP's result). */
+  inputs: (Tensor | null)[];
+  vjp: Vjp | null;
+  /** Tensors the VJP reads, with the version they had when saved (in-place changes are caught). */
+  saved: [Tensor, number][];
+  /** Stack trace of the forward call, kept only under detectAnomaly. */
+  stack: string | undefined;
+  /** The non-leaf tensor that asked for retainGrad(). */
+  retained: Tensor | null = null;
+
+  constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
+    this.inputs = inputs;
+    this.vjp = vjp;
+    this.saved = saved.map((t) => [t, t._version]);
+    this.stack = isAnomalyEnabled() ? new Error().stack : undefined;
+  }
+
+  get released(): boolean {
+    return this.vjp === null;
+  }
+
+  release(): void {
+    this.vjp = null;
+    this.saved = [];
+  }
+}
+
+/**
+ * Appends a node for `out = op(inputs)` when grad mode is on and any input requires grad.
+ * `saved` lists the tensors the VJP will read (their versions are checked at backward time).
+ */
+export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: Vjp, saved: readonly Tensor[] = []): Tensor {
+  if (!isGradEnabled()) return out;
+  let any = false;
+  for (const x of inputs) if (x.requiresGrad) any = true;
+  if (!any) return out;
+  out._setGradFn(new Node(op, inputs.map((x) => (x.requiresGrad ? x : null)), vjp, saved));
+  return out;
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+interface EngineOptions extends BackwardOptions {
+  /** backward(): add into `.grad` of leaves. grad(): return gradients for `inputs` instead. */
+  inputs?: readonly Tensor[];
+  allowUnused?: boolean;
+}
+
+function addGrad<K>(m: Map<K, Tensor>, k: K, g: Tensor): void {
+  const prev = m.get(k);
+  m.set(k, prev === undefined ? g : prev.add(g));
+}
+
+function hasNonFinite(t: Tensor): boolean {
+  const d = t._contigData();
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return true;
+  return false;
+}
+
+/** Walks the graph behind `roots` in reverse tape order, applying each node's VJP once. */
+export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+
+  // Collect the reachable nodes iteratively (deep graphs must not overflow the stack).
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  for (const r of roots) if (r.gradFn && !seen.has(r.gradFn)) { seen.add(r.gradFn); stack.push(r.gradFn); }
+  while (stack.length) {
+    const n = stack.pop() as Node;
+    for (const x of n.inputs) {
+      const p = x?.gradFn;
+      if (p && !seen.has(p)) { seen.add(p); stack.push(p); }
+    }
+  }
+  const order = [...seen].sort((a, b) => b.id - a.id);
+
+  const nodeGrads = new Map<Node, Tensor>();
+  const leafGrads = new Map<Tensor, Tensor>();
+
+  const body = (): void => {
+    roots.forEach((r, i) => {
+      if (r.gradFn) addGrad(nodeGrads, r.gradFn, rootGrads[i]);
+      else addGrad(leafGrads, r, rootGrads[i]);
+    });
+    for (const node of order) {
+      const g = nodeGrads.get(node);
+      if (g === undefined) continue;
+      if (node.vjp === null) {
+        throw new Error(
+          `backward: trying to backward through the graph a second time (op '${node.op}'); its saved values were freed ` +
+            'after the first backward. Pass { retainGraph: true } to the first backward() if you need to go through it again.',
+        );
+      }
+      for (const [t, v] of node.saved) {
+        if (t._version !== v) {
+          throw new Error(
+            `backward: a tensor needed to compute the gradient of '${node.op}' was modified by an in-place operation ` +
+              `(its version is ${t._version}, expected ${v}). Use an out-of-place op (e.g. add instead of add_) or clone() before modifying.`,
+          );
+        }
+      }
+      if (node.retained) node.retained.grad = node.retained.grad ? node.retained.grad.add(g) : createGraph ? g : g.detach();
+      const grads = node.vjp(g);
+      node.inputs.forEach((x, i) => {
+        const gi = grads[i];
+        if (!x || !gi) return;
+        if (!sameShape(gi._shape, x._shape)) {
+          throw new Error(`backward: the gradient rule of '${node.op}' returned shape ${fmt(gi._shape)} for input ${i} of shape ${fmt(x._shape)} (a bug in that op's VJP)`);
+        }
+        if (isAnomalyEnabled() && hasNonFinite(gi)) {
+          throw new Error(
+            `detectAnomaly: the backward of '${node.op}' produced NaN or Inf in the gradient of its input ${i}.` +
+              (node.stack ? `\nThe forward '${node.op}' was created at:\n${node.stack}` : ''),
+          );
+        }
+        if (x.gradFn) addGrad(nodeGrads, x.gradFn, gi);
+        else addGrad(leafGrads, x, gi);
+      });
+    }
+  };
+  if (createGraph) enableGrad(body);
+  else noGrad(body);
+  if (!retainGraph) for (const n of order) n.release();
+
+  if (opts.inputs === undefined) {
+    noGrad(() => {
+      for (const [leaf, g] of leafGrads) {
+        if (!leaf.requiresGrad) continue;
+        const gg = createGraph ? g : g.detach();
+        leaf.grad = leaf.grad ? (createGraph ? enableGrad(() => (leaf.grad as Tensor).add(gg)) : leaf.grad.add(gg)) : gg;
+      }
+    });
+    return [];
+  }
+  return opts.inputs.map((x, i) => {
+    const g = (x.gradFn ? nodeGrads.get(x.gradFn) : leafGrads.get(x)) ?? null;
+    if (g === null && !opts.allowUnused) {
+      throw new Error(`grad: input ${i} (shape ${fmt(x._shape)}) was not used to compute the outputs; pass { allowUnused: true } to get null for it`);
+    }
+    return g === null || createGraph ? g : g.detach();
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Data types. Storage is a typed array per dtype; PyTorch's type promotion decides result dtypes.
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type FloatArray = Float32Array | Float64Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+/** The dtype a float tensor gets when none is given (PyTorch's `torch.get_default_dtype()`). */
+let defaultFloat: 'float32' | 'float64' = 'float32';
+export function setDefaultDtype(d: 'float32' | 'float64'): void {
+  if (d !== 'float32' && d !== 'float64') throw new TypeError(`setDefaultDtype: expected 'float32' or 'float64', got ${String(d)}`);
+  defaultFloat = d;
+}
+export function getDefaultDtype(): 'float32' | 'float64' {
+  return defaultFloat;
+}
+
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'bool': return new Uint8Array(n);
+    default: throw new TypeError(`unknown dtype '${String(dtype)}'; expected one of ${DTYPES.join(', ')}`);
+  }
+}
+
+export function dtypeOfArray(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint8Array) return 'bool';
+  throw new TypeError('unsupported typed array');
+}
+
+export function checkDtype(d: unknown, where: string): DType {
+  if (typeof d === 'string' && (DTYPES as readonly string[]).includes(d)) return d as DType;
+  throw new TypeError(`${where}: unknown dtype '${String(d)}'; expected one of ${DTYPES.join(', ')}`);
+}
+
+export const isFloating = (d: DType): boolean => d === 'float32' || d === 'float64';
+
+/** Category rank: bool < integer < floating (PyTorch's promotion categories). */
+export function category(d: DType): number {
+  return d === 'bool' ? 0 : d === 'int32' ? 1 : 2;
+}
+
+function wider(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const ca = category(a), cb = category(b);
+  if (ca !== cb) return ca > cb ? a : b;
+  return a === 'float64' || b === 'float64' ? 'float64' : a;
+}
+
+/**
+ * Result dtype of a binary op, following torch.result_type: dimensioned tensors win over 0-d tensors and
+ * plain numbers of the same or lower category; a 0-d tensor or number of a higher category lifts the
+ * result to that category's default (float32 for floats, as PyTorch).
+ */
+export function promote(a: DType, aIsScalar: boolean, b: DType, bIsScalar: boolean): DType {
+  if (aIsScalar === bIsScalar) return wider(a, b);
+  const [dim, sc] = aIsScalar ? [b, a] : [a, b];
+  if (category(sc) <= category(dim)) return dim;
+  return category(sc) === 2 ? defaultFloat : sc;
+}
+
+/** The dtype a JS number or boolean stands for when it meets a tensor. */
+export function scalarDtype(v: number | boolean): DType {
+  if (typeof v === 'boolean') return 'bool';
+  return Number.isInteger(v) ? 'int32' : 'float64';
+}

@@ -1,0 +1,62 @@
+/**
+ * @tapegrad/core — tensors over strided storage, PyTorch's op set, and a global tape for reverse-mode
+ * autodiff (`backward()`, `grad()`, `noGrad`, `gradcheck`).
+ * @packageDocumentation
+ */
+export { Tensor, Storage, isTensor } from './tensor';
+export type { TensorLike, NestedArray, Scalar } from './tensor';
+export type { DType, TypedArray, FloatArray } from './dtype';
+export { getDefaultDtype, setDefaultDtype, isFloating, promote as promoteTypes } from './dtype';
+export { broadcastShapes } from './shape';
+export { Generator, manualSeed, defaultGenerator } from './random';
+export {
+  tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randLike, randnLike, randint, randperm,
+} from './creation';
+export type { TensorOptions, RandomOptions } from './creation';
+
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, detectAnomaly, isAnomalyEnabled } from './autograd/grad-mode';
+export { Node, tapePosition } from './autograd/tape';
+export type { Vjp, BackwardOptions } from './autograd/tape';
+export { grad } from './autograd/functional';
+export type { GradOptions } from './autograd/functional';
+export { defineFunction, FunctionContext } from './autograd/function';
+export type { FunctionSpec } from './autograd/function';
+export { gradcheck, gradgradcheck } from './autograd/gradcheck';
+export type { GradcheckOptions, GradcheckReport, InputReport } from './autograd/gradcheck';
+
+export {
+  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr,
+} from './ops/binary';
+export {
+  neg, exp, expm1, log, log1p, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, erf, relu, clamp,
+  floor, ceil, round, step, isnan, isinf, isfinite, logicalNot, square, reciprocal,
+} from './ops/unary';
+export { leakyRelu, elu, gelu, softplus, softmax, logSoftmax } from './ops/activation';
+export {
+  sum, mean, prod, variance as var, std, logsumexp, amax, amin, argmax, argmin, all, any, sumTo,
+} from './ops/reduce';
+export type { ValuesIndices, VarOptions } from './ops/reduce';
+export {
+  reshape, view, flatten, permute, transpose, t, expand, narrow, select, squeeze, unsqueeze,
+  split, chunk, clone, cat, stack,
+} from './ops/view';
+export { where, gather, scatterAdd, indexSelect, maskedFill, oneHot } from './ops/indexing';
+export { matmul, mm, bmm, dot } from './ops/matmul';
+export { cast } from './ops/cast';
+export { linear } from './ops/linear';
+
+import { Tensor } from './tensor';
+import { maxAll, minAll, maxDim, minDim, ValuesIndices } from './ops/reduce';
+/** `max(x)` is the largest value; `max(x, dim)` gives `{ values, indices }`. */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? maxAll(x) : maxDim(x, dim, keepdim);
+}
+/** `min(x)` is the smallest value; `min(x, dim)` gives `{ values, indices }`. */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? minAll(x) : minDim(x, dim, keepdim);
+}

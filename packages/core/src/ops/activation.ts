@@ -1,0 +1,52 @@
+/**
+ * Activations composed from primitives (no gradient code here): their VJPs, and the VJPs of those
+ * VJPs, come from the ops they are built of. softplus is the one primitive, for exact stability.
+ */
+import { Tensor } from '../tensor';
+import { isFloating } from '../dtype';
+import { record } from '../autograd/tape';
+import { mapUnary } from './kernels';
+import { where } from './indexing';
+import { normDim } from '../shape';
+
+/** max(0, x) + negativeSlope · min(0, x). */
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => where(x.gt(0), x, x.mul(negativeSlope));
+
+/** x if x > 0 else α(eˣ − 1). */
+export const elu = (x: Tensor, alpha = 1): Tensor => where(x.gt(0), x, x.expm1().mul(alpha));
+
+/** x·Φ(x) with the exact erf form, or PyTorch's tanh approximation. */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate === 'tanh') {
+    const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+    return x.mul(0.5).mul(inner.tanh().add(1));
+  }
+  if (approximate !== 'none') throw new TypeError(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+}
+
+/**
+ * softplus(x) = (1/β)·log(1 + e^(βx)), and x itself where βx > threshold (PyTorch's rule).
+ * Evaluated as max(βx, 0) + log1p(e^(−|βx|)) so it never overflows; d/dx = σ(βx).
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  if (!isFloating(x.dtype)) throw new TypeError(`softplus: expected a floating point tensor, got ${x.dtype}`);
+  const out = mapUnary(x, x.dtype, (v) => {
+    const z = beta * v;
+    return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
+  });
+  return record('softplus', [x], out, (g) => [where(x.mul(beta).gt(threshold), g, g.mul(x.mul(beta).sigmoid()))], [x]);
+}
+
+/** eˣ / Σ eˣ along dim, with the max subtracted first so large logits do not overflow. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.ndim, 'softmax');
+  const e = x.sub(x.amax(d, true).detach()).exp();
+  return e.div(e.sum(d, true));
+}
+
+/** x − logsumexp(x) along dim: stable log-probabilities. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.ndim, 'logSoftmax');
+  return x.sub(x.logsumexp(d, true));
+}

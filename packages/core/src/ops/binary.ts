@@ -1,0 +1,83 @@
+/**
+ * Broadcasting binary primitives. Each line pairs the forward (a scalar function) with its VJP written
+ * in Tensor ops, so gradients of gradients come free. `binary()` sums each gradient back to its
+ * input's shape (undoing broadcasting) in one place.
+ */
+import { Tensor, TensorLike } from '../tensor';
+import { DType, promote, isFloating, getDefaultDtype } from '../dtype';
+import { broadcastShapes } from '../shape';
+import { record } from '../autograd/tape';
+import { mapBinary, BinaryFn } from './kernels';
+import { operand } from './scalar';
+import { sumTo } from './reduce';
+import { where } from './indexing';
+
+type Grads = [Tensor | null, Tensor | null];
+/** Which operands the VJP reads: none, the other one (mul), or both. */
+type Reads = 'none' | 'cross' | 'both';
+type Result = 'promote' | 'float' | 'bool';
+
+function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: Result,
+  vjp: ((g: Tensor, a: Tensor, b: Tensor, out: Tensor) => Grads) | null, reads: Reads = 'none'): Tensor {
+  const A = operand(x, op), Bo = operand(y, op);
+  let dtype: DType = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
+  if (result === 'float' && !isFloating(dtype)) dtype = getDefaultDtype();
+  const shape = broadcastShapes(A.t._shape, Bo.t._shape, op);
+  const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f);
+  if (!vjp || result === 'bool') return out;
+  const a = A.t, b = Bo.t;
+  const saved = reads === 'none' ? [] : reads === 'both' ? [a, b] : [a.requiresGrad ? b : null, b.requiresGrad ? a : null].filter((t): t is Tensor => t !== null);
+  return record(op, [a, b], out, (g) => {
+    const [ga, gb] = vjp(g, a, b, out);
+    return [ga && a.requiresGrad ? sumTo(ga, a._shape).to(a.dtype) : null, gb && b.requiresGrad ? sumTo(gb, b._shape).to(b.dtype) : null];
+  }, saved);
+}
+
+//                                          forward                      backward: (∂L/∂a, ∂L/∂b)
+export const add = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('add', a, b, (x, y) => x + y, 'promote', (g) => [g, g]);
+export const sub = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('sub', a, b, (x, y) => x - y, 'promote', (g) => [g, g.neg()]);
+export const mul = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('mul', a, b, (x, y) => x * y, 'promote', (g, a, b) => [g.mul(b), g.mul(a)], 'cross');
+export const div = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('div', a, b, (x, y) => x / y, 'float', (g, a, b) => [g.div(b), b.requiresGrad ? g.neg().mul(a).div(b.mul(b)) : null], 'both');
+export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.gt(b), a.eq(b)), 'both');
+export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
+  binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.lt(b), a.eq(b)), 'both');
+
+/** maximum/minimum send the gradient to the winner and split it evenly on ties, as PyTorch does. */
+function tieSplit(g: Tensor, wins: Tensor, ties: Tensor): Grads {
+  const half = g.mul(0.5);
+  const ga = where(wins, g, where(ties, half, 0));
+  const gb = where(wins, 0, where(ties, half, g));
+  return [ga, gb];
+}
+
+/**
+ * Power. A number exponent gives d/dx xᵉ = e·xᵉ⁻¹; a tensor exponent also gets d/de = xᵉ·ln x
+ * (taken as 0 where x = 0 and e >= 0, as PyTorch).
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) {
+    const e = b;
+    const dtype = promote(a.dtype, false, Number.isInteger(e) ? 'int32' : 'float64', true);
+    const out = mapBinary(a, operand(e, 'pow').t, a.shape, dtype, Math.pow);
+    return record('pow', [a], out, (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1)).mul(e)], [a]);
+  }
+  return binary('pow', a, b, Math.pow, 'promote', (g, a, b, out) => [
+    g.mul(b).mul(a.pow(b.sub(1))),
+    b.requiresGrad ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
+  ], 'both');
+}
+
+// Comparisons and logic: bool results, no gradient.
+export const eq = (a: TensorLike, b: TensorLike): Tensor => binary('eq', a, b, (x, y) => +(x === y), 'bool', null);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => binary('ne', a, b, (x, y) => +(x !== y), 'bool', null);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => binary('lt', a, b, (x, y) => +(x < y), 'bool', null);
+export const le = (a: TensorLike, b: TensorLike): Tensor => binary('le', a, b, (x, y) => +(x <= y), 'bool', null);
+export const gt = (a: TensorLike, b: TensorLike): Tensor => binary('gt', a, b, (x, y) => +(x > y), 'bool', null);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => binary('ge', a, b, (x, y) => +(x >= y), 'bool', null);
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logicalAnd', a, b, (x, y) => +(!!x && !!y), 'bool', null);
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b, (x, y) => +(!!x || !!y), 'bool', null);

@@ -1,0 +1,141 @@
+/** Selection by condition and by index: where, gather / scatterAdd (each other's VJP), indexSelect. */
+import { Tensor, TensorLike } from '../tensor';
+import { allocate, promote } from '../dtype';
+import { broadcastShapes, fmt, normDim, numelOf } from '../shape';
+import { record } from '../autograd/tape';
+import { mapWhere } from './kernels';
+import { operand } from './scalar';
+import { sumTo } from './reduce';
+
+/** `where(cond, a, b)`: a where cond is true (non-zero), else b; all three broadcast. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor)) throw new TypeError('where: condition must be a Tensor');
+  const A = operand(a, 'where'), Bo = operand(b, 'where');
+  const dtype = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
+  const shape = broadcastShapes(broadcastShapes(cond._shape, A.t._shape, 'where'), Bo.t._shape, 'where');
+  const out = mapWhere(cond, A.t, Bo.t, shape, dtype);
+  const x = A.t, y = Bo.t;
+  return record('where', [x, y], out, (g) => [
+    x.requiresGrad ? sumTo(where(cond, g, 0), x._shape).to(x.dtype) : null,
+    y.requiresGrad ? sumTo(where(cond, 0, g), y._shape).to(y.dtype) : null,
+  ], [cond]);
+}
+
+function checkIndex(op: string, index: Tensor): void {
+  if (!(index instanceof Tensor)) throw new TypeError(`${op}: index must be a Tensor`);
+  if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
+}
+
+/** Shared loop of gather and scatterAdd: visits every position of `index` with the matching position in `self`. */
+function forIndex(op: string, selfShape: number[], dim: number, index: Tensor, visit: (selfPos: number, i: number) => void): void {
+  const ish = index._shape;
+  const idx = index._contigData();
+  const n = numelOf(ish);
+  const st = selfShape.map((_, k) => numelOf(selfShape.slice(k + 1)));
+  const pos = new Array<number>(ish.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const j = idx[i];
+    if (j < -selfShape[dim] || j >= selfShape[dim]) {
+      throw new RangeError(`${op}: index ${j} is out of bounds for dim ${dim} with size ${selfShape[dim]}`);
+    }
+    let p = 0;
+    for (let k = 0; k < ish.length; k++) p += (k === dim ? (j < 0 ? j + selfShape[dim] : j) : pos[k]) * st[k];
+    visit(p, i);
+    for (let k = ish.length - 1; k >= 0; k--) {
+      if (++pos[k] < ish[k]) break;
+      pos[k] = 0;
+    }
+  }
+}
+
+function checkGatherShapes(op: string, self: Tensor, dim: number, index: Tensor, other?: Tensor): void {
+  if (index.ndim !== self.ndim) {
+    throw new RangeError(`${op}: index must have the same number of dims as the input (${self.ndim}), got shape ${fmt(index._shape)} for input ${fmt(self._shape)}`);
+  }
+  for (let k = 0; k < self.ndim; k++) {
+    if (k !== dim && index._shape[k] > self._shape[k]) {
+      throw new RangeError(`${op}: index shape ${fmt(index._shape)} is larger than input shape ${fmt(self._shape)} at dim ${k}`);
+    }
+  }
+  if (other && other.ndim !== index.ndim) throw new RangeError(`${op}: src shape ${fmt(other._shape)} must have the rank of index ${fmt(index._shape)}`);
+}
+
+/** out[i][j] = x[index[i][j]][j] (dim 0); the gradient scatters back and adds on repeated indices. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndex('gather', index);
+  const d = normDim(dim, x.ndim, 'gather');
+  checkGatherShapes('gather', x, d, index);
+  const src = x._contigData();
+  const out = allocate(x.dtype, index.numel());
+  forIndex('gather', x._shape, d, index, (p, i) => { out[i] = src[p]; });
+  const res = Tensor._fromData(out, index.shape, x.dtype);
+  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], []);
+}
+
+/** Returns x with src added at the index positions along dim (out-of-place `scatter_add`). */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndex('scatterAdd', index);
+  const d = normDim(dim, x.ndim, 'scatterAdd');
+  checkGatherShapes('scatterAdd', x, d, index, src);
+  const out = x._contigData().slice();
+  const s = src.expand(index._shape)._contigData();
+  forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
+  const res = Tensor._fromData(out, x.shape, x.dtype);
+  return record('scatterAdd', [x, src], res, (g) => [g, src.requiresGrad ? g.gather(d, index) : null], []);
+}
+
+/** Rows (or slices along dim) picked by a 1-D int32 index, like torch.index_select. */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndex('indexSelect', index);
+  if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(index._shape)}`);
+  const d = normDim(dim, x.ndim, 'indexSelect');
+  const idx = index._contigData();
+  const sh = x._shape;
+  const size = x.ndim === 0 ? 1 : sh[d];
+  const outer = numelOf(sh.slice(0, d)), inner = numelOf(sh.slice(d + 1));
+  const src = x._contigData();
+  const out = allocate(x.dtype, outer * idx.length * inner);
+  let o = 0;
+  for (let a = 0; a < outer; a++) {
+    for (let k = 0; k < idx.length; k++) {
+      let j = idx[k];
+      if (j < -size || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size}`);
+      if (j < 0) j += size;
+      const base = (a * size + j) * inner;
+      for (let b = 0; b < inner; b++) out[o++] = src[base + b];
+    }
+  }
+  const shape = x.ndim === 0 ? [] : sh.map((s, k) => (k === d ? idx.length : s));
+  const res = Tensor._fromData(out, shape, x.dtype);
+  return record('indexSelect', [x], res, (g) => {
+    if (x.ndim === 0) return [g.sum()];
+    const view = sh.map((_, k) => (k === d ? idx.length : 1));
+    const full = index.reshape(view).expand(g._shape);
+    return [zerosLikeShape(x).scatterAdd(d, full, g)];
+  }, []);
+}
+
+/** x with `value` where mask is true (mask broadcasts to x). */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
+  broadcastShapes(x._shape, mask._shape, 'maskedFill');
+  return where(mask, value, x).to(x.dtype).expand(x._shape);
+}
+
+/** One-hot encoding of an int32 tensor: a new last dim of size numClasses (-1: max + 1). */
+export function oneHot(x: Tensor, numClasses = -1): Tensor {
+  if (x.dtype !== 'int32') throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}`);
+  const v = x._contigData();
+  let c = numClasses;
+  if (c === -1) { c = 0; for (let i = 0; i < v.length; i++) c = Math.max(c, v[i] + 1); }
+  const out = new Int32Array(v.length * c);
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] < 0 || v[i] >= c) throw new RangeError(`oneHot: class value ${v[i]} is out of range [0, ${c - 1}] for numClasses ${c}`);
+    out[i * c + v[i]] = 1;
+  }
+  return Tensor._fromData(out, [...x._shape, c], 'int32');
+}
+
+function zerosLikeShape(x: Tensor): Tensor {
+  return Tensor._fromData(allocate(x.dtype, x.numel()), x.shape, x.dtype);
+}

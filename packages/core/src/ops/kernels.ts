@@ -1,0 +1,121 @@
+/**
+ * The strided loops every elementwise and reduction op runs on. Fast paths for contiguous operands;
+ * the general path walks an odometer over the output shape with one pointer per operand, so
+ * broadcasting (stride 0) and views (any strides) cost no copies.
+ */
+import { Tensor, stridedCopy } from '../tensor';
+import { DType, TypedArray, allocate } from '../dtype';
+import { numelOf, broadcastStrides, sameShape } from '../shape';
+
+export type BinaryFn = (x: number, y: number) => number;
+export type UnaryFn = (x: number) => number;
+
+function contiguousRange(t: Tensor): TypedArray | null {
+  if (!t.isContiguous()) return null;
+  const o = t.nd.offset;
+  const d = t._storage.data;
+  return o === 0 && d.length === t.numel() ? d : (d.subarray(o, o + t.numel()) as TypedArray);
+}
+
+export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn): Tensor {
+  const n = x.numel();
+  const out = allocate(dtype, n);
+  const src = contiguousRange(x) ?? x._contigData();
+  for (let i = 0; i < n; i++) out[i] = f(src[i]);
+  return Tensor._fromData(out, x.shape, dtype);
+}
+
+export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f: BinaryFn): Tensor {
+  const n = numelOf(shape);
+  const out = allocate(dtype, n);
+  const ca = sameShape(a._shape, shape) ? contiguousRange(a) : null;
+  if (ca) {
+    if (b.numel() === 1) {
+      const y = b._storage.data[b.nd.offset];
+      for (let i = 0; i < n; i++) out[i] = f(ca[i], y);
+      return Tensor._fromData(out, shape, dtype);
+    }
+    const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;
+    if (cb) {
+      for (let i = 0; i < n; i++) out[i] = f(ca[i], cb[i]);
+      return Tensor._fromData(out, shape, dtype);
+    }
+  }
+  if (n === 0) return Tensor._fromData(out, shape, dtype);
+  const nd = shape.length;
+  if (nd === 0) {
+    out[0] = f(a._storage.data[a.nd.offset], b._storage.data[b.nd.offset]);
+    return Tensor._fromData(out, shape, dtype);
+  }
+  const as = broadcastStrides(a._shape, a.nd.stride, shape);
+  const bs = broadcastStrides(b._shape, b.nd.stride, shape);
+  const ad = a._storage.data, bd = b._storage.data;
+  const last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
+  let ai = a.nd.offset, bi = b.nd.offset, o = 0;
+  for (let r = 0, outer = n / last; r < outer; r++) {
+    let x = ai, y = bi;
+    for (let j = 0; j < last; j++) { out[o++] = f(ad[x], bd[y]); x += al; y += bl; }
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      ai += as[d];
+      bi += bs[d];
+      if (idx[d] < shape[d]) break;
+      ai -= as[d] * shape[d];
+      bi -= bs[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return Tensor._fromData(out, shape, dtype);
+}
+
+/** Ternary select for `where`: out = c ? a : b with three-way broadcasting. */
+export function mapWhere(c: Tensor, a: Tensor, b: Tensor, shape: number[], dtype: DType): Tensor {
+  const n = numelOf(shape);
+  const out = allocate(dtype, n);
+  const nd = shape.length;
+  const cs = broadcastStrides(c._shape, c.nd.stride, shape);
+  const as = broadcastStrides(a._shape, a.nd.stride, shape);
+  const bs = broadcastStrides(b._shape, b.nd.stride, shape);
+  const cd = c._storage.data, ad = a._storage.data, bd = b._storage.data;
+  const idx = new Array<number>(nd).fill(0);
+  let ci = c.nd.offset, ai = a.nd.offset, bi = b.nd.offset;
+  for (let o = 0; o < n; o++) {
+    out[o] = cd[ci] ? ad[ai] : bd[bi];
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      ci += cs[d]; ai += as[d]; bi += bs[d];
+      if (idx[d] < shape[d]) break;
+      ci -= cs[d] * shape[d]; ai -= as[d] * shape[d]; bi -= bs[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return Tensor._fromData(out, shape, dtype);
+}
+
+/**
+ * Row-major values of `x` with the `dims` (sorted, normalised) moved last, so that each run of
+ * `inner` consecutive values is one reduction group. Returns the groups' count and size.
+ */
+export function groupsFor(x: Tensor, dims: number[]): { data: TypedArray; outer: number; inner: number; keptShape: number[] } {
+  const sh = x._shape;
+  const kept = sh.map((_, i) => i).filter((i) => !dims.includes(i));
+  const inner = numelOf(dims.map((d) => sh[d]));
+  const keptShape = kept.map((d) => sh[d]);
+  const outer = numelOf(keptShape);
+  const trailing = dims.every((d, i) => d === sh.length - dims.length + i);
+  let data: TypedArray;
+  if (trailing) data = x._contigData();
+  else {
+    const order = [...kept, ...dims];
+    const v = new Tensor(x._storage, order.map((d) => sh[d]), order.map((d) => x.nd.stride[d]), x.nd.offset, x.dtype);
+    data = allocate(x.dtype, x.numel());
+    stridedCopy(v, data);
+  }
+  return { data, outer, inner, keptShape };
+}
+
+/** Shape of a reduction's result: reduced dims dropped, or kept as size 1. */
+export function reducedShape(shape: readonly number[], dims: number[], keepdim: boolean): number[] {
+  return keepdim ? shape.map((s, i) => (dims.includes(i) ? 1 : s)) : shape.filter((_, i) => !dims.includes(i));
+}

@@ -1,0 +1,90 @@
+/**
+ * Matrix products. One primitive, batched matmul over [B, n, k] × [B, k, m] (batch stride 0 allowed,
+ * transposed operands read in place); every other form (1-D, 2-D, broadcast batches) is a view
+ * around it, so all their gradients come from one rule: ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G.
+ */
+import { Tensor } from '../tensor';
+import { allocate, promote, isFloating, FloatArray } from '../dtype';
+import { broadcastShapes, fmt } from '../shape';
+import { record } from '../autograd/tape';
+import { gemm } from '../kernels/gemm';
+
+interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
+
+/** How a [B, r, c] view can be fed to gemm without copying (or a contiguous copy when it cannot). */
+function asOperand(x: Tensor): MatOperand {
+  const [, r, c] = x._shape;
+  const [bs, rs, cs] = x.nd.stride;
+  const data = x._storage.data as FloatArray;
+  if (cs === 1 && (rs >= c || r <= 1)) return { data, off: x.nd.offset, ld: Math.max(rs, c, 1), trans: false, bstride: bs };
+  if (rs === 1 && (cs >= r || c <= 1)) return { data, off: x.nd.offset, ld: Math.max(cs, r, 1), trans: true, bstride: bs };
+  const cont = x.contiguous();
+  return { data: cont._storage.data as FloatArray, off: cont.nd.offset, ld: Math.max(c, 1), trans: false, bstride: r * c };
+}
+
+function checkFloat(op: string, a: Tensor, b: Tensor): void {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`${op}: expected two Tensors`);
+  if (!isFloating(a.dtype) || !isFloating(b.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${a.dtype} and ${b.dtype}`);
+}
+
+/** The primitive: [B, n, k] @ [B, k, m] -> [B, n, m]. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkFloat('bmm', a, b);
+  if (a.ndim !== 3 || b.ndim !== 3) throw new RangeError(`bmm: expected 3-D tensors, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  const [B, n, k] = a._shape, [B2, k2, m] = b._shape;
+  if (B !== B2 || k !== k2) throw new RangeError(`bmm: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (batch ${B} vs ${B2}, inner ${k} vs ${k2})`);
+  let x = a, y = b;
+  const dtype = promote(a.dtype, false, b.dtype, false);
+  if (x.dtype !== dtype) x = x.to(dtype);
+  if (y.dtype !== dtype) y = y.to(dtype);
+  const out = allocate(dtype, B * n * m) as FloatArray;
+  if (n * m > 0) {
+    const A = asOperand(x), Bm = asOperand(y);
+    for (let i = 0; i < B; i++) {
+      gemm(A.trans, Bm.trans, n, m, k, 1, A.data, A.off + i * A.bstride, A.ld, Bm.data, Bm.off + i * Bm.bstride, Bm.ld, 0, out, i * n * m, Math.max(m, 1));
+    }
+  }
+  const res = Tensor._fromData(out, [B, n, m], dtype);
+  return record('matmul', [a, b], res, (g) => [
+    a.requiresGrad ? g.bmm(b.transpose(1, 2)).to(a.dtype) : null,
+    b.requiresGrad ? a.transpose(1, 2).bmm(g).to(b.dtype) : null,
+  ], [a, b]);
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  checkFloat('mm', a, b);
+  if (a.ndim !== 2 || b.ndim !== 2) throw new RangeError(`mm: expected 2-D tensors, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  if (a._shape[1] !== b._shape[0]) {
+    throw new RangeError(`mm: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
+  }
+  return bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0);
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkFloat('dot', a, b);
+  if (a.ndim !== 1 || b.ndim !== 1 || a._shape[0] !== b._shape[0]) {
+    throw new RangeError(`dot: expected two 1-D tensors of the same size, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  }
+  return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape([]);
+}
+
+/** torch.matmul: dot, matrix-vector, matrix-matrix or batched with broadcast batch dims. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkFloat('matmul', a, b);
+  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments need at least 1 dim, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  const x = a.ndim === 1 ? a.unsqueeze(0) : a;
+  const y = b.ndim === 1 ? b.unsqueeze(1) : b;
+  const n = x._shape[x.ndim - 2], k = x._shape[x.ndim - 1];
+  const k2 = y._shape[y.ndim - 2], m = y._shape[y.ndim - 1];
+  if (k !== k2) {
+    throw new RangeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (inner sizes ${k} and ${k2} differ)`);
+  }
+  const batch = broadcastShapes(x._shape.slice(0, -2), y._shape.slice(0, -2), 'matmul');
+  const B = batch.reduce((p, s) => p * s, 1);
+  const x3 = x.ndim === 2 && B === 1 ? x.unsqueeze(0) : x.expand([...batch, n, k]).reshape([B, n, k]);
+  const y3 = y.ndim === 2 && B === 1 ? y.unsqueeze(0) : y.expand([...batch, k, m]).reshape([B, k, m]);
+  let out = bmm(x3, y3).reshape([...batch, n, m]);
+  if (a.ndim === 1) out = out.squeeze(-2);
+  if (b.ndim === 1) out = out.squeeze(-1);
+  return out;
+}

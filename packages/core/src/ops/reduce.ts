@@ -1,0 +1,200 @@
+/**
+ * Reductions. Primitives: sum (VJP: expand the gradient back) and prod; argmax/argmin (no gradient).
+ * max/min along a dim gather the values at the arg indices, so their gradient comes from gather's;
+ * mean, var, std, logsumexp, amax/amin are composed.
+ */
+import { Tensor } from '../tensor';
+import { allocate, getDefaultDtype, isFloating, DType } from '../dtype';
+import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
+import { record } from '../autograd/tape';
+import { groupsFor, reducedShape } from './kernels';
+import { where } from './indexing';
+
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+export interface VarOptions {
+  /** Divide by n - 1 (Bessel's correction, PyTorch's default) instead of n. */
+  unbiased?: boolean;
+  /** Like PyTorch >= 2.0's `correction`: divide by n - correction. Overrides `unbiased`. */
+  correction?: number;
+  keepdim?: boolean;
+}
+
+function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
+  if (dim === null || dim === undefined) return normDims(undefined, x.ndim, op);
+  if (x.ndim === 0) { normDims(dim, 1, op); return []; }
+  return normDims(dim as number | number[], x.ndim, op);
+}
+
+/** Sum over dims (all when omitted). Integer and bool inputs sum to int32, as PyTorch (int64 there). */
+export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  const dims = dimsOf(x, dim, 'sum');
+  const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
+  const { data, outer, inner, keptShape } = groupsFor(x, dims);
+  const out = allocate(dtype, outer);
+  for (let o = 0, p = 0; o < outer; o++) {
+    let s = 0;
+    for (let i = 0; i < inner; i++) s += data[p++];
+    out[o] = s;
+  }
+  const shape = reducedShape(x._shape, dims, keepdim);
+  void keptShape;
+  const res = Tensor._fromData(out, shape, dtype);
+  return record('sum', [x], res, (g) => [g.reshape(reducedShape(x._shape, dims, true)).expand(x._shape)]);
+}
+
+export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  if (!isFloating(x.dtype)) throw new TypeError(`mean: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
+  const dims = dimsOf(x, dim, 'mean');
+  const n = numelOf(dims.map((d) => x._shape[d]));
+  return sum(x, dim, keepdim).div(n);
+}
+
+/** Product over one dim (or all). Gradient: prod/x where no factor is zero, else the product of the others. */
+export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  const dims = dim === null || dim === undefined ? dimsOf(x, undefined, 'prod') : dimsOf(x, dim, 'prod');
+  const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
+  const { data, outer, inner } = groupsFor(x, dims);
+  const out = allocate(dtype, outer);
+  let zeros = false;
+  for (let o = 0, p = 0; o < outer; o++) {
+    let s = 1;
+    for (let i = 0; i < inner; i++) { const v = data[p++]; if (v === 0) zeros = true; s *= v; }
+    out[o] = s;
+  }
+  const res = Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), dtype);
+  const kshape = reducedShape(x._shape, dims, true);
+  return record('prod', [x], res, (g) => {
+    const gk = g.reshape(kshape);
+    if (!zeros) return [gk.mul(res.reshape(kshape)).div(x)];
+    return [gk.mul(productOfOthers(x, dims))];
+  }, [x]);
+}
+
+/** For each element, the product of the other elements of its reduction group (handles zeros exactly). */
+function productOfOthers(x: Tensor, dims: number[]): Tensor {
+  const perm = [...x._shape.map((_, i) => i).filter((i) => !dims.includes(i)), ...dims];
+  const { data, outer, inner } = groupsFor(x, dims);
+  const out = allocate(x.dtype, data.length);
+  for (let o = 0; o < outer; o++) {
+    const b = o * inner;
+    let left = 1;
+    for (let i = 0; i < inner; i++) { out[b + i] = left; left *= data[b + i]; }
+    let right = 1;
+    for (let i = inner - 1; i >= 0; i--) { out[b + i] *= right; right *= data[b + i]; }
+  }
+  const permuted = Tensor._fromData(out, perm.map((d) => x._shape[d]), x.dtype);
+  const inv = perm.map((_, i) => perm.indexOf(i));
+  return permuted.permute(inv).contiguous();
+}
+
+function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdim: boolean, better: (a: number, b: number) => boolean): Tensor {
+  if (x.numel() === 0) throw new RangeError(`${op}: cannot take ${op} of an empty tensor (shape ${fmt(x._shape)})`);
+  const all = dim === null || dim === undefined;
+  const dims = all ? dimsOf(x, undefined, op) : dimsOf(x, dim, op);
+  const { data, outer, inner } = groupsFor(x, dims);
+  const out = new Int32Array(outer);
+  for (let o = 0; o < outer; o++) {
+    const b = o * inner;
+    let best = 0, bv = data[b];
+    for (let i = 1; i < inner; i++) {
+      const v = data[b + i];
+      if (bv !== bv) break; // NaN wins and stays
+      if (v !== v || better(v, bv)) { best = i; bv = v; }
+    }
+    out[o] = best;
+  }
+  const shape = all ? (keepdim ? x._shape.map(() => 1) : []) : reducedShape(x._shape, dims, keepdim);
+  return Tensor._fromData(out, shape, 'int32');
+}
+
+/** Index of the largest value (over all elements flattened, or along dim). First index on ties, as PyTorch on CPU. */
+export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argReduce('argmax', x, dim, keepdim, (a, b) => a > b);
+export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argReduce('argmin', x, dim, keepdim, (a, b) => a < b);
+
+function valuesAt(op: string, x: Tensor, dim: number, keepdim: boolean, arg: typeof argmax): ValuesIndices {
+  const d = x.ndim === 0 ? 0 : normDim(dim, x.ndim, op);
+  if (x.ndim === 0) return { values: x.clone(), indices: Tensor._fromData(new Int32Array(1), [], 'int32') };
+  if (x._shape[d] === 0) throw new RangeError(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${fmt(x._shape)})`);
+  const idx = arg(x, d, true);
+  const values = x.gather(d, idx);
+  return keepdim ? { values, indices: idx } : { values: values.squeeze(d), indices: idx.squeeze(d) };
+}
+
+export const maxDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices => valuesAt('max', x, dim, keepdim, argmax);
+export const minDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices => valuesAt('min', x, dim, keepdim, argmin);
+
+/**
+ * Largest value over dims, as a tensor (torch.amax). The gradient is shared evenly among tied maxima
+ * (PyTorch's rule for amax and for the all-reduce max()).
+ */
+export function amax(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  return extreme('amax', x, dim, keepdim, argmax);
+}
+export function amin(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  return extreme('amin', x, dim, keepdim, argmin);
+}
+export const maxAll = (x: Tensor): Tensor => extreme('max', x, undefined, false, argmax);
+export const minAll = (x: Tensor): Tensor => extreme('min', x, undefined, false, argmin);
+
+function extreme(op: string, x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean, arg: typeof argmax): Tensor {
+  if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor (shape ${fmt(x._shape)}); it has no identity`);
+  const dims = dimsOf(x, dim, op);
+  const { data, outer, inner } = groupsFor(x, dims);
+  const out = allocate(x.dtype, outer);
+  const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  for (let o = 0; o < outer; o++) {
+    let bv = data[o * inner];
+    for (let i = 1; i < inner && bv === bv; i++) { const v = data[o * inner + i]; if (v !== v || pick(v, bv)) bv = v; }
+    out[o] = bv;
+  }
+  const res = Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
+  const kshape = reducedShape(x._shape, dims, true);
+  return record(op, [x], res, (g) => {
+    const mask = x.eq(res.reshape(kshape));
+    const count = sum(mask, dims, true);
+    return [where(mask, g.reshape(kshape).div(count), 0)];
+  }, [x]);
+}
+
+export function variance(x: Tensor, dim?: number | number[] | null, opts: VarOptions = {}): Tensor {
+  if (!isFloating(x.dtype)) throw new TypeError(`var: expected a floating point tensor, got ${x.dtype}`);
+  const dims = dimsOf(x, dim, 'var');
+  const n = numelOf(dims.map((d) => x._shape[d]));
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  const mu = mean(x, dims, true);
+  const dev = x.sub(mu);
+  return sum(dev.mul(dev), dims, opts.keepdim ?? false).div(Math.max(0, n - correction));
+}
+
+export function std(x: Tensor, dim?: number | number[] | null, opts: VarOptions = {}): Tensor {
+  return variance(x, dim, opts).sqrt();
+}
+
+/** log Σ exp(x) along dim, stable: the max is subtracted first (and infinite maxima handled as PyTorch). */
+export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): Tensor {
+  const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
+  const dims = dimsOf(xf, dim, 'logsumexp');
+  const m0 = amax(xf, dims, true).detach();
+  const m = where(m0.isinf(), 0, m0);
+  const s = xf.sub(m).exp().sum(dims, true).log().add(m);
+  return keepdim ? s : s.reshape(reducedShape(xf._shape, dims, false));
+}
+
+export const all = (x: Tensor): Tensor => Tensor._fromData(new Uint8Array([+x._contigData().every((v) => v !== 0)]), [], 'bool');
+export const any = (x: Tensor): Tensor => Tensor._fromData(new Uint8Array([+x._contigData().some((v) => v !== 0)]), [], 'bool');
+
+/**
+ * The one helper that undoes broadcasting: sums `g` over the dims that broadcasting added or stretched
+ * so that it has `shape` again.
+ */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g._shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g._shape[i] !== 1)) dims.push(i);
+  const s = dims.length ? sum(g, dims, true) : g;
+  return s.reshape(shape as number[]);
+}

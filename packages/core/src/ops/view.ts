@@ -1,0 +1,254 @@
+/**
+ * Shape ops. Views share storage (no copy): their VJPs apply the inverse view to the gradient.
+ * reshape copies only when the strides cannot express the new shape (as PyTorch); cat copies.
+ */
+import { Tensor, Storage, stridedCopy } from '../tensor';
+import { allocate, promote } from '../dtype';
+import { checkShape, fmt, normDim, numelOf, contiguousStrides } from '../shape';
+import { record } from '../autograd/tape';
+import { sumTo } from './reduce';
+import { zerosOf } from './cast';
+
+export function dimOf(x: Tensor, dim: number, op: string): number {
+  return normDim(dim, x.ndim, op);
+}
+
+function makeView(x: Tensor, shape: number[], stride: number[], offset: number): Tensor {
+  return new Tensor(x._storage, shape, stride, offset, x.dtype);
+}
+
+function inferShape(x: Tensor, shape: number[], op: string): number[] {
+  const n = x.numel();
+  let infer = -1;
+  const out = shape.slice();
+  out.forEach((s, i) => {
+    if (s === -1) {
+      if (infer >= 0) throw new RangeError(`${op}: only one dimension can be -1, got shape ${fmt(shape)}`);
+      infer = i;
+    } else if (!Number.isInteger(s) || s < 0) throw new RangeError(`${op}: invalid size ${s} in shape ${fmt(shape)}`);
+  });
+  const known = out.reduce((a, s, i) => (i === infer ? a : a * s), 1);
+  if (infer >= 0) {
+    if (known === 0 || n % known !== 0) throw new RangeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${n} (shape ${fmt(x._shape)})`);
+    out[infer] = n / known;
+  }
+  if (numelOf(out) !== n) throw new RangeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${n} (shape ${fmt(x._shape)})`);
+  return out;
+}
+
+/** Strides for viewing x as `shape` without copying, or null (torch's computeStride). */
+function viewStrides(x: Tensor, shape: number[]): number[] | null {
+  if (x.isContiguous()) return contiguousStrides(shape);
+  const osh = x._shape, ost = x.nd.stride;
+  const out = new Array<number>(shape.length);
+  let viewD = shape.length - 1;
+  let chunkBase = ost[ost.length - 1];
+  let tensorNumel = 1, viewNumel = 1;
+  for (let d = osh.length - 1; d >= 0; d--) {
+    tensorNumel *= osh[d];
+    if (d === 0 || (osh[d - 1] !== 1 && ost[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= shape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) { chunkBase = ost[d - 1]; tensorNumel = 1; viewNumel = 1; }
+    }
+  }
+  if (viewD !== -1) return null;
+  return out;
+}
+
+function viewAs(x: Tensor, shape: number[], op: string): Tensor {
+  const stride = viewStrides(x, shape);
+  const v = stride ? makeView(x, shape, stride, x.nd.offset) : null;
+  if (!v) throw new RangeError(`${op}: view size is not compatible with the input's size and stride; use reshape() instead`);
+  return record(op, [x], v, (g) => [g.reshape(x._shape)]);
+}
+
+export function view(x: Tensor, shape: number[]): Tensor {
+  return viewAs(x, inferShape(x, shape, 'view'), 'view');
+}
+
+export function reshape(x: Tensor, shape: number[]): Tensor {
+  const s = inferShape(x, shape, 'reshape');
+  if (viewStrides(x, s)) return viewAs(x, s, 'reshape');
+  return viewAs(clone(x), s, 'reshape');
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim(startDim, x.ndim, 'flatten'), e = normDim(endDim, x.ndim, 'flatten');
+  if (s > e) throw new RangeError(`flatten: startDim ${startDim} cannot come after endDim ${endDim}`);
+  const sh = x._shape;
+  return reshape(x, [...sh.slice(0, s), numelOf(sh.slice(s, e + 1)), ...sh.slice(e + 1)]);
+}
+
+export function permute(x: Tensor, dims: number[]): Tensor {
+  if (dims.length !== x.ndim) throw new RangeError(`permute: got ${dims.length} dims ${fmt(dims)} for a tensor of rank ${x.ndim}`);
+  const p = dims.map((d) => normDim(d, x.ndim, 'permute'));
+  if (new Set(p).size !== p.length) throw new RangeError(`permute: dims ${fmt(dims)} repeat a dim`);
+  const v = makeView(x, p.map((d) => x._shape[d]), p.map((d) => x.nd.stride[d]), x.nd.offset);
+  const inv = p.map((_, i) => p.indexOf(i));
+  return record('permute', [x], v, (g) => [g.permute(inv)]);
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.ndim === 0) { normDim(dim0, 0, 'transpose'); normDim(dim1, 0, 'transpose'); return permute(x, []); }
+  const a = normDim(dim0, x.ndim, 'transpose'), b = normDim(dim1, x.ndim, 'transpose');
+  const p = x._shape.map((_, i) => i);
+  p[a] = b;
+  p[b] = a;
+  return permute(x, p);
+}
+
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new RangeError(`t: expects a tensor with <= 2 dims, got shape ${fmt(x._shape)}; use transpose(dim0, dim1)`);
+  return x.ndim < 2 ? permute(x, x._shape.map((_, i) => i)) : transpose(x, 0, 1);
+}
+
+export function expand(x: Tensor, shape: number[]): Tensor {
+  checkShape(shape.map((s) => (s === -1 ? 0 : s)), 'expand');
+  if (shape.length < x.ndim) throw new RangeError(`expand: the target shape ${fmt(shape)} has fewer dims than the tensor's shape ${fmt(x._shape)}`);
+  const lead = shape.length - x.ndim;
+  const outShape: number[] = [], stride: number[] = [];
+  shape.forEach((s, i) => {
+    if (i < lead) {
+      if (s === -1) throw new RangeError(`expand: -1 is not allowed in a new leading dim (shape ${fmt(shape)})`);
+      outShape.push(s); stride.push(0); return;
+    }
+    const own = x._shape[i - lead];
+    const size = s === -1 ? own : s;
+    if (own !== size && own !== 1) {
+      throw new RangeError(`expand: the expanded size ${size} must match the existing size ${own} at dim ${i} (tensor shape ${fmt(x._shape)}, target ${fmt(shape)}); only size-1 dims can be expanded`);
+    }
+    outShape.push(size);
+    stride.push(own === size ? x.nd.stride[i - lead] : 0);
+  });
+  const v = makeView(x, outShape, stride, x.nd.offset);
+  return record('expand', [x], v, (g) => [sumTo(g, x._shape)]);
+}
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normDim(dim, x.ndim, 'narrow');
+  const size = x._shape[d];
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(start) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
+    throw new RangeError(`narrow: start ${start} and length ${length} are out of range for dim ${d} of size ${size} (shape ${fmt(x._shape)})`);
+  }
+  const shape = x.shape;
+  shape[d] = length;
+  const v = makeView(x, shape, x.nd.stride.slice(), x.nd.offset + s * x.nd.stride[d]);
+  // The gradient is g placed at [s, s+length) along d with zeros around: a cat, so it is differentiable too.
+  return record('narrow', [x], v, (g) => {
+    const before = x.shape, after = x.shape;
+    before[d] = s;
+    after[d] = size - s - length;
+    return [cat([zerosOf(before, g.dtype), g, zerosOf(after, g.dtype)], d)];
+  });
+}
+
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normDim(dim, x.ndim, 'select');
+  const size = x._shape[d];
+  if (!Number.isInteger(index) || index < -size || index >= size) throw new RangeError(`select: index ${index} is out of range for dim ${d} of size ${size}`);
+  return squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d);
+}
+
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  if (dim === undefined) return reshape(x, x._shape.filter((s) => s !== 1));
+  if (x.ndim === 0) { normDim(dim, 0, 'squeeze'); return reshape(x, []); }
+  const d = normDim(dim, x.ndim, 'squeeze');
+  if (x._shape[d] !== 1) return reshape(x, x._shape);
+  return reshape(x, x._shape.filter((_, i) => i !== d));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  const shape = x.shape;
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}
+
+export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
+  const d = normDim(dim, x.ndim, 'split');
+  const size = x._shape[d];
+  let sizes: number[];
+  if (Array.isArray(splitSize)) {
+    sizes = splitSize;
+    if (sizes.reduce((a, b) => a + b, 0) !== size) throw new RangeError(`split: sizes ${fmt(sizes)} must sum to the size ${size} of dim ${d}`);
+  } else {
+    if (!Number.isInteger(splitSize) || splitSize <= 0) throw new RangeError(`split: splitSize must be a positive integer, got ${splitSize}`);
+    sizes = [];
+    for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
+    if (size === 0) sizes.push(0);
+  }
+  let start = 0;
+  return sizes.map((n) => { const v = narrow(x, d, start, n); start += n; return v; });
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  const d = normDim(dim, x.ndim, 'chunk');
+  return split(x, Math.max(1, Math.ceil(x._shape[d] / chunks)), d);
+}
+
+/** A contiguous copy that stays in the graph (gradient passes through unchanged). */
+export function clone(x: Tensor): Tensor {
+  const out = allocate(x.dtype, x.numel());
+  stridedCopy(x, out);
+  const c = new Tensor(new Storage(out), x.shape, undefined, 0, x.dtype);
+  return record('clone', [x], c, (g) => [g]);
+}
+
+/** Concatenates along an existing dim; shapes must match elsewhere. */
+export function cat(tensors: Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
+  // PyTorch skips 1-D empty tensors when concatenating (legacy behaviour).
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
+  if (parts.length === 0) return tensors[0].clone();
+  const ref = parts[0];
+  if (ref.ndim === 0) throw new RangeError('cat: zero-dimensional tensors cannot be concatenated; use stack');
+  const d = normDim(dim, ref.ndim, 'cat');
+  let dtype = ref.dtype;
+  for (const t of parts) {
+    if (t.ndim !== ref.ndim || t._shape.some((s, i) => i !== d && s !== ref._shape[i])) {
+      throw new RangeError(`cat: sizes must match except in dim ${d}; got shapes ${parts.map((p) => fmt(p._shape)).join(', ')}`);
+    }
+    dtype = promote(dtype, false, t.dtype, false);
+  }
+  const shape = ref.shape;
+  shape[d] = parts.reduce((a, t) => a + t._shape[d], 0);
+  const out = allocate(dtype, numelOf(shape));
+  const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
+  const rowOut = shape[d] * inner;
+  let col = 0;
+  for (const t of parts) {
+    const src = t._contigData();
+    const w = t._shape[d] * inner;
+    for (let o = 0; o < outer; o++) {
+      const so = o * w, oo = o * rowOut + col;
+      for (let i = 0; i < w; i++) out[oo + i] = src[so + i];
+    }
+    col += w;
+  }
+  const res = Tensor._fromData(out, shape, dtype);
+  const offsets: number[] = [];
+  let acc = 0;
+  for (const t of parts) { offsets.push(acc); acc += t._shape[d]; }
+  return record('cat', parts, res, (g) => parts.map((t, i) => (t.requiresGrad ? narrow(g, d, offsets[i], t._shape[d]).to(t.dtype) : null)));
+}
+
+/** Joins tensors of equal shape along a new dim. */
+export function stack(tensors: Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
+  const ref = tensors[0]._shape;
+  for (const t of tensors) {
+    if (t._shape.length !== ref.length || t._shape.some((s, i) => s !== ref[i])) {
+      throw new RangeError(`stack: expects each tensor to be equal size, got shapes ${tensors.map((p) => fmt(p._shape)).join(', ')}`);
+    }
+  }
+  const d = normDim(dim, ref.length + 1, 'stack');
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}

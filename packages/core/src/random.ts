@@ -1,0 +1,100 @@
+/**
+ * Seedable pseudo-random numbers. xoshiro128** seeded through splitmix32: fast, 32-bit, reproducible
+ * across platforms. It is not PyTorch's Mersenne Twister, so seeds give different streams than torch.
+ */
+export class Generator {
+  private s = new Uint32Array(4);
+  private spare: number | null = null;
+  private seed0 = 0;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds the generator (like `torch.Generator.manual_seed`). Returns itself for chaining. */
+  manualSeed(seed: number): this {
+    if (!Number.isFinite(seed)) throw new TypeError(`manualSeed: seed must be a finite number, got ${seed}`);
+    this.seed0 = seed;
+    let x = (Math.floor(Math.abs(seed)) % 0x100000000) ^ (seed < 0 ? 0x9e3779b9 : 0);
+    x = (x + Math.floor(Math.abs(seed) / 0x100000000)) >>> 0;
+    for (let i = 0; i < 4; i++) {
+      // splitmix32
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+    this.spare = null;
+    return this;
+  }
+
+  initialSeed(): number {
+    return this.seed0;
+  }
+
+  /** Next raw 32-bit unsigned integer. */
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1] << 9) >>> 0;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Standard normal (Box–Muller, caching the second value). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.random();
+    const v = this.random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Uniform integer in [low, high). */
+  randint(low: number, high: number): number {
+    return low + Math.floor(this.random() * (high - low));
+  }
+
+  getState(): number[] {
+    return [...this.s, this.spare === null ? NaN : this.spare, this.seed0];
+  }
+
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 6) throw new TypeError('Generator.setState: expected the array returned by getState()');
+    for (let i = 0; i < 4; i++) this.s[i] = state[i] >>> 0;
+    this.spare = Number.isNaN(state[4]) ? null : state[4];
+    this.seed0 = state[5];
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/** The global generator used when no `generator` option is given. */
+export const defaultGenerator = new Generator(0);
+
+/** Seeds the global generator, like `torch.manual_seed`. */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}

@@ -1,0 +1,391 @@
+/**
+ * Tensor: an `ndarray` view (shape, strides, offset) over a typed array, plus autograd state.
+ * Views (reshape of contiguous data, transpose, permute, expand, narrow, select, squeeze, unsqueeze)
+ * share the storage and its version counter; ops live in ./ops and are exposed here as methods.
+ */
+import ndarray from 'ndarray';
+import { DType, TypedArray, isFloating, allocate } from './dtype';
+import { contiguousStrides, numelOf, fmt } from './shape';
+import { Node, runBackward, BackwardOptions } from './autograd/tape';
+import { formatTensor } from './format';
+import * as B from './ops/binary';
+import * as U from './ops/unary';
+import * as R from './ops/reduce';
+import * as V from './ops/view';
+import * as I from './ops/indexing';
+import * as M from './ops/matmul';
+import * as A from './ops/activation';
+import * as C from './ops/cast';
+import * as IP from './ops/inplace';
+
+/** Shared by a tensor and all its views: in-place writes bump `version`. */
+export class Storage {
+  version = 0;
+  constructor(readonly data: TypedArray) {}
+}
+
+export type Scalar = number | boolean;
+export type TensorLike = Tensor | number | boolean;
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor {
+  /** The strided view (shape, stride, offset over the storage's typed array). */
+  readonly nd: ndarray.NdArray<TypedArray>;
+  readonly dtype: DType;
+  /** @internal */ readonly _storage: Storage;
+  /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
+  grad: Tensor | null = null;
+  private _requiresGrad = false;
+  private _gradFn: Node | null = null;
+
+  /** @internal Use `tensor()` and the other creation functions. */
+  constructor(storage: Storage, shape: number[], stride?: number[], offset = 0, dtype?: DType) {
+    this._storage = storage;
+    this.nd = ndarray(storage.data, shape, stride ?? contiguousStrides(shape), offset);
+    this.dtype = dtype ?? dtypeOf(storage.data);
+  }
+
+  /** @internal A new contiguous tensor over `data`. */
+  static _fromData(data: TypedArray, shape: number[], dtype?: DType): Tensor {
+    return new Tensor(new Storage(data), shape, undefined, 0, dtype);
+  }
+
+  // ---- reading out -------------------------------------------------------------------------------
+
+  /** @internal The shape without a defensive copy. */
+  get _shape(): number[] {
+    return this.nd.shape;
+  }
+  get shape(): number[] {
+    return this.nd.shape.slice();
+  }
+  get ndim(): number {
+    return this.nd.shape.length;
+  }
+  numel(): number {
+    return numelOf(this.nd.shape);
+  }
+  /** `size()` is the shape; `size(d)` the size of dim d (negative dims count from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape;
+    return this.nd.shape[V.dimOf(this, dim, 'size')];
+  }
+  stride(): number[] {
+    return this.nd.stride.slice();
+  }
+  get _version(): number {
+    return this._storage.version;
+  }
+  /** @internal */ _bumpVersion(): void {
+    this._storage.version++;
+  }
+
+  isContiguous(): boolean {
+    const sh = this.nd.shape, st = this.nd.stride;
+    let acc = 1;
+    for (let i = sh.length - 1; i >= 0; i--) {
+      if (sh[i] !== 1 && st[i] !== acc) return false;
+      acc *= sh[i];
+    }
+    return true;
+  }
+
+  /**
+   * @internal Row-major contents. Returns the storage itself when it already is exactly that (do not
+   * write to it), else a fresh copy.
+   */
+  _contigData(): TypedArray {
+    const n = this.numel();
+    const d = this._storage.data;
+    if (this.isContiguous()) {
+      const o = this.nd.offset;
+      return o === 0 && d.length === n ? d : (d.subarray(o, o + n) as TypedArray);
+    }
+    const out = allocate(this.dtype, n);
+    stridedCopy(this, out);
+    return out;
+  }
+
+  /** The single value of a one-element tensor, as a JS number (booleans as 0/1). */
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new RangeError(`item: only one-element tensors can be converted to a number, but this tensor has shape ${fmt(this._shape)} (${this.numel()} elements)`);
+    }
+    return this._storage.data[this.nd.offset + 0];
+  }
+
+  /** A row-major copy of the values as a typed array of this dtype. */
+  dataSync(): TypedArray {
+    const d = this._contigData();
+    return d === this._storage.data || d.buffer === this._storage.data.buffer ? (d.slice() as TypedArray) : d;
+  }
+
+  /** Nested JS arrays (a number for 0-d tensors); bool tensors give booleans. */
+  toArray(): NestedArray {
+    const d = this._contigData();
+    const sh = this.nd.shape;
+    const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+    if (sh.length === 0) return conv(d[0]);
+    let pos = 0;
+    const build = (k: number): NestedArray[] => {
+      const out: NestedArray[] = [];
+      for (let i = 0; i < sh[k]; i++) out.push(k === sh.length - 1 ? conv(d[pos++]) : build(k + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  // ---- autograd state -----------------------------------------------------------------------------
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    if (v && !isFloating(this.dtype)) {
+      throw new TypeError(`requiresGrad: only tensors of floating point dtype can require gradients, got ${this.dtype}`);
+    }
+    if (!v && this._gradFn) {
+      throw new Error('requiresGrad: you can only change requiresGrad of leaf tensors; use detach() to get a non-requiring copy of a non-leaf');
+    }
+    this._requiresGrad = v;
+  }
+  /** In-place setter, returns this (like `requires_grad_()`). */
+  requiresGrad_(v = true): this {
+    this.requiresGrad = v;
+    return this;
+  }
+  /** The node that produced this tensor (null for leaves). */
+  get gradFn(): Node | null {
+    return this._gradFn;
+  }
+  /** @internal */ _setGradFn(n: Node | null): void {
+    this._gradFn = n;
+    this._requiresGrad = n !== null || this._requiresGrad;
+  }
+  /** True for tensors created by the user (not by a recorded op). */
+  get isLeaf(): boolean {
+    return this._gradFn === null;
+  }
+  /** Keep `.grad` for this non-leaf tensor during backward (like `retain_grad()`). */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    if (this._gradFn) this._gradFn.retained = this;
+    return this;
+  }
+
+  /**
+   * Reverse-mode differentiation from this tensor: accumulates d(this)/d(leaf) into every leaf's `.grad`.
+   * `gradient` is the upstream vector (required unless this tensor has one element).
+   * @example
+   * const x = tensor([1, 2, 3], { requiresGrad: true });
+   * x.mul(tensor([4, 5, 6])).sum().backward();
+   * x.grad; // tensor([4., 5., 6.])
+   */
+  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+    if (!this._requiresGrad) {
+      throw new Error('backward: this tensor does not require grad and has no gradFn; set requiresGrad on the leaves it is computed from');
+    }
+    let g: Tensor;
+    if (gradient === undefined || gradient === null) {
+      if (this.numel() !== 1) {
+        throw new Error(`backward: grad can be implicitly created only for scalar outputs, but this tensor has shape ${fmt(this._shape)}; pass a gradient of that shape`);
+      }
+      g = C.onesOf(this._shape, this.dtype);
+    } else {
+      if (!(gradient instanceof Tensor)) throw new TypeError('backward: gradient must be a Tensor');
+      if (gradient.numel() !== this.numel() || (gradient.ndim !== this.ndim && gradient.numel() !== 1)) {
+        throw new RangeError(`backward: gradient has shape ${fmt(gradient._shape)} but the tensor has shape ${fmt(this._shape)}`);
+      }
+      g = gradient.reshape(this._shape).to(this.dtype);
+    }
+    runBackward([this], [g], opts);
+  }
+
+  /** A new tensor sharing storage, cut from the graph (never requires grad). */
+  detach(): Tensor {
+    return new Tensor(this._storage, this.nd.shape.slice(), this.nd.stride.slice(), this.nd.offset, this.dtype);
+  }
+  /** Detaches in place (a leaf that does not require grad). */
+  detach_(): this {
+    this._gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  // ---- ops as methods (see ./ops for forward and VJP side by side) --------------------------------------
+
+  add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : B.mul(other, alpha)); }
+  sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : B.mul(other, alpha)); }
+  mul(other: TensorLike): Tensor { return B.mul(this, other); }
+  div(other: TensorLike): Tensor { return B.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
+  maximum(other: TensorLike): Tensor { return B.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return B.minimum(this, other); }
+  eq(other: TensorLike): Tensor { return B.eq(this, other); }
+  ne(other: TensorLike): Tensor { return B.ne(this, other); }
+  lt(other: TensorLike): Tensor { return B.lt(this, other); }
+  le(other: TensorLike): Tensor { return B.le(this, other); }
+  gt(other: TensorLike): Tensor { return B.gt(this, other); }
+  ge(other: TensorLike): Tensor { return B.ge(this, other); }
+  logicalAnd(other: TensorLike): Tensor { return B.logicalAnd(this, other); }
+  logicalOr(other: TensorLike): Tensor { return B.logicalOr(this, other); }
+  logicalNot(): Tensor { return U.logicalNot(this); }
+
+  neg(): Tensor { return U.neg(this); }
+  exp(): Tensor { return U.exp(this); }
+  log(): Tensor { return U.log(this); }
+  log1p(): Tensor { return U.log1p(this); }
+  expm1(): Tensor { return U.expm1(this); }
+  sqrt(): Tensor { return U.sqrt(this); }
+  rsqrt(): Tensor { return U.rsqrt(this); }
+  abs(): Tensor { return U.abs(this); }
+  sign(): Tensor { return U.sign(this); }
+  sin(): Tensor { return U.sin(this); }
+  cos(): Tensor { return U.cos(this); }
+  tanh(): Tensor { return U.tanh(this); }
+  sigmoid(): Tensor { return U.sigmoid(this); }
+  erf(): Tensor { return U.erf(this); }
+  square(): Tensor { return U.square(this); }
+  reciprocal(): Tensor { return U.reciprocal(this); }
+  floor(): Tensor { return U.floor(this); }
+  ceil(): Tensor { return U.ceil(this); }
+  round(): Tensor { return U.round(this); }
+  step(): Tensor { return U.step(this); }
+  isnan(): Tensor { return U.isnan(this); }
+  isinf(): Tensor { return U.isinf(this); }
+  isfinite(): Tensor { return U.isfinite(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  clip(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+
+  relu(): Tensor { return U.relu(this); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return A.leakyRelu(this, negativeSlope); }
+  elu(alpha = 1): Tensor { return A.elu(this, alpha); }
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return A.gelu(this, approximate); }
+  softplus(beta = 1, threshold = 20): Tensor { return A.softplus(this, beta, threshold); }
+  softmax(dim: number): Tensor { return A.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return A.logSoftmax(this, dim); }
+
+  sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
+  mean(dim?: number | number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
+  prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
+  var(dim?: number | number[] | null, opts: R.VarOptions = {}): Tensor { return R.variance(this, dim, opts); }
+  std(dim?: number | number[] | null, opts: R.VarOptions = {}): Tensor { return R.std(this, dim, opts); }
+  logsumexp(dim: number | number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
+  amax(dim?: number | number[] | null, keepdim = false): Tensor { return R.amax(this, dim, keepdim); }
+  amin(dim?: number | number[] | null, keepdim = false): Tensor { return R.amin(this, dim, keepdim); }
+  /** `max()` is the largest value; `max(dim)` gives `{ values, indices }` along dim, as PyTorch. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): R.ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | R.ValuesIndices { return dim === undefined ? R.maxAll(this) : R.maxDim(this, dim, keepdim); }
+  /** `min()` is the smallest value; `min(dim)` gives `{ values, indices }` along dim, as PyTorch. */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): R.ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | R.ValuesIndices { return dim === undefined ? R.minAll(this) : R.minDim(this, dim, keepdim); }
+  argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
+  argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
+  all(): Tensor { return R.all(this); }
+  any(): Tensor { return R.any(this); }
+
+  matmul(other: Tensor): Tensor { return M.matmul(this, other); }
+  mm(other: Tensor): Tensor { return M.mm(this, other); }
+  bmm(other: Tensor): Tensor { return M.bmm(this, other); }
+  dot(other: Tensor): Tensor { return M.dot(this, other); }
+  /** The transpose of a 2-D tensor (`x.T`); reverses all dims for other ranks, as PyTorch. */
+  get T(): Tensor { return V.permute(this, this._shape.map((_, i) => this.ndim - 1 - i)); }
+
+  reshape(...shape: (number | number[])[]): Tensor { return V.reshape(this, flatShape(shape)); }
+  view(...shape: (number | number[])[]): Tensor { return V.view(this, flatShape(shape)); }
+  flatten(startDim = 0, endDim = -1): Tensor { return V.flatten(this, startDim, endDim); }
+  transpose(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  t(): Tensor { return V.t(this); }
+  permute(...dims: (number | number[])[]): Tensor { return V.permute(this, flatShape(dims)); }
+  expand(...shape: (number | number[])[]): Tensor { return V.expand(this, flatShape(shape)); }
+  expandAs(other: Tensor): Tensor { return V.expand(this, other._shape); }
+  narrow(dim: number, start: number, length: number): Tensor { return V.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return V.select(this, dim, index); }
+  squeeze(dim?: number): Tensor { return V.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
+  split(splitSize: number | number[], dim = 0): Tensor[] { return V.split(this, splitSize, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return V.chunk(this, chunks, dim); }
+  contiguous(): Tensor { return this.isContiguous() ? this : V.clone(this); }
+  clone(): Tensor { return V.clone(this); }
+
+  gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return I.scatterAdd(this, dim, index, src); }
+  indexSelect(dim: number, index: Tensor): Tensor { return I.indexSelect(this, dim, index); }
+  maskedFill(mask: Tensor, value: number): Tensor { return I.maskedFill(this, mask, value); }
+  oneHot(numClasses = -1): Tensor { return I.oneHot(this, numClasses); }
+
+  to(dtype: DType): Tensor { return C.cast(this, dtype); }
+  float(): Tensor { return C.cast(this, 'float32'); }
+  double(): Tensor { return C.cast(this, 'float64'); }
+  int(): Tensor { return C.cast(this, 'int32'); }
+  bool(): Tensor { return C.cast(this, 'bool'); }
+
+  add_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
+  sub_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
+  mul_(other: TensorLike): this { return IP.inplace(this, 'mul_', (t) => t.mul(other)); }
+  div_(other: TensorLike): this { return IP.inplace(this, 'div_', (t) => t.div(other)); }
+  pow_(exponent: TensorLike): this { return IP.inplace(this, 'pow_', (t) => t.pow(exponent)); }
+  addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return IP.inplace(this, 'addcmul_', (t) => t.add(t1.mul(t2).mul(value))); }
+  addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return IP.inplace(this, 'addcdiv_', (t) => t.add(t1.div(t2).mul(value))); }
+  sqrt_(): this { return IP.inplace(this, 'sqrt_', (t) => t.sqrt()); }
+  neg_(): this { return IP.inplace(this, 'neg_', (t) => t.neg()); }
+  exp_(): this { return IP.inplace(this, 'exp_', (t) => t.exp()); }
+  relu_(): this { return IP.inplace(this, 'relu_', (t) => t.relu()); }
+  clamp_(min?: number | null, max?: number | null): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
+  maskedFill_(mask: Tensor, value: number): this { return IP.inplace(this, 'maskedFill_', (t) => t.maskedFill(mask, value)); }
+  zero_(): this { return IP.fill_(this, 0); }
+  fill_(value: number): this { return IP.fill_(this, value); }
+  copy_(src: TensorLike): this { return IP.copy_(this, src); }
+  /** Fills in place with uniform values in [low, high) (used by nn.init). */
+  uniform_(low = 0, high = 1, generator?: import('./random').Generator): this { return IP.uniform_(this, low, high, generator); }
+  /** Fills in place with normal values (used by nn.init). */
+  normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
+}
+
+function dtypeOf(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+function flatShape(args: (number | number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return args[0].slice();
+  return args as number[];
+}
+
+/** Copies a strided tensor into `out` in row-major order. */
+export function stridedCopy(t: Tensor, out: TypedArray): void {
+  const sh = t.nd.shape, st = t.nd.stride, src = t._storage.data;
+  const nd = sh.length;
+  const n = numelOf(sh);
+  if (n === 0) return;
+  if (nd === 0) { out[0] = src[t.nd.offset]; return; }
+  const last = sh[nd - 1], ls = st[nd - 1];
+  const idx = new Array<number>(nd).fill(0);
+  let base = t.nd.offset, o = 0;
+  for (let r = 0, outer = n / last; r < outer; r++) {
+    let p = base;
+    for (let j = 0; j < last; j++) { out[o++] = src[p]; p += ls; }
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      base += st[d];
+      if (idx[d] < sh[d]) break;
+      base -= st[d] * sh[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Is it a Tensor? (Works across bundle copies by duck typing the storage.) */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
