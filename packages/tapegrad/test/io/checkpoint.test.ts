@@ -4,6 +4,7 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { buildSync } from 'esbuild';
 import { Tensor, tensor, zeros } from '@tapegrad/core';
+import type { NestedArray } from '@tapegrad/core';
 import { decodeSafetensors, encodeSafetensors } from '../../../core/src/io/safetensors';
 import {
   decodeCheckpoint,
@@ -23,6 +24,9 @@ const nodeFs: typeof fs = require('fs');
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+
+/** Integer literals make int32 tensors (as PyTorch makes int64); most tests want float32. */
+const f32 = (d: NestedArray): Tensor => tensor(d, { dtype: 'float32' });
 
 let dir: string;
 beforeEach(() => {
@@ -50,11 +54,11 @@ describe('save / load', () => {
   it('round-trips every dtype, 0-d and zero-size tensors, keeping dtype and shape', () => {
     const p = path.join(dir, 'sd.safetensors');
     const sd = {
-      w: tensor([[1.5, -2], [3, 4.25]]),
+      w: f32([[1.5, -2], [3, 4.25]]),
       d: tensor([Math.PI, -1e-300], { dtype: 'float64' }),
       i: tensor([[7], [-8]], { dtype: 'int32' }),
       m: tensor([true, false, true]),
-      s: tensor(2.5),
+      s: f32(2.5),
       e: zeros([0, 3]),
     };
     save(sd, p);
@@ -71,14 +75,14 @@ describe('save / load', () => {
 
   it('saves the logical (row-major) values of non-contiguous views', () => {
     const p = path.join(dir, 'view.safetensors');
-    const base = tensor([[1, 2, 3], [4, 5, 6]]);
+    const base = f32([[1, 2, 3], [4, 5, 6]]);
     save({ t: base.transpose(0, 1) }, p);
     expectTensor(load(p).t, 'float32', [3, 2], [1, 4, 2, 5, 3, 6]);
   });
 
   it('stores metadata and returns it with loadWithMetadata', () => {
     const p = path.join(dir, 'meta.safetensors');
-    save({ a: tensor([1]) }, p, { metadata: { format: 'pt', epoch: '3' } });
+    save({ a: f32([1]) }, p, { metadata: { format: 'pt', epoch: '3' } });
     const { tensors, metadata } = loadWithMetadata(p);
     expect(metadata).toEqual({ format: 'pt', epoch: '3' });
     expectTensor(tensors.a, 'float32', [1], [1]);
@@ -86,7 +90,7 @@ describe('save / load', () => {
 
   it('writes a plain safetensors file: entries named by the keys, readable by any reader', () => {
     const p = path.join(dir, 'plain.safetensors');
-    save({ '0.weight': tensor([[1, 2]]), '0.bias': tensor([3]) }, p);
+    save({ '0.weight': f32([[1, 2]]), '0.bias': f32([3]) }, p);
     const { tensors, metadata } = decodeSafetensors(new Uint8Array(fs.readFileSync(p)));
     expect(metadata).toEqual({});
     expect(Object.keys(tensors).sort()).toEqual(['0.bias', '0.weight']);
@@ -103,23 +107,43 @@ describe('save / load', () => {
     expect(sd['2.bias'].dtype).toBe('float32');
   });
 
+  it("loads the fixture into tensors that reproduce PyTorch's forward pass", () => {
+    const sd = load(path.join(FIXTURES, 'sequential-4-8-3.safetensors'));
+    const ref = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sequential-4-8-3.json'), 'utf8'));
+    const x = f32(ref.input.data).reshape(ref.input.shape);
+    const y = x.matmul(sd['0.weight'].T).add(sd['0.bias']).relu().matmul(sd['2.weight'].T).add(sd['2.bias']);
+    expect(y.shape).toEqual(ref.output.shape);
+    Array.from(y.dataSync()).forEach((v, i) => expect(Math.abs(v - ref.output.data[i])).toBeLessThan(1e-5));
+  });
+
+  it('saves tensors that require grad as plain values (loaded tensors do not require grad)', () => {
+    const p = path.join(dir, 'g.safetensors');
+    const w = tensor([0.5, 1.5], { requiresGrad: true });
+    w.mul(2).sum().backward();
+    save({ w }, p);
+    const back = load(p).w;
+    expectTensor(back, 'float32', [2], [0.5, 1.5]);
+    expect(back.requiresGrad).toBe(false);
+    expect(back.grad).toBeNull();
+  });
+
   it('overwrites an existing file and leaves no temporary files', () => {
     const p = path.join(dir, 'sd.safetensors');
-    save({ a: tensor([1]) }, p);
-    save({ b: tensor([2, 3]) }, p);
+    save({ a: f32([1]) }, p);
+    save({ b: f32([2, 3]) }, p);
     expect(Object.keys(load(p))).toEqual(['b']);
     expect(others(['sd.safetensors'])).toEqual([]);
   });
 
   it('rejects non-Tensor values, naming the key, without touching the old file', () => {
     const p = path.join(dir, 'sd.safetensors');
-    save({ a: tensor([1]) }, p);
+    save({ a: f32([1]) }, p);
     const before = fs.readFileSync(p);
-    expect(() => save({ a: tensor([1]), b: [1, 2] as unknown as Tensor }, p)).toThrow(
+    expect(() => save({ a: f32([1]), b: [1, 2] as unknown as Tensor }, p)).toThrow(
       'save: stateDict["b"] is a Array; expected a Tensor',
     );
     expect(() => save(null as unknown as Record<string, Tensor>, p)).toThrow(/save: stateDict must be an object/);
-    expect(() => save({ a: tensor([1]) }, p, { metadata: { n: 1 as unknown as string } })).toThrow(
+    expect(() => save({ a: f32([1]) }, p, { metadata: { n: 1 as unknown as string } })).toThrow(
       /save: ".*sd\.safetensors": metadata value for "n" is number/,
     );
     expect(fs.readFileSync(p).equals(before)).toBe(true);
@@ -129,18 +153,18 @@ describe('save / load', () => {
   it('writes through a symlink instead of replacing it', () => {
     const real = path.join(dir, 'real.safetensors');
     const link = path.join(dir, 'link.safetensors');
-    save({ a: tensor([1]) }, real);
+    save({ a: f32([1]) }, real);
     fs.symlinkSync(real, link);
-    save({ a: tensor([2]) }, link);
+    save({ a: f32([2]) }, link);
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expectTensor(load(real).a, 'float32', [1], [2]);
   });
 
   it('keeps the permissions of the file it replaces', () => {
     const p = path.join(dir, 'perm.safetensors');
-    save({ a: tensor([1]) }, p);
+    save({ a: f32([1]) }, p);
     fs.chmodSync(p, 0o600);
-    save({ a: tensor([2]) }, p);
+    save({ a: f32([2]) }, p);
     expect(fs.statSync(p).mode & 0o777).toBe(0o600);
   });
 });
@@ -158,7 +182,7 @@ describe('load errors name the path', () => {
 
   it('truncated file', () => {
     const p = path.join(dir, 'cut.safetensors');
-    save({ w: tensor([[1, 2], [3, 4]]) }, p);
+    save({ w: f32([[1, 2], [3, 4]]) }, p);
     const bytes = fs.readFileSync(p);
     fs.writeFileSync(p, bytes.subarray(0, bytes.length - 3));
     expect(() => load(p)).toThrow(
@@ -192,7 +216,7 @@ describe('load errors name the path', () => {
 
   it('ignores stale temporary files next to the target', () => {
     const p = path.join(dir, 'ckpt.safetensors');
-    saveCheckpoint(p, { model: { a: tensor([5]) }, step: 1 });
+    saveCheckpoint(p, { model: { a: f32([5]) }, step: 1 });
     fs.writeFileSync(path.join(dir, '.ckpt.safetensors.12345.abcdef.tmp'), Buffer.from([1, 2, 3]));
     expect(loadCheckpoint(p).step).toBe(1);
     expectTensor(load(p)['model/a'], 'float32', [1], [5]);
@@ -230,7 +254,7 @@ describe('writeFileAtomicSync', () => {
       jest.spyOn(nodeFs, step).mockImplementation(() => {
         throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
       });
-      expect(() => saveCheckpoint(p, { model: { a: tensor([1, 2]) } })).toThrow(
+      expect(() => saveCheckpoint(p, { model: { a: f32([1, 2]) } })).toThrow(
         `saveCheckpoint: "${p}": EIO: i/o error`,
       );
       jest.restoreAllMocks();
@@ -241,10 +265,10 @@ describe('writeFileAtomicSync', () => {
 
   it('reports a missing folder and a directory target by path, leaving nothing behind', () => {
     const p = path.join(dir, 'no-such-dir', 'x.safetensors');
-    expect(() => save({ a: tensor([1]) }, p)).toThrow(`save: "${p}": folder "${path.dirname(p)}" does not exist`);
+    expect(() => save({ a: f32([1]) }, p)).toThrow(`save: "${p}": folder "${path.dirname(p)}" does not exist`);
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
-    expect(() => save({ a: tensor([1]) }, sub)).toThrow(`save: "${sub}": is a directory`);
+    expect(() => save({ a: f32([1]) }, sub)).toThrow(`save: "${sub}": is a directory`);
     expect(others(['sub'])).toEqual([]);
     expect(fs.readdirSync(sub)).toEqual([]);
   });
@@ -255,7 +279,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const p = path.join(dir, 'ckpt.safetensors');
     const optimizer = {
       state: {
-        0: { step: 3, exp_avg: tensor([0.5, -0.25]), exp_avg_sq: tensor([[1e-8]], { dtype: 'float64' }) },
+        0: { step: 3, exp_avg: f32([0.5, -0.25]), exp_avg_sq: tensor([[1e-8]], { dtype: 'float64' }) },
         1: { step: 3, momentum_buffer: null },
       },
       paramGroups: [{ lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [0, 1], name: 'all' }],
@@ -274,7 +298,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
       skipped: undefined,
       arr: [undefined, 1],
     };
-    saveCheckpoint(p, { model: { w: tensor([[1, 2], [3, 4]]), 'layer/0.bias': tensor([5]) }, optimizer, step: 1234, extra });
+    saveCheckpoint(p, { model: { w: f32([[1, 2], [3, 4]]), 'layer/0.bias': f32([5]) }, optimizer, step: 1234, extra });
     const c = loadCheckpoint(p);
 
     expect(Object.keys(c.model).sort()).toEqual(['layer/0.bias', 'w']);
@@ -308,8 +332,8 @@ describe('saveCheckpoint / loadCheckpoint', () => {
 
   it('lays the file out as documented (entry names and metadata)', () => {
     const bytes = encodeCheckpoint({
-      model: { w: tensor([1]) },
-      optimizer: { state: { 0: { exp_avg: tensor([2]) } }, 'a/b%': tensor([3]) },
+      model: { w: f32([1]) },
+      optimizer: { state: { 0: { exp_avg: f32([2]) } }, 'a/b%': f32([3]) },
       step: 7,
       extra: { x: 1 },
     });
@@ -353,7 +377,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('shared (non-circular) references are stored twice, not rejected', () => {
-    const t = tensor([1, 2]);
+    const t = f32([1, 2]);
     const shared = { lr: 0.1 };
     const c = decodeCheckpoint(encodeCheckpoint({ model: {}, optimizer: { a: shared, b: shared, t1: t, t2: t } }));
     const o = c.optimizer as { a: unknown; b: unknown; t1: Tensor; t2: Tensor };
@@ -364,7 +388,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
 
   it('loadCheckpoint errors: plain state dict, unknown version, dangling reference, bad JSON', () => {
     const p = path.join(dir, 'x.safetensors');
-    save({ a: tensor([1]) }, p);
+    save({ a: f32([1]) }, p);
     expect(() => loadCheckpoint(p)).toThrow(
       `loadCheckpoint: "${p}": not a tapegrad checkpoint (no "tapegrad.checkpoint" metadata); for a plain state dict use load()`,
     );
