@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// GEMM benchmark (not a test): GFLOP/s of packages/core/src/kernels/gemm.ts, wasm vs js.
+//   node packages/core/scripts/bench-gemm.mjs            # full table
+//   node packages/core/scripts/bench-gemm.mjs --tfjs     # also @tensorflow/tfjs-backend-wasm, for reference
+// Bundles the TypeScript sources with esbuild into a temp file first (no build step needed).
+import { buildSync } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(mkdtempSync(join(tmpdir(), 'bench-gemm-')), 'gemm.mjs');
+buildSync({
+  entryPoints: [join(here, '..', 'src', 'kernels', 'gemm.ts')],
+  bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning',
+});
+const { gemm, setKernelBackend, kernelBackend, WASM_MIN_MACS } = await import(pathToFileURL(out).href);
+
+function rand(T, n) {
+  const a = new T(n);
+  for (let i = 0; i < n; i++) a[i] = Math.random() - 0.5;
+  return a;
+}
+
+/** Median seconds per call of fn over repeated timed batches. */
+function time(fn, minMs = 300) {
+  for (let i = 0; i < 3; i++) fn();
+  let reps = 1;
+  for (;;) { // calibrate batch size to ~20 ms
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    const dt = performance.now() - t0;
+    if (dt > 20) break;
+    reps *= 2;
+  }
+  const samples = [];
+  const start = performance.now();
+  while (performance.now() - start < minMs || samples.length < 5) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    samples.push((performance.now() - t0) / reps / 1e3);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+function call(T, tA, tB, M, N, K) {
+  const A = rand(T, M * K), B = rand(T, K * N), C = new T(M * N);
+  return () => gemm(tA, tB, M, N, K, 1, A, 0, tA ? M : K, B, 0, tB ? K : N, 0, C, 0, N);
+}
+
+const forms = [[false, false, 'A·B  '], [true, false, 'Aᵀ·B '], [false, true, 'A·Bᵀ '], [true, true, 'Aᵀ·Bᵀ']];
+const pad = (s, n) => String(s).padStart(n);
+console.log(`node ${process.version}; kernelBackend() under 'auto' = ${kernelBackend()}; WASM_MIN_MACS = ${WASM_MIN_MACS}\n`);
+
+console.log('512x512x512 GFLOP/s       f32 wasm   f32 js   f64 wasm   f64 js');
+for (const [tA, tB, name] of forms) {
+  const row = [];
+  for (const T of [Float32Array, Float64Array]) {
+    for (const be of ['wasm', 'js']) {
+      setKernelBackend(be);
+      const s = time(call(T, tA, tB, 512, 512, 512), be === 'js' ? 1500 : 600);
+      row.push(pad((2 * 512 ** 3 / s / 1e9).toFixed(1), be === 'wasm' ? 10 : 8));
+    }
+  }
+  console.log(`  ${name}                 ${row.join(' ')}`);
+}
+
+// 784 -> 128 -> 10 MLP, batch 64, PyTorch Linear convention (W is [out, in], y = x·Wᵀ).
+const mlp = [
+  ['fwd1  x·W1ᵀ ', false, true, 64, 128, 784],
+  ['fwd2  h·W2ᵀ ', false, true, 64, 10, 128],
+  ['bwd2  gᵀ·h  ', true, false, 10, 128, 64],
+  ['bwd2  g·W2  ', false, false, 64, 128, 10],
+  ['bwd1  g1ᵀ·x ', true, false, 128, 784, 64],
+];
+console.log('\nMLP 784-128-10, batch 64 (float32)     us/call wasm   us/call js   GFLOP/s wasm  auto picks');
+const totals = { wasm: 0, js: 0, auto: 0 };
+for (const [name, tA, tB, M, N, K] of mlp) {
+  const r = {};
+  for (const be of ['wasm', 'js', 'auto']) {
+    setKernelBackend(be);
+    r[be] = time(call(Float32Array, tA, tB, M, N, K));
+    totals[be] += r[be];
+  }
+  const picks = M * N * K >= WASM_MIN_MACS ? 'wasm' : 'js';
+  console.log(`  ${name} [${M}x${K}]·[${K}x${N}] ${pad((r.wasm * 1e6).toFixed(1), 12)} ${pad((r.js * 1e6).toFixed(1), 12)} ${pad((2 * M * N * K / r.wasm / 1e9).toFixed(1), 14)}  ${picks}`);
+}
+console.log(`  all five matmuls of one step:   wasm ${(totals.wasm * 1e6).toFixed(0)} us, js ${(totals.js * 1e6).toFixed(0)} us, auto ${(totals.auto * 1e6).toFixed(0)} us`);
+
+console.log('\nsmall cubes n^3 (float32), us/call     wasm        js');
+for (const n of [2, 4, 8, 12, 16, 24, 32, 48, 64]) {
+  const r = {};
+  for (const be of ['wasm', 'js']) {
+    setKernelBackend(be);
+    r[be] = time(call(Float32Array, false, false, n, n, n), 150);
+  }
+  console.log(`  n=${pad(n, 3)} (${pad(n ** 3, 6)} MACs)        ${pad((r.wasm * 1e6).toFixed(2), 8)} ${pad((r.js * 1e6).toFixed(2), 9)}`);
+}
+
+// Copy cost: what gemm's wasm path pays to move A, B in and C out for 512^3 float32.
+{
+  const src = rand(Float32Array, 512 * 512), dst = new Float32Array(4 * 512 * 512);
+  const s = time(() => { dst.set(src, 0); dst.set(src, 262144); src.set(dst.subarray(524288, 786432)); });
+  setKernelBackend('wasm');
+  const g = time(call(Float32Array, false, false, 512, 512, 512));
+  console.log(`\ncopy in/out for 512^3 float32 (3 x 1 MiB): ${(s * 1e6).toFixed(0)} us = ${(100 * s / g).toFixed(1)}% of the ${(g * 1e3).toFixed(2)} ms call`);
+}
+setKernelBackend('auto');
+
+if (process.argv.includes('--tfjs')) {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-wasm');
+  await tf.setBackend('wasm');
+  await tf.ready();
+  console.log(`\n@tensorflow/tfjs-backend-wasm (${tf.getBackend()}) 512^3 float32, GFLOP/s, dataSync included`);
+  const a = tf.randomNormal([512, 512]), b = tf.randomNormal([512, 512]);
+  for (const [tA, tB, name] of forms) {
+    const s = time(() => tf.tidy(() => tf.matMul(a, b, tA, tB).dataSync()), 1000);
+    console.log(`  ${name} ${(2 * 512 ** 3 / s / 1e9).toFixed(1)}`);
+  }
+}

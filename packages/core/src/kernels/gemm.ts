@@ -1,0 +1,126 @@
+/**
+ * General matrix multiply for row-major float storage: the kernel behind `matmul` and its
+ * backward pass. Two implementations sit behind one entry point:
+ *
+ * - `'wasm'`: WebAssembly SIMD (compiled from wasm/gemm.as; packed panels + register-blocked
+ *   micro-kernel). float32 uses f32x4 with a 4x8 micro-tile; float64 uses f64x2 with a 4x4
+ *   micro-tile. Operands are copied into the module's linear memory each call.
+ * - `'js'`: cache-blocked i-k-j TypeScript (gemm-js.ts), used when SIMD is unavailable, when
+ *   forced with `setKernelBackend('js')`, and under `'auto'` for tiny products where copying
+ *   into wasm memory costs more than the arithmetic.
+ *
+ * Every transpose form runs at the same speed on the wasm path (packing absorbs the
+ * transposition), so callers should pass transA/transB rather than materialising transposes.
+ */
+import type { FloatArray } from './float-array';
+import { gemmJs, scaleRows } from './gemm-js';
+import { gemmWasm, wasmAvailable } from './gemm-wasm';
+
+export type { FloatArray } from './float-array';
+
+/**
+ * Under 'auto', products with M*N*K below this many multiply-adds take the JS path: the wasm
+ * call's fixed cost (copy in/out, packing, edge tiles) loses there. Measured with
+ * scripts/bench-gemm.mjs (see the small-size table it prints).
+ */
+export const WASM_MIN_MACS = 4096;
+
+let requested: 'wasm' | 'js' | 'auto' = 'auto';
+
+/**
+ * Chooses the GEMM implementation. 'auto' (the default) uses WebAssembly SIMD when the engine
+ * supports it (and the JS path for tiny products); 'js' forces the TypeScript fallback;
+ * 'wasm' forces WebAssembly for every size and throws if SIMD is unavailable.
+ * @example setKernelBackend('js'); // e.g. to compare results or timings
+ */
+export function setKernelBackend(b: 'wasm' | 'js' | 'auto'): void {
+  if (b !== 'wasm' && b !== 'js' && b !== 'auto') {
+    throw new Error(`setKernelBackend: expected 'wasm', 'js' or 'auto', got ${JSON.stringify(b)}`);
+  }
+  if (b === 'wasm' && !wasmAvailable()) {
+    throw new Error("setKernelBackend('wasm'): this engine has no WebAssembly SIMD support (or the module failed to compile)");
+  }
+  requested = b;
+}
+
+/**
+ * The backend in effect: 'js' when forced or when WebAssembly SIMD is unavailable, else 'wasm'.
+ * @example if (kernelBackend() === 'js') console.warn('slow matmul path');
+ */
+export function kernelBackend(): 'wasm' | 'js' {
+  if (requested === 'js') return 'js';
+  return wasmAvailable() ? 'wasm' : 'js';
+}
+
+function typeName(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x !== 'object') return typeof x;
+  return (x as object).constructor?.name ?? 'object';
+}
+
+function checkDim(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`gemm: ${name} must be a non-negative integer, got ${v}`);
+}
+
+function checkOperand(
+  name: string, X: FloatArray, off: number, ld: number, rows: number, cols: number, layout: string,
+): void {
+  checkDim(`${name} offset`, off);
+  checkDim(`ld${name.toLowerCase()}`, ld);
+  if (rows === 0 || cols === 0) return;
+  if (ld < cols) {
+    throw new Error(
+      `gemm: ld${name.toLowerCase()}=${ld} is smaller than the stored row length ${cols} of ${name} (${layout}, stored ${rows}x${cols})`,
+    );
+  }
+  const need = off + (rows - 1) * ld + cols;
+  if (need > X.length) {
+    throw new Error(
+      `gemm: ${name} has ${X.length} elements but a ${rows}x${cols} operand (${layout}) at offset ${off} with ld${name.toLowerCase()}=${ld} needs ${need}`,
+    );
+  }
+}
+
+/**
+ * Row-major GEMM: `C[cOff + i*ldc + j] = alpha * sum_p opA(i,p)*opB(p,j) + beta * C[...]`
+ * for 0 <= i < M, 0 <= j < N, 0 <= p < K, where
+ * `opA(i,p) = transA ? A[aOff + p*lda + i] : A[aOff + i*lda + p]` and
+ * `opB(p,j) = transB ? B[bOff + j*ldb + p] : B[bOff + p*ldb + j]`.
+ * A, B and C must all be Float32Array or all Float64Array. With beta = 0 the old contents of
+ * C are ignored (even NaN); with alpha = 0 or K = 0, C is only scaled by beta. Elements of C
+ * outside the M x N window (the gaps when ldc > N) are never changed. C must not overlap A or B.
+ * @example
+ * // C(2x2) = A(2x3) · B(3x2)
+ * const A = new Float32Array([1, 2, 3, 4, 5, 6]), B = new Float32Array([1, 0, 0, 1, 1, 1]);
+ * const C = new Float32Array(4);
+ * gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 2); // C = [4, 5, 10, 11]
+ */
+export function gemm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
+  beta: number, C: FloatArray, cOff: number, ldc: number,
+): void {
+  const f32 = A instanceof Float32Array;
+  if (!(f32 || A instanceof Float64Array) || !(B instanceof A.constructor) || !(C instanceof A.constructor)) {
+    throw new Error(
+      `gemm: A, B and C must all be Float32Array or all Float64Array, got ${typeName(A)}, ${typeName(B)}, ${typeName(C)}`,
+    );
+  }
+  checkDim('M', M);
+  checkDim('N', N);
+  checkDim('K', K);
+  if (typeof alpha !== 'number' || typeof beta !== 'number') {
+    throw new Error(`gemm: alpha and beta must be numbers, got ${typeName(alpha)} and ${typeName(beta)}`);
+  }
+  checkOperand('A', A, aOff, lda, transA ? K : M, transA ? M : K, transA ? 'transA: A is K x M' : 'A is M x K');
+  checkOperand('B', B, bOff, ldb, transB ? N : K, transB ? K : N, transB ? 'transB: B is N x K' : 'B is K x N');
+  checkOperand('C', C, cOff, ldc, M, N, 'C is M x N');
+  if (M === 0 || N === 0) return;
+  if (K === 0 || alpha === 0) {
+    scaleRows(M, N, beta, C, cOff, ldc);
+    return;
+  }
+  const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
+  if (useWasm && gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
+  gemmJs(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+}
