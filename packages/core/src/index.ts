@@ -60,3 +60,6 @@ export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
   return dim === undefined ? minAll(x) : minDim(x, dim, keepdim);
 }
+export { encodeSafetensors, decodeSafetensors, SafetensorsError, DEFAULT_MAX_HEADER_BYTES } from './io/safetensors';
+export type { SafetensorsDType, RawTensor, RawDType, RawData, DecodedSafetensors, DecodeSafetensorsOptions } from './io/safetensors';
+export { gemm, setKernelBackend, kernelBackend } from './kernels/gemm';

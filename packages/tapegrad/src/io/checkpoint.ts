@@ -27,14 +27,8 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import { randomBytes } from 'crypto';
-import { Tensor, tensor } from '@tapegrad/core';
-import type { DType } from '@tapegrad/core';
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  RawTensor,
-  SafetensorsError,
-} from '../../../core/src/io/safetensors';
+import { Tensor, tensor, decodeSafetensors, encodeSafetensors, SafetensorsError } from '@tapegrad/core';
+import type { DType, RawTensor } from '@tapegrad/core';
 
 /** Options for {@link save}. */
 export interface SaveOptions {

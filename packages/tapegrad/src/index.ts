@@ -1,0 +1,17 @@
+/**
+ * tapegrad — PyTorch-style reverse-mode autodiff for TypeScript.
+ *
+ * Everything of `@tapegrad/core` at the top level (`tensor`, `Tensor`, `noGrad`, `grad`, ...), and the
+ * other packages as namespaces:
+ * @example
+ * import { tensor, nn, optim, data } from 'tapegrad';
+ * const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+ * @packageDocumentation
+ */
+export * from '@tapegrad/core';
+export * as core from '@tapegrad/core';
+export * as nn from '@tapegrad/nn';
+export * as optim from '@tapegrad/optim';
+export * as data from '@tapegrad/data';
+export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint } from './io/checkpoint';
