@@ -23,7 +23,7 @@ function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: R
   let dtype: DType = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
   if (result === 'float' && !isFloating(dtype)) dtype = getDefaultDtype();
   const shape = broadcastShapes(A.t._shape, Bo.t._shape, op);
-  const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f);
+  const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f, op);
   if (!vjp || result === 'bool') return out;
   const a = A.t, b = Bo.t;
   const saved = reads === 'none' ? [] : reads === 'both' ? [a, b] : [a.requiresGrad ? b : null, b.requiresGrad ? a : null].filter((t): t is Tensor => t !== null);
@@ -63,7 +63,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
     const e = b;
     const dtype = promote(a.dtype, false, Number.isInteger(e) ? 'int32' : 'float64', true);
-    const out = mapBinary(a, operand(e, 'pow').t, a.shape, dtype, Math.pow);
+    const out = mapBinary(a, operand(e, 'pow').t, a.shape, dtype, Math.pow, 'pow');
     return record('pow', [a], out, (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1)).mul(e)], [a]);
   }
   return binary('pow', a, b, Math.pow, 'promote', (g, a, b, out) => [

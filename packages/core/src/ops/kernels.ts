@@ -17,54 +17,111 @@ function contiguousRange(t: Tensor): TypedArray | null {
   return o === 0 && d.length === t.numel() ? d : (d.subarray(o, o + t.numel()) as TypedArray);
 }
 
-export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn): Tensor {
+type Arr = TypedArray;
+interface BinaryLoops {
+  flat(a: Arr, b: Arr, out: Arr, n: number): void;
+  left(a: Arr, y: number, out: Arr, n: number): void;
+  right(x: number, b: Arr, out: Arr, n: number): void;
+  strided(ad: Arr, ao: number, as: number[], bd: Arr, bo: number, bs: number[], out: Arr, shape: number[], n: number): void;
+}
+interface UnaryLoops {
+  flat(a: Arr, out: Arr, n: number): void;
+}
+
+// The loops are compiled once per op from this source, so that each op gets its own copy whose call
+// to `f` is monomorphic and inlined by the JIT (a shared loop calling many different `f`s runs
+// several times slower). Where code generation is not allowed (strict CSP), the shared loops are used.
+const BINARY_SRC = `return {
+  flat(a, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]); },
+  left(a, y, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], y); },
+  right(x, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(x, b[i]); },
+  strided(ad, ao, as, bd, bo, bs, out, shape, n) {
+    const nd = shape.length, last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
+    const idx = new Array(nd).fill(0);
+    let ai = ao, bi = bo, o = 0;
+    for (let r = 0, outer = n / last; r < outer; r++) {
+      let x = ai, y = bi;
+      for (let j = 0; j < last; j++) { out[o++] = f(ad[x], bd[y]); x += al; y += bl; }
+      for (let d = nd - 2; d >= 0; d--) {
+        idx[d]++; ai += as[d]; bi += bs[d];
+        if (idx[d] < shape[d]) break;
+        ai -= as[d] * shape[d]; bi -= bs[d] * shape[d]; idx[d] = 0;
+      }
+    }
+  },
+};`;
+const UNARY_SRC = `return { flat(a, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i]); } };`;
+
+function compile<T>(src: string, f: unknown): T {
+  return new Function('f', src)(f) as T;
+}
+let codegen = true;
+function loopsFor<T>(cache: Map<string, T>, key: string | undefined, src: string, f: unknown): T {
+  if (key === undefined || !codegen) return sharedLoops(src, f) as T;
+  let k = cache.get(key);
+  if (!k) {
+    try {
+      k = compile<T>(src, f);
+    } catch {
+      codegen = false;
+      return sharedLoops(src, f) as T;
+    }
+    cache.set(key, k);
+  }
+  return k;
+}
+const binaryCache = new Map<string, BinaryLoops>();
+const unaryCache = new Map<string, UnaryLoops>();
+
+/** The same loops without code generation (closures calling a polymorphic f). */
+function sharedLoops(src: string, f: unknown): BinaryLoops | UnaryLoops {
+  const g = f as BinaryFn & UnaryFn;
+  if (src === UNARY_SRC) return { flat: (a, out, n) => { for (let i = 0; i < n; i++) out[i] = g(a[i]); } } as UnaryLoops;
+  return {
+    flat: (a, b, out, n) => { for (let i = 0; i < n; i++) out[i] = g(a[i], b[i]); },
+    left: (a, y, out, n) => { for (let i = 0; i < n; i++) out[i] = g(a[i], y); },
+    right: (x, b, out, n) => { for (let i = 0; i < n; i++) out[i] = g(x, b[i]); },
+    strided: (ad, ao, as, bd, bo, bs, out, shape, n) => {
+      const nd = shape.length, last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
+      const idx = new Array<number>(nd).fill(0);
+      let ai = ao, bi = bo, o = 0;
+      for (let r = 0, outer = n / last; r < outer; r++) {
+        let x = ai, y = bi;
+        for (let j = 0; j < last; j++) { out[o++] = g(ad[x], bd[y]); x += al; y += bl; }
+        for (let d = nd - 2; d >= 0; d--) {
+          idx[d]++; ai += as[d]; bi += bs[d];
+          if (idx[d] < shape[d]) break;
+          ai -= as[d] * shape[d]; bi -= bs[d] * shape[d]; idx[d] = 0;
+        }
+      }
+    },
+  } as BinaryLoops;
+}
+
+/** Elementwise f(x). `key` names a fixed f (the op) so its compiled loop is reused; omit it for closures over arguments. */
+export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
   const n = x.numel();
   const out = allocate(dtype, n);
   const src = contiguousRange(x) ?? x._contigData();
-  for (let i = 0; i < n; i++) out[i] = f(src[i]);
+  loopsFor(unaryCache, key, UNARY_SRC, f).flat(src, out, n);
   return Tensor._fromData(out, x.shape, dtype);
 }
 
-export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f: BinaryFn): Tensor {
+/** Elementwise f(a, b) over the broadcast `shape`. `key` as for mapUnary. */
+export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f: BinaryFn, key?: string): Tensor {
   const n = numelOf(shape);
   const out = allocate(dtype, n);
+  const k = loopsFor(binaryCache, key, BINARY_SRC, f);
   const ca = sameShape(a._shape, shape) ? contiguousRange(a) : null;
-  if (ca) {
-    if (b.numel() === 1) {
-      const y = b._storage.data[b.nd.offset];
-      for (let i = 0; i < n; i++) out[i] = f(ca[i], y);
-      return Tensor._fromData(out, shape, dtype);
-    }
-    const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;
-    if (cb) {
-      for (let i = 0; i < n; i++) out[i] = f(ca[i], cb[i]);
-      return Tensor._fromData(out, shape, dtype);
-    }
-  }
-  if (n === 0) return Tensor._fromData(out, shape, dtype);
-  const nd = shape.length;
-  if (nd === 0) {
-    out[0] = f(a._storage.data[a.nd.offset], b._storage.data[b.nd.offset]);
-    return Tensor._fromData(out, shape, dtype);
-  }
-  const as = broadcastStrides(a._shape, a.nd.stride, shape);
-  const bs = broadcastStrides(b._shape, b.nd.stride, shape);
-  const ad = a._storage.data, bd = b._storage.data;
-  const last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
-  const idx = new Array<number>(nd).fill(0);
-  let ai = a.nd.offset, bi = b.nd.offset, o = 0;
-  for (let r = 0, outer = n / last; r < outer; r++) {
-    let x = ai, y = bi;
-    for (let j = 0; j < last; j++) { out[o++] = f(ad[x], bd[y]); x += al; y += bl; }
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]++;
-      ai += as[d];
-      bi += bs[d];
-      if (idx[d] < shape[d]) break;
-      ai -= as[d] * shape[d];
-      bi -= bs[d] * shape[d];
-      idx[d] = 0;
-    }
+  const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;
+  if (ca && b.numel() === 1) k.left(ca, b._storage.data[b.nd.offset], out, n);
+  else if (cb && a.numel() === 1) k.right(a._storage.data[a.nd.offset], cb, out, n);
+  else if (ca && cb) k.flat(ca, cb, out, n);
+  else if (n > 0 && shape.length === 0) out[0] = f(a._storage.data[a.nd.offset], b._storage.data[b.nd.offset]);
+  else if (n > 0) {
+    const as = broadcastStrides(a._shape, a.nd.stride, shape);
+    const bs = broadcastStrides(b._shape, b.nd.stride, shape);
+    k.strided(a._storage.data, a.nd.offset, as, b._storage.data, b.nd.offset, bs, out, shape, n);
   }
   return Tensor._fromData(out, shape, dtype);
 }

@@ -10,10 +10,10 @@ import { where } from './indexing';
 
 type Kind = 'float' | 'same' | 'bool';
 
-function unary(op: string, x: Tensor, f: UnaryFn, kind: Kind, vjp: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null, saves: 'x' | 'out' | 'none' = 'x'): Tensor {
+function unary(op: string, x: Tensor, f: UnaryFn, kind: Kind, vjp: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null, saves: 'x' | 'out' | 'none' = 'x', fixed = true): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
   const dtype: DType = kind === 'bool' ? 'bool' : kind === 'float' && !isFloating(x.dtype) ? getDefaultDtype() : x.dtype;
-  const out = mapUnary(x, dtype, f);
+  const out = mapUnary(x, dtype, f, fixed ? op : undefined);
   if (!vjp) return out;
   return record(op, [x], out, (g) => [vjp(g, x, out)], saves === 'x' ? [x] : saves === 'out' ? [out] : []);
 }
@@ -38,7 +38,7 @@ export const relu = (x: Tensor): Tensor => unary('relu', x, (v) => (v > 0 ? v : 
 export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => {
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   if (min == null && max == null) throw new TypeError('clamp: at least one of min and max must be given');
-  return unary('clamp', x, (v) => (v < lo ? lo : v > hi ? hi : v), 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))));
+  return unary('clamp', x, (v) => (v < lo ? lo : v > hi ? hi : v), 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))), 'x', false);
 };
 // Piecewise-constant functions: defined gradient zero (the seeds' step activation is among them).
 export const sign = (x: Tensor): Tensor => unary('sign', x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v), 'same', zeroGrad, 'none');
