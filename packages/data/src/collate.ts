@@ -1,4 +1,4 @@
-import { Tensor, tensor, stack } from '@tapegrad/core';
+import { Tensor, getDefaultDtype, tensor, stack } from '@tapegrad/core';
 
 /**
  * The type {@link defaultCollate} makes of a batch of `T`s: tensors and numbers/booleans become one
@@ -56,10 +56,11 @@ function collateAt(batch: readonly unknown[], path: string): unknown {
   if (typeof elem === 'number') {
     sameKind((v) => typeof v === 'number', 'a number');
     const nums = batch as number[];
-    // JS has one number type: all-integer batches become int32 (PyTorch: int64 for Python ints),
-    // anything else float32 (the default float dtype; PyTorch uses float64 for Python floats).
+    // JS has one number type, so the batch decides, as in tensor(): all-integer batches become int32
+    // (PyTorch: int64 for Python ints), anything else the default float dtype, float32 unless changed
+    // with setDefaultDtype (PyTorch: float64 for Python floats).
     const allInt = nums.every((v) => Number.isInteger(v) && v >= -2147483648 && v <= 2147483647);
-    return allInt ? tensor(Int32Array.from(nums), { dtype: 'int32' }) : tensor(Float32Array.from(nums), { dtype: 'float32' });
+    return allInt ? tensor(Int32Array.from(nums), { dtype: 'int32' }) : tensor(Float64Array.from(nums), { dtype: getDefaultDtype() });
   }
   if (typeof elem === 'boolean') {
     sameKind((v) => typeof v === 'boolean', 'a boolean');
@@ -105,8 +106,10 @@ function collateAt(batch: readonly unknown[], path: string): unknown {
 /**
  * Merges a list of items into a batch like PyTorch's `default_collate`: tensors are stacked along a new
  * dim 0 (same shapes required), numbers become a 1-D tensor (int32 if every number in the batch is an
- * integer, else float32), booleans a bool tensor, strings stay a list, arrays/tuples are collated
- * position-wise (equal lengths required) and plain objects key-wise, recursively.
+ * integer, else the default float dtype, float32; so float targets that happen to be whole numbers come
+ * out int32: use a `TensorDataset` when the dtype must be fixed), booleans a bool tensor, strings stay
+ * a list, arrays/tuples are collated position-wise (equal lengths required) and plain objects key-wise,
+ * recursively.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { Tensor, tensor } from '@tapegrad/core';
+import { Tensor, setDefaultDtype, tensor } from '@tapegrad/core';
 import { defaultCollate } from '@tapegrad/data';
 
 const f32 = (...v: number[]) => tensor(Float32Array.from(v), { dtype: 'float32' });
@@ -53,5 +53,15 @@ describe('defaultCollate', () => {
     expect(() => defaultCollate([1, 'a'] as unknown[])).toThrow(/item 0 is a number but item 1 is string/);
     expect(() => defaultCollate([null])).toThrow(/batch must contain tensors.*found null/);
     expect(() => defaultCollate([{ p: [{ q: undefined }] }, { p: [{ q: undefined }] }])).toThrow(/at p\[0\]\.q: .*found undefined/);
+  });
+});
+
+describe('defaultCollate follows the default float dtype', () => {
+  afterEach(() => setDefaultDtype('float32'));
+  test('non-integer numbers become float64 after setDefaultDtype("float64")', () => {
+    setDefaultDtype('float64');
+    const b = defaultCollate([0.1, 0.2]);
+    expect(b.dtype).toBe('float64');
+    expect(Array.from(b.dataSync())).toEqual([0.1, 0.2]);
   });
 });
