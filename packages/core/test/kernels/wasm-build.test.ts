@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { decodeBase64 } from '../../src/kernels/base64';
+import { SIMD_PROBE } from '../../src/kernels/gemm-wasm';
+import { GEMM_WASM_BASE64 } from '../../src/kernels/wasm-bytes.generated';
+
+const script = join(__dirname, '..', '..', 'scripts', 'build-wasm.mjs');
+
+describe('embedded wasm module', () => {
+  it('is exactly what scripts/build-wasm.mjs compiles from src/kernels/wasm/gemm.as', () => {
+    // --check recompiles the AssemblyScript source and exits non-zero on any difference.
+    const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    expect(out).toMatch(/build-wasm --check: OK \(\d+ bytes reproduced\)/);
+  }, 120000);
+
+  it('decodes to a valid WebAssembly SIMD module exporting the kernels', () => {
+    const bytes = decodeBase64(GEMM_WASM_BASE64);
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]); // "\0asm", version 1
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
+    expect(names).toEqual(['dgemm', 'memory', 'sgemm', 'workspaceBytes']);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([]);
+  });
+
+  it('SIMD probe is a valid module on this engine and invalid once its SIMD opcode is broken', () => {
+    expect(WebAssembly.validate(SIMD_PROBE)).toBe(true);
+    const broken = SIMD_PROBE.slice();
+    broken[broken.length - 2] = 0xff; // unknown 0xfd-prefixed opcode
+    expect(WebAssembly.validate(broken)).toBe(false);
+  });
+});
+
+describe('decodeBase64', () => {
+  it('matches Buffer on every padding length', () => {
+    for (const text of ['', 'a', 'ab', 'abc', 'abcd', 'tapegrad \u00ff\u0000']) {
+      const b64 = Buffer.from(text, 'latin1').toString('base64');
+      expect(Array.from(decodeBase64(b64))).toEqual(Array.from(Buffer.from(text, 'latin1')));
+    }
+    expect(Array.from(decodeBase64('AGFzbQ=='))).toEqual([0, 97, 115, 109]);
+  });
+  it('rejects characters outside the alphabet', () => {
+    expect(() => decodeBase64('ab$d')).toThrow("decodeBase64: invalid character '$' at position 2");
+  });
+});
