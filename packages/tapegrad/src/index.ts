@@ -13,5 +13,5 @@ export * from '@tapegrad/core';
 export * as core from '@tapegrad/core';
 export * as nn from '@tapegrad/nn';
 export * as optim from '@tapegrad/optim';
-export * as data from '@tapegrad/data';
+export * as data from './data';
 export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint } from './io/checkpoint';
