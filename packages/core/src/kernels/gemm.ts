@@ -23,7 +23,7 @@ export type { FloatArray } from './float-array';
  * call's fixed cost (copy in/out, packing, edge tiles) loses there. Measured with
  * scripts/bench-gemm.mjs (see the small-size table it prints).
  */
-export const WASM_MIN_MACS = 4096;
+export const WASM_MIN_MACS = 128;
 
 let requested: 'wasm' | 'js' | 'auto' = 'auto';
 

@@ -165,7 +165,8 @@ describe.each(BACKENDS)('gemm vs naive float64 triple loop (%s backend)', (be) =
     it(`${T.name}: offsets, leading dims larger than the row, alpha and beta`, () => {
       const ab: Array<[number, number]> = [[1, 0], [2.5, 0], [1, 1], [-0.5, 0.75], [1, -2]];
       for (const [transA, transB] of FORMS) {
-        for (const [M, N, K] of [[3, 5, 7], [17, 9, 33], [65, 33, 130]] as const) {
+        // includes matrix-vector shapes (M = 1 or N = 1), which the wasm kernel special-cases
+        for (const [M, N, K] of [[3, 5, 7], [17, 9, 33], [65, 33, 130], [1, 37, 70], [41, 1, 9], [1, 1, 19]] as const) {
           for (const [alpha, beta] of ab) {
             check(T, { transA, transB, M, N, K, alpha, beta, aOff: 3, bOff: 5, cOff: 2, aPad: 2, bPad: 7, cPad: 3 });
           }
@@ -179,6 +180,8 @@ describe.each(BACKENDS)('gemm vs naive float64 triple loop (%s backend)', (be) =
       // N past the column block of both backends (wasm 2048, js 1024)
       check(T, { ...base, M: 2, N: 2051, K: 3 });
       check(T, { ...base, transB: true, M: 5, N: 1030, K: 2, beta: 1 });
+      // matrix-vector with K past the wasm scratch for the vector (takes the blocked path)
+      check(T, { ...base, transA: true, M: 1, N: 2, K: 32769, beta: 0.5 });
     });
   }
 

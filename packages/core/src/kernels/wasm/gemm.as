@@ -126,16 +126,15 @@ function packA<T>(transA: i32, mc: i32, kc: i32, a: usize, lda: i32, ic: i32, pc
         }
       }
     } else {
-      // Edge panel: scalar, zero-padded to MR rows.
+      // Edge panel: scalar, zero-padded to MR rows. opA(i, p) = a[i*rs + p*cs].
+      const rs = <usize>(transA ? 1 : lda) * sz;
+      const cs = <usize>(transA ? lda : 1) * sz;
+      let src = a + <usize>row0 * rs + <usize>pc * cs;
       for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < MR; r++) {
-          let v = <T>0;
-          if (r < mr) {
-            const idx = transA ? (pc + p) * lda + row0 + r : (row0 + r) * lda + pc + p;
-            v = load<T>(a + <usize>idx * sz) * alpha;
-          }
-          store<T>(pa, v); pa += sz;
-        }
+        let r = 0;
+        for (; r < mr; r++) store<T>(pa + <usize>r * sz, load<T>(src + <usize>r * rs) * alpha);
+        for (; r < MR; r++) store<T>(pa + <usize>r * sz, <T>0);
+        pa += <usize>MR * sz; src += cs;
       }
     }
   }
@@ -212,16 +211,15 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
         }
       }
     } else {
-      // Edge panel: scalar, zero-padded to NR columns.
+      // Edge panel: scalar, zero-padded to NR columns. opB(p, j) = b[p*rs + j*cs].
+      const rs = <usize>(transB ? 1 : ldb) * sz;
+      const cs = <usize>(transB ? ldb : 1) * sz;
+      let src = b + <usize>pc * rs + <usize>col0 * cs;
       for (let p = 0; p < kc; p++) {
-        for (let j = 0; j < NR; j++) {
-          let v = <T>0;
-          if (j < nr) {
-            const idx = transB ? (col0 + j) * ldb + pc + p : (pc + p) * ldb + col0 + j;
-            v = load<T>(b + <usize>idx * sz);
-          }
-          store<T>(pb, v); pb += sz;
-        }
+        let j = 0;
+        for (; j < nr; j++) store<T>(pb + <usize>j * sz, load<T>(src + <usize>j * cs));
+        for (; j < NR; j++) store<T>(pb + <usize>j * sz, <T>0);
+        pb += 32; src += rs;
       }
     }
   }
@@ -282,11 +280,118 @@ function macroKernel<T>(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usiz
   }
 }
 
+// ---------------------------------------------------------------- matrix-vector
+// M == 1 or N == 1 would waste 3/4 (or 7/8) of the padded micro-tile, so those products
+// run as y[0:L] += X · (alpha v), X(l, p) = x[l*xls + p*xps], with y contiguous.
+// One of xls / xps is 1 for every transpose form: xps == 1 is the dot-product form (rows of
+// X contiguous), xls == 1 the axpy form (columns of X contiguous).
+
+@inline function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    return <T>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+  }
+  return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+}
+
+function gemv<T>(L: i32, K: i32, alpha: T, x: usize, xls: i32, xps: i32, v: usize, vs: i32, y: usize, w: usize): void {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sz;
+  // w[p] = alpha * v[p]: contiguous, scaled once.
+  for (let p = 0; p < K; p++) store<T>(w + <usize>p * sz, load<T>(v + <usize>(p * vs) * sz) * alpha);
+  const z = v128.splat<T>(<T>0);
+  if (xps == 1) {
+    const xlb = <usize>xls * sz;
+    let l = 0;
+    for (; l + 4 <= L; l += 4) {
+      let r0 = x + <usize>l * xlb, r1 = r0 + xlb, r2 = r1 + xlb, r3 = r2 + xlb;
+      let a0 = z, a1 = z, a2 = z, a3 = z;
+      let q = w;
+      let p = 0;
+      for (; p + lanes <= K; p += lanes) {
+        const wv = v128.load(q);
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(r0), wv)); a1 = v128.add<T>(a1, v128.mul<T>(v128.load(r1), wv));
+        a2 = v128.add<T>(a2, v128.mul<T>(v128.load(r2), wv)); a3 = v128.add<T>(a3, v128.mul<T>(v128.load(r3), wv));
+        q += 16; r0 += 16; r1 += 16; r2 += 16; r3 += 16;
+      }
+      let s0 = hsum<T>(a0), s1 = hsum<T>(a1), s2 = hsum<T>(a2), s3 = hsum<T>(a3);
+      for (; p < K; p++) {
+        const wp = load<T>(q);
+        s0 += load<T>(r0) * wp; s1 += load<T>(r1) * wp; s2 += load<T>(r2) * wp; s3 += load<T>(r3) * wp;
+        q += sz; r0 += sz; r1 += sz; r2 += sz; r3 += sz;
+      }
+      const yl = y + <usize>l * sz;
+      store<T>(yl, load<T>(yl) + s0); store<T>(yl + sz, load<T>(yl + sz) + s1);
+      store<T>(yl + 2 * sz, load<T>(yl + 2 * sz) + s2); store<T>(yl + 3 * sz, load<T>(yl + 3 * sz) + s3);
+    }
+    for (; l < L; l++) {
+      let r0 = x + <usize>l * xlb;
+      let a0 = z;
+      let q = w;
+      let p = 0;
+      for (; p + lanes <= K; p += lanes) {
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(r0), v128.load(q)));
+        q += 16; r0 += 16;
+      }
+      let s0 = hsum<T>(a0);
+      for (; p < K; p++) { s0 += load<T>(r0) * load<T>(q); q += sz; r0 += sz; }
+      const yl = y + <usize>l * sz;
+      store<T>(yl, load<T>(yl) + s0);
+    }
+  } else {
+    const xpb = <usize>xps * sz;
+    let l = 0;
+    for (; l + 4 * lanes <= L; l += 4 * lanes) {
+      let a0 = z, a1 = z, a2 = z, a3 = z;
+      let src = x + <usize>l * sz;
+      let q = w;
+      for (let p = 0; p < K; p++) {
+        const wv = v128.load_splat<T>(q);
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(src), wv)); a1 = v128.add<T>(a1, v128.mul<T>(v128.load(src, 16), wv));
+        a2 = v128.add<T>(a2, v128.mul<T>(v128.load(src, 32), wv)); a3 = v128.add<T>(a3, v128.mul<T>(v128.load(src, 48), wv));
+        src += xpb; q += sz;
+      }
+      const yl = y + <usize>l * sz;
+      v128.store(yl, v128.add<T>(v128.load(yl), a0)); v128.store(yl, v128.add<T>(v128.load(yl, 16), a1), 16);
+      v128.store(yl, v128.add<T>(v128.load(yl, 32), a2), 32); v128.store(yl, v128.add<T>(v128.load(yl, 48), a3), 48);
+    }
+    for (; l + lanes <= L; l += lanes) {
+      let a0 = z;
+      let src = x + <usize>l * sz;
+      let q = w;
+      for (let p = 0; p < K; p++) {
+        a0 = v128.add<T>(a0, v128.mul<T>(v128.load(src), v128.load_splat<T>(q)));
+        src += xpb; q += sz;
+      }
+      const yl = y + <usize>l * sz;
+      v128.store(yl, v128.add<T>(v128.load(yl), a0));
+    }
+    for (; l < L; l++) {
+      let s0 = <T>0;
+      let src = x + <usize>l * sz;
+      let q = w;
+      for (let p = 0; p < K; p++) { s0 += load<T>(src) * load<T>(q); src += xpb; q += sz; }
+      const yl = y + <usize>l * sz;
+      store<T>(yl, load<T>(yl) + s0);
+    }
+  }
+}
+
 function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
                  a: usize, lda: i32, b: usize, ldb: i32, beta: T, c: usize, ldc: i32, work: usize): void {
   const sz = <usize>sizeof<T>();
   scaleC<T>(M, N, beta, c, ldc);
   if (K == 0 || alpha == <T>0) return;
+  // Matrix-vector products (the packed scratch for A holds the scaled vector).
+  if ((N == 1 && ldc == 1 || M == 1) && K <= MC * KC) {
+    if (N == 1) {
+      // y = opA · opB(:, 0); C is a contiguous column because ldc == 1.
+      gemv<T>(M, K, alpha, a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, c, work);
+    } else {
+      // y = opB(:, j)ᵀ · opA(0, :)
+      gemv<T>(N, K, alpha, b, transB ? ldb : 1, transB ? 1 : ldb, a, transA ? lda : 1, c, work);
+    }
+    return;
+  }
   const NR = nrOf<T>();
   const pa = work;
   const pb = pa + <usize>(MC * KC) * sz;
