@@ -41,8 +41,8 @@ export class Tensor {
   /** @internal Use `tensor()` and the other creation functions. */
   constructor(storage: Storage, shape: number[], stride?: number[], offset = 0, dtype?: DType) {
     this._storage = storage;
-    this.nd = ndarray(storage.data, shape, stride ?? contiguousStrides(shape), offset);
     this.dtype = dtype ?? dtypeOf(storage.data);
+    this.nd = makeView(storage.data, this.dtype, shape, stride ?? contiguousStrides(shape), offset);
   }
 
   /** @internal A new contiguous tensor over `data`. */
@@ -348,6 +348,24 @@ export class Tensor {
   uniform_(low = 0, high = 1, generator?: import('./random').Generator): this { return IP.uniform_(this, low, high, generator); }
   /** Fills in place with normal values (used by nn.init). */
   normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
+}
+
+type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;
+const viewCtors = new Map<string, ViewCtor>();
+
+/**
+ * An ndarray view, built with ndarray's own generated class for this dtype and rank. Calling `ndarray()`
+ * itself re-detects the array type on every call (Object.prototype.toString), a fifth of the time of a tiny
+ * op; the class is the same, so it is looked up once.
+ */
+function makeView(data: TypedArray, dtype: DType, shape: number[], stride: number[], offset: number): ndarray.NdArray<TypedArray> {
+  const key = dtype + shape.length;
+  let C = viewCtors.get(key);
+  if (C === undefined) {
+    C = (Object.getPrototypeOf(ndarray(data, shape, stride, offset)) as { constructor: ViewCtor }).constructor;
+    viewCtors.set(key, C);
+  }
+  return shape.length === 0 ? new C(data, offset) : new C(data, ...shape, ...stride, offset);
 }
 
 function dtypeOf(a: TypedArray): DType {
