@@ -46,6 +46,8 @@ export function checkShape(shape: readonly number[], op: string): number[] {
 
 /** NumPy/PyTorch broadcasting: align from the right; sizes must be equal or 1. */
 export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): number[] {
+  if (b.length === 0) return a.slice();
+  if (a.length === 0) return b.slice();
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {

@@ -365,7 +365,13 @@ function makeView(data: TypedArray, dtype: DType, shape: number[], stride: numbe
     C = (Object.getPrototypeOf(ndarray(data, shape, stride, offset)) as { constructor: ViewCtor }).constructor;
     viewCtors.set(key, C);
   }
-  return shape.length === 0 ? new C(data, offset) : new C(data, ...shape, ...stride, offset);
+  switch (shape.length) {
+    case 0: return new C(data, offset);
+    case 1: return new C(data, shape[0], stride[0], offset);
+    case 2: return new C(data, shape[0], shape[1], stride[0], stride[1], offset);
+    case 3: return new C(data, shape[0], shape[1], shape[2], stride[0], stride[1], stride[2], offset);
+    default: return new C(data, ...shape, ...stride, offset);
+  }
 }
 
 function dtypeOf(a: TypedArray): DType {
