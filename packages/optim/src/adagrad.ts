@@ -1,0 +1,100 @@
+/** Adagrad: per-coordinate learning rates from the sum of squared gradients. */
+import { fullLike } from '@tapegrad/core';
+import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
+import { gradData, stateData, stateOf, stateTensor, updateParam } from './param-access';
+import { checkKnownKeys, pyNum } from './util';
+
+/** Adagrad's options (PyTorch names in camelCase). */
+export interface AdagradOptions extends BaseOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay) (default 0). */
+  lrDecay: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Starting value of the squared-gradient sum (default 0). */
+  initialAccumulatorValue: number;
+  /** Added to the square root, outside it (default 1e-10). */
+  eps: number;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize'] as const;
+
+/**
+ * Adagrad, as PyTorch 1.13's `torch.optim.Adagrad`. State (`step: 0`, `sum` = initialAccumulatorValue)
+ * is created for every parameter when it joins the optimizer, not at its first step. Each step t:
+ *
+ * ```
+ * g ← −g if maximize;   g ← g + λθ if weightDecay λ ≠ 0
+ * clr ← lr / (1 + (t − 1)·lrDecay)
+ * sum ← sum + g²
+ * θ ← θ − clr · g / (sqrt(sum) + eps)
+ * ```
+ *
+ * Where PyTorch differs from the slides (θ −= lr·g/sqrt(G + ε)): eps is added after the square root,
+ * and the sum may start at `initialAccumulatorValue` rather than 0. (PyTorch takes that start value from
+ * the constructor for every group; tapegrad lets a group give its own.)
+ *
+ * @example
+ * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    checkKnownKeys(options, KEYS, 'Adagrad');
+    super(params, {
+      lr: options.lr ?? 1e-2,
+      lrDecay: options.lrDecay ?? 0,
+      weightDecay: options.weightDecay ?? 0,
+      initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
+      eps: options.eps ?? 1e-10,
+      maximize: options.maximize ?? false,
+    }, 'Adagrad');
+  }
+
+  /** Adds the group and creates its parameters' state (PyTorch creates it in the constructor). */
+  override addParamGroup(group: ParamGroupInput<AdagradOptions>): void {
+    super.addParamGroup(group);
+    const g = this.paramGroups[this.paramGroups.length - 1];
+    for (const p of g.params) {
+      const s = stateOf(this.state, p);
+      s.step = 0;
+      s.sum = fullLike(p, g.initialAccumulatorValue);
+    }
+  }
+
+  protected checkOptions(o: Partial<AdagradOptions>, where: string): void {
+    const nonNeg = (v: unknown): boolean => typeof v === 'number' && v >= 0;
+    if (o.lr !== undefined && !nonNeg(o.lr)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
+    if (o.lrDecay !== undefined && !nonNeg(o.lrDecay)) throw new RangeError(`${where}: Invalid lr_decay value: ${pyNum(o.lrDecay)}`);
+    if (o.weightDecay !== undefined && !nonNeg(o.weightDecay)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
+    if (o.initialAccumulatorValue !== undefined && !nonNeg(o.initialAccumulatorValue)) {
+      throw new RangeError(`${where}: Invalid initial_accumulator_value value: ${pyNum(o.initialAccumulatorValue)}`);
+    }
+    if (o.eps !== undefined && !nonNeg(o.eps)) throw new RangeError(`${where}: Invalid epsilon value: ${pyNum(o.eps)}`);
+  }
+
+  protected updateGroup(group: ParamGroup<AdagradOptions>, gi: number): void {
+    const { lr, lrDecay, weightDecay: wd, eps, maximize } = group;
+    group.params.forEach((p, pi) => {
+      const g = gradData(p, 'Adagrad.step', gi, pi);
+      if (g === null) return;
+      const state = stateOf(this.state, p);
+      const sum = stateData(stateTensor(state, 'sum', p, group.initialAccumulatorValue));
+      const step = ((state.step as number | undefined) ?? 0) + 1;
+      state.step = step;
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sign = maximize ? -1 : 1;
+      updateParam(p, (x) => {
+        for (let i = 0; i < x.length; i++) {
+          let gi_ = sign * g[i];
+          if (wd !== 0) gi_ = gi_ + wd * x[i];
+          sum[i] = sum[i] + 1 * gi_ * gi_;
+          const std = Math.sqrt(sum[i]) + eps;
+          x[i] = x[i] + (-clr * gi_) / std;
+        }
+      });
+    });
+  }
+}

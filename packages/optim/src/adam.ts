@@ -1,0 +1,129 @@
+/** Adam (and the kernel AdamW shares with it). */
+import { Tensor } from '@tapegrad/core';
+import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
+import { gradData, stateData, stateOf, stateTensor, updateParam } from './param-access';
+import { checkKnownKeys, pyNum } from './util';
+
+/** Adam's options (PyTorch names in camelCase). */
+export interface AdamOptions extends BaseOptions {
+  /** Learning rate (default 1e-3). */
+  lr: number;
+  /** Decay rates [β1, β2] of the first and second moment estimates (default [0.9, 0.999]), each in [0, 1). */
+  betas: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8); see the class note on its placement. */
+  eps: number;
+  /** L2 penalty added to the gradient, g ← g + λθ (default 0 for Adam, 1e-2 for AdamW where it is decoupled). */
+  weightDecay: number;
+  /** Use the running maximum of the second moment (AMSGrad, default false). */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+export const ADAM_KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'] as const;
+
+export function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): Partial<AdamOptions> {
+  const betas = options.betas ?? [0.9, 0.999];
+  return {
+    lr: options.lr ?? 1e-3,
+    betas: Array.isArray(betas) ? [betas[0], betas[1]] : betas,
+    eps: options.eps ?? 1e-8,
+    weightDecay: options.weightDecay ?? weightDecay,
+    amsgrad: options.amsgrad ?? false,
+    maximize: options.maximize ?? false,
+  };
+}
+
+/** PyTorch's checks (and messages) for Adam and AdamW, in PyTorch's order. */
+export function checkAdamOptions(o: Partial<AdamOptions>, where: string): void {
+  if (o.lr !== undefined && !(typeof o.lr === 'number' && o.lr >= 0)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
+  if (o.eps !== undefined && !(typeof o.eps === 'number' && o.eps >= 0)) throw new RangeError(`${where}: Invalid epsilon value: ${pyNum(o.eps)}`);
+  if (o.betas !== undefined) {
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+      throw new TypeError(`${where}: betas must be an array of two numbers [beta1, beta2], got ${Array.isArray(o.betas) ? `an array of length ${(o.betas as unknown[]).length}` : pyNum(o.betas)}`);
+    }
+    o.betas.forEach((b, i) => {
+      if (!(typeof b === 'number' && b >= 0 && b < 1)) throw new RangeError(`${where}: Invalid beta parameter at index ${i}: ${pyNum(b)}`);
+    });
+  }
+  if (o.weightDecay !== undefined && !(typeof o.weightDecay === 'number' && o.weightDecay >= 0)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
+}
+
+/**
+ * One Adam/AdamW step for every parameter of a group that has a grad — PyTorch 1.13's
+ * `_single_tensor_adam(w)`, element by element in the same order of operations.
+ */
+export function adamUpdateGroup(
+  states: Map<Tensor, ParamState>, group: ParamGroup<AdamOptions>, gi: number, decoupled: boolean, where: string,
+): void {
+  const { lr, eps, weightDecay: wd, amsgrad, maximize } = group;
+  const [beta1, beta2] = group.betas;
+  group.params.forEach((p, pi) => {
+    const g = gradData(p, where, gi, pi);
+    if (g === null) return;
+    const state = stateOf(states, p);
+    if (state.step === undefined) state.step = 0;
+    const m = stateData(stateTensor(state, 'expAvg', p));
+    const v = stateData(stateTensor(state, 'expAvgSq', p));
+    const vmax = amsgrad ? stateData(stateTensor(state, 'maxExpAvgSq', p)) : null;
+    const step = (state.step as number) + 1;
+    state.step = step;
+    const biasCorrection1 = 1 - beta1 ** step;
+    const biasCorrection2 = 1 - beta2 ** step;
+    const stepSize = lr / biasCorrection1;
+    const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    const decay = 1 - lr * wd;
+    const sign = maximize ? -1 : 1;
+    updateParam(p, (x) => {
+      for (let i = 0; i < x.length; i++) {
+        let gi_ = sign * g[i];
+        if (decoupled) x[i] = x[i] * decay; // AdamW: param.mul_(1 - lr * weight_decay), before the moments
+        else if (wd !== 0) gi_ = gi_ + wd * x[i]; // Adam: L2 folded into the gradient
+        m[i] = m[i] * beta1 + (1 - beta1) * gi_;
+        v[i] = v[i] * beta2 + (1 - beta2) * gi_ * gi_;
+        let denom: number;
+        if (vmax !== null) {
+          vmax[i] = Math.max(vmax[i], v[i]);
+          denom = Math.sqrt(vmax[i]) / biasCorrection2Sqrt + eps;
+        } else {
+          denom = Math.sqrt(v[i]) / biasCorrection2Sqrt + eps;
+        }
+        x[i] = x[i] + (-stepSize * m[i]) / denom;
+      }
+    });
+  });
+}
+
+/**
+ * Adam, as PyTorch 1.13's `torch.optim.Adam` (same defaults, update order and errors). Each step t:
+ *
+ * ```
+ * g ← −g if maximize;   g ← g + λθ if weightDecay λ ≠ 0   (L2 through the gradient; see AdamW)
+ * m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²;   (amsgrad: v̂max ← max(v̂max, v), used in place of v)
+ * denom ← sqrt(v) / sqrt(1 − β2^t) + eps
+ * θ ← θ − (lr / (1 − β1^t)) · m / denom
+ * ```
+ *
+ * Where PyTorch differs from the paper's formula θ −= lr·m̂/(sqrt(v̂) + ε) with m̂ = m/(1 − β1^t),
+ * v̂ = v/(1 − β2^t): the bias corrections are folded into the step size and the denominator, so ε is
+ * added to sqrt(v)/sqrt(1 − β2^t) = sqrt(v̂) — the same as the paper — but not to sqrt(v) as in the
+ * paper's "efficient" variant (lr_t = lr·sqrt(1 − β2^t)/(1 − β1^t), θ −= lr_t·m/(sqrt(v) + ε̂)), whose
+ * ε̂ is effectively ε·sqrt(1 − β2^t). With amsgrad, PyTorch keeps the max of the raw v (not of v̂).
+ *
+ * @example
+ * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    checkKnownKeys(options, ADAM_KEYS, 'Adam');
+    super(params, adamDefaults(options, 0), 'Adam');
+  }
+
+  protected checkOptions(o: Partial<AdamOptions>, where: string): void {
+    checkAdamOptions(o, where);
+  }
+
+  protected updateGroup(group: ParamGroup<AdamOptions>, gi: number): void {
+    adamUpdateGroup(this.state, group, gi, false, 'Adam.step');
+  }
+}

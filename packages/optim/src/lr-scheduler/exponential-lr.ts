@@ -1,0 +1,38 @@
+/** ExponentialLR: multiply the lr by gamma every epoch. */
+import { Optimizer } from '../optimizer';
+import { checkKnownKeys, pyNum } from '../util';
+import { LRScheduler } from './lr-scheduler';
+
+/** Options of {@link ExponentialLR}. */
+export interface ExponentialLROptions {
+  /** Multiplicative factor per epoch (required). */
+  gamma: number;
+  /** The index of the last epoch when resuming (default -1). */
+  lastEpoch?: number;
+}
+
+/**
+ * Decays each group's lr by `gamma` every epoch: lr_t = base · gamma^t (PyTorch 1.13's `ExponentialLR`).
+ * @example
+ * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ */
+export class ExponentialLR extends LRScheduler {
+  declare readonly gamma: number;
+
+  constructor(optimizer: Optimizer, options: ExponentialLROptions) {
+    checkKnownKeys(options, ['gamma', 'lastEpoch'], 'ExponentialLR');
+    const gamma = options?.gamma;
+    if (typeof gamma !== 'number' || Number.isNaN(gamma)) throw new TypeError(`ExponentialLR: gamma is required and must be a number, got ${pyNum(gamma)}`);
+    super(optimizer, options.lastEpoch ?? -1, { gamma }, 'ExponentialLR');
+  }
+
+  protected getLr(): number[] {
+    const groups = this.optimizer.paramGroups;
+    if (this.lastEpoch === 0) return groups.map((g) => g.lr);
+    return groups.map((g) => g.lr * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
+  }
+}

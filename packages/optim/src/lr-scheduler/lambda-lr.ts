@@ -1,0 +1,59 @@
+/** LambdaLR: lr = base lr × a user function of the epoch. */
+import { Optimizer } from '../optimizer';
+import { checkKnownKeys, describe } from '../util';
+import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
+
+/** A multiplicative factor as a function of the epoch. */
+export type LrLambda = (epoch: number) => number;
+
+/** Options of {@link LambdaLR}. */
+export interface LambdaLROptions {
+  /** One function for all groups, or one per parameter group. */
+  lrLambda: LrLambda | LrLambda[];
+  /** The index of the last epoch when resuming (default -1). */
+  lastEpoch?: number;
+}
+
+/**
+ * Sets each group's lr to its base lr times `lrLambda(epoch)` (PyTorch 1.13's `LambdaLR`). The functions
+ * are not saved in the state dict (PyTorch saves `None` for plain functions; so does tapegrad).
+ * @example
+ * const sched = new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });
+ */
+export class LambdaLR extends LRScheduler {
+  declare lrLambdas: LrLambda[];
+
+  constructor(optimizer: Optimizer, options: LambdaLROptions) {
+    checkKnownKeys(options, ['lrLambda', 'lastEpoch'], 'LambdaLR');
+    checkOptimizer(optimizer, 'LambdaLR');
+    const f = options?.lrLambda;
+    const n = optimizer.paramGroups.length;
+    let lrLambdas: LrLambda[];
+    if (Array.isArray(f)) {
+      if (f.length !== n) throw new RangeError(`LambdaLR: Expected ${n} lr_lambdas, but got ${f.length}`);
+      lrLambdas = f.slice();
+    } else {
+      lrLambdas = new Array<LrLambda>(n).fill(f as LrLambda);
+    }
+    lrLambdas.forEach((fn, i) => {
+      if (typeof fn !== 'function') throw new TypeError(`LambdaLR: lrLambda${Array.isArray(f) ? `[${i}]` : ''} must be a function of the epoch, got ${describe(fn)}`);
+    });
+    super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'LambdaLR');
+  }
+
+  protected getLr(): number[] {
+    return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
+  }
+
+  /** The state without the functions (`lrLambdas` is a list of nulls, one per group). */
+  override stateDict(): SchedulerStateDict {
+    const { lrLambdas: _fns, ...rest } = super.stateDict();
+    return { ...rest, lrLambdas: this.lrLambdas.map(() => null) };
+  }
+
+  /** Restores the state; the current functions are kept. */
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    const { lrLambdas: _fns, ...rest } = stateDict ?? {};
+    super.loadStateDict(rest);
+  }
+}

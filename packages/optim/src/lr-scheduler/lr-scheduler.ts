@@ -1,0 +1,124 @@
+/**
+ * The scheduler base class: PyTorch 1.13's `torch.optim.lr_scheduler._LRScheduler`, with its
+ * "chainable" recursive form (each step derives the new lr from the group's current lr) and the
+ * closed form used when `step(epoch)` is given an epoch.
+ */
+import { Optimizer } from '../optimizer';
+import { cloneOption, describe, isPlainObject } from '../util';
+
+/** A JSON value (scheduler state dicts are plain JSON; Infinity survives as a number in memory). */
+export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A scheduler's state: every field except the optimizer (and functions), as PyTorch's `__dict__` copy. */
+export type SchedulerStateDict = { [key: string]: JsonValue };
+
+/** Python's modulo (the sign follows the divisor), for PyTorch's `%` tests. */
+export const pyMod = (a: number, m: number): number => ((a % m) + m) % m;
+
+export function checkOptimizer(optimizer: unknown, where: string): asserts optimizer is Optimizer {
+  if (!(optimizer instanceof Optimizer)) throw new TypeError(`${where}: ${describe(optimizer)} is not an Optimizer`);
+}
+
+/**
+ * Base class of the epoch-based schedulers. The constructor records each group's `initialLr` (when
+ * `lastEpoch` is -1) as `baseLrs` and performs the initial step, which sets `lastEpoch` to 0 and the
+ * lr to its epoch-0 value. Call `scheduler.step()` after `optimizer.step()`, once per epoch (or batch).
+ *
+ * Subclasses implement {@link LRScheduler.getLr} (the recursive form, reading `group.lr`) and may
+ * implement {@link LRScheduler.closedFormLr}. Because the initial step runs inside this constructor,
+ * a subclass passes the hyper-parameters its `getLr` needs as `hyper`: they are assigned to `this`
+ * first (declare such fields with `declare readonly x: T` so class-field initialization does not
+ * reset them).
+ *
+ * @example
+ * class HalvingLR extends LRScheduler {
+ *   declare readonly every: number;
+ *   constructor(opt: Optimizer, every: number) { super(opt, -1, { every }); }
+ *   getLr() { return this.optimizer.paramGroups.map((g) => (this.lastEpoch > 0 && this.lastEpoch % this.every === 0 ? g.lr / 2 : g.lr)); }
+ * }
+ */
+export abstract class LRScheduler {
+  /** The optimizer whose groups' `lr` this scheduler sets. */
+  readonly optimizer: Optimizer;
+  /** The index of the last epoch (0 after construction, incremented by every `step()`). */
+  lastEpoch: number;
+  /** Each group's `initialLr` when the scheduler was created. */
+  baseLrs: number[];
+  /** @internal How many times `step` has run (the initial step included), as PyTorch's `_step_count`. */
+  _stepCount = 0;
+  /** @internal The lrs set by the last step. */
+  _lastLr: number[] = [];
+
+  protected constructor(optimizer: Optimizer, lastEpoch = -1, hyper: Record<string, unknown> = {}, name = 'LRScheduler') {
+    checkOptimizer(optimizer, name);
+    if (!Number.isInteger(lastEpoch) || lastEpoch < -1) throw new RangeError(`${name}: lastEpoch must be an integer >= -1, got ${String(lastEpoch)}`);
+    this.optimizer = optimizer;
+    if (lastEpoch === -1) {
+      for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
+    } else {
+      optimizer.paramGroups.forEach((g, i) => {
+        if (g.initialLr === undefined) throw new Error(`${name}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch}); load the optimizer's state dict first, or pass lastEpoch -1`);
+      });
+    }
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+    this.lastEpoch = lastEpoch;
+    Object.assign(this, hyper);
+    this._initialStep();
+  }
+
+  /** @internal Resets the step count and performs a step (PyTorch's `_initial_step`; SequentialLR calls it). */
+  _initialStep(): void {
+    this._stepCount = 0;
+    this.step();
+  }
+
+  /** The learning rates for `this.lastEpoch`, in the recursive form (may read each group's current lr). */
+  protected abstract getLr(): number[];
+
+  /** The learning rates for `this.lastEpoch` straight from `baseLrs`, where the schedule has one. */
+  protected closedFormLr?(): number[];
+
+  /**
+   * Advances one epoch and writes the new lr into every parameter group. With an explicit `epoch`
+   * (deprecated in PyTorch) it jumps there, using the closed form where the scheduler has one.
+   */
+  step(epoch?: number): void {
+    this._stepCount += 1;
+    let values: number[];
+    if (epoch === undefined || epoch === null) {
+      this.lastEpoch += 1;
+      values = this.getLr();
+    } else {
+      if (typeof epoch !== 'number' || !Number.isFinite(epoch)) throw new TypeError(`${this.constructor.name}.step: epoch must be a number, got ${describe(epoch)}`);
+      this.lastEpoch = epoch;
+      values = this.closedFormLr ? this.closedFormLr() : this.getLr();
+    }
+    this.optimizer.paramGroups.forEach((g, i) => {
+      if (i < values.length) g.lr = values[i];
+    });
+    this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** The learning rates set by the last step, one per parameter group. */
+  getLastLr(): number[] {
+    return this._lastLr.slice();
+  }
+
+  /** Every field except the optimizer (functions are left out), deep-copied; JSON-able. */
+  stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const [k, v] of Object.entries(this)) {
+      if (k === 'optimizer' || typeof v === 'function') continue;
+      out[k] = cloneOption(v) as JsonValue;
+    }
+    return out;
+  }
+
+  /** Restores fields from {@link LRScheduler.stateDict} (the optimizer is not touched: load its state separately). */
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    if (!isPlainObject(stateDict)) throw new TypeError(`${this.constructor.name}.loadStateDict: expected an object from stateDict(), got ${describe(stateDict)}`);
+    for (const [k, v] of Object.entries(stateDict)) {
+      if (k === 'optimizer') continue;
+      (this as unknown as Record<string, unknown>)[k] = cloneOption(v);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/** MultiStepLR: multiply the lr by gamma at each milestone epoch. */
+import { Optimizer } from '../optimizer';
+import { checkKnownKeys, pyNum } from '../util';
+import { LRScheduler } from './lr-scheduler';
+
+/** Options of {@link MultiStepLR}. */
+export interface MultiStepLROptions {
+  /** Epochs at which to decay (a repeated milestone decays by gamma once per repetition). */
+  milestones: number[];
+  /** Multiplicative factor of the decay (default 0.1). */
+  gamma?: number;
+  /** The index of the last epoch when resuming (default -1). */
+  lastEpoch?: number;
+}
+
+/**
+ * Decays each group's lr by `gamma` when the epoch reaches a milestone: lr_t = base · gamma^(#milestones ≤ t)
+ * (PyTorch 1.13's `MultiStepLR`).
+ * @example
+ * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ */
+export class MultiStepLR extends LRScheduler {
+  /** The milestones, sorted (PyTorch keeps a Counter; a sorted list with repeats holds the same). */
+  declare readonly milestones: number[];
+  declare readonly gamma: number;
+
+  constructor(optimizer: Optimizer, options: MultiStepLROptions) {
+    checkKnownKeys(options, ['milestones', 'gamma', 'lastEpoch'], 'MultiStepLR');
+    const ms = options?.milestones;
+    if (!Array.isArray(ms) || ms.some((m) => !Number.isInteger(m))) {
+      throw new TypeError(`MultiStepLR: milestones must be an array of integer epochs, got ${Array.isArray(ms) ? `[${ms.map(pyNum).join(', ')}]` : pyNum(ms)}`);
+    }
+    super(optimizer, options.lastEpoch ?? -1, { milestones: ms.slice().sort((a, b) => a - b), gamma: options.gamma ?? 0.1 }, 'MultiStepLR');
+  }
+
+  private count(epoch: number): number {
+    return this.milestones.filter((m) => m === epoch).length;
+  }
+
+  protected getLr(): number[] {
+    const groups = this.optimizer.paramGroups;
+    const c = this.count(this.lastEpoch);
+    if (c === 0) return groups.map((g) => g.lr);
+    return groups.map((g) => g.lr * this.gamma ** c);
+  }
+
+  protected override closedFormLr(): number[] {
+    const passed = this.milestones.filter((m) => m <= this.lastEpoch).length; // bisect_right
+    return this.baseLrs.map((b) => b * this.gamma ** passed);
+  }
+}

@@ -1,0 +1,101 @@
+/** RMSprop (Hinton's lecture 6e), optionally centered and with momentum. */
+import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { gradData, stateData, stateOf, stateTensor, updateParam } from './param-access';
+import { checkKnownKeys, pyNum } from './util';
+
+/** RMSprop's options (PyTorch names in camelCase). */
+export interface RMSpropOptions extends BaseOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  alpha: number;
+  /** Added to the square root, outside it (default 1e-8). */
+  eps: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Normalize by the estimated variance (mean square minus squared mean) instead of the mean square (default false). */
+  centered: boolean;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'] as const;
+
+/**
+ * RMSprop, as PyTorch 1.13's `torch.optim.RMSprop`. Each step:
+ *
+ * ```
+ * g ← −g if maximize;   g ← g + λθ if weightDecay λ ≠ 0
+ * s ← α·s + (1 − α)·g²
+ * centered: a ← α·a + (1 − α)·g,  avg ← sqrt(s − a²) + eps;   else avg ← sqrt(s) + eps
+ * momentum μ > 0:  b ← μ·b + g/avg,  θ ← θ − lr·b;    else θ ← θ − lr·g/avg
+ * ```
+ *
+ * Where PyTorch differs from the usual slides (θ −= lr·g/sqrt(s + ε)): eps is added after the square
+ * root, there is no bias correction (s starts at 0, so the first steps are large: step 1 moves by
+ * about lr/sqrt(1 − α)), and the momentum buffer holds g/avg without the learning rate.
+ *
+ * @example
+ * const opt = new RMSprop(model.parameters(), { lr: 1e-2, alpha: 0.99, momentum: 0.9 });
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    checkKnownKeys(options, KEYS, 'RMSprop');
+    super(params, {
+      lr: options.lr ?? 1e-2,
+      alpha: options.alpha ?? 0.99,
+      eps: options.eps ?? 1e-8,
+      weightDecay: options.weightDecay ?? 0,
+      momentum: options.momentum ?? 0,
+      centered: options.centered ?? false,
+      maximize: options.maximize ?? false,
+    }, 'RMSprop');
+  }
+
+  protected checkOptions(o: Partial<RMSpropOptions>, where: string): void {
+    const nonNeg = (v: unknown): boolean => typeof v === 'number' && v >= 0;
+    if (o.lr !== undefined && !nonNeg(o.lr)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
+    if (o.eps !== undefined && !nonNeg(o.eps)) throw new RangeError(`${where}: Invalid epsilon value: ${pyNum(o.eps)}`);
+    if (o.momentum !== undefined && !nonNeg(o.momentum)) throw new RangeError(`${where}: Invalid momentum value: ${pyNum(o.momentum)}`);
+    if (o.weightDecay !== undefined && !nonNeg(o.weightDecay)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
+    if (o.alpha !== undefined && !nonNeg(o.alpha)) throw new RangeError(`${where}: Invalid alpha value: ${pyNum(o.alpha)}`);
+  }
+
+  protected updateGroup(group: ParamGroup<RMSpropOptions>, gi: number): void {
+    const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
+    group.params.forEach((p, pi) => {
+      const g = gradData(p, 'RMSprop.step', gi, pi);
+      if (g === null) return;
+      const state = stateOf(this.state, p);
+      if (state.step === undefined) state.step = 0;
+      const sq = stateData(stateTensor(state, 'squareAvg', p));
+      const buf = momentum > 0 ? stateData(stateTensor(state, 'momentumBuffer', p)) : null;
+      const ga = centered ? stateData(stateTensor(state, 'gradAvg', p)) : null;
+      state.step = (state.step as number) + 1;
+      const sign = maximize ? -1 : 1;
+      updateParam(p, (x) => {
+        for (let i = 0; i < x.length; i++) {
+          let gi_ = sign * g[i];
+          if (wd !== 0) gi_ = gi_ + wd * x[i];
+          sq[i] = sq[i] * alpha + (1 - alpha) * gi_ * gi_;
+          let avg: number;
+          if (ga !== null) {
+            ga[i] = ga[i] * alpha + (1 - alpha) * gi_;
+            avg = Math.sqrt(sq[i] + -1 * ga[i] * ga[i]);
+          } else {
+            avg = Math.sqrt(sq[i]);
+          }
+          avg = avg + eps;
+          if (buf !== null) {
+            buf[i] = buf[i] * momentum + gi_ / avg;
+            x[i] = x[i] + -lr * buf[i];
+          } else {
+            x[i] = x[i] + (-lr * gi_) / avg;
+          }
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/** Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay. */
+import { Tensor } from '@tapegrad/core';
+import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { gradData, stateData, stateOf, updateParam } from './param-access';
+import { checkKnownKeys, pyNum } from './util';
+
+/** SGD's options (PyTorch names in camelCase). */
+export interface SGDOptions extends BaseOptions {
+  /** Learning rate; required (in the options or in every parameter group). */
+  lr: number;
+  /** Momentum factor μ (default 0: plain SGD). */
+  momentum: number;
+  /** Dampening τ for momentum: the new gradient enters the buffer with weight 1 − τ (default 0). */
+  dampening: number;
+  /** L2 penalty λ added to the gradient: g ← g + λθ (default 0). */
+  weightDecay: number;
+  /** Nesterov momentum (default false); needs momentum > 0 and dampening 0. */
+  nesterov: boolean;
+  /** Maximize the objective (step along +g) instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'] as const;
+
+/**
+ * Stochastic gradient descent, as PyTorch 1.13's `torch.optim.SGD` (same defaults, same update, same
+ * errors). Each step, for a parameter θ with gradient g:
+ *
+ * ```
+ * g ← −g if maximize;   g ← g + λθ if weightDecay λ ≠ 0
+ * if μ ≠ 0:  b ← g on the first step, else b ← μb + (1 − τ)g
+ *            g ← g + μb (nesterov) or g ← b
+ * θ ← θ − lr·g
+ * ```
+ *
+ * Where PyTorch differs from the textbook: the momentum buffer accumulates raw gradients and the
+ * learning rate multiplies the whole buffer (v = μv + g, θ −= lr·v), whereas Sutskever et al. and most
+ * course slides write v = μv + lr·g, θ −= v (or v = γv + α∇J). The two agree for a constant learning rate
+ * but differ once a scheduler changes lr (PyTorch's buffer does not carry the old lr). The first step
+ * copies g into the buffer (no dampening applied), and Nesterov uses g + μb rather than evaluating the
+ * gradient at a look-ahead point.
+ *
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    checkKnownKeys(options, KEYS, 'SGD');
+    super(params, {
+      lr: options.lr,
+      momentum: options.momentum ?? 0,
+      dampening: options.dampening ?? 0,
+      weightDecay: options.weightDecay ?? 0,
+      nesterov: options.nesterov ?? false,
+      maximize: options.maximize ?? false,
+    }, 'SGD');
+  }
+
+  protected checkOptions(o: Partial<SGDOptions>, where: string): void {
+    // PyTorch 1.13's SGD tests `lr < 0`, which lets NaN through; tapegrad rejects NaN too.
+    if (o.lr !== undefined && !(typeof o.lr === 'number' && o.lr >= 0)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
+    if (o.momentum !== undefined && !(typeof o.momentum === 'number' && o.momentum >= 0)) throw new RangeError(`${where}: Invalid momentum value: ${pyNum(o.momentum)}`);
+    if (o.weightDecay !== undefined && !(typeof o.weightDecay === 'number' && o.weightDecay >= 0)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
+    if (o.dampening !== undefined && typeof o.dampening !== 'number') throw new TypeError(`${where}: dampening must be a number, got ${pyNum(o.dampening)}`);
+    if (o.nesterov && ((o.momentum ?? 0) <= 0 || (o.dampening ?? 0) !== 0)) {
+      throw new RangeError(`${where}: Nesterov momentum requires a momentum and zero dampening (got momentum ${pyNum(o.momentum ?? 0)}, dampening ${pyNum(o.dampening ?? 0)})`);
+    }
+  }
+
+  protected updateGroup(group: ParamGroup<SGDOptions>, gi: number): void {
+    const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
+    group.params.forEach((p: Tensor, pi) => {
+      const g = gradData(p, 'SGD.step', gi, pi);
+      if (g === null) return;
+      const state = stateOf(this.state, p);
+      let buf = state.momentumBuffer instanceof Tensor ? state.momentumBuffer : null;
+      const first = buf === null;
+      if (momentum !== 0 && first) {
+        buf = p.detach().clone(); // shape/dtype of p; every element is overwritten below
+        state.momentumBuffer = buf;
+      } else if (momentum === 0 && !('momentumBuffer' in state)) {
+        state.momentumBuffer = null; // PyTorch stores None when momentum is 0
+      }
+      const b = momentum !== 0 ? stateData(buf as Tensor) : null;
+      const sign = maximize ? -1 : 1;
+      updateParam(p, (x) => {
+        for (let i = 0; i < x.length; i++) {
+          let d = sign * g[i];
+          if (wd !== 0) d = d + wd * x[i];
+          if (b !== null) {
+            b[i] = first ? d : b[i] * momentum + (1 - dampening) * d;
+            d = nesterov ? d + momentum * b[i] : b[i];
+          }
+          x[i] = x[i] + -lr * d;
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/** Small internal helpers: copying options and state, describing values in error messages. */
+import { Tensor, noGrad } from '@tapegrad/core';
+import type { ParamStateValue } from './optimizer';
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A deep copy of a JSON-like option value (so groups and state dicts never share arrays like `betas`). */
+export function cloneOption<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => cloneOption(x)) as unknown as T;
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneOption(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** State values are copied: tensors get their own contiguous storage. */
+export function cloneStateValue(v: ParamStateValue): ParamStateValue {
+  return v instanceof Tensor ? noGrad(() => v.detach().clone()) : v;
+}
+
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** A short description of a value for error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'object') return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : 'an object';
+  if (typeof v === 'string') return `the string '${v}'`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Formats a number as PyTorch's messages show it (Python prints NaN as nan). */
+export function pyNum(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
+  return String(v);
+}
+
+/** Throws a TypeError for keys of an options object that the constructor does not know (a Python TypeError for unknown kwargs). */
+export function checkKnownKeys(options: unknown, known: readonly string[], where: string): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) {
+      throw new TypeError(`${where}: unknown option '${k}'; expected one of ${known.join(', ')} (options are camelCase, e.g. weightDecay)`);
+    }
+  }
+}
