@@ -77,11 +77,19 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   checkIndex('scatterAdd', index);
   const d = normDim(dim, x.ndim, 'scatterAdd');
   checkGatherShapes('scatterAdd', x, d, index, src);
+  // As PyTorch, only src's leading index-shaped block is read (src may be larger in any dim, not smaller).
+  let used = src;
+  for (let k = 0; k < src.ndim; k++) {
+    if (src._shape[k] < index._shape[k]) {
+      throw new RangeError(`scatterAdd: src shape ${fmt(src._shape)} is smaller than index shape ${fmt(index._shape)} at dim ${k}`);
+    }
+    if (src._shape[k] > index._shape[k]) used = used.narrow(k, 0, index._shape[k]);
+  }
   const out = x._contigData().slice();
-  const s = src.expand(index._shape)._contigData();
+  const s = used._contigData();
   forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
   const res = Tensor._fromData(out, x.shape, x.dtype);
-  return record('scatterAdd', [x, src], res, (g) => [g, src.requiresGrad ? g.gather(d, index) : null], []);
+  return record('scatterAdd', [x, used], res, (g) => [g, used.requiresGrad ? g.gather(d, index) : null], []);
 }
 
 /** Rows (or slices along dim) picked by a 1-D int32 index, like torch.index_select. */

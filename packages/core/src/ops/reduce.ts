@@ -7,6 +7,7 @@ import { Tensor } from '../tensor';
 import { allocate, getDefaultDtype, isFloating, DType } from '../dtype';
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
+import { isGradEnabled } from '../autograd/grad-mode';
 import { groupsFor, reducedShape } from './kernels';
 import { where } from './indexing';
 
@@ -69,8 +70,24 @@ export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   return record('prod', [x], res, (g) => {
     const gk = g.reshape(kshape);
     if (!zeros) return [gk.mul(res.reshape(kshape)).div(x)];
-    return [gk.mul(productOfOthers(x, dims))];
+    // Under createGraph the product of the others must itself be differentiable (its derivative is not 0).
+    return [gk.mul(isGradEnabled() ? productOfOthersDifferentiable(x, dims) : productOfOthers(x, dims))];
   }, [x]);
+}
+
+/**
+ * productOfOthers in Tensor ops, for double backward: each group of n values becomes an n×n matrix whose
+ * row k is the group with x_k replaced by 1, and its row products are the products of the others. O(n²).
+ */
+function productOfOthersDifferentiable(x: Tensor, dims: number[]): Tensor {
+  const kept = x._shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const perm = [...kept, ...dims];
+  const n = numelOf(dims.map((d) => x._shape[d]));
+  const eye = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+  const rows = where(Tensor._fromData(eye, [n, n], 'bool'), 1, x.permute(perm).reshape([...kept.map((d) => x._shape[d]), 1, n]));
+  const inv = perm.map((_, i) => perm.indexOf(i));
+  return rows.prod(-1).reshape(perm.map((d) => x._shape[d])).permute(inv);
 }
 
 /** For each element, the product of the other elements of its reduction group (handles zeros exactly). */

@@ -1,0 +1,403 @@
+/**
+ * OpInfo-style registry (after PyTorch's `common_methods_invocations.py`): one entry per differentiable
+ * op exported from @tapegrad/core, with the function, sample inputs (float64, several shapes including
+ * broadcasting pairs, 0-d tensors, positive and negative dims) and the input domain. ops.test.ts runs
+ * `gradcheck` and `gradgradcheck` on every sample. A new op is one line here.
+ */
+import * as core from '@tapegrad/core';
+import { Generator, Tensor, TensorLike, GradcheckOptions } from '@tapegrad/core';
+
+export type OpFn = (...xs: Tensor[]) => Tensor | Tensor[];
+
+export interface Sample {
+  desc: string;
+  /** float64 inputs; those with requiresGrad are checked. */
+  inputs: Tensor[];
+  f: OpFn;
+}
+
+export interface OpInfo {
+  /** Label of the entry (an op may have several entries, e.g. pow with a number or a tensor exponent). */
+  name: string;
+  /** The names exported from @tapegrad/core whose gradient this entry checks. */
+  covers: string[];
+  samples: (gen: Generator) => Sample[];
+  /** gradcheck tolerances when the defaults do not fit (e.g. a float32 round trip). */
+  tol?: GradcheckOptions;
+}
+
+/**
+ * Where an op's inputs may be drawn: a map from a standard normal draw into the domain, plus points
+ * where the op has a kink (values within `margin` of a kink are pushed away, so finite differences
+ * never straddle it).
+ */
+export interface Domain {
+  map: (v: number) => number;
+  kinks?: number[];
+  margin?: number;
+}
+export const real: Domain = { map: (v) => v };
+/** x > 0, bounded away from 0 (log, sqrt, rsqrt, pow with a fractional exponent). */
+export const positive: Domain = { map: (v) => 0.5 + Math.abs(v) };
+/** |x| >= 0.5 (division, reciprocal). */
+export const awayFromZero: Domain = { map: (v) => Math.sign(v || 1) * (0.5 + Math.abs(v)) };
+/** Real line minus a neighbourhood of 0 (abs, relu, leakyRelu, elu). */
+export const kinkAtZero: Domain = { map: (v) => v, kinks: [0] };
+export const kinksAt = (...kinks: number[]): Domain => ({ map: (v) => v, kinks, margin: 0.05 });
+
+/** A float64 leaf of `shape` drawn from `domain` with `gen`. */
+export function arg(gen: Generator, shape: number[], domain: Domain = real, requiresGrad = true): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const vals = new Float64Array(n);
+  const margin = domain.margin ?? 0.1;
+  for (let i = 0; i < n; i++) {
+    let v = domain.map(gen.normal());
+    for (const k of domain.kinks ?? []) {
+      if (Math.abs(v - k) < margin) v = k + (v >= k ? margin : -margin) + (v - k);
+    }
+    vals[i] = v;
+  }
+  return core.tensor(vals, { dtype: 'float64' }).reshape(shape).detach().requiresGrad_(requiresGrad);
+}
+
+/** A float64 leaf with exactly these values. */
+export function fixed(values: number[], shape: number[]): Tensor {
+  return core.tensor(Float64Array.from(values)).reshape(shape).detach().requiresGrad_(true);
+}
+
+const int = (v: core.NestedArray): Tensor => core.tensor(v, { dtype: 'int32' });
+const bool = (v: core.NestedArray): Tensor => core.tensor(v, { dtype: 'bool' });
+
+// ---- sample builders -------------------------------------------------------------------------------
+
+const UNARY_SHAPES: number[][] = [[], [5], [2, 3], [2, 3, 2]];
+
+/** Elementwise unary op: 0-d, 1-D, 2-D, 3-D and a non-contiguous (transposed) input. */
+function unary(name: string, f: (x: Tensor) => Tensor, domain: Domain = real, covers = [name.split(' ')[0]], tol?: GradcheckOptions): OpInfo {
+  return {
+    name, covers, tol,
+    samples: (gen) => [
+      ...UNARY_SHAPES.map((s) => ({ desc: `shape [${s}]`, inputs: [arg(gen, s, domain)], f })),
+      { desc: 'transposed [3, 2] view', inputs: [arg(gen, [3, 2], domain)], f: (x: Tensor) => f(x.t()) },
+    ],
+  };
+}
+
+/** Broadcasting pairs, including 0-d operands, size-1 stretching on both sides and new leading dims. */
+export const BROADCAST_PAIRS: [number[], number[]][] = [
+  [[4], [4]], [[2, 3], [3]], [[3], [2, 3]], [[2, 1], [1, 3]], [[], [2, 3]], [[2, 3], []], [[2, 1, 3], [4, 1]], [[], []],
+];
+
+/** Broadcasting binary op: every pair above, plus a plain JS number on either side. */
+function binary(name: string, f: (a: TensorLike, b: TensorLike) => Tensor, domains: [Domain, Domain] = [real, real], numbers: [number, number] = [0.7, 1.3]): OpInfo {
+  return {
+    name, covers: [name],
+    samples: (gen) => [
+      ...BROADCAST_PAIRS.map(([sa, sb]) => ({ desc: `[${sa}] with [${sb}]`, inputs: [arg(gen, sa, domains[0]), arg(gen, sb, domains[1])], f: (a: Tensor, b: Tensor) => f(a, b) })),
+      { desc: 'only the left operand requires grad', inputs: [arg(gen, [2, 3], domains[0]), arg(gen, [3], domains[1], false)], f: (a: Tensor, b: Tensor) => f(a, b) },
+      { desc: `tensor with the number ${numbers[1]}`, inputs: [arg(gen, [2, 3], domains[0])], f: (a: Tensor) => f(a, numbers[1]) },
+      { desc: `the number ${numbers[0]} with a tensor`, inputs: [arg(gen, [3], domains[1])], f: (b: Tensor) => f(numbers[0], b) },
+    ],
+  };
+}
+
+/** Reductions over all dims, one positive dim, one negative dim with keepdim, a dim list, and 0-d inputs. */
+function reduction(name: string, f: (x: Tensor, dim?: number | number[], keepdim?: boolean) => Tensor, opts: { dimList?: boolean; needsDim?: boolean; domain?: Domain; zeroD?: boolean } = {}): OpInfo {
+  const d = opts.domain ?? real;
+  return {
+    name, covers: [name.split(' ')[0]],
+    samples: (gen) => [
+      ...(opts.needsDim ? [] : [
+        { desc: 'all of [2, 3, 2]', inputs: [arg(gen, [2, 3, 2], d)], f: (x: Tensor) => f(x) },
+        ...(opts.zeroD === false ? [] : [{ desc: 'all of a 0-d tensor', inputs: [arg(gen, [], d)], f: (x: Tensor) => f(x) }]),
+      ]),
+      { desc: 'dim 1 of [2, 3, 2]', inputs: [arg(gen, [2, 3, 2], d)], f: (x: Tensor) => f(x, 1) },
+      { desc: 'dim -1 keepdim of [3, 4]', inputs: [arg(gen, [3, 4], d)], f: (x: Tensor) => f(x, -1, true) },
+      { desc: 'dim 0 of [5]', inputs: [arg(gen, [5], d)], f: (x: Tensor) => f(x, 0) },
+      ...(opts.zeroD === false ? [] : [{ desc: 'dim -1 of a 0-d tensor', inputs: [arg(gen, [], d)], f: (x: Tensor) => f(x, -1) }]),
+      { desc: 'dim 0 of a transposed [3, 2] view', inputs: [arg(gen, [2, 3], d)], f: (x: Tensor) => f(x.t(), 0) },
+      ...(opts.dimList ? [
+        { desc: 'dims [0, -1] of [2, 3, 2]', inputs: [arg(gen, [2, 3, 2], d)], f: (x: Tensor) => f(x, [0, -1]) },
+        { desc: 'dims [2, 0] keepdim of [2, 3, 2]', inputs: [arg(gen, [2, 3, 2], d)], f: (x: Tensor) => f(x, [2, 0], true) },
+      ] : []),
+    ],
+  };
+}
+
+/** Ops along one dim (softmax, logSoftmax): positive and negative dims, 1-D, 3-D and 0-d. */
+function alongDim(name: string, f: (x: Tensor, dim: number) => Tensor): OpInfo {
+  return {
+    name, covers: [name],
+    samples: (gen) => [
+      { desc: 'dim 0 of [5]', inputs: [arg(gen, [5])], f: (x: Tensor) => f(x, 0) },
+      { desc: 'dim -1 of [2, 3]', inputs: [arg(gen, [2, 3])], f: (x: Tensor) => f(x, -1) },
+      { desc: 'dim 0 of [2, 3]', inputs: [arg(gen, [2, 3])], f: (x: Tensor) => f(x, 0) },
+      { desc: 'dim 1 of [2, 3, 2]', inputs: [arg(gen, [2, 3, 2])], f: (x: Tensor) => f(x, 1) },
+      { desc: 'dim -1 of a 0-d tensor', inputs: [arg(gen, [])], f: (x: Tensor) => f(x, -1) },
+    ],
+  };
+}
+
+/** An entry whose samples are written out by hand. */
+function custom(name: string, covers: string[], samples: (gen: Generator) => Sample[], tol?: GradcheckOptions): OpInfo {
+  return { name, covers, samples, tol };
+}
+const s = (desc: string, inputs: Tensor[], f: OpFn): Sample => ({ desc, inputs, f });
+
+// ---- the registry ------------------------------------------------------------------------------------
+
+export const OPS: OpInfo[] = [
+  // Elementwise binary (broadcasting).
+  binary('add', core.add),
+  binary('sub', core.sub),
+  binary('mul', core.mul),
+  binary('div', core.div, [real, awayFromZero]),
+  binary('pow', core.pow, [positive, real], [1.7, 1.3]),
+  custom('pow (number exponent)', ['pow'], (gen) => [
+    s('x^2 (any sign)', [arg(gen, [2, 3])], (x) => x.pow(2)),
+    s('x^3 of 0-d', [arg(gen, [])], (x) => x.pow(3)),
+    s('x^0.5', [arg(gen, [4], positive)], (x) => x.pow(0.5)),
+    s('x^-1.5', [arg(gen, [2, 2], positive)], (x) => x.pow(-1.5)),
+    s('x^0 (gradient 0)', [arg(gen, [3])], (x) => x.pow(0)),
+    s('x^1', [arg(gen, [3])], (x) => x.pow(1)),
+  ]),
+  binary('maximum', core.maximum),
+  binary('minimum', core.minimum),
+
+  // Elementwise unary.
+  unary('neg', core.neg),
+  unary('exp', core.exp),
+  unary('expm1', core.expm1),
+  unary('log', core.log, positive),
+  unary('log1p', core.log1p, positive),
+  unary('sqrt', core.sqrt, positive),
+  unary('rsqrt', core.rsqrt, positive),
+  unary('abs', core.abs, kinkAtZero),
+  unary('sin', core.sin),
+  unary('cos', core.cos),
+  unary('tanh', core.tanh),
+  unary('sigmoid', core.sigmoid),
+  unary('erf', core.erf),
+  unary('relu', core.relu, kinkAtZero),
+  unary('clamp', (x) => core.clamp(x, -0.5, 0.5), kinksAt(-0.5, 0.5)),
+  unary('clamp (min only)', (x) => core.clamp(x, 0.2), kinksAt(0.2)),
+  unary('clamp (max only)', (x) => core.clamp(x, null, -0.1), kinksAt(-0.1)),
+  unary('square', core.square),
+  unary('reciprocal', core.reciprocal, awayFromZero),
+  unary('leakyRelu', (x) => core.leakyRelu(x, 0.1), kinkAtZero),
+  unary('leakyRelu (default slope)', (x) => core.leakyRelu(x), kinkAtZero),
+  unary('elu', (x) => core.elu(x, 1.3), kinkAtZero),
+  unary('gelu', (x) => core.gelu(x)),
+  unary('gelu (tanh)', (x) => core.gelu(x, 'tanh')),
+  unary('softplus', (x) => core.softplus(x)),
+  unary('softplus (beta 2, threshold 1)', (x) => core.softplus(x, 2, 1), kinksAt(0.5)),
+  alongDim('softmax', core.softmax),
+  alongDim('logSoftmax', core.logSoftmax),
+
+  // Reductions.
+  reduction('sum', (x, d, k) => core.sum(x, d, k), { dimList: true }),
+  reduction('mean', (x, d, k) => core.mean(x, d, k), { dimList: true }),
+  reduction('prod', (x, d, k) => core.prod(x, d as number | undefined, k)),
+  custom('prod (with zeros)', ['prod'], () => [
+    s('one zero, all', [fixed([2, 0, -1.5, 3], [4])], (x) => x.prod()),
+    s('two zeros, all', [fixed([0, 2, 0, -1.5], [2, 2])], (x) => x.prod()),
+    s('a zero in one row, dim 1', [fixed([1.5, 0, 2, -1, 3, 0.5], [2, 3])], (x) => x.prod(1)),
+    s('zeros in one column, dim 0 keepdim', [fixed([1.5, 0, 2, -1, 0, 0.5], [2, 3])], (x) => x.prod(0, true)),
+    s('a single zero element, 0-d', [fixed([0], [])], (x) => x.prod()),
+  ]),
+  // Unbiased var/std of one element is NaN (0/0), as PyTorch: 0-d inputs get the biased form below.
+  reduction('var', (x, d, k) => core.var(x, d, { keepdim: k }), { dimList: true, zeroD: false }),
+  custom('var (biased, correction)', ['var'], (gen) => [
+    s('unbiased false, all', [arg(gen, [2, 3])], (x) => x.var(null, { unbiased: false })),
+    s('correction 0, dim -1', [arg(gen, [2, 3])], (x) => x.var(-1, { correction: 0 })),
+    s('correction 2, dim 0', [arg(gen, [4, 2])], (x) => x.var(0, { correction: 2 })),
+    s('correction 0 of 0-d (gradient 0)', [arg(gen, [])], (x) => x.var(null, { correction: 0 })),
+  ]),
+  reduction('std', (x, d, k) => core.std(x, d, { keepdim: k }), { dimList: true, zeroD: false }),
+  reduction('logsumexp', (x, d, k) => core.logsumexp(x, d ?? [0], k), { dimList: true, needsDim: true }),
+  reduction('amax', (x, d, k) => core.amax(x, d, k), { dimList: true }),
+  reduction('amin', (x, d, k) => core.amin(x, d, k), { dimList: true }),
+  custom('max', ['max'], (gen) => [
+    s('max() of [2, 3]', [arg(gen, [2, 3])], (x) => core.max(x)),
+    s('max() of 0-d', [arg(gen, [])], (x) => x.max()),
+    s('max(1).values of [2, 3]', [arg(gen, [2, 3])], (x) => core.max(x, 1).values),
+    s('max(-1, keepdim).values of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => x.max(-1, true).values),
+    s('max(0).values of 0-d', [arg(gen, [])], (x) => x.max(0).values),
+  ]),
+  custom('min', ['min'], (gen) => [
+    s('min() of [2, 3]', [arg(gen, [2, 3])], (x) => core.min(x)),
+    s('min(0).values of [3, 2]', [arg(gen, [3, 2])], (x) => core.min(x, 0).values),
+    s('min(-2, keepdim).values of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => x.min(-2, true).values),
+  ]),
+
+  // Matrix products.
+  custom('matmul', ['matmul'], (gen) => [
+    s('1-D · 1-D', [arg(gen, [3]), arg(gen, [3])], (a, b) => core.matmul(a, b)),
+    s('2-D · 1-D', [arg(gen, [2, 3]), arg(gen, [3])], (a, b) => core.matmul(a, b)),
+    s('1-D · 2-D', [arg(gen, [3]), arg(gen, [3, 2])], (a, b) => core.matmul(a, b)),
+    s('2-D · 2-D', [arg(gen, [2, 3]), arg(gen, [3, 4])], (a, b) => core.matmul(a, b)),
+    s('batched 3-D · 3-D', [arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (a, b) => a.matmul(b)),
+    s('broadcast batch [2,1,2,3] · [3,3,2]', [arg(gen, [2, 1, 2, 3]), arg(gen, [3, 3, 2])], (a, b) => a.matmul(b)),
+    s('batched 3-D · 1-D', [arg(gen, [2, 2, 3]), arg(gen, [3])], (a, b) => a.matmul(b)),
+    s('1-D · batched 3-D', [arg(gen, [3]), arg(gen, [2, 3, 2])], (a, b) => a.matmul(b)),
+    s('transposed operands', [arg(gen, [3, 2]), arg(gen, [4, 3])], (a, b) => a.t().matmul(b.t())),
+    s('only the right operand requires grad', [arg(gen, [2, 3], real, false), arg(gen, [3, 2])], (a, b) => a.matmul(b)),
+  ]),
+  custom('mm', ['mm'], (gen) => [s('[2, 3] · [3, 2]', [arg(gen, [2, 3]), arg(gen, [3, 2])], (a, b) => core.mm(a, b))]),
+  custom('bmm', ['bmm'], (gen) => [s('[2, 2, 3] · [2, 3, 2]', [arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (a, b) => core.bmm(a, b))]),
+  custom('dot', ['dot'], (gen) => [s('[4] · [4]', [arg(gen, [4]), arg(gen, [4])], (a, b) => core.dot(a, b))]),
+  custom('linear', ['linear'], (gen) => [
+    s('x [2, 3], W [4, 3], b [4]', [arg(gen, [2, 3]), arg(gen, [4, 3]), arg(gen, [4])], (x, w, b) => core.linear(x, w, b)),
+    s('x [3], no bias', [arg(gen, [3]), arg(gen, [2, 3])], (x, w) => core.linear(x, w)),
+    s('x [2, 2, 3] batched', [arg(gen, [2, 2, 3]), arg(gen, [2, 3]), arg(gen, [2])], (x, w, b) => core.linear(x, w, b)),
+  ]),
+
+  // Shape and view ops.
+  custom('reshape', ['reshape'], (gen) => [
+    s('[2, 3] -> [3, 2]', [arg(gen, [2, 3])], (x) => core.reshape(x, [3, 2])),
+    s('[2, 3] -> [-1]', [arg(gen, [2, 3])], (x) => x.reshape(-1)),
+    s('0-d -> [1, 1]', [arg(gen, [])], (x) => x.reshape([1, 1])),
+    s('transposed (copies) -> [6]', [arg(gen, [2, 3])], (x) => x.t().reshape([6])),
+  ]),
+  custom('view', ['view'], (gen) => [
+    s('[2, 3] -> [6]', [arg(gen, [2, 3])], (x) => core.view(x, [6])),
+    s('[2, 3, 2] -> [2, -1]', [arg(gen, [2, 3, 2])], (x) => x.view(2, -1)),
+  ]),
+  custom('flatten', ['flatten'], (gen) => [
+    s('all of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => core.flatten(x)),
+    s('dims 1..-1 of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => x.flatten(1, -1)),
+    s('0-d', [arg(gen, [])], (x) => x.flatten()),
+  ]),
+  custom('permute', ['permute'], (gen) => [
+    s('[2, 3, 2] by [2, 0, 1]', [arg(gen, [2, 3, 2])], (x) => core.permute(x, [2, 0, 1])),
+    s('[2, 3] by [-1, -2]', [arg(gen, [2, 3])], (x) => x.permute(-1, -2)),
+  ]),
+  custom('transpose', ['transpose'], (gen) => [
+    s('dims 0, -1 of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => core.transpose(x, 0, -1)),
+    s('dims 1, 1', [arg(gen, [2, 3])], (x) => x.transpose(1, 1)),
+  ]),
+  custom('t', ['t'], (gen) => [
+    s('2-D', [arg(gen, [2, 3])], (x) => core.t(x)),
+    s('1-D', [arg(gen, [3])], (x) => x.t()),
+    s('.T of 3-D', [arg(gen, [2, 3, 2])], (x) => x.T),
+  ]),
+  custom('expand', ['expand'], (gen) => [
+    s('[3, 1] -> [2, 3, 4]', [arg(gen, [3, 1])], (x) => core.expand(x, [2, 3, 4])),
+    s('[1, 2] -> [-1, 2] is a no-op, -> [3, -1]', [arg(gen, [1, 2])], (x) => x.expand(3, -1)),
+    s('0-d -> [2, 2]', [arg(gen, [])], (x) => x.expand([2, 2])),
+  ]),
+  custom('narrow', ['narrow'], (gen) => [
+    s('dim 0, start 1, length 2 of [4, 3]', [arg(gen, [4, 3])], (x) => core.narrow(x, 0, 1, 2)),
+    s('dim -1, start -2, length 2 of [2, 3]', [arg(gen, [2, 3])], (x) => x.narrow(-1, -2, 2)),
+    s('dim 0, start 0, length 5 of [5]', [arg(gen, [5])], (x) => x.narrow(0, 0, 5)),
+  ]),
+  custom('select', ['select'], (gen) => [
+    s('dim 1, index -1 of [2, 3]', [arg(gen, [2, 3])], (x) => core.select(x, 1, -1)),
+    s('dim 0, index 2 of [3]', [arg(gen, [3])], (x) => x.select(0, 2)),
+  ]),
+  custom('squeeze', ['squeeze'], (gen) => [
+    s('all of [2, 1, 3, 1]', [arg(gen, [2, 1, 3, 1])], (x) => core.squeeze(x)),
+    s('dim -3 of [2, 1, 3]', [arg(gen, [2, 1, 3])], (x) => x.squeeze(-2)),
+    s('dim 0 of size 2 (no-op)', [arg(gen, [2, 3])], (x) => x.squeeze(0)),
+  ]),
+  custom('unsqueeze', ['unsqueeze'], (gen) => [
+    s('dim 0 of [2, 3]', [arg(gen, [2, 3])], (x) => core.unsqueeze(x, 0)),
+    s('dim -1 of [2, 3]', [arg(gen, [2, 3])], (x) => x.unsqueeze(-1)),
+    s('dim 0 of 0-d', [arg(gen, [])], (x) => x.unsqueeze(0)),
+  ]),
+  custom('split', ['split'], (gen) => [
+    s('size 2 along dim 0 of [5, 2]', [arg(gen, [5, 2])], (x) => core.split(x, 2, 0)),
+    s('sizes [1, 2] along dim -1 of [2, 3]', [arg(gen, [2, 3])], (x) => x.split([1, 2], -1)),
+    s('only the first part used', [arg(gen, [4])], (x) => x.split(2)[0].mul(2)),
+  ]),
+  custom('chunk', ['chunk'], (gen) => [
+    s('3 chunks along dim -1 of [2, 5]', [arg(gen, [2, 5])], (x) => core.chunk(x, 3, -1)),
+    s('2 chunks along dim 0 of [4]', [arg(gen, [4])], (x) => x.chunk(2)),
+  ]),
+  custom('clone', ['clone'], (gen) => [
+    s('[2, 3]', [arg(gen, [2, 3])], (x) => core.clone(x)),
+    s('a transposed view', [arg(gen, [2, 3])], (x) => x.t().clone()),
+    s('contiguous() of a transposed view', [arg(gen, [2, 3])], (x) => x.t().contiguous()),
+  ]),
+  custom('cat', ['cat'], (gen) => [
+    s('[2, 3] and [1, 3] along dim 0', [arg(gen, [2, 3]), arg(gen, [1, 3])], (a, b) => core.cat([a, b], 0)),
+    s('three parts along dim -1', [arg(gen, [2, 1]), arg(gen, [2, 3]), arg(gen, [2, 2])], (a, b, c) => core.cat([a, b, c], -1)),
+    s('with a zero-size part', [arg(gen, [2, 2]), arg(gen, [0, 2])], (a, b) => core.cat([b, a, b], 0)),
+    s('one part not requiring grad', [arg(gen, [2]), arg(gen, [3], real, false)], (a, b) => core.cat([a, b])),
+    s('the same tensor twice', [arg(gen, [2])], (a) => core.cat([a, a.mul(2)])),
+  ]),
+  custom('stack', ['stack'], (gen) => [
+    s('two [2, 3] along dim 0', [arg(gen, [2, 3]), arg(gen, [2, 3])], (a, b) => core.stack([a, b])),
+    s('two [2, 3] along dim -1', [arg(gen, [2, 3]), arg(gen, [2, 3])], (a, b) => core.stack([a, b], -1)),
+    s('three 0-d', [arg(gen, []), arg(gen, []), arg(gen, [])], (a, b, c) => core.stack([a, b, c])),
+  ]),
+  custom('sumTo', ['sumTo'], (gen) => [
+    s('[2, 3] to [1, 3]', [arg(gen, [2, 3])], (x) => core.sumTo(x, [1, 3])),
+    s('[2, 3, 2] to [3, 1]', [arg(gen, [2, 3, 2])], (x) => core.sumTo(x, [3, 1])),
+    s('[2, 3] to []', [arg(gen, [2, 3])], (x) => core.sumTo(x, [])),
+  ]),
+
+  // Indexing.
+  custom('where', ['where'], (gen) => [
+    s('cond [2, 3], a [2, 3], b [2, 3]', [arg(gen, [2, 3]), arg(gen, [2, 3])], (a, b) => core.where(bool([[true, false, true], [false, false, true]]), a, b)),
+    s('broadcast cond [3], a [2, 1], b [3]', [arg(gen, [2, 1]), arg(gen, [3])], (a, b) => core.where(bool([true, false, true]), a, b)),
+    s('a number for b', [arg(gen, [3])], (a) => core.where(bool([false, true, true]), a, 0.5)),
+    s('0-d a', [arg(gen, []), arg(gen, [2])], (a, b) => core.where(bool([true, false]), a, b)),
+  ]),
+  custom('gather', ['gather'], (gen) => [
+    s('dim 1 with repeats', [arg(gen, [3, 4])], (x) => core.gather(x, 1, int([[0, 3, 3], [1, 1, 0], [2, 0, 0]]))),
+    s('dim 0, smaller index', [arg(gen, [3, 2])], (x) => x.gather(0, int([[2, 0]]))),
+    s('dim -1 of 1-D', [arg(gen, [4])], (x) => x.gather(-1, int([3, 3, 1]))),
+  ]),
+  custom('scatterAdd', ['scatterAdd'], (gen) => [
+    s('dim 0, src [2, 4]', [arg(gen, [3, 4]), arg(gen, [2, 4])], (x, src) => core.scatterAdd(x, 0, int([[0, 1, 2, 0], [2, 2, 0, 1]]), src)),
+    s('dim -1 with repeats', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => x.scatterAdd(-1, int([[1, 1], [0, 2]]), src)),
+    s('src larger than index', [arg(gen, [2, 3]), arg(gen, [3, 3])], (x, src) => x.scatterAdd(1, int([[0, 2], [1, 1]]), src)),
+  ]),
+  custom('indexSelect', ['indexSelect'], (gen) => [
+    s('dim 0 with repeats', [arg(gen, [4, 3])], (x) => core.indexSelect(x, 0, int([3, 0, 3]))),
+    s('dim -1', [arg(gen, [2, 3])], (x) => x.indexSelect(-1, int([2, 1]))),
+    s('dim 0 of 1-D', [arg(gen, [5])], (x) => x.indexSelect(0, int([4, 4, 0, 1]))),
+  ]),
+  custom('maskedFill', ['maskedFill'], (gen) => [
+    s('mask [2, 3]', [arg(gen, [2, 3])], (x) => core.maskedFill(x, bool([[true, false, false], [false, true, false]]), -1)),
+    s('broadcast mask [3]', [arg(gen, [2, 3])], (x) => x.maskedFill(bool([false, true, false]), 0)),
+  ]),
+
+  // dtype conversion: through float32 and back (rounding needs looser tolerances), and the identity.
+  custom('to', ['cast'], (gen) => [
+    s('float64 -> float32 -> float64', [arg(gen, [2, 3])], (x) => core.cast(core.cast(x, 'float32'), 'float64')),
+    s('to(float64) on float64', [arg(gen, [3])], (x) => x.to('float64').mul(2)),
+    s('float() then double()', [arg(gen, [3])], (x) => x.float().double()),
+  ], { eps: 1e-3, atol: 1e-3, rtol: 1e-2 }),
+];
+
+/** Piecewise-constant ops: their gradient is defined as exactly zero. */
+export const PIECEWISE_CONSTANT: [string, (x: Tensor) => Tensor][] = [
+  ['sign', core.sign], ['floor', core.floor], ['ceil', core.ceil], ['round', core.round], ['step', core.step],
+];
+
+/** Exports that have no gradient (bool or integer results), each checked elsewhere for values. */
+export const NON_DIFFERENTIABLE = [
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
+  'argmax', 'argmin', 'all', 'any', 'oneHot',
+];
+
+/** Exports that are not ops on tensors: classes, creation, random, grad modes, autograd machinery. */
+export const NOT_OPS = [
+  'Tensor', 'Storage', 'isTensor', 'getDefaultDtype', 'setDefaultDtype', 'isFloating', 'promoteTypes', 'broadcastShapes',
+  'Generator', 'manualSeed', 'defaultGenerator',
+  'tensor', 'zeros', 'ones', 'full', 'empty', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye',
+  'rand', 'randn', 'randLike', 'randnLike', 'randint', 'randperm',
+  'noGrad', 'enableGrad', 'isGradEnabled', 'setGradEnabled', 'detectAnomaly', 'isAnomalyEnabled',
+  'Node', 'tapePosition', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
+  // Serialisation and raw kernels (tested in test/io and test/kernels).
+  'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'gemm', 'setKernelBackend', 'kernelBackend',
+];
+
+/** A small stable hash, so each entry draws its own reproducible inputs. */
+export function seedOf(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
