@@ -81,21 +81,8 @@ function checkOperand(
   }
 }
 
-/**
- * Row-major GEMM: `C[cOff + i*ldc + j] = alpha * sum_p opA(i,p)*opB(p,j) + beta * C[...]`
- * for 0 <= i < M, 0 <= j < N, 0 <= p < K, where
- * `opA(i,p) = transA ? A[aOff + p*lda + i] : A[aOff + i*lda + p]` and
- * `opB(p,j) = transB ? B[bOff + j*ldb + p] : B[bOff + p*ldb + j]`.
- * A, B and C must all be Float32Array or all Float64Array. With beta = 0 the old contents of
- * C are ignored (even NaN); with alpha = 0 or K = 0, C is only scaled by beta. Elements of C
- * outside the M x N window (the gaps when ldc > N) are never changed. C must not overlap A or B.
- * @example
- * // C(2x2) = A(2x3) · B(3x2)
- * const A = new Float32Array([1, 2, 3, 4, 5, 6]), B = new Float32Array([1, 0, 0, 1, 1, 1]);
- * const C = new Float32Array(4);
- * gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 2); // C = [4, 5, 10, 11]
- */
-export function gemm(
+/** Throws a specific error for any argument `gemm` cannot honour. */
+function validate(
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
   beta: number, C: FloatArray, cOff: number, ldc: number,
@@ -115,6 +102,28 @@ export function gemm(
   checkOperand('A', A, aOff, lda, transA ? K : M, transA ? M : K, transA ? 'transA: A is K x M' : 'A is M x K');
   checkOperand('B', B, bOff, ldb, transB ? N : K, transB ? K : N, transB ? 'transB: B is N x K' : 'B is K x N');
   checkOperand('C', C, cOff, ldc, M, N, 'C is M x N');
+}
+
+/**
+ * Row-major GEMM: `C[cOff + i*ldc + j] = alpha * sum_p opA(i,p)*opB(p,j) + beta * C[...]`
+ * for 0 <= i < M, 0 <= j < N, 0 <= p < K, where
+ * `opA(i,p) = transA ? A[aOff + p*lda + i] : A[aOff + i*lda + p]` and
+ * `opB(p,j) = transB ? B[bOff + j*ldb + p] : B[bOff + p*ldb + j]`.
+ * A, B and C must all be Float32Array or all Float64Array. With beta = 0 the old contents of
+ * C are ignored (even NaN); with alpha = 0 or K = 0, C is only scaled by beta. Elements of C
+ * outside the M x N window (the gaps when ldc > N) are never changed. C must not overlap A or B.
+ * @example
+ * // C(2x2) = A(2x3) · B(3x2)
+ * const A = new Float32Array([1, 2, 3, 4, 5, 6]), B = new Float32Array([1, 0, 0, 1, 1, 1]);
+ * const C = new Float32Array(4);
+ * gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 2); // C = [4, 5, 10, 11]
+ */
+export function gemm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
+  beta: number, C: FloatArray, cOff: number, ldc: number,
+): void {
+  validate(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
   if (M === 0 || N === 0) return;
   if (K === 0 || alpha === 0) {
     scaleRows(M, N, beta, C, cOff, ldc);
@@ -123,4 +132,43 @@ export function gemm(
   const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
   if (useWasm && gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
   gemmJs(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+}
+
+/**
+ * `batch` independent GEMMs with the same shapes: for b in [0, batch),
+ * `gemm(transA, transB, M, N, K, alpha, A, aOff + b*strideA, lda, B, bOff + b*strideB, ldb,
+ *        beta, C, cOff + b*strideC, ldc)`.
+ * A stride of 0 reuses one operand for every batch entry (e.g. [b,m,k]·[k,n] has strideB = 0);
+ * the C windows of different entries must not overlap (strideC = 0 is rejected).
+ * When B is shared and the A and C batches are stacked row blocks (no transA,
+ * strideA = M*lda, strideC = M*ldc), the whole batch runs as one M*batch-row GEMM.
+ * @example
+ * // two 2x2 products, stacked: C[b] = A[b] · B[b]
+ * gemmBatched(2, false, false, 2, 2, 2, 1, A, 0, 2, 4, B, 0, 2, 4, 0, C, 0, 2, 4);
+ */
+export function gemmBatched(
+  batch: number, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: FloatArray, aOff: number, lda: number, strideA: number,
+  B: FloatArray, bOff: number, ldb: number, strideB: number,
+  beta: number, C: FloatArray, cOff: number, ldc: number, strideC: number,
+): void {
+  checkDim('batch', batch);
+  checkDim('strideA', strideA);
+  checkDim('strideB', strideB);
+  checkDim('strideC', strideC);
+  if (batch === 0) return;
+  // Validate the last entry (highest offsets) up front so a bad call writes nothing.
+  const last = batch - 1;
+  validate(transA, transB, M, N, K, alpha, A, aOff + last * strideA, lda, B, bOff + last * strideB, ldb,
+    beta, C, cOff + last * strideC, ldc);
+  if (strideB === 0 && !transA && batch > 1 && strideA === M * lda && strideC === M * ldc) {
+    gemm(false, transB, M * batch, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    return;
+  }
+  if (batch > 1 && strideC === 0 && M > 0 && N > 0) {
+    throw new Error('gemmBatched: strideC=0 would write every batch entry to the same C window');
+  }
+  for (let b = 0; b < batch; b++) {
+    gemm(transA, transB, M, N, K, alpha, A, aOff + b * strideA, lda, B, bOff + b * strideB, ldb, beta, C, cOff + b * strideC, ldc);
+  }
 }

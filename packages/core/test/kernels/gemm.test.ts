@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { gemm, kernelBackend, setKernelBackend, WASM_MIN_MACS, type FloatArray } from '../../src/kernels/gemm';
+import { gemm, gemmBatched, kernelBackend, setKernelBackend, WASM_MIN_MACS, type FloatArray } from '../../src/kernels/gemm';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -319,5 +319,84 @@ describe('kernelBackend', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('gemmBatched', () => {
+  function naiveBatched(
+    batch: number, tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number,
+    A: FloatArray, aOff: number, lda: number, sA: number, B: FloatArray, bOff: number, ldb: number, sB: number,
+    beta: number, C: FloatArray, cOff: number, ldc: number, sC: number,
+  ): Float64Array {
+    const out = Float64Array.from(C);
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let p = 0; p < K; p++) {
+            const a = tA ? A[aOff + b * sA + p * lda + i] : A[aOff + b * sA + i * lda + p];
+            const v = tB ? B[bOff + b * sB + j * ldb + p] : B[bOff + b * sB + p * ldb + j];
+            s += a * v;
+          }
+          const idx = cOff + b * sC + i * ldc + j;
+          out[idx] = alpha * s + (beta === 0 ? 0 : beta * C[idx]);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('computes the documented 2 x (2x2 · 2x2) example', () => {
+    const A = new Float64Array([1, 2, 3, 4, 0, 1, 1, 0]);
+    const B = new Float64Array([1, 0, 0, 1, 2, 0, 0, 2]);
+    const C = new Float64Array(8);
+    gemmBatched(2, false, false, 2, 2, 2, 1, A, 0, 2, 4, B, 0, 2, 4, 0, C, 0, 2, 4);
+    // entry 0: A0·I = A0; entry 1: [[0,1],[1,0]]·2I = [[0,2],[2,0]]
+    expect(Array.from(C)).toEqual([1, 2, 3, 4, 0, 2, 2, 0]);
+  });
+
+  it.each(BACKENDS)('matches a naive loop for every form, shared operands and offsets (%s)', (be) => {
+    setKernelBackend(be);
+    for (const T of DTYPES) {
+      for (const [tA, tB] of FORMS) {
+        for (const [sAx, sBx] of [[1, 1], [1, 0], [0, 1]]) {
+          const batch = 3, M = 5, N = 6, K = 7;
+          const lda = (tA ? M : K) + 1, ldb = (tB ? K : N) + 2, ldc = N + 1;
+          const sA = sAx * ((tA ? K : M) * lda + 2), sB = sBx * ((tB ? N : K) * ldb + 1), sC = M * ldc + 3;
+          const A = new T(2 + batch * ((tA ? K : M) * lda + 2)), B = new T(1 + batch * ((tB ? N : K) * ldb + 1));
+          const C = new T(4 + batch * sC);
+          fill(A, 11); fill(B, 12); fill(C, 13);
+          const want = naiveBatched(batch, tA, tB, M, N, K, 0.5, A, 2, lda, sA, B, 1, ldb, sB, 0.25, C, 4, ldc, sC);
+          gemmBatched(batch, tA, tB, M, N, K, 0.5, A, 2, lda, sA, B, 1, ldb, sB, 0.25, C, 4, ldc, sC);
+          const tol = T === Float32Array ? 1e-5 : 1e-12;
+          for (let k = 0; k < C.length; k++) expect(Math.abs(C[k] - want[k])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[k])) * K);
+        }
+      }
+    }
+  });
+
+  it('runs [b,m,k]·[k,n] (shared B, stacked A and C) as one tall GEMM with the same result', () => {
+    const batch = 4, M = 3, N = 5, K = 6;
+    const A = new Float32Array(batch * M * K), B = new Float32Array(K * N), C = new Float32Array(batch * M * N);
+    fill(A, 3); fill(B, 4); C.fill(NaN);
+    const want = naiveBatched(batch, false, false, M, N, K, 1, A, 0, K, M * K, B, 0, N, 0, 0, C, 0, N, M * N);
+    gemmBatched(batch, false, false, M, N, K, 1, A, 0, K, M * K, B, 0, N, 0, 0, C, 0, N, M * N);
+    for (let k = 0; k < C.length; k++) expect(Math.abs(C[k] - want[k])).toBeLessThanOrEqual(1e-5 * K);
+  });
+
+  it('rejects bad batch arguments', () => {
+    const f = (n: number) => new Float32Array(n);
+    expect(() => gemmBatched(-1, false, false, 1, 1, 1, 1, f(1), 0, 1, 1, f(1), 0, 1, 1, 0, f(1), 0, 1, 1)).toThrow(
+      'gemm: batch must be a non-negative integer, got -1',
+    );
+    expect(() => gemmBatched(2, false, false, 1, 1, 1, 1, f(2), 0, 1, 1, f(2), 0, 1, 1, 0, f(2), 0, 1, 0)).toThrow(
+      'gemmBatched: strideC=0 would write every batch entry to the same C window',
+    );
+    // the last entry's A window runs past the array: detected before anything is written
+    const C = new Float32Array([7, 7, 7]);
+    expect(() => gemmBatched(3, false, false, 1, 1, 1, 1, f(2), 0, 1, 1, f(3), 0, 1, 1, 0, C, 0, 1, 1)).toThrow(
+      'gemm: A has 2 elements but a 1x1 operand (A is M x K) at offset 2 with lda=1 needs 3',
+    );
+    expect(Array.from(C)).toEqual([7, 7, 7]);
   });
 });
