@@ -1,0 +1,33 @@
+/** Dropout layer. */
+import { Tensor, Generator } from '@tapegrad/core';
+import { Module } from './module';
+import { dropout } from './functional/dropout';
+
+/**
+ * In training mode zeroes each element with probability p and scales the survivors by 1/(1 − p);
+ * in eval mode it is the identity (PyTorch's `nn.Dropout`). The mask is drawn from `generator`
+ * (an extension; default: the global generator, seeded with `manualSeed`).
+ * @example
+ * const drop = new Dropout(0.2);
+ * drop.call(x);        // training: about 20% zeros, the rest × 1.25
+ * drop.eval().call(x); // x
+ */
+export class Dropout extends Module {
+  readonly p: number;
+  private readonly generator?: Generator;
+
+  constructor(p = 0.5, { generator }: { generator?: Generator } = {}) {
+    super();
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got ${p}`);
+    this.p = p;
+    this.generator = generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training, { generator: this.generator });
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}

@@ -1,0 +1,55 @@
+/** Embedding: a lookup table of learned vectors. */
+import { Tensor, DType, Generator, getDefaultDtype, zeros, noGrad } from '@tapegrad/core';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import * as init from './init';
+import { embedding } from './functional/embedding';
+
+/**
+ * A table of numEmbeddings vectors of size embeddingDim, looked up by int32 indices (PyTorch's
+ * `nn.Embedding`); weight initialised N(0, 1), the `paddingIdx` row zero and never updated by gradients.
+ * (PyTorch's maxNorm, scaleGradByFreq and sparse are not supported.)
+ * @example
+ * const emb = new Embedding(10, 3);
+ * emb.call(tensor([[1, 2], [4, 9]])).shape; // [2, 2, 3]
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  weight: Parameter;
+
+  constructor(
+    numEmbeddings: number,
+    embeddingDim: number,
+    { paddingIdx = null, dtype = getDefaultDtype(), generator }: { paddingIdx?: number | null; dtype?: DType; generator?: Generator } = {},
+  ) {
+    super();
+    for (const [n, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`Embedding: ${n} must be a non-negative integer, got ${v}`);
+    }
+    if (paddingIdx !== null) {
+      if (!Number.isInteger(paddingIdx) || paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings) {
+        throw new RangeError(`Embedding: paddingIdx must be within numEmbeddings (${numEmbeddings}), got ${paddingIdx}`);
+      }
+      if (paddingIdx < 0) paddingIdx += numEmbeddings;
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.paddingIdx = paddingIdx;
+    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype }));
+    init.normal_(this.weight, 0, 1, { generator });
+    if (paddingIdx !== null) {
+      const w = this.weight;
+      noGrad(() => w.select(0, paddingIdx as number).fill_(0));
+    }
+  }
+
+  forward(input: Tensor): Tensor {
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ''}`;
+  }
+}

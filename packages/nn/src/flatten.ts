@@ -1,0 +1,51 @@
+/** Shape layers: Flatten and Unflatten. */
+import { Tensor } from '@tapegrad/core';
+import { Module } from './module';
+
+/**
+ * Flattens dims startDim..endDim into one (PyTorch's `nn.Flatten`, defaults 1 and -1: keeps the batch dim).
+ * @example
+ * new Flatten().call(zeros([32, 1, 28, 28])).shape; // [32, 784]
+ */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    const norm = (d: number): number => (d < 0 ? d + x.ndim : d);
+    if (x.ndim > 0 && (norm(this.startDim) < 0 || norm(this.startDim) >= x.ndim || norm(this.endDim) < 0 || norm(this.endDim) >= x.ndim)) {
+      throw new RangeError(`Flatten(startDim=${this.startDim}, endDim=${this.endDim}): dims out of range for input of shape [${x.shape.join(', ')}] (${x.ndim} dims)`);
+    }
+    if (x.ndim > 0 && norm(this.startDim) > norm(this.endDim)) {
+      throw new RangeError(`Flatten: startDim ${this.startDim} comes after endDim ${this.endDim} for input of shape [${x.shape.join(', ')}]`);
+    }
+    return x.flatten(this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+  }
+}
+
+/**
+ * Expands dim `dim` into `sizes` (PyTorch's `nn.Unflatten`); one size may be -1.
+ * @example
+ * new Unflatten(1, [1, 28, 28]).call(zeros([32, 784])).shape; // [32, 1, 28, 28]
+ */
+export class Unflatten extends Module {
+  constructor(readonly dim: number, readonly sizes: number[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    const d = this.dim < 0 ? this.dim + x.ndim : this.dim;
+    if (d < 0 || d >= x.ndim) throw new RangeError(`Unflatten: dim ${this.dim} is out of range for input of shape [${x.shape.join(', ')}]`);
+    const known = this.sizes.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
+    const n = x.shape[d];
+    if (this.sizes.includes(-1) ? n % known !== 0 : known !== n) {
+      throw new RangeError(`Unflatten: sizes [${this.sizes.join(', ')}] do not multiply to the size ${n} of dim ${this.dim} of input [${x.shape.join(', ')}]`);
+    }
+    return x.reshape([...x.shape.slice(0, d), ...this.sizes, ...x.shape.slice(d + 1)]);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattenedSize=[${this.sizes.join(', ')}]`;
+  }
+}

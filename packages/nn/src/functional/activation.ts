@@ -1,0 +1,87 @@
+/**
+ * Activation functions (PyTorch's `torch.nn.functional` activations), thin wrappers over core's ops so
+ * that `F.relu(x)` reads as in PyTorch.
+ */
+import { Tensor } from '@tapegrad/core';
+
+function checkTensor(fn: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
+}
+
+/** max(0, x). ReLU'(0) = 0, as PyTorch. @example F.relu(tensor([-1, 2])) // [0, 2] */
+export function relu(x: Tensor): Tensor {
+  checkTensor('relu', x);
+  return x.relu();
+}
+
+/** x if x > 0 else negativeSlope·x. @example F.leakyRelu(x, 0.1) */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor('leakyRelu', x);
+  return x.leakyRelu(negativeSlope);
+}
+
+/** x if x > 0 else α(eˣ − 1). @example F.elu(x, 1.0) */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  checkTensor('elu', x);
+  return x.elu(alpha);
+}
+
+/** x·Φ(x) ('none', exact erf) or the tanh approximation ('tanh'). @example F.gelu(x, 'tanh') */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  checkTensor('gelu', x);
+  return x.gelu(approximate);
+}
+
+/** 1 / (1 + e⁻ˣ). */
+export function sigmoid(x: Tensor): Tensor {
+  checkTensor('sigmoid', x);
+  return x.sigmoid();
+}
+
+/** tanh(x). */
+export function tanh(x: Tensor): Tensor {
+  checkTensor('tanh', x);
+  return x.tanh();
+}
+
+/** (1/β)·log(1 + e^(βx)), and x where βx > threshold (PyTorch's rule). */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  checkTensor('softplus', x);
+  return x.softplus(beta, threshold);
+}
+
+/** x·σ(x) (swish). */
+export function silu(x: Tensor): Tensor {
+  checkTensor('silu', x);
+  return x.mul(x.sigmoid());
+}
+
+/** Binary (Heaviside) step: 1 where x > 0, else 0. Its gradient is zero everywhere (defined so at 0). */
+export function step(x: Tensor): Tensor {
+  checkTensor('step', x);
+  return x.step();
+}
+
+/**
+ * PyTorch's rule for a softmax without `dim` (deprecated there): dim 0 for 0-, 1- and 3-D inputs, else 1.
+ * @internal
+ */
+export function implicitSoftmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+/**
+ * eˣ / Σ eˣ along `dim`. Without `dim`, PyTorch's implicit choice (see {@link implicitSoftmaxDim});
+ * pass it explicitly.
+ * @example F.softmax(logits, 1) // rows sum to 1
+ */
+export function softmax(x: Tensor, dim?: number): Tensor {
+  checkTensor('softmax', x);
+  return x.softmax(dim ?? implicitSoftmaxDim(x.ndim));
+}
+
+/** log(softmax(x)) computed stably as x − logsumexp(x). */
+export function logSoftmax(x: Tensor, dim?: number): Tensor {
+  checkTensor('logSoftmax', x);
+  return x.logSoftmax(dim ?? implicitSoftmaxDim(x.ndim));
+}

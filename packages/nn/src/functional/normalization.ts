@@ -1,0 +1,93 @@
+/** F.batchNorm and F.layerNorm, composed from core ops. */
+import { Tensor, noGrad, isFloating } from '@tapegrad/core';
+
+const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Use the batch's statistics (and update the running ones if given). Default false, as PyTorch. */
+  training?: boolean;
+  /** Weight of the new batch in the running averages. Default 0.1. */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over the channel dim 1 of x [N, C, ...].
+ *
+ * Training: normalises with the batch mean and the biased variance, and (when running stats are
+ * given) updates them in place as running = (1 − momentum)·running + momentum·batch, with the
+ * UNBIASED variance for runningVar, as PyTorch. Not training: normalises with the running stats.
+ * @example
+ * F.batchNorm(x, runningMean, runningVar, { weight, bias, training: true })
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('batchNorm: expected a Tensor input');
+  if (x.ndim < 2) throw new RangeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got shape ${shp(x.shape)}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`batchNorm: expected a floating point input, got ${x.dtype}`);
+  const C = x.shape[1];
+  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && t.numel() !== C) throw new RangeError(`batchNorm: ${name} should contain ${C} elements (the channels of input ${shp(x.shape)}) not ${t.numel()}`);
+  }
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  let mean: Tensor, variance: Tensor;
+  if (training) {
+    const n = x.numel() / C;
+    if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input size ${shp(x.shape)}`);
+    mean = x.mean(dims);
+    variance = x.var(dims, { unbiased: false });
+    if (runningMean || runningVar) {
+      noGrad(() => {
+        if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().mul(momentum)));
+        if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.detach().mul((momentum * n) / (n - 1))));
+      });
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new Error('batchNorm: runningMean and runningVar must be given when training is false');
+    mean = runningMean;
+    variance = runningVar;
+  }
+  let y = x.sub(mean.reshape(bshape)).div(variance.reshape(bshape).add(eps).sqrt());
+  if (weight) y = y.mul(weight.reshape(bshape));
+  if (bias) y = y.add(bias.reshape(bshape));
+  return y;
+}
+
+export interface LayerNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * Layer normalisation over the last dims given by `normalizedShape` (mean and biased variance per
+ * sample), then `· weight + bias` if given.
+ * @example
+ * F.layerNorm(x, [16]) // x [N, 16]
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | number[], { weight = null, bias = null, eps = 1e-5 }: LayerNormOptions = {}): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('layerNorm: expected a Tensor input');
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  const k = ns.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((s, i) => s !== ns[i])) {
+    throw new RangeError(`layerNorm: given normalizedShape=${shp(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size ${shp(x.shape)}`);
+  }
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (t && (t.ndim !== k || t.shape.some((s, i) => s !== ns[i]))) throw new RangeError(`layerNorm: ${name} must have shape ${shp(ns)}, got ${shp(t.shape)}`);
+  }
+  const dims = ns.map((_, i) => x.ndim - k + i);
+  const mean = x.mean(dims, true);
+  const variance = x.var(dims, { unbiased: false, keepdim: true });
+  let y = x.sub(mean).div(variance.add(eps).sqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}

@@ -1,0 +1,41 @@
+/**
+ * @tapegrad/nn — PyTorch's `torch.nn` for tapegrad: Module and Parameter, layers, activations, losses,
+ * `functional` (alias `F`), `init` and `utils`.
+ * @example
+ * import { Module, Linear, ReLU, F } from '@tapegrad/nn';
+ * class SimpleNN extends Module {
+ *   fc1 = new Linear(784, 128);
+ *   fc2 = new Linear(128, 10);
+ *   relu = new ReLU();
+ *   forward(x: Tensor) { return this.fc2.call(this.relu.call(this.fc1.call(x))); }
+ * }
+ * const model = new SimpleNN();
+ * const loss = F.crossEntropy(model.call(x), labels);
+ * loss.backward();
+ * @packageDocumentation
+ */
+export { Module, isModule } from './module';
+export type {
+  Member, ForwardHook, ForwardPreHook, RemovableHandle, LoadStateDictResult, LoadStateDictOptions, StateDict,
+} from './module';
+export { Parameter, isParameter } from './parameter';
+export { Sequential, ModuleList, ModuleDict } from './container';
+export { Linear, Bilinear, Identity } from './linear';
+export type { LinearOptions } from './linear';
+export { Flatten, Unflatten } from './flatten';
+export { Maxout } from './maxout';
+export { ReLU, LeakyReLU, ELU, GELU, Sigmoid, Tanh, Softplus, SiLU, Step, Softmax, LogSoftmax } from './activation';
+export { Dropout } from './dropout';
+export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization';
+export type { BatchNormOptions, LayerNormOptions } from './normalization';
+export { Embedding } from './embedding';
+export {
+  Loss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss,
+} from './loss';
+export type { Reduction } from './functional/loss';
+export { summary } from './utils/summary';
+
+export * as functional from './functional';
+export * as F from './functional';
+export * as init from './init';
+export * as utils from './utils';

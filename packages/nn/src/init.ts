@@ -1,0 +1,181 @@
+/**
+ * Parameter initialisation (PyTorch's `torch.nn.init`): same formulas, all in place under noGrad,
+ * seeded through an optional `generator` (else the global one, see `manualSeed`).
+ *
+ * Naming: PyTorch's `xavier_uniform_` is `xavierUniform_`; `mode` accepts `'fanIn'`/`'fanOut'` (and
+ * PyTorch's `'fan_in'`/`'fan_out'`); nonlinearity names are PyTorch's strings (`'leaky_relu'`, also
+ * `'leakyRelu'`). Random streams differ from PyTorch's (a different generator), distributions do not.
+ * @example
+ * init.kaimingNormal_(layer.weight, { mode: 'fanOut', nonlinearity: 'relu' });
+ * init.zeros_(layer.bias!);
+ */
+import { Tensor, Generator, noGrad, defaultGenerator, tensor } from '@tapegrad/core';
+
+export type Nonlinearity =
+  | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu'
+  | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d';
+export type FanMode = 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
+
+export interface GeneratorOption {
+  generator?: Generator;
+}
+
+function checkTensor(fn: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`init.${fn}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+}
+
+/**
+ * The recommended gain for a nonlinearity: linear/conv/sigmoid 1, tanh 5/3, relu √2,
+ * leaky_relu √(2/(1 + slope²)) (slope `param`, default 0.01), selu 3/4.
+ * @example
+ * calculateGain('leaky_relu', Math.sqrt(5)); // √(1/3), what Linear's default init uses
+ */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear': case 'identity': case 'sigmoid':
+    case 'conv1d': case 'conv2d': case 'conv3d':
+    case 'conv_transpose1d': case 'conv_transpose2d': case 'conv_transpose3d':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu': case 'leakyRelu': {
+      let slope = 0.01;
+      if (param !== undefined && param !== null) {
+        if (typeof param !== 'number' || !Number.isFinite(param)) throw new TypeError(`calculateGain: negative_slope ${String(param)} not a valid number`);
+        slope = param;
+      }
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new RangeError(`calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+/** `[fanIn, fanOut]` of a weight: size(1)·receptive and size(0)·receptive, receptive = Π size(2..). */
+export function _calculateFanInAndFanOut(t: Tensor): [number, number] {
+  checkTensor('_calculateFanInAndFanOut', t);
+  if (t.ndim < 2) {
+    throw new RangeError(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (got shape [${t.shape.join(', ')}])`);
+  }
+  const sh = t.shape;
+  const receptive = sh.slice(2).reduce((a, b) => a * b, 1);
+  return [sh[1] * receptive, sh[0] * receptive];
+}
+
+function fanOf(t: Tensor, mode: FanMode): number {
+  const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
+  if (mode === 'fanIn' || mode === 'fan_in') return fanIn;
+  if (mode === 'fanOut' || mode === 'fan_out') return fanOut;
+  throw new RangeError(`init: mode '${String(mode)}' not supported, please use one of 'fanIn', 'fanOut'`);
+}
+
+/** Fills with U(a, b). */
+export function uniform_(t: Tensor, a = 0, b = 1, { generator }: GeneratorOption = {}): Tensor {
+  checkTensor('uniform_', t);
+  if (!(a <= b)) throw new RangeError(`init.uniform_: expects a <= b, but got a=${a}, b=${b}`);
+  return noGrad(() => t.uniform_(a, b, generator));
+}
+
+/** Fills with N(mean, std²). */
+export function normal_(t: Tensor, mean = 0, std = 1, { generator }: GeneratorOption = {}): Tensor {
+  checkTensor('normal_', t);
+  if (!(std >= 0)) throw new RangeError(`init.normal_: std must be >= 0, got ${std}`);
+  return noGrad(() => t.normal_(mean, std, generator));
+}
+
+/**
+ * Fills with N(mean, std²) redrawn until inside [a, b] (PyTorch's `trunc_normal_` distribution; PyTorch
+ * uses the inverse CDF, the distribution is the same).
+ */
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { generator }: GeneratorOption = {}): Tensor {
+  checkTensor('truncNormal_', t);
+  if (!(a < b)) throw new RangeError(`init.truncNormal_: expects a < b, got a=${a}, b=${b}`);
+  const g = generator ?? defaultGenerator;
+  const n = t.numel();
+  const vals = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v: number;
+    let tries = 0;
+    do {
+      v = mean + std * g.normal();
+      if (++tries > 10000) throw new RangeError(`init.truncNormal_: [${a}, ${b}] is too far from mean ${mean} (std ${std}) to sample`);
+    } while (v < a || v > b);
+    vals[i] = v;
+  }
+  return noGrad(() => t.copy_(fromValues(vals, t)));
+}
+
+function fromValues(vals: Float64Array, like: Tensor): Tensor {
+  return tensor(vals, { dtype: like.dtype }).reshape(like.shape);
+}
+
+/** Fills with `val`. */
+export function constant_(t: Tensor, val: number): Tensor {
+  checkTensor('constant_', t);
+  return noGrad(() => t.fill_(val));
+}
+/** Fills with 1. */
+export function ones_(t: Tensor): Tensor {
+  return constant_(t, 1);
+}
+/** Fills with 0. */
+export function zeros_(t: Tensor): Tensor {
+  return constant_(t, 0);
+}
+
+/** Fills a 2-D tensor with the identity (ones on the diagonal). */
+export function eye_(t: Tensor): Tensor {
+  checkTensor('eye_', t);
+  if (t.ndim !== 2) throw new RangeError(`init.eye_: only 2-D tensors are supported, got shape [${t.shape.join(', ')}]`);
+  const [r, c] = t.shape;
+  const vals = new Float64Array(r * c);
+  for (let i = 0; i < Math.min(r, c); i++) vals[i * c + i] = 1;
+  return noGrad(() => t.copy_(fromValues(vals, t)));
+}
+
+/** Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). */
+export function xavierUniform_(t: Tensor, gain = 1, { generator }: GeneratorOption = {}): Tensor {
+  const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const a = Math.sqrt(3) * std;
+  return uniform_(t, -a, a, { generator });
+}
+
+/** Glorot normal: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)). */
+export function xavierNormal_(t: Tensor, gain = 1, { generator }: GeneratorOption = {}): Tensor {
+  const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  return normal_(t, 0, std, { generator });
+}
+
+export interface KaimingOptions extends GeneratorOption {
+  /** Negative slope of the leaky ReLU after this layer (only used with 'leaky_relu'). Default 0. */
+  a?: number;
+  /** 'fanIn' (default) keeps the forward variance, 'fanOut' the backward. */
+  mode?: FanMode;
+  /** Default 'leaky_relu'. */
+  nonlinearity?: Nonlinearity;
+}
+
+/** He uniform: U(−bound, bound), bound = gain·√(3 / fan), gain = calculateGain(nonlinearity, a). */
+export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator }: KaimingOptions = {}): Tensor {
+  checkTensor('kaimingUniform_', t);
+  if (t.numel() === 0) return t; // PyTorch warns "Initializing zero-element tensors is a no-op"
+  const fan = fanOf(t, mode);
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  const bound = Math.sqrt(3) * std;
+  return uniform_(t, -bound, bound, { generator });
+}
+
+/** He normal: N(0, std²), std = gain / √fan. */
+export function kaimingNormal_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator }: KaimingOptions = {}): Tensor {
+  checkTensor('kaimingNormal_', t);
+  if (t.numel() === 0) return t;
+  const fan = fanOf(t, mode);
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  return normal_(t, 0, std, { generator });
+}

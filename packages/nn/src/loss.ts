@@ -1,0 +1,134 @@
+/**
+ * Loss modules (PyTorch's `nn.MSELoss`, ...): options in the constructor, `forward(input, target)`.
+ * Class weights (`weight`, `posWeight`) are registered buffers, as in PyTorch.
+ * @example
+ * const criterion = new CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * const loss = criterion.call(model.call(x), labels);
+ */
+import { Tensor } from '@tapegrad/core';
+import { Module } from './module';
+import * as L from './functional/loss';
+import type { Reduction } from './functional/loss';
+
+/** Base of the loss modules: holds `reduction`. */
+export abstract class Loss extends Module {
+  readonly reduction: Reduction;
+  constructor(reduction: Reduction = 'mean') {
+    super();
+    if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+      throw new RangeError(`${new.target.name}: '${String(reduction)}' is not a valid value for reduction; expected 'mean', 'sum' or 'none'`);
+    }
+    this.reduction = reduction;
+  }
+  abstract override forward(input: Tensor, target: Tensor): Tensor;
+  override extraRepr(): string {
+    return this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`;
+  }
+}
+
+/** Mean squared error; see `F.mseLoss`. */
+export class MSELoss extends Loss {
+  constructor({ reduction = 'mean' }: L.ReductionOptions = {}) {
+    super(reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.mseLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** Mean absolute error; see `F.l1Loss`. */
+export class L1Loss extends Loss {
+  constructor({ reduction = 'mean' }: L.ReductionOptions = {}) {
+    super(reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** Huber loss with `delta` (default 1); see `F.huberLoss`. */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+  constructor({ reduction = 'mean', delta = 1 }: L.HuberOptions = {}) {
+    super(reduction);
+    if (!(delta > 0)) throw new RangeError(`HuberLoss: delta must be positive, got ${delta}`);
+    this.delta = delta;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/** Smooth L1 with `beta` (default 1); see `F.smoothL1Loss`. */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+  constructor({ reduction = 'mean', beta = 1 }: L.SmoothL1Options = {}) {
+    super(reduction);
+    this.beta = beta;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/** Binary cross-entropy on probabilities; see `F.binaryCrossEntropy`. */
+export class BCELoss extends Loss {
+  declare weight: Tensor | null;
+  constructor({ reduction = 'mean', weight = null }: L.BCEOptions = {}) {
+    super(reduction);
+    this.registerBuffer('weight', weight);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.binaryCrossEntropy(input, target, { reduction: this.reduction, weight: this.weight });
+  }
+}
+
+/** Sigmoid + binary cross-entropy, stable; see `F.binaryCrossEntropyWithLogits`. */
+export class BCEWithLogitsLoss extends Loss {
+  declare weight: Tensor | null;
+  declare posWeight: Tensor | null;
+  constructor({ reduction = 'mean', weight = null, posWeight = null }: L.BCEWithLogitsOptions = {}) {
+    super(reduction);
+    this.registerBuffer('weight', weight);
+    this.registerBuffer('posWeight', posWeight);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
+  }
+}
+
+/** Negative log-likelihood on log-probabilities; see `F.nllLoss`. */
+export class NLLLoss extends Loss {
+  declare weight: Tensor | null;
+  readonly ignoreIndex: number;
+  constructor({ reduction = 'mean', weight = null, ignoreIndex = -100 }: L.NLLOptions = {}) {
+    super(reduction);
+    this.registerBuffer('weight', weight);
+    this.ignoreIndex = ignoreIndex;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.nllLoss(input, target, { reduction: this.reduction, weight: this.weight, ignoreIndex: this.ignoreIndex });
+  }
+}
+
+/** logSoftmax + nllLoss, with class-probability targets and label smoothing; see `F.crossEntropy`. */
+export class CrossEntropyLoss extends Loss {
+  declare weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+  constructor({ reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 }: L.CrossEntropyOptions = {}) {
+    super(reduction);
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
+    this.registerBuffer('weight', weight);
+    this.ignoreIndex = ignoreIndex;
+    this.labelSmoothing = labelSmoothing;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return L.crossEntropy(input, target, {
+      reduction: this.reduction,
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      labelSmoothing: this.labelSmoothing,
+    });
+  }
+}

@@ -1,0 +1,452 @@
+/**
+ * Module: the base class of every layer and model. Parameters and sub-modules are found from the
+ * instance's own fields in declaration order, so a model reads as in PyTorch:
+ *
+ * ```ts
+ * class SimpleNN extends Module {
+ *   fc1 = new Linear(784, 128);
+ *   fc2 = new Linear(128, 10);
+ *   relu = new ReLU();
+ *   forward(x: Tensor) { return this.fc2.call(this.relu.call(this.fc1.call(x))); }
+ * }
+ * ```
+ */
+import { Tensor, DType, noGrad, isFloating } from '@tapegrad/core';
+import { Parameter } from './parameter';
+
+/** A member the Module walker found: a sub-module or a parameter, under its (possibly dotted) local name. */
+export type Member = readonly [name: string, value: Module | Parameter];
+
+/** A hook run after `call()`'s forward; return a value to replace the output. */
+export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
+/** A hook run before `call()`'s forward; return an array to replace the inputs. */
+export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | void;
+
+/** Returned by `registerForwardHook` / `registerForwardPreHook`; `remove()` unregisters. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+/** What `loadStateDict` reports (PyTorch's `_IncompatibleKeys`). */
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export interface LoadStateDictOptions {
+  /** Reject missing and unexpected keys (default true). Shape mismatches are rejected either way, as PyTorch. */
+  strict?: boolean;
+}
+
+/** A state dict: dotted names to tensors, in the module's order (plain object or Map on input). */
+export type StateDict = Record<string, Tensor>;
+
+/** Internal bookkeeping, stored non-enumerable so the field walker never sees it. */
+interface ModuleInternals {
+  buffers: { name: string; persistent: boolean }[];
+  forwardHooks: Map<number, ForwardHook>;
+  forwardPreHooks: Map<number, ForwardPreHook>;
+}
+let hookId = 0;
+
+/** The class name, without the `_` prefix bundlers add to self-referencing classes. */
+export function typeName(m: object): string {
+  return m.constructor.name.replace(/^_(?=[A-Z])/, '');
+}
+
+const snakeToCamel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Base class for all neural network modules (PyTorch's `nn.Module`).
+ *
+ * Registration: any own field holding a {@link Parameter}, a Module, or an array of them (named
+ * `field.0`, `field.1`, …) is registered, in declaration order; containers (`Sequential`, `ModuleList`,
+ * `ModuleDict`) name their entries. Plain tensors are not parameters: use `registerBuffer` for state
+ * such as running statistics. Objects holding modules are not searched: use `ModuleDict`.
+ *
+ * Differences from PyTorch: JS objects are not callable, so `model(x)` is `model.call(x)` (which runs
+ * hooks) or `model.forward(x)`; shared parameters and modules are listed once (as PyTorch's default).
+ * @example
+ * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
+ * model.numParameters(); // 101770
+ * const logits = model.call(x);
+ */
+export abstract class Module {
+  /** True in training mode (the default), false after `eval()`. */
+  training = true;
+  declare private readonly _internals: ModuleInternals;
+
+  constructor() {
+    Object.defineProperty(this, '_internals', {
+      value: { buffers: [], forwardHooks: new Map(), forwardPreHooks: new Map() } satisfies ModuleInternals,
+      enumerable: false,
+      writable: false,
+    });
+  }
+
+  /** The computation. Subclasses define it with their own signature, e.g. `forward(x: Tensor): Tensor`. */
+  abstract forward(...args: unknown[]): unknown;
+
+  /**
+   * Runs forward pre-hooks, `forward(...args)`, then forward hooks — what PyTorch's `model(x)` does.
+   * Typed by the subclass's `forward`.
+   * @example
+   * const y = model.call(x); // same as model.forward(x) when no hooks are registered
+   */
+  call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
+    let inputs = args as unknown[];
+    const { forwardHooks, forwardPreHooks } = this._internals;
+    for (const hook of forwardPreHooks.values()) {
+      const r = hook(this, inputs);
+      if (r !== undefined) inputs = r;
+    }
+    let out = (this.forward as (...a: unknown[]) => unknown).apply(this, inputs);
+    for (const hook of forwardHooks.values()) {
+      const r = hook(this, inputs, out);
+      if (r !== undefined) out = r;
+    }
+    return out as ReturnType<M['forward']>;
+  }
+
+  /** Registers `hook(module, inputs, output)` to run after every `call()`. */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    const id = hookId++;
+    this._internals.forwardHooks.set(id, hook);
+    return { remove: () => void this._internals.forwardHooks.delete(id) };
+  }
+
+  /** Registers `hook(module, inputs)` to run before every `call()`'s forward. */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    const id = hookId++;
+    this._internals.forwardPreHooks.set(id, hook);
+    return { remove: () => void this._internals.forwardPreHooks.delete(id) };
+  }
+
+  // ---- registration ------------------------------------------------------------------------------------
+
+  /**
+   * The module's direct members in order. The default walks own enumerable fields; containers override
+   * it to list their entries first. @internal
+   */
+  protected _members(): Member[] {
+    const out: Member[] = [];
+    const self = this as unknown as Record<string, unknown>;
+    for (const key of Object.keys(this)) {
+      const v = self[key];
+      if (v instanceof Parameter || v instanceof Module) out.push([key, v]);
+      else if (Array.isArray(v)) {
+        v.forEach((e: unknown, i) => {
+          if (e instanceof Parameter || e instanceof Module) out.push([`${key}.${i}`, e]);
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Registers a buffer: a tensor that is module state but not a parameter (BatchNorm's running stats).
+   * It becomes the field `this[name]`, is listed by `buffers()`, moves with `to()`, and is saved in the
+   * state dict unless `persistent` is false. `null` registers an absent buffer (as PyTorch's None).
+   * @example
+   * this.registerBuffer('runningMean', zeros([numFeatures]));
+   */
+  registerBuffer(name: string, tensor: Tensor | null, { persistent = true }: { persistent?: boolean } = {}): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new TypeError(`registerBuffer: buffer name must be a non-empty string without '.', got '${String(name)}'`);
+    }
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError(`registerBuffer: cannot assign a ${typeof tensor} as buffer '${name}' (a Tensor or null is required)`);
+    }
+    if (tensor instanceof Parameter) throw new TypeError(`registerBuffer: '${name}' is a Parameter; a buffer must be a plain Tensor`);
+    const self = this as unknown as Record<string, unknown>;
+    const existing = self[name];
+    if ((existing instanceof Module || existing instanceof Parameter) && !this._internals.buffers.some((b) => b.name === name)) {
+      throw new Error(`registerBuffer: attribute '${name}' already exists as a ${existing instanceof Module ? 'module' : 'parameter'}`);
+    }
+    const list = this._internals.buffers;
+    const i = list.findIndex((b) => b.name === name);
+    if (i >= 0) list[i] = { name, persistent };
+    else list.push({ name, persistent });
+    self[name] = tensor;
+  }
+
+  /** Sets `this[name] = param` (PyTorch's `register_parameter`); `null` clears it. */
+  registerParameter(name: string, param: Parameter | null): void {
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(`registerParameter: cannot assign a ${(param as unknown) instanceof Tensor ? 'plain Tensor' : typeof param} as parameter '${name}' (wrap it: new Parameter(t))`);
+    }
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /** Sets `this[name] = module` (PyTorch's `add_module` / `register_module`). */
+  registerModule(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`registerModule: '${name}' is not a Module`);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+  /** Alias of `registerModule`. */
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------------------
+
+  /** Direct sub-modules with their names. */
+  *namedChildren(): Generator<[string, Module]> {
+    const seen = new Set<Module>();
+    for (const [name, v] of this._members()) {
+      if (v instanceof Module && !seen.has(v)) {
+        seen.add(v);
+        yield [name, v];
+      }
+    }
+  }
+  /** Direct sub-modules. */
+  *children(): Generator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  /** This module and all descendants, depth-first, each once, with dotted names ('' for this one). */
+  *namedModules(prefix = '', memo: Set<Module> = new Set()): Generator<[string, Module]> {
+    if (memo.has(this)) return;
+    memo.add(this);
+    yield [prefix, this];
+    for (const [name, child] of this.namedChildren()) {
+      yield* child.namedModules(prefix ? `${prefix}.${name}` : name, memo);
+    }
+  }
+  /** This module and all descendants. */
+  *modules(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  /** Parameters with dotted names (`fc1.weight`, `layers.0.bias`), in registration order, each once. */
+  *namedParameters(prefix = '', recurse = true): Generator<[string, Parameter]> {
+    const seen = new Set<Parameter>();
+    const mods: Iterable<[string, Module]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [mp, m] of mods) {
+      for (const [name, v] of m._members()) {
+        if (v instanceof Parameter && !seen.has(v)) {
+          seen.add(v);
+          yield [mp ? `${mp}.${name}` : name, v];
+        }
+      }
+    }
+  }
+  /** All parameters (what an optimizer takes). `recurse = false`: only this module's own. */
+  *parameters(recurse = true): Generator<Parameter> {
+    for (const [, p] of this.namedParameters('', recurse)) yield p;
+  }
+
+  /** Registered (non-null) buffers with dotted names. */
+  *namedBuffers(prefix = '', recurse = true): Generator<[string, Tensor]> {
+    for (const [name, t] of this._namedBuffersWithFlag(prefix, recurse)) yield [name, t];
+  }
+  /** All registered buffers. */
+  *buffers(recurse = true): Generator<Tensor> {
+    for (const [, t] of this.namedBuffers('', recurse)) yield t;
+  }
+
+  private *_namedBuffersWithFlag(prefix: string, recurse: boolean): Generator<[string, Tensor, boolean, Module, string]> {
+    const seen = new Set<Tensor>();
+    const mods: Iterable<[string, Module]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [mp, m] of mods) {
+      const self = m as unknown as Record<string, unknown>;
+      for (const { name, persistent } of m._internals.buffers) {
+        const t = self[name];
+        if (t instanceof Tensor && !seen.has(t)) {
+          seen.add(t);
+          yield [mp ? `${mp}.${name}` : name, t, persistent, m, name];
+        }
+      }
+    }
+  }
+
+  /** The sub-module at a dotted path (`'layers.0'`), like PyTorch's `get_submodule`. */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    for (const [name, m] of this.namedModules()) if (name === target) return m;
+    throw new Error(`getSubmodule: ${typeName(this)} has no submodule '${target}'`);
+  }
+  /** The parameter at a dotted path (`'fc1.weight'`). */
+  getParameter(target: string): Parameter {
+    for (const [name, p] of this.namedParameters()) if (name === target) return p;
+    throw new Error(`getParameter: ${typeName(this)} has no parameter '${target}'`);
+  }
+
+  /** Total number of parameter elements (`recurse`, each shared parameter once). `trainableOnly`: only those requiring grad. */
+  numParameters({ trainableOnly = false }: { trainableOnly?: boolean } = {}): number {
+    let n = 0;
+    for (const p of this.parameters()) if (!trainableOnly || p.requiresGrad) n += p.numel();
+    return n;
+  }
+
+  // ---- modes, gradients, dtype ----------------------------------------------------------------------------
+
+  /** Sets training mode on this module and all descendants (Dropout, BatchNorm change behaviour). */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError(`train: training mode is expected to be boolean, got ${typeof mode}`);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+  /** Evaluation mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Resets the gradients of all parameters: to null (default, as PyTorch 2) or to zeros. */
+  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (setToNone) p.grad = null;
+      else {
+        const g = p.grad.gradFn ? p.grad.detach() : p.grad;
+        noGrad(() => g.zero_());
+        p.grad = g;
+      }
+    }
+  }
+
+  /** Sets `requiresGrad` on every parameter (freezing with `false`). */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** Calls `fn` on every sub-module (children first, recursively) and then on this one, as PyTorch. */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /**
+   * Casts floating point parameters and buffers to `dtype` in place: each Parameter keeps its identity
+   * (its storage is swapped, like PyTorch's `param.data = ...`), gradients are cast too. Integer buffers
+   * (`numBatchesTracked`) are left alone, as PyTorch.
+   */
+  to(dtype: DType): this {
+    if (!isFloating(dtype)) throw new TypeError(`Module.to: nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (!isFloating(p.dtype) || p.dtype === dtype) continue;
+        const g = p.grad;
+        p.data = p.detach().to(dtype);
+        if (g) p.grad = g.to(dtype);
+      }
+      for (const [, t, , owner, local] of this._namedBuffersWithFlag('', true)) {
+        if (isFloating(t.dtype) && t.dtype !== dtype) (owner as unknown as Record<string, unknown>)[local] = t.to(dtype);
+      }
+    });
+    return this;
+  }
+  /** `to('float32')`. */
+  float(): this {
+    return this.to('float32');
+  }
+  /** `to('float64')`. */
+  double(): this {
+    return this.to('float64');
+  }
+
+  // ---- state dict ------------------------------------------------------------------------------------
+
+  /**
+   * Parameters and persistent buffers by dotted name, as detached tensors sharing storage (copy them
+   * with `clone()` to snapshot). Keys use the JS field names (`bn.runningMean` where PyTorch writes
+   * `bn.running_mean`); `loadStateDict` accepts either spelling.
+   * @example
+   * const sd = model.stateDict(); // { 'fc1.weight': Tensor, 'fc1.bias': Tensor, ... }
+   */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [name, p] of this.namedParameters()) out[name] = p.detach();
+    for (const [name, t, persistent] of this._namedBuffersWithFlag('', true)) if (persistent) out[name] = t.detach();
+    return out;
+  }
+
+  /**
+   * Copies values from `stateDict` into this module's parameters and buffers (in place, so optimizers
+   * keep working). Everything is validated before anything is copied: with `strict` (default) missing
+   * and unexpected keys are errors; shape mismatches are errors always. All problems are reported in
+   * one error, and a rejected load changes nothing. PyTorch's snake_case buffer names
+   * (`running_mean`) are accepted for the camelCase fields (`runningMean`).
+   * @returns the missing and unexpected keys (both empty after a strict load)
+   * @example
+   * model.loadStateDict(sd);                              // strict
+   * const { missingKeys } = model.loadStateDict(partial, { strict: false });
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): LoadStateDictResult {
+    if (stateDict === null || typeof stateDict !== 'object') {
+      throw new TypeError(`loadStateDict: expected a state dict (object or Map of name -> Tensor), got ${stateDict === null ? 'null' : typeof stateDict}`);
+    }
+    const given = new Map<string, unknown>(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
+    const targets = new Map<string, Tensor>();
+    for (const [name, p] of this.namedParameters()) targets.set(name, p);
+    for (const [name, t, persistent] of this._namedBuffersWithFlag('', true)) if (persistent) targets.set(name, t);
+
+    // Resolve PyTorch's snake_case spelling of camelCase names, when the exact key is absent.
+    const resolved = new Map<string, unknown>();
+    const unexpected: string[] = [];
+    for (const [key, v] of given) {
+      if (targets.has(key)) resolved.set(key, v);
+      else {
+        const alt = key.split('.').map(snakeToCamel).join('.');
+        if (alt !== key && targets.has(alt) && !given.has(alt)) resolved.set(alt, v);
+        else unexpected.push(key);
+      }
+    }
+    const missing: string[] = [];
+    const mismatched: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    for (const [name, dst] of targets) {
+      if (!resolved.has(name)) {
+        missing.push(name);
+        continue;
+      }
+      const src = resolved.get(name);
+      if (!(src instanceof Tensor)) {
+        mismatched.push(`While copying the parameter named "${name}", expected a Tensor from the state dict but got ${src === null ? 'null' : typeof src}.`);
+        continue;
+      }
+      if (src.ndim !== dst.ndim || src.shape.some((s, i) => s !== dst.shape[i])) {
+        mismatched.push(`size mismatch for ${name}: copying a param with shape [${src.shape.join(', ')}] from checkpoint, the shape in current model is [${dst.shape.join(', ')}].`);
+        continue;
+      }
+      copies.push([dst, src]);
+    }
+    const problems: string[] = [];
+    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}.`);
+    if (strict && missing.length) problems.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}.`);
+    problems.push(...mismatched);
+    if (problems.length) {
+      throw new Error(`Error(s) in loading state_dict for ${typeName(this)}:\n\t${problems.join('\n\t')}`);
+    }
+    noGrad(() => {
+      for (const [dst, src] of copies) dst.copy_(src);
+    });
+    return { missingKeys: missing, unexpectedKeys: unexpected };
+  }
+
+  // ---- printing ------------------------------------------------------------------------------------------
+
+  /** Extra text inside this module's `toString()` parentheses (e.g. `inFeatures=4, outFeatures=3, bias=true`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch-style tree: `SimpleNN(\n  (fc1): Linear(inFeatures=784, ...)\n ...)`. */
+  toString(): string {
+    const head = typeName(this);
+    const extra = this.extraRepr();
+    const children = [...this.namedChildren()];
+    if (children.length === 0) return `${head}(${extra})`;
+    const lines = extra ? extra.split('\n') : [];
+    for (const [name, child] of children) lines.push(`(${name}): ${child.toString().split('\n').join('\n  ')}`);
+    return `${head}(\n  ${lines.join('\n  ')}\n)`;
+  }
+}
+
+/** Is it a Module? */
+export function isModule(x: unknown): x is Module {
+  return x instanceof Module;
+}

@@ -1,0 +1,107 @@
+/** Gradient clipping (PyTorch's `torch.nn.utils.clip_grad_norm_` / `clip_grad_value_`). */
+import { Tensor, tensor, noGrad } from '@tapegrad/core';
+
+export interface ClipGradNormOptions {
+  /** Throw if the total norm is NaN or ±Infinity (default false: scale by it anyway, as PyTorch). */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
+  if (parameters instanceof Tensor) return parameters.grad ? [parameters.grad] : [];
+  if (parameters === null || typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${fn}: parameters must be a Tensor or an iterable of Tensors (e.g. model.parameters())`);
+  }
+  const out: Tensor[] = [];
+  for (const p of parameters) {
+    if (!(p instanceof Tensor)) throw new TypeError(`${fn}: every parameter must be a Tensor`);
+    if (p.grad) out.push(p.grad);
+  }
+  return out;
+}
+
+/**
+ * Scales all gradients together so that their total norm (the norm of the vector of every gradient
+ * entry) is at most `maxNorm`: each grad is multiplied by min(1, maxNorm / (total + 1e-6)).
+ * `normType` may be any p > 0 or `Infinity` / `'inf'` (largest |g|). Returns the total norm before
+ * clipping, as a 0-d tensor. Parameters without a gradient are skipped.
+ * @example
+ * loss.backward();
+ * const norm = utils.clipGradNorm_(model.parameters(), 1.0);
+ * optimizer.step();
+ */
+export function clipGradNorm_(
+  parameters: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType: number | 'inf' = 2,
+  { errorIfNonfinite = false }: ClipGradNormOptions = {},
+): Tensor {
+  const grads = gradsOf('clipGradNorm_', parameters);
+  const p = normType === 'inf' ? Infinity : normType;
+  if (typeof p !== 'number' || !(p > 0)) throw new RangeError(`clipGradNorm_: normType must be a positive number or Infinity, got ${String(normType)}`);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new TypeError(`clipGradNorm_: maxNorm must be a number, got ${String(maxNorm)}`);
+  const dtype = grads.length ? grads[0].dtype : 'float32';
+  if (grads.length === 0) return tensor(0, { dtype: 'float32' });
+  // Accumulate in float64 JS numbers; PyTorch takes the norm of the per-tensor norms, which is the same.
+  let total = 0;
+  if (p === Infinity) {
+    for (const g of grads) {
+      const d = g.dataSync();
+      for (let i = 0; i < d.length; i++) {
+        const a = Math.abs(d[i]);
+        if (a > total || Number.isNaN(a)) total = a;
+      }
+    }
+  } else {
+    for (const g of grads) {
+      const d = g.dataSync();
+      for (let i = 0; i < d.length; i++) total += p === 2 ? d[i] * d[i] : Math.pow(Math.abs(d[i]), p);
+    }
+    total = p === 2 ? Math.sqrt(total) : Math.pow(total, 1 / p);
+  }
+  if (errorIfNonfinite && !Number.isFinite(total)) {
+    throw new RangeError(
+      `clipGradNorm_: the total norm of order ${p} for gradients from parameters is non-finite (${total}), so it cannot be clipped. ` +
+        'To scale the gradients by the non-finite norm anyway, pass { errorIfNonfinite: false }',
+    );
+  }
+  const coef = Math.min(maxNorm / (total + 1e-6), 1);
+  if (coef < 1 || Number.isNaN(coef)) noGrad(() => grads.forEach((g) => g.mul_(coef)));
+  return tensor(total, { dtype });
+}
+
+/**
+ * Clamps every gradient entry into [−clipValue, clipValue] in place.
+ * @example utils.clipGradValue_(model.parameters(), 0.5)
+ */
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new TypeError(`clipGradValue_: clipValue must be a number, got ${String(clipValue)}`);
+  const c = Math.abs(clipValue);
+  const grads = gradsOf('clipGradValue_', parameters);
+  noGrad(() => grads.forEach((g) => g.clamp_(-c, c)));
+}
+
+/** All parameters flattened into one 1-D tensor (`parameters_to_vector`). */
+export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
+  const parts: number[] = [];
+  let dtype: Tensor['dtype'] = 'float32';
+  for (const p of parameters) {
+    dtype = p.dtype;
+    const d = p.dataSync();
+    for (let i = 0; i < d.length; i++) parts.push(d[i]);
+  }
+  return tensor(parts, { dtype });
+}
+
+/** Copies consecutive slices of `vec` into the parameters, in place (`vector_to_parameters`). */
+export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): void {
+  const params = [...parameters];
+  const n = params.reduce((a, p) => a + p.numel(), 0);
+  if (vec.ndim !== 1 || vec.numel() !== n) throw new RangeError(`vectorToParameters: expected a 1-D vector of ${n} elements, got shape [${vec.shape.join(', ')}]`);
+  let off = 0;
+  noGrad(() => {
+    for (const p of params) {
+      p.copy_(vec.narrow(0, off, p.numel()).reshape(p.shape));
+      off += p.numel();
+    }
+  });
+}

@@ -1,0 +1,8 @@
+/**
+ * `nn.utils`: gradient clipping, parameter vectors and the model summary.
+ * @packageDocumentation
+ */
+export { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters } from './clip-grad';
+export type { ClipGradNormOptions } from './clip-grad';
+export { summary } from './summary';
+export type { SummaryRow, ModelSummary, SummaryOptions } from './summary';
