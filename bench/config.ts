@@ -1,0 +1,68 @@
+/**
+ * What the benchmark measures, shared by every column: the row ids, the workload sizes, and the
+ * repetition counts of the full and the --quick run. bench/torch.py receives the same object as JSON.
+ */
+import type { TimingOptions } from './timing';
+
+/** Columns of the table, in order. */
+export const COLUMNS = ['tapegrad', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const;
+export type Column = (typeof COLUMNS)[number];
+export type Peer = Exclude<Column, 'tapegrad'>;
+
+/** Rows of the table, in order. */
+export const ROWS = [
+  { id: 'matmul_ab', label: 'matmul 512 A·B', unit: 'GFLOP/s', higherIsBetter: true },
+  { id: 'matmul_atb', label: 'matmul 512 Aᵀ·B', unit: 'GFLOP/s', higherIsBetter: true },
+  { id: 'matmul_abt', label: 'matmul 512 A·Bᵀ', unit: 'GFLOP/s', higherIsBetter: true },
+  { id: 'step_b64', label: 'MLP train step, batch 64', unit: 'ms/step', higherIsBetter: false },
+  { id: 'step_b256', label: 'MLP train step, batch 256', unit: 'ms/step', higherIsBetter: false },
+  { id: 'tiny_op', label: 'tiny op fwd+bwd (1 elem)', unit: 'µs/op', higherIsBetter: false },
+  { id: 'digits_wall', label: 'digits job wall time', unit: 's', higherIsBetter: false },
+  { id: 'digits_acc', label: 'digits job test accuracy', unit: '%', higherIsBetter: true },
+] as const;
+export type RowId = (typeof ROWS)[number]['id'];
+
+/** One column's figures: a number per row it ran, null for rows it skipped. */
+export type ColumnFigures = Partial<Record<RowId, number | null>>;
+
+/** The digits training job (row digits_*). */
+export interface DigitsJob {
+  epochs: number;
+  trainSize: number;
+  testSize: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  /** Seed of the weight init and of the per-epoch shuffle (each framework uses its own generator). */
+  seed: number;
+}
+
+export interface BenchConfig {
+  quick: boolean;
+  /** Side of the square matmul. */
+  matmulN: number;
+  matmulTiming: TimingOptions;
+  /** MLP layer sizes (784 -> 128 ReLU -> 10) and SGD learning rate of the step rows. */
+  mlp: { inF: number; hidden: number; classes: number; lr: number };
+  stepTiming: TimingOptions;
+  /** Length of the scalar op chain of the tiny-op row (half muls, half adds). */
+  tinyChain: number;
+  tinyTiming: TimingOptions;
+  digits: DigitsJob;
+  /** Rows that tfjs-cpu skips (too slow for --quick). */
+  tfjsCpuSkip: RowId[];
+}
+
+export function makeConfig(quick: boolean): BenchConfig {
+  return {
+    quick,
+    matmulN: 512,
+    matmulTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
+    mlp: { inF: 784, hidden: 128, classes: 10, lr: 0.05 },
+    stepTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 20 } : { warmup: 20, reps: 11, minSampleMs: 100 },
+    tinyChain: 100,
+    tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
+    digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
+    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
+  };
+}

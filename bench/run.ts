@@ -1,0 +1,190 @@
+/**
+ * `npm run bench [-- --quick] [-- --json] [-- --only tapegrad,tfjs-wasm,...]`
+ *
+ * tapegrad side by side with TensorFlow.js 4.22 (cpu and wasm backends) and, when `python3 -c "import
+ * torch"` works, PyTorch; all single-threaded, float32. Prints a table (figures and tapegrad/peer
+ * ratios) and writes every figure with the machine description to bench/results.json.
+ *   --quick   fewer repetitions, a 2-epoch digits job, tfjs-cpu skips its slowest rows (under a minute)
+ *   --json    print only the JSON to stdout (progress still goes to stderr)
+ *   --only    comma-separated subset of columns: tapegrad, tfjs-cpu, tfjs-wasm, pytorch
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { COLUMNS, ROWS, makeConfig, type Column, type ColumnFigures, type RowId } from './config';
+import { loadDigitsArrays, writeDigitsBin, type DigitsArrays, type DigitsFiles } from './digits-data';
+import { buildRows, renderTable, fmtNum } from './table';
+import { runTapegrad, type Log } from './tapegrad';
+import { runTfjs } from './tfjs';
+import { runTorch } from './torch';
+
+interface Args {
+  quick: boolean;
+  json: boolean;
+  only: Column[];
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { quick: false, json: false, only: [...COLUMNS] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') args.quick = true;
+    else if (a === '--json') args.json = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const list = a === '--only' ? argv[++i] : a.slice('--only='.length);
+      if (!list) throw new Error('bench: --only needs a comma-separated list of columns');
+      const cols = list.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const c of cols) {
+        if (!(COLUMNS as readonly string[]).includes(c)) throw new Error(`bench: unknown column '${c}' in --only (expected ${COLUMNS.join(', ')})`);
+      }
+      args.only = cols as Column[];
+    } else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --only tapegrad,tfjs-cpu,tfjs-wasm,pytorch]\n');
+      process.exit(0);
+    } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --only <columns>)`);
+  }
+  return args;
+}
+
+/** The repository root: the first folder from the working directory upwards holding bench/torch.py. */
+function repoRoot(): string {
+  let dir = resolve(process.cwd());
+  for (;;) {
+    if (existsSync(join(dir, 'bench', 'torch.py')) && existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`bench: cannot find the repository root (a folder with bench/torch.py) above ${process.cwd()}`);
+    dir = up;
+  }
+}
+
+interface ColumnResult {
+  figures?: ColumnFigures;
+  extras?: Record<string, number>;
+  info?: Record<string, string>;
+  skipped?: string;
+  seconds: number;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = repoRoot();
+  const cfg = makeConfig(args.quick);
+  const log: Log = (m) => process.stderr.write(m + '\n');
+  const loadStart = loadavg();
+  const started = Date.now();
+  log(`tapegrad bench${args.quick ? ' (--quick)' : ''}: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, node ${process.version}`);
+
+  let data: DigitsArrays | null = null;
+  let dataNote = '';
+  try {
+    data = loadDigitsArrays(cfg.digits.trainSize);
+  } catch (e) {
+    dataNote = `digits rows skipped: ${(e as Error).message}`;
+    log(dataNote);
+  }
+
+  const results: Partial<Record<Column, ColumnResult>> = {};
+  const run = async (col: Column, fn: () => Promise<Omit<ColumnResult, 'seconds'>>): Promise<void> => {
+    if (!args.only.includes(col)) {
+      results[col] = { skipped: 'not selected (--only)', seconds: 0 };
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      results[col] = { ...(await fn()), seconds: (performance.now() - t0) / 1e3 };
+    } catch (e) {
+      const msg = (e as Error).message;
+      log(`${col} failed: ${msg}`);
+      results[col] = { skipped: `failed: ${msg}`, seconds: (performance.now() - t0) / 1e3 };
+    }
+  };
+
+  await run('tapegrad', async () => runTapegrad(cfg, data, log));
+  await run('tfjs-wasm', () => runTfjs('wasm', cfg, data, [], log));
+  await run('tfjs-cpu', () => runTfjs('cpu', cfg, data, cfg.tfjsCpuSkip, log));
+  await run('pytorch', async () => {
+    const files: DigitsFiles | null = data ? writeDigitsBin(data) : null;
+    try {
+      const r = await runTorch(cfg, files, [], join(root, 'bench', 'torch.py'), log);
+      if (!r.ok) {
+        log(`pytorch column skipped: ${r.reason}`);
+        return { skipped: r.reason };
+      }
+      return { figures: r.figures, info: r.info };
+    } finally {
+      files?.cleanup();
+    }
+  });
+
+  const figures: Partial<Record<Column, ColumnFigures>> = {};
+  for (const c of COLUMNS) if (results[c]?.figures) figures[c] = results[c]!.figures;
+  const rows = buildRows(figures);
+
+  const notes: string[] = [];
+  for (const c of COLUMNS) if (results[c]?.skipped) notes.push(`${c} column skipped: ${results[c]!.skipped}`);
+  if (dataNote) notes.push(dataNote);
+  if (results['tfjs-cpu']?.figures) {
+    const skippedRows = ROWS.filter((r) => results['tfjs-cpu']!.figures![r.id as RowId] === null).map((r) => r.id);
+    if (skippedRows.length) notes.push(`tfjs-cpu skipped (too slow for --quick): ${skippedRows.join(', ')}`);
+  }
+  const wasmExtras = results['tfjs-wasm']?.extras;
+  if (wasmExtras) {
+    notes.push(
+      `tfjs-wasm with an explicit tf.transpose copy instead of matMul's transpose flag: Aᵀ·B ${fmtNum(wasmExtras.matmul_atb_transpose_copy)}, ` +
+        `A·Bᵀ ${fmtNum(wasmExtras.matmul_abt_transpose_copy)} GFLOP/s (its XNNPACK path takes neither flag)`,
+    );
+  }
+  const torchInfo = results.pytorch?.info;
+  if (torchInfo) notes.push(`PyTorch ${torchInfo.torchVersion}, BLAS loaded: ${torchInfo.blasLoaded} (${torchInfo.blasAlternative})`);
+  const tgInfo = results.tapegrad?.info;
+  if (tgInfo) notes.push(`tapegrad gemm kernel: ${tgInfo.gemmKernel}; model: ${tgInfo.model}`);
+
+  const loadEnd = loadavg();
+  const report = {
+    date: new Date().toISOString(),
+    quick: args.quick,
+    wallSeconds: (Date.now() - started) / 1e3,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      os: `${platform()} ${release()} ${arch()}`,
+      totalMemGB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      loadavgStart: loadStart,
+      loadavgEnd: loadEnd,
+    },
+    blas: {
+      torch: torchInfo ? { loaded: torchInfo.blasLoaded, build: torchInfo.blasBuild, alternative: torchInfo.blasAlternative, ldLibraryPath: torchInfo.ldLibraryPath } : null,
+    },
+    config: cfg,
+    columns: results,
+    rows,
+    notes,
+  };
+  const outPath = join(root, 'bench', 'results.json');
+  writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
+
+  if (args.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  const lines = [
+    '',
+    `tapegrad bench${args.quick ? ' --quick' : ''} — ${report.machine.cpu}, ${report.machine.cores} cores, node ${report.machine.node}, ${report.machine.os}`,
+    `float32, one thread everywhere; median of ${cfg.matmulTiming.reps} (matmul) / ${cfg.stepTiming.reps} (step, tiny op) samples after warm-up;` +
+      ` digits job: ${cfg.digits.epochs} epochs × ${cfg.digits.trainSize} digits, batch ${cfg.digits.batchSize}, SGD lr ${cfg.digits.lr} momentum ${cfg.digits.momentum}, eval on ${cfg.digits.testSize} each epoch`,
+    '',
+    renderTable(rows),
+    '',
+    'tg/x = tapegrad ÷ x: above 1 means tapegrad is higher — better for GFLOP/s and %, worse for ms, µs and s.',
+    ...notes.map((n) => `- ${n}`),
+    `(${report.wallSeconds.toFixed(1)} s; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadEnd.map((l) => l.toFixed(2)).join(' ')} at end; written to bench/results.json)`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,179 @@
+/**
+ * `npm run bench:soak [-- --steps N]` — a leak check for the tape: memory over many iterations.
+ *
+ * Phase "train": the 784 -> 128 ReLU -> 10 network trained on the digits (batch 64, SGD lr 0.05
+ * momentum 0.9) for N steps (default 20,000). Phase "forward": N forward passes + loss with grad mode
+ * on and parameters that require grad, never calling backward — the graphs are simply dropped, and
+ * must be collected (tapegrad keeps no global list of nodes).
+ *
+ * Every `every` steps it forces a full GC (node --expose-gc, set by the npm script) and samples
+ * process.memoryUsage(). Growth is measured from the end of a warm-up (first 10% of the steps) to the
+ * end, on the V8 heap and on ArrayBuffer memory (where tensor storage lives), plus the Theil–Sen
+ * slope over the post-warm-up samples. Writes bench/soak-results.json.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Generator, tensor, type Tensor } from '@tapegrad/core';
+import { DataLoader, TensorDataset } from '@tapegrad/data';
+import { loadDigitsArrays } from './digits-data';
+import { crossEntropy, makeMlp, Sgd } from './tapegrad';
+
+const MB = 2 ** 20;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+interface Sample {
+  step: number;
+  heapUsedMB: number;
+  arrayBuffersMB: number;
+  externalMB: number;
+  rssMB: number;
+}
+
+function sample(step: number): Sample {
+  gc?.();
+  const m = process.memoryUsage();
+  return { step, heapUsedMB: m.heapUsed / MB, arrayBuffersMB: m.arrayBuffers / MB, externalMB: m.external / MB, rssMB: m.rss / MB };
+}
+
+/**
+ * Theil–Sen slope (median of the pairwise slopes) of a memory series over steps, in MB per 10,000 steps.
+ * Robust to the odd sample taken while a transient buffer was alive, which would tilt a least-squares fit.
+ */
+function slopePer10k(points: readonly Sample[], key: keyof Omit<Sample, 'step'>): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dx = points[j].step - points[i].step;
+      if (dx > 0) slopes.push((points[j][key] - points[i][key]) / dx);
+    }
+  }
+  if (slopes.length === 0) return 0;
+  slopes.sort((u, v) => u - v);
+  const m = slopes.length >> 1;
+  return (slopes.length % 2 ? slopes[m] : (slopes[m - 1] + slopes[m]) / 2) * 10_000;
+}
+
+interface PhaseReport {
+  steps: number;
+  seconds: number;
+  warmupSteps: number;
+  /** End minus end-of-warm-up, MB. */
+  growthMB: { heapUsed: number; arrayBuffers: number; external: number; rss: number };
+  /** Theil–Sen slope after warm-up, MB per 10,000 steps. */
+  slopeMBPer10kSteps: { heapUsed: number; arrayBuffers: number };
+  samples: Sample[];
+}
+
+function runPhase(name: string, steps: number, every: number, body: (step: number) => void): PhaseReport {
+  const warmupSteps = Math.max(every, Math.round(steps / 10 / every) * every);
+  const samples: Sample[] = [sample(0)];
+  const t0 = performance.now();
+  for (let s = 1; s <= steps; s++) {
+    body(s);
+    if (s % every === 0 || s === steps) {
+      const sm = sample(s);
+      samples.push(sm);
+      if (s % (every * 10) === 0 || s === steps) {
+        process.stderr.write(`  ${name} step ${s}/${steps}: heap ${sm.heapUsedMB.toFixed(1)} MB, array buffers ${sm.arrayBuffersMB.toFixed(1)} MB, rss ${sm.rssMB.toFixed(0)} MB\n`);
+      }
+    }
+  }
+  const seconds = (performance.now() - t0) / 1e3;
+  const base = samples.find((p) => p.step >= warmupSteps) ?? samples[0];
+  const last = samples[samples.length - 1];
+  const after = samples.filter((p) => p.step >= warmupSteps);
+  return {
+    steps, seconds, warmupSteps,
+    growthMB: {
+      heapUsed: last.heapUsedMB - base.heapUsedMB,
+      arrayBuffers: last.arrayBuffersMB - base.arrayBuffersMB,
+      external: last.externalMB - base.externalMB,
+      rss: last.rssMB - base.rssMB,
+    },
+    slopeMBPer10kSteps: { heapUsed: slopePer10k(after, 'heapUsedMB'), arrayBuffers: slopePer10k(after, 'arrayBuffersMB') },
+    samples,
+  };
+}
+
+function repoRoot(): string {
+  let dir = resolve(process.cwd());
+  while (!existsSync(join(dir, 'bench', 'soak.ts'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`soak: cannot find the repository root above ${process.cwd()}`);
+    dir = up;
+  }
+  return dir;
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  let steps = 20_000;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--steps') steps = Number(argv[++i]);
+    else if (argv[i].startsWith('--steps=')) steps = Number(argv[i].slice(8));
+    else throw new Error(`soak: unknown argument '${argv[i]}' (expected --steps N)`);
+  }
+  if (!Number.isInteger(steps) || steps < 10) throw new Error(`soak: --steps must be an integer >= 10, got ${steps}`);
+  if (!gc) process.stderr.write('soak: global.gc is not exposed (run through `npm run bench:soak`, which passes --expose-gc); samples include garbage\n');
+  const every = Math.max(1, Math.round(steps / 100));
+
+  const data = loadDigitsArrays(8000);
+  const P = data.pixels;
+  const x = tensor(data.images).reshape([data.images.length / P, P]).narrow(0, 0, data.trainSize);
+  const y = tensor(data.labels).narrow(0, 0, data.trainSize);
+  const g = new Generator(0);
+  const model = makeMlp(P, 128, 10, g);
+  const opt = new Sgd(model.params, 0.05, 0.9);
+  const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: g });
+  let it: Iterator<[Tensor, Tensor]> = loader[Symbol.iterator]();
+  const nextBatch = (): [Tensor, Tensor] => {
+    let r = it.next();
+    if (r.done) {
+      it = loader[Symbol.iterator]();
+      r = it.next();
+    }
+    return r.value as [Tensor, Tensor];
+  };
+
+  process.stderr.write(`soak: ${steps} training steps, then ${steps} forward passes without backward (sample every ${every} steps)\n`);
+  let lastLoss = NaN;
+  const train = runPhase('train', steps, every, (s) => {
+    const [xb, yb] = nextBatch();
+    opt.zeroGrad();
+    const loss = crossEntropy(model.forward(xb), yb);
+    loss.backward();
+    opt.step();
+    if (s === steps) lastLoss = loss.item();
+  });
+  const forward = runPhase('forward', steps, every, () => {
+    const [xb, yb] = nextBatch();
+    crossEntropy(model.forward(xb), yb); // graph built, never walked, dropped
+  });
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+    gcExposed: gc !== undefined,
+    sampleEvery: every,
+    finalTrainLoss: lastLoss,
+    phases: { train, forward },
+  };
+  writeFileSync(join(repoRoot(), 'bench', 'soak-results.json'), JSON.stringify(report, null, 2) + '\n');
+  const line = (name: string, p: PhaseReport): string =>
+    `${name.padEnd(8)} ${String(p.steps).padStart(6)} steps  ${p.seconds.toFixed(1).padStart(6)} s   heap ${p.growthMB.heapUsed >= 0 ? '+' : ''}${p.growthMB.heapUsed.toFixed(2)} MB` +
+    ` (slope ${p.slopeMBPer10kSteps.heapUsed.toFixed(2)} MB/10k)   array buffers ${p.growthMB.arrayBuffers >= 0 ? '+' : ''}${p.growthMB.arrayBuffers.toFixed(2)} MB` +
+    ` (slope ${p.slopeMBPer10kSteps.arrayBuffers.toFixed(2)} MB/10k)   rss ${p.growthMB.rss >= 0 ? '+' : ''}${p.growthMB.rss.toFixed(1)} MB`;
+  process.stdout.write(
+    [
+      '',
+      `tapegrad soak — growth after warm-up (first ${train.warmupSteps} steps), measured after a forced GC every ${every} steps:`,
+      line('train', train),
+      line('forward', forward),
+      `final training loss ${lastLoss.toFixed(4)}; written to bench/soak-results.json`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main();
