@@ -240,6 +240,14 @@ function nllParts(rows: Tensor, flatTarget: Tensor, weight: Tensor | null, ignor
 }
 
 /**
+ * numer / den for the weighted mean. When every target is ignored den is 0: the result is NaN as in
+ * PyTorch, and the gradient is 0 (PyTorch skips ignored targets), not 0·∞ = NaN.
+ */
+function weightedMean(numer: Tensor, den: Tensor): Tensor {
+  return den.item() === 0 ? numer.mul(0).add(NaN) : numer.div(den);
+}
+
+/**
  * Negative log-likelihood on log-probabilities: −w[tₙ]·input[n, tₙ]. Input [N, C], [C] or
  * [N, C, d1, …]; target int32 class indices [N] ([] / [N, d1, …]). 'mean' divides by the sum of the
  * weights of the non-ignored targets (their count without `weight`); all ignored gives NaN, as PyTorch.
@@ -253,7 +261,7 @@ export function nllLoss(input: Tensor, target: Tensor, { reduction = 'mean', wei
   const { loss, w } = nllParts(L.rows, L.flatTarget, weight, ignoreIndex);
   if (r === 'none') return loss.reshape(L.outShape);
   if (r === 'sum') return loss.sum();
-  return loss.sum().div(w.sum());
+  return weightedMean(loss.sum(), w.sum());
 }
 
 export interface CrossEntropyOptions extends NLLOptions {
@@ -304,7 +312,7 @@ export function crossEntropy(
 
   const L = classLayout('crossEntropy', logp, target, ignoreIndex);
   const { loss, w, valid } = nllParts(L.rows, L.flatTarget, weight, ignoreIndex);
-  const nll = r === 'none' ? loss.reshape(L.outShape) : r === 'sum' ? loss.sum() : loss.sum().div(w.sum());
+  const nll = r === 'none' ? loss.reshape(L.outShape) : r === 'sum' ? loss.sum() : weightedMean(loss.sum(), w.sum());
   if (labelSmoothing === 0) return nll;
 
   // The smoothing term: −Σ_c w_c·logp_c per element, zero where ignored.
@@ -313,6 +321,6 @@ export function crossEntropy(
   let s: Tensor;
   if (r === 'none') s = smooth.reshape(L.outShape);
   else if (r === 'sum') s = smooth.sum();
-  else s = smooth.sum().div(weight ? w.sum() : valid.to(L.rows.dtype).sum());
+  else s = weightedMean(smooth.sum(), weight ? w.sum() : valid.to(L.rows.dtype).sum());
   return nll.mul(1 - labelSmoothing).add(s.mul(labelSmoothing / C));
 }

@@ -1,0 +1,140 @@
+/** Loss functions against PyTorch 1.13 values and gradients (see loss.ref.ts for the script). */
+import { tensor, Tensor, onesLike } from '@tapegrad/core';
+import { F } from '@tapegrad/nn';
+import { REF } from './loss.ref';
+import { expectClose } from '../helpers';
+
+const f64 = { dtype: 'float64' as const };
+const X = [[0.2, -1.3, 0.7, 2.1], [1.5, 0.3, -0.4, -2.2], [-0.6, 0.9, 1.1, 0.05]];
+const T = [3, 0, 1];
+const W = [0.5, 2.0, 1.0, 1.5];
+const P = [[0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25], [0.7, 0.1, 0.1, 0.1]];
+const X3 = [[[0.1, -0.5], [1.2, 0.3], [-0.7, 0.8]], [[0.4, 0.0], [-1.1, 2.0], [0.6, -0.3]]];
+const T3 = [[2, 0], [1, -100]];
+const A = [[0.3, -1.2, 2.5], [0.0, 0.8, -0.4]];
+const B = [[0.1, -0.2, 0.5], [1.5, 0.8, 0.3]];
+const PR = [[0.3, 0.9, 0.05], [0.6, 0.5, 0.99]];
+const TB = [[0.0, 1.0, 0.2], [1.0, 0.0, 1.0]];
+
+const idx = (v: number[] | number[][] | number): Tensor => tensor(v, { dtype: 'int32' });
+const t64 = (v: number[] | number[][] | number[][][]): Tensor => tensor(v, f64);
+
+/** Runs fn on a fresh leaf built from `data`, backprops ones, and compares with REF[name]. */
+function check(name: string, data: number[] | number[][] | number[][][], fn: (x: Tensor) => Tensor, opts: { grad?: boolean } = {}): void {
+  const ref = REF[name];
+  if (!ref) throw new Error(`no reference '${name}'`);
+  const x = tensor(data, { dtype: 'float64', requiresGrad: true });
+  const out = fn(x);
+  expectClose(out, ref.out, 1e-12);
+  if (opts.grad === false) return;
+  out.backward(onesLike(out));
+  expectClose(x.grad, ref.grad, 1e-12);
+}
+
+const reductions = ['mean', 'sum', 'none'] as const;
+
+describe('crossEntropy with class indices vs PyTorch', () => {
+  for (const r of reductions) {
+    it(`plain, reduction ${r}`, () => check(`ce_${r}`, X, (x) => F.crossEntropy(x, idx(T), { reduction: r })));
+    it(`class weights (mean divides by the sum of target weights), ${r}`, () =>
+      check(`ce_w_${r}`, X, (x) => F.crossEntropy(x, idx(T), { weight: t64(W), reduction: r })));
+    it(`weights + ignored target (-100), ${r}`, () =>
+      check(`ce_w_ign_${r}`, X, (x) => F.crossEntropy(x, idx([3, -100, 1]), { weight: t64(W), reduction: r })));
+    it(`ignoreIndex = 1, ${r}`, () => check(`ce_ign1_${r}`, X, (x) => F.crossEntropy(x, idx(T), { ignoreIndex: 1, reduction: r })));
+    it(`labelSmoothing 0.2, ${r}`, () => check(`ce_ls_${r}`, X, (x) => F.crossEntropy(x, idx(T), { labelSmoothing: 0.2, reduction: r })));
+    it(`labelSmoothing + weight + ignored, ${r}`, () =>
+      check(`ce_ls_w_ign_${r}`, X, (x) => F.crossEntropy(x, idx([3, -100, 1]), { weight: t64(W), labelSmoothing: 0.2, reduction: r })));
+    it(`[N, C, d] input with weights and an ignored position, ${r}`, () =>
+      check(`ce_3d_${r}`, X3, (x) => F.crossEntropy(x, idx(T3), { weight: t64([1, 2, 0.5]), reduction: r })));
+    it(`[N, C, d] input with label smoothing, ${r}`, () =>
+      check(`ce_3d_ls_${r}`, X3, (x) => F.crossEntropy(x, idx(T3), { labelSmoothing: 0.1, reduction: r })));
+    it(`nllLoss with weights and ignored target, ${r}`, () =>
+      check(`nll_w_ign_${r}`, X, (x) => F.nllLoss(x, idx([3, -100, 1]), { weight: t64(W), reduction: r })));
+  }
+  it('1-D input [C] with a 0-d target', () => {
+    check('ce_1d', X[0], (x) => F.crossEntropy(x, idx(2)));
+    check('ce_1d_none', X[0], (x) => F.crossEntropy(x, idx(2), { reduction: 'none', labelSmoothing: 0.1 }));
+    expect(F.crossEntropy(t64(X[0]), idx(2), { reduction: 'none' }).shape).toEqual([]);
+  });
+  it('all targets ignored: mean is NaN, gradient zero (as PyTorch)', () => check('ce_all_ignored', X, (x) => F.crossEntropy(x, idx([-100, -100, -100]))));
+  it('the hand formula: −log softmax(x)[t] averaged', () => {
+    const x = t64(X);
+    const want = X.map((row, n) => Math.log(row.reduce((a, v) => a + Math.exp(v), 0)) - row[T[n]]);
+    expectClose(F.crossEntropy(x, idx(T), { reduction: 'none' }), want, 1e-12);
+    expectClose(F.crossEntropy(x, idx(T)), [(want[0] + want[1] + want[2]) / 3], 1e-12);
+  });
+});
+
+describe('crossEntropy with class probabilities vs PyTorch', () => {
+  for (const r of reductions) {
+    it(`plain, ${r} (mean divides by N)`, () => check(`ce_prob_${r}`, X, (x) => F.crossEntropy(x, t64(P), { reduction: r })));
+    it(`weights + labelSmoothing 0.3, ${r}`, () =>
+      check(`ce_prob_w_ls_${r}`, X, (x) => F.crossEntropy(x, t64(P), { weight: t64(W), labelSmoothing: 0.3, reduction: r })));
+  }
+  it('one-hot probabilities equal class indices', () => {
+    const oneHot = T.map((c) => [0, 1, 2, 3].map((k) => (k === c ? 1 : 0)));
+    expectClose(F.crossEntropy(t64(X), t64(oneHot)), F.crossEntropy(t64(X), idx(T)).dataSync(), 1e-12);
+  });
+});
+
+describe('regression and binary losses vs PyTorch', () => {
+  for (const r of reductions) {
+    it(`mseLoss ${r}`, () => check(`mse_${r}`, A, (x) => F.mseLoss(x, t64(B), { reduction: r })));
+    it(`l1Loss ${r}`, () => check(`l1_${r}`, A, (x) => F.l1Loss(x, t64(B), { reduction: r })));
+    it(`huberLoss delta 0.6 ${r}`, () => check(`huber_${r}`, A, (x) => F.huberLoss(x, t64(B), { reduction: r, delta: 0.6 })));
+    it(`smoothL1Loss beta 0.6 ${r}`, () => check(`sl1_${r}`, A, (x) => F.smoothL1Loss(x, t64(B), { reduction: r, beta: 0.6 })));
+    it(`binaryCrossEntropy ${r}`, () => check(`bce_${r}`, PR, (x) => F.binaryCrossEntropy(x, t64(TB), { reduction: r })));
+    it(`binaryCrossEntropy with weight ${r}`, () =>
+      check(`bce_w_${r}`, PR, (x) => F.binaryCrossEntropy(x, t64(TB), { weight: t64([1, 2, 0.5]), reduction: r })));
+    it(`binaryCrossEntropyWithLogits ${r}`, () => check(`bcel_${r}`, A, (x) => F.binaryCrossEntropyWithLogits(x, t64(TB), { reduction: r })));
+    it(`binaryCrossEntropyWithLogits with posWeight and weight ${r}`, () =>
+      check(`bcel_pw_w_${r}`, A, (x) =>
+        F.binaryCrossEntropyWithLogits(x, t64(TB), { posWeight: t64([3, 0.5, 2]), weight: t64([[1], [0.25]]), reduction: r })));
+  }
+  it('binaryCrossEntropy clamps the logs at −100 (values as PyTorch; p = 0 and 1 stay finite)', () => {
+    check('bce_extreme', [0, 1, 1e-50], (x) => F.binaryCrossEntropy(x, t64([1, 0, 0.5]), { reduction: 'none' }), { grad: false });
+    const x = tensor([0, 1], { dtype: 'float64', requiresGrad: true });
+    F.binaryCrossEntropy(x, t64([1, 0])).backward();
+    expect(Array.from(x.grad!.dataSync()).every(Number.isFinite)).toBe(true);
+  });
+  it('binaryCrossEntropyWithLogits is stable for huge logits', () => check('bcel_big', [800, -800, 30, 0], (x) => F.binaryCrossEntropyWithLogits(x, t64([0, 1, 1, 0]), { reduction: 'none' })));
+  it('default reduction is mean and float32 stays float32', () => {
+    const l = F.mseLoss(tensor([1, 2, 3], { dtype: 'float32' }), tensor([1, 1, 1], { dtype: 'float32' }));
+    expect(l.dtype).toBe('float32');
+    expect(l.shape).toEqual([]);
+    expect(l.item()).toBeCloseTo(5 / 3, 6);
+  });
+});
+
+describe('loss errors', () => {
+  it('shape mismatch names both shapes', () => {
+    expect(() => F.mseLoss(t64([1, 2, 3]), t64([[1], [2], [3]]))).toThrow(/mseLoss: target shape \[3, 1\] does not match input shape \[3\]/);
+    expect(() => F.binaryCrossEntropyWithLogits(t64([1, 2]), t64([1]))).toThrow(/binaryCrossEntropyWithLogits: target shape \[1\]/);
+  });
+  it('bad reduction', () => {
+    expect(() => F.l1Loss(t64([1]), t64([1]), { reduction: 'avg' as never })).toThrow(/l1Loss: 'avg' is not a valid value for reduction/);
+  });
+  it('class index out of range is named', () => {
+    expect(() => F.crossEntropy(t64(X), idx([0, 4, 1]))).toThrow(/crossEntropy: target class index 4 \(at flat position 1\) is out of range for 4 classes/);
+    expect(() => F.nllLoss(t64(X), idx([0, -1, 1]))).toThrow(/nllLoss: target class index -1/);
+  });
+  it('float target where class indices are expected', () => {
+    expect(() => F.crossEntropy(t64(X), t64([0, 1, 2]))).toThrow(/crossEntropy: expected int32 class indices .* got a float64 target of shape \[3\]/);
+    expect(() => F.nllLoss(t64(X), t64([0, 1, 2]))).toThrow(/nllLoss: expected int32 class indices/);
+  });
+  it('int target of the input shape is not probabilities', () => {
+    expect(() => F.crossEntropy(t64(X), idx([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0]]))).toThrow(/expected a floating point target with class probabilities/);
+  });
+  it('wrong target shape for class indices', () => {
+    expect(() => F.crossEntropy(t64(X), idx([0, 1]))).toThrow(/crossEntropy: expected target of shape \[3\] for input of shape \[3, 4\].*got \[2\]/);
+  });
+  it('weight of the wrong size, bad labelSmoothing, bad delta, ignoreIndex with probabilities', () => {
+    expect(() => F.crossEntropy(t64(X), idx(T), { weight: t64([1, 2, 3]) })).toThrow(/weight tensor should be defined either for all 4 classes/);
+    expect(() => F.crossEntropy(t64(X), idx(T), { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be between 0.0 and 1.0/);
+    expect(() => F.huberLoss(t64([1]), t64([1]), { delta: 0 })).toThrow(/huberLoss: delta must be positive/);
+    expect(() => F.crossEntropy(t64(X), t64(P), { ignoreIndex: 0 })).toThrow(/ignoreIndex is not supported/);
+  });
+  it('binaryCrossEntropy rejects inputs outside [0, 1]', () => {
+    expect(() => F.binaryCrossEntropy(t64([0.5, 1.2]), t64([0, 1]))).toThrow(/between 0 and 1, found 1.2/);
+  });
+});
