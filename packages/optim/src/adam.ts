@@ -26,7 +26,7 @@ export function adamDefaults(options: Partial<AdamOptions>, weightDecay: number)
   const betas = options.betas ?? [0.9, 0.999];
   return {
     lr: options.lr ?? 1e-3,
-    betas: Array.isArray(betas) ? [betas[0], betas[1]] : betas,
+    betas: (Array.isArray(betas) ? betas.slice() : betas) as [number, number],
     eps: options.eps ?? 1e-8,
     weightDecay: options.weightDecay ?? weightDecay,
     amsgrad: options.amsgrad ?? false,
