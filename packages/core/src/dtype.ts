@@ -55,15 +55,36 @@ function wider(a: DType, b: DType): DType {
 }
 
 /**
- * Result dtype of a binary op, following torch.result_type: dimensioned tensors win over 0-d tensors and
- * plain numbers of the same or lower category; a 0-d tensor or number of a higher category lifts the
- * result to that category's default (float32 for floats, as PyTorch).
+ * How an operand ranks in type promotion (torch.result_type): a tensor with dims (`false`), a 0-d tensor
+ * (`true`), or a plain JS number (`'number'`, PyTorch's "wrapped number").
  */
-export function promote(a: DType, aIsScalar: boolean, b: DType, bIsScalar: boolean): DType {
-  if (aIsScalar === bIsScalar) return wider(a, b);
-  const [dim, sc] = aIsScalar ? [b, a] : [a, b];
-  if (category(sc) <= category(dim)) return dim;
-  return category(sc) === 2 ? defaultFloat : sc;
+export type ScalarKind = boolean | 'number';
+
+/**
+ * Result dtype of a binary op, following torch.result_type: dimensioned tensors win over 0-d tensors,
+ * which win over plain numbers; a lower tier only counts when it is of a higher category (bool < int <
+ * float), and then lifts the result to that category. A float JS number stands for the default float
+ * dtype, so `int32 tensor + 2.5` and `float32 0-d tensor * 0.5` are float32, as PyTorch.
+ */
+export function promote(a: DType, aIsScalar: ScalarKind, b: DType, bIsScalar: ScalarKind): DType {
+  const tiers: (DType | undefined)[] = [undefined, undefined, undefined];
+  const put = (d: DType, kind: ScalarKind): void => {
+    const tier = kind === 'number' ? 2 : kind ? 1 : 0;
+    const t = kind === 'number' && category(d) === 2 ? defaultFloat : d;
+    const prev = tiers[tier];
+    tiers[tier] = prev === undefined ? t : wider(prev, t);
+  };
+  put(a, aIsScalar);
+  put(b, bIsScalar);
+  return combineTiers(tiers[0], combineTiers(tiers[1], tiers[2])) as DType;
+}
+
+/** c10's combine_categories: the higher tier keeps its dtype unless the lower one is of a higher category. */
+function combineTiers(higher: DType | undefined, lower: DType | undefined): DType | undefined {
+  if (higher === undefined) return lower;
+  if (lower === undefined || category(higher) === 2) return higher;
+  if (higher === 'bool' || category(lower) === 2) return wider(higher, lower);
+  return higher;
 }
 
 /** The dtype a JS number or boolean stands for when it meets a tensor. */

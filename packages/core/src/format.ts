@@ -35,9 +35,11 @@ export function formatTensor(t: Tensor): string {
     const sep = k === sh.length - 1 ? ', ' : ',' + '\n'.repeat(sh.length - 1 - k) + ' '.repeat(indent + k + 1);
     return `[${parts.join(sep)}]`;
   };
-  const body = sh.length === 0 ? strs[0] : build(0);
+  // Zero-size tensors print as `[]`, with their size unless it is plain [0] (as PyTorch).
+  const empty = t.numel() === 0;
+  const body = sh.length === 0 ? strs[0] : empty ? '[]' : build(0);
   const extras: string[] = [];
-  if (t.numel() === 0) extras.push(`size=(${sh.join(', ')}${sh.length === 1 ? ',' : ''})`);
+  if (empty && !(sh.length === 1 && sh[0] === 0)) extras.push(`size=(${sh.join(', ')}${sh.length === 1 ? ',' : ''})`);
   if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') extras.push(`dtype=${t.dtype}`);
   if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.op}>`);
   else if (t.requiresGrad) extras.push('requires_grad=True');

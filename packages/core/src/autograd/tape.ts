@@ -160,7 +160,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       for (const [leaf, g] of leafGrads) {
         if (!leaf.requiresGrad) continue;
         const gg = createGraph ? g : g.detach();
-        leaf.grad = leaf.grad ? (createGraph ? enableGrad(() => (leaf.grad as Tensor).add(gg)) : leaf.grad.add(gg)) : gg;
+        // A fresh copy the first time: g may be shared with another leaf's gradient (add's VJP hands the
+        // same tensor to both inputs) or be the caller's own gradient, and .grad is updated in place by
+        // optimizers (PyTorch's AccumulateGrad clones in the same case).
+        leaf.grad = leaf.grad ? (createGraph ? enableGrad(() => (leaf.grad as Tensor).add(gg)) : leaf.grad.add(gg)) : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
       }
     });
     return [];

@@ -62,7 +62,7 @@ function tieSplit(g: Tensor, wins: Tensor, ties: Tensor): Grads {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
     const e = b;
-    const dtype = promote(a.dtype, false, Number.isInteger(e) ? 'int32' : 'float64', true);
+    const dtype = promote(a.dtype, a.ndim === 0, Number.isInteger(e) ? 'int32' : 'float64', 'number');
     const out = mapBinary(a, operand(e, 'pow').t, a.shape, dtype, Math.pow, 'pow');
     return record('pow', [a], out, (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1)).mul(e)], [a]);
   }

@@ -1,6 +1,6 @@
 /** Turning JS numbers and booleans into tensors where an op meets them. */
 import { Tensor, TensorLike } from '../tensor';
-import { DType, allocate, scalarDtype } from '../dtype';
+import { DType, ScalarKind, allocate, scalarDtype } from '../dtype';
 
 /** A 0-d tensor holding `v` in `dtype`. */
 export function scalarTensor(v: number | boolean, dtype: DType): Tensor {
@@ -11,8 +11,8 @@ export function scalarTensor(v: number | boolean, dtype: DType): Tensor {
 
 export interface Operand {
   t: Tensor;
-  /** A 0-d tensor or plain number: takes part in promotion as a scalar. */
-  scalar: boolean;
+  /** A 0-d tensor (true) or a plain number ('number') takes part in promotion at a lower priority. */
+  scalar: ScalarKind;
   dtype: DType;
 }
 
@@ -20,7 +20,9 @@ export function operand(x: TensorLike, op: string): Operand {
   if (x instanceof Tensor) return { t: x, scalar: x.ndim === 0, dtype: x.dtype };
   if (typeof x === 'number' || typeof x === 'boolean') {
     const dt = scalarDtype(x);
-    return { t: scalarTensor(x, dt === 'float64' ? 'float64' : dt), scalar: true, dtype: dt };
+    // Integers outside int32's range still promote as integers but are held exactly in float64.
+    const held = dt === 'int32' && ((x as number) > 2147483647 || (x as number) < -2147483648) ? 'float64' : dt;
+    return { t: scalarTensor(x, held), scalar: 'number', dtype: dt };
   }
   throw new TypeError(`${op}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
 }
