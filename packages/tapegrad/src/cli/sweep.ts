@@ -1,0 +1,135 @@
+/**
+ * `tapegrad sweep`: one training run per (hidden sizes, learning rate) pair, a table on stdout, sweep.json
+ * and a heat map (sweep.svg) in the output folder.
+ */
+import * as fs from 'fs';
+import * as nodePath from 'path';
+import { datasetLabel, type SweepArgs, type TrainConfig } from './args';
+import { loadData } from './datasets';
+import { describeArchitecture, parameterCount } from './model';
+import { cpuSecondsNow, estimateEnergy, formatTable, pct, type EnergyEstimate } from './report';
+import { heatmapSvg } from './svg';
+import { defaultOutDir, DivergedError, trainModel, writeTextAtomic, type CliIO } from './train';
+
+export interface SweepRun {
+  hidden: number[];
+  lr: number;
+  /** Final test accuracy in [0, 1]; null if training diverged. */
+  testAccuracy: number | null;
+  bestTestAccuracy: number | null;
+  testLoss: number | null;
+  /** Wall seconds of this run's training and evaluation. */
+  seconds: number;
+  parameters: number;
+  diverged: boolean;
+}
+
+export interface SweepReport {
+  config: Record<string, unknown>;
+  grid: { hiddenSizes: number[][]; lrs: number[] };
+  runs: SweepRun[];
+  best: SweepRun | null;
+  wallSeconds: number;
+  energy: EnergyEstimate;
+  files: { json: string; svg: string };
+}
+
+/** '128', '64x32', or '0' (no hidden layer): how a hidden-size entry is written on the command line. */
+export function hiddenLabel(h: number[]): string {
+  return h.length === 0 ? '0' : h.join('x');
+}
+
+/** Runs the grid (hidden sizes outer, learning rates inner) and writes sweep.json and sweep.svg. */
+export function runSweep(args: SweepArgs, io: CliIO): SweepReport {
+  const wall0 = performance.now();
+  const cpu0 = cpuSecondsNow();
+  const base = args.base;
+  const say = (s = '') => {
+    if (!args.json) io.stdout.write(s + '\n');
+  };
+  const outDir = args.out ?? defaultOutDir(args.name, (io.now ?? (() => new Date()))(), 'sweep-');
+  fs.mkdirSync(outDir, { recursive: true });
+  const data = loadData(base.dataset, base);
+  const total = args.hiddenSizes.length * args.lrs.length;
+  say(`tapegrad sweep: ${data.label}, ${data.train.x.shape[0]} train / ${data.test.x.shape[0]} test examples; ` +
+    `${args.hiddenSizes.length} hidden sizes x ${args.lrs.length} learning rates = ${total} runs of ${base.epochs} epoch${base.epochs === 1 ? '' : 's'} ` +
+    `(${base.optimizer}, batch ${base.batchSize}, seed ${base.seed})`);
+
+  const runs: SweepRun[] = [];
+  let k = 0;
+  for (const hidden of args.hiddenSizes) {
+    for (const lr of args.lrs) {
+      k += 1;
+      const cfg: TrainConfig = { ...base, hidden, lr };
+      const arch = { inputSize: data.inputSize, hidden, outputSize: data.numClasses, activation: base.activation };
+      const t0 = performance.now();
+      let run: SweepRun;
+      try {
+        const r = trainModel(cfg, data);
+        run = {
+          hidden, lr,
+          testAccuracy: r.test.accuracy,
+          bestTestAccuracy: Math.max(...r.epochs.map((e) => e.testAccuracy)),
+          testLoss: r.test.loss,
+          seconds: (performance.now() - t0) / 1000,
+          parameters: parameterCount(arch),
+          diverged: false,
+        };
+      } catch (err) {
+        if (!(err instanceof DivergedError)) throw err;
+        run = { hidden, lr, testAccuracy: null, bestTestAccuracy: null, testLoss: null, seconds: (performance.now() - t0) / 1000, parameters: parameterCount(arch), diverged: true };
+      }
+      runs.push(run);
+      say(`[${k}/${total}] ${describeArchitecture(arch)} lr ${lr}: ` +
+        (run.testAccuracy === null ? 'diverged' : `test accuracy ${pct(run.testAccuracy)}`) + `  ${run.seconds.toFixed(2)} s`);
+    }
+  }
+  const ok = runs.filter((r) => r.testAccuracy !== null);
+  const best = ok.length === 0 ? null : ok.reduce((a, b) => ((b.testAccuracy as number) > (a.testAccuracy as number) ? b : a));
+  const wallSeconds = (performance.now() - wall0) / 1000;
+  const energy = estimateEnergy(cpuSecondsNow() - cpu0, base.powerWattsPerCore, base.carbonIntensity);
+  const files = { json: nodePath.join(outDir, 'sweep.json'), svg: nodePath.join(outDir, 'sweep.svg') };
+  const { hidden: _h, lr: _l, ...rest } = base;
+  const report: SweepReport = {
+    config: { ...rest, dataset: datasetLabel(base.dataset) },
+    grid: { hiddenSizes: args.hiddenSizes, lrs: args.lrs },
+    runs,
+    best,
+    wallSeconds,
+    energy,
+    files,
+  };
+  const rows = args.hiddenSizes.map(hiddenLabel);
+  const cols = args.lrs.map((lr) => `lr ${lr}`);
+  const values = args.hiddenSizes.map((_, i) => args.lrs.map((__, j) => runs[i * args.lrs.length + j].testAccuracy ?? NaN));
+  writeTextAtomic(files.svg, heatmapSvg({
+    title: `Sweep on ${data.label}: test accuracy after ${base.epochs} epoch${base.epochs === 1 ? '' : 's'}`,
+    rowLabel: 'hidden sizes',
+    colLabel: 'learning rate',
+    rows,
+    cols,
+    values,
+    cellText: (v, i, j) => [Number.isFinite(v) ? pct(v) : 'diverged', `${runs[i * args.lrs.length + j].seconds.toFixed(1)} s`],
+  }));
+  writeTextAtomic(files.json, JSON.stringify(report, null, 2) + '\n');
+
+  if (args.json) {
+    io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return report;
+  }
+  say();
+  say(formatTable(
+    ['hidden', 'lr', 'params', 'test acc', 'best acc', 'seconds'],
+    runs.map((r) => [
+      hiddenLabel(r.hidden), String(r.lr), String(r.parameters),
+      r.testAccuracy === null ? 'diverged' : pct(r.testAccuracy),
+      r.bestTestAccuracy === null ? '-' : pct(r.bestTestAccuracy),
+      r.seconds.toFixed(2),
+    ]),
+  ));
+  say();
+  if (best) say(`best: hidden ${hiddenLabel(best.hidden)}, lr ${best.lr}: ${pct(best.testAccuracy as number)}`);
+  say(`wall time ${wallSeconds.toFixed(1)} s; energy ${energy.energyWh.toPrecision(3)} Wh, ${energy.co2Grams.toPrecision(3)} g CO2 (${energy.method})`);
+  say(`wrote ${files.json}, ${files.svg}`);
+  return report;
+}
