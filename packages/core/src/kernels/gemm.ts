@@ -14,9 +14,11 @@
  */
 import type { FloatArray } from './float-array';
 import { gemmJs, scaleRows } from './gemm-js';
-import { gemmWasm, wasmAvailable } from './gemm-wasm';
+import { gemmWasm } from './gemm-wasm';
+import { requestedBackend } from './backend';
 
 export type { FloatArray } from './float-array';
+export { kernelBackend, setKernelBackend } from './backend';
 
 /**
  * Under 'auto', products with M*N*K below this many multiply-adds take the JS path: the wasm
@@ -24,33 +26,6 @@ export type { FloatArray } from './float-array';
  * scripts/bench-gemm.mjs (see the small-size table it prints).
  */
 export const WASM_MIN_MACS = 128;
-
-let requested: 'wasm' | 'js' | 'auto' = 'auto';
-
-/**
- * Chooses the GEMM implementation. 'auto' (the default) uses WebAssembly SIMD when the engine
- * supports it (and the JS path for tiny products); 'js' forces the TypeScript fallback;
- * 'wasm' forces WebAssembly for every size and throws if SIMD is unavailable.
- * @example setKernelBackend('js'); // e.g. to compare results or timings
- */
-export function setKernelBackend(b: 'wasm' | 'js' | 'auto'): void {
-  if (b !== 'wasm' && b !== 'js' && b !== 'auto') {
-    throw new Error(`setKernelBackend: expected 'wasm', 'js' or 'auto', got ${JSON.stringify(b)}`);
-  }
-  if (b === 'wasm' && !wasmAvailable()) {
-    throw new Error("setKernelBackend('wasm'): this engine has no WebAssembly SIMD support (or the module failed to compile)");
-  }
-  requested = b;
-}
-
-/**
- * The backend in effect: 'js' when forced or when WebAssembly SIMD is unavailable, else 'wasm'.
- * @example if (kernelBackend() === 'js') console.warn('slow matmul path');
- */
-export function kernelBackend(): 'wasm' | 'js' {
-  if (requested === 'js') return 'js';
-  return wasmAvailable() ? 'wasm' : 'js';
-}
 
 function typeName(x: unknown): string {
   if (x === null) return 'null';
@@ -129,6 +104,7 @@ export function gemm(
     scaleRows(M, N, beta, C, cOff, ldc);
     return;
   }
+  const requested = requestedBackend();
   const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
   if (useWasm && gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
   gemmJs(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);

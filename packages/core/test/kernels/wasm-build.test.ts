@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeBase64 } from '../../src/kernels/base64';
-import { SIMD_PROBE } from '../../src/kernels/gemm-wasm';
+import { SIMD_PROBE } from '../../src/kernels/wasm-module';
 import { GEMM_WASM_BASE64 } from '../../src/kernels/wasm-bytes.generated';
 
 const script = join(__dirname, '..', '..', 'scripts', 'build-wasm.mjs');
@@ -18,7 +18,7 @@ describe('embedded wasm module', () => {
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]); // "\0asm", version 1
     expect(WebAssembly.validate(bytes)).toBe(true);
     const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
-    expect(names).toEqual(['dgemm', 'memory', 'sgemm', 'workspaceBytes']);
+    expect(names).toEqual(['addF32', 'dgemm', 'memory', 'mulF32', 'reluF32', 'sgemm', 'softmaxRowsF32', 'workspaceBytes']);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([]);
   });
 

@@ -1,0 +1,107 @@
+/**
+ * Loads the kernel module (compiled from wasm/*.as, embedded as base64 in
+ * wasm-bytes.generated.ts) synchronously at import, and manages its linear memory.
+ * Every kernel call copies its operands in, runs, and copies results out; memory grows as
+ * needed and is kept for later calls (never shrunk). No fetch, no fs: works in Node, browsers
+ * and workers.
+ */
+import { decodeBase64 } from './base64';
+import { GEMM_WASM_BASE64 } from './wasm-bytes.generated';
+
+type GemmFn = (
+  transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
+) => void;
+
+/** The module's exports (see wasm/gemm.as and wasm/elementwise.as for the contracts). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  workspaceBytes(): number;
+  sgemm: GemmFn;
+  dgemm: GemmFn;
+  addF32(a: number, b: number, out: number, n: number): void;
+  mulF32(a: number, b: number, out: number, n: number): void;
+  reluF32(a: number, out: number, n: number): void;
+  softmaxRowsF32(x: number, out: number, rows: number, cols: number, log: number): void;
+}
+
+/**
+ * Smallest module using a SIMD instruction: `(func (result v128) i32.const 0 i32x4.splat)`.
+ * WebAssembly.validate on it is false on engines without fixed-width SIMD.
+ */
+export const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, //                         function section: one func of type 0
+  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x11, 0x0b, // code: i32.const 0; i32x4.splat; end
+]);
+
+let kernels: KernelExports | null = null;
+let heapBuffer: ArrayBuffer | null = null;
+let heap32 = new Float32Array(0);
+let heap64 = new Float64Array(0);
+
+function load(): void {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return;
+  try {
+    if (!WebAssembly.validate(SIMD_PROBE)) return;
+  } catch {
+    return;
+  }
+  const bytes = decodeBase64(GEMM_WASM_BASE64);
+  try {
+    kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+  } catch {
+    // Some browsers refuse synchronous compilation on the main thread above a size limit
+    // (older Chrome: 4 KB; this module is ~17 KB). Use the JS paths until async compile lands.
+    WebAssembly.instantiate(bytes, {}).then(
+      (r) => {
+        kernels = r.instance.exports as unknown as KernelExports;
+      },
+      () => undefined,
+    );
+  }
+}
+load();
+
+/** The compiled kernels, or null when WebAssembly SIMD is unavailable (or not compiled yet). */
+export function wasmKernels(): KernelExports | null {
+  return kernels;
+}
+
+/** A float32 view of the module memory as of the last ensureMemory call. */
+export function heapF32(): Float32Array {
+  return heap32;
+}
+
+/** A float64 view of the module memory as of the last ensureMemory call. */
+export function heapF64(): Float64Array {
+  return heap64;
+}
+
+/** Rounds a byte count up to a multiple of 16 (v128 alignment). */
+export function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/**
+ * Makes sure linear memory has at least `bytes` bytes and that heapF32()/heapF64() view the
+ * current buffer (a grow detaches the old one). Returns false if the engine will not grow it that far (wasm32 tops out at 4 GiB).
+ */
+export function ensureMemory(k: KernelExports, bytes: number): boolean {
+  const mem = k.memory;
+  const have = mem.buffer.byteLength;
+  if (bytes > have) {
+    try {
+      mem.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return false;
+    }
+  }
+  if (mem.buffer !== heapBuffer) {
+    heapBuffer = mem.buffer;
+    heap32 = new Float32Array(heapBuffer);
+    heap64 = new Float64Array(heapBuffer);
+  }
+  return true;
+}

@@ -1,0 +1,108 @@
+// WebAssembly SIMD float32 elementwise and row-softmax kernels (AssemblyScript; compiled into
+// the same module as gemm.as by scripts/build-wasm.mjs, so they share one linear memory).
+// Optional helpers measured against plain JS loops in scripts/bench-gemm.mjs; nothing in
+// @tapegrad/core calls them yet. All pointers are byte offsets into this module's memory;
+// output may alias an input (every lane is read before it is written).
+
+/** out[i] = a[i] + b[i] */
+export function addF32(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) { v128.store(out, f32x4.add(v128.load(a), v128.load(b))); a += 16; b += 16; out += 16; }
+  for (; i < n; i++) { store<f32>(out, load<f32>(a) + load<f32>(b)); a += 4; b += 4; out += 4; }
+}
+
+/** out[i] = a[i] * b[i] */
+export function mulF32(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) { v128.store(out, f32x4.mul(v128.load(a), v128.load(b))); a += 16; b += 16; out += 16; }
+  for (; i < n; i++) { store<f32>(out, load<f32>(a) * load<f32>(b)); a += 4; b += 4; out += 4; }
+}
+
+/** out[i] = a[i] > 0 ? a[i] : 0 (NaN stays NaN, as in PyTorch's relu). */
+export function reluF32(a: usize, out: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x = v128.load(a);
+    // keep x where x > 0 or x is NaN (x != x); else 0
+    v128.store(out, v128.bitselect(x, z, v128.or(f32x4.gt(x, z), f32x4.ne(x, x))));
+    a += 16; out += 16;
+  }
+  for (; i < n; i++) { const x = load<f32>(a); store<f32>(out, x > 0 || x != x ? x : <f32>0); a += 4; out += 4; }
+}
+
+const EXP_LO: f32 = -87.33654; // below this exp(x) is subnormal in f32: flushed to 0
+
+/**
+ * exp(x) for x <= 0, 4 lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial,
+ * ~1 ulp). x < EXP_LO (including -Infinity) gives 0; NaN gives NaN.
+ */
+@inline function expNonPositive(x0: v128): v128 {
+  const x1 = f32x4.max(x0, f32x4.splat(EXP_LO));
+  const fx = f32x4.nearest(f32x4.mul(x1, f32x4.splat(1.44269504088896341)));
+  let x = f32x4.sub(x1, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  const r = f32x4.mul(y, pow2);
+  return v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
+}
+
+/** Scalar twin of expNonPositive for row tails, so every element gets the same rounding. */
+@inline function expNonPositive1(x: f32): f32 {
+  return f32x4.extract_lane(expNonPositive(f32x4.splat(x)), 0);
+}
+
+/**
+ * Row-wise softmax (log = 0) or log-softmax (log = 1) of a rows x cols matrix, rows
+ * contiguous: out[r, j] = exp(x[r, j] - max_r) / sum_r, or x[r, j] - max_r - log(sum_r).
+ */
+export function softmaxRowsF32(x: usize, out: usize, rows: i32, cols: i32, log: i32): void {
+  const rowBytes = <usize>cols * 4;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes;
+    const orow = out + <usize>r * rowBytes;
+    // max (NaN-propagating, so a NaN row stays NaN as in PyTorch)
+    let vm = f32x4.splat(-Infinity);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) vm = f32x4.max(vm, v128.load(xr + <usize>j * 4));
+    let m = max(max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
+    for (; j < cols; j++) m = max(m, load<f32>(xr + <usize>j * 4));
+    const mv = f32x4.splat(m);
+    // sum of exp(x - max); softmax stores the exponentials on the way
+    let vs = f32x4.splat(0);
+    j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const e = expNonPositive(f32x4.sub(v128.load(xr + <usize>j * 4), mv));
+      if (!log) v128.store(orow + <usize>j * 4, e);
+      vs = f32x4.add(vs, e);
+    }
+    let s = f32x4.extract_lane(vs, 0) + f32x4.extract_lane(vs, 1) + f32x4.extract_lane(vs, 2) + f32x4.extract_lane(vs, 3);
+    for (; j < cols; j++) {
+      const e = expNonPositive1(load<f32>(xr + <usize>j * 4) - m);
+      if (!log) store<f32>(orow + <usize>j * 4, e);
+      s += e;
+    }
+    j = 0;
+    if (log) {
+      // (x - max) - log(sum), in that order, as PyTorch does (keeps precision when max is large)
+      const lse = <f32>Math.log(<f64>s);
+      const lv = f32x4.splat(lse);
+      for (; j + 4 <= cols; j += 4) {
+        v128.store(orow + <usize>j * 4, f32x4.sub(f32x4.sub(v128.load(xr + <usize>j * 4), mv), lv));
+      }
+      for (; j < cols; j++) store<f32>(orow + <usize>j * 4, load<f32>(xr + <usize>j * 4) - m - lse);
+    } else {
+      const inv = f32x4.splat(<f32>1 / s);
+      for (; j + 4 <= cols; j += 4) v128.store(orow + <usize>j * 4, f32x4.mul(v128.load(orow + <usize>j * 4), inv));
+      const iv = f32x4.extract_lane(inv, 0);
+      for (; j < cols; j++) store<f32>(orow + <usize>j * 4, load<f32>(orow + <usize>j * 4) * iv);
+    }
+  }
+}
