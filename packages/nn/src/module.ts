@@ -352,16 +352,34 @@ export abstract class Module {
 
   /**
    * Parameters and persistent buffers by dotted name, as detached tensors sharing storage (copy them
-   * with `clone()` to snapshot). Keys use the JS field names (`bn.runningMean` where PyTorch writes
-   * `bn.running_mean`); `loadStateDict` accepts either spelling.
+   * with `clone()` to snapshot), in PyTorch's order (each module's parameters, then its buffers, then
+   * its children; shared tensors under every name). Keys use the JS field names (`bn.runningMean` where
+   * PyTorch writes `bn.running_mean`); `loadStateDict` accepts either spelling.
    * @example
    * const sd = model.stateDict(); // { 'fc1.weight': Tensor, 'fc1.bias': Tensor, ... }
    */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, p] of this.namedParameters()) out[name] = p.detach();
-    for (const [name, t, persistent] of this._namedBuffersWithFlag('', true)) if (persistent) out[name] = t.detach();
+    for (const [name, t] of this._stateEntries('', new Set())) out[name] = t.detach();
     return out;
+  }
+
+  /**
+   * PyTorch's state-dict walk: this module's parameters, then its persistent buffers, then each child
+   * recursively. Unlike `parameters()` nothing is deduplicated: a shared tensor appears under every name.
+   */
+  private *_stateEntries(prefix: string, stack: Set<Module>): Generator<[string, Tensor]> {
+    if (stack.has(this)) return; // a module that contains itself
+    stack.add(this);
+    const members = this._members();
+    for (const [name, v] of members) if (v instanceof Parameter) yield [prefix + name, v];
+    const self = this as unknown as Record<string, unknown>;
+    for (const { name, persistent } of this._internals.buffers) {
+      const t = self[name];
+      if (persistent && t instanceof Tensor) yield [prefix + name, t];
+    }
+    for (const [name, v] of members) if (v instanceof Module) yield* v._stateEntries(`${prefix}${name}.`, stack);
+    stack.delete(this);
   }
 
   /**
@@ -380,9 +398,7 @@ export abstract class Module {
       throw new TypeError(`loadStateDict: expected a state dict (object or Map of name -> Tensor), got ${stateDict === null ? 'null' : typeof stateDict}`);
     }
     const given = new Map<string, unknown>(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
-    const targets = new Map<string, Tensor>();
-    for (const [name, p] of this.namedParameters()) targets.set(name, p);
-    for (const [name, t, persistent] of this._namedBuffersWithFlag('', true)) if (persistent) targets.set(name, t);
+    const targets = new Map<string, Tensor>(this._stateEntries('', new Set()));
 
     // Resolve PyTorch's snake_case spelling of camelCase names, when the exact key is absent.
     const resolved = new Map<string, unknown>();
