@@ -8,12 +8,12 @@ export function sgdWithLrs(...lrs: number[]): SGD {
 }
 
 /** Runs `n` epochs of (optimizer step, scheduler step) and records every group's lr after each. */
-export function runEpochs(opt: SGD, sched: { step(metric?: number): void }, n: number, metrics?: number[]): number[][] {
+export function runEpochs(opt: SGD, sched: { step(): void } | { step(metric: number): void }, n: number, metrics?: number[]): number[][] {
   const out: number[][] = [];
   for (let t = 0; t < n; t++) {
     opt.step();
-    if (metrics) sched.step(metrics[t]);
-    else sched.step();
+    // Epoch schedulers ignore the argument; ReduceLROnPlateau needs it.
+    (sched.step as (metric?: number) => void).call(sched, metrics?.[t]);
     out.push(opt.paramGroups.map((g) => g.lr));
   }
   return out;
