@@ -36,7 +36,8 @@ export function main(argv: readonly string[], io: CliIO = { stdout: process.stdo
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`${err.message.startsWith('tapegrad') ? '' : `tapegrad${err.command ? ` ${err.command}` : ''}: `}${err.message}\n`);
+      const cmd = err.command ?? (['train', 'eval', 'sweep'].includes(argv[0]) ? argv[0] : undefined);
+      io.stderr.write(`${err.message.startsWith('tapegrad') ? '' : `tapegrad${cmd ? ` ${cmd}` : ''}: `}${err.message}\n`);
       return err.exitCode;
     }
     const e = err as Error;

@@ -104,6 +104,8 @@ interface PanelSpec {
   yFormat?: (v: number, step: number) => string;
   /** Force the y range to include these values. */
   yInclude?: number[];
+  /** Corner of the legend (default top): put it where the curves are not, e.g. bottom for rising accuracy. */
+  legend?: 'top' | 'bottom';
 }
 
 /** One line chart with axes, ticks, grid, polylines with point markers, and a legend. */
@@ -156,8 +158,9 @@ function linePanel(p: PanelSpec): string {
   }
   // Legend, top right inside the plot.
   const lw = 12 + Math.max(...p.series.map((s) => s.label.length)) * 7 + 30;
-  const lx = x0 + plotW - lw - 6, lyTop = y0 + 6;
-  parts.push(el('rect', { x: lx, y: lyTop, width: lw, height: 8 + 18 * p.series.length, fill: '#ffffff', 'fill-opacity': 0.85, stroke: '#cccccc' }));
+  const lh = 8 + 18 * p.series.length;
+  const lx = x0 + plotW - lw - 6, lyTop = p.legend === 'bottom' ? y0 + plotH - lh - 6 : y0 + 6;
+  parts.push(el('rect', { x: lx, y: lyTop, width: lw, height: lh, fill: '#ffffff', 'fill-opacity': 0.85, stroke: '#cccccc' }));
   p.series.forEach((s, i) => {
     const yy = lyTop + 16 + 18 * i;
     parts.push(el('line', { x1: lx + 8, y1: yy - 4, x2: lx + 30, y2: yy - 4, stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '6 4' : undefined }));
@@ -208,6 +211,7 @@ export function curvesSvg(epochs: CurvePoint[], title = 'Training curves'): stri
     linePanel({
       x: W / 2, y: 24, width: W / 2, height: H - 24, title: 'Accuracy', xLabel: 'epoch', yLabel: 'accuracy', xs, series: accSeries,
       yInclude: [1],
+      legend: 'bottom',
       yFormat: (v, step) => `${(100 * v).toFixed(Math.max(0, -Math.floor(Math.log10(100 * step) + 1e-9)))}%`,
     }),
   ]);
