@@ -41,6 +41,29 @@ if (result.error || !result.binary) {
   throw new Error(`build-wasm: AssemblyScript compilation of src/kernels/wasm/*.as failed: ${result.error}`);
 }
 const bytes = Buffer.from(result.binary);
+
+// The JS side uses all of linear memory as scratch (workspace at offset 0), so the module
+// must not keep anything there: no data segments (AssemblyScript's Math.log/exp/pow would
+// add lookup tables, for example). Fail the build if one appears.
+function sectionIds(wasm) {
+  const ids = [];
+  let i = 8;
+  while (i < wasm.length) {
+    const id = wasm[i++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = wasm[i++];
+      size |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    ids.push(id);
+    i += size;
+  }
+  return ids;
+}
+if (sectionIds(bytes).includes(11)) {
+  throw new Error('build-wasm: the module has a data segment; kernels must not keep static data in linear memory');
+}
 const b64 = bytes.toString('base64');
 const lines = b64.match(/.{1,100}/g) ?? [];
 

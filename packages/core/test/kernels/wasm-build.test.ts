@@ -20,6 +20,20 @@ describe('embedded wasm module', () => {
     const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
     expect(names).toEqual(['addF32', 'dgemm', 'memory', 'mulF32', 'reluF32', 'sgemm', 'softmaxRowsF32', 'workspaceBytes']);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([]);
+    // No data section (id 11): the JS side owns all of linear memory, starting at offset 0.
+    const ids: number[] = [];
+    for (let i = 8; i < bytes.length; ) {
+      ids.push(bytes[i++]);
+      let size = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = bytes[i++];
+        size |= (b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+      }
+      i += size;
+    }
+    expect(ids).not.toContain(11);
+    expect(ids).toContain(10); // code section present: the scan walked real sections
   });
 
   it('SIMD probe is a valid module on this engine and invalid once its SIMD opcode is broken', () => {

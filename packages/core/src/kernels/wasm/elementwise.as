@@ -60,6 +60,25 @@ const EXP_LO: f32 = -87.33654; // below this exp(x) is subnormal in f32: flushed
 }
 
 /**
+ * ln(s) for s >= 1 (a softmax denominator: the max term contributes exactly 1), NaN for NaN.
+ * Hand-rolled instead of Math.log because AssemblyScript's Math.log reads lookup tables from
+ * a data segment in linear memory, and the JS side uses all of linear memory as scratch.
+ * s = 2^e · m with m in [sqrt(1/2), sqrt(2)); ln m = 2 atanh(f), f = (m - 1)/(m + 1), |f| < 0.172,
+ * so the odd series to f^15 is accurate to ~1e-14, far below float32 resolution.
+ */
+@inline function lnAtLeastOne(s: f64): f64 {
+  if (s != s) return s;
+  const bits = reinterpret<u64>(s);
+  let e = <i32>((bits >> 52) & 0x7ff) - 1023;
+  let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (m > 1.4142135623730951) { m *= 0.5; e++; }
+  const f = (m - 1) / (m + 1);
+  const f2 = f * f;
+  const series = 1 + f2 * (1.0 / 3 + f2 * (1.0 / 5 + f2 * (1.0 / 7 + f2 * (1.0 / 9 + f2 * (1.0 / 11 + f2 * (1.0 / 13 + f2 / 15))))));
+  return <f64>e * 0.6931471805599453 + 2 * f * series;
+}
+
+/**
  * Row-wise softmax (log = 0) or log-softmax (log = 1) of a rows x cols matrix, rows
  * contiguous: out[r, j] = exp(x[r, j] - max_r) / sum_r, or x[r, j] - max_r - log(sum_r).
  */
@@ -92,7 +111,7 @@ export function softmaxRowsF32(x: usize, out: usize, rows: i32, cols: i32, log: 
     j = 0;
     if (log) {
       // (x - max) - log(sum), in that order, as PyTorch does (keeps precision when max is large)
-      const lse = <f32>Math.log(<f64>s);
+      const lse = <f32>lnAtLeastOne(<f64>s);
       const lv = f32x4.splat(lse);
       for (; j + 4 <= cols; j += 4) {
         v128.store(orow + <usize>j * 4, f32x4.sub(f32x4.sub(v128.load(xr + <usize>j * 4), mv), lv));
