@@ -1,0 +1,53 @@
+/** Dropout: train zeroes with probability p and scales by 1/(1 − p); eval is the identity; seeded. */
+import { ones, manualSeed, Generator, tensor } from '@tapegrad/core';
+import { Dropout, F, Sequential, Linear } from '@tapegrad/nn';
+
+describe('Dropout', () => {
+  it('training: about p of the elements are zero, the rest are scaled by 1/(1 − p)', () => {
+    manualSeed(123);
+    const d = new Dropout(0.3);
+    const y = Array.from(d.call(ones([100, 100])).dataSync());
+    const zeros = y.filter((v) => v === 0).length;
+    // 10,000 Bernoulli(0.3) draws: sd = √(10⁴·0.21) ≈ 46, so ±200 is > 4 sd.
+    expect(Math.abs(zeros - 3000)).toBeLessThan(200);
+    const kept = y.filter((v) => v !== 0);
+    expect(new Set(kept.map((v) => v.toFixed(5)))).toEqual(new Set([(1 / 0.7).toFixed(5)]));
+  });
+  it('the gradient is the same mask times 1/(1 − p)', () => {
+    const x = ones([50], { requiresGrad: true });
+    const y = F.dropout(x, 0.5, true, { generator: new Generator(1) });
+    y.sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual(Array.from(y.dataSync()));
+  });
+  it('eval mode is the identity (the very same tensor)', () => {
+    const d = new Dropout(0.5);
+    const x = ones([3, 3]);
+    d.eval();
+    expect(d.call(x)).toBe(x);
+    expect(F.dropout(x, 0.5, false)).toBe(x);
+  });
+  it('model.eval() reaches a Dropout inside a Sequential', () => {
+    const m = new Sequential(new Linear(4, 4), new Dropout(0.9));
+    m.eval();
+    const x = ones([2, 4]);
+    expect(Array.from(m.call(x).dataSync())).toEqual(Array.from(m.get(0).call(x).dataSync() as Float32Array));
+  });
+  it('is reproducible from the global seed or a generator', () => {
+    manualSeed(7);
+    const a = Array.from(new Dropout().call(ones([64])).dataSync());
+    manualSeed(7);
+    const b = Array.from(new Dropout().call(ones([64])).dataSync());
+    expect(a).toEqual(b);
+    const c = Array.from(new Dropout(0.5, { generator: new Generator(3) }).call(ones([64])).dataSync());
+    const d = Array.from(new Dropout(0.5, { generator: new Generator(3) }).call(ones([64])).dataSync());
+    expect(c).toEqual(d);
+  });
+  it('p = 0 keeps everything, p = 1 zeroes everything; p outside [0, 1] is an error', () => {
+    const x = tensor([1.5, 2.5]);
+    expect(new Dropout(0).call(x)).toBe(x);
+    expect(Array.from(new Dropout(1).call(x).dataSync())).toEqual([0, 0]);
+    expect(() => new Dropout(1.5)).toThrow('Dropout: dropout probability has to be between 0 and 1, but got 1.5');
+    expect(() => F.dropout(x, -0.1)).toThrow(/dropout probability has to be between 0 and 1, but got -0.1/);
+    expect(new Dropout().p).toBe(0.5);
+  });
+});
