@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Generator, tensor, type Tensor } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
 import { loadDigitsArrays } from './digits-data';
-import { crossEntropy, makeMlp, Sgd } from './tapegrad';
+import { crossEntropy, makeMlp, sgd } from './tapegrad';
 
 const MB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -124,7 +124,7 @@ function main(): void {
   const y = tensor(data.labels).narrow(0, 0, data.trainSize);
   const g = new Generator(0);
   const model = makeMlp(P, 128, 10, g);
-  const opt = new Sgd(model.params, 0.05, 0.9);
+  const opt = sgd(model.params, 0.05, 0.9);
   const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: g });
   let it: Iterator<[Tensor, Tensor]> = loader[Symbol.iterator]();
   const nextBatch = (): [Tensor, Tensor] => {

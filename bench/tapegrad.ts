@@ -1,9 +1,12 @@
 /**
  * The tapegrad column: every row of the table measured on @tapegrad/core (matmul kernels, tape and
- * backward), with the model and optimizer written on core's public API (see mlp below).
+ * backward), with the network from @tapegrad/nn (Sequential, Linear, ReLU, F.crossEntropy) and the
+ * optimizer from @tapegrad/optim (SGD) — the code a user would write.
  */
-import { Generator, linear, noGrad, rand, randint, randn, tensor, type Tensor } from '@tapegrad/core';
+import { Generator, noGrad, rand, randint, randn, tensor, type Tensor } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
+import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
+import { SGD } from '@tapegrad/optim';
 import { kernelBackend } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
@@ -11,59 +14,25 @@ import { timeIt } from './timing';
 
 export type Log = (msg: string) => void;
 
-// ---- the 784 -> 128 ReLU -> 10 network, on core only --------------------------------------------
-
-/** A two-layer perceptron with PyTorch's nn.Linear init: weight and bias ~ U(-1/√in, 1/√in). */
+/** The 784 -> 128 ReLU -> 10 network (nn.Linear's PyTorch init, drawn from `g`) and its parameters. */
 export interface Mlp {
   params: Tensor[];
   forward(x: Tensor): Tensor;
 }
 
-function uniformLeaf(shape: number[], bound: number, g: Generator): Tensor {
-  return noGrad(() => rand(shape, { generator: g }).mul(2 * bound).sub(bound)).requiresGrad_();
-}
-
 export function makeMlp(inF: number, hidden: number, classes: number, g: Generator): Mlp {
-  const b1 = 1 / Math.sqrt(inF), b2 = 1 / Math.sqrt(hidden);
-  const w1 = uniformLeaf([hidden, inF], b1, g), c1 = uniformLeaf([hidden], b1, g);
-  const w2 = uniformLeaf([classes, hidden], b2, g), c2 = uniformLeaf([classes], b2, g);
-  return {
-    params: [w1, c1, w2, c2],
-    forward: (x) => linear(linear(x, w1, c1).relu(), w2, c2),
-  };
+  const model = new Sequential(new Linear(inF, hidden, { generator: g }), new ReLU(), new Linear(hidden, classes, { generator: g }));
+  return { params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
 }
 
-/** Mean softmax cross-entropy of logits [N, C] against int32 class labels [N] (F.cross_entropy). */
+/** Mean softmax cross-entropy of logits [N, C] against int32 class labels [N]. */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
-  return logits.logSoftmax(1).gather(1, labels.unsqueeze(1)).mean().neg();
+  return F.crossEntropy(logits, labels);
 }
 
-/** torch.optim.SGD (dampening 0, no weight decay, no Nesterov); zeroGrad sets grads to null. */
-export class Sgd {
-  private readonly bufs: (Tensor | null)[];
-  constructor(readonly params: Tensor[], readonly lr: number, readonly momentum = 0) {
-    this.bufs = params.map(() => null);
-  }
-  zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
-  }
-  step(): void {
-    noGrad(() => {
-      this.params.forEach((p, i) => {
-        const g = p.grad;
-        if (!g) return;
-        if (this.momentum === 0) {
-          p.sub_(g.mul(this.lr));
-          return;
-        }
-        const buf = this.bufs[i];
-        // PyTorch: the first step's buffer is the gradient itself, later ones momentum * buf + grad.
-        const next = buf ? buf.mul_(this.momentum).add_(g) : g.clone();
-        this.bufs[i] = next;
-        p.sub_(next.mul(this.lr));
-      });
-    });
-  }
+/** torch.optim.SGD through @tapegrad/optim. */
+export function sgd(params: Tensor[], lr: number, momentum = 0): SGD {
+  return new SGD(params, { lr, momentum });
 }
 
 // ---- rows -----------------------------------------------------------------------------------------
@@ -92,7 +61,7 @@ function stepRow(cfg: BenchConfig, batch: number): number {
   const { inF, hidden, classes, lr } = cfg.mlp;
   const g = new Generator(2);
   const model = makeMlp(inF, hidden, classes, g);
-  const opt = new Sgd(model.params, lr);
+  const opt = sgd(model.params, lr);
   const x = rand([batch, inF], { generator: g });
   const y = randint(0, classes, [batch], { generator: g });
   const t = timeIt(() => {
@@ -126,7 +95,7 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log): { sec
   const g = new Generator(job.seed);
   const t0 = performance.now();
   const model = makeMlp(P, cfg.mlp.hidden, cfg.mlp.classes, g);
-  const opt = new Sgd(model.params, job.lr, job.momentum);
+  const opt = sgd(model.params, job.lr, job.momentum);
   const loader = new DataLoader(new TensorDataset(trainX, trainY), { batchSize: job.batchSize, shuffle: true, generator: g });
   let accuracy = 0;
   for (let epoch = 0; epoch < job.epochs; epoch++) {
@@ -157,5 +126,5 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   } else {
     figures.digits_wall = figures.digits_acc = null;
   }
-  return { figures, info: { gemmKernel: kernelBackend(), model: 'core only (linear, relu, logSoftmax + gather, hand-written SGD)' } };
+  return { figures, info: { gemmKernel: kernelBackend(), model: '@tapegrad/nn Sequential(Linear, ReLU, Linear) + F.crossEntropy, @tapegrad/optim SGD' } };
 }
