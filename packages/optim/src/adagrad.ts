@@ -1,7 +1,8 @@
 /** Adagrad: per-coordinate learning rates from the sum of squared gradients. */
 import { fullLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
-import { gradData, stateData, stateOf, stateTensor, updateParam } from './param-access';
+import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { adagradKernel } from './kernels';
 import { checkKnownKeys, pyNum } from './util';
 
 /** Adagrad's options (PyTorch names in camelCase). */
@@ -85,16 +86,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       const step = ((state.step as number | undefined) ?? 0) + 1;
       state.step = step;
       const clr = lr / (1 + (step - 1) * lrDecay);
-      const sign = maximize ? -1 : 1;
-      updateParam(p, (x) => {
-        for (let i = 0; i < x.length; i++) {
-          let gi_ = sign * g[i];
-          if (wd !== 0) gi_ = gi_ + wd * x[i];
-          sum[i] = sum[i] + 1 * gi_ * gi_;
-          const std = Math.sqrt(sum[i]) + eps;
-          x[i] = x[i] + (-clr * gi_) / std;
-        }
-      });
+      const x = paramData(p);
+      adagradKernel(x, g, sum, clr, wd, eps, maximize ? -1 : 1);
+      commitParam(p, x);
     });
   }
 }

@@ -1,7 +1,8 @@
 /** Adam (and the kernel AdamW shares with it). */
 import { Tensor } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
-import { gradData, stateData, stateOf, stateTensor, updateParam } from './param-access';
+import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { adamKernel } from './kernels';
 import { checkKnownKeys, pyNum } from './util';
 
 /** Adam's options (PyTorch names in camelCase). */
@@ -72,25 +73,10 @@ export function adamUpdateGroup(
     const biasCorrection2 = 1 - beta2 ** step;
     const stepSize = lr / biasCorrection1;
     const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-    const decay = 1 - lr * wd;
-    const sign = maximize ? -1 : 1;
-    updateParam(p, (x) => {
-      for (let i = 0; i < x.length; i++) {
-        let gi_ = sign * g[i];
-        if (decoupled) x[i] = x[i] * decay; // AdamW: param.mul_(1 - lr * weight_decay), before the moments
-        else if (wd !== 0) gi_ = gi_ + wd * x[i]; // Adam: L2 folded into the gradient
-        m[i] = m[i] * beta1 + (1 - beta1) * gi_;
-        v[i] = v[i] * beta2 + (1 - beta2) * gi_ * gi_;
-        let denom: number;
-        if (vmax !== null) {
-          vmax[i] = Math.max(vmax[i], v[i]);
-          denom = Math.sqrt(vmax[i]) / biasCorrection2Sqrt + eps;
-        } else {
-          denom = Math.sqrt(v[i]) / biasCorrection2Sqrt + eps;
-        }
-        x[i] = x[i] + (-stepSize * m[i]) / denom;
-      }
-    });
+    const x = paramData(p);
+    // Adam folds L2 into the gradient; AdamW multiplies the parameter by 1 - lr*wd before the moments.
+    adamKernel(x, g, m, v, vmax, beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, maximize ? -1 : 1);
+    commitParam(p, x);
   });
 }
 

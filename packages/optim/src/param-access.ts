@@ -1,9 +1,9 @@
 /**
- * Direct typed-array access for the update kernels. Optimizers run one fused loop per parameter over
- * the contiguous storage (in float64 arithmetic), which is much faster than a chain of tensor ops, and
- * bump the storage version as an in-place tensor op would.
+ * Direct typed-array access for the update kernels (./kernels.ts). Optimizers run one fused loop per
+ * parameter over the contiguous storage (in float64 arithmetic), which is much faster than a chain of
+ * tensor ops, and bump the storage version as an in-place tensor op would.
  */
-import { Tensor, isFloating, zerosLike, fullLike, noGrad } from '@tapegrad/core';
+import { Tensor, isFloating, zerosLike, fullLike, noGrad, tensor } from '@tapegrad/core';
 import type { FloatArray, TypedArray } from '@tapegrad/core';
 import type { ParamState } from './optimizer';
 import { fmtShape } from './util';
@@ -26,18 +26,20 @@ export function gradData(p: Tensor, where: string, gi: number, pi: number): Type
 }
 
 /**
- * Runs `fn` on the parameter's values in row-major order and makes the writes visible: contiguous
- * parameters (the normal case) are written in place; a strided one is updated through a copy.
+ * The parameter's values in row-major order, writable: the storage itself for a contiguous parameter
+ * (the normal case), else a copy that {@link commitParam} writes back.
  */
-export function updateParam(p: Tensor, fn: (d: FloatArray) => void): void {
+export function paramData(p: Tensor): FloatArray {
+  return p._contigData() as FloatArray;
+}
+
+/** Makes the kernel's writes visible: bumps the version (in place) or copies a strided parameter's values back. */
+export function commitParam(p: Tensor, x: FloatArray): void {
   if (p.isContiguous()) {
-    fn(p._contigData() as FloatArray);
     p._bumpVersion();
     return;
   }
-  const tmp = noGrad(() => p.detach().clone());
-  fn(tmp._contigData() as FloatArray);
-  noGrad(() => p.copy_(tmp));
+  noGrad(() => p.copy_(tensor(x, { dtype: p.dtype }).reshape(p.shape)));
 }
 
 /** The writable data of a state tensor (always one the optimizer created or cloned: contiguous, offset 0). */

@@ -1,6 +1,7 @@
 /** RMSprop (Hinton's lecture 6e), optionally centered and with momentum. */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { gradData, stateData, stateOf, stateTensor, updateParam } from './param-access';
+import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { rmspropKernel } from './kernels';
 import { checkKnownKeys, pyNum } from './util';
 
 /** RMSprop's options (PyTorch names in camelCase). */
@@ -74,28 +75,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       const buf = momentum > 0 ? stateData(stateTensor(state, 'momentumBuffer', p)) : null;
       const ga = centered ? stateData(stateTensor(state, 'gradAvg', p)) : null;
       state.step = (state.step as number) + 1;
-      const sign = maximize ? -1 : 1;
-      updateParam(p, (x) => {
-        for (let i = 0; i < x.length; i++) {
-          let gi_ = sign * g[i];
-          if (wd !== 0) gi_ = gi_ + wd * x[i];
-          sq[i] = sq[i] * alpha + (1 - alpha) * gi_ * gi_;
-          let avg: number;
-          if (ga !== null) {
-            ga[i] = ga[i] * alpha + (1 - alpha) * gi_;
-            avg = Math.sqrt(sq[i] + -1 * ga[i] * ga[i]);
-          } else {
-            avg = Math.sqrt(sq[i]);
-          }
-          avg = avg + eps;
-          if (buf !== null) {
-            buf[i] = buf[i] * momentum + gi_ / avg;
-            x[i] = x[i] + -lr * buf[i];
-          } else {
-            x[i] = x[i] + (-lr * gi_) / avg;
-          }
-        }
-      });
+      const x = paramData(p);
+      rmspropKernel(x, g, sq, ga, buf, lr, alpha, eps, wd, momentum, maximize ? -1 : 1);
+      commitParam(p, x);
     });
   }
 }

@@ -1,7 +1,8 @@
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay. */
-import { Tensor } from '@tapegrad/core';
+import { Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { gradData, stateData, stateOf, updateParam } from './param-access';
+import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
+import { sgdKernel } from './kernels';
 import { checkKnownKeys, pyNum } from './util';
 
 /** SGD's options (PyTorch names in camelCase). */
@@ -77,24 +78,15 @@ export class SGD extends Optimizer<SGDOptions> {
       let buf = state.momentumBuffer instanceof Tensor ? state.momentumBuffer : null;
       const first = buf === null;
       if (momentum !== 0 && first) {
-        buf = p.detach().clone(); // shape/dtype of p; every element is overwritten below
+        buf = zerosLike(p); // filled with d by the first step's kernel
         state.momentumBuffer = buf;
       } else if (momentum === 0 && !('momentumBuffer' in state)) {
         state.momentumBuffer = null; // PyTorch stores None when momentum is 0
       }
       const b = momentum !== 0 ? stateData(buf as Tensor) : null;
-      const sign = maximize ? -1 : 1;
-      updateParam(p, (x) => {
-        for (let i = 0; i < x.length; i++) {
-          let d = sign * g[i];
-          if (wd !== 0) d = d + wd * x[i];
-          if (b !== null) {
-            b[i] = first ? d : b[i] * momentum + (1 - dampening) * d;
-            d = nesterov ? d + momentum * b[i] : b[i];
-          }
-          x[i] = x[i] + -lr * d;
-        }
-      });
+      const x = paramData(p);
+      sgdKernel(x, g, b, first, lr, momentum, dampening, wd, nesterov, maximize ? -1 : 1);
+      commitParam(p, x);
     });
   }
 }

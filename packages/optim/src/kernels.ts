@@ -1,0 +1,107 @@
+/**
+ * The element-wise update loops, one per optimizer: PyTorch 1.13's `_single_tensor_*` functions
+ * written per element, in the same order of operations (PyTorch's `add_(t, alpha=a)` is x + a·t,
+ * `addcmul_(t1, t2, value=v)` is x + v·t1·t2 and `addcdiv_(t1, t2, value=v)` is x + (v·t1)/t2).
+ *
+ * They are top-level functions taking every value as an argument (no closures) so V8 keeps them tight.
+ * Arithmetic is float64; each stored value is rounded to the array's type (float32 parameters round
+ * once per stored value, where PyTorch's float32 kernels also round the intermediates).
+ *
+ * Remaining float64 differences from PyTorch are last-bit: on CPUs with FMA, PyTorch's vectorized
+ * `add_(t, alpha)` is a fused multiply-add (one rounding), which plain JavaScript cannot express.
+ */
+import type { FloatArray, TypedArray } from '@tapegrad/core';
+
+/** SGD: `b` is the momentum buffer (null without momentum); `first` marks the step that creates it. */
+export function sgdKernel(
+  x: FloatArray, g: TypedArray, b: FloatArray | null, first: boolean,
+  lr: number, momentum: number, dampening: number, wd: number, nesterov: boolean, sign: number,
+): void {
+  const n = x.length, nlr = -lr, keep = 1 - dampening;
+  if (b === null) {
+    for (let i = 0; i < n; i++) {
+      let d = sign * g[i];
+      if (wd !== 0) d = d + wd * x[i];
+      x[i] = x[i] + nlr * d;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    let d = sign * g[i];
+    if (wd !== 0) d = d + wd * x[i];
+    const bi = first ? d : b[i] * momentum + keep * d;
+    b[i] = bi;
+    const bs = b[i]; // the stored (possibly float32-rounded) buffer, as PyTorch reads it back
+    d = nesterov ? d + momentum * bs : bs;
+    x[i] = x[i] + nlr * d;
+  }
+}
+
+/**
+ * Adam / AdamW. `decay` is AdamW's factor 1 − lr·λ (1 for Adam), `wd` Adam's L2 coefficient (0 for
+ * AdamW); `vmax` is the AMSGrad running max or null.
+ */
+export function adamKernel(
+  x: FloatArray, g: TypedArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null,
+  beta1: number, beta2: number, stepSize: number, biasCorrection2Sqrt: number, eps: number,
+  wd: number, decay: number, sign: number,
+): void {
+  const n = x.length, c1 = 1 - beta1, c2 = 1 - beta2, nstep = -stepSize;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    if (decay !== 1) x[i] = x[i] * decay; // AdamW: param.mul_(1 - lr * weight_decay) comes first
+    if (wd !== 0) gi = gi + wd * x[i];
+    const mi = m[i] * beta1 + c1 * gi;
+    m[i] = mi;
+    v[i] = v[i] * beta2 + c2 * gi * gi;
+    let s: number;
+    if (vmax !== null) {
+      vmax[i] = Math.max(vmax[i], v[i]); // torch.maximum: NaN propagates
+      s = vmax[i];
+    } else {
+      s = v[i];
+    }
+    const denom = Math.sqrt(s) / biasCorrection2Sqrt + eps;
+    x[i] = x[i] + (nstep * m[i]) / denom;
+  }
+}
+
+/** RMSprop: `ga` is the centered average of g (or null), `buf` the momentum buffer (or null). */
+export function rmspropKernel(
+  x: FloatArray, g: TypedArray, sq: FloatArray, ga: FloatArray | null, buf: FloatArray | null,
+  lr: number, alpha: number, eps: number, wd: number, momentum: number, sign: number,
+): void {
+  const n = x.length, c = 1 - alpha, nlr = -lr;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    sq[i] = sq[i] * alpha + c * gi * gi;
+    let avg: number;
+    if (ga !== null) {
+      ga[i] = ga[i] * alpha + c * gi;
+      const gai = ga[i];
+      avg = Math.sqrt(sq[i] + -1 * gai * gai); // square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
+    } else {
+      avg = Math.sqrt(sq[i]);
+    }
+    avg = avg + eps;
+    if (buf !== null) {
+      buf[i] = buf[i] * momentum + gi / avg; // buf.mul_(momentum).addcdiv_(grad, avg)
+      x[i] = x[i] + nlr * buf[i];
+    } else {
+      x[i] = x[i] + (nlr * gi) / avg;
+    }
+  }
+}
+
+/** Adagrad with the step's decayed learning rate `clr`. */
+export function adagradKernel(x: FloatArray, g: TypedArray, sum: FloatArray, clr: number, wd: number, eps: number, sign: number): void {
+  const n = x.length, nclr = -clr;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    sum[i] = sum[i] + 1 * gi * gi;
+    const std = Math.sqrt(sum[i]) + eps;
+    x[i] = x[i] + (nclr * gi) / std;
+  }
+}
