@@ -2,20 +2,22 @@
 // GEMM benchmark (not a test): GFLOP/s of packages/core/src/kernels/gemm.ts, wasm vs js.
 //   node packages/core/scripts/bench-gemm.mjs            # full table
 //   node packages/core/scripts/bench-gemm.mjs --tfjs     # also @tensorflow/tfjs-backend-wasm, for reference
+//   node packages/core/scripts/bench-gemm.mjs --elementwise   # only the optional float32 kernels
 // Bundles the TypeScript sources with esbuild into a temp file first (no build step needed).
 import { buildSync } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(mkdtempSync(join(tmpdir(), 'bench-gemm-')), 'gemm.mjs');
-buildSync({
-  entryPoints: [join(here, '..', 'src', 'kernels', 'gemm.ts')],
-  bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning',
-});
-const { gemm, setKernelBackend, kernelBackend, WASM_MIN_MACS } = await import(pathToFileURL(out).href);
+const entry = join(dirname(out), 'entry.ts');
+writeFileSync(entry, `export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'gemm.ts'))};
+export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'elementwise.ts'))};`);
+buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+const { gemm, setKernelBackend, kernelBackend, WASM_MIN_MACS, addF32, mulF32, reluF32, softmaxRowsF32, logSoftmaxRowsF32 } =
+  await import(pathToFileURL(out).href);
 
 function rand(T, n) {
   const a = new T(n);
@@ -52,7 +54,31 @@ function call(T, tA, tB, M, N, K) {
 
 const forms = [[false, false, 'A·B  '], [true, false, 'Aᵀ·B '], [false, true, 'A·Bᵀ '], [true, true, 'Aᵀ·Bᵀ']];
 const pad = (s, n) => String(s).padStart(n);
+
+/** Plain JS loops, the baseline the optional kernels have to beat. */
+const plain = {
+  add(a, b, o) { const n = o.length; for (let i = 0; i < n; i++) o[i] = a[i] + b[i]; },
+  mul(a, b, o) { const n = o.length; for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; },
+  relu(a, o) { const n = o.length; for (let i = 0; i < n; i++) { const x = a[i]; o[i] = x > 0 ? x : 0; } },
+  softmax(x, o, R, C, log) {
+    for (let r = 0; r < R; r++) {
+      const b = r * C;
+      let m = -Infinity;
+      for (let j = b; j < b + C; j++) if (x[j] > m) m = x[j];
+      let s = 0;
+      for (let j = b; j < b + C; j++) { const e = Math.exp(x[j] - m); if (!log) o[j] = e; s += e; }
+      if (log) { const l = Math.log(s); for (let j = b; j < b + C; j++) o[j] = x[j] - m - l; }
+      else { const inv = 1 / s; for (let j = b; j < b + C; j++) o[j] *= inv; }
+    }
+  },
+};
+
 console.log(`node ${process.version}; kernelBackend() under 'auto' = ${kernelBackend()}; WASM_MIN_MACS = ${WASM_MIN_MACS}\n`);
+
+if (process.argv.includes('--elementwise')) {
+  elementwise();
+  process.exit(0);
+}
 
 console.log('512x512x512 GFLOP/s       f32 wasm   f32 js   f64 wasm   f64 js');
 for (const [tA, tB, name] of forms) {
@@ -108,6 +134,32 @@ for (const n of [2, 4, 8, 12, 16, 24, 32, 48, 64]) {
   console.log(`\ncopy in/out for 512^3 float32 (3 x 1 MiB): ${(s * 1e6).toFixed(0)} us = ${(100 * s / g).toFixed(1)}% of the ${(g * 1e3).toFixed(2)} ms call`);
 }
 setKernelBackend('auto');
+elementwise();
+
+/** Optional float32 kernels: wasm (copies in and out included) vs a plain JS loop and the JS twin. */
+function elementwise() {
+  console.log('\noptional float32 kernels, us/call        wasm (copy incl.)   plain JS loop   JS twin   wasm vs plain');
+  const row = (name, kernel, loop) => {
+    setKernelBackend('wasm');
+    const w = time(kernel, 200);
+    setKernelBackend('js');
+    const twin = time(kernel, 200);
+    const p = time(loop, 200);
+    console.log(`  ${name.padEnd(24)} ${pad((w * 1e6).toFixed(2), 17)} ${pad((p * 1e6).toFixed(2), 15)} ${pad((twin * 1e6).toFixed(2), 9)} ${pad((p / w).toFixed(1), 14)}x`);
+  };
+  for (const n of [1000, 8192, 100000, 1000000]) {
+    const a = rand(Float32Array, n), b = rand(Float32Array, n), o = new Float32Array(n);
+    row(`add  n=${n}`, () => addF32(a, b, o), () => plain.add(a, b, o));
+    row(`mul  n=${n}`, () => mulF32(a, b, o), () => plain.mul(a, b, o));
+    row(`relu n=${n}`, () => reluF32(a, o), () => plain.relu(a, o));
+  }
+  for (const [R, C] of [[64, 10], [64, 128], [64, 1000], [512, 512]]) {
+    const x = rand(Float32Array, R * C).map((v) => v * 10), o = new Float32Array(R * C);
+    row(`softmax    ${R}x${C}`, () => softmaxRowsF32(x, o, R, C), () => plain.softmax(x, o, R, C, false));
+    row(`logSoftmax ${R}x${C}`, () => logSoftmaxRowsF32(x, o, R, C), () => plain.softmax(x, o, R, C, true));
+  }
+  setKernelBackend('auto');
+}
 
 if (process.argv.includes('--tfjs')) {
   const tf = await import('@tensorflow/tfjs-core');
