@@ -42,10 +42,13 @@ abstract class IndexedContainer extends Module {
     return this._entries.size;
   }
 
-  /** The entry at `i` (negative counts from the end, as Python). */
-  get(i: number): Module {
+  /**
+   * The entry at `i` (negative counts from the end, as Python). The type parameter states what you
+   * know is there: `seq.get<Linear>(0).weight`.
+   */
+  get<M extends Module = Module>(i: number): M {
     const list = [...this._entries.values()];
-    return list[normIndex(`${typeName(this)}.get`, i, list.length)];
+    return list[normIndex(`${typeName(this)}.get`, i, list.length)] as M;
   }
 
   /** Replaces the entry at `i`. */
@@ -104,10 +107,10 @@ export class Sequential extends IndexedContainer {
   }
 
   /** Looks an entry up by name (for Sequentials built from an object). */
-  getNamed(name: string): Module {
+  getNamed<M extends Module = Module>(name: string): M {
     const m = this._entries.get(name);
     if (!m) throw new Error(`Sequential: no module named '${name}' (have ${[...this._entries.keys()].join(', ')})`);
-    return m;
+    return m as M;
   }
 
   /** A new Sequential of entries start..end-1 (sharing the modules), like `seq[start:end]`. */
@@ -193,11 +196,11 @@ export class ModuleDict extends Module {
     return this;
   }
 
-  /** The module under `key`. */
-  get(key: string): Module {
+  /** The module under `key` (`get<Linear>('cls')` to state its type). */
+  get<M extends Module = Module>(key: string): M {
     const m = this._entries.get(key);
     if (!m) throw new Error(`ModuleDict: no module under key '${key}' (keys: ${[...this._entries.keys()].join(', ') || 'none'})`);
-    return m;
+    return m as M;
   }
   set(key: string, module: Module): this {
     if (typeof key !== 'string' || key === '' || key.includes('.')) throw new TypeError(`ModuleDict: key must be a non-empty string without '.', got '${String(key)}'`);
