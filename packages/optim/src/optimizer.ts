@@ -27,12 +27,15 @@ export type ParamGroup<O extends BaseOptions = BaseOptions> = O & { params: Tens
 
 /** A parameter group as given to the constructor or `addParamGroup`: options left out take the defaults. */
 export type ParamGroupInput<O extends BaseOptions = BaseOptions> = Partial<O> & {
-  params: Tensor[] | Tensor;
+  params: Iterable<Tensor> | Tensor;
   initialLr?: number;
 };
 
-/** What an optimizer's constructor takes: a list of tensors, or a list of parameter groups. */
-export type Params<O extends BaseOptions = BaseOptions> = Tensor[] | ParamGroupInput<O>[];
+/**
+ * What an optimizer's constructor takes: tensors (an array, or any ordered iterable such as
+ * `model.parameters()`), or parameter groups.
+ */
+export type Params<O extends BaseOptions = BaseOptions> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
 /** A parameter group inside a state dict: its options, and its parameters as indices. */
 export type SavedParamGroup = { params: number[]; [option: string]: unknown };
@@ -92,7 +95,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     if (list.length === 0) throw new Error(`${name}: optimizer got an empty parameter list`);
     this.checkOptions(defaults, name);
     const groups: ParamGroupInput<O>[] = list[0] instanceof Tensor
-      ? [{ params: list as Tensor[] } as ParamGroupInput<O>]
+      ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>]
       : (list as ParamGroupInput<O>[]);
     for (const g of groups) this.addParamGroup(g);
   }

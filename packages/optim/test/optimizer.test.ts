@@ -16,6 +16,15 @@ describe('Optimizer parameter groups', () => {
     expect(opt).toBeInstanceOf(Optimizer);
   });
 
+  it('takes any ordered iterable of tensors, e.g. a generator like model.parameters()', () => {
+    const a = param([1]), b = param([2]);
+    function* parameters(): Generator<Tensor> { yield a; yield b; }
+    const opt = new SGD(parameters(), { lr: 0.5 });
+    expect(opt.paramGroups[0].params).toEqual([a, b]);
+    const opt2 = new SGD([{ params: parameters(), lr: 0.25 }]);
+    expect(opt2.paramGroups[0].params).toEqual([a, b]);
+  });
+
   it('a plain tensor list becomes one group holding every option', () => {
     const p = param([1]);
     const opt = new Adam([p], { lr: 0.1 });
