@@ -59,7 +59,8 @@ export function makeConfig(quick: boolean): BenchConfig {
     matmulN: 512,
     matmulTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
     mlp: { inF: 784, hidden: 128, classes: 10, lr: 0.05 },
-    stepTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 20 } : { warmup: 20, reps: 11, minSampleMs: 100 },
+    // Steps warm up longer than matmul: the JIT needs a few hundred calls to settle the tape code.
+    stepTiming: quick ? { warmup: 30, reps: 5, minSampleMs: 30 } : { warmup: 100, reps: 11, minSampleMs: 150 },
     tinyChain: 100,
     tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },

@@ -103,7 +103,7 @@ async function useBackend(backend: TfBackend): Promise<Loaded> {
  * two transposed forms written with an explicit tf.transpose copy first (faster on the wasm backend,
  * whose XNNPACK path does not take transposeA: the flag falls back to a plain loop).
  */
-function matmulRows(tf: Tf, cfg: BenchConfig, name: string, log: Log): { figures: ColumnFigures; extras: Record<string, number> } {
+function matmulRows(tf: Tf, cfg: BenchConfig, name: string, withExtras: boolean, log: Log): { figures: ColumnFigures; extras: Record<string, number> } {
   const n = cfg.matmulN, flops = 2 * n * n * n;
   const a = tf.randomNormal([n, n], 0, 1, 'float32', 1), b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
   const forms: [RowId, boolean, boolean][] = [['matmul_ab', false, false], ['matmul_atb', true, false], ['matmul_abt', false, true]];
@@ -118,7 +118,7 @@ function matmulRows(tf: Tf, cfg: BenchConfig, name: string, log: Log): { figures
     ['matmul_atb_transpose_copy', () => tf.matMul(tf.transpose(a), b)],
     ['matmul_abt_transpose_copy', () => tf.matMul(a, tf.transpose(b))],
   ];
-  for (const [id, fn] of copies) {
+  for (const [id, fn] of withExtras ? copies : []) {
     const t = timeIt(() => tf.tidy(fn).dispose(), cfg.matmulTiming);
     extras[id] = flops / t.seconds / 1e9;
     log(`  ${name} ${id}: ${extras[id].toFixed(2)} GFLOP/s`);
@@ -234,7 +234,8 @@ export async function runTfjs(
   const threads = backend === 'wasm' ? String(wasm.getThreadsCount()) : '1 (JavaScript)';
   log(`${name} (tfjs-core ${versions['tfjs-core']}, threads ${threads})`);
   const want = (id: RowId): boolean => !skip.includes(id);
-  const mm = matmulRows(tf, cfg, name, log);
+  // The transpose-copy extras matter for wasm; on cpu they only cost time in a --quick run.
+  const mm = matmulRows(tf, cfg, name, !(cfg.quick && backend === 'cpu'), log);
   const figures: ColumnFigures = { ...mm.figures };
   figures.step_b64 = want('step_b64') ? stepRow(tf, cfg, 64) : null;
   figures.step_b256 = want('step_b256') ? stepRow(tf, cfg, 256) : null;
