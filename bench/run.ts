@@ -185,6 +185,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  const err = e instanceof Error ? e : new Error(String(e));
+  // Usage errors (thrown by parseArgs/repoRoot, prefixed 'bench:') need no stack trace.
+  process.stderr.write(err.message.startsWith('bench:') ? `${err.message}\n` : `bench: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });
