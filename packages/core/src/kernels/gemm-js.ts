@@ -12,7 +12,7 @@
  *   or f64: V8 optimises one element kind better than two), and fold alpha into A once.
  * - The micro-kernel keeps a 4x4 tile of C in 16 local doubles, so each p step does 8 loads
  *   for 16 multiply-adds; C is touched once per tile per k block.
- * Measured (scripts/bench-gemm.mjs): ~5 GFLOP/s for 512^3, vs ~2 for a 4-way unrolled
+ * Measured (scripts/bench-gemm.mjs): ~4-5 GFLOP/s for 512^3, vs ~2 for a 4-way unrolled
  * i-k-j loop that streams rows of C (which also needed a transposed copy of B for Bᵀ).
  * Accumulation is in float64 even for float32 operands; C is rounded once per k block.
  */
