@@ -92,10 +92,18 @@ export function ensureMemory(k: KernelExports, bytes: number): boolean {
   const mem = k.memory;
   const have = mem.buffer.byteLength;
   if (bytes > have) {
+    // Grow by at least half the current size so a run of slowly increasing shapes does not
+    // regrow (and re-view) the memory on every call; fall back to the exact need.
+    const need = Math.ceil((bytes - have) / 65536);
+    const generous = Math.max(need, Math.ceil(have / 65536 / 2));
     try {
-      mem.grow(Math.ceil((bytes - have) / 65536));
+      mem.grow(generous);
     } catch {
-      return false;
+      try {
+        mem.grow(need);
+      } catch {
+        return false;
+      }
     }
   }
   if (mem.buffer !== heapBuffer) {
