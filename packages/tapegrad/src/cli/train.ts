@@ -354,7 +354,7 @@ export function runTrain(args: TrainArgs, io: CliIO): Metrics {
     `optimizer: ${cfg.optimizer === 'momentum' ? 'SGD' : cfg.optimizer} lr ${cfg.lr}` +
       (cfg.momentum > 0 ? ` momentum ${cfg.momentum}` : '') +
       (cfg.weightDecay > 0 ? ` weight decay ${cfg.weightDecay}` : '') +
-      `, schedule ${cfg.schedule}, batch ${cfg.batchSize}, ${cfg.epochs} epochs, seed ${cfg.seed}` +
+      `, schedule ${cfg.schedule}, batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, seed ${cfg.seed}` +
       (cfg.earlyStopping !== null ? `, early stopping patience ${cfg.earlyStopping} on ${Math.round(100 * cfg.valFraction)}% validation` : ''),
   );
   say(`output: ${outDir}`);

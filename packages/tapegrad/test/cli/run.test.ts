@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { tensor } from '@tapegrad/core';
+import { encodeIdx } from '@tapegrad/data/node';
 import { main } from '../../src/cli/main';
 import { save, loadWithMetadata } from '../../src/io/checkpoint';
 import type { Metrics } from '../../src/cli/train';
@@ -221,5 +222,47 @@ describe('tapegrad sweep', () => {
     const root = parseXml(fs.readFileSync(path.join(dir, 'sweep.svg'), 'utf8'));
     expect(root.name).toBe('svg');
     expect(findAll(root, 'rect').filter((c) => c.attrs['data-value'] !== undefined)).toHaveLength(4);
+  });
+});
+
+describe('mnist-dir', () => {
+  test('reads the four IDX files of a folder; eval finds the same folder from the checkpoint', () => {
+    // A tiny synthetic "MNIST": 40 train and 20 test images of 28 x 28; class k lights up row band k,
+    // so the classes are learnable.
+    const dir = path.join(tmp, 'idx');
+    fs.mkdirSync(dir);
+    const make = (n: number, prefix: string) => {
+      const px = new Uint8Array(n * 784);
+      const lb = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        lb[i] = i % 10;
+        for (let c = 0; c < 28; c++) for (let r = 2 * lb[i]; r < 2 * lb[i] + 3; r++) px[i * 784 + r * 28 + c] = 255;
+      }
+      fs.writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), encodeIdx([n, 28, 28], px));
+      fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), encodeIdx([n], lb));
+    };
+    make(40, 'train');
+    make(20, 't10k');
+    const out = path.join(tmp, 'idx-run');
+    const r = run(['train', '--dataset', `mnist-dir=${dir}`, '--epochs', '3', '--hidden', '16', '--batch-size', '8', '--out', out, '--json']);
+    expect(r.err).toBe('');
+    const m = JSON.parse(r.out) as Metrics;
+    expect(m.data).toMatchObject({ dataset: `mnist-dir=${dir}`, trainExamples: 40, testExamples: 20, inputSize: 784 });
+    const e = run(['eval', '--model', path.join(out, 'model.safetensors'), '--json']);
+    expect((JSON.parse(e.out) as EvalReport).testAccuracy).toBe(m.final.testAccuracy);
+    const missing = run(['train', '--dataset', `mnist-dir=${path.join(tmp, 'none')}`, '--out', path.join(tmp, 'x')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/loadMnistDir: missing MNIST file/);
+  });
+});
+
+describe('sweep --json', () => {
+  test('stdout is exactly the sweep document', () => {
+    const r = run(['sweep', '--dataset', 'circles', '--samples', '80', '--hidden-sizes', '0', '--lrs', '0.1', '--epochs', '1', '--out', path.join(tmp, 'sj'), '--json']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out) as SweepReport;
+    expect(rep.runs).toHaveLength(1);
+    expect(rep.runs[0].hidden).toEqual([]);
+    expect(rep.runs[0].parameters).toBe(6); // softmax regression on 2 inputs, 2 classes: (2 + 1) * 2
   });
 });
