@@ -4,6 +4,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
 import { bilinear } from './functional/linear';
+import { checkFloatInput } from './check';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -55,7 +56,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new TypeError(`Linear: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
+    checkFloatInput(`Linear(${this.inFeatures}, ${this.outFeatures})`, x);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new RangeError(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input with ${this.inFeatures} features in the last dim, got shape ${shp(x)}`);
     }

@@ -3,6 +3,7 @@ import { Tensor, DType, Generator, getDefaultDtype, zeros } from '@tapegrad/core
 import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
+import { checkFloatInput } from './check';
 
 /**
  * yⱼ = maxᵢ (Wᵢⱼ·x + bᵢⱼ) over k affine pieces (Goodfellow et al. 2013) — the course's
@@ -33,7 +34,7 @@ export class Maxout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new TypeError('Maxout: expected a Tensor input');
+    checkFloatInput(`Maxout(${this.inFeatures}, ${this.outFeatures}, k=${this.k})`, x);
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new RangeError(`Maxout(${this.inFeatures}, ${this.outFeatures}, k=${this.k}): expected input with ${this.inFeatures} features in the last dim, got shape [${x.shape.join(', ')}]`);
     }

@@ -3,6 +3,7 @@ import { Tensor, DType, getDefaultDtype, zeros, ones, noGrad } from '@tapegrad/c
 import { Module, typeName } from './module';
 import { Parameter } from './parameter';
 import { batchNorm, layerNorm } from './functional/normalization';
+import { checkFloatInput } from './check';
 
 export interface BatchNormOptions {
   /** Added to the variance for stability. Default 1e-5. */
@@ -64,7 +65,7 @@ export abstract class BatchNorm extends Module {
   protected abstract checkInputDim(x: Tensor): void;
 
   forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new TypeError(`${typeName(this)}: expected a Tensor input`);
+    checkFloatInput(typeName(this), x);
     this.checkInputDim(x);
     if (x.shape[1] !== this.numFeatures) {
       throw new RangeError(`${typeName(this)}(${this.numFeatures}): expected input with ${this.numFeatures} channels in dim 1, got shape [${x.shape.join(', ')}]`);

@@ -1,5 +1,6 @@
 /** Affine maps: F.linear (from core) and F.bilinear. */
 import { Tensor, linear as coreLinear } from '@tapegrad/core';
+import { checkFloatInput } from '../check';
 
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
 
@@ -9,7 +10,8 @@ const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
  * F.linear(x, weight, bias) // x [N, 4], weight [3, 4], bias [3] -> [N, 3]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('linear: expected Tensors for input and weight');
+  checkFloatInput('linear', x);
+  if (!(weight instanceof Tensor)) throw new TypeError('linear: expected a Tensor weight');
   return coreLinear(x, weight, bias);
 }
 
@@ -19,6 +21,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
  * F.bilinear(x1, x2, weight, bias) // x1 [N, 3], x2 [N, 5], weight [2, 3, 5] -> [N, 2]
  */
 export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkFloatInput('bilinear', x1);
+  checkFloatInput('bilinear', x2);
   if (weight.ndim !== 3) throw new RangeError(`bilinear: weight must be 3-D [out, in1, in2], got shape ${shp(weight)}`);
   const [out, in1, in2] = weight.shape;
   if (x1.ndim === 0 || x1.shape[x1.ndim - 1] !== in1) {

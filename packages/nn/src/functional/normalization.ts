@@ -1,5 +1,6 @@
 /** F.batchNorm and F.layerNorm, composed from core ops. */
-import { Tensor, noGrad, isFloating } from '@tapegrad/core';
+import { Tensor, noGrad } from '@tapegrad/core';
+import { checkFloatInput } from '../check';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -28,9 +29,8 @@ export function batchNorm(
   runningVar: Tensor | null,
   { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
 ): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError('batchNorm: expected a Tensor input');
+  checkFloatInput('batchNorm', x);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got shape ${shp(x.shape)}`);
-  if (!isFloating(x.dtype)) throw new TypeError(`batchNorm: expected a floating point input, got ${x.dtype}`);
   const C = x.shape[1];
   for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
     if (t && t.numel() !== C) throw new RangeError(`batchNorm: ${name} should contain ${C} elements (the channels of input ${shp(x.shape)}) not ${t.numel()}`);
@@ -73,7 +73,7 @@ export interface LayerNormOptions {
  * F.layerNorm(x, [16]) // x [N, 16]
  */
 export function layerNorm(x: Tensor, normalizedShape: number | number[], { weight = null, bias = null, eps = 1e-5 }: LayerNormOptions = {}): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError('layerNorm: expected a Tensor input');
+  checkFloatInput('layerNorm', x);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   const k = ns.length;
   const tail = x.shape.slice(x.ndim - k);
