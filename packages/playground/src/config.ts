@@ -109,7 +109,8 @@ function numberIn(field: keyof PlaygroundConfig, value: unknown, lo: number, hi:
     && (!integer || Number.isInteger(value));
   if (!ok) {
     const range = `${openLo ? '(' : '['}${lo}, ${hi}]`;
-    throw new ConfigError(field, `${field}: expected ${integer ? 'an integer' : 'a number'} in ${range}, got ${JSON.stringify(value)}`);
+    const got = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new ConfigError(field, `${field}: expected ${integer ? 'an integer' : 'a number'} in ${range}, got ${got}`);
   }
   return value as number;
 }

@@ -56,7 +56,7 @@ let config: PlaygroundConfig = { ...DEFAULT_CONFIG, hidden: [...DEFAULT_CONFIG.h
 let trainer = new Trainer(config);
 let running = false;
 let frameId = 0;
-/** Steps and time since the speed readout last changed, for steps per second. */
+/** Steps and time since the speed readout last changed, for steps per second (live training only). */
 let speedWindow = { steps: 0, since: performance.now() };
 let lastError = '';
 
@@ -71,7 +71,6 @@ function writeForm(c: PlaygroundConfig): void {
   form.lr.value = String(c.lr);
   form.batchSize.value = String(c.batchSize);
   form.seed.value = String(c.seed);
-  ui.noiseHint.textContent = c.dataset === 'blobs' ? '(std of each cloud)' : '(std added to each coordinate)';
 }
 
 /** Empty number fields read as NaN so that the config check reports them. */
@@ -120,6 +119,7 @@ function applyForm(): void {
 
 function newTrainer(): void {
   trainer = new Trainer(config);
+  ui.noiseHint.textContent = config.dataset === 'blobs' ? '(std of each cloud)' : '(Gaussian std)';
   speedWindow = { steps: 0, since: performance.now() };
   ui.speed.textContent = '–';
   ui.speed.dataset.value = '0';
@@ -131,7 +131,10 @@ function setRunning(on: boolean): void {
   ui.train.textContent = running ? 'Pause' : 'Train';
   ui.train.dataset.action = running ? 'pause' : 'train';
   cancelAnimationFrame(frameId);
-  if (running) frameId = requestAnimationFrame(frame);
+  if (running) {
+    speedWindow = { steps: 0, since: performance.now() };
+    frameId = requestAnimationFrame(frame);
+  }
   updateStatus();
 }
 
@@ -148,6 +151,12 @@ function frame(): void {
     return;
   }
   speedWindow.steps += steps;
+  const now = performance.now();
+  if (now - speedWindow.since >= 500) {
+    const rate = (1000 * speedWindow.steps) / (now - speedWindow.since);
+    setStat(ui.speed, rate, `${rate.toFixed(0)} steps/s`);
+    speedWindow = { steps: 0, since: now };
+  }
   render();
   if (trainer.diverged) setRunning(false);
   else frameId = requestAnimationFrame(frame);
@@ -194,12 +203,6 @@ function render(): void {
   setStat(ui.testLoss, m.testLoss, m.testLoss.toFixed(4));
   setStat(ui.trainAcc, m.trainAccuracy, pct(m.trainAccuracy));
   setStat(ui.testAcc, m.testAccuracy, pct(m.testAccuracy));
-  const now = performance.now();
-  if (now - speedWindow.since >= 500) {
-    const rate = (1000 * speedWindow.steps) / (now - speedWindow.since);
-    setStat(ui.speed, rate, `${rate.toFixed(0)} steps/s`);
-    speedWindow = { steps: 0, since: now };
-  }
   drawRegions(ui.regions, trainer.predictGrid(GRID_CELLS, GRID_CELLS), trainer.data);
   drawLoss(ui.lossChart, trainer.history);
   const nTrain = trainer.data.xTrain.shape[0], nTest = trainer.data.xTest.shape[0];
@@ -283,5 +286,5 @@ const api: PlaygroundApi = {
 window.playground = api;
 
 writeForm(config);
-render();
+newTrainer();
 document.documentElement.dataset.ready = 'true';
