@@ -314,7 +314,7 @@ export function heatmapSvg(spec: {
   cellText: (v: number, r: number, c: number) => string[];
 }): string {
   const { rows, cols, values } = spec;
-  const cellW = 120, cellH = 54, left = 110, top = 64;
+  const cellW = 120, cellH = 54, left = 110, top = 76;
   const W = left + cols.length * cellW + 30, H = top + rows.length * cellH + 60;
   const flat = values.flat().filter((v) => Number.isFinite(v));
   const lo = Math.min(...flat), hi = Math.max(...flat);

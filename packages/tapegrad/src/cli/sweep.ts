@@ -48,8 +48,8 @@ export function runSweep(args: SweepArgs, io: CliIO): SweepReport {
     if (!args.json) io.stdout.write(s + '\n');
   };
   const outDir = args.out ?? defaultOutDir(args.name, (io.now ?? (() => new Date()))(), 'sweep-');
-  fs.mkdirSync(outDir, { recursive: true });
   const data = loadData(base.dataset, base);
+  fs.mkdirSync(outDir, { recursive: true });
   const total = args.hiddenSizes.length * args.lrs.length;
   say(`tapegrad sweep: ${data.label}, ${data.train.x.shape[0]} train / ${data.test.x.shape[0]} test examples; ` +
     `${args.hiddenSizes.length} hidden sizes x ${args.lrs.length} learning rates = ${total} runs of ${base.epochs} epoch${base.epochs === 1 ? '' : 's'} ` +

@@ -343,9 +343,9 @@ export function runTrain(args: TrainArgs, io: CliIO): Metrics {
     if (!args.json) io.stdout.write(s + '\n');
   };
   const outDir = args.out ?? defaultOutDir(args.name, (io.now ?? (() => new Date()))());
-  fs.mkdirSync(outDir, { recursive: true });
-
   const data = loadData(cfg.dataset, cfg);
+  // Created only once the data loaded, so a bad --dataset leaves no empty run folder behind.
+  fs.mkdirSync(outDir, { recursive: true });
   const arch: Architecture = { inputSize: data.inputSize, hidden: cfg.hidden, outputSize: data.numClasses, activation: cfg.activation };
   const params = parameterCount(arch);
   say(`tapegrad train: ${data.label}, ${formatCount(data.train.x.shape[0])} train / ${formatCount(data.test.x.shape[0])} test examples, ${data.numClasses} classes`);
