@@ -95,6 +95,9 @@ export abstract class Module {
    */
   call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
     let inputs = args as unknown[];
+    if (typeof this.forward !== 'function') {
+      throw new TypeError(`Module [${typeName(this)}] is missing the required "forward" function`);
+    }
     const { forwardHooks, forwardPreHooks } = this._internals;
     for (const hook of forwardPreHooks.values()) {
       const r = hook(this, inputs);

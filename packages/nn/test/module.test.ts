@@ -251,6 +251,11 @@ describe('buffers', () => {
 });
 
 describe('call() and hooks', () => {
+  it('a module without forward (plain JS) gets PyTorch\'s error', () => {
+    abstract class NoForward extends Module {}
+    const m = new (NoForward as unknown as new () => Module)();
+    expect(() => m.call()).toThrow('Module [NoForward] is missing the required "forward" function');
+  });
   it('forward hooks see inputs and output and may replace the output; pre-hooks may replace inputs', () => {
     const m = new Linear(2, 1);
     const seen: number[][] = [];
