@@ -1,15 +1,35 @@
-/** Jest runs every package's tests against the TypeScript sources (no build needed). */
-module.exports = {
+/**
+ * Jest runs every package's tests against the TypeScript sources (no build needed).
+ * Two projects: `unit` (everything) and `browser` (the playground's end-to-end test in headless Chromium);
+ * `npm test` runs both, `npm run test:browser` only the browser one.
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
-  testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {
     '^@tapegrad/data/node$': '<rootDir>/packages/data/src/node/index.ts',
     '^@tapegrad/(core|nn|optim|data)$': '<rootDir>/packages/$1/src/index.ts',
     '^tapegrad$': '<rootDir>/packages/tapegrad/src/index.ts',
   },
+};
+
+module.exports = {
   testTimeout: 60000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/packages'],
+      testMatch: ['**/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'browser',
+      roots: ['<rootDir>/packages'],
+      testMatch: ['**/test/**/*.e2e.test.ts'],
+    },
+  ],
 };
