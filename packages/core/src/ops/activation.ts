@@ -45,8 +45,13 @@ export function softmax(x: Tensor, dim: number): Tensor {
   return e.div(e.sum(d, true));
 }
 
-/** x − logsumexp(x) along dim: stable log-probabilities. */
+/**
+ * log softmax along dim, as (x − m) − log Σ exp(x − m) with m the (constant) row max: subtracting m first
+ * keeps float32 exact for huge logits (x − logsumexp(x) would round logsumexp at the logits' magnitude).
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, x.ndim, 'logSoftmax');
-  return x.sub(x.logsumexp(d, true));
+  const m = x.amax(d, true).detach();
+  const shifted = x.sub(where(m.isinf(), 0, m));
+  return shifted.sub(shifted.exp().sum(d, true).log());
 }
