@@ -31,6 +31,9 @@ interface Sample {
 }
 
 function sample(step: number): Sample {
+  // Twice: after one full GC, ArrayBuffer backing stores freed by it are often still counted (they are
+  // swept afterwards); the second collection reports them gone, so samples stop jumping by tens of MB.
+  gc?.();
   gc?.();
   const m = process.memoryUsage();
   return { step, heapUsedMB: m.heapUsed / MB, arrayBuffersMB: m.arrayBuffers / MB, externalMB: m.external / MB, rssMB: m.rss / MB };
