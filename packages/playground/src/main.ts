@@ -73,19 +73,29 @@ function writeForm(c: PlaygroundConfig): void {
   form.seed.value = String(c.seed);
 }
 
-/** Empty number fields read as NaN so that the config check reports them. */
-const num = (input: HTMLInputElement): number => (input.value.trim() === '' ? NaN : Number(input.value));
+/** Number fields by config key, with the label the error message uses. */
+const NUMBER_FIELDS = [['noise', 'Noise'], ['lr', 'Learning rate'], ['batchSize', 'Batch size'], ['seed', 'Seed']] as const;
+
+/** The value of a number field; a browser leaves `value` empty when the text is not a number. */
+function num(key: (typeof NUMBER_FIELDS)[number][0]): number {
+  const input = form[key];
+  if (input.value.trim() === '') {
+    const label = NUMBER_FIELDS.find(([k]) => k === key)?.[1] ?? key;
+    throw new ConfigError(key, `${label}: enter a number`);
+  }
+  return Number(input.value);
+}
 
 function readForm(): PlaygroundConfig {
   return resolveConfig({
     dataset: form.dataset.value as DatasetName,
-    noise: num(form.noise),
+    noise: num('noise'),
     hidden: form.hidden.value,
     activation: form.activation.value as PlaygroundConfig['activation'],
     optimizer: form.optimizer.value as OptimizerName,
-    lr: num(form.lr),
-    batchSize: num(form.batchSize),
-    seed: num(form.seed),
+    lr: num('lr'),
+    batchSize: num('batchSize'),
+    seed: num('seed'),
   }, config);
 }
 

@@ -146,7 +146,7 @@ export function drawLoss(canvas: HTMLCanvasElement, history: readonly HistoryPoi
     if (started && Number.isFinite(last[key])) ctx.lineTo(sx(last.epoch), sy(last[key]));
     ctx.stroke();
   };
-  if (history.length > 0) {
+  if (history.length > 1) {
     curve('testLoss', TEST_COLOUR);
     curve('trainLoss', TRAIN_COLOUR);
   } else {

@@ -49,7 +49,7 @@ export class Trainer {
   readonly data: SplitData;
   readonly model: nn.Sequential;
   readonly optimizer: optim.Optimizer;
-  /** One point per completed epoch. */
+  /** One point per completed epoch, after a first one for the untrained network (epoch 0). */
   readonly history: HistoryPoint[] = [];
   /** Metrics after the last completed epoch (epoch 0: the untrained network). */
   metrics: Metrics;
@@ -69,6 +69,8 @@ export class Trainer {
     this.batchGenerator = new Generator(config.seed + 1);
     this.order = this.shuffled();
     this.metrics = this.evaluate(0);
+    // The curve starts at the untrained network's loss (about ln 2 for two classes).
+    this.history.push({ epoch: 0, trainLoss: this.metrics.trainLoss, testLoss: this.metrics.testLoss });
   }
 
   /** Optimizer steps taken so far (metrics.step lags behind until the epoch ends). */

@@ -121,12 +121,19 @@ describeBrowser('playground in headless Chromium', () => {
     expect(s.trainLoss).toBeLessThan(1.2);
   });
 
-  it('marks bad hidden-layer text and keeps the previous network', async () => {
+  it('marks bad hidden-layer text or an empty learning rate and keeps the previous network', async () => {
     await page.locator('#hidden').fill('8,x');
     await page.locator('#hidden').press('Tab'); // 'change' fires on blur
     await expect(page.locator('#config-error').innerText()).resolves.toContain('"x" is not a width from 1 to 256');
     expect(await page.locator('#hidden').getAttribute('aria-invalid')).toBe('true');
     expect((await state()).config.hidden).toEqual([8, 8]);
+
+    await page.locator('#hidden').fill('8,8');
+    await page.locator('#lr').fill('');
+    await page.locator('#lr').press('Tab');
+    expect(await page.locator('#config-error').innerText()).toBe('Learning rate: enter a number');
+    expect(await page.locator('#lr').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#hidden').getAttribute('aria-invalid')).toBeNull();
   });
 
   it('learns circles to more than 95% test accuracy when driven through the form', async () => {

@@ -93,11 +93,13 @@ describe('Trainer', () => {
     expect(t.metrics.epoch).toBe(0);
     expect(t.trainSteps(8)).toBe(8);
     expect(t.metrics.epoch).toBe(0);
-    expect(t.history).toHaveLength(0);
+    const untrained = t.history[0];
+    expect(t.history).toHaveLength(1);
+    expect(untrained.epoch).toBe(0);
     t.trainSteps(1);
     expect(t.metrics.epoch).toBe(1);
     expect(t.metrics.step).toBe(9);
-    expect(t.history).toEqual([{ epoch: 1, trainLoss: t.metrics.trainLoss, testLoss: t.metrics.testLoss }]);
+    expect(t.history).toEqual([untrained, { epoch: 1, trainLoss: t.metrics.trainLoss, testLoss: t.metrics.testLoss }]);
     t.trainSteps(18);
     expect(t.metrics.epoch).toBe(3);
     expect(t.steps).toBe(27);
