@@ -1,5 +1,5 @@
 /** Affine layers: Linear, Bilinear, and Identity. */
-import { Tensor, DType, Generator, getDefaultDtype, zeros } from '@tapegrad/core';
+import { Tensor, DType, Generator, getDefaultDtype, zeros, linear } from '@tapegrad/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
@@ -60,8 +60,8 @@ export class Linear extends Module {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new RangeError(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input with ${this.inFeatures} features in the last dim, got shape ${shp(x)}`);
     }
-    const y = x.matmul(this.weight.t());
-    return this.bias ? y.add(this.bias) : y;
+    // core's fused linear: bias and GEMM in one pass, weight gradient in the weight's own layout
+    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

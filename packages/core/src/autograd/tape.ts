@@ -29,6 +29,12 @@ export class Node {
   readonly id: number = ++tapeLength;
   /** The inputs that require grad (null for those that do not, so indices line up with the VJP's result). */
   inputs: (Tensor | null)[];
+  /**
+   * The node that produced each input when this node was recorded (null for leaves). Fixed at record time,
+   * as PyTorch's edges: an input later modified in place takes a new gradFn, but this node's gradient
+   * must still reach the node that computed the value it read.
+   */
+  next: (Node | null)[];
   vjp: Vjp | null;
   /** Tensors the VJP reads, with the version they had when saved (in-place changes are caught). */
   saved: [Tensor, number][];
@@ -39,6 +45,7 @@ export class Node {
 
   constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
     this.inputs = inputs;
+    this.next = inputs.map((x) => x?.gradFn ?? null);
     this.vjp = vjp;
     this.saved = saved.map((t) => [t, t._version]);
     this.stack = isAnomalyEnabled() ? new Error().stack : undefined;
@@ -100,8 +107,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   for (const r of roots) if (r.gradFn && !seen.has(r.gradFn)) { seen.add(r.gradFn); stack.push(r.gradFn); }
   while (stack.length) {
     const n = stack.pop() as Node;
-    for (const x of n.inputs) {
-      const p = x?.gradFn;
+    for (const p of n.next) {
       if (p && !seen.has(p)) { seen.add(p); stack.push(p); }
     }
   }
@@ -146,7 +152,8 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
               (node.stack ? `\nThe forward '${node.op}' was created at:\n${node.stack}` : ''),
           );
         }
-        if (x.gradFn) addGrad(nodeGrads, x.gradFn, gi);
+        const next = node.next[i];
+        if (next) addGrad(nodeGrads, next, gi);
         else addGrad(leafGrads, x, gi);
       });
     }
@@ -156,14 +163,20 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   if (!retainGraph) for (const n of order) n.release();
 
   if (opts.inputs === undefined) {
+    // Storages that something other than the leaf being assigned may hold.
+    const handedOut = new Set(rootGrads.map((g) => g._storage));
+    for (const n of order) if (n.retained?.grad) handedOut.add(n.retained.grad._storage);
     noGrad(() => {
       for (const [leaf, g] of leafGrads) {
         if (!leaf.requiresGrad) continue;
         const gg = createGraph ? g : g.detach();
-        // A fresh copy the first time: g may be shared with another leaf's gradient (add's VJP hands the
-        // same tensor to both inputs) or be the caller's own gradient, and .grad is updated in place by
-        // optimizers (PyTorch's AccumulateGrad clones in the same case).
-        leaf.grad = leaf.grad ? (createGraph ? enableGrad(() => (leaf.grad as Tensor).add(gg)) : leaf.grad.add(gg)) : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
+        // .grad is updated in place by optimizers, so it must own its storage. g can be adopted as it is
+        // when nothing else can see that storage; it is copied (as PyTorch's AccumulateGrad does) when it
+        // may be shared: handed to another leaf too (add's VJP gives the same tensor to both inputs), a view
+        // of the caller's gradient or of a retained grad, or not contiguous (a copy also makes it so).
+        const fresh = !handedOut.has(gg._storage) && gg.isContiguous() && gg.nd.offset === 0 && gg._storage.data.length === gg.numel();
+        handedOut.add(gg._storage);
+        leaf.grad = leaf.grad ? (createGraph ? enableGrad(() => (leaf.grad as Tensor).add(gg)) : leaf.grad.add(gg)) : fresh ? gg : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
       }
     });
     return [];

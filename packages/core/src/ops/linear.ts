@@ -1,15 +1,57 @@
-/** F.linear, composed: y = x·Wᵀ + b (weight in PyTorch's [out, in] layout). */
+/**
+ * F.linear, y = x·Wᵀ + b (weight in PyTorch's [out, in] layout), as one fused primitive: the bias is
+ * written into the output first and the GEMM accumulates onto it (beta = 1), and the VJP produces ∂L/∂W
+ * directly in W's own [out, in] layout (Gᵀ·X), so optimizers read a contiguous gradient.
+ */
 import { Tensor } from '../tensor';
+import { allocate, promote, isFloating, FloatArray } from '../dtype';
 import { fmt } from '../shape';
+import { record } from '../autograd/tape';
+import { gemm } from '../kernels/gemm';
+
+/** A 2-D view as a GEMM operand: row-major, column-major (transposed), or a contiguous copy. */
+function operand2d(t: Tensor): { data: FloatArray; off: number; ld: number; trans: boolean } {
+  const [r, c] = t._shape;
+  const [rs, cs] = t.nd.stride;
+  const data = t._storage.data as FloatArray;
+  if (cs === 1 && (rs >= c || r <= 1)) return { data, off: t.nd.offset, ld: Math.max(rs, c, 1), trans: false };
+  if (rs === 1 && (cs >= r || c <= 1)) return { data, off: t.nd.offset, ld: Math.max(cs, r, 1), trans: true };
+  const cont = t.contiguous();
+  return { data: cont._storage.data as FloatArray, off: cont.nd.offset, ld: Math.max(c, 1), trans: false };
+}
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('linear: expected Tensor input and weight');
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${fmt(weight._shape)}`);
-  const inF = weight._shape[1];
+  const [outF, inF] = weight._shape;
   if (x.ndim === 0 || x._shape[x.ndim - 1] !== inF) {
     throw new RangeError(`linear: input has shape ${fmt(x._shape)} but the weight ${fmt(weight._shape)} expects ${inF} input features in the last dim`);
   }
-  const y = x.matmul(weight.t());
-  if (!bias) return y;
-  if (bias.ndim !== 1 || bias._shape[0] !== weight._shape[0]) throw new RangeError(`linear: bias must have shape [${weight._shape[0]}], got ${fmt(bias._shape)}`);
-  return y.add(bias);
+  if (bias && (bias.ndim !== 1 || bias._shape[0] !== outF)) throw new RangeError(`linear: bias must have shape [${outF}], got ${fmt(bias._shape)}`);
+  if (!isFloating(x.dtype) || !isFloating(weight.dtype) || (bias && !isFloating(bias.dtype))) {
+    throw new TypeError(`linear: expected floating point tensors, got input ${x.dtype}, weight ${weight.dtype}${bias ? `, bias ${bias.dtype}` : ''}`);
+  }
+  let dtype = promote(x.dtype, false, weight.dtype, false);
+  if (bias) dtype = promote(dtype, false, bias.dtype, false);
+  const lead = x._shape.slice(0, -1);
+  const x2 = x.ndim === 2 ? x : x.reshape([-1, inF]);
+  const xs = x2.to(dtype), w = weight.to(dtype);
+  const N = x2._shape[0];
+  const out = allocate(dtype, N * outF) as FloatArray;
+  if (bias) {
+    const b = bias.to(dtype)._contigData();
+    for (let i = 0; i < N; i++) out.set(b as FloatArray, i * outF);
+  }
+  if (N * outF > 0 && inF > 0) {
+    const A = operand2d(xs), W = operand2d(w);
+    gemm(A.trans, !W.trans, N, outF, inF, 1, A.data, A.off, A.ld, W.data, W.off, W.ld, bias ? 1 : 0, out, 0, outF);
+  }
+  const res = Tensor._fromData(out, [N, outF], dtype);
+  const inputs = bias ? [x2, weight, bias] : [x2, weight];
+  const y = record('linear', inputs, res, (g) => [
+    x2.requiresGrad ? g.matmul(weight.to(dtype)).to(x2.dtype) : null,
+    weight.requiresGrad ? g.t().matmul(x2.to(dtype)).to(weight.dtype) : null,
+    bias && bias.requiresGrad ? g.sum(0).to(bias.dtype) : null,
+  ], [x2, weight]);
+  return x.ndim === 2 ? y : y.reshape([...lead, outF]);
 }
