@@ -4,7 +4,11 @@
  * and any node that saved the old value sees the version change and refuses to backward.
  */
 import { Tensor, TensorLike, stridedCopy } from '../tensor';
-import { isGradEnabled } from '../autograd/grad-mode';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode';
+import { record } from '../autograd/tape';
+import { viewBase } from './view';
+import { where } from './indexing';
+import { onesOf } from './cast';
 import { fmt, sameShape, numelOf } from '../shape';
 import { allocate } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
@@ -39,29 +43,88 @@ function writeInto(t: Tensor, src: Tensor): void {
   }
 }
 
+/** A detached handle on t's current value at t's current graph position; a copy when `copy`. */
+function snapshot(t: Tensor, copy: boolean): Tensor {
+  const s = copy ? noGrad(() => t.detach().clone()) : t.detach();
+  if (t.gradFn) s._setGradFn(t.gradFn);
+  return s;
+}
+
 export function inplace<T extends Tensor>(t: T, op: string, f: (self: Tensor) => Tensor): T {
   checkLeaf(t, op);
+  const base = isGradEnabled() ? viewBase(t) : undefined;
+  if (base && base.requiresGrad && base.isLeaf) {
+    throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad(() => ...) or work on a clone()`);
+  }
   // Compute on a snapshot that keeps t's current graph position (t itself is about to take a new one).
-  const old = t.detach();
-  if (t.gradFn) old._setGradFn(t.gradFn);
-  const result = f(old);
+  let old = snapshot(t, false);
+  let result = f(old);
+  if (result.gradFn && result.gradFn.saved.some(([s]) => s === old)) {
+    // The op's backward reads self's old value, which the write is about to overwrite: give it a copy
+    // instead (PyTorch's original_self), so e.g. y.mul_(x) stays differentiable.
+    old = snapshot(t, true);
+    result = f(old);
+  }
   if (!sameShape(result._shape, t._shape)) {
     throw new RangeError(`${op}: the result has shape ${fmt(result._shape)}, which does not fit the tensor's shape ${fmt(t._shape)} in place`);
   }
   if (result.dtype !== t.dtype && !(t.dtype === 'float32' || t.dtype === 'float64')) {
     throw new TypeError(`${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`);
   }
+  const baseOld = base && (base.requiresGrad || result.requiresGrad) ? snapshot(base, false) : null;
   writeInto(t, result);
   t._bumpVersion();
   if (result.gradFn) {
     // The old value lives on as a snapshot that keeps t's old graph position; t takes the new node.
     t._setGradFn(result.gradFn);
   }
+  if (base && baseOld) rebaseOnView(base, baseOld, t, result);
   return t;
 }
 
+/** Calls visit(storage position, row-major index) for every element of t. */
+function forEachPosition(t: Tensor, visit: (pos: number, i: number) => void): void {
+  const sh = t._shape, st = t.nd.stride, n = numelOf(sh);
+  const idx = new Array<number>(sh.length).fill(0);
+  let p = t.nd.offset;
+  for (let i = 0; i < n; i++) {
+    visit(p, i);
+    for (let d = sh.length - 1; d >= 0; d--) {
+      idx[d]++;
+      p += st[d];
+      if (idx[d] < sh[d]) break;
+      p -= st[d] * sh[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
+ * After an in-place write through view t, its base holds its old value with t's region replaced by
+ * `result` (PyTorch's CopySlices): the base's gradient goes to `result` on that region and to the old
+ * base everywhere else. Without this the base would keep its old node and get a silently wrong gradient.
+ */
+function rebaseOnView(base: Tensor, baseOld: Tensor, t: Tensor, result: Tensor): void {
+  const indexOf = new Map<number, number>();
+  forEachPosition(base, (pos, i) => indexOf.set(pos, i));
+  const idx = new Int32Array(t.numel());
+  const keep = allocate(base.dtype, base.numel()).fill(1);
+  forEachPosition(t, (pos, i) => { idx[i] = indexOf.get(pos) as number; keep[idx[i]] = 0; });
+  const index = Tensor._fromData(idx, [idx.length], 'int32');
+  const keepMask = Tensor._fromData(keep, base.shape, base.dtype);
+  record('copySlices', [baseOld, result], base, (g) => [
+    g.mul(keepMask),
+    g.reshape([-1]).gather(0, index).reshape(t._shape).to(result.dtype),
+  ]);
+}
+
+/** Is t (or the base it views) in a graph, so that overwriting it must be recorded? */
+const tracked = (t: Tensor, src?: Tensor): boolean => isGradEnabled() && (t.requiresGrad || !!viewBase(t)?.requiresGrad || !!src?.requiresGrad);
+
 export function fill_<T extends Tensor>(t: T, value: number): T {
   checkLeaf(t, 'fill_');
+  // In a graph the overwritten value's gradient must be cut to zero (PyTorch's FillBackward).
+  if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool'), value, old));
   writeInto(t, Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape));
   t._bumpVersion();
   return t;
@@ -70,6 +133,8 @@ export function fill_<T extends Tensor>(t: T, value: number): T {
 export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
   checkLeaf(t, 'copy_');
   const s = operand(src, 'copy_').t;
+  // In a graph the gradient goes to src and none to the overwritten value (PyTorch's CopyBackwards).
+  if (tracked(t, s)) return inplace(t, 'copy_', (old) => where(onesOf(old.shape, 'bool'), s.expand(old.shape), old));
   writeInto(t, s.expand(t._shape));
   t._bumpVersion();
   return t;

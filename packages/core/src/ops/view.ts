@@ -13,8 +13,16 @@ export function dimOf(x: Tensor, dim: number, op: string): number {
   return normDim(dim, x.ndim, op);
 }
 
+/** The tensor each view was cut from (the root of its chain of views): in-place ops on a view update it. */
+const bases = new WeakMap<Tensor, Tensor>();
+export function viewBase(t: Tensor): Tensor | undefined {
+  return bases.get(t);
+}
+
 function makeView(x: Tensor, shape: number[], stride: number[], offset: number): Tensor {
-  return new Tensor(x._storage, shape, stride, offset, x.dtype);
+  const v = new Tensor(x._storage, shape, stride, offset, x.dtype);
+  bases.set(v, bases.get(x) ?? x);
+  return v;
 }
 
 function inferShape(x: Tensor, shape: number[], op: string): number[] {
