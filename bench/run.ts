@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --only tapegrad,tfjs-wasm,...]`
+ * `npm run bench [-- --quick] [-- --json] [-- --clock cpu] [-- --only tapegrad,tfjs-wasm,...]`
  *
  * tapegrad side by side with TensorFlow.js 4.22 (cpu and wasm backends) and, when `python3 -c "import
  * torch"` works, PyTorch; all single-threaded, float32. Prints a table (figures and tapegrad/peer
@@ -7,6 +7,8 @@
  *   --quick   fewer repetitions, a 2-epoch digits job, tfjs-cpu skips its slowest rows (under a minute)
  *   --json    print only the JSON to stdout (progress still goes to stderr)
  *   --only    comma-separated subset of columns: tapegrad, tfjs-cpu, tfjs-wasm, pytorch
+ *   --clock   wall (default) or cpu: time every figure by the process's CPU time instead of the wall
+ *             clock — for machines shared with other busy processes (see bench/timing.ts)
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
@@ -17,15 +19,17 @@ import { buildRows, renderTable, fmtNum } from './table';
 import { runTapegrad, type Log } from './tapegrad';
 import { runTfjs } from './tfjs';
 import { runTorch } from './torch';
+import { setClock, type ClockName } from './timing';
 
 interface Args {
   quick: boolean;
   json: boolean;
   only: Column[];
+  clock: ClockName;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, json: false, only: [...COLUMNS] };
+  const args: Args = { quick: false, json: false, only: [...COLUMNS], clock: 'wall' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -38,10 +42,14 @@ function parseArgs(argv: readonly string[]): Args {
         if (!(COLUMNS as readonly string[]).includes(c)) throw new Error(`bench: unknown column '${c}' in --only (expected ${COLUMNS.join(', ')})`);
       }
       args.only = cols as Column[];
+    } else if (a === '--clock' || a.startsWith('--clock=')) {
+      const c = a === '--clock' ? argv[++i] : a.slice('--clock='.length);
+      if (c !== 'wall' && c !== 'cpu') throw new Error(`bench: --clock must be 'wall' or 'cpu', got '${c ?? ''}'`);
+      args.clock = c;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --only tapegrad,tfjs-cpu,tfjs-wasm,pytorch]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --only tapegrad,tfjs-cpu,tfjs-wasm,pytorch]\n');
       process.exit(0);
-    } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --only <columns>)`);
+    } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --clock wall|cpu, --only <columns>)`);
   }
   return args;
 }
@@ -68,7 +76,8 @@ interface ColumnResult {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const root = repoRoot();
-  const cfg = makeConfig(args.quick);
+  const cfg = makeConfig(args.quick, args.clock);
+  setClock(args.clock);
   const log: Log = (m) => process.stderr.write(m + '\n');
   const loadStart = loadavg();
   const started = Date.now();
@@ -143,6 +152,7 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     quick: args.quick,
+    clock: args.clock,
     wallSeconds: (Date.now() - started) / 1e3,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -171,12 +181,15 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `tapegrad bench${args.quick ? ' --quick' : ''} — ${report.machine.cpu}, ${report.machine.cores} cores, node ${report.machine.node}, ${report.machine.os}`,
-    `float32, one thread everywhere; median of ${cfg.matmulTiming.reps} (matmul) / ${cfg.stepTiming.reps} (step, tiny op) samples after warm-up;` +
+    `float32, one thread everywhere, ${args.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}; median of ${cfg.matmulTiming.reps} (matmul) / ${cfg.stepTiming.reps} (step, tiny op) samples after warm-up;` +
       ` digits job: ${cfg.digits.epochs} epochs × ${cfg.digits.trainSize} digits, batch ${cfg.digits.batchSize}, SGD lr ${cfg.digits.lr} momentum ${cfg.digits.momentum}, eval on ${cfg.digits.testSize} each epoch`,
     '',
     renderTable(rows),
     '',
     'tg/x = tapegrad ÷ x: above 1 means tapegrad is higher — better for GFLOP/s and %, worse for ms, µs and s.',
+    ...(args.clock === 'wall' && Math.max(loadStart[0], loadEnd[0]) > report.machine.cores
+      ? [`- warning: load average above the core count (${report.machine.cores}): other processes were competing for the CPU; consider --clock cpu`]
+      : []),
     ...notes.map((n) => `- ${n}`),
     `(${report.wallSeconds.toFixed(1)} s; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadEnd.map((l) => l.toFixed(2)).join(' ')} at end; written to bench/results.json)`,
     '',
