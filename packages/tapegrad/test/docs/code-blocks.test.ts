@@ -58,6 +58,11 @@ describe('docs code blocks', () => {
     expect(runnable.length).toBeGreaterThanOrEqual(20);
   });
 
+  it('the guide pages have no fragments: all of their code runs (fragments are for design notes)', () => {
+    const guide = /docs\/(README|getting-started|autodiff|models|training|verifying-gradients|porting-from-pytorch)\.md$/;
+    expect(fragments.filter((b) => guide.test(b.file)).map(where)).toEqual([]);
+  });
+
   it.each(runnable.map((b) => [where(b), b] as const))('%s runs', (_name, b) => {
     const r = results.get(b)!;
     if (r.code !== 0) {
