@@ -49,6 +49,15 @@ interface ModuleInternals {
 }
 let hookId = 0;
 
+/**
+ * Is this array a list of modules/parameters? Decided by its first non-null element, so that long
+ * arrays of numbers (a loss history) are not scanned on every parameters() call.
+ */
+function isModuleArray(a: unknown[]): boolean {
+  for (const e of a) if (e !== null && e !== undefined) return e instanceof Module || e instanceof Parameter;
+  return false;
+}
+
 /** The class name, without the `_` prefix bundlers add to self-referencing classes. */
 export function typeName(m: object): string {
   return m.constructor.name.replace(/^_(?=[A-Z])/, '');
@@ -60,7 +69,8 @@ const snakeToCamel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: str
  * Base class for all neural network modules (PyTorch's `nn.Module`).
  *
  * Registration: any own field holding a {@link Parameter}, a Module, or an array of them (named
- * `field.0`, `field.1`, …) is registered, in declaration order; containers (`Sequential`, `ModuleList`,
+ * `field.0`, `field.1`, …; an array counts when its first non-null element is one) is registered, in
+ * declaration order; containers (`Sequential`, `ModuleList`,
  * `ModuleDict`) name their entries. Plain tensors are not parameters: use `registerBuffer` for state
  * such as running statistics. Objects holding modules are not searched: use `ModuleDict`.
  *
@@ -137,7 +147,7 @@ export abstract class Module {
     for (const key of Object.keys(this)) {
       const v = self[key];
       if (v instanceof Parameter || v instanceof Module) out.push([key, v]);
-      else if (Array.isArray(v)) {
+      else if (Array.isArray(v) && isModuleArray(v)) {
         v.forEach((e: unknown, i) => {
           if (e instanceof Parameter || e instanceof Module) out.push([`${key}.${i}`, e]);
         });

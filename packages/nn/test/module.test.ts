@@ -93,6 +93,7 @@ describe('registration of arrays, containers and nesting', () => {
     scales = [new Parameter(ones([2])), new Parameter(zeros([1]))];
     heads = new ModuleDict({ b: new Linear(2, 2), a: new Linear(2, 1) });
     notAParam = ones([4]); // a plain tensor field is not registered
+    history: (number | Linear)[] = [1, 2, new Linear(1, 1)]; // an array of numbers is not scanned
     forward(x: Tensor): Tensor {
       for (const l of this.layers) x = l.call(x as never) as Tensor;
       return x;
