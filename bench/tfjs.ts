@@ -137,7 +137,8 @@ interface TfMlp {
 function makeMlp(tf: Tf, inF: number, hidden: number, classes: number, seed: number): TfMlp {
   const u = (shape: number[], fanIn: number, s: number): TfVariable => {
     const bound = 1 / Math.sqrt(fanIn);
-    return tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', s));
+    // tidy frees the initial tensor; the variable (its own copy) survives it.
+    return tf.tidy(() => tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', s)));
   };
   const w1 = u([inF, hidden], inF, seed), b1 = u([hidden], inF, seed + 1);
   const w2 = u([hidden, classes], hidden, seed + 2), b2 = u([classes], hidden, seed + 3);
@@ -152,7 +153,7 @@ function stepRow(tf: Tf, cfg: BenchConfig, batch: number): number {
   const model = makeMlp(tf, inF, hidden, classes, 10);
   const opt = tf.train.sgd(lr);
   const x = tf.randomUniform([batch, inF], 0, 1, 'float32', 3);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 4), classes);
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, classes, 'int32', 4), classes));
   const t = timeIt(() => {
     tf.tidy(() => {
       opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.forward(x)) as import('@tensorflow/tfjs-core').Scalar, false, model.vars);

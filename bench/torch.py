@@ -11,6 +11,7 @@ and the caller sets OMP/OPENBLAS/MKL_NUM_THREADS=1.
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -148,7 +149,7 @@ def blas_info():
     except OSError:
         pass
     build = torch.__config__.show()
-    blas_build = [p.strip() for p in build.replace("\n", ",").split(",") if "BLAS_INFO" in p or "LAPACK_INFO" in p]
+    blas_build = [f"{k}={v}" for k, v in re.findall(r"\b(BLAS_INFO|LAPACK_INFO)=([^,\s]+)", build)]
     return {
         "torchVersion": torch.__version__,
         "threads": str(torch.get_num_threads()),
