@@ -105,10 +105,13 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = opts.dtype ?? getDefaultDtype();
   const d = allocate(dtype, steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch computes in the output dtype: round every float32 step to float32 to get the same values.
+  const r = dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const a = r(start), b = r(end);
+  const step = steps > 1 ? r(r(b - a) / (steps - 1)) : 0;
   // Fill symmetrically from both ends, as PyTorch, so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  const half = steps === 1 ? 1 : Math.floor(steps / 2); // one step is `start`, as torch.linspace(2, 3, 1) = [2.]
+  for (let i = 0; i < steps; i++) d[i] = i < half ? r(a + r(step * i)) : r(b - r(step * (steps - 1 - i)));
   return finish(d, [steps], dtype, opts);
 }
 
