@@ -25,7 +25,7 @@ export interface VarOptions {
 
 function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
   if (dim === null || dim === undefined) return normDims(undefined, x.ndim, op);
-  if (x.ndim === 0) { normDims(dim, 1, op); return []; }
+  if (x.ndim === 0) { normDims(dim, 0, op); return []; } // 0-d accepts dim 0 and -1, as PyTorch
   return normDims(dim as number | number[], x.ndim, op);
 }
 
@@ -132,7 +132,7 @@ export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor 
 export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argReduce('argmin', x, dim, keepdim, (a, b) => a < b);
 
 function valuesAt(op: string, x: Tensor, dim: number, keepdim: boolean, arg: typeof argmax): ValuesIndices {
-  const d = x.ndim === 0 ? 0 : normDim(dim, x.ndim, op);
+  const d = normDim(dim, x.ndim, op); // a 0-d tensor accepts dim 0 and -1 only
   if (x.ndim === 0) return { values: x.clone(), indices: Tensor._fromData(new Int32Array(1), [], 'int32') };
   if (x._shape[d] === 0) throw new RangeError(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${fmt(x._shape)})`);
   const idx = arg(x, d, true);
@@ -187,6 +187,9 @@ export function variance(x: Tensor, dim?: number | number[] | null, opts: VarOpt
 }
 
 export function std(x: Tensor, dim?: number | number[] | null, opts: VarOptions = {}): Tensor {
+  // Checked here too, so that errors name std rather than the var it is computed with.
+  if (!isFloating(x.dtype)) throw new TypeError(`std: expected a floating point tensor, got ${x.dtype}`);
+  dimsOf(x, dim, 'std');
   return variance(x, dim, opts).sqrt();
 }
 

@@ -172,8 +172,16 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return reshape(x, x._shape.filter((_, i) => i !== d));
 }
 
+/** A dim for a new axis of a rank-`rank` tensor: in [-rank-1, rank] (the error names the tensor's own rank). */
+function newDim(dim: number, rank: number, op: string): number {
+  if (Number.isInteger(dim) && (dim < -rank - 1 || dim > rank)) {
+    throw new RangeError(`${op}: dim ${dim} is out of range for inserting a new dim into a tensor of rank ${rank} (expected a dim in [${-rank - 1}, ${rank}])`);
+  }
+  return normDim(dim, rank + 1, op);
+}
+
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  const d = newDim(dim, x.ndim, 'unsqueeze');
   const shape = x.shape;
   shape.splice(d, 0, 1);
   return reshape(x, shape);
@@ -257,6 +265,6 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
       throw new RangeError(`stack: expects each tensor to be equal size, got shapes ${tensors.map((p) => fmt(p._shape)).join(', ')}`);
     }
   }
-  const d = normDim(dim, ref.length + 1, 'stack');
+  const d = newDim(dim, ref.length, 'stack');
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
