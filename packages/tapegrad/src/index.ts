@@ -13,5 +13,6 @@ export * from '@tapegrad/core';
 export * as core from '@tapegrad/core';
 export * as nn from '@tapegrad/nn';
 export * as optim from '@tapegrad/optim';
-export * as data from './data';
-export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint } from './io/checkpoint';
+export * as data from './data.js';
+export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint, writeFileAtomicSync } from './io/checkpoint.js';
+export type { Checkpoint, SaveOptions } from './io/checkpoint.js';
