@@ -141,6 +141,11 @@ export class Tensor {
     return formatTensor(this);
   }
 
+  /** `console.log(t)` in Node prints the values as PyTorch does, not the object's internals. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
   // ---- autograd state -----------------------------------------------------------------------------
 
   get requiresGrad(): boolean {
@@ -220,8 +225,8 @@ export class Tensor {
 
   // ---- ops as methods (see ./ops for forward and VJP side by side) --------------------------------------
 
-  add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : B.mul(other, alpha)); }
-  sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : B.mul(other, alpha)); }
+  add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : scaled(other, alpha)); }
+  sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : scaled(other, alpha)); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
   div(other: TensorLike): Tensor { return B.div(this, other); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
@@ -379,6 +384,11 @@ function dtypeOf(a: TypedArray): DType {
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
   return 'bool';
+}
+
+/** other·alpha for add/sub: plain numbers multiply in double precision (as PyTorch's scalar alpha), tensors with mul. */
+function scaled(other: TensorLike, alpha: number): TensorLike {
+  return typeof other === 'number' ? other * alpha : B.mul(other, alpha);
 }
 
 function flatShape(args: (number | number[])[]): number[] {
