@@ -45,11 +45,16 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOpti
   while (Array.isArray(probe)) { shape.push(probe.length); probe = probe[0]; }
   const flat: (number | boolean)[] = [];
   let sawFloat = false, sawBool = false, sawNumber = false;
+  let bigInt: number | null = null;
   const walk = (v: NestedArray, k: number): void => {
     if (k === shape.length) {
       if (Array.isArray(v)) throw new RangeError(`tensor: ragged nested array; expected a scalar at depth ${k} for shape ${fmt(shape)}`);
       if (typeof v === 'boolean') sawBool = true;
-      else if (typeof v === 'number') { sawNumber = true; if (!Number.isInteger(v)) sawFloat = true; }
+      else if (typeof v === 'number') {
+        sawNumber = true;
+        if (!Number.isInteger(v)) sawFloat = true;
+        else if (v > 2147483647 || v < -2147483648) bigInt = v;
+      }
       else throw new TypeError(`tensor: expected numbers or booleans, got ${v === null ? 'null' : typeof v}`);
       flat.push(v);
       return;
@@ -61,6 +66,10 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOpti
   };
   walk(data as NestedArray, 0);
   const inferred: DType = sawFloat || (!sawBool && !sawNumber) ? getDefaultDtype() : sawBool && !sawNumber ? 'bool' : sawFloat ? getDefaultDtype() : 'int32';
+  if (!opts.dtype && inferred === 'int32' && bigInt !== null) {
+    // PyTorch would infer int64, which tapegrad does not have: refuse rather than wrap around.
+    throw new RangeError(`tensor: the integer ${bigInt} does not fit in int32 (tapegrad's integer dtype); pass { dtype: 'float64' } to keep it as a float`);
+  }
   const dtype = opts.dtype ? checkDtype(opts.dtype, 'tensor') : inferred;
   const out = allocate(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]);

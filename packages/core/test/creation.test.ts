@@ -72,6 +72,13 @@ describe('tensor()', () => {
     expectThrowMessage(() => tensor(['a'] as unknown as number[]), 'tensor', 'expected numbers or booleans', 'string');
   });
 
+  test('integers beyond int32 are refused rather than wrapped (PyTorch would use int64)', () => {
+    expectThrowMessage(() => tensor([1, 3e9]), 'tensor', '3000000000', 'int32', 'float64');
+    expect(tensor([3e9], { dtype: 'float64' }).item()).toBe(3e9);
+    expect(tensor([1.5, 3e9]).dtype).toBe('float32'); // a float among them: float inference
+    expect(tensor([-2147483648, 2147483647]).toArray()).toEqual([-2147483648, 2147483647]);
+  });
+
   test('requiresGrad is only for floating point dtypes', () => {
     expect(tensor([1.5], { requiresGrad: true }).requiresGrad).toBe(true);
     expectThrowMessage(() => tensor([1, 2], { requiresGrad: true }), 'only tensors of floating point dtype can require gradients', 'int32');

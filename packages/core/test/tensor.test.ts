@@ -251,6 +251,19 @@ describe('methods mirror free functions; misc ops', () => {
     expectClose(x.softplus(), [0.2014132779827524, 0.4740769841801067, 0.8259394198788436, 2.1269280110429727], 1e-15, 1e-13);
   });
 
+  test('clamp with min > max gives max everywhere and passes NaN (torch.clamp([0,5,nan], min=3, max=1) = [1,1,nan])', () => {
+    expect(tensor([0, 5, NaN]).clamp(3, 1).toArray()).toEqual([1, 1, NaN]);
+    const x = tensor([0, 5], { dtype: 'float64', requiresGrad: true });
+    x.clamp(3, 1).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 0]);
+  });
+
+  test('add/sub with alpha and a number compute other·alpha in double precision (torch: float64 1.add(0.1, alpha=3) = 1.3)', () => {
+    expect(tensor([1], { dtype: 'float64' }).add(0.1, 3).item()).toBe(1 + 0.1 * 3);
+    expect(tensor([1], { dtype: 'float64' }).sub(0.1, 3).item()).toBe(1 - 0.1 * 3);
+    expect(tensor([1], { dtype: 'float64' }).add(tensor([0.1], { dtype: 'float64' }), 3).item()).toBe(1 + 0.1 * 3);
+  });
+
   test('round is half-to-even and floor/ceil/step as PyTorch', () => {
     const x = tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.6]);
     expect(x.round().toArray()).toEqual([-2, -2, -0, 0, 2, 2, 1]);

@@ -38,7 +38,8 @@ export const relu = (x: Tensor): Tensor => unary('relu', x, (v) => (v > 0 ? v : 
 export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => {
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   if (min == null && max == null) throw new TypeError('clamp: at least one of min and max must be given');
-  return unary('clamp', x, (v) => (v < lo ? lo : v > hi ? hi : v), 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))), 'x', false);
+  // min(max(v, lo), hi) as PyTorch (so hi wins when lo > hi), NaN passing through.
+  return unary('clamp', x, (v) => { const m = v < lo ? lo : v; return m > hi ? hi : m; }, 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))), 'x', false);
 };
 // Piecewise-constant functions: defined gradient zero (the seeds' step activation is among them).
 export const sign = (x: Tensor): Tensor => unary('sign', x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v), 'same', zeroGrad, 'none');
