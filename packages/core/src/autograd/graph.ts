@@ -29,8 +29,9 @@ function walk(root: Tensor, opts: GraphOptions): Drawn {
     if (!id) { id = `n${ids.size}`; ids.set(k, id); make(); }
     return id;
   };
-  const visit = (t: Tensor): string => {
-    const node = t.gradFn;
+  // `via` is the node that produced t when its consumer was recorded (t may have been modified in place since).
+  const visit = (t: Tensor, via: Node | null = t.gradFn): string => {
+    const node = via;
     if (!node) {
       return idFor(t, () => {
         const name = nameOf.get(t);
@@ -41,7 +42,7 @@ function walk(root: Tensor, opts: GraphOptions): Drawn {
     const id = idFor(node, () => d.ops.push({ id: ids.get(node) as string, label: node.op }));
     if (!known) {
       // Iterative would be needed only for graphs deeper than the drawings anyone reads.
-      for (const x of node.inputs) if (x) d.edges.push({ from: visit(x), to: id, label: shapeOf(x) });
+      node.inputs.forEach((x, i) => { if (x) d.edges.push({ from: visit(x, node.next[i]), to: id, label: shapeOf(x) }); });
     }
     return id;
   };

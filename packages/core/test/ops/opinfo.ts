@@ -364,6 +364,16 @@ export const OPS: OpInfo[] = [
     s('broadcast mask [3]', [arg(gen, [2, 3])], (x) => x.maskedFill(bool([false, true, false]), 0)),
   ]),
 
+  // In-place ops inside a differentiable function (through views, on self, copy_/fill_): first and second order.
+  custom('in-place ops in a graph', [], (gen) => [
+    s('mul_ through a narrow view', [arg(gen, [4]), arg(gen, [2])], (a, b) => { const y = a.mul(1); y.narrow(0, 1, 2).mul_(b); return y.mul(y); }),
+    s('mul_ by its own input (old self kept)', [arg(gen, [4]), arg(gen, [2])], (a, b) => { const y = a.add(0); y.mul_(a); return y.add(b.sum()); }),
+    s('copy_ into a view', [arg(gen, [4]), arg(gen, [2])], (a, b) => { const y = a.mul(2); y.narrow(0, 0, 2).copy_(b.exp()); return y.sin(); }),
+    s('fill_ of a selected element', [arg(gen, [4]), arg(gen, [2])], (a, b) => { const y = a.mul(b.sum()); y.select(0, 3).fill_(1); return y.mul(a); }),
+    s('addcmul_ through a view', [arg(gen, [4]), arg(gen, [2])], (a, b) => { const y = a.mul(1); y.narrow(0, 2, 2).addcmul_(b, b, 0.5); return y.tanh(); }),
+    s('mul_ through a transposed view', [arg(gen, [2, 2]), arg(gen, [2])], (a, b) => { const y = a.mul(1); y.t().select(0, 0).mul_(b); return y.pow(2); }),
+  ]),
+
   // dtype conversion: through float32 and back (rounding needs looser tolerances), and the identity.
   custom('to', ['cast'], (gen) => [
     s('float64 -> float32 -> float64', [arg(gen, [2, 3])], (x) => core.cast(core.cast(x, 'float32'), 'float64')),
