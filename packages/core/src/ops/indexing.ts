@@ -126,7 +126,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 /** x with `value` where mask is true (mask broadcasts to x). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
-  broadcastShapes(x._shape, mask._shape, 'maskedFill');
+  const b = broadcastShapes(x._shape, mask._shape, 'maskedFill');
+  if (b.length !== x.ndim || b.some((v, i) => v !== x._shape[i])) {
+    throw new RangeError(`maskedFill: the mask of shape ${fmt(mask._shape)} must broadcast to the input's shape ${fmt(x._shape)}, not beyond it (to ${fmt(b)})`);
+  }
   return where(mask, value, x).to(x.dtype).expand(x._shape);
 }
 
