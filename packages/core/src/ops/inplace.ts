@@ -105,11 +105,16 @@ function forEachPosition(t: Tensor, visit: (pos: number, i: number) => void): vo
  * base everywhere else. Without this the base would keep its old node and get a silently wrong gradient.
  */
 function rebaseOnView(base: Tensor, baseOld: Tensor, t: Tensor, result: Tensor): void {
-  const indexOf = new Map<number, number>();
-  forEachPosition(base, (pos, i) => indexOf.set(pos, i));
+  // Row-major index into the base of each element of t, through their shared storage positions.
+  let indexOf = (pos: number): number => pos - base.nd.offset;
+  if (!base.isContiguous()) {
+    const m = new Map<number, number>();
+    forEachPosition(base, (pos, i) => m.set(pos, i));
+    indexOf = (pos) => m.get(pos) as number;
+  }
   const idx = new Int32Array(t.numel());
   const keep = allocate(base.dtype, base.numel()).fill(1);
-  forEachPosition(t, (pos, i) => { idx[i] = indexOf.get(pos) as number; keep[idx[i]] = 0; });
+  forEachPosition(t, (pos, i) => { idx[i] = indexOf(pos); keep[idx[i]] = 0; });
   const index = Tensor._fromData(idx, [idx.length], 'int32');
   const keepMask = Tensor._fromData(keep, base.shape, base.dtype);
   record('copySlices', [baseOld, result], base, (g) => [
