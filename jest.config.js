@@ -9,6 +9,8 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {
+    // ESM-style relative imports ('./data.js') name the TypeScript source
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@tapegrad/data/node$': '<rootDir>/packages/data/src/node/index.ts',
     '^@tapegrad/(core|nn|optim|data)$': '<rootDir>/packages/$1/src/index.ts',
     '^tapegrad$': '<rootDir>/packages/tapegrad/src/index.ts',
