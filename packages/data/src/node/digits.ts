@@ -20,7 +20,7 @@ let cache: { dir: string; bytes: DigitsBytes } | null = null;
 
 /**
  * Finds the installed `mnist` package: resolution from this file (`__filename` exists in CommonJS and
- * Jest, and tsup's `shims` derive it from `import.meta.url` in the ES module build), then `require.resolve`,
+ * Jest, and the ES module build defines it from `import.meta.url`: scripts/build-package.mjs), then `require.resolve`,
  * then resolution from the working directory (e.g. when this code was bundled into a temporary file).
  */
 export function findMnistPackage(): string {
