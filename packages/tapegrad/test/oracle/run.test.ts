@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from 'fs';
 import { join } from 'path';
 import { parseOracle } from '../../src/oracle/format';
 import { runCases, runCase } from '../../src/oracle/run';
+import { setKernelBackend, kernelBackend } from '@tapegrad/core';
 
 const file = join(__dirname, '../../../../../shared/oracle/public.json');
 const cases = existsSync(file) ? parseOracle(readFileSync(file, 'utf8')).cases : [];
@@ -26,6 +27,22 @@ describe('oracle public.json', () => {
       expect(r.results.filter((x) => !x.ok)).toEqual([]);
     });
   }
+
+  it('every op, loss and module case also matches with the pure TypeScript kernels (no WebAssembly)', () => {
+    const before = kernelBackend();
+    setKernelBackend('js');
+    try {
+      for (const kind of ['op', 'loss', 'module'] as const) {
+        for (const dtype of ['float64', 'float32'] as const) {
+          const r = runCases(cases, { kind, dtype });
+          expect({ kind, dtype, failed: r.results.filter((x) => !x.ok) }).toEqual({ kind, dtype, failed: [] });
+        }
+      }
+    } finally {
+      setKernelBackend('auto');
+    }
+    expect(kernelBackend()).toBe(before);
+  });
 
   it('reports a wrong value as a failure, naming the case and the element', () => {
     const c = JSON.parse(JSON.stringify(cases.find((x) => x.id === 'op:add:0')));
