@@ -23,24 +23,12 @@ function checkLeaf(t: Tensor, op: string): void {
 /** Writes `src` (already broadcast to t's shape) into t's strided storage. */
 function writeInto(t: Tensor, src: Tensor): void {
   const vals = src.dtype === t.dtype ? src._contigData() : src.to(t.dtype)._contigData();
-  const sh = t._shape, st = t.nd.stride, dst = t._storage.data;
-  const n = numelOf(sh);
+  const dst = t._storage.data;
   if (t.isContiguous()) {
-    dst.set(vals.subarray(0, n) as never, t.nd.offset);
+    dst.set(vals.subarray(0, t.numel()) as never, t.nd.offset);
     return;
   }
-  const idx = new Array<number>(sh.length).fill(0);
-  let p = t.nd.offset;
-  for (let i = 0; i < n; i++) {
-    dst[p] = vals[i];
-    for (let d = sh.length - 1; d >= 0; d--) {
-      idx[d]++;
-      p += st[d];
-      if (idx[d] < sh[d]) break;
-      p -= st[d] * sh[d];
-      idx[d] = 0;
-    }
-  }
+  forEachPosition(t, (p, i) => { dst[p] = vals[i]; });
 }
 
 /** A detached handle on t's current value at t's current graph position; a copy when `copy`. */

@@ -15,18 +15,13 @@ import { evaluate, EVAL_BATCH_SIZE } from './evaluate';
 import { buildMlp, describeArchitecture, META_ARCHITECTURE, parameterCount, type Architecture } from './model';
 import { ProgressBar, type OutStream } from './progress';
 import { confusionMatrix, cpuSecondsNow, estimateEnergy, formatConfusionMatrix, formatCount, formatSeconds, pct, type EnergyEstimate } from './report';
-import { boundarySvg, curvesSvg } from './svg';
+import { boundarySvg, curvesSvg, CurvePoint } from './svg';
 
-/** Metrics of one epoch, as written to metrics.json. Accuracies are fractions in [0, 1]. */
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  /** Only with --early-stopping (held-out part of the training set). */
-  valLoss?: number;
-  valAccuracy?: number;
+/**
+ * Metrics of one epoch, as written to metrics.json: the curves' figures (accuracies are fractions in
+ * [0, 1]; valLoss/valAccuracy only with --early-stopping, from the held-out part of the training set), and:
+ */
+export interface EpochRecord extends CurvePoint {
   /** Learning rate used during the epoch. */
   lr: number;
   /** Seconds for the epoch: training pass plus evaluation. */
