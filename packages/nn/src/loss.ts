@@ -9,6 +9,18 @@ import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
 import * as L from './functional/loss';
 import type { Reduction } from './functional/loss';
+import { checkOptions } from './check';
+
+/**
+ * A loss constructor's argument as options. PyTorch's first positional parameter of the weighted
+ * losses is `weight`, so a Tensor there means `{ weight }` (`new CrossEntropyLoss(classWeights)`);
+ * anything else must be an options object with known keys (`new MSELoss('sum')` would otherwise be
+ * read as `{}` and silently give 'mean').
+ */
+function lossOptions<O extends object>(name: string, fn: keyof typeof L.OPTION_KEYS, arg: O | Tensor | undefined, weighted = false): O {
+  if (weighted && arg instanceof Tensor) return { weight: arg } as O;
+  return checkOptions(name, arg as O | undefined, L.OPTION_KEYS[fn]);
+}
 
 /** Base of the loss modules: holds `reduction`. */
 export abstract class Loss extends Module {
@@ -28,7 +40,8 @@ export abstract class Loss extends Module {
 
 /** Mean squared error; see `F.mseLoss`. */
 export class MSELoss extends Loss {
-  constructor({ reduction = 'mean' }: L.ReductionOptions = {}) {
+  constructor(opts: L.ReductionOptions = {}) {
+    const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('MSELoss', 'mseLoss', opts);
     super(reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -38,7 +51,8 @@ export class MSELoss extends Loss {
 
 /** Mean absolute error; see `F.l1Loss`. */
 export class L1Loss extends Loss {
-  constructor({ reduction = 'mean' }: L.ReductionOptions = {}) {
+  constructor(opts: L.ReductionOptions = {}) {
+    const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('L1Loss', 'l1Loss', opts);
     super(reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -49,7 +63,8 @@ export class L1Loss extends Loss {
 /** Huber loss with `delta` (default 1); see `F.huberLoss`. */
 export class HuberLoss extends Loss {
   readonly delta: number;
-  constructor({ reduction = 'mean', delta = 1 }: L.HuberOptions = {}) {
+  constructor(opts: L.HuberOptions = {}) {
+    const { reduction = 'mean', delta = 1 } = lossOptions<L.HuberOptions>('HuberLoss', 'huberLoss', opts);
     super(reduction);
     if (!(delta > 0)) throw new RangeError(`HuberLoss: delta must be positive, got ${delta}`);
     this.delta = delta;
@@ -62,7 +77,8 @@ export class HuberLoss extends Loss {
 /** Smooth L1 with `beta` (default 1); see `F.smoothL1Loss`. */
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
-  constructor({ reduction = 'mean', beta = 1 }: L.SmoothL1Options = {}) {
+  constructor(opts: L.SmoothL1Options = {}) {
+    const { reduction = 'mean', beta = 1 } = lossOptions<L.SmoothL1Options>('SmoothL1Loss', 'smoothL1Loss', opts);
     super(reduction);
     this.beta = beta;
   }
@@ -74,7 +90,8 @@ export class SmoothL1Loss extends Loss {
 /** Binary cross-entropy on probabilities; see `F.binaryCrossEntropy`. */
 export class BCELoss extends Loss {
   declare weight: Tensor | null;
-  constructor({ reduction = 'mean', weight = null }: L.BCEOptions = {}) {
+  constructor(opts: L.BCEOptions | Tensor = {}) {
+    const { reduction = 'mean', weight = null } = lossOptions<L.BCEOptions>('BCELoss', 'binaryCrossEntropy', opts, true);
     super(reduction);
     this.registerBuffer('weight', weight);
   }
@@ -87,7 +104,8 @@ export class BCELoss extends Loss {
 export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare posWeight: Tensor | null;
-  constructor({ reduction = 'mean', weight = null, posWeight = null }: L.BCEWithLogitsOptions = {}) {
+  constructor(opts: L.BCEWithLogitsOptions | Tensor = {}) {
+    const { reduction = 'mean', weight = null, posWeight = null } = lossOptions<L.BCEWithLogitsOptions>('BCEWithLogitsLoss', 'binaryCrossEntropyWithLogits', opts, true);
     super(reduction);
     this.registerBuffer('weight', weight);
     this.registerBuffer('posWeight', posWeight);
@@ -101,7 +119,8 @@ export class BCEWithLogitsLoss extends Loss {
 export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
-  constructor({ reduction = 'mean', weight = null, ignoreIndex = -100 }: L.NLLOptions = {}) {
+  constructor(opts: L.NLLOptions | Tensor = {}) {
+    const { reduction = 'mean', weight = null, ignoreIndex = -100 } = lossOptions<L.NLLOptions>('NLLLoss', 'nllLoss', opts, true);
     super(reduction);
     this.registerBuffer('weight', weight);
     this.ignoreIndex = ignoreIndex;
@@ -116,7 +135,8 @@ export class CrossEntropyLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
-  constructor({ reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 }: L.CrossEntropyOptions = {}) {
+  constructor(opts: L.CrossEntropyOptions | Tensor = {}) {
+    const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = lossOptions<L.CrossEntropyOptions>('CrossEntropyLoss', 'crossEntropy', opts, true);
     super(reduction);
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
     this.registerBuffer('weight', weight);

@@ -55,6 +55,24 @@ describe('loss modules equal their functions', () => {
     expect(() => new MSELoss().call(A, tensor([1, 2, 3], f64))).toThrow(/mseLoss: target shape \[3\] does not match input shape \[2, 3\]/);
     expect(() => new CrossEntropyLoss().call(X, tensor([0, 1, 9], { dtype: 'int32' }))).toThrow(/target class index 9/);
   });
+  it("a Tensor as the first argument is PyTorch's positional weight: new CrossEntropyLoss(classWeights)", () => {
+    const w = tensor([0.5, 2, 1, 1.5], f64);
+    // torch: nn.CrossEntropyLoss(w)(X, T) with X, T, w as here (float64) -> 0.7101256721670168; same for nn.NLLLoss(w)(X.log_softmax(1), T)
+    expect(new CrossEntropyLoss(w).call(X, T).item()).toBeCloseTo(0.7101256721670168, 14);
+    expect(new NLLLoss(w).call(X.logSoftmax(1), T).item()).toBeCloseTo(0.7101256721670168, 14);
+    expect(new CrossEntropyLoss(w).weight).toBe(w);
+    expect(new BCELoss(w).weight).toBe(w);
+    expect(new BCEWithLogitsLoss(w).weight).toBe(w);
+  });
+  it('a positional value or a snake_case key is an error, not silently ignored', () => {
+    // Without the check, destructuring would read new MSELoss('sum') as {} and compute a mean.
+    expect(() => new MSELoss('sum' as never)).toThrow(/MSELoss: expected an options object \{ reduction \}, got 'sum'/);
+    expect(() => new HuberLoss(0.5 as never)).toThrow(/HuberLoss: expected an options object \{ reduction, delta \}, got number/);
+    expect(() => new CrossEntropyLoss({ label_smoothing: 0.1 } as never)).toThrow(/CrossEntropyLoss: unknown option 'label_smoothing'; expected one of reduction, weight, ignoreIndex, labelSmoothing/);
+    expect(() => new BCEWithLogitsLoss({ pos_weight: tensor([2], f64) } as never)).toThrow(/unknown option 'pos_weight'/);
+    expect(() => F.crossEntropy(X, T, { ignore_index: 0 } as never)).toThrow(/crossEntropy: unknown option 'ignore_index'/);
+    expect(() => F.mseLoss(A, B, 'sum' as never)).toThrow(/mseLoss: expected an options object/);
+  });
   it('repr shows non-default reduction', () => {
     expect(String(new L1Loss({ reduction: 'sum' }))).toBe("L1Loss(reduction='sum')");
     expect(String(new MSELoss())).toBe('MSELoss()');

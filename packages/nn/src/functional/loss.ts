@@ -6,6 +6,7 @@
  * (mseLoss, l1Loss, huberLoss, smoothL1Loss), tapegrad throws: it is almost always a bug ([N] vs [N, 1]).
  */
 import { Tensor, where, isFloating, broadcastShapes } from '@tapegrad/core';
+import { checkOptions } from '../check';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export interface ReductionOptions {
@@ -13,6 +14,17 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
+/** The options each loss accepts (anything else is an error: see checkOptions). */
+export const OPTION_KEYS = {
+  mseLoss: ['reduction'],
+  l1Loss: ['reduction'],
+  huberLoss: ['reduction', 'delta'],
+  smoothL1Loss: ['reduction', 'beta'],
+  binaryCrossEntropy: ['reduction', 'weight'],
+  binaryCrossEntropyWithLogits: ['reduction', 'weight', 'posWeight'],
+  nllLoss: ['reduction', 'weight', 'ignoreIndex'],
+  crossEntropy: ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'],
+} as const;
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 function checkReduction(fn: string, r: unknown): Reduction {
@@ -53,7 +65,8 @@ function checkBroadcastsTo(fn: string, what: string, t: Tensor, shape: number[])
  * Mean squared error (input − target)².
  * @example F.mseLoss(pred, y) // scalar; { reduction: 'none' } keeps the shape
  */
-export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: ReductionOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  const { reduction = 'mean' } = checkOptions('mseLoss', opts, OPTION_KEYS.mseLoss);
   const r = checkReduction('mseLoss', reduction);
   checkPair('mseLoss', input, target);
   checkSameShape('mseLoss', input, target);
@@ -62,7 +75,8 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: R
 }
 
 /** Mean absolute error |input − target| (gradient 0 where they are equal, as PyTorch). */
-export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: ReductionOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  const { reduction = 'mean' } = checkOptions('l1Loss', opts, OPTION_KEYS.l1Loss);
   const r = checkReduction('l1Loss', reduction);
   checkPair('l1Loss', input, target);
   checkSameShape('l1Loss', input, target);
@@ -78,7 +92,8 @@ export interface HuberOptions extends ReductionOptions {
  * Huber loss: ½d² where |d| < delta, else delta·(|d| − ½delta), d = input − target.
  * @example F.huberLoss(pred, y, { delta: 0.5 })
  */
-export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean', delta = 1 }: HuberOptions = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
+  const { reduction = 'mean', delta = 1 } = checkOptions('huberLoss', opts, OPTION_KEYS.huberLoss);
   const r = checkReduction('huberLoss', reduction);
   checkPair('huberLoss', input, target);
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
@@ -95,7 +110,8 @@ export interface SmoothL1Options extends ReductionOptions {
 }
 
 /** Smooth L1: ½d²/beta where |d| < beta, else |d| − ½beta (beta = 0 gives l1Loss). */
-export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean', beta = 1 }: SmoothL1Options = {}): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
+  const { reduction = 'mean', beta = 1 } = checkOptions('smoothL1Loss', opts, OPTION_KEYS.smoothL1Loss);
   const r = checkReduction('smoothL1Loss', reduction);
   checkPair('smoothL1Loss', input, target);
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
@@ -120,7 +136,8 @@ export interface BCEOptions extends ReductionOptions {
  * (p − t)/max(p(1 − p), 1e-12).
  * @example F.binaryCrossEntropy(model.call(x).sigmoid(), y)
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, { reduction = 'mean', weight = null }: BCEOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
+  const { reduction = 'mean', weight = null } = checkOptions('binaryCrossEntropy', opts, OPTION_KEYS.binaryCrossEntropy);
   const r = checkReduction('binaryCrossEntropy', reduction);
   checkPair('binaryCrossEntropy', input, target);
   checkSameShape('binaryCrossEntropy', input, target);
@@ -155,8 +172,9 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
-  { reduction = 'mean', weight = null, posWeight = null }: BCEWithLogitsOptions = {},
+  opts: BCEWithLogitsOptions = {},
 ): Tensor {
+  const { reduction = 'mean', weight = null, posWeight = null } = checkOptions('binaryCrossEntropyWithLogits', opts, OPTION_KEYS.binaryCrossEntropyWithLogits);
   const r = checkReduction('binaryCrossEntropyWithLogits', reduction);
   checkPair('binaryCrossEntropyWithLogits', input, target);
   checkSameShape('binaryCrossEntropyWithLogits', input, target);
@@ -253,7 +271,8 @@ function weightedMean(numer: Tensor, den: Tensor): Tensor {
  * weights of the non-ignored targets (their count without `weight`); all ignored gives NaN, as PyTorch.
  * @example F.nllLoss(logits.logSoftmax(1), labels)
  */
-export function nllLoss(input: Tensor, target: Tensor, { reduction = 'mean', weight = null, ignoreIndex = -100 }: NLLOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, opts: NLLOptions = {}): Tensor {
+  const { reduction = 'mean', weight = null, ignoreIndex = -100 } = checkOptions('nllLoss', opts, OPTION_KEYS.nllLoss);
   const r = checkReduction('nllLoss', reduction);
   checkPair('nllLoss', input, target);
   const L = classLayout('nllLoss', input, target, ignoreIndex);
@@ -284,8 +303,9 @@ export interface CrossEntropyOptions extends NLLOptions {
 export function crossEntropy(
   input: Tensor,
   target: Tensor,
-  { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 }: CrossEntropyOptions = {},
+  opts: CrossEntropyOptions = {},
 ): Tensor {
+  const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = checkOptions('crossEntropy', opts, OPTION_KEYS.crossEntropy);
   const r = checkReduction('crossEntropy', reduction);
   checkPair('crossEntropy', input, target);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
