@@ -10,6 +10,7 @@
  * init.zeros_(layer.bias!);
  */
 import { Tensor, Generator, noGrad, defaultGenerator, tensor } from '@tapegrad/core';
+import { checkOptions } from './check';
 
 export type Nonlinearity =
   | 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu'
@@ -18,6 +19,14 @@ export type FanMode = 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
 
 export interface GeneratorOption {
   generator?: Generator;
+}
+
+/**
+ * PyTorch's keyword arguments as an options object in the first option position (`normal_(w, { std: 0.02 })`
+ * for `normal_(w, std=0.02)`): returns the checked object, or null when the positional form is used.
+ */
+function keywordForm<O extends object>(fn: string, arg: unknown, keys: readonly string[]): O | null {
+  return arg !== null && typeof arg === 'object' ? checkOptions(`init.${fn}`, arg as O, keys) : null;
 }
 
 function checkTensor(fn: string, t: unknown): asserts t is Tensor {
@@ -73,27 +82,59 @@ function fanOf(t: Tensor, mode: FanMode): number {
   throw new RangeError(`init: mode '${String(mode)}' not supported, please use one of 'fanIn', 'fanOut'`);
 }
 
-/** Fills with U(a, b). */
-export function uniform_(t: Tensor, a = 0, b = 1, { generator }: GeneratorOption = {}): Tensor {
-  checkTensor('uniform_', t);
-  if (!(a <= b)) throw new RangeError(`init.uniform_: expects a <= b, but got a=${a}, b=${b}`);
-  return noGrad(() => t.uniform_(a, b, generator));
+export interface UniformOptions extends GeneratorOption {
+  /** Lower bound (default 0). */
+  a?: number;
+  /** Upper bound (default 1). */
+  b?: number;
 }
 
-/** Fills with N(mean, std²). */
-export function normal_(t: Tensor, mean = 0, std = 1, { generator }: GeneratorOption = {}): Tensor {
+/**
+ * Fills with U(a, b). Positional as PyTorch (`uniform_(w, -0.1, 0.1)`) or with keywords as options
+ * (`uniform_(w, { a: -0.1, b: 0.1 })`).
+ */
+export function uniform_(t: Tensor, a?: number | UniformOptions, b?: number, opts: GeneratorOption = {}): Tensor {
+  checkTensor('uniform_', t);
+  const kw = keywordForm<UniformOptions>('uniform_', a, ['a', 'b', 'generator']);
+  const { a: lo = 0, b: hi = 1, generator } = kw ?? { a: a as number | undefined, b, generator: opts.generator };
+  if (!(lo <= hi)) throw new RangeError(`init.uniform_: expects a <= b, but got a=${lo}, b=${hi}`);
+  return noGrad(() => t.uniform_(lo, hi, generator));
+}
+
+export interface NormalOptions extends GeneratorOption {
+  /** Default 0. */
+  mean?: number;
+  /** Default 1. */
+  std?: number;
+}
+
+/** Fills with N(mean, std²): `normal_(w, 0, 0.02)` or `normal_(w, { std: 0.02 })`. */
+export function normal_(t: Tensor, mean?: number | NormalOptions, std?: number, opts: GeneratorOption = {}): Tensor {
   checkTensor('normal_', t);
-  if (!(std >= 0)) throw new RangeError(`init.normal_: std must be >= 0, got ${std}`);
-  return noGrad(() => t.normal_(mean, std, generator));
+  const kw = keywordForm<NormalOptions>('normal_', mean, ['mean', 'std', 'generator']);
+  const { mean: mu = 0, std: sigma = 1, generator } = kw ?? { mean: mean as number | undefined, std, generator: opts.generator };
+  if (!(sigma >= 0)) throw new RangeError(`init.normal_: std must be >= 0, got ${sigma}`);
+  if (typeof mu !== 'number' || Number.isNaN(mu)) throw new TypeError(`init.normal_: mean must be a number, got ${String(mu)}`);
+  return noGrad(() => t.normal_(mu, sigma, generator));
+}
+
+export interface TruncNormalOptions extends NormalOptions {
+  /** Lower cut-off (default -2). */
+  a?: number;
+  /** Upper cut-off (default 2). */
+  b?: number;
 }
 
 /**
  * Fills with N(mean, std²) redrawn until inside [a, b] (PyTorch's `trunc_normal_` distribution; PyTorch
- * uses the inverse CDF, the distribution is the same).
+ * uses the inverse CDF, the distribution is the same). Keywords as options: `truncNormal_(w, { std: 0.02 })`.
  */
-export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { generator }: GeneratorOption = {}): Tensor {
+export function truncNormal_(t: Tensor, mean?: number | TruncNormalOptions, std?: number, a?: number, b?: number, opts: GeneratorOption = {}): Tensor {
   checkTensor('truncNormal_', t);
-  if (!(a < b)) throw new RangeError(`init.truncNormal_: expects a < b, got a=${a}, b=${b}`);
+  const kw = keywordForm<TruncNormalOptions>('truncNormal_', mean, ['mean', 'std', 'a', 'b', 'generator']);
+  const { mean: mu = 0, std: sigma = 1, a: lo = -2, b: hi = 2, generator } = kw ?? { mean: mean as number | undefined, std, a, b, generator: opts.generator };
+  if (!(lo < hi)) throw new RangeError(`init.truncNormal_: expects a < b, got a=${lo}, b=${hi}`);
+  if (!(sigma >= 0) || typeof mu !== 'number' || Number.isNaN(mu)) throw new RangeError(`init.truncNormal_: mean must be a number and std >= 0, got mean=${String(mu)}, std=${String(sigma)}`);
   const g = generator ?? defaultGenerator;
   const n = t.numel();
   const vals = new Float64Array(n);
@@ -101,9 +142,9 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { gene
     let v: number;
     let tries = 0;
     do {
-      v = mean + std * g.normal();
-      if (++tries > 10000) throw new RangeError(`init.truncNormal_: [${a}, ${b}] is too far from mean ${mean} (std ${std}) to sample`);
-    } while (v < a || v > b);
+      v = mu + sigma * g.normal();
+      if (++tries > 10000) throw new RangeError(`init.truncNormal_: [${lo}, ${hi}] is too far from mean ${mu} (std ${sigma}) to sample`);
+    } while (v < lo || v > hi);
     vals[i] = v;
   }
   return noGrad(() => t.copy_(fromValues(vals, t)));
@@ -113,9 +154,12 @@ function fromValues(vals: Float64Array, like: Tensor): Tensor {
   return tensor(vals, { dtype: like.dtype }).reshape(like.shape);
 }
 
-/** Fills with `val`. */
-export function constant_(t: Tensor, val: number): Tensor {
+/** Fills with `val` (`constant_(w, 0.5)` or `constant_(w, { val: 0.5 })`). */
+export function constant_(t: Tensor, val: number | { val: number }): Tensor {
   checkTensor('constant_', t);
+  const kw = keywordForm<{ val: number }>('constant_', val, ['val']);
+  if (kw) val = kw.val;
+  if (typeof val !== 'number') throw new TypeError(`init.constant_: val must be a number, got ${typeof val}`);
   return noGrad(() => t.fill_(val));
 }
 /** Fills with 1. */
@@ -137,16 +181,35 @@ export function eye_(t: Tensor): Tensor {
   return noGrad(() => t.copy_(fromValues(vals, t)));
 }
 
-/** Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). */
-export function xavierUniform_(t: Tensor, gain = 1, { generator }: GeneratorOption = {}): Tensor {
+export interface XavierOptions extends GeneratorOption {
+  /** Scaling factor, e.g. `calculateGain('relu')` (default 1). */
+  gain?: number;
+}
+
+/** Reads xavier's `gain` given positionally or as `{ gain, generator }`. */
+function xavierArgs(fn: string, gain: number | XavierOptions | undefined, opts: GeneratorOption): [number, Generator | undefined] {
+  const kw = keywordForm<XavierOptions>(fn, gain, ['gain', 'generator']);
+  const g = kw ? kw.gain ?? 1 : gain ?? 1;
+  if (typeof g !== 'number' || Number.isNaN(g)) throw new TypeError(`init.${fn}: gain must be a number, got ${String(g)}`);
+  return [g, kw ? kw.generator : opts.generator];
+}
+
+/**
+ * Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)).
+ * @example
+ * init.xavierUniform_(w, init.calculateGain('tanh')); // or xavierUniform_(w, { gain: ... }) as PyTorch's gain=...
+ */
+export function xavierUniform_(t: Tensor, gainOrOptions?: number | XavierOptions, opts: GeneratorOption = {}): Tensor {
+  const [gain, generator] = xavierArgs('xavierUniform_', gainOrOptions, opts);
   const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
   const a = Math.sqrt(3) * std;
   return uniform_(t, -a, a, { generator });
 }
 
-/** Glorot normal: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)). */
-export function xavierNormal_(t: Tensor, gain = 1, { generator }: GeneratorOption = {}): Tensor {
+/** Glorot normal: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)); gain positional or `{ gain }`. */
+export function xavierNormal_(t: Tensor, gainOrOptions?: number | XavierOptions, opts: GeneratorOption = {}): Tensor {
+  const [gain, generator] = xavierArgs('xavierNormal_', gainOrOptions, opts);
   const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
   const std = gain * Math.sqrt(2 / (fanIn + fanOut));
   return normal_(t, 0, std, { generator });

@@ -111,3 +111,33 @@ describe('Xavier / Kaiming (PyTorch formulas)', () => {
     expect(noGrad(() => p.requiresGrad)).toBe(true);
   });
 });
+
+describe("PyTorch's keyword arguments as an options object", () => {
+  // torch: init.uniform_(w, a=-0.1, b=0.1), init.normal_(w, mean=5, std=0.01), init.constant_(w, val=3),
+  // init.xavier_uniform_(w, gain=2), init.trunc_normal_(w, std=0.02): the same calls with { ... } here.
+  it('uniform_, normal_, truncNormal_, constant_ give the same values as the positional form', () => {
+    const pos = init.uniform_(zeros([50]), -0.1, 0.1, { generator: new Generator(1) });
+    const kw = init.uniform_(zeros([50]), { a: -0.1, b: 0.1, generator: new Generator(1) });
+    expect(Array.from(kw.dataSync())).toEqual(Array.from(pos.dataSync()));
+    expect(stats(kw).maxAbs).toBeLessThanOrEqual(0.1);
+    const n1 = init.normal_(zeros([50]), 5, 0.01, { generator: new Generator(2) });
+    const n2 = init.normal_(zeros([50]), { mean: 5, std: 0.01, generator: new Generator(2) });
+    expect(Array.from(n2.dataSync())).toEqual(Array.from(n1.dataSync()));
+    expect(init.normal_(zeros([4]), { std: 0 }).toArray()).toEqual([0, 0, 0, 0]); // mean defaults to 0
+    const t = init.truncNormal_(zeros([200]), { std: 0.02, a: -0.03, b: 0.03 });
+    expect(stats(t).maxAbs).toBeLessThanOrEqual(0.03);
+    expect(init.constant_(zeros([2]), { val: 3 }).toArray()).toEqual([3, 3]);
+  });
+  it('xavierUniform_ / xavierNormal_ take { gain }', () => {
+    // [4, 6]: bound = 2·√(6/10) = 1.5491933384829668
+    const u = init.xavierUniform_(zeros([4, 6]), { gain: 2, generator: new Generator(3) });
+    expect(Array.from(u.dataSync())).toEqual(Array.from(init.xavierUniform_(zeros([4, 6]), 2, { generator: new Generator(3) }).dataSync()));
+    expect(stats(u).maxAbs).toBeLessThanOrEqual(1.5491933384829668);
+    const n = init.xavierNormal_(zeros([4, 6]), { gain: 2, generator: new Generator(4) });
+    expect(Array.from(n.dataSync())).toEqual(Array.from(init.xavierNormal_(zeros([4, 6]), 2, { generator: new Generator(4) }).dataSync()));
+  });
+  it('unknown (snake_case) keys are errors, not silently ignored', () => {
+    expect(() => init.normal_(zeros([2]), { mean: 0, sd: 1 } as never)).toThrow(/init.normal_: unknown option 'sd'; expected one of mean, std, generator/);
+    expect(() => init.xavierUniform_(zeros([2, 2]), { gain: 1, generator: undefined, nonlinearity: 'relu' } as never)).toThrow(/init.xavierUniform_: unknown option 'nonlinearity'/);
+  });
+});
