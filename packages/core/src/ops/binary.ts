@@ -37,22 +37,32 @@ function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: R
 export const add = (a: TensorLike, b: TensorLike): Tensor =>
   binary('add', a, b, (x, y) => x + y, 'promote', (g) => [g, g]);
 export const sub = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('sub', a, b, (x, y) => x - y, 'promote', (g) => [g, g.neg()]);
+  binary('sub', noBool('sub', a), noBool('sub', b), (x, y) => x - y, 'promote', (g) => [g, g.neg()]);
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (x, y) => x * y, 'promote', (g, a, b) => [g.mul(b), g.mul(a)], 'cross');
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
   binary('div', a, b, (x, y) => x / y, 'float', (g, a, b) => [g.div(b), b.requiresGrad ? g.neg().mul(a).div(b.mul(b)) : null], 'both');
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.gt(b), a.eq(b)), 'both');
+  binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.lt(b), a.gt(b), a.eq(b)), 'both');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.lt(b), a.eq(b)), 'both');
+  binary('minimum', a, b, (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.gt(b), a.lt(b), a.eq(b)), 'both');
 
-/** maximum/minimum send the gradient to the winner and split it evenly on ties, as PyTorch does. */
-function tieSplit(g: Tensor, wins: Tensor, ties: Tensor): Grads {
-  const half = g.mul(0.5);
-  const ga = where(wins, g, where(ties, half, 0));
-  const gb = where(wins, 0, where(ties, half, g));
-  return [ga, gb];
+/** As PyTorch, `-` on booleans is refused (it is almost always a mask meant for logicalNot / a xor). */
+function noBool(op: string, v: TensorLike): TensorLike {
+  if (typeof v === 'boolean' || (v instanceof Tensor && v.dtype === 'bool')) {
+    throw new TypeError(`${op}: subtraction with a bool tensor is not supported; to invert a mask use logicalNot(), for a xor use ne()`);
+  }
+  return v;
+}
+
+/**
+ * maximum/minimum send the gradient to the winner and split it evenly on ties, as PyTorch does. Written
+ * as PyTorch's masks (zero where the operand loses), so a NaN operand, which neither wins nor loses,
+ * gets the full gradient on both sides, as in PyTorch.
+ */
+function tieSplit(g: Tensor, aLoses: Tensor, bLoses: Tensor, ties: Tensor): Grads {
+  const split = where(ties, g.mul(0.5), g);
+  return [where(aLoses, 0, split), where(bLoses, 0, split)];
 }
 
 /**
@@ -62,12 +72,16 @@ function tieSplit(g: Tensor, wins: Tensor, ties: Tensor): Grads {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
     const e = b;
+    if (!isFloating(a.dtype) && Number.isInteger(e) && e < 0) {
+      throw new RangeError(`pow: integers to negative integer powers are not allowed (${a.dtype} tensor to the power ${e}); convert with .float() first`);
+    }
     const dtype = promote(a.dtype, a.ndim === 0, Number.isInteger(e) ? 'int32' : 'float64', 'number');
     const out = mapBinary(a, operand(e, 'pow').t, a.shape, dtype, Math.pow, 'pow');
     return record('pow', [a], out, (g) => [e === 0 ? g.mul(0) : g.mul(a.pow(e - 1)).mul(e)], [a]);
   }
   return binary('pow', a, b, Math.pow, 'promote', (g, a, b, out) => [
-    g.mul(b).mul(a.pow(b.sub(1))),
+    // Zero where the exponent is 0, as PyTorch (0·0⁻¹ would be NaN at a = 0).
+    where(b.eq(0), 0, g.mul(b).mul(a.pow(b.sub(1)))),
     b.requiresGrad ? g.mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, out.mul(a.log()))) : null,
   ], 'both');
 }

@@ -20,29 +20,38 @@ function unary(op: string, x: Tensor, f: UnaryFn, kind: Kind, vjp: ((g: Tensor, 
 
 const zeroGrad = (g: Tensor): Tensor => g.mul(0);
 
+/** Arithmetic that PyTorch refuses on bool tensors (use logicalNot for masks). */
+function noBool(op: string, x: Tensor): Tensor {
+  if (x instanceof Tensor && x.dtype === 'bool') throw new TypeError(`${op}: not supported on a bool tensor; to invert a mask use logicalNot()`);
+  return x;
+}
+
 //                                               forward                                  backward ∂L/∂x
-export const neg = (x: Tensor): Tensor => unary('neg', x, (v) => -v, 'same', (g) => g.neg(), 'none');
+export const neg = (x: Tensor): Tensor => unary('neg', noBool('neg', x), (v) => -v, 'same', (g) => g.neg(), 'none');
 export const exp = (x: Tensor): Tensor => unary('exp', x, Math.exp, 'float', (g, _x, out) => g.mul(out), 'out');
 export const expm1 = (x: Tensor): Tensor => unary('expm1', x, Math.expm1, 'float', (g, _x, out) => g.mul(out.add(1)), 'out');
 export const log = (x: Tensor): Tensor => unary('log', x, Math.log, 'float', (g, x) => g.div(x));
 export const log1p = (x: Tensor): Tensor => unary('log1p', x, Math.log1p, 'float', (g, x) => g.div(x.add(1)));
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, Math.sqrt, 'float', (g, _x, out) => g.div(out.mul(2)), 'out');
 export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, (v) => 1 / Math.sqrt(v), 'float', (g, x, out) => g.mul(out.div(x)).mul(-0.5), 'x');
-export const abs = (x: Tensor): Tensor => unary('abs', x, Math.abs, 'same', (g, x) => g.mul(x.sign()));
+export const abs = (x: Tensor): Tensor => unary('abs', noBool('abs', x), Math.abs, 'same', (g, x) => g.mul(x.sign()));
 export const sin = (x: Tensor): Tensor => unary('sin', x, Math.sin, 'float', (g, x) => g.mul(x.cos()));
 export const cos = (x: Tensor): Tensor => unary('cos', x, Math.cos, 'float', (g, x) => g.mul(x.sin()).neg());
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, Math.tanh, 'float', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), 'out');
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, sigmoidScalar, 'float', (g, _x, out) => g.mul(out).mul(out.neg().add(1)), 'out');
 export const erf = (x: Tensor): Tensor => unary('erf', x, erfScalar, 'float', (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
-export const relu = (x: Tensor): Tensor => unary('relu', x, (v) => (v > 0 ? v : v !== v ? v : 0), 'same', (g, _x, out) => g.mul(out.gt(0)), 'out');
+export const relu = (x: Tensor): Tensor => unary('relu', noBool('relu', x), (v) => (v > 0 ? v : v !== v ? v : 0), 'same', (g, _x, out) => g.mul(out.gt(0)), 'out');
 export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => {
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   if (min == null && max == null) throw new TypeError('clamp: at least one of min and max must be given');
+  // A fractional bound makes an integer tensor's result float, as torch.clamp(int_tensor, 1.5) (type promotion).
+  if (!isFloating(x.dtype) && [min, max].some((b) => b != null && !Number.isInteger(b))) x = x.to(getDefaultDtype());
   // min(max(v, lo), hi) as PyTorch (so hi wins when lo > hi), NaN passing through.
   return unary('clamp', x, (v) => { const m = v < lo ? lo : v; return m > hi ? hi : m; }, 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))), 'x', false);
 };
 // Piecewise-constant functions: defined gradient zero (the seeds' step activation is among them).
-export const sign = (x: Tensor): Tensor => unary('sign', x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v), 'same', zeroGrad, 'none');
+// sign(±0) = +0 and sign(NaN) = 0, as torch.sign ((0 < v) - (v < 0)).
+export const sign = (x: Tensor): Tensor => unary('sign', x, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0), 'same', zeroGrad, 'none');
 export const floor = (x: Tensor): Tensor => unary('floor', x, Math.floor, 'same', zeroGrad, 'none');
 export const ceil = (x: Tensor): Tensor => unary('ceil', x, Math.ceil, 'same', zeroGrad, 'none');
 export const round = (x: Tensor): Tensor => unary('round', x, roundHalfEven, 'same', zeroGrad, 'none');
@@ -55,7 +64,8 @@ export const isfinite = (x: Tensor): Tensor => unary('isfinite', x, (v) => +Numb
 export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x, (v) => +!v, 'bool', null);
 
 // Composed: no gradient code of their own.
-export const square = (x: Tensor): Tensor => x.mul(x);
+/** x·x; a bool tensor squares to int32, as torch.square (which is pow(x, 2)). */
+export const square = (x: Tensor): Tensor => (x.dtype === 'bool' ? x.to('int32') : x).mul(x);
 export const reciprocal = (x: Tensor): Tensor => (isFloating(x.dtype) ? x : x.to(getDefaultDtype())).pow(-1);
 
 /** σ(v) = 1/(1+e⁻ᵛ), evaluated without overflow for large |v|. */
