@@ -9,14 +9,22 @@ import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
 
+/** PyTorch has no integer kernels for these: an int or bool input is an error, not a silent float result. */
+function checkFloat(op: string, x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
+  return x;
+}
+
 /** max(0, x) + negativeSlope · min(0, x). */
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => where(x.gt(0), x, x.mul(negativeSlope));
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => (checkFloat('leakyRelu', x), where(x.gt(0), x, x.mul(negativeSlope)));
 
 /** x if x > 0 else α(eˣ − 1). */
-export const elu = (x: Tensor, alpha = 1): Tensor => where(x.gt(0), x, x.expm1().mul(alpha));
+export const elu = (x: Tensor, alpha = 1): Tensor => (checkFloat('elu', x), where(x.gt(0), x, x.expm1().mul(alpha)));
 
 /** x·Φ(x) with the exact erf form, or PyTorch's tanh approximation. */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  checkFloat('gelu', x);
   if (approximate === 'tanh') {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return x.mul(0.5).mul(inner.tanh().add(1));
@@ -30,7 +38,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
  * Evaluated as max(βx, 0) + log1p(e^(−|βx|)) so it never overflows; d/dx = σ(βx).
  */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  if (!isFloating(x.dtype)) throw new TypeError(`softplus: expected a floating point tensor, got ${x.dtype}`);
+  checkFloat('softplus', x);
   const out = mapUnary(x, x.dtype, (v) => {
     const z = beta * v;
     return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
@@ -40,7 +48,7 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 
 /** eˣ / Σ eˣ along dim, with the max subtracted first so large logits do not overflow. */
 export function softmax(x: Tensor, dim: number): Tensor {
-  const d = normDim(dim, x.ndim, 'softmax');
+  const d = normDim(dim, checkFloat('softmax', x).ndim, 'softmax');
   const e = x.sub(x.amax(d, true).detach()).exp();
   return e.div(e.sum(d, true));
 }
@@ -50,7 +58,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * keeps float32 exact for huge logits (x − logsumexp(x) would round logsumexp at the logits' magnitude).
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const d = normDim(dim, x.ndim, 'logSoftmax');
+  const d = normDim(dim, checkFloat('logSoftmax', x).ndim, 'logSoftmax');
   const m = x.amax(d, true).detach();
   const shifted = x.sub(where(m.isinf(), 0, m));
   return shifted.sub(shifted.exp().sum(d, true).log());

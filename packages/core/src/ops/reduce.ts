@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import { allocate, getDefaultDtype, isFloating, DType } from '../dtype';
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
-import { isGradEnabled } from '../autograd/grad-mode';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { groupsFor, reducedShape } from './kernels';
 import { where } from './indexing';
 
@@ -24,7 +24,8 @@ export interface VarOptions {
 }
 
 function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
-  if (dim === null || dim === undefined) return normDims(undefined, x.ndim, op);
+  // An empty dim list reduces over every dim, as PyTorch (x.sum([]) is the full sum).
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return normDims(undefined, x.ndim, op);
   if (x.ndim === 0) { normDims(dim, 0, op); return []; } // 0-d accepts dim 0 and -1, as PyTorch
   return normDims(dim as number | number[], x.ndim, op);
 }
@@ -107,10 +108,21 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
   return permuted.permute(inv).contiguous();
 }
 
+/**
+ * Max-like reductions have no identity, so reducing over a dim of size 0 is an error; other dims may be
+ * empty (zeros([0, 3]).amax(1) is an empty tensor, as PyTorch).
+ */
+function checkNonEmpty(op: string, x: Tensor, dims: number[], all: boolean): void {
+  if (all && x.numel() === 0) throw new RangeError(`${op}: cannot take ${op} of an empty tensor (shape ${fmt(x._shape)}); it has no identity, give a dim`);
+  for (const d of dims) {
+    if (x._shape[d] === 0) throw new RangeError(`${op}: cannot reduce over dim ${d} of size 0 (shape ${fmt(x._shape)}); it has no identity`);
+  }
+}
+
 function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdim: boolean, better: (a: number, b: number) => boolean): Tensor {
-  if (x.numel() === 0) throw new RangeError(`${op}: cannot take ${op} of an empty tensor (shape ${fmt(x._shape)})`);
   const all = dim === null || dim === undefined;
   const dims = all ? dimsOf(x, undefined, op) : dimsOf(x, dim, op);
+  checkNonEmpty(op, x, dims, all);
   const { data, outer, inner } = groupsFor(x, dims);
   const out = new Int32Array(outer);
   for (let o = 0; o < outer; o++) {
@@ -157,8 +169,8 @@ export const maxAll = (x: Tensor): Tensor => extreme('max', x, undefined, false,
 export const minAll = (x: Tensor): Tensor => extreme('min', x, undefined, false, argmin);
 
 function extreme(op: string, x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean, arg: typeof argmax): Tensor {
-  if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor (shape ${fmt(x._shape)}); it has no identity`);
   const dims = dimsOf(x, dim, op);
+  checkNonEmpty(op, x, dims, dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0));
   const { data, outer, inner } = groupsFor(x, dims);
   const out = allocate(x.dtype, outer);
   const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
@@ -169,8 +181,11 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   }
   const res = Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
   const kshape = reducedShape(x._shape, dims, true);
+  // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's
+  // evenly_distribute_backward); amax/amin keep `x == result`, which gives them none (as PyTorch).
+  const nanAll = (op === 'max' || op === 'min') && res.numel() === 1 && res.item() !== res.item();
   return record(op, [x], res, (g) => {
-    const mask = x.eq(res.reshape(kshape));
+    const mask = nanAll ? x.isnan() : x.eq(res.reshape(kshape));
     const count = sum(mask, dims, true);
     return [where(mask, g.reshape(kshape).div(count), 0)];
   }, [x]);
@@ -190,7 +205,11 @@ export function std(x: Tensor, dim?: number | number[] | null, opts: VarOptions 
   // Checked here too, so that errors name std rather than the var it is computed with.
   if (!isFloating(x.dtype)) throw new TypeError(`std: expected a floating point tensor, got ${x.dtype}`);
   dimsOf(x, dim, 'std');
-  return variance(x, dim, opts).sqrt();
+  const v = variance(x, dim, opts);
+  // As PyTorch's std_backward, the gradient is zero where the std is zero (not 0·∞ = NaN).
+  // The rule recomputes √var from its input so that gradients of gradients flow through it too.
+  const out = noGrad(() => v.sqrt());
+  return record('std', [v], out, (g) => { const s = v.sqrt(); return [where(s.eq(0), 0, g.div(s.mul(2)))]; }, [v]);
 }
 
 /** log Σ exp(x) along dim, stable: the max is subtracted first (and infinite maxima handled as PyTorch). */
