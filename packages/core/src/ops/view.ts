@@ -138,7 +138,16 @@ export function expand(x: Tensor, shape: number[]): Tensor {
   return record('expand', [x], v, (g) => [sumTo(g, x._shape)]);
 }
 
+/** narrow, select, split and chunk cut along a dim, which a 0-d tensor does not have (PyTorch refuses too). */
+function notScalar(x: Tensor, op: string, dim: number): void {
+  if (x.ndim === 0) {
+    normDim(dim, 0, op); // a dim out of range gets the usual message
+    throw new RangeError(`${op}: cannot be applied to a 0-d tensor (it has no dim to cut along)`);
+  }
+}
+
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  notScalar(x, 'narrow', dim);
   const d = normDim(dim, x.ndim, 'narrow');
   const size = x._shape[d];
   const s = start < 0 ? start + size : start;
@@ -158,6 +167,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  notScalar(x, 'select', dim);
   const d = normDim(dim, x.ndim, 'select');
   const size = x._shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) throw new RangeError(`select: index ${index} is out of range for dim ${d} of size ${size}`);
@@ -188,11 +198,13 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
+  notScalar(x, 'split', dim);
   const d = normDim(dim, x.ndim, 'split');
   const size = x._shape[d];
   let sizes: number[];
   if (Array.isArray(splitSize)) {
     sizes = splitSize;
+    if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new RangeError(`split: sizes ${fmt(sizes)} must be non-negative integers`);
     if (sizes.reduce((a, b) => a + b, 0) !== size) throw new RangeError(`split: sizes ${fmt(sizes)} must sum to the size ${size} of dim ${d}`);
   } else {
     if (!Number.isInteger(splitSize) || splitSize <= 0) throw new RangeError(`split: splitSize must be a positive integer, got ${splitSize}`);
@@ -206,8 +218,11 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  notScalar(x, 'chunk', dim);
   const d = normDim(dim, x.ndim, 'chunk');
-  return split(x, Math.max(1, Math.ceil(x._shape[d] / chunks)), d);
+  // An empty dim gives `chunks` empty pieces, as PyTorch.
+  if (x._shape[d] === 0) return split(x, new Array<number>(chunks).fill(0), d);
+  return split(x, Math.ceil(x._shape[d] / chunks), d);
 }
 
 /** A contiguous copy that stays in the graph (gradient passes through unchanged). */
