@@ -109,7 +109,7 @@ describe('wrong dtypes', () => {
     bad('tensor int requiresGrad', () => tensor([1, 2], { requiresGrad: true }), 'floating point', 'int32');
     bad('mm int', () => core.mm(tensor([[1]]), tensor([[1]])), 'mm', 'floating point', 'int32');
     bad('oneHot float', () => tensor([1.5]).oneHot(2), 'oneHot', 'int32', 'float32');
-    bad('maskedFill mask larger', () => zeros([3]).maskedFill(tensor([[true], [false]]), 1), 'maskedFill', '[2, 1]', '[3]', 'broadcast');
+    bad('maskedFill mask not broadcastable', () => zeros([3]).maskedFill(tensor([true, false]), 1), 'maskedFill', '[2]', '[3]', 'broadcast');
     bad('maskedFill float mask', () => zeros([2]).maskedFill(ones([2]), 0), 'maskedFill', 'bool', 'float32');
     bad('rand int', () => core.rand([2], { dtype: 'int32' }), 'rand', 'floating point', 'int32');
     bad('gradcheck float32', () => core.gradcheck((x) => x, [zeros([1], { requiresGrad: true })]), 'gradcheck', 'float32', 'float64');

@@ -10,6 +10,7 @@ import { sumTo } from './reduce';
 /** `where(cond, a, b)`: a where cond is true (non-zero), else b; all three broadcast. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(cond instanceof Tensor)) throw new TypeError('where: condition must be a Tensor');
+  if (cond.dtype !== 'bool') throw new TypeError(`where: the condition must be a bool tensor, got ${cond.dtype} (compare first, e.g. x.ne(0))`);
   const A = operand(a, 'where'), Bo = operand(b, 'where');
   const dtype = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
   const shape = broadcastShapes(broadcastShapes(cond._shape, A.t._shape, 'where'), Bo.t._shape, 'where');
@@ -35,11 +36,12 @@ function forIndex(op: string, selfShape: number[], dim: number, index: Tensor, v
   const pos = new Array<number>(ish.length).fill(0);
   for (let i = 0; i < n; i++) {
     const j = idx[i];
-    if (j < -selfShape[dim] || j >= selfShape[dim]) {
-      throw new RangeError(`${op}: index ${j} is out of bounds for dim ${dim} with size ${selfShape[dim]}`);
+    // Negative indices are out of bounds here, as in torch.gather / scatter_add (no wrap-around).
+    if (j < 0 || j >= selfShape[dim]) {
+      throw new RangeError(`${op}: index ${j} is out of bounds for dim ${dim} with size ${selfShape[dim]} (indices must be in [0, ${selfShape[dim] - 1}])`);
     }
     let p = 0;
-    for (let k = 0; k < ish.length; k++) p += (k === dim ? (j < 0 ? j + selfShape[dim] : j) : pos[k]) * st[k];
+    for (let k = 0; k < ish.length; k++) p += (k === dim ? j : pos[k]) * st[k];
     visit(p, i);
     for (let k = ish.length - 1; k >= 0; k--) {
       if (++pos[k] < ish[k]) break;
@@ -69,7 +71,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = allocate(x.dtype, index.numel());
   forIndex('gather', x._shape, d, index, (p, i) => { out[i] = src[p]; });
   const res = Tensor._fromData(out, index.shape, x.dtype);
-  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], []);
+  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], [index]);
 }
 
 /** Returns x with src added at the index positions along dim (out-of-place `scatter_add`). */
@@ -89,7 +91,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const s = used._contigData();
   forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
   const res = Tensor._fromData(out, x.shape, x.dtype);
-  return record('scatterAdd', [x, used], res, (g) => [g, used.requiresGrad ? g.gather(d, index) : null], []);
+  return record('scatterAdd', [x, used], res, (g) => [g, used.requiresGrad ? g.gather(d, index) : null], [index]);
 }
 
 /** Rows (or slices along dim) picked by a 1-D int32 index, like torch.index_select. */
@@ -106,9 +108,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   let o = 0;
   for (let a = 0; a < outer; a++) {
     for (let k = 0; k < idx.length; k++) {
-      let j = idx[k];
-      if (j < -size || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size}`);
-      if (j < 0) j += size;
+      const j = idx[k];
+      // As torch.index_select, negative indices are out of range (no wrap-around).
+      if (j < 0 || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size} (indices must be in [0, ${size - 1}])`);
       const base = (a * size + j) * inner;
       for (let b = 0; b < inner; b++) out[o++] = src[base + b];
     }
@@ -120,17 +122,17 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     const view = sh.map((_, k) => (k === d ? idx.length : 1));
     const full = index.reshape(view).expand(g._shape);
     return [zerosLikeShape(x).scatterAdd(d, full, g)];
-  }, []);
+  }, [index]);
 }
 
-/** x with `value` where mask is true (mask broadcasts to x). */
+/**
+ * x with `value` where mask is true. x and mask broadcast together, as torch.masked_fill (out of place);
+ * the in-place maskedFill_ needs the mask to fit x's shape. The result keeps x's dtype.
+ */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
-  const b = broadcastShapes(x._shape, mask._shape, 'maskedFill');
-  if (b.length !== x.ndim || b.some((v, i) => v !== x._shape[i])) {
-    throw new RangeError(`maskedFill: the mask of shape ${fmt(mask._shape)} must broadcast to the input's shape ${fmt(x._shape)}, not beyond it (to ${fmt(b)})`);
-  }
-  return where(mask, value, x).to(x.dtype).expand(x._shape);
+  broadcastShapes(x._shape, mask._shape, 'maskedFill');
+  return where(mask, value, x).to(x.dtype);
 }
 
 /** One-hot encoding of an int32 tensor: a new last dim of size numClasses (-1: max + 1). */
@@ -138,7 +140,11 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
   if (x.dtype !== 'int32') throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}`);
   const v = x._contigData();
   let c = numClasses;
-  if (c === -1) { c = 0; for (let i = 0; i < v.length; i++) c = Math.max(c, v[i] + 1); }
+  if (c === -1) {
+    if (v.length === 0) throw new RangeError('oneHot: cannot infer the number of classes from an empty tensor; pass numClasses');
+    c = 0;
+    for (let i = 0; i < v.length; i++) c = Math.max(c, v[i] + 1);
+  }
   const out = new Int32Array(v.length * c);
   for (let i = 0; i < v.length; i++) {
     if (v[i] < 0 || v[i] >= c) throw new RangeError(`oneHot: class value ${v[i]} is out of range [0, ${c - 1}] for numClasses ${c}`);

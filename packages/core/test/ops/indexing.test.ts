@@ -61,9 +61,13 @@ describe('hand values (PyTorch)', () => {
     expect(x.grad!.toArray()).toEqual([[2, 0], [1, 1]]);
   });
 
-  test('negative indices count from the end (gather, indexSelect)', () => {
-    expect(f([10, 20, 30]).gather(0, i32([-1, 0])).toArray()).toEqual([30, 10]);
-    expect(f([[1, 2], [3, 4]]).indexSelect(0, i32([-1])).toArray()).toEqual([[3, 4]]);
+  test('negative indices are out of bounds, as in PyTorch (gather, indexSelect, scatterAdd)', () => {
+    // torch.tensor([10., 20, 30]).gather(0, torch.tensor([-1, 0])) -> RuntimeError: index -1 is out of bounds for dimension 0 with size 3
+    expect(() => f([10, 20, 30]).gather(0, i32([-1, 0]))).toThrow(/gather: index -1 is out of bounds for dim 0 with size 3/);
+    // torch.tensor([[1., 2], [3, 4]]).index_select(0, torch.tensor([-1])) -> RuntimeError: index out of range in self
+    expect(() => f([[1, 2], [3, 4]]).indexSelect(0, i32([-1]))).toThrow(/indexSelect: index -1 is out of range for dim 0 with size 2/);
+    // torch.zeros(3).scatter_add(0, torch.tensor([-1]), torch.ones(1)) -> RuntimeError: index -1 is out of bounds
+    expect(() => zeros([3]).scatterAdd(0, i32([-1]), f([1]))).toThrow(/scatterAdd: index -1 is out of bounds/);
   });
 
   test('scatterAdd: torch.zeros(3).scatter_add(0, [0,2,0], [1,2,3]) = [4,0,2]; a larger src uses its leading block', () => {
