@@ -2,6 +2,7 @@
 import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
 import * as Fa from './functional/activation';
+import { checkOptions, isOptionsObject, keywordArg } from './check';
 
 /** max(0, x). @example new ReLU().call(tensor([-1, 2])) // [0, 2] */
 export class ReLU extends Module {
@@ -12,8 +13,11 @@ export class ReLU extends Module {
 
 /** x if x > 0 else negativeSlope·x (default 0.01; the course's leaky ReLU uses 0.1). */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  /** `new LeakyReLU(0.2)` or `new LeakyReLU({ negativeSlope: 0.2 })`. */
+  constructor(negativeSlope: number | { negativeSlope?: number } = 0.01) {
     super();
+    this.negativeSlope = keywordArg('LeakyReLU', negativeSlope, 'negativeSlope', 0.01);
   }
   forward(x: Tensor): Tensor {
     return Fa.leakyRelu(x, this.negativeSlope);
@@ -25,8 +29,11 @@ export class LeakyReLU extends Module {
 
 /** x if x > 0 else α(eˣ − 1). */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  readonly alpha: number;
+  /** `new ELU(0.5)` or `new ELU({ alpha: 0.5 })`. */
+  constructor(alpha: number | { alpha?: number } = 1) {
     super();
+    this.alpha = keywordArg('ELU', alpha, 'alpha', 1);
   }
   forward(x: Tensor): Tensor {
     return Fa.elu(x, this.alpha);
@@ -38,8 +45,12 @@ export class ELU extends Module {
 
 /** x·Φ(x); `approximate: 'tanh'` uses PyTorch's tanh formula. */
 export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  readonly approximate: 'none' | 'tanh';
+  /** `new GELU('tanh')` or `new GELU({ approximate: 'tanh' })`. */
+  constructor(approximateOrOptions: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none') {
     super();
+    const approximate = keywordArg<'none' | 'tanh'>('GELU', approximateOrOptions, 'approximate', 'none');
+    this.approximate = approximate;
     if (approximate !== 'none' && approximate !== 'tanh') throw new TypeError(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
   forward(x: Tensor): Tensor {
@@ -66,8 +77,14 @@ export class Tanh extends Module {
 
 /** (1/β)·log(1 + e^(βx)), linear above `threshold`. */
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  readonly beta: number;
+  readonly threshold: number;
+  /** `new Softplus(2, 10)` or `new Softplus({ beta: 2, threshold: 10 })`. */
+  constructor(beta: number | { beta?: number; threshold?: number } = 1, threshold = 20) {
     super();
+    if (isOptionsObject(beta)) ({ beta = 1, threshold = 20 } = checkOptions('Softplus', beta, ['beta', 'threshold']));
+    this.beta = beta;
+    this.threshold = threshold;
   }
   forward(x: Tensor): Tensor {
     return Fa.softplus(x, this.beta, this.threshold);
@@ -93,8 +110,11 @@ export class Step extends Module {
 
 /** Softmax along `dim` (without `dim`, PyTorch's implicit choice: 0 for 0/1/3-D inputs, else 1). */
 export class Softmax extends Module {
-  constructor(readonly dim?: number) {
+  readonly dim?: number;
+  /** `new Softmax(1)` or `new Softmax({ dim: 1 })`. */
+  constructor(dim?: number | { dim?: number }) {
     super();
+    this.dim = keywordArg<number | undefined>('Softmax', dim, 'dim', undefined);
   }
   forward(x: Tensor): Tensor {
     return Fa.softmax(x, this.dim);
@@ -106,8 +126,11 @@ export class Softmax extends Module {
 
 /** log(softmax(x)) along `dim`, stable. */
 export class LogSoftmax extends Module {
-  constructor(readonly dim?: number) {
+  readonly dim?: number;
+  /** `new LogSoftmax(1)` or `new LogSoftmax({ dim: 1 })`. */
+  constructor(dim?: number | { dim?: number }) {
     super();
+    this.dim = keywordArg<number | undefined>('LogSoftmax', dim, 'dim', undefined);
   }
   forward(x: Tensor): Tensor {
     return Fa.logSoftmax(x, this.dim);

@@ -31,3 +31,23 @@ export function checkOptions<O extends object>(fn: string, opts: O | undefined, 
   }
   return opts;
 }
+
+/** Is it a plain `{ ... }` object (an options object, as opposed to a number, string, array or Tensor)? */
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Tensor) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * One PyTorch argument given positionally (`new LeakyReLU(0.2)`) or as a keyword in an options object
+ * (`new LeakyReLU({ negativeSlope: 0.2 })`, PyTorch's `nn.LeakyReLU(negative_slope=0.2)`); `fallback`
+ * when absent. Other keys in the object are errors.
+ */
+export function keywordArg<T>(fn: string, arg: T | { [k: string]: T | undefined } | undefined, key: string, fallback: T): T {
+  if (isOptionsObject(arg)) {
+    const v = checkOptions(fn, arg, [key])[key];
+    return v === undefined ? fallback : (v as T);
+  }
+  return arg === undefined ? fallback : (arg as T);
+}

@@ -2,6 +2,7 @@
 import { Tensor, Generator } from '@tapegrad/core';
 import { Module } from './module';
 import { dropout } from './functional/dropout';
+import { checkOptions, isOptionsObject } from './check';
 
 /**
  * In training mode zeroes each element with probability p and scales the survivors by 1/(1 − p);
@@ -16,8 +17,10 @@ export class Dropout extends Module {
   readonly p: number;
   private readonly generator?: Generator;
 
-  constructor(p = 0.5, { generator }: { generator?: Generator } = {}) {
+  /** `new Dropout(0.2)` or `new Dropout({ p: 0.2 })`; an optional `generator` in the options. */
+  constructor(p: number | { p?: number; generator?: Generator } = 0.5, { generator }: { generator?: Generator } = {}) {
     super();
+    if (isOptionsObject(p)) ({ p = 0.5, generator } = checkOptions('Dropout', p, ['p', 'generator']));
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p;
     this.generator = generator;

@@ -1,6 +1,7 @@
 /** Shape layers: Flatten and Unflatten. */
 import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
+import { checkOptions, isOptionsObject } from './check';
 
 /**
  * Flattens dims startDim..endDim into one (PyTorch's `nn.Flatten`, defaults 1 and -1: keeps the batch dim).
@@ -8,8 +9,14 @@ import { Module } from './module';
  * new Flatten().call(zeros([32, 1, 28, 28])).shape; // [32, 784]
  */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  readonly startDim: number;
+  readonly endDim: number;
+  /** `new Flatten(0)` or `new Flatten({ startDim: 0, endDim: -1 })`. */
+  constructor(startDim: number | { startDim?: number; endDim?: number } = 1, endDim = -1) {
     super();
+    if (isOptionsObject(startDim)) ({ startDim = 1, endDim = -1 } = checkOptions('Flatten', startDim, ['startDim', 'endDim']));
+    this.startDim = startDim;
+    this.endDim = endDim;
   }
   forward(x: Tensor): Tensor {
     const norm = (d: number): number => (d < 0 ? d + x.ndim : d);

@@ -3,7 +3,7 @@ import { Tensor, DType, Generator, getDefaultDtype, zeros } from '@tapegrad/core
 import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
-import { checkFloatInput } from './check';
+import { checkFloatInput, checkOptions, isOptionsObject } from './check';
 
 /**
  * yⱼ = maxᵢ (Wᵢⱼ·x + bᵢⱼ) over k affine pieces (Goodfellow et al. 2013) — the course's
@@ -20,8 +20,18 @@ export class Maxout extends Module {
   weight: Parameter;
   bias: Parameter;
 
-  constructor(inFeatures: number, outFeatures: number, k = 2, { dtype = getDefaultDtype(), generator }: { dtype?: DType; generator?: Generator } = {}) {
+  /** k positionally (`new Maxout(4, 3, 5)`) or in the options (`new Maxout(4, 3, { k: 5 })`). */
+  constructor(
+    inFeatures: number,
+    outFeatures: number,
+    kOrOptions: number | { k?: number; dtype?: DType; generator?: Generator } = 2,
+    options: { dtype?: DType; generator?: Generator } = {},
+  ) {
     super();
+    let k: number;
+    let { dtype = getDefaultDtype(), generator } = options;
+    if (isOptionsObject(kOrOptions)) ({ k = 2, dtype = getDefaultDtype(), generator } = checkOptions('Maxout', kOrOptions, ['k', 'dtype', 'generator']));
+    else k = kOrOptions;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`Maxout: k (number of pieces) must be a positive integer, got ${k}`);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

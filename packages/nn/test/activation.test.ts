@@ -69,3 +69,34 @@ describe('gradients of activations (hand formulas)', () => {
     expect(grad((x) => new Step().call(x))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe("PyTorch's keyword arguments as an options object", () => {
+  const x = (): Tensor => tensor([[-2, -0.5, 0.5, 3]], f64);
+  it('modules: LeakyReLU({ negativeSlope }), ELU({ alpha }), GELU({ approximate }), Softplus({ beta, threshold }), Softmax({ dim })', () => {
+    // torch (float64, x = [[-2, -0.5, 0.5, 3]]):
+    //   nn.LeakyReLU(negative_slope=0.2)(x) -> [[-0.4, -0.1, 0.5, 3.0]]
+    //   nn.ELU(alpha=2.0)(x) -> [[-1.7293294335267746, -0.7869386805747332, 0.5, 3.0]]
+    //   nn.Softplus(beta=2, threshold=1)(x) -> [[0.009074963958904869, 0.15663084375911143, 0.6566308437591114, 3.0]]
+    //   nn.GELU(approximate='tanh')(x) -> [[-0.04540230591222494, -0.15428599017485606, 0.34571400982514394, 2.996362607918227]]
+    expectClose(new LeakyReLU({ negativeSlope: 0.2 }).call(x()), [-0.4, -0.1, 0.5, 3.0], 1e-15);
+    expectClose(new ELU({ alpha: 2 }).call(x()), [-1.7293294335267746, -0.7869386805747332, 0.5, 3.0], 1e-14);
+    expectClose(new Softplus({ beta: 2, threshold: 1 }).call(x()), [0.009074963958904869, 0.15663084375911143, 0.6566308437591114, 3.0], 1e-14);
+    expectClose(new GELU({ approximate: 'tanh' }).call(x()), [-0.04540230591222494, -0.15428599017485606, 0.34571400982514394, 2.996362607918227], 1e-14);
+    expect(new LeakyReLU({}).negativeSlope).toBe(0.01);
+    expect(new Softmax({ dim: 0 }).dim).toBe(0);
+    expect(new LogSoftmax({ dim: 1 }).call(x()).toArray()).toEqual(new LogSoftmax(1).call(x()).toArray());
+  });
+  it('functions: F.leakyRelu(x, { negativeSlope }), F.softmax(x, { dim }), F.softplus(x, { beta })', () => {
+    expect(F.leakyRelu(x(), { negativeSlope: 0.2 }).toArray()).toEqual(F.leakyRelu(x(), 0.2).toArray());
+    expect(F.elu(x(), { alpha: 2 }).toArray()).toEqual(F.elu(x(), 2).toArray());
+    expect(F.gelu(x(), { approximate: 'tanh' }).toArray()).toEqual(F.gelu(x(), 'tanh').toArray());
+    expect(F.softplus(x(), { beta: 2, threshold: 1 }).toArray()).toEqual(F.softplus(x(), 2, 1).toArray());
+    expect(F.softmax(x(), { dim: 1 }).toArray()).toEqual(F.softmax(x(), 1).toArray());
+    expect(F.logSoftmax(x(), { dim: 0 }).toArray()).toEqual(F.logSoftmax(x(), 0).toArray());
+  });
+  it('unknown keys are errors (before, new Softplus({ beta: 2 }) silently gave NaN)', () => {
+    expect(() => new LeakyReLU({ negative_slope: 0.2 } as never)).toThrow(/LeakyReLU: unknown option 'negative_slope'; expected one of negativeSlope/);
+    expect(() => F.softmax(x(), { axis: 1 } as never)).toThrow(/softmax: unknown option 'axis'/);
+    expect(() => new Softplus({ beta: 2, thresh: 1 } as never)).toThrow(/Softplus: unknown option 'thresh'/);
+  });
+});

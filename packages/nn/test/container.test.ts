@@ -63,3 +63,12 @@ describe('Flatten / Unflatten', () => {
     expect(() => new Unflatten(1, [5, 5]).call(zeros([2, 24]))).toThrow(/sizes \[5, 5\] do not multiply to the size 24/);
   });
 });
+
+describe('Flatten with options', () => {
+  it("new Flatten({ startDim, endDim }) as PyTorch's nn.Flatten(start_dim=0, end_dim=1)", () => {
+    // torch: nn.Flatten(start_dim=0, end_dim=1)(torch.zeros(2, 3, 4)).shape -> [6, 4]
+    expect(new Flatten({ startDim: 0, endDim: 1 }).call(zeros([2, 3, 4])).shape).toEqual([6, 4]);
+    expect(new Flatten({}).call(zeros([2, 3, 4])).shape).toEqual([2, 12]);
+    expect(() => new Flatten({ start_dim: 0 } as never)).toThrow(/Flatten: unknown option 'start_dim'/);
+  });
+});

@@ -51,3 +51,18 @@ describe('Dropout', () => {
     expect(new Dropout().p).toBe(0.5);
   });
 });
+
+describe("Dropout with PyTorch's keyword arguments as options", () => {
+  it('new Dropout({ p }) and F.dropout(x, { p, training }) equal the positional forms', () => {
+    expect(new Dropout({ p: 0.2 }).p).toBe(0.2);
+    expect(new Dropout({}).p).toBe(0.5);
+    const a = new Dropout({ p: 0.3, generator: new Generator(7) }).call(ones([40]));
+    const b = new Dropout(0.3, { generator: new Generator(7) }).call(ones([40]));
+    expect(a.toArray()).toEqual(b.toArray());
+    const x = ones([3]);
+    expect(F.dropout(x, { p: 0.5, training: false })).toBe(x); // identity in eval, as F.dropout(x, p=0.5, training=False)
+    const c = F.dropout(ones([40]), { p: 0.3, generator: new Generator(8) });
+    expect(c.toArray()).toEqual(F.dropout(ones([40]), 0.3, true, { generator: new Generator(8) }).toArray());
+    expect(() => new Dropout({ prob: 0.2 } as never)).toThrow(/Dropout: unknown option 'prob'; expected one of p, generator/);
+  });
+});

@@ -31,3 +31,13 @@ describe('Maxout', () => {
     expect(() => new Maxout(4, 3, 0)).toThrow(/k \(number of pieces\) must be a positive integer/);
   });
 });
+
+describe('Maxout k as an option', () => {
+  it('new Maxout(4, 3, { k: 5 }) is new Maxout(4, 3, 5)', () => {
+    const m = new Maxout(4, 3, { k: 5, dtype: 'float64' });
+    expect([m.k, m.weight.shape, m.bias.shape, m.weight.dtype]).toEqual([5, [5, 3, 4], [5, 3], 'float64']);
+    expect(new Maxout(4, 3, {}).k).toBe(2);
+    expect(m.call(zeros([2, 4], { dtype: 'float64' })).shape).toEqual([2, 3]);
+    expect(() => new Maxout(4, 3, { pieces: 3 } as never)).toThrow(/Maxout: unknown option 'pieces'/);
+  });
+});

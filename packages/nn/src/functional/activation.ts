@@ -3,6 +3,7 @@
  * that `F.relu(x)` reads as in PyTorch.
  */
 import { Tensor } from '@tapegrad/core';
+import { checkOptions, isOptionsObject, keywordArg } from '../check';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
@@ -14,22 +15,22 @@ export function relu(x: Tensor): Tensor {
   return x.relu();
 }
 
-/** x if x > 0 else negativeSlope·x. @example F.leakyRelu(x, 0.1) */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+/** x if x > 0 else negativeSlope·x. @example F.leakyRelu(x, 0.1) // or F.leakyRelu(x, { negativeSlope: 0.1 }) */
+export function leakyRelu(x: Tensor, negativeSlope: number | { negativeSlope?: number } = 0.01): Tensor {
   checkTensor('leakyRelu', x);
-  return x.leakyRelu(negativeSlope);
+  return x.leakyRelu(keywordArg('leakyRelu', negativeSlope, 'negativeSlope', 0.01));
 }
 
-/** x if x > 0 else α(eˣ − 1). @example F.elu(x, 1.0) */
-export function elu(x: Tensor, alpha = 1): Tensor {
+/** x if x > 0 else α(eˣ − 1). @example F.elu(x, 1.0) // or F.elu(x, { alpha: 1.0 }) */
+export function elu(x: Tensor, alpha: number | { alpha?: number } = 1): Tensor {
   checkTensor('elu', x);
-  return x.elu(alpha);
+  return x.elu(keywordArg('elu', alpha, 'alpha', 1));
 }
 
-/** x·Φ(x) ('none', exact erf) or the tanh approximation ('tanh'). @example F.gelu(x, 'tanh') */
-export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+/** x·Φ(x) ('none', exact erf) or the tanh approximation ('tanh'). @example F.gelu(x, 'tanh') // or F.gelu(x, { approximate: 'tanh' }) */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
   checkTensor('gelu', x);
-  return x.gelu(approximate);
+  return x.gelu(keywordArg<'none' | 'tanh'>('gelu', approximate, 'approximate', 'none'));
 }
 
 /** 1 / (1 + e⁻ˣ). */
@@ -44,9 +45,10 @@ export function tanh(x: Tensor): Tensor {
   return x.tanh();
 }
 
-/** (1/β)·log(1 + e^(βx)), and x where βx > threshold (PyTorch's rule). */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+/** (1/β)·log(1 + e^(βx)), and x where βx > threshold (PyTorch's rule). `F.softplus(x, 2)` or `F.softplus(x, { beta: 2 })`. */
+export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
   checkTensor('softplus', x);
+  if (isOptionsObject(beta)) ({ beta = 1, threshold = 20 } = checkOptions('softplus', beta, ['beta', 'threshold']));
   return x.softplus(beta, threshold);
 }
 
@@ -75,13 +77,13 @@ export function implicitSoftmaxDim(ndim: number): number {
  * pass it explicitly.
  * @example F.softmax(logits, 1) // rows sum to 1
  */
-export function softmax(x: Tensor, dim?: number): Tensor {
+export function softmax(x: Tensor, dim?: number | { dim?: number }): Tensor {
   checkTensor('softmax', x);
-  return x.softmax(dim ?? implicitSoftmaxDim(x.ndim));
+  return x.softmax(keywordArg<number | undefined>('softmax', dim, 'dim', undefined) ?? implicitSoftmaxDim(x.ndim));
 }
 
-/** log(softmax(x)) computed stably as x − logsumexp(x). */
-export function logSoftmax(x: Tensor, dim?: number): Tensor {
+/** log(softmax(x)) computed stably as x − logsumexp(x). `F.logSoftmax(x, 1)` or `F.logSoftmax(x, { dim: 1 })`. */
+export function logSoftmax(x: Tensor, dim?: number | { dim?: number }): Tensor {
   checkTensor('logSoftmax', x);
-  return x.logSoftmax(dim ?? implicitSoftmaxDim(x.ndim));
+  return x.logSoftmax(keywordArg<number | undefined>('logSoftmax', dim, 'dim', undefined) ?? implicitSoftmaxDim(x.ndim));
 }

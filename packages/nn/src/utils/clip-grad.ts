@@ -1,7 +1,10 @@
 /** Gradient clipping (PyTorch's `torch.nn.utils.clip_grad_norm_` / `clip_grad_value_`). */
 import { Tensor, tensor, noGrad } from '@tapegrad/core';
+import { checkOptions, isOptionsObject } from '../check';
 
 export interface ClipGradNormOptions {
+  /** Norm order when given as an option (`{ normType: 1 }`): any p > 0, or `Infinity` / `'inf'`. Default 2. */
+  normType?: number | 'inf';
   /** Throw if the total norm is NaN or ±Infinity (default false: scale by it anyway, as PyTorch). */
   errorIfNonfinite?: boolean;
 }
@@ -19,11 +22,18 @@ function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   return out;
 }
 
+/** Options with `maxNorm` too: PyTorch's `clip_grad_norm_(params, max_norm=1.0)` is `clipGradNorm_(params, { maxNorm: 1.0 })`. */
+export interface ClipGradNormKeywords extends ClipGradNormOptions {
+  maxNorm: number;
+}
+
 /**
  * Scales all gradients together so that their total norm (the norm of the vector of every gradient
  * entry) is at most `maxNorm`: each grad is multiplied by min(1, maxNorm / (total + 1e-6)).
  * `normType` may be any p > 0 or `Infinity` / `'inf'` (largest |g|). Returns the total norm before
- * clipping, as a 0-d tensor. Parameters without a gradient are skipped.
+ * clipping, as a 0-d tensor. Parameters without a gradient are skipped. PyTorch's keyword arguments
+ * may be given as options: `clipGradNorm_(params, 1.0, { normType: 'inf' })` or
+ * `clipGradNorm_(params, { maxNorm: 1.0, normType: 2 })`.
  * @example
  * loss.backward();
  * const norm = utils.clipGradNorm_(model.parameters(), 1.0);
@@ -31,10 +41,16 @@ function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
  */
 export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
-  maxNorm: number,
-  normType: number | 'inf' = 2,
-  { errorIfNonfinite = false }: ClipGradNormOptions = {},
+  maxNorm: number | ClipGradNormKeywords,
+  normType: number | 'inf' | ClipGradNormOptions = 2,
+  options: ClipGradNormOptions = {},
 ): Tensor {
+  let errorIfNonfinite = options.errorIfNonfinite ?? false;
+  if (isOptionsObject(maxNorm)) {
+    ({ maxNorm, normType = 2, errorIfNonfinite = false } = checkOptions<ClipGradNormKeywords>('clipGradNorm_', maxNorm as ClipGradNormKeywords, ['maxNorm', 'normType', 'errorIfNonfinite']));
+  } else if (isOptionsObject(normType)) {
+    ({ normType = 2, errorIfNonfinite = false } = checkOptions<ClipGradNormOptions>('clipGradNorm_', normType as ClipGradNormOptions, ['normType', 'errorIfNonfinite']));
+  }
   const grads = gradsOf('clipGradNorm_', parameters);
   const p = normType === 'inf' ? Infinity : normType;
   if (typeof p !== 'number' || !(p > 0)) throw new RangeError(`clipGradNorm_: normType must be a positive number or Infinity, got ${String(normType)}`);
@@ -71,9 +87,10 @@ export function clipGradNorm_(
 
 /**
  * Clamps every gradient entry into [−clipValue, clipValue] in place.
- * @example utils.clipGradValue_(model.parameters(), 0.5)
+ * @example utils.clipGradValue_(model.parameters(), 0.5) // or (model.parameters(), { clipValue: 0.5 })
  */
-export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number | { clipValue: number }): void {
+  if (isOptionsObject(clipValue)) clipValue = checkOptions<{ clipValue: number }>('clipGradValue_', clipValue as { clipValue: number }, ['clipValue']).clipValue;
   if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new TypeError(`clipGradValue_: clipValue must be a number, got ${String(clipValue)}`);
   const c = Math.abs(clipValue);
   const grads = gradsOf('clipGradValue_', parameters);

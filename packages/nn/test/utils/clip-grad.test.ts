@@ -77,3 +77,33 @@ describe('parametersToVector / vectorToParameters', () => {
     expect(() => utils.vectorToParameters(zeros([3]), lin.parameters())).toThrow(/expected a 1-D vector of 8 elements/);
   });
 });
+
+describe("PyTorch's keyword arguments as an options object", () => {
+  // torch: p = tensor([3., 4.], requires_grad=True); p.grad = tensor([3., 4.])
+  //        clip_grad_norm_([p], max_norm=1.0, norm_type=1) -> tensor(7.), p.grad -> [3/7, 4/7] (×(1/(7+1e-6)))
+  const param = (): Tensor => {
+    const p = tensor([3, 4], { dtype: 'float64', requiresGrad: true });
+    p.grad = tensor([3, 4], { dtype: 'float64' });
+    return p;
+  };
+  it('clipGradNorm_(params, { maxNorm, normType }) and clipGradNorm_(params, maxNorm, { normType })', () => {
+    for (const call of [
+      (p: Tensor) => utils.clipGradNorm_([p], { maxNorm: 1, normType: 1 }),
+      (p: Tensor) => utils.clipGradNorm_([p], 1, { normType: 1 }),
+      (p: Tensor) => utils.clipGradNorm_([p], 1, 1),
+    ]) {
+      const p = param();
+      expect(call(p).item()).toBe(7);
+      expectClose(p.grad!, [3 / (7 + 1e-6), 4 / (7 + 1e-6)], 1e-15);
+    }
+    const p = param();
+    p.grad = tensor([NaN, 1], { dtype: 'float64' });
+    expect(() => utils.clipGradNorm_([p], { maxNorm: 1, errorIfNonfinite: true })).toThrow(/non-finite/);
+    expect(() => utils.clipGradNorm_([p], { max_norm: 1 } as never)).toThrow(/clipGradNorm_: unknown option 'max_norm'/);
+  });
+  it('clipGradValue_(params, { clipValue })', () => {
+    const p = param();
+    utils.clipGradValue_([p], { clipValue: 3.5 });
+    expect(p.grad!.toArray()).toEqual([3, 3.5]);
+  });
+});
