@@ -7,8 +7,8 @@
  * Ownership (why the tape cannot leak): there is no global array of nodes. A node is owned by the tensor
  * it produced (`tensor.gradFn`) and by the nodes downstream that hold that tensor as an input. When the
  * last tensor that can reach a node is dropped, the garbage collector frees the node and what it saved.
- * `backward()` without `retainGraph` additionally releases (clears) every node it walked, so saved
- * values go as soon as the gradient has been computed.
+ * `backward()` without `retainGraph` additionally releases (clears) every node it walked that saved
+ * tensors, so saved values go as soon as the gradient has been computed.
  */
 import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
@@ -160,7 +160,9 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   };
   if (createGraph) enableGrad(body);
   else noGrad(body);
-  if (!retainGraph) for (const n of order) n.release();
+  // Free what the walked nodes saved. As in PyTorch, only a node that saved tensors becomes unusable: one
+  // that saved none (add, sum, views) holds nothing to free, and a second backward through it works.
+  if (!retainGraph) for (const n of order) if (n.saved.length > 0) n.release();
 
   if (opts.inputs === undefined) {
     // Storages that something other than the leaf being assigned may hold.
