@@ -20,7 +20,13 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   /** Merges a list of items into a batch (default {@link defaultCollate}). */
   collate?: CollateFn<T, B>;
+  /** Alias of `collate` (PyTorch's `collate_fn`). */
+  collateFn?: CollateFn<T, B>;
+  /** Accepted for ported code and ignored: loading is single-process (PyTorch's results do not depend on it). */
+  numWorkers?: number;
 }
+
+const OPTION_KEYS = ['batchSize', 'shuffle', 'generator', 'dropLast', 'collate', 'collateFn', 'numWorkers'];
 
 /**
  * Iterates a dataset in batches, like `torch.utils.data.DataLoader` (single process, map-style).
@@ -43,11 +49,27 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly generator: Generator | undefined;
   private readonly collate: CollateFn<T, B> | undefined;
 
-  constructor(dataset: MapDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  /**
+   * @param options the options, or a number: PyTorch's positional `batch_size` (`new DataLoader(ds, 64)`).
+   *   Unknown keys (e.g. snake_case `batch_size`) are errors rather than silently falling back to defaults.
+   */
+  constructor(dataset: MapDataset<T>, options: DataLoaderOptions<T, B> | number = {}) {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.getItem !== 'function' || typeof dataset.length !== 'number') {
       throw new TypeError('DataLoader: dataset must be a Dataset (an object with a numeric length and a getItem(i) method)');
     }
-    const { batchSize = 1, shuffle = false, generator, dropLast = false, collate } = options;
+    if (typeof options === 'number') options = { batchSize: options };
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`DataLoader: options must be an object { ${OPTION_KEYS.join(', ')} } or a batch size, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+    }
+    for (const k of Object.keys(options)) {
+      if (!OPTION_KEYS.includes(k)) throw new TypeError(`DataLoader: unknown option '${k}'; expected one of ${OPTION_KEYS.join(', ')} (options are camelCase, e.g. batchSize)`);
+    }
+    const { batchSize = 1, shuffle = false, generator, dropLast = false, numWorkers = 0 } = options;
+    if (options.collate !== undefined && options.collateFn !== undefined) throw new TypeError('DataLoader: give collate or collateFn, not both');
+    const collate = options.collate ?? options.collateFn;
+    if (typeof numWorkers !== 'number' || !Number.isInteger(numWorkers) || numWorkers < 0) {
+      throw new RangeError(`DataLoader: numWorkers option should be a non-negative integer, got ${String(numWorkers)}`);
+    }
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${String(batchSize)}`);
     }

@@ -43,10 +43,19 @@ export function splitLengths(n: number, lengths: readonly number[]): number[] {
  *
  * @example
  * ```ts
- * const [train, val] = randomSplit(ds, [0.8, 0.2], new Generator(42));
+ * const [train, val] = randomSplit(ds, [0.8, 0.2], new Generator(42)); // or { generator: new Generator(42) }
  * ```
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator?: Generator): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generatorOrOptions?: Generator | { generator?: Generator }): Subset<T>[] {
+  let generator = generatorOrOptions as Generator | undefined;
+  // PyTorch's keyword form random_split(ds, lengths, generator=g) as an options object.
+  if (generatorOrOptions !== undefined && generatorOrOptions !== null && typeof (generatorOrOptions as Generator).random !== 'function') {
+    const keys = typeof generatorOrOptions === 'object' ? Object.keys(generatorOrOptions) : [];
+    if (typeof generatorOrOptions !== 'object' || keys.some((k) => k !== 'generator')) {
+      throw new TypeError(`randomSplit: the third argument must be a Generator or { generator }, got ${typeof generatorOrOptions === 'object' ? `an object with keys ${keys.join(', ')}` : typeof generatorOrOptions}`);
+    }
+    generator = (generatorOrOptions as { generator?: Generator }).generator;
+  }
   const n = dataset.length;
   const counts = splitLengths(n, lengths);
   const perm = randperm(n, { generator }).dataSync();

@@ -155,3 +155,22 @@ describe('DataLoader over a TensorDataset (indexSelect fast path)', () => {
     expect(ms).toBeLessThan(1000);
   });
 });
+
+describe("DataLoader options as PyTorch's arguments", () => {
+  const ds = (): TensorDataset => new TensorDataset(tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { dtype: 'float32' }));
+  test('a number is the batch size, as DataLoader(ds, 4) in PyTorch', () => {
+    // torch: len(DataLoader(TensorDataset(torch.arange(10.)), 4)) -> 3, batch sizes [4, 4, 2]
+    const loader = new DataLoader(ds(), 4);
+    expect(loader.length).toBe(3);
+    expect([...loader].map(([x]) => x.shape[0])).toEqual([4, 4, 2]);
+  });
+  test('collateFn is an alias of collate; numWorkers is accepted and ignored', () => {
+    const loader = new DataLoader(ds(), { batchSize: 4, collateFn: (items) => items.length, numWorkers: 0 });
+    expect([...loader]).toEqual([4, 4, 2]);
+    expect(() => new DataLoader(ds(), { collate: (i) => i, collateFn: (i) => i })).toThrow(/collate or collateFn, not both/);
+  });
+  test('unknown (snake_case) options are errors, not silently batchSize 1', () => {
+    expect(() => new DataLoader(ds(), { batch_size: 4 } as never)).toThrow(/DataLoader: unknown option 'batch_size'; expected one of batchSize/);
+    expect(() => new DataLoader(ds(), { drop_last: true } as never)).toThrow(/unknown option 'drop_last'/);
+  });
+});

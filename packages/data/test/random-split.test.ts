@@ -59,3 +59,13 @@ describe('randomSplit', () => {
     expect([...s].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 });
+
+describe("randomSplit with PyTorch's keyword generator", () => {
+  test('randomSplit(ds, lengths, { generator }) equals randomSplit(ds, lengths, generator)', () => {
+    const a = randomSplit(new Range(20), [0.8, 0.2], { generator: new Generator(5) });
+    const b = randomSplit(new Range(20), [0.8, 0.2], new Generator(5));
+    expect(a.map((s) => [...s])).toEqual(b.map((s) => [...s]));
+    expect(a.map((s) => s.length)).toEqual([16, 4]);
+    expect(() => randomSplit(new Range(4), [2, 2], { gen: new Generator(1) } as never)).toThrow(/randomSplit: the third argument must be a Generator or \{ generator \}, got an object with keys gen/);
+  });
+});
