@@ -92,3 +92,16 @@ describe('gradients at ties, NaNs and zero exponents', () => {
     expect(ge[2]).toBeNaN();
   });
 });
+
+describe('add/sub alpha', () => {
+  test('a fractional alpha with integer operands throws; with a float operand it scales', () => {
+    // torch.tensor([1, 2]).add(torch.tensor([1, 1]), alpha=0.5) -> RuntimeError: For integral input tensors, argument alpha must not be a floating point number.
+    expect(() => tensor([1, 2]).add(tensor([1, 1]), 0.5)).toThrow(/add: for integral input tensors, alpha must not be a floating point number/);
+    expect(() => tensor([1, 2]).sub(1, 0.5)).toThrow(/sub: .*alpha/);
+    expect(() => tensor([1, 2]).add_(tensor([1]), 0.5)).toThrow(/alpha/);
+    // torch.tensor([1, 2]).add(torch.tensor([1.5]), alpha=0.5) -> tensor([1.7500, 2.7500])
+    expect(tensor([1, 2]).add(tensor([1.5]), 0.5).toArray()).toEqual([1.75, 2.75]);
+    // torch.tensor([1, 2]).add(torch.tensor([1, 1]), alpha=2) -> tensor([3, 4])
+    expect(tensor([1, 2]).add(tensor([1, 1]), 2).toArray()).toEqual([3, 4]);
+  });
+});
