@@ -24,8 +24,9 @@ function shapeArg(shape: number[] | number, op: string): number[] {
 
 /**
  * A tensor from a number, a boolean, (nested) arrays or a typed array. The dtype is inferred as PyTorch
- * does (booleans -> bool, all integers -> int32, else float32) unless given. A typed array keeps its
- * dtype and is copied.
+ * does (booleans -> bool, all integers -> int32, else float32) unless given — except that with
+ * `requiresGrad: true` integer-looking numbers give float32, since JS writes 1.0 as 1. A typed array keeps
+ * its dtype and is copied.
  * @example
  * const x = tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
  */
@@ -65,7 +66,11 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOpti
     for (const e of v) walk(e, k + 1);
   };
   walk(data as NestedArray, 0);
-  const inferred: DType = sawFloat || (!sawBool && !sawNumber) ? getDefaultDtype() : sawBool && !sawNumber ? 'bool' : sawFloat ? getDefaultDtype() : 'int32';
+  let inferred: DType = sawFloat || (!sawBool && !sawNumber) ? getDefaultDtype() : sawBool && !sawNumber ? 'bool' : sawFloat ? getDefaultDtype() : 'int32';
+  // JS has no float literals: `tensor([1.0, 2.0, 3.0], { requiresGrad: true })` (PyTorch's float tensor) is
+  // written with numbers that look like integers, so asking for gradients makes the inference choose the
+  // default float dtype (PyTorch would see floats there).
+  if (opts.requiresGrad && sawNumber && inferred === 'int32') inferred = getDefaultDtype();
   if (!opts.dtype && inferred === 'int32' && bigInt !== null) {
     // PyTorch would infer int64, which tapegrad does not have: refuse rather than wrap around.
     throw new RangeError(`tensor: the integer ${bigInt} does not fit in int32 (tapegrad's integer dtype); pass { dtype: 'float64' } to keep it as a float`);

@@ -81,7 +81,16 @@ describe('tensor()', () => {
 
   test('requiresGrad is only for floating point dtypes', () => {
     expect(tensor([1.5], { requiresGrad: true }).requiresGrad).toBe(true);
-    expectThrowMessage(() => tensor([1, 2], { requiresGrad: true }), 'only tensors of floating point dtype can require gradients', 'int32');
+    expectThrowMessage(() => tensor([1, 2], { dtype: 'int32', requiresGrad: true }), 'only tensors of floating point dtype can require gradients', 'int32');
+  });
+
+  test('requiresGrad makes integer-looking numbers float32 (JS writes 1.0 as 1; a deliberate difference from PyTorch)', () => {
+    // the seeds' example: x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    expect(x.dtype).toBe('float32');
+    x.mul(tensor([4, 5, 6])).sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([4, 5, 6]);
+    expect(tensor([1, 2, 3]).dtype).toBe('int32'); // without requiresGrad: PyTorch's integer inference
     expectThrowMessage(() => tensor(new Int32Array([1]), { requiresGrad: true }), 'floating point', 'int32');
   });
 });

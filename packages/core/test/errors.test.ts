@@ -106,7 +106,7 @@ describe('wrong dtypes', () => {
     fc.assert(fc.property(fc.constantFrom('int32', 'bool') as fc.Arbitrary<core.DType>, fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 2 }), (dt, shape) => {
       for (const [name, f, op] of cases) bad(`${name} ${dt} ${fmt(shape)}`, () => f(zeros(shape, { dtype: dt })), op, dt);
     }), { numRuns: 20 });
-    bad('tensor int requiresGrad', () => tensor([1, 2], { requiresGrad: true }), 'floating point', 'int32');
+    bad('tensor int requiresGrad', () => tensor([1, 2], { dtype: 'int32', requiresGrad: true }), 'floating point', 'int32');
     bad('mm int', () => core.mm(tensor([[1]]), tensor([[1]])), 'mm', 'floating point', 'int32');
     bad('oneHot float', () => tensor([1.5]).oneHot(2), 'oneHot', 'int32', 'float32');
     bad('maskedFill mask not broadcastable', () => zeros([3]).maskedFill(tensor([true, false]), 1), 'maskedFill', '[2]', '[3]', 'broadcast');

@@ -13,8 +13,8 @@ import { sumTo } from './reduce';
 import { where } from './indexing';
 
 type Grads = [Tensor | null, Tensor | null];
-/** Which operands the VJP reads: none, the other one (mul), or both. */
-type Reads = 'none' | 'cross' | 'both';
+/** Which operands the VJP reads: none, the other one (mul), the divisor (and the dividend for b's grad), or both. */
+type Reads = 'none' | 'cross' | 'div' | 'both';
 type Result = 'promote' | 'float' | 'bool';
 
 function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: Result,
@@ -26,7 +26,11 @@ function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: R
   const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f, op);
   if (!vjp || result === 'bool') return out;
   const a = A.t, b = Bo.t;
-  const saved = reads === 'none' ? [] : reads === 'both' ? [a, b] : [a.requiresGrad ? b : null, b.requiresGrad ? a : null].filter((t): t is Tensor => t !== null);
+  // Saved (for the in-place check and release) as PyTorch's nodes save them: only what the VJP reads.
+  const needed = reads === 'none' ? [] : reads === 'both' ? [a, b]
+    : reads === 'div' ? [a.requiresGrad || b.requiresGrad ? b : null, b.requiresGrad ? a : null]
+    : [a.requiresGrad ? b : null, b.requiresGrad ? a : null];
+  const saved = needed.filter((t): t is Tensor => t !== null);
   return record(op, [a, b], out, (g) => {
     const [ga, gb] = vjp(g, a, b, out);
     return [ga && a.requiresGrad ? sumTo(ga, a._shape).to(a.dtype) : null, gb && b.requiresGrad ? sumTo(gb, b._shape).to(b.dtype) : null];
@@ -41,7 +45,7 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor =>
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (x, y) => x * y, 'promote', (g, a, b) => [g.mul(b), g.mul(a)], 'cross');
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('div', a, b, (x, y) => x / y, 'float', (g, a, b) => [g.div(b), b.requiresGrad ? g.neg().mul(a).div(b.mul(b)) : null], 'both');
+  binary('div', a, b, (x, y) => x / y, 'float', (g, a, b) => [g.div(b), b.requiresGrad ? g.neg().mul(a).div(b.mul(b)) : null], 'div');
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
   binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.lt(b), a.gt(b), a.eq(b)), 'both');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>

@@ -51,7 +51,9 @@ export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false)
   if (!isFloating(x.dtype)) throw new TypeError(`mean: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
   const dims = dimsOf(x, dim, 'mean');
   const n = numelOf(dims.map((d) => x._shape[d]));
-  return sum(x, dim, keepdim).div(n);
+  // Its own node (PyTorch's MeanBackward saves no tensor, so a second backward through a mean works).
+  const out = noGrad(() => sum(x, dims, keepdim).div(n));
+  return record('mean', [x], out, (g) => [g.reshape(reducedShape(x._shape, dims, true)).expand(x._shape).div(n)]);
 }
 
 /** Product over one dim (or all). Gradient: prod/x where no factor is zero, else the product of the others. */

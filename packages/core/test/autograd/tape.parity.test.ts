@@ -21,6 +21,12 @@ describe('second backward without retainGraph', () => {
     z.backward();
     z.backward();
     expect(w.grad!.toArray()).toEqual([6, 6]);
+    // y = x.mean(); y.backward(); y.backward(); x.grad -> tensor([1., 1.])  (MeanBackward0 saves only sizes)
+    const m = f32([1, 2]);
+    const my = m.mean();
+    my.backward();
+    my.backward();
+    expect(m.grad!.toArray()).toEqual([1, 1]);
   });
 
   test('through an op that saved a tensor it throws, naming the op', () => {
