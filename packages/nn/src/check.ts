@@ -27,7 +27,7 @@ export function checkOptions<O extends object>(fn: string, opts: O | undefined, 
     throw new TypeError(`${fn}: expected an options object { ${known.join(', ')} }, got ${describeValue(opts)}`);
   }
   for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${fn}: unknown option '${k}'; expected one of ${known.join(', ')} (options are camelCase, e.g. ignoreIndex)`);
+    if (!known.includes(k)) throw new TypeError(`${fn}: unknown option '${k}'; expected one of ${known.join(', ')} (options are PyTorch's keyword arguments in camelCase: ignore_index is ignoreIndex)`);
   }
   return opts;
 }

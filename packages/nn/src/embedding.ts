@@ -4,6 +4,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
 import { embedding } from './functional/embedding';
+import { checkOptions } from './check';
 
 /**
  * A table of numEmbeddings vectors of size embeddingDim, looked up by int32 indices (PyTorch's
@@ -22,9 +23,13 @@ export class Embedding extends Module {
   constructor(
     numEmbeddings: number,
     embeddingDim: number,
-    { paddingIdx = null, dtype = getDefaultDtype(), generator }: { paddingIdx?: number | null; dtype?: DType; generator?: Generator } = {},
+    options: { paddingIdx?: number | null; dtype?: DType; generator?: Generator } | number = {},
   ) {
     super();
+    // A number is PyTorch's positional padding_idx: nn.Embedding(10, 3, 0).
+    const opts = typeof options === 'number' ? { paddingIdx: options } : checkOptions('Embedding', options, ['paddingIdx', 'dtype', 'generator']);
+    let { paddingIdx = null } = opts;
+    const { dtype = getDefaultDtype(), generator } = opts;
     for (const [n, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`Embedding: ${n} must be a non-negative integer, got ${v}`);
     }

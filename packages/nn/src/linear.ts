@@ -4,7 +4,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
 import { bilinear } from './functional/linear';
-import { checkFloatInput } from './check';
+import { checkFloatInput, checkOptions } from './check';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -35,7 +35,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions | boolean = {}) {
     super();
-    const { bias = true, dtype = getDefaultDtype(), generator } = typeof opts === 'boolean' ? { bias: opts } : opts;
+    const { bias = true, dtype = getDefaultDtype(), generator } = typeof opts === 'boolean' ? { bias: opts } : checkOptions('Linear', opts, ['bias', 'dtype', 'generator']);
     for (const [n, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`Linear: ${n} must be a non-negative integer, got ${v}`);
     }
@@ -83,7 +83,7 @@ export class Bilinear extends Module {
 
   constructor(in1Features: number, in2Features: number, outFeatures: number, opts: LinearOptions | boolean = {}) {
     super();
-    const { bias = true, dtype = getDefaultDtype(), generator } = typeof opts === 'boolean' ? { bias: opts } : opts;
+    const { bias = true, dtype = getDefaultDtype(), generator } = typeof opts === 'boolean' ? { bias: opts } : checkOptions('Bilinear', opts, ['bias', 'dtype', 'generator']);
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;

@@ -3,7 +3,7 @@ import { Tensor, DType, getDefaultDtype, zeros, ones, noGrad } from '@tapegrad/c
 import { Module, typeName } from './module';
 import { Parameter } from './parameter';
 import { batchNorm, layerNorm } from './functional/normalization';
-import { checkFloatInput } from './check';
+import { checkFloatInput, checkOptions } from './check';
 
 export interface BatchNormOptions {
   /** Added to the variance for stability. Default 1e-5. */
@@ -36,8 +36,11 @@ export abstract class BatchNorm extends Module {
   declare runningVar: Tensor | null;
   declare numBatchesTracked: Tensor | null;
 
-  constructor(numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = getDefaultDtype() }: BatchNormOptions = {}) {
+  /** The second argument is the options, or PyTorch's positional `eps` (`new BatchNorm1d(16, 1e-3)`). */
+  constructor(numFeatures: number, options: BatchNormOptions | number = {}) {
     super();
+    const opts = typeof options === 'number' ? { eps: options } : checkOptions(new.target.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = getDefaultDtype() } = opts;
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new RangeError(`${new.target.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.numFeatures = numFeatures;
     this.eps = eps;
@@ -134,8 +137,11 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | number[], { eps = 1e-5, elementwiseAffine = true, bias = true, dtype = getDefaultDtype() }: LayerNormOptions = {}) {
+  /** The second argument is the options, or PyTorch's positional `eps` (`new LayerNorm(16, 1e-6)`). */
+  constructor(normalizedShape: number | number[], options: LayerNormOptions | number = {}) {
     super();
+    const opts = typeof options === 'number' ? { eps: options } : checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
+    const { eps = 1e-5, elementwiseAffine = true, bias = true, dtype = getDefaultDtype() } = opts;
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape.slice();
     if (this.normalizedShape.length === 0 || this.normalizedShape.some((s) => !Number.isInteger(s) || s <= 0)) {
       throw new RangeError(`LayerNorm: normalizedShape must be a positive integer or a non-empty list of them, got [${this.normalizedShape.join(', ')}]`);

@@ -35,3 +35,15 @@ describe('Embedding', () => {
     expect(() => F.embedding(tensor([0], { dtype: 'int32' }), zeros([3]))).toThrow(/weight must be 2-D/);
   });
 });
+
+describe("Embedding's third argument", () => {
+  it('a number is PyTorch\'s positional padding_idx: new Embedding(4, 2, 0) as nn.Embedding(4, 2, 0)', () => {
+    const e = new Embedding(4, 2, 0);
+    expect(e.paddingIdx).toBe(0);
+    expect(e.weight.select(0, 0).toArray()).toEqual([0, 0]);
+    expect(new Embedding(4, 2, -1).paddingIdx).toBe(3);
+  });
+  it('snake_case keys are errors', () => {
+    expect(() => new Embedding(4, 2, { padding_idx: 0 } as never)).toThrow(/Embedding: unknown option 'padding_idx'; expected one of paddingIdx, dtype, generator/);
+  });
+});

@@ -108,3 +108,15 @@ describe('LayerNorm', () => {
     expect(() => ln.call(zeros([2, 4]) as Tensor)).toThrow('layerNorm: given normalizedShape=[3], expected input with shape [*, 3], but got input of size [2, 4]');
   });
 });
+
+describe("PyTorch's positional eps; unknown option keys", () => {
+  it('new BatchNorm1d(3, 1e-3) and new LayerNorm(3, 1e-6) set eps, as nn.BatchNorm1d(3, 1e-3) / nn.LayerNorm(3, 1e-6)', () => {
+    expect(new BatchNorm1d(3, 1e-3).eps).toBe(1e-3);
+    expect(new BatchNorm2d(3, 1e-3).eps).toBe(1e-3);
+    expect(new LayerNorm(3, 1e-6).eps).toBe(1e-6);
+  });
+  it('snake_case keys are errors instead of silently keeping the defaults', () => {
+    expect(() => new BatchNorm1d(3, { track_running_stats: false } as never)).toThrow(/BatchNorm1d: unknown option 'track_running_stats'; expected one of eps, momentum, affine, trackRunningStats, dtype/);
+    expect(() => new LayerNorm(3, { elementwise_affine: false } as never)).toThrow(/LayerNorm: unknown option 'elementwise_affine'/);
+  });
+});
