@@ -3,7 +3,7 @@ import { fullLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adagradKernel } from './kernels';
-import { checkKnownKeys, pyNum } from './util';
+import { checkKnownKeys, pyNum, lrOrOptions } from './util';
 
 /** Adagrad's options (PyTorch names in camelCase). */
 export interface AdagradOptions extends BaseOptions {
@@ -42,7 +42,9 @@ const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 
  * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+  /** `options` may be a number: PyTorch's positional `lr` (`new Adagrad(model.parameters(), 0.01)`). */
+  constructor(params: Params<AdagradOptions>, lrOrOpts: Partial<AdagradOptions> | number = {}) {
+    const options = lrOrOptions<AdagradOptions>(lrOrOpts);
     checkKnownKeys(options, KEYS, 'Adagrad');
     super(params, {
       lr: options.lr ?? 1e-2,

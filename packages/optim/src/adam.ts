@@ -3,7 +3,7 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
-import { checkKnownKeys, pyNum } from './util';
+import { checkKnownKeys, pyNum, lrOrOptions } from './util';
 
 /** Adam's options (PyTorch names in camelCase). */
 export interface AdamOptions extends BaseOptions {
@@ -100,7 +100,9 @@ export function adamUpdateGroup(
  * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+  /** `options` may be a number: PyTorch's positional `lr` (`new Adam(model.parameters(), 0.01)`). */
+  constructor(params: Params<AdamOptions>, lrOrOpts: Partial<AdamOptions> | number = {}) {
+    const options = lrOrOptions<AdamOptions>(lrOrOpts);
     checkKnownKeys(options, ADAM_KEYS, 'Adam');
     super(params, adamDefaults(options, 0), 'Adam');
   }

@@ -2,7 +2,7 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rmspropKernel } from './kernels';
-import { checkKnownKeys, pyNum } from './util';
+import { checkKnownKeys, pyNum, lrOrOptions } from './util';
 
 /** RMSprop's options (PyTorch names in camelCase). */
 export interface RMSpropOptions extends BaseOptions {
@@ -42,7 +42,9 @@ const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maxi
  * const opt = new RMSprop(model.parameters(), { lr: 1e-2, alpha: 0.99, momentum: 0.9 });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+  /** `options` may be a number: PyTorch's positional `lr` (`new RMSprop(model.parameters(), 0.01)`). */
+  constructor(params: Params<RMSpropOptions>, lrOrOpts: Partial<RMSpropOptions> | number = {}) {
+    const options = lrOrOptions<RMSpropOptions>(lrOrOpts);
     checkKnownKeys(options, KEYS, 'RMSprop');
     super(params, {
       lr: options.lr ?? 1e-2,

@@ -3,7 +3,7 @@ import { Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
 import { sgdKernel } from './kernels';
-import { checkKnownKeys, pyNum } from './util';
+import { checkKnownKeys, pyNum, lrOrOptions } from './util';
 
 /** SGD's options (PyTorch names in camelCase). */
 export interface SGDOptions extends BaseOptions {
@@ -46,7 +46,9 @@ const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximiz
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+  /** `options` may be a number: PyTorch's positional `lr` (`new SGD(model.parameters(), 0.01)`). */
+  constructor(params: Params<SGDOptions>, lrOrOpts: Partial<SGDOptions> | number = {}) {
+    const options = lrOrOptions<SGDOptions>(lrOrOpts);
     checkKnownKeys(options, KEYS, 'SGD');
     super(params, {
       lr: options.lr,

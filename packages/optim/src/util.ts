@@ -56,3 +56,11 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
     }
   }
 }
+
+/**
+ * An optimizer's second argument: the options, or a number as PyTorch's positional `lr`
+ * (`torch.optim.SGD(model.parameters(), 0.1)` is `new SGD(model.parameters(), 0.1)`).
+ */
+export function lrOrOptions<O extends { lr: number }>(options: Partial<O> | number): Partial<O> {
+  return typeof options === 'number' ? ({ lr: options } as Partial<O>) : options;
+}

@@ -1,6 +1,6 @@
 /** The Optimizer base: parameter groups, validation of the params, zeroGrad, step with a closure, skipping. */
 import { Tensor, tensor, noGrad, isGradEnabled } from '@tapegrad/core';
-import { SGD, Adam, Optimizer } from '@tapegrad/optim';
+import { SGD, Adam, AdamW, RMSprop, Adagrad, Optimizer } from '@tapegrad/optim';
 import { param, setGrad, values } from './helpers/params';
 
 describe('Optimizer parameter groups', () => {
@@ -144,5 +144,21 @@ describe('step', () => {
     const opt2 = new SGD([q], { lr: 0.1 });
     q.grad = tensor([1, 1]);
     expect(() => opt2.step()).toThrow('SGD.step: parameter 0 of group 0 has dtype int32; only floating point parameters can be optimized');
+  });
+});
+
+describe("PyTorch's positional lr", () => {
+  it('new SGD(params, 0.1) is new SGD(params, { lr: 0.1 }), and likewise for every optimizer', () => {
+    // torch: p = tensor([1., 2.], requires_grad=True); p.grad = tensor([0.5, -1.]); SGD([p], 0.1).step() -> [0.95, 2.1]
+    const p = param([1, 2]);
+    setGrad(p, [0.5, -1]);
+    new SGD([p], 0.1).step();
+    expect(values(p)).toEqual([0.95, 2.1]);
+    for (const make of [(ps: Tensor[]) => new Adam(ps, 0.01), (ps: Tensor[]) => new AdamW(ps, 0.01), (ps: Tensor[]) => new RMSprop(ps, 0.01), (ps: Tensor[]) => new Adagrad(ps, 0.01)]) {
+      const o = make([param([1])]);
+      expect(o.paramGroups[0].lr).toBe(0.01);
+    }
+    expect(new Adam([param([1])], 0.01).paramGroups[0].betas).toEqual([0.9, 0.999]); // the other defaults stay
+    expect(() => new SGD([param([1])], -1)).toThrow(/SGD: Invalid learning rate: -1/);
   });
 });
