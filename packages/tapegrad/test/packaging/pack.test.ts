@@ -235,8 +235,8 @@ const d: DType = y.dtype;
 opt.zeroGrad();
 // @ts-expect-error: 'int64' is not a tapegrad dtype (the published types are not any)
 tensor([1], { dtype: 'int64' });
-// @ts-expect-error: options are an object, not positional arguments
-new optim.SGD(model.parameters(), 0.1);
+// @ts-expect-error: the learning rate is a number
+new optim.SGD(model.parameters(), { lr: '0.1' });
 export { g, top, d };
 `;
 
