@@ -19,6 +19,10 @@ export function sgdKernel(
 ): void {
   const n = x.length, nlr = -lr, keep = 1 - dampening;
   if (b === null) {
+    if (wd === 0 && sign === 1) {
+      for (let i = 0; i < n; i++) x[i] = x[i] + nlr * g[i]; // plain SGD, same arithmetic without branches
+      return;
+    }
     for (let i = 0; i < n; i++) {
       let d = sign * g[i];
       if (wd !== 0) d = d + wd * x[i];
