@@ -8,17 +8,7 @@ import { allocate, promote, isFloating, FloatArray } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
-
-/** A 2-D view as a GEMM operand: row-major, column-major (transposed), or a contiguous copy. */
-function operand2d(t: Tensor): { data: FloatArray; off: number; ld: number; trans: boolean } {
-  const [r, c] = t._shape;
-  const [rs, cs] = t.nd.stride;
-  const data = t._storage.data as FloatArray;
-  if (cs === 1 && (rs >= c || r <= 1)) return { data, off: t.nd.offset, ld: Math.max(rs, c, 1), trans: false };
-  if (rs === 1 && (cs >= r || c <= 1)) return { data, off: t.nd.offset, ld: Math.max(cs, r, 1), trans: true };
-  const cont = t.contiguous();
-  return { data: cont._storage.data as FloatArray, off: cont.nd.offset, ld: Math.max(c, 1), trans: false };
-}
+import { asOperand } from './matmul';
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('linear: expected Tensor input and weight');
@@ -43,7 +33,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     for (let i = 0; i < N; i++) out.set(b as FloatArray, i * outF);
   }
   if (N * outF > 0 && inF > 0) {
-    const A = operand2d(xs), W = operand2d(w);
+    const A = asOperand(xs), W = asOperand(w);
     gemm(A.trans, !W.trans, N, outF, inF, 1, A.data, A.off, A.ld, W.data, W.off, W.ld, bias ? 1 : 0, out, 0, outF);
   }
   const res = Tensor._fromData(out, [N, outF], dtype);

@@ -9,12 +9,16 @@ import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 
-interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
+export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
 
-/** How a [B, r, c] view can be fed to gemm without copying (or a contiguous copy when it cannot). */
-function asOperand(x: Tensor): MatOperand {
-  const [, r, c] = x._shape;
-  const [bs, rs, cs] = x.nd.stride;
+/**
+ * How a [r, c] or [B, r, c] view can be fed to gemm without copying: row-major, or column-major (a
+ * transposed view, passed as transA/transB), else a contiguous copy.
+ */
+export function asOperand(x: Tensor): MatOperand {
+  const k = x.ndim;
+  const r = x._shape[k - 2], c = x._shape[k - 1];
+  const rs = x.nd.stride[k - 2], cs = x.nd.stride[k - 1], bs = k === 3 ? x.nd.stride[0] : 0;
   const data = x._storage.data as FloatArray;
   if (cs === 1 && (rs >= c || r <= 1)) return { data, off: x.nd.offset, ld: Math.max(rs, c, 1), trans: false, bstride: bs };
   if (rs === 1 && (cs >= r || c <= 1)) return { data, off: x.nd.offset, ld: Math.max(cs, r, 1), trans: true, bstride: bs };
