@@ -3,7 +3,7 @@ import { fullLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adagradKernel } from './kernels';
-import { checkKnownKeys, pyNum, lrOrOptions } from './util';
+import { checkKnownKeys, checkNonNegative, lrOrOptions } from './util';
 
 /** Adagrad's options (PyTorch names in camelCase). */
 export interface AdagradOptions extends BaseOptions {
@@ -68,14 +68,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected checkOptions(o: Partial<AdagradOptions>, where: string): void {
-    const nonNeg = (v: unknown): boolean => typeof v === 'number' && v >= 0;
-    if (o.lr !== undefined && !nonNeg(o.lr)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
-    if (o.lrDecay !== undefined && !nonNeg(o.lrDecay)) throw new RangeError(`${where}: Invalid lr_decay value: ${pyNum(o.lrDecay)}`);
-    if (o.weightDecay !== undefined && !nonNeg(o.weightDecay)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
-    if (o.initialAccumulatorValue !== undefined && !nonNeg(o.initialAccumulatorValue)) {
-      throw new RangeError(`${where}: Invalid initial_accumulator_value value: ${pyNum(o.initialAccumulatorValue)}`);
-    }
-    if (o.eps !== undefined && !nonNeg(o.eps)) throw new RangeError(`${where}: Invalid epsilon value: ${pyNum(o.eps)}`);
+    checkNonNegative(o.lr, 'learning rate', where);
+    checkNonNegative(o.lrDecay, 'lr_decay value', where);
+    checkNonNegative(o.weightDecay, 'weight_decay value', where);
+    checkNonNegative(o.initialAccumulatorValue, 'initial_accumulator_value value', where);
+    checkNonNegative(o.eps, 'epsilon value', where);
   }
 
   protected updateGroup(group: ParamGroup<AdagradOptions>, gi: number): void {

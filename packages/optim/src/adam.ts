@@ -3,7 +3,7 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
-import { checkKnownKeys, pyNum, lrOrOptions } from './util';
+import { checkKnownKeys, checkNonNegative, pyNum, lrOrOptions } from './util';
 
 /** Adam's options (PyTorch names in camelCase). */
 export interface AdamOptions extends BaseOptions {
@@ -37,8 +37,8 @@ export function adamDefaults(options: Partial<AdamOptions>, weightDecay: number)
 
 /** PyTorch's checks (and messages) for Adam and AdamW, in PyTorch's order. */
 export function checkAdamOptions(o: Partial<AdamOptions>, where: string): void {
-  if (o.lr !== undefined && !(typeof o.lr === 'number' && o.lr >= 0)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
-  if (o.eps !== undefined && !(typeof o.eps === 'number' && o.eps >= 0)) throw new RangeError(`${where}: Invalid epsilon value: ${pyNum(o.eps)}`);
+  checkNonNegative(o.lr, 'learning rate', where);
+  checkNonNegative(o.eps, 'epsilon value', where);
   if (o.betas !== undefined) {
     if (!Array.isArray(o.betas) || o.betas.length !== 2) {
       throw new TypeError(`${where}: betas must be an array of two numbers [beta1, beta2], got ${Array.isArray(o.betas) ? `an array of length ${(o.betas as unknown[]).length}` : pyNum(o.betas)}`);
@@ -47,7 +47,7 @@ export function checkAdamOptions(o: Partial<AdamOptions>, where: string): void {
       if (!(typeof b === 'number' && b >= 0 && b < 1)) throw new RangeError(`${where}: Invalid beta parameter at index ${i}: ${pyNum(b)}`);
     });
   }
-  if (o.weightDecay !== undefined && !(typeof o.weightDecay === 'number' && o.weightDecay >= 0)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
+  checkNonNegative(o.weightDecay, 'weight_decay value', where);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rmspropKernel } from './kernels';
-import { checkKnownKeys, pyNum, lrOrOptions } from './util';
+import { checkKnownKeys, checkNonNegative, lrOrOptions } from './util';
 
 /** RMSprop's options (PyTorch names in camelCase). */
 export interface RMSpropOptions extends BaseOptions {
@@ -58,12 +58,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected checkOptions(o: Partial<RMSpropOptions>, where: string): void {
-    const nonNeg = (v: unknown): boolean => typeof v === 'number' && v >= 0;
-    if (o.lr !== undefined && !nonNeg(o.lr)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
-    if (o.eps !== undefined && !nonNeg(o.eps)) throw new RangeError(`${where}: Invalid epsilon value: ${pyNum(o.eps)}`);
-    if (o.momentum !== undefined && !nonNeg(o.momentum)) throw new RangeError(`${where}: Invalid momentum value: ${pyNum(o.momentum)}`);
-    if (o.weightDecay !== undefined && !nonNeg(o.weightDecay)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
-    if (o.alpha !== undefined && !nonNeg(o.alpha)) throw new RangeError(`${where}: Invalid alpha value: ${pyNum(o.alpha)}`);
+    checkNonNegative(o.lr, 'learning rate', where);
+    checkNonNegative(o.eps, 'epsilon value', where);
+    checkNonNegative(o.momentum, 'momentum value', where);
+    checkNonNegative(o.weightDecay, 'weight_decay value', where);
+    checkNonNegative(o.alpha, 'alpha value', where);
   }
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>, gi: number): void {

@@ -3,7 +3,7 @@ import { Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
 import { sgdKernel } from './kernels';
-import { checkKnownKeys, pyNum, lrOrOptions } from './util';
+import { checkKnownKeys, checkNonNegative, pyNum, lrOrOptions } from './util';
 
 /** SGD's options (PyTorch names in camelCase). */
 export interface SGDOptions extends BaseOptions {
@@ -62,9 +62,9 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected checkOptions(o: Partial<SGDOptions>, where: string): void {
     // PyTorch 1.13's SGD tests `lr < 0`, which lets NaN through; tapegrad rejects NaN too.
-    if (o.lr !== undefined && !(typeof o.lr === 'number' && o.lr >= 0)) throw new RangeError(`${where}: Invalid learning rate: ${pyNum(o.lr)}`);
-    if (o.momentum !== undefined && !(typeof o.momentum === 'number' && o.momentum >= 0)) throw new RangeError(`${where}: Invalid momentum value: ${pyNum(o.momentum)}`);
-    if (o.weightDecay !== undefined && !(typeof o.weightDecay === 'number' && o.weightDecay >= 0)) throw new RangeError(`${where}: Invalid weight_decay value: ${pyNum(o.weightDecay)}`);
+    checkNonNegative(o.lr, 'learning rate', where);
+    checkNonNegative(o.momentum, 'momentum value', where);
+    checkNonNegative(o.weightDecay, 'weight_decay value', where);
     if (o.dampening !== undefined && typeof o.dampening !== 'number') throw new TypeError(`${where}: dampening must be a number, got ${pyNum(o.dampening)}`);
     if (o.nesterov && ((o.momentum ?? 0) <= 0 || (o.dampening ?? 0) !== 0)) {
       throw new RangeError(`${where}: Nesterov momentum requires a momentum and zero dampening (got momentum ${pyNum(o.momentum ?? 0)}, dampening ${pyNum(o.dampening ?? 0)})`);

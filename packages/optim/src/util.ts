@@ -64,3 +64,11 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
 export function lrOrOptions<O extends { lr: number }>(options: Partial<O> | number): Partial<O> {
   return typeof options === 'number' ? ({ lr: options } as Partial<O>) : options;
 }
+
+/**
+ * PyTorch's range check for an option that must be a number ≥ 0: throws `<where>: Invalid <what>: <v>`
+ * unless `v` is absent. NaN fails it too (PyTorch's `v < 0` test would let NaN through).
+ */
+export function checkNonNegative(v: unknown, what: string, where: string): void {
+  if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
+}
