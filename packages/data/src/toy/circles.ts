@@ -1,4 +1,4 @@
-import { finishToy, linspaceArray, resolveToyOptions, type ToyData, type ToyOptions } from './common';
+import { finishToy, linspaceArray, resolveToyOptions, twoArcs, type ToyData, type ToyOptions } from './common';
 
 /** Options of {@link makeCircles}. */
 export interface CirclesOptions extends ToyOptions {
@@ -24,19 +24,11 @@ export function makeCircles(options: CirclesOptions = {}): ToyData {
   if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
     throw new RangeError(`makeCircles: factor has to be between 0 and 1 (0 <= factor < 1), got ${String(factor)}`);
   }
-  const nOut = Math.floor(ctx.n / 2), nIn = ctx.n - nOut;
-  const tOut = linspaceArray(0, 2 * Math.PI, nOut, false), tIn = linspaceArray(0, 2 * Math.PI, nIn, false);
-  const xy = new Float64Array(2 * ctx.n);
-  const labels = new Int32Array(ctx.n);
-  for (let i = 0; i < nOut; i++) {
-    xy[2 * i] = Math.cos(tOut[i]);
-    xy[2 * i + 1] = Math.sin(tOut[i]);
-  }
-  for (let i = 0; i < nIn; i++) {
-    const k = nOut + i;
-    xy[2 * k] = factor * Math.cos(tIn[i]);
-    xy[2 * k + 1] = factor * Math.sin(tIn[i]);
-    labels[k] = 1;
-  }
+  const angles = (count: number): Float64Array => linspaceArray(0, 2 * Math.PI, count, false);
+  const { xy, labels } = twoArcs(
+    ctx.n, angles,
+    (t) => [Math.cos(t), Math.sin(t)], // the unit circle
+    (t) => [factor * Math.cos(t), factor * Math.sin(t)], // the inner circle
+  );
   return finishToy(xy, labels, ctx);
 }

@@ -85,3 +85,25 @@ export function linspaceArray(start: number, stop: number, num: number, endpoint
   if (endpoint && num > 1) out[num - 1] = stop;
   return out;
 }
+
+/** A plane curve: the point at parameter t. */
+export type Curve = (t: number) => [number, number];
+
+/**
+ * The unshuffled, noise-free points of a two-arc toy set (circles, moons): floor(n/2) points of class 0
+ * on `curve0` and the rest, of class 1, on `curve1`, each arc at the parameters `params(count)` gives.
+ * Returns the n (x, y) pairs interleaved, and their labels, ready for {@link finishToy}.
+ */
+export function twoArcs(n: number, params: (count: number) => Float64Array, curve0: Curve, curve1: Curve): { xy: Float64Array; labels: Int32Array } {
+  const n0 = Math.floor(n / 2), n1 = n - n0;
+  const t0 = params(n0), t1 = params(n1);
+  const xy = new Float64Array(2 * n);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n0; i++) [xy[2 * i], xy[2 * i + 1]] = curve0(t0[i]);
+  for (let i = 0; i < n1; i++) {
+    const k = n0 + i;
+    [xy[2 * k], xy[2 * k + 1]] = curve1(t1[i]);
+    labels[k] = 1;
+  }
+  return { xy, labels };
+}

@@ -1,4 +1,4 @@
-import { finishToy, linspaceArray, resolveToyOptions, type ToyData, type ToyOptions } from './common';
+import { finishToy, linspaceArray, resolveToyOptions, twoArcs, type ToyData, type ToyOptions } from './common';
 
 /**
  * Two interleaving half circles, scikit-learn's `make_moons`: floor(n/2) points of class 0 on the
@@ -13,19 +13,11 @@ import { finishToy, linspaceArray, resolveToyOptions, type ToyData, type ToyOpti
  */
 export function makeMoons(options: ToyOptions = {}): ToyData {
   const ctx = resolveToyOptions('makeMoons', options);
-  const nOut = Math.floor(ctx.n / 2), nIn = ctx.n - nOut;
-  const tOut = linspaceArray(0, Math.PI, nOut, true), tIn = linspaceArray(0, Math.PI, nIn, true);
-  const xy = new Float64Array(2 * ctx.n);
-  const labels = new Int32Array(ctx.n);
-  for (let i = 0; i < nOut; i++) {
-    xy[2 * i] = Math.cos(tOut[i]);
-    xy[2 * i + 1] = Math.sin(tOut[i]);
-  }
-  for (let i = 0; i < nIn; i++) {
-    const k = nOut + i;
-    xy[2 * k] = 1 - Math.cos(tIn[i]);
-    xy[2 * k + 1] = 1 - Math.sin(tIn[i]) - 0.5;
-    labels[k] = 1;
-  }
+  const angles = (count: number): Float64Array => linspaceArray(0, Math.PI, count, true);
+  const { xy, labels } = twoArcs(
+    ctx.n, angles,
+    (t) => [Math.cos(t), Math.sin(t)], // the upper arc
+    (t) => [1 - Math.cos(t), 1 - Math.sin(t) - 0.5], // the lower arc
+  );
   return finishToy(xy, labels, ctx);
 }
