@@ -1,17 +1,6 @@
 import { Generator, Tensor, manualSeed, tensor } from '@tapegrad/core';
-import { DataLoader, Dataset, Subset, TensorDataset, randomSplit } from '@tapegrad/data';
-
-class Range extends Dataset<number> {
-  constructor(private readonly n: number) {
-    super();
-  }
-  get length(): number {
-    return this.n;
-  }
-  getItem(i: number): number {
-    return i;
-  }
-}
+import { DataLoader, Subset, TensorDataset, randomSplit } from '@tapegrad/data';
+import { Range } from './range-dataset';
 
 const ints = (t: Tensor): number[] => Array.from(t.dataSync());
 const epoch = (loader: Iterable<Tensor>): number[][] => [...loader].map(ints);

@@ -1,17 +1,6 @@
 import { tensor } from '@tapegrad/core';
-import { ConcatDataset, Dataset, Subset, TensorDataset } from '@tapegrad/data';
-
-class Range extends Dataset<number> {
-  constructor(private readonly n: number, private readonly offset = 0) {
-    super();
-  }
-  get length(): number {
-    return this.n;
-  }
-  getItem(i: number): number {
-    return this.offset + i;
-  }
-}
+import { ConcatDataset, Subset, TensorDataset } from '@tapegrad/data';
+import { Range } from './range-dataset';
 
 const xs = () => tensor(Float32Array.from({ length: 12 }, (_, i) => i), { dtype: 'float32' }).reshape([4, 3]);
 const ys = () => tensor(Int32Array.of(7, 8, 9, 10), { dtype: 'int32' });

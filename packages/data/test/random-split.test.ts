@@ -1,17 +1,6 @@
 import { Generator } from '@tapegrad/core';
-import { Dataset, randomSplit, splitLengths } from '@tapegrad/data';
-
-class Range extends Dataset<number> {
-  constructor(private readonly n: number) {
-    super();
-  }
-  get length(): number {
-    return this.n;
-  }
-  getItem(i: number): number {
-    return i;
-  }
-}
+import { randomSplit, splitLengths } from '@tapegrad/data';
+import { Range } from './range-dataset';
 
 describe('splitLengths (PyTorch >= 1.13 rules)', () => {
   // Expected values computed with torch 1.13: [len(s) for s in random_split(range(n), fracs)].
