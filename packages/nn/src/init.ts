@@ -194,6 +194,12 @@ function xavierArgs(fn: string, gain: number | XavierOptions | undefined, opts: 
   return [g, kw ? kw.generator : opts.generator];
 }
 
+/** Glorot's standard deviation for a weight: gain·√(2 / (fanIn + fanOut)) (xavierUniform_ and xavierNormal_ share it). */
+function xavierStd(t: Tensor, gain: number): number {
+  const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
+  return gain * Math.sqrt(2 / (fanIn + fanOut));
+}
+
 /**
  * Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)).
  * @example
@@ -201,18 +207,14 @@ function xavierArgs(fn: string, gain: number | XavierOptions | undefined, opts: 
  */
 export function xavierUniform_(t: Tensor, gainOrOptions?: number | XavierOptions, opts: GeneratorOption = {}): Tensor {
   const [gain, generator] = xavierArgs('xavierUniform_', gainOrOptions, opts);
-  const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
-  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
-  const a = Math.sqrt(3) * std;
+  const a = Math.sqrt(3) * xavierStd(t, gain); // U(−a, a) has variance a²/3 = std²
   return uniform_(t, -a, a, { generator });
 }
 
 /** Glorot normal: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)); gain positional or `{ gain }`. */
 export function xavierNormal_(t: Tensor, gainOrOptions?: number | XavierOptions, opts: GeneratorOption = {}): Tensor {
   const [gain, generator] = xavierArgs('xavierNormal_', gainOrOptions, opts);
-  const [fanIn, fanOut] = _calculateFanInAndFanOut(t);
-  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
-  return normal_(t, 0, std, { generator });
+  return normal_(t, 0, xavierStd(t, gain), { generator });
 }
 
 export interface KaimingOptions extends GeneratorOption {
@@ -224,13 +226,17 @@ export interface KaimingOptions extends GeneratorOption {
   nonlinearity?: Nonlinearity;
 }
 
+/** He's standard deviation for a weight: calculateGain(nonlinearity, a) / √fan (kaimingUniform_ and kaimingNormal_ share it). */
+function kaimingStd(t: Tensor, mode: FanMode, nonlinearity: Nonlinearity, a: number): number {
+  const fan = fanOf(t, mode); // before the gain, so a bad shape or mode is reported first
+  return calculateGain(nonlinearity, a) / Math.sqrt(fan);
+}
+
 /** He uniform: U(−bound, bound), bound = gain·√(3 / fan), gain = calculateGain(nonlinearity, a). */
 export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator }: KaimingOptions = {}): Tensor {
   checkTensor('kaimingUniform_', t);
   if (t.numel() === 0) return t; // PyTorch warns "Initializing zero-element tensors is a no-op"
-  const fan = fanOf(t, mode);
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
-  const bound = Math.sqrt(3) * std;
+  const bound = Math.sqrt(3) * kaimingStd(t, mode, nonlinearity, a); // U(−b, b) has variance b²/3 = std²
   return uniform_(t, -bound, bound, { generator });
 }
 
@@ -238,7 +244,5 @@ export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity
 export function kaimingNormal_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator }: KaimingOptions = {}): Tensor {
   checkTensor('kaimingNormal_', t);
   if (t.numel() === 0) return t;
-  const fan = fanOf(t, mode);
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
-  return normal_(t, 0, std, { generator });
+  return normal_(t, 0, kaimingStd(t, mode, nonlinearity, a), { generator });
 }
