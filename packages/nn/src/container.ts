@@ -70,6 +70,17 @@ abstract class IndexedContainer extends Module {
     return this;
   }
 
+  /** Inserts `module` before position `index` (negative counts from the end) and renumbers the entries 0..n; `op` names the caller in errors. */
+  protected _insertAt(op: string, index: number, module: Module): this {
+    const list = [...this._entries.values()];
+    const n = list.length;
+    if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`${op}: index ${index} is out of range for length ${n}`);
+    list.splice(index < 0 ? index + n : index, 0, checkModule(op, module, 'value'));
+    this._entries.clear();
+    list.forEach((m, i) => this._entries.set(String(i), m));
+    return this;
+  }
+
   protected _nextIndex(): number {
     let max = -1;
     for (const k of this._entries.keys()) if (/^\d+$/.test(k)) max = Math.max(max, Number(k));
@@ -122,13 +133,7 @@ export class Sequential extends IndexedContainer {
 
   /** Inserts a module at `index` (entries are renumbered). */
   insert(index: number, module: Module): this {
-    const list = [...this._entries.values()];
-    const n = list.length;
-    if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`Sequential.insert: index ${index} is out of range for length ${n}`);
-    list.splice(index < 0 ? index + n : index, 0, checkModule('Sequential.insert', module, 'value'));
-    this._entries.clear();
-    list.forEach((m, i) => this._entries.set(String(i), m));
-    return this;
+    return this._insertAt('Sequential.insert', index, module);
   }
 
   forward(input: Tensor): Tensor {
@@ -154,13 +159,7 @@ export class ModuleList extends IndexedContainer {
 
   /** Inserts a module before `index`. */
   insert(index: number, module: Module): this {
-    const list = [...this._entries.values()];
-    const n = list.length;
-    if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`ModuleList.insert: index ${index} is out of range for length ${n}`);
-    list.splice(index < 0 ? index + n : index, 0, checkModule('ModuleList.insert', module, 'value'));
-    this._entries.clear();
-    list.forEach((m, i) => this._entries.set(String(i), m));
-    return this;
+    return this._insertAt('ModuleList.insert', index, module);
   }
 
   /** ModuleList is not callable, as in PyTorch. */
