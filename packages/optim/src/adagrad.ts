@@ -3,7 +3,7 @@ import { fullLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adagradKernel } from './kernels';
-import { checkKnownKeys, checkNonNegative, lrOrOptions } from './util';
+import { checkNonNegative, optimizerOptions } from './util';
 
 /** Adagrad's options (PyTorch names in camelCase). */
 export interface AdagradOptions extends BaseOptions {
@@ -44,8 +44,7 @@ const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 
 export class Adagrad extends Optimizer<AdagradOptions> {
   /** `options` may be a number: PyTorch's positional `lr` (`new Adagrad(model.parameters(), 0.01)`). */
   constructor(params: Params<AdagradOptions>, lrOrOpts: Partial<AdagradOptions> | number = {}) {
-    const options = lrOrOptions<AdagradOptions>(lrOrOpts);
-    checkKnownKeys(options, KEYS, 'Adagrad');
+    const options = optimizerOptions<AdagradOptions>(lrOrOpts, KEYS, 'Adagrad');
     super(params, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,

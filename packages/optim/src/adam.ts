@@ -3,7 +3,7 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
-import { checkKnownKeys, checkNonNegative, pyNum, lrOrOptions } from './util';
+import { checkNonNegative, pyNum, optimizerOptions } from './util';
 
 /** Adam's options (PyTorch names in camelCase). */
 export interface AdamOptions extends BaseOptions {
@@ -102,8 +102,7 @@ export function adamUpdateGroup(
 export class Adam extends Optimizer<AdamOptions> {
   /** `options` may be a number: PyTorch's positional `lr` (`new Adam(model.parameters(), 0.01)`). */
   constructor(params: Params<AdamOptions>, lrOrOpts: Partial<AdamOptions> | number = {}) {
-    const options = lrOrOptions<AdamOptions>(lrOrOpts);
-    checkKnownKeys(options, ADAM_KEYS, 'Adam');
+    const options = optimizerOptions<AdamOptions>(lrOrOpts, ADAM_KEYS, 'Adam');
     super(params, adamDefaults(options, 0), 'Adam');
   }
 

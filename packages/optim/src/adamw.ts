@@ -1,7 +1,7 @@
 /** AdamW: Adam with decoupled weight decay. */
 import { Optimizer, ParamGroup, Params } from './optimizer';
 import { ADAM_KEYS, AdamOptions, adamDefaults, adamUpdateGroup, checkAdamOptions } from './adam';
-import { checkKnownKeys, lrOrOptions } from './util';
+import { optimizerOptions } from './util';
 
 /** AdamW's options: Adam's, with `weightDecay` defaulting to 1e-2 and applied decoupled. */
 export type AdamWOptions = AdamOptions;
@@ -21,8 +21,7 @@ export type AdamWOptions = AdamOptions;
 export class AdamW extends Optimizer<AdamWOptions> {
   /** `options` may be a number: PyTorch's positional `lr` (`new AdamW(model.parameters(), 0.01)`). */
   constructor(params: Params<AdamWOptions>, lrOrOpts: Partial<AdamWOptions> | number = {}) {
-    const options = lrOrOptions<AdamWOptions>(lrOrOpts);
-    checkKnownKeys(options, ADAM_KEYS, 'AdamW');
+    const options = optimizerOptions<AdamWOptions>(lrOrOpts, ADAM_KEYS, 'AdamW');
     super(params, adamDefaults(options, 1e-2), 'AdamW');
   }
 

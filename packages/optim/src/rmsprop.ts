@@ -2,7 +2,7 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rmspropKernel } from './kernels';
-import { checkKnownKeys, checkNonNegative, lrOrOptions } from './util';
+import { checkNonNegative, optimizerOptions } from './util';
 
 /** RMSprop's options (PyTorch names in camelCase). */
 export interface RMSpropOptions extends BaseOptions {
@@ -44,8 +44,7 @@ const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maxi
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** `options` may be a number: PyTorch's positional `lr` (`new RMSprop(model.parameters(), 0.01)`). */
   constructor(params: Params<RMSpropOptions>, lrOrOpts: Partial<RMSpropOptions> | number = {}) {
-    const options = lrOrOptions<RMSpropOptions>(lrOrOpts);
-    checkKnownKeys(options, KEYS, 'RMSprop');
+    const options = optimizerOptions<RMSpropOptions>(lrOrOpts, KEYS, 'RMSprop');
     super(params, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,

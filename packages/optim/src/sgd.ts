@@ -3,7 +3,7 @@ import { Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
 import { sgdKernel } from './kernels';
-import { checkKnownKeys, checkNonNegative, pyNum, lrOrOptions } from './util';
+import { checkNonNegative, pyNum, optimizerOptions } from './util';
 
 /** SGD's options (PyTorch names in camelCase). */
 export interface SGDOptions extends BaseOptions {
@@ -48,8 +48,7 @@ const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximiz
 export class SGD extends Optimizer<SGDOptions> {
   /** `options` may be a number: PyTorch's positional `lr` (`new SGD(model.parameters(), 0.01)`). */
   constructor(params: Params<SGDOptions>, lrOrOpts: Partial<SGDOptions> | number = {}) {
-    const options = lrOrOptions<SGDOptions>(lrOrOpts);
-    checkKnownKeys(options, KEYS, 'SGD');
+    const options = optimizerOptions<SGDOptions>(lrOrOpts, KEYS, 'SGD');
     super(params, {
       lr: options.lr,
       momentum: options.momentum ?? 0,

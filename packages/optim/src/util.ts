@@ -58,11 +58,14 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
 }
 
 /**
- * An optimizer's second argument: the options, or a number as PyTorch's positional `lr`
- * (`torch.optim.SGD(model.parameters(), 0.1)` is `new SGD(model.parameters(), 0.1)`).
+ * An optimizer's second argument as its options: the options object, or a number as PyTorch's positional
+ * `lr` (`torch.optim.SGD(model.parameters(), 0.1)` is `new SGD(model.parameters(), 0.1)`), checked for
+ * keys the optimizer does not know (see {@link checkKnownKeys}).
  */
-export function lrOrOptions<O extends { lr: number }>(options: Partial<O> | number): Partial<O> {
-  return typeof options === 'number' ? ({ lr: options } as Partial<O>) : options;
+export function optimizerOptions<O extends { lr: number }>(lrOrOpts: Partial<O> | number, known: readonly string[], where: string): Partial<O> {
+  const options = typeof lrOrOpts === 'number' ? ({ lr: lrOrOpts } as Partial<O>) : lrOrOpts;
+  checkKnownKeys(options, known, where);
+  return options;
 }
 
 /**
