@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { DType, isFloating, getDefaultDtype } from '../dtype';
 import { record } from '../autograd/tape';
-import { mapUnary, UnaryFn } from './kernels';
+import { mapUnary, mapBinary, UnaryFn } from './kernels';
 import { where } from './indexing';
 
 type Kind = 'float' | 'same' | 'bool';
@@ -40,7 +40,16 @@ export const cos = (x: Tensor): Tensor => unary('cos', x, Math.cos, 'float', (g,
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, Math.tanh, 'float', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), 'out');
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, sigmoidScalar, 'float', (g, _x, out) => g.mul(out).mul(out.neg().add(1)), 'out');
 export const erf = (x: Tensor): Tensor => unary('erf', x, erfScalar, 'float', (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
-export const relu = (x: Tensor): Tensor => unary('relu', noBool('relu', x), (v) => (v > 0 ? v : v !== v ? v : 0), 'same', (g, _x, out) => g.mul(out.gt(0)), 'out');
+export const relu = (x: Tensor): Tensor => unary('relu', noBool('relu', x), (v) => (v > 0 ? v : v !== v ? v : 0), 'same', (g, _x, out) => reluMask(g, out), 'out');
+
+/**
+ * relu's VJP, g where out > 0 else 0 (PyTorch's threshold_backward), in one pass with no mask tensor.
+ * It is linear in g with a constant mask, so its own VJP is itself (second derivatives stay exact).
+ */
+function reluMask(g: Tensor, out: Tensor): Tensor {
+  const res = mapBinary(g, out, g.shape, g.dtype, (a, o) => (o > 0 ? a : 0), 'reluMask');
+  return record('reluMask', [g], res, (gg) => [reluMask(gg, out)], [out]);
+}
 export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => {
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   if (min == null && max == null) throw new TypeError('clamp: at least one of min and max must be given');
