@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { record } from '../autograd/tape';
+import { noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
@@ -49,17 +50,25 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 /** eˣ / Σ eˣ along dim, with the max subtracted first so large logits do not overflow. */
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, checkFloat('softmax', x).ndim, 'softmax');
-  const e = x.sub(x.amax(d, true).detach()).exp();
-  return e.div(e.sum(d, true));
+  const out = noGrad(() => {
+    const e = x.sub(x.amax(d, true)).exp();
+    return e.div(e.sum(d, true));
+  });
+  // One node with PyTorch's rule, ∂L/∂x = y ⊙ (g − Σ g ⊙ y), instead of the composition's five.
+  return record('softmax', [x], out, (g) => [out.mul(g.sub(g.mul(out).sum(d, true)))], [out]);
 }
 
 /**
- * log softmax along dim, as (x − m) − log Σ exp(x − m) with m the (constant) row max: subtracting m first
- * keeps float32 exact for huge logits (x − logsumexp(x) would round logsumexp at the logits' magnitude).
+ * log softmax along dim, as (x − m) − log Σ exp(x − m) with m the row max: subtracting m first keeps
+ * float32 exact for huge logits (x − logsumexp(x) would round logsumexp at the logits' magnitude).
+ * One node with PyTorch's rule ∂L/∂x = g − exp(y) ⊙ Σ g (so softmax + cross-entropy gives p − y).
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, checkFloat('logSoftmax', x).ndim, 'logSoftmax');
-  const m = x.amax(d, true).detach();
-  const shifted = x.sub(where(m.isinf(), 0, m));
-  return shifted.sub(shifted.exp().sum(d, true).log());
+  const out = noGrad(() => {
+    const m = x.amax(d, true);
+    const shifted = x.sub(where(m.isinf(), 0, m));
+    return shifted.sub(shifted.exp().sum(d, true).log());
+  });
+  return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(d, true)))], [out]);
 }
