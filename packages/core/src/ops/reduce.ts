@@ -1,7 +1,7 @@
 /**
  * Reductions. Primitives: sum (VJP: expand the gradient back) and prod; argmax/argmin (no gradient).
  * max/min along a dim gather the values at the arg indices, so their gradient comes from gather's;
- * mean, var, std, logsumexp, amax/amin are composed.
+ * mean, std and amax/amin have their own nodes (PyTorch's rules); var and logsumexp are composed.
  */
 import { Tensor } from '../tensor';
 import { allocate, getDefaultDtype, isFloating, DType } from '../dtype';
