@@ -3,6 +3,8 @@
 //   node packages/core/scripts/bench-gemm.mjs            # full table
 //   node packages/core/scripts/bench-gemm.mjs --tfjs     # also @tensorflow/tfjs-backend-wasm, for reference
 //   node packages/core/scripts/bench-gemm.mjs --elementwise   # only the optional float32 kernels
+//   node packages/core/scripts/bench-gemm.mjs --threads       # only 1 vs 2 threads (float32, Node)
+// The other tables measure one thread (setKernelThreads(1)).
 // Bundles the TypeScript sources with esbuild into a temp file first (no build step needed).
 import { buildSync } from 'esbuild';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,8 +18,10 @@ const entry = join(dirname(out), 'entry.ts');
 writeFileSync(entry, `export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'gemm.ts'))};
 export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'elementwise.ts'))};`);
 buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
-const { gemm, setKernelBackend, kernelBackend, WASM_MIN_MACS, addF32, mulF32, reluF32, softmaxRowsF32, logSoftmaxRowsF32 } =
-  await import(pathToFileURL(out).href);
+const {
+  gemm, setKernelBackend, kernelBackend, WASM_MIN_MACS, addF32, mulF32, reluF32, softmaxRowsF32, logSoftmaxRowsF32,
+  setKernelThreads, kernelThreads, kernelThreadsReady, THREAD_MIN_MACS,
+} = await import(pathToFileURL(out).href);
 
 function rand(T, n) {
   const a = new T(n);
@@ -79,9 +83,15 @@ const plain = {
 console.log(`node ${process.version}; kernelBackend() under 'auto' = ${kernelBackend()}; WASM_MIN_MACS = ${WASM_MIN_MACS}\n`);
 
 if (process.argv.includes('--elementwise')) {
+  setKernelThreads(1);
   elementwise();
   process.exit(0);
 }
+if (process.argv.includes('--threads')) {
+  await threads();
+  process.exit(0);
+}
+setKernelThreads(1);
 
 console.log('512x512x512 GFLOP/s       f32 wasm   f32 js   f64 wasm   f64 js');
 for (const [tA, tB, name] of forms) {
@@ -138,6 +148,39 @@ for (const n of [2, 4, 8, 12, 16, 24, 32, 48, 64]) {
 }
 setKernelBackend('auto');
 elementwise();
+
+/** float32 GEMM on 1 vs 2 threads (gemm-threads.ts): the MLP shapes, 512^3 and a size sweep for THREAD_MIN_MACS. */
+async function threads() {
+  setKernelBackend('auto');
+  setKernelThreads(2);
+  const ok = await kernelThreadsReady();
+  console.log(`two threads available: ${ok} (kernelThreads() = ${kernelThreads()}); THREAD_MIN_MACS = ${THREAD_MIN_MACS}`);
+  if (!ok) return;
+  const both = (label, tA, tB, M, N, K, ms = 400) => {
+    const r = {};
+    for (const n of [1, 2]) {
+      setKernelThreads(n);
+      r[n] = time(call(Float32Array, tA, tB, M, N, K), ms);
+    }
+    const gf = (t) => (2 * M * N * K / t / 1e9).toFixed(1);
+    console.log(`  ${label.padEnd(34)} ${pad((r[1] * 1e6).toFixed(1), 9)} ${pad((r[2] * 1e6).toFixed(1), 9)} ${pad(gf(r[1]), 8)} ${pad(gf(r[2]), 8)} ${pad((r[1] / r[2]).toFixed(2), 8)}x`);
+  };
+  console.log('\nfloat32                              us 1 thr  us 2 thr  GFLOP/s 1  GFLOP/s 2  speed-up');
+  for (const [tA, tB, name] of forms) both(`512^3 ${name}`, tA, tB, 512, 512, 512);
+  const mlp = [
+    ['MLP fwd1  x·W1ᵀ [64x784]·[784x128]', false, true, 64, 128, 784],
+    ['MLP bwd1  g1ᵀ·x [128x64]·[64x784]', true, false, 128, 784, 64],
+    ['MLP dX    g·W1  [64x128]·[128x784]', false, false, 64, 784, 128],
+    ['batch 256 x·W1ᵀ [256x784]·[784x128]', false, true, 256, 128, 784],
+  ];
+  for (const [name, tA, tB, M, N, K] of mlp) both(name, tA, tB, M, N, K);
+  console.log('  -- sweep (A·B) for the threshold --');
+  for (const n of [48, 64, 80, 96, 128, 160]) both(`${n}^3 (${(n ** 3 / 1e6).toFixed(2)}M MACs)`, false, false, n, n, n, 250);
+  for (const [M, N, K] of [[64, 64, 128], [64, 128, 64], [32, 128, 128], [64, 128, 128], [64, 128, 256]]) {
+    both(`${M}x${N}x${K} (${(M * N * K / 1e6).toFixed(2)}M MACs)`, false, false, M, N, K, 250);
+  }
+  setKernelThreads(2);
+}
 
 /** Optional float32 kernels: wasm (copies in and out included) vs a plain JS loop and the JS twin. */
 function elementwise() {

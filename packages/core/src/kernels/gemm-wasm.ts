@@ -17,17 +17,17 @@ import { align16, ensureMemory, heapF32, heapF64, wasmKernels } from './wasm-mod
  * keep `ld` (one bulk copy of the whole span) unless the gaps would more than double the
  * copied volume, then compact rows to `cols`.
  */
-function wasmLd(rows: number, cols: number, ld: number): number {
+export function wasmLd(rows: number, cols: number, ld: number): number {
   if (ld === cols || rows <= 1) return ld;
   return (rows - 1) * ld + cols <= 2 * rows * cols ? ld : cols;
 }
 
-function spanOf(rows: number, cols: number, ld: number): number {
+export function spanOf(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
 
 /** Copies a rows x cols operand (leading dim ldSrc) to heap[dst...] with leading dim ldDst. */
-function copyIn(
+export function copyIn(
   src: FloatArray, off: number, rows: number, cols: number, ldSrc: number,
   heap: FloatArray, dst: number, ldDst: number,
 ): void {
@@ -46,7 +46,7 @@ function copyIn(
 }
 
 /** Copies the compact M x N result heap[src...] back into C (leading dim ldc). */
-function copyOut(heap: FloatArray, src: number, M: number, N: number, C: FloatArray, cOff: number, ldc: number): void {
+export function copyOut(heap: FloatArray, src: number, M: number, N: number, C: FloatArray, cOff: number, ldc: number): void {
   if (ldc === N) {
     C.set(heap.subarray(src, src + M * N), cOff);
     return;

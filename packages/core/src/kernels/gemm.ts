@@ -11,16 +11,22 @@
  *   SIMD is unavailable, when forced with `setKernelBackend('js')`, and under `'auto'` for
  *   tiny products where the wasm call's fixed cost exceeds the arithmetic.
  *
+ * In Node, float32 products of at least THREAD_MIN_MACS multiply-adds run on two threads (the
+ * caller and one worker, gemm-threads.ts), bitwise identical to one thread; `setKernelThreads(1)`
+ * turns that off. Browsers always use one thread.
+ *
  * Every transpose form runs at the same speed on the wasm path (packing absorbs the
  * transposition), so callers should pass transA/transB rather than materialising transposes.
  */
 import type { FloatArray } from './float-array';
 import { gemmJs, scaleRows } from './gemm-js';
 import { gemmWasm } from './gemm-wasm';
+import { gemmThreaded, wantsThreads } from './gemm-threads';
 import { requestedBackend } from './backend';
 
 export type { FloatArray } from './float-array';
 export { kernelBackend, setKernelBackend } from './backend';
+export { setKernelThreads, kernelThreads, kernelThreadsReady, THREAD_MIN_MACS } from './gemm-threads';
 
 /**
  * Under 'auto', products with M*N*K below this many multiply-adds take the JS path: the wasm
@@ -108,6 +114,10 @@ export function gemm(
   }
   const requested = requestedBackend();
   const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
+  if (useWasm && A instanceof Float32Array && wantsThreads(M, N, K) &&
+    gemmThreaded(transA, transB, M, N, K, alpha, A, aOff, lda, B as Float32Array, bOff, ldb, beta, C as Float32Array, cOff, ldc)) {
+    return;
+  }
   if (useWasm && gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
   gemmJs(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
 }
