@@ -3,7 +3,7 @@
  * backward), with the network from @tapegrad/nn (Sequential, Linear, ReLU, F.crossEntropy) and the
  * optimizer from @tapegrad/optim (SGD) — the code a user would write.
  */
-import { Generator, noGrad, rand, randint, randn, tensor, type Tensor } from '@tapegrad/core';
+import { Generator, noGrad, rand, randint, randn, tensor, setKernelThreads, type Tensor } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
 import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
@@ -112,7 +112,10 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log): { sec
 
 /** Runs every row; `data` is null when the digits could not be loaded (the digits rows are then null). */
 export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Log): { figures: ColumnFigures; info: Record<string, string> } {
-  log(`tapegrad (gemm kernel: ${kernelBackend()})`);
+  // The table compares one thread with one thread (tfjs-wasm and PyTorch are pinned to one too); the
+  // two-thread GEMM is measured by packages/core/scripts/bench-gemm.mjs --threads.
+  setKernelThreads(1);
+  log(`tapegrad (gemm kernel: ${kernelBackend()}, 1 thread)`);
   const figures: ColumnFigures = { ...matmulRows(cfg, log) };
   figures.step_b64 = stepRow(cfg, 64);
   figures.step_b256 = stepRow(cfg, 256);
