@@ -402,7 +402,7 @@ export const NOT_OPS = [
   'noGrad', 'enableGrad', 'isGradEnabled', 'setGradEnabled', 'detectAnomaly', 'isAnomalyEnabled',
   'Node', 'tapePosition', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
   // Serialisation and raw kernels (tested in test/io and test/kernels).
-  'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'gemm', 'setKernelBackend', 'kernelBackend',
+  'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'gemm', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */
