@@ -28,66 +28,19 @@ interface UnaryLoops {
   flat(a: Arr, out: Arr, n: number): void;
 }
 
-// The loops are compiled once per op from this source, so that each op gets its own copy whose call
-// to `f` is monomorphic and inlined by the JIT (a shared loop calling many different `f`s runs
-// several times slower). Where code generation is not allowed (strict CSP), the shared loops are used.
-const BINARY_SRC = `return {
-  flat(a, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]); },
-  left(a, y, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], y); },
-  right(x, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(x, b[i]); },
-  strided(ad, ao, as, bd, bo, bs, out, shape, n) {
-    const nd = shape.length, last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
-    const idx = new Array(nd).fill(0);
-    let ai = ao, bi = bo, o = 0;
-    for (let r = 0, outer = n / last; r < outer; r++) {
-      let x = ai, y = bi;
-      for (let j = 0; j < last; j++) { out[o++] = f(ad[x], bd[y]); x += al; y += bl; }
-      for (let d = nd - 2; d >= 0; d--) {
-        idx[d]++; ai += as[d]; bi += bs[d];
-        if (idx[d] < shape[d]) break;
-        ai -= as[d] * shape[d]; bi -= bs[d] * shape[d]; idx[d] = 0;
-      }
-    }
-  },
-};`;
-const UNARY_SRC = `return { flat(a, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i]); } };`;
-
-function compile<T>(src: string, f: unknown): T {
-  return new Function('f', src)(f) as T;
-}
-let codegen = true;
-function loopsFor<T>(cache: Map<string, T>, key: string | undefined, src: string, f: unknown): T {
-  if (key === undefined || !codegen) return sharedLoops(src, f) as T;
-  let k = cache.get(key);
-  if (!k) {
-    try {
-      k = compile<T>(src, f);
-    } catch {
-      codegen = false;
-      return sharedLoops(src, f) as T;
-    }
-    cache.set(key, k);
-  }
-  return k;
-}
-const binaryCache = new Map<string, BinaryLoops>();
-const unaryCache = new Map<string, UnaryLoops>();
-
-/** The same loops without code generation (closures calling a polymorphic f). */
-function sharedLoops(src: string, f: unknown): BinaryLoops | UnaryLoops {
-  const g = f as BinaryFn & UnaryFn;
-  if (src === UNARY_SRC) return { flat: (a, out, n) => { for (let i = 0; i < n; i++) out[i] = g(a[i]); } } as UnaryLoops;
+/** The elementwise loops around a scalar function `f` (self-contained: compiled copies are made from its source). */
+function binaryLoops(f: BinaryFn): BinaryLoops {
   return {
-    flat: (a, b, out, n) => { for (let i = 0; i < n; i++) out[i] = g(a[i], b[i]); },
-    left: (a, y, out, n) => { for (let i = 0; i < n; i++) out[i] = g(a[i], y); },
-    right: (x, b, out, n) => { for (let i = 0; i < n; i++) out[i] = g(x, b[i]); },
-    strided: (ad, ao, as, bd, bo, bs, out, shape, n) => {
+    flat(a, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]); },
+    left(a, y, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], y); },
+    right(x, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(x, b[i]); },
+    strided(ad, ao, as, bd, bo, bs, out, shape, n) {
       const nd = shape.length, last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
       const idx = new Array<number>(nd).fill(0);
       let ai = ao, bi = bo, o = 0;
       for (let r = 0, outer = n / last; r < outer; r++) {
         let x = ai, y = bi;
-        for (let j = 0; j < last; j++) { out[o++] = g(ad[x], bd[y]); x += al; y += bl; }
+        for (let j = 0; j < last; j++) { out[o++] = f(ad[x], bd[y]); x += al; y += bl; }
         for (let d = nd - 2; d >= 0; d--) {
           idx[d]++; ai += as[d]; bi += bs[d];
           if (idx[d] < shape[d]) break;
@@ -95,15 +48,46 @@ function sharedLoops(src: string, f: unknown): BinaryLoops | UnaryLoops {
         }
       }
     },
-  } as BinaryLoops;
+  };
 }
+function unaryLoops(f: UnaryFn): UnaryLoops {
+  return { flat(a, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i]); } };
+}
+
+// Each op (`key`) gets its own copy of the loops, compiled from the factory's source, so that the call
+// to its `f` is monomorphic and inlined by the JIT (shared loops calling many different `f`s run several
+// times slower). Where code generation is not allowed (strict CSP) or the source does not stand alone
+// (an instrumented build), the factory itself is used.
+let codegen = true;
+function loopsFor<T>(cache: Map<string, T>, key: string | undefined, factory: (f: never) => T, f: unknown, probe: (k: T) => void): T {
+  if (key === undefined || !codegen) return factory(f as never);
+  let k = cache.get(key);
+  if (!k) {
+    try {
+      k = (new Function(`return (${factory.toString()});`)() as (f: unknown) => T)(f);
+      probe(k);
+    } catch {
+      codegen = false;
+      return factory(f as never);
+    }
+    cache.set(key, k);
+  }
+  return k;
+}
+const binaryCache = new Map<string, BinaryLoops>();
+const unaryCache = new Map<string, UnaryLoops>();
+// One-element calls that fail at once if a compiled copy cannot run (float32: the common dtype, so the
+// probe adds no new array kind to the loops' type feedback).
+const one = (): Float32Array => new Float32Array(1);
+const probeBinary = (k: BinaryLoops): void => k.strided(one(), 0, [0], one(), 0, [0], one(), [1], 1);
+const probeUnary = (k: UnaryLoops): void => k.flat(one(), one(), 1);
 
 /** Elementwise f(x). `key` names a fixed f (the op) so its compiled loop is reused; omit it for closures over arguments. */
 export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
   const n = x.numel();
   const out = allocate(dtype, n);
   const src = contiguousRange(x) ?? x._contigData();
-  loopsFor(unaryCache, key, UNARY_SRC, f).flat(src, out, n);
+  loopsFor(unaryCache, key, unaryLoops, f, probeUnary).flat(src, out, n);
   return Tensor._fromData(out, x.shape, dtype);
 }
 
@@ -111,7 +95,7 @@ export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Ten
 export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f: BinaryFn, key?: string): Tensor {
   const n = numelOf(shape);
   const out = allocate(dtype, n);
-  const k = loopsFor(binaryCache, key, BINARY_SRC, f);
+  const k = loopsFor(binaryCache, key, binaryLoops, f, probeBinary);
   const ca = sameShape(a._shape, shape) ? contiguousRange(a) : null;
   const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;
   if (ca && b.numel() === 1) k.left(ca, b._storage.data[b.nd.offset], out, n);
