@@ -36,7 +36,7 @@ const BASE_OPTIONS = {
 //   and the single-thread module above is not affected by it.
 const VARIANTS = [
   {
-    sources: ['gemm.as', 'elementwise.as'],
+    sources: ['gemm.as', 'elementwise.as', 'optim.as'],
     out: 'wasm-bytes.generated.ts',
     constName: 'GEMM_WASM_BASE64',
     doc: 'The compiled kernel module (WebAssembly binary, base64).',

@@ -13,7 +13,7 @@ type GemmFn = (
   a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
 ) => void;
 
-/** The module's exports (see wasm/gemm.as and wasm/elementwise.as for the contracts). */
+/** The module's exports (see wasm/gemm.as, wasm/elementwise.as and wasm/optim.as for the contracts). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   workspaceBytes(): number;
@@ -23,6 +23,12 @@ export interface KernelExports {
   mulF32(a: number, b: number, out: number, n: number): void;
   reluF32(a: number, out: number, n: number): void;
   softmaxRowsF32(x: number, out: number, rows: number, cols: number, log: number): void;
+  sgdF32(x: number, g: number, n: number, nlr: number): void;
+  sgdMomentumF32(x: number, g: number, b: number, n: number, nlr: number, momentum: number): void;
+  adamF32(
+    x: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, c1: number, c2: number,
+    stepSize: number, bc2Sqrt: number, eps: number, wd: number, decay: number, sign: number,
+  ): void;
 }
 
 /**

@@ -105,14 +105,18 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const outer = numelOf(sh.slice(0, d)), inner = numelOf(sh.slice(d + 1));
   const src = x._contigData();
   const out = allocate(x.dtype, outer * idx.length * inner);
+  for (let k = 0; k < idx.length; k++) {
+    const j = idx[k];
+    // As torch.index_select, negative indices are out of range (no wrap-around).
+    if (j < 0 || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size} (indices must be in [0, ${size - 1}])`);
+  }
   let o = 0;
   for (let a = 0; a < outer; a++) {
-    for (let k = 0; k < idx.length; k++) {
-      const j = idx[k];
-      // As torch.index_select, negative indices are out of range (no wrap-around).
-      if (j < 0 || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size} (indices must be in [0, ${size - 1}])`);
-      const base = (a * size + j) * inner;
-      for (let b = 0; b < inner; b++) out[o++] = src[base + b];
+    for (let k = 0; k < idx.length; k++, o += inner) {
+      const base = (a * size + idx[k]) * inner;
+      // Long slices (a DataLoader batch's rows) are one memcpy each; a loop wins for short ones.
+      if (inner >= 16) out.set(src.subarray(base, base + inner), o);
+      else for (let b = 0; b < inner; b++) out[o + b] = src[base + b];
     }
   }
   const shape = x.ndim === 0 ? [] : sh.map((s, k) => (k === d ? idx.length : s));
