@@ -3,12 +3,26 @@
  * VJPs, come from the ops they are built of. softplus is the one primitive, for exact stability.
  */
 import { Tensor } from '../tensor';
-import { isFloating } from '../dtype';
+import { allocate, isFloating } from '../dtype';
 import { record } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
+import { logSoftmaxRowsF32, simdApplies, softmaxRowsF32 } from '../kernels/elementwise';
+
+/**
+ * softmax / log-softmax of a contiguous float32 tensor along its last dim on the WebAssembly SIMD
+ * row kernel (one pass per row, ~1-ulp exp), or null when that path does not apply.
+ */
+function simdRows(x: Tensor, d: number, log: boolean): Tensor | null {
+  const n = x.numel();
+  if (x.dtype !== 'float32' || d !== x.ndim - 1 || !x.isContiguous() || !simdApplies(n)) return null;
+  const cols = x._shape[d];
+  const out = allocate('float32', n) as Float32Array;
+  (log ? logSoftmaxRowsF32 : softmaxRowsF32)(x._contigData() as Float32Array, out, n / cols, cols);
+  return Tensor._fromData(out, x.shape, 'float32');
+}
 
 /** PyTorch has no integer kernels for these: an int or bool input is an error, not a silent float result. */
 function checkFloat(op: string, x: Tensor): Tensor {
@@ -50,7 +64,7 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 /** eˣ / Σ eˣ along dim, with the max subtracted first so large logits do not overflow. */
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, checkFloat('softmax', x).ndim, 'softmax');
-  const out = noGrad(() => {
+  const out = simdRows(x, d, false) ?? noGrad(() => {
     const e = x.sub(x.amax(d, true)).exp();
     return e.div(e.sum(d, true));
   });
@@ -65,7 +79,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, checkFloat('logSoftmax', x).ndim, 'logSoftmax');
-  const out = noGrad(() => {
+  const out = simdRows(x, d, true) ?? noGrad(() => {
     const m = x.amax(d, true);
     const shifted = x.sub(where(m.isinf(), 0, m));
     return shifted.sub(shifted.exp().sum(d, true).log());

@@ -6,6 +6,7 @@
 import { Tensor, stridedCopy } from '../tensor';
 import { DType, TypedArray, allocate } from '../dtype';
 import { numelOf, broadcastStrides, sameShape } from '../shape';
+import { reluBackwardF32, reluF32, simdApplies } from '../kernels/elementwise';
 
 export type BinaryFn = (x: number, y: number) => number;
 export type UnaryFn = (x: number) => number;
@@ -82,12 +83,19 @@ const one = (): Float32Array => new Float32Array(1);
 const probeBinary = (k: BinaryLoops): void => k.strided(one(), 0, [0], one(), 0, [0], one(), [1], 1);
 const probeUnary = (k: UnaryLoops): void => k.flat(one(), one(), 1);
 
+// Ops with a WebAssembly SIMD float32 kernel (kernels/elementwise.ts), keyed like the compiled loops.
+// Each computes what its scalar function does, so the two paths give the same values.
+const SIMD_UNARY: Record<string, (a: Float32Array, out: Float32Array) => void> = { relu: reluF32 };
+const SIMD_BINARY: Record<string, (a: Float32Array, b: Float32Array, out: Float32Array) => void> = { reluMask: reluBackwardF32 };
+
 /** Elementwise f(x). `key` names a fixed f (the op) so its compiled loop is reused; omit it for closures over arguments. */
 export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
   const n = x.numel();
   const out = allocate(dtype, n);
   const src = contiguousRange(x) ?? x._contigData();
-  loopsFor(unaryCache, key, unaryLoops, f, probeUnary).flat(src, out, n);
+  const simd = key === undefined ? undefined : SIMD_UNARY[key];
+  if (simd !== undefined && src instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) simd(src, out);
+  else loopsFor(unaryCache, key, unaryLoops, f, probeUnary).flat(src, out, n);
   return Tensor._fromData(out, x.shape, dtype);
 }
 
@@ -98,7 +106,9 @@ export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f
   const k = loopsFor(binaryCache, key, binaryLoops, f, probeBinary);
   const ca = sameShape(a._shape, shape) ? contiguousRange(a) : null;
   const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;
-  if (ca && b.numel() === 1) k.left(ca, b._storage.data[b.nd.offset], out, n);
+  const simd = key === undefined ? undefined : SIMD_BINARY[key];
+  if (simd !== undefined && ca instanceof Float32Array && cb instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) simd(ca, cb, out);
+  else if (ca && b.numel() === 1) k.left(ca, b._storage.data[b.nd.offset], out, n);
   else if (cb && a.numel() === 1) k.right(a._storage.data[a.nd.offset], cb, out, n);
   else if (ca && cb) k.flat(ca, cb, out, n);
   else if (n > 0 && shape.length === 0) out[0] = f(a._storage.data[a.nd.offset], b._storage.data[b.nd.offset]);

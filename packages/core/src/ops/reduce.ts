@@ -4,7 +4,7 @@
  * mean, std and amax/amin have their own nodes (PyTorch's rules); var and logsumexp are composed.
  */
 import { Tensor } from '../tensor';
-import { allocate, getDefaultDtype, isFloating, DType } from '../dtype';
+import { allocate, getDefaultDtype, isFloating, DType, TypedArray } from '../dtype';
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
@@ -31,18 +31,42 @@ function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined, o
 }
 
 /** Sum over dims (all when omitted). Integer and bool inputs sum to int32, as PyTorch (int64 there). */
-export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
-  const dims = dimsOf(x, dim, 'sum');
-  const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
-  const { data, outer, inner, keptShape } = groupsFor(x, dims);
+function sumGroups(x: Tensor, dims: number[], dtype: DType): TypedArray {
+  const { data, outer, inner } = groupsFor(x, dims);
   const out = allocate(dtype, outer);
   for (let o = 0, p = 0; o < outer; o++) {
     let s = 0;
     for (let i = 0; i < inner; i++) s += data[p++];
     out[o] = s;
   }
+  return out;
+}
+
+/**
+ * Sum over the leading dims of a contiguous tensor (a bias gradient: g.sum(0)) without the transposing
+ * copy groupsFor would make: rows are added into float64 accumulators in index order, the same
+ * order and arithmetic as sumGroups, so the result is bitwise the same. null when dims are not leading.
+ */
+function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null {
+  if (dims.length === 0 || dims.length === x.ndim || !dims.every((d, i) => d === i) || !x.isContiguous()) return null;
+  const rows = numelOf(x._shape.slice(0, dims.length)), cols = x.numel() / rows;
+  if (rows < 2 || cols < 2) return null;
+  const data = x._contigData();
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < cols; j++) acc[j] += data[base + j];
+  }
+  const out = allocate(dtype, cols);
+  out.set(acc);
+  return out;
+}
+
+export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  const dims = dimsOf(x, dim, 'sum');
+  const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
+  const out = leadingSum(x, dims, dtype) ?? sumGroups(x, dims, dtype);
   const shape = reducedShape(x._shape, dims, keepdim);
-  void keptShape;
   const res = Tensor._fromData(out, shape, dtype);
   return record('sum', [x], res, (g) => [g.reshape(reducedShape(x._shape, dims, true)).expand(x._shape)]);
 }

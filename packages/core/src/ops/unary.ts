@@ -47,7 +47,8 @@ export const relu = (x: Tensor): Tensor => unary('relu', noBool('relu', x), (v) 
  * It is linear in g with a constant mask, so its own VJP is itself (second derivatives stay exact).
  */
 function reluMask(g: Tensor, out: Tensor): Tensor {
-  const res = mapBinary(g, out, g.shape, g.dtype, (a, o) => (o > 0 ? a : 0), 'reluMask');
+  // `o <= 0 ? 0 : a` rather than `o > 0 ? a : 0`: a NaN output passes the gradient through, as in PyTorch.
+  const res = mapBinary(g, out, g.shape, g.dtype, (a, o) => (o <= 0 ? 0 : a), 'reluMask');
   return record('reluMask', [g], res, (gg) => [reluMask(gg, out)], [out]);
 }
 export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { setKernelBackend } from '../../src/kernels/backend';
-import { addF32, logSoftmaxRowsF32, mulF32, reluF32, softmaxRowsF32 } from '../../src/kernels/elementwise';
+import { addF32, logSoftmaxRowsF32, mulF32, reluBackwardF32, reluF32, softmaxRowsF32 } from '../../src/kernels/elementwise';
 
 const BACKENDS = ['wasm', 'js'] as const;
 
@@ -53,6 +53,18 @@ describe.each(BACKENDS)('elementwise float32 kernels (%s)', (be) => {
     const a = new Float32Array([NaN, -0, -Infinity, Infinity, 1.5, -2, NaN, 3, -1]);
     reluF32(a, a);
     expect(Array.from(a)).toEqual([NaN, 0, 0, Infinity, 1.5, 0, NaN, 3, 0]);
+  });
+
+  it("relu's backward zeroes g where y <= 0 and passes it where y > 0 or y is NaN (PyTorch's threshold_backward)", () => {
+    for (let n = 0; n <= 11; n++) {
+      const y = Float32Array.from({ length: n }, (_, i) => [2, 0, -0, -1, NaN, Infinity, -Infinity, 1e-30][i % 8]);
+      const g = Float32Array.from({ length: n }, (_, i) => i + 0.5);
+      const out = new Float32Array(n);
+      reluBackwardF32(g, y, out);
+      expect(Array.from(out)).toEqual(Array.from(g, (v, i) => (y[i] > 0 || Number.isNaN(y[i]) ? v : 0)));
+      reluBackwardF32(g, y, g); // out may alias g
+      expect(Array.from(g)).toEqual(Array.from(out));
+    }
   });
 
   it('large arrays match the JS definition exactly', () => {

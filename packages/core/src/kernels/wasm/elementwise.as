@@ -1,7 +1,7 @@
 // WebAssembly SIMD float32 elementwise and row-softmax kernels (AssemblyScript; compiled into
 // the same module as gemm.as by scripts/build-wasm.mjs, so they share one linear memory).
-// Optional helpers measured against plain JS loops in scripts/bench-gemm.mjs; nothing in
-// @tapegrad/core calls them yet. All pointers are byte offsets into this module's memory;
+// The float32 ops of a training step call them through kernels/elementwise.ts (relu and its
+// backward, softmax and log-softmax along a contiguous last dim). All pointers are byte offsets into this module's memory;
 // output may alias an input (every lane is read before it is written).
 
 /** out[i] = a[i] + b[i] */
@@ -29,6 +29,17 @@ export function reluF32(a: usize, out: usize, n: i32): void {
     a += 16; out += 16;
   }
   for (; i < n; i++) { const x = load<f32>(a); store<f32>(out, x > 0 || x != x ? x : <f32>0); a += 4; out += 4; }
+}
+
+/** relu's backward (PyTorch's threshold_backward): out[i] = y[i] <= 0 ? 0 : g[i], so a NaN y passes g through. */
+export function reluBackwardF32(g: usize, y: usize, out: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128.store(out, v128.andnot(v128.load(g), f32x4.le(v128.load(y), z)));
+    g += 16; y += 16; out += 16;
+  }
+  for (; i < n; i++) { store<f32>(out, load<f32>(y) <= 0 ? <f32>0 : load<f32>(g)); g += 4; y += 4; out += 4; }
 }
 
 const EXP_LO: f32 = -87.33654; // below this exp(x) is subnormal in f32: flushed to 0
