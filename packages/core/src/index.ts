@@ -62,7 +62,7 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
 }
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, DEFAULT_MAX_HEADER_BYTES } from './io/safetensors';
 export type { SafetensorsDType, RawTensor, RawDType, RawData, DecodedSafetensors, DecodeSafetensorsOptions } from './io/safetensors';
-export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads } from './kernels/gemm';
+export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads, setRelaxedSimd, relaxedSimdActive } from './kernels/gemm';
 export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } from './kernels/optim-update';
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';

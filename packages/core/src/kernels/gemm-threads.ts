@@ -25,8 +25,9 @@
  */
 import { decodeBase64 } from './base64';
 import { copyIn, copyOut, spanOf, wasmLd } from './gemm-wasm';
-import { align16 } from './wasm-module';
+import { align16, relaxedInUse } from './wasm-module';
 import { GEMM_SHARED_WASM_BASE64 } from './wasm-shared-bytes.generated';
+import { GEMM_RELAXED_SHARED_WASM_BASE64 } from './wasm-relaxed-shared-bytes.generated';
 
 /**
  * float32 products with M*N*K at or above this many multiply-adds use two threads (when
@@ -153,6 +154,8 @@ function runChunks(
 }
 
 interface Pool {
+  /** Built from the relaxed-SIMD (FMA) module: used only while the one-thread kernels are too, so results stay bitwise the same. */
+  relaxed: boolean;
   memory: WebAssembly.Memory;
   k: SharedKernels;
   ctl: Int32Array;
@@ -221,11 +224,13 @@ export function kernelThreads(): 1 | 2 {
 function createPool(): Pool | null {
   try {
     const wt = nodeBuiltin('worker_threads') as { Worker: WorkerCtor };
-    const module = new WebAssembly.Module(decodeBase64(GEMM_SHARED_WASM_BASE64));
+    const relaxed = relaxedInUse();
+    const module = new WebAssembly.Module(decodeBase64(relaxed ? GEMM_RELAXED_SHARED_WASM_BASE64 : GEMM_SHARED_WASM_BASE64));
     const k = wasmKernelsOf(module);
     const memory = k.memory;
     const ctlBuffer = new SharedArrayBuffer(CTL_INTS * 4);
     const p: Pool = {
+      relaxed,
       memory,
       k: k.exports,
       ctl: new Int32Array(ctlBuffer),
@@ -328,7 +333,7 @@ export function gemmThreaded(
   beta: number, C: Float32Array, cOff: number, ldc: number,
 ): boolean {
   const p = readyPool();
-  if (p === null) return false;
+  if (p === null || p.relaxed !== relaxedInUse()) return false;
   const sz = 4;
   const aRows = transA ? K : M;
   const aCols = transA ? M : K;

@@ -7,6 +7,7 @@
  */
 import { decodeBase64 } from './base64';
 import { GEMM_WASM_BASE64 } from './wasm-bytes.generated';
+import { GEMM_RELAXED_WASM_BASE64 } from './wasm-relaxed-bytes.generated';
 
 type GemmFn = (
   transA: number, transB: number, M: number, N: number, K: number, alpha: number,
@@ -71,9 +72,41 @@ function load(): void {
 }
 load();
 
+// The relaxed-SIMD build (fused multiply-add in the GEMM micro-kernel), compiled on first use where
+// the engine validates it; undefined = not tried yet, null = unavailable.
+let relaxed: KernelExports | null | undefined;
+let relaxedWanted = true;
+
+function relaxedKernels(): KernelExports | null {
+  if (relaxed === undefined) {
+    relaxed = null;
+    try {
+      const bytes = decodeBase64(GEMM_RELAXED_WASM_BASE64);
+      if (kernels !== null && WebAssembly.validate(bytes)) {
+        relaxed = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+      }
+    } catch {
+      relaxed = null;
+    }
+  }
+  return relaxed;
+}
+
 /** The compiled kernels, or null when WebAssembly SIMD is unavailable (or not compiled yet). */
 export function wasmKernels(): KernelExports | null {
+  if (relaxedWanted && kernels !== null) return relaxedKernels() ?? kernels;
   return kernels;
+}
+
+/** Asks for (true, the default) or declines the relaxed-SIMD build; public wrapper: backend.ts setRelaxedSimd. */
+export function setRelaxedWanted(enabled: boolean): void {
+  relaxedWanted = enabled;
+}
+
+/** Whether the kernels in use are the relaxed-SIMD build; public wrapper: backend.ts relaxedSimdActive. */
+export function relaxedInUse(): boolean {
+  const k = wasmKernels();
+  return k !== null && k === relaxed;
 }
 
 /** A float32 view of the module memory as of the last ensureMemory call. */

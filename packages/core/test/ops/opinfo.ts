@@ -403,7 +403,7 @@ export const NOT_OPS = [
   'Node', 'tapePosition', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
   // Serialisation and raw kernels (tested in test/io and test/kernels).
   'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'gemm', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
-  'sgdUpdateF32', 'sgdMomentumUpdateF32', 'adamUpdateF32',
+  'sgdUpdateF32', 'sgdMomentumUpdateF32', 'adamUpdateF32', 'setRelaxedSimd', 'relaxedSimdActive',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */

@@ -235,6 +235,16 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
 // ---------------------------------------------------------------- micro-kernel
 // C[0:MR, 0:NR] += sum_p pa[p*MR + r] * pb[p*NR + j]; C row stride ldcb bytes.
 
+/**
+ * c + a·b. With the relaxed-SIMD feature (a separate build variant) this is f32x4/f64x2.relaxed_madd,
+ * which engines lower to a fused multiply-add where the CPU has one (one rounding instead of two);
+ * otherwise a multiply then an add.
+ */
+@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
+
 @inline function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize): void {
   const sz = <usize>sizeof<T>();
   let c00 = v128.splat<T>(<T>0), c01 = c00, c10 = c00, c11 = c00;
@@ -242,13 +252,13 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load_splat<T>(pa);
-    c00 = v128.add<T>(c00, v128.mul<T>(x, b0)); c01 = v128.add<T>(c01, v128.mul<T>(x, b1));
+    c00 = madd<T>(x, b0, c00); c01 = madd<T>(x, b1, c01);
     x = v128.load_splat<T>(pa, sizeof<T>());
-    c10 = v128.add<T>(c10, v128.mul<T>(x, b0)); c11 = v128.add<T>(c11, v128.mul<T>(x, b1));
+    c10 = madd<T>(x, b0, c10); c11 = madd<T>(x, b1, c11);
     x = v128.load_splat<T>(pa, 2 * sizeof<T>());
-    c20 = v128.add<T>(c20, v128.mul<T>(x, b0)); c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
+    c20 = madd<T>(x, b0, c20); c21 = madd<T>(x, b1, c21);
     x = v128.load_splat<T>(pa, 3 * sizeof<T>());
-    c30 = v128.add<T>(c30, v128.mul<T>(x, b0)); c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
+    c30 = madd<T>(x, b0, c30); c31 = madd<T>(x, b1, c31);
     pa += 4 * sz; pb += 32;
   }
   v128.store(c, v128.add<T>(v128.load(c), c00)); v128.store(c, v128.add<T>(v128.load(c, 16), c01), 16); c += ldcb;

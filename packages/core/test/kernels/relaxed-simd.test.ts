@@ -1,0 +1,48 @@
+/**
+ * The relaxed-SIMD build of the kernels (fused multiply-add in the GEMM micro-kernel). Node 20 only
+ * validates relaxed SIMD with --experimental-wasm-relaxed-simd, so the checks run in a child process
+ * started with that flag (fixtures/relaxed-simd-check.ts); this process shows the fallback.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { relaxedSimdActive, setRelaxedSimd } from '../../src/kernels/gemm';
+import { GEMM_RELAXED_WASM_BASE64 } from '../../src/kernels/wasm-relaxed-bytes.generated';
+import { decodeBase64 } from '../../src/kernels/base64';
+
+const root = join(__dirname, '..', '..', '..', '..');
+
+interface Findings {
+  active: boolean;
+  err: { f32: number; f64: number };
+  fused: number;
+  threadsReady: boolean;
+  threadsBitwise: boolean;
+  offActive: boolean;
+  unfused: number;
+  cpuHasFma: boolean | null;
+}
+
+describe('relaxed-SIMD kernels', () => {
+  it('are used only where the engine validates them; elsewhere the plain SIMD build runs', () => {
+    const supported = WebAssembly.validate(decodeBase64(GEMM_RELAXED_WASM_BASE64));
+    expect(relaxedSimdActive()).toBe(supported);
+    expect(() => setRelaxedSimd('yes' as unknown as boolean)).toThrow(/setRelaxedSimd: expected true or false/);
+  });
+
+  it('under --experimental-wasm-relaxed-simd: FMA results within float32 rounding of the JS path, threads bitwise equal, switchable off', () => {
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', join(root, 'scripts', 'run-ts.cjs'), join(__dirname, 'fixtures', 'relaxed-simd-check.ts')], {
+      cwd: root, encoding: 'utf8', timeout: 60000,
+    });
+    const f = JSON.parse(out.trim().split('\n').pop()!) as Findings;
+    expect(f.active).toBe(true);
+    // K up to 784 terms of magnitude < 1: float32 rounding differences stay far below 1e-5 relative.
+    expect(f.err.f32).toBeLessThan(2e-5);
+    expect(f.err.f64).toBeLessThan(1e-13);
+    const exactFused = 2 ** -11 + 2 ** -24, separate = 2 ** -11;
+    expect([exactFused, separate]).toContain(f.fused);
+    if (f.cpuHasFma) expect(f.fused).toBe(exactFused); // V8 lowers relaxed_madd to vfmadd where the CPU has FMA3
+    if (f.threadsReady) expect(f.threadsBitwise).toBe(true);
+    expect(f.offActive).toBe(false);
+    expect(f.unfused).toBe(separate);
+  });
+});
