@@ -6,10 +6,11 @@
  * ratios) and writes every figure with the machine description to bench/results.json.
  *   --quick   fewer repetitions, a 2-epoch digits job, tfjs-cpu skips its slowest rows (under a minute)
  *   --json    print only the JSON to stdout (progress still goes to stderr)
- *   --only    comma-separated subset of columns: tapegrad, tfjs-cpu, tfjs-wasm, pytorch
+ *   --only    comma-separated subset of columns: tapegrad, tapegrad-fma, tfjs-cpu, tfjs-wasm, pytorch
  *   --clock   wall (default) or cpu: time every figure by the process's CPU time instead of the wall
  *             clock — for machines shared with other busy processes (see bench/timing.ts)
  */
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +21,8 @@ import { runTapegrad, type Log } from './tapegrad';
 import { runTfjs } from './tfjs';
 import { runTorch } from './torch';
 import { setClock, type ClockName } from './timing';
+import { relaxedSimdActive, setRelaxedSimd } from '@tapegrad/core';
+import type { BenchConfig } from './config';
 
 interface Args {
   quick: boolean;
@@ -47,7 +50,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (c !== 'wall' && c !== 'cpu') throw new Error(`bench: --clock must be 'wall' or 'cpu', got '${c ?? ''}'`);
       args.clock = c;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --only tapegrad,tfjs-cpu,tfjs-wasm,pytorch]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --only tapegrad,tapegrad-fma,tfjs-cpu,tfjs-wasm,pytorch]\n');
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --clock wall|cpu, --only <columns>)`);
   }
@@ -63,6 +66,33 @@ function repoRoot(): string {
     if (up === dir) throw new Error(`bench: cannot find the repository root (a folder with bench/torch.py) above ${process.cwd()}`);
     dir = up;
   }
+}
+
+/**
+ * The tapegrad-fma column: in this process when the engine ships relaxed SIMD, else in a child
+ * `node --experimental-wasm-relaxed-simd` (bench/tapegrad-fma-child.ts) given the same config and digits.
+ */
+async function runTapegradFma(root: string, cfg: BenchConfig, data: DigitsArrays | null, files: DigitsFiles | null, log: Log): Promise<Omit<ColumnResult, 'seconds'>> {
+  setRelaxedSimd(true);
+  const here = relaxedSimdActive();
+  setRelaxedSimd(false);
+  if (here) {
+    const r = runTapegrad(cfg, data, log, true);
+    return { figures: r.figures, info: { ...r.info, process: 'this process (the engine ships relaxed SIMD)' } };
+  }
+  const flag = '--experimental-wasm-relaxed-simd';
+  const arg = JSON.stringify({ cfg, digits: data && files ? { images: files.images, labels: files.labels, trainSize: data.trainSize, pixels: data.pixels } : null });
+  const out = await new Promise<{ code: number | null; stdout: string }>((resolveRun, reject) => {
+    const child = spawn(process.execPath, [flag, join(root, 'scripts', 'run-ts.cjs'), join(root, 'bench', 'tapegrad-fma-child.ts'), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout }));
+  });
+  if (out.code !== 0) return { skipped: `node ${flag} exited with code ${out.code} (this Node may not know the flag)` };
+  const parsed = JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as { figures: ColumnFigures; info: Record<string, string> };
+  return { figures: parsed.figures, info: { ...parsed.info, process: `child: node ${flag}` } };
 }
 
 interface ColumnResult {
@@ -108,22 +138,24 @@ async function main(): Promise<void> {
     }
   };
 
-  await run('tapegrad', async () => runTapegrad(cfg, data, log));
-  await run('tfjs-wasm', () => runTfjs('wasm', cfg, data, [], log));
-  await run('tfjs-cpu', () => runTfjs('cpu', cfg, data, cfg.tfjsCpuSkip, log));
-  await run('pytorch', async () => {
-    const files: DigitsFiles | null = data ? writeDigitsBin(data) : null;
-    try {
+  // Raw copies of the digits for the child processes (PyTorch, tapegrad-fma), removed at the end.
+  const files: DigitsFiles | null = data ? writeDigitsBin(data) : null;
+  try {
+    await run('tapegrad', async () => runTapegrad(cfg, data, log, false));
+    await run('tapegrad-fma', () => runTapegradFma(root, cfg, data, files, log));
+    await run('tfjs-wasm', () => runTfjs('wasm', cfg, data, [], log));
+    await run('tfjs-cpu', () => runTfjs('cpu', cfg, data, cfg.tfjsCpuSkip, log));
+    await run('pytorch', async () => {
       const r = await runTorch(cfg, files, [], join(root, 'bench', 'torch.py'), log);
       if (!r.ok) {
         log(`pytorch column skipped: ${r.reason}`);
         return { skipped: r.reason };
       }
       return { figures: r.figures, info: r.info };
-    } finally {
-      files?.cleanup();
-    }
-  });
+    });
+  } finally {
+    files?.cleanup();
+  }
 
   const figures: Partial<Record<Column, ColumnFigures>> = {};
   for (const c of COLUMNS) if (results[c]?.figures) figures[c] = results[c]!.figures;
@@ -146,7 +178,9 @@ async function main(): Promise<void> {
   const torchInfo = results.pytorch?.info;
   if (torchInfo) notes.push(`PyTorch ${torchInfo.torchVersion}, BLAS loaded: ${torchInfo.blasLoaded} (${torchInfo.blasAlternative})`);
   const tgInfo = results.tapegrad?.info;
-  if (tgInfo) notes.push(`tapegrad gemm kernel: ${tgInfo.gemmKernel}; model: ${tgInfo.model}`);
+  if (tgInfo) notes.push(`tapegrad gemm kernel: ${tgInfo.gemmKernel} (plain SIMD: separate multiply and add); model: ${tgInfo.model}`);
+  const fmaInfo = results['tapegrad-fma']?.info;
+  if (fmaInfo) notes.push(`tg FMA: the same code on the relaxed-SIMD kernels (fused multiply-add), run in ${fmaInfo.process}`);
 
   const loadEnd = loadavg();
   const report = {

@@ -3,7 +3,7 @@
  * backward), with the network from @tapegrad/nn (Sequential, Linear, ReLU, F.crossEntropy) and the
  * optimizer from @tapegrad/optim (SGD) — the code a user would write.
  */
-import { Generator, noGrad, rand, randint, randn, tensor, setKernelThreads, type Tensor } from '@tapegrad/core';
+import { Generator, noGrad, rand, randint, randn, relaxedSimdActive, setRelaxedSimd, tensor, setKernelThreads, type Tensor } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
 import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
@@ -110,12 +110,18 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log): { sec
   return { seconds: (now() - t0) / 1e3, accuracy };
 }
 
-/** Runs every row; `data` is null when the digits could not be loaded (the digits rows are then null). */
-export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Log): { figures: ColumnFigures; info: Record<string, string> } {
+/**
+ * Runs every row; `data` is null when the digits could not be loaded (the digits rows are then null).
+ * `fma` selects the relaxed-SIMD (fused multiply-add) kernels, and throws if this engine lacks them.
+ */
+export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Log, fma = false): { figures: ColumnFigures; info: Record<string, string> } {
   // The table compares one thread with one thread (tfjs-wasm and PyTorch are pinned to one too); the
   // two-thread GEMM is measured by packages/core/scripts/bench-gemm.mjs --threads.
   setKernelThreads(1);
-  log(`tapegrad (gemm kernel: ${kernelBackend()}, 1 thread)`);
+  setRelaxedSimd(fma);
+  if (relaxedSimdActive() !== fma) throw new Error('relaxed SIMD is not available in this engine');
+  const name = fma ? 'tapegrad-fma' : 'tapegrad';
+  log(`${name} (gemm kernel: ${kernelBackend()}${fma ? ' relaxed-SIMD FMA' : ''}, 1 thread)`);
   const figures: ColumnFigures = { ...matmulRows(cfg, log) };
   figures.step_b64 = stepRow(cfg, 64);
   figures.step_b256 = stepRow(cfg, 256);
