@@ -21,7 +21,7 @@ export function sgdKernel(
   const n = x.length, nlr = -lr, keep = 1 - dampening;
   if (b === null) {
     if (wd === 0 && sign === 1) {
-      // float32: the same arithmetic on WebAssembly SIMD (bitwise equal) when available.
+      // float32: on WebAssembly SIMD when available (float32 arithmetic per op, so within float32 rounding of this loop).
       if (x instanceof Float32Array && g instanceof Float32Array && sgdUpdateF32(x, g, lr)) return;
       for (let i = 0; i < n; i++) x[i] = x[i] + nlr * g[i]; // plain SGD, same arithmetic without branches
       return;
@@ -33,15 +33,19 @@ export function sgdKernel(
     }
     return;
   }
-  if (!first && wd === 0 && !nesterov && dampening === 0 && sign === 1) {
-    // The common case (plain momentum), the same arithmetic without per-element branches: ~1.6x faster;
-    // for float32, on WebAssembly SIMD (bitwise equal) when available.
+  if (wd === 0 && !nesterov && dampening === 0 && sign === 1) {
+    // The common case (plain momentum). For float32, on WebAssembly SIMD when available (within float32
+    // rounding of the loops here), the first step included: the new buffer is zeros, so b·μ + g is g, the
+    // clone PyTorch stores (but for the sign of a −0 gradient).
     if (x instanceof Float32Array && g instanceof Float32Array && b instanceof Float32Array && sgdMomentumUpdateF32(x, g, b, lr, momentum)) return;
-    for (let i = 0; i < n; i++) {
-      b[i] = b[i] * momentum + g[i];
-      x[i] = x[i] + nlr * b[i];
+    if (!first) {
+      // The same arithmetic as the general loop without per-element branches: ~1.6x faster.
+      for (let i = 0; i < n; i++) {
+        b[i] = b[i] * momentum + g[i];
+        x[i] = x[i] + nlr * b[i];
+      }
+      return;
     }
-    return;
   }
   for (let i = 0; i < n; i++) {
     let d = sign * g[i];

@@ -1,9 +1,10 @@
 /**
  * float32 parameters take the WebAssembly SIMD update kernels (SGD, SGD with momentum, Adam/AdamW
  * without AMSGrad) when available, else the plain-JS loops. Both must agree with each other within
- * float32 rounding and follow the same float64 trajectory.
+ * float32 rounding and follow the same float64 trajectory (their exact bits are checked against a per-op
+ * reference in packages/core/test/kernels/optim-update.test.ts and against PyTorch in torch-float32.test.ts).
  */
-import { Generator, randn, setKernelBackend, Tensor, type DType } from '@tapegrad/core';
+import { Generator, kernelBackend, randn, setKernelBackend, Tensor, type DType } from '@tapegrad/core';
 import { Adam, AdamW, SGD, type Optimizer } from '@tapegrad/optim';
 
 type Make = (p: Tensor) => { step(): void };
@@ -37,12 +38,10 @@ describe.each(CASES)('%s on float32 parameters', (_, make) => {
     const simd = run(make, 'float32', 'auto');
     const js = run(make, 'float32', 'js');
     const f64 = run(make, 'float64', 'js');
-    let moved = 0;
+    expect(kernelBackend()).toBe('wasm'); // 'auto' above really ran the SIMD kernels
     for (let i = 0; i < simd.length; i++) {
       expect(Math.abs(simd[i] - js[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(js[i])));
       expect(Math.abs(simd[i] - f64[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(f64[i])));
-      if (simd[i] !== js[i]) moved++;
     }
-    expect(moved).toBeLessThan(simd.length); // same values almost everywhere, not merely close
   });
 });

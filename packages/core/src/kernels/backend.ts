@@ -47,11 +47,11 @@ export function setRelaxedSimd(enabled: boolean): void {
 }
 
 /**
- * True when the kernels in use are the relaxed-SIMD build: asked for (the default) and supported by
+ * True when the WebAssembly kernels are in use (backend 'wasm') and are the relaxed-SIMD build: asked for (the default) and supported by
  * this engine (Chromium-based browsers, and Node versions whose V8 ships relaxed SIMD; Node 20 needs
  * `node --experimental-wasm-relaxed-simd`).
  * @example console.log(relaxedSimdActive() ? 'matmul uses FMA' : 'matmul uses separate multiply and add');
  */
 export function relaxedSimdActive(): boolean {
-  return relaxedInUse();
+  return kernelBackend() === 'wasm' && relaxedInUse();
 }

@@ -64,7 +64,7 @@ export function mulF32(a: Float32Array, b: Float32Array, out: Float32Array): voi
 }
 
 /**
- * out[i] = max(a[i], 0), NaN kept (PyTorch's relu).
+ * out[i] = a[i] < 0 ? 0 : a[i]: NaN and -0 kept, as PyTorch's relu.
  * @example reluF32(new Float32Array([-1, 2]), out) // out = [0, 2]
  */
 export function reluF32(a: Float32Array, out: Float32Array): void {
@@ -79,7 +79,7 @@ export function reluF32(a: Float32Array, out: Float32Array): void {
   }
   for (let i = 0; i < n; i++) {
     const x = a[i];
-    out[i] = x > 0 || x !== x ? x : 0;
+    out[i] = x < 0 ? 0 : x;
   }
 }
 
@@ -150,7 +150,7 @@ function rows(fn: string, x: Float32Array, out: Float32Array, nRows: number, col
 /**
  * Softmax of each row of a rows x cols float32 matrix (rows contiguous):
  * out[r, j] = exp(x[r, j] - max_r) / Σ_j exp(x[r, j] - max_r). -Infinity logits give exactly 0.
- * The wasm exp is a ~1 ulp polynomial that flushes results below 2^-126 to 0.
+ * The wasm exp is a ~1 ulp polynomial (subnormal results included, as PyTorch gives them).
  * @example softmaxRowsF32(new Float32Array([0, Math.log(3)]), out, 1, 2) // out ≈ [0.25, 0.75]
  */
 export function softmaxRowsF32(x: Float32Array, out: Float32Array, nRows: number, cols: number): void {

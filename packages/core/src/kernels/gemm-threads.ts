@@ -50,6 +50,7 @@ interface SharedKernels {
 /** The parts of node:worker_threads' Worker used here (kept local so no Node types leak). */
 interface WorkerLike {
   unref(): void;
+  terminate(): Promise<number>;
   on(event: 'error' | 'exit', fn: (arg: unknown) => void): void;
 }
 type WorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown }) => WorkerLike;
@@ -154,8 +155,9 @@ function runChunks(
 }
 
 interface Pool {
-  /** Built from the relaxed-SIMD (FMA) module: used only while the one-thread kernels are too, so results stay bitwise the same. */
+  /** Built from the relaxed-SIMD (FMA) module; replaced when the one-thread kernels switch builds (readyPool). */
   relaxed: boolean;
+  worker: WorkerLike | null;
   memory: WebAssembly.Memory;
   k: SharedKernels;
   ctl: Int32Array;
@@ -231,6 +233,7 @@ function createPool(): Pool | null {
     const ctlBuffer = new SharedArrayBuffer(CTL_INTS * 4);
     const p: Pool = {
       relaxed,
+      worker: null,
       memory,
       k: k.exports,
       ctl: new Int32Array(ctlBuffer),
@@ -242,6 +245,7 @@ function createPool(): Pool | null {
     };
     const worker = new wt.Worker(workerSource(), { eval: true, workerData: { module, memory, ctl: ctlBuffer, work: p.ws } });
     worker.unref();
+    p.worker = worker;
     // An 'error' event without a listener would crash the process; a dead worker just means
     // one thread from now on.
     worker.on('error', () => {
@@ -264,6 +268,13 @@ function wasmKernelsOf(module: WebAssembly.Module): { memory: WebAssembly.Memory
 
 /** The pool if its worker is up; creates it (without waiting) on first use. */
 function readyPool(): Pool | null {
+  if (pool !== null && !pool.broken && pool.relaxed !== relaxedInUse()) {
+    // setRelaxedSimd changed which build the one-thread kernels run: start over with a worker on the
+    // matching build (calls run on one thread until it is up), so one and two threads stay bitwise equal.
+    void pool.worker?.terminate();
+    pool = null;
+    poolTried = false;
+  }
   if (!poolTried) {
     poolTried = true;
     pool = createPool();
@@ -333,7 +344,7 @@ export function gemmThreaded(
   beta: number, C: Float32Array, cOff: number, ldc: number,
 ): boolean {
   const p = readyPool();
-  if (p === null || p.relaxed !== relaxedInUse()) return false;
+  if (p === null) return false;
   const sz = 4;
   const aRows = transA ? K : M;
   const aCols = transA ? M : K;

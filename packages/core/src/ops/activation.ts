@@ -81,7 +81,8 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, checkFloat('logSoftmax', x).ndim, 'logSoftmax');
   const out = simdRows(x, d, true) ?? noGrad(() => {
     const m = x.amax(d, true);
-    const shifted = x.sub(where(m.isinf(), 0, m));
+    // An all −∞ row gets max 0 (so it gives NaN through log 0, as PyTorch); a +∞ max stays and makes the row NaN, as PyTorch.
+    const shifted = x.sub(where(m.eq(-Infinity), 0, m));
     return shifted.sub(shifted.exp().sum(d, true).log());
   });
   return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(d, true)))], [out]);

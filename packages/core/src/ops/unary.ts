@@ -40,10 +40,10 @@ export const cos = (x: Tensor): Tensor => unary('cos', x, Math.cos, 'float', (g,
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, Math.tanh, 'float', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), 'out');
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, sigmoidScalar, 'float', (g, _x, out) => g.mul(out).mul(out.neg().add(1)), 'out');
 export const erf = (x: Tensor): Tensor => unary('erf', x, erfScalar, 'float', (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
-export const relu = (x: Tensor): Tensor => unary('relu', noBool('relu', x), (v) => (v > 0 ? v : v !== v ? v : 0), 'same', (g, _x, out) => reluMask(g, out), 'out');
+export const relu = (x: Tensor): Tensor => unary('relu', noBool('relu', x), (v) => (v < 0 ? 0 : v), 'same', (g, _x, out) => reluMask(g, out), 'out'); // NaN and -0 pass, as torch.relu
 
 /**
- * relu's VJP, g where out > 0 else 0 (PyTorch's threshold_backward), in one pass with no mask tensor.
+ * relu's VJP, 0 where out <= 0 else g (PyTorch's threshold_backward: a NaN output passes g), in one pass with no mask tensor.
  * It is linear in g with a constant mask, so its own VJP is itself (second derivatives stay exact).
  */
 function reluMask(g: Tensor, out: Tensor): Tensor {

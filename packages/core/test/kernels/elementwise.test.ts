@@ -45,14 +45,14 @@ describe.each(BACKENDS)('elementwise float32 kernels (%s)', (be) => {
       mulF32(a, b, out);
       expect(Array.from(out)).toEqual(Array.from(a, (v, i) => Math.fround(v * b[i])));
       reluF32(a, out);
-      expect(Array.from(out)).toEqual(Array.from(a, (v) => (v > 0 ? v : 0)));
+      expect(Array.from(out)).toEqual(Array.from(a, (v) => (v < 0 ? 0 : v)));
     }
   });
 
-  it('relu keeps NaN and maps -0 and -Infinity to 0; out may alias the input', () => {
-    const a = new Float32Array([NaN, -0, -Infinity, Infinity, 1.5, -2, NaN, 3, -1]);
+  it('relu keeps NaN and -0 (as torch.relu) and maps -Infinity to 0; out may alias the input', () => {
+    const a = new Float32Array([NaN, -0, -Infinity, Infinity, 1.5, -2, NaN, 3, -1, 0]);
     reluF32(a, a);
-    expect(Array.from(a)).toEqual([NaN, 0, 0, Infinity, 1.5, 0, NaN, 3, 0]);
+    expect(Array.from(a)).toEqual([NaN, -0, 0, Infinity, 1.5, 0, NaN, 3, 0, 0]);
   });
 
   it("relu's backward zeroes g where y <= 0 and passes it where y > 0 or y is NaN (PyTorch's threshold_backward)", () => {

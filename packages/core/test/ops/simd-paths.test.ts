@@ -52,6 +52,38 @@ describe('softmax / logSoftmax along the last dim of float32 (SIMD row kernel)',
     }));
   });
 
+  it('rows with ±Infinity and NaN give what PyTorch gives, and tiny probabilities stay subnormal, on both paths', () => {
+    const inf = Infinity;
+    // 8 rows of 8 (64 elements: the SIMD path under 'auto'); expectations from torch 1.13.
+    const rows = [
+      [inf, 1, 2, 3, 4, 5, 6, 7], // +inf max: a NaN row (both ops)
+      [-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf], // all -inf: NaN row
+      [-inf, 1, 1, 1, 1, 1, 1, 1], // a -inf logit: probability 0, log-probability -inf
+      [NaN, 0, 0, 0, 0, 0, 0, 0], // NaN anywhere: NaN row
+      [0, -100, -90, -104, -103.2, -87.5, -50, 3], // exp below 2^-126: subnormal, not flushed
+      [1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 0, 0, 0, 0, 0, 0], [-5, 5, -5, 5, -5, 5, -5, 5],
+    ];
+    const x = tensor(rows.flat(), { dtype: 'float32' }).reshape([8, 8]);
+    const ref64 = (op: 'softmax' | 'logSoftmax') => vals(x.double()[op](1).float());
+    for (const op of ['softmax', 'logSoftmax'] as const) {
+      const { simd, js } = both(() => vals(x[op](1)));
+      for (const got of [simd, js]) {
+        for (let j = 0; j < 8; j++) {
+          expect(got[j]).toBeNaN();
+          expect(got[8 + j]).toBeNaN();
+          expect(got[24 + j]).toBeNaN();
+        }
+        expect(got[16]).toBe(op === 'softmax' ? 0 : -inf);
+        expect(got[17]).toBeCloseTo(op === 'softmax' ? 1 / 7 : -Math.log(7), 6);
+        const want = ref64(op);
+        for (let i = 32; i < 64; i++) {
+          // relative, so the subnormal probabilities (1.4e-45, 3.9e-41, 4.7e-40) count as much as the large ones
+          expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-6 * Math.abs(want[i]) + 1.5e-45);
+        }
+      }
+    }
+  });
+
   it('softmax + cross-entropy gradient is p − y on the SIMD path (hand-derived)', () => {
     const x = randn([16, 10], { generator: new Generator(5) }).requiresGrad_();
     const y = tensor(Array.from({ length: 16 }, (_, i) => i % 10));

@@ -18,17 +18,16 @@ export function mulF32(a: usize, b: usize, out: usize, n: i32): void {
   for (; i < n; i++) { store<f32>(out, load<f32>(a) * load<f32>(b)); a += 4; b += 4; out += 4; }
 }
 
-/** out[i] = a[i] > 0 ? a[i] : 0 (NaN stays NaN, as in PyTorch's relu). */
+/** out[i] = a[i] < 0 ? 0 : a[i]: NaN and -0 stay as they are, as in PyTorch's relu (clamp_min(x, 0)). */
 export function reluF32(a: usize, out: usize, n: i32): void {
   const z = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const x = v128.load(a);
-    // keep x where x > 0 or x is NaN (x != x); else 0
-    v128.store(out, v128.bitselect(x, z, v128.or(f32x4.gt(x, z), f32x4.ne(x, x))));
+    v128.store(out, v128.bitselect(z, x, f32x4.lt(x, z)));
     a += 16; out += 16;
   }
-  for (; i < n; i++) { const x = load<f32>(a); store<f32>(out, x > 0 || x != x ? x : <f32>0); a += 4; out += 4; }
+  for (; i < n; i++) { const x = load<f32>(a); store<f32>(out, x < 0 ? <f32>0 : x); a += 4; out += 4; }
 }
 
 /** relu's backward (PyTorch's threshold_backward): out[i] = y[i] <= 0 ? 0 : g[i], so a NaN y passes g through. */
@@ -42,11 +41,13 @@ export function reluBackwardF32(g: usize, y: usize, out: usize, n: i32): void {
   for (; i < n; i++) { store<f32>(out, load<f32>(y) <= 0 ? <f32>0 : load<f32>(g)); g += 4; y += 4; out += 4; }
 }
 
-const EXP_LO: f32 = -87.33654; // below this exp(x) is subnormal in f32: flushed to 0
+const EXP_LO: f32 = -103.97208; // ln(2^-150): below this exp(x) rounds to 0 in float32
 
 /**
  * exp(x) for x <= 0, 4 lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial,
- * ~1 ulp). x < EXP_LO (including -Infinity) gives 0; NaN gives NaN.
+ * ~1 ulp). Results below 2^-126 come out as float32 subnormals, as Math.exp rounded to float32
+ * gives them: 2^n is applied as 2^(n+64) · 2^-64, both exact scalings until the last one rounds
+ * once into the subnormal range. x < EXP_LO (including -Infinity) gives 0; NaN gives NaN.
  */
 @inline function expNonPositive(x0: v128): v128 {
   const x1 = f32x4.max(x0, f32x4.splat(EXP_LO));
@@ -60,8 +61,8 @@ const EXP_LO: f32 = -87.33654; // below this exp(x) is subnormal in f32: flushed
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
-  const r = f32x4.mul(y, pow2);
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127 + 64)), 23);
+  const r = f32x4.mul(f32x4.mul(y, pow2), f32x4.splat(5.421010862427522e-20)); // · 2^-64
   return v128.bitselect(f32x4.splat(0), r, f32x4.lt(x0, f32x4.splat(EXP_LO)));
 }
 

@@ -2,27 +2,37 @@
 // kernel module with gemm.as and elementwise.as by scripts/build-wasm.mjs). Called through
 // kernels/optim-update.ts by @tapegrad/optim's SGD and Adam/AdamW.
 //
-// Arithmetic: float32 lanes, one rounding per operation, in the order of PyTorch 1.13's
-// `_single_tensor_sgd` / `_single_tensor_adam` tensor ops with every scalar rounded to float32 (as
-// PyTorch's float32 kernels take them). PyTorch's vectorized CPU kernels fuse some of these
-// multiply-adds (`add_(t, alpha)` is an FMA on AVX2 machines), which WebAssembly SIMD cannot express
-// without relaxed-SIMD, so a result can differ from PyTorch in the last bit. Widening to float64
+// Arithmetic: float32 lanes in the order of PyTorch 1.13's `_single_tensor_sgd` / `_single_tensor_adam`
+// tensor ops, with every scalar rounded to float32 (as PyTorch's float32 kernels take them) and one
+// rounding per operation — except the `add_(t, alpha)` steps, which PyTorch's vectorized CPU kernels
+// fuse (an FMA on AVX2 machines): madd() fuses them too in the relaxed-SIMD build; in the plain build
+// they round the product first, so a result can differ from PyTorch's in the last bits. Widening to float64
 // lanes (to match the plain-JS loop bit for bit) was tried: the conversions made it no faster than JS.
 // All pointers are byte offsets into this module's memory, 16-byte aligned; tails run the same
 // operations on one lane.
 
 @inline function splat(v: f32): v128 { return f32x4.splat(v); }
 
+/**
+ * c + a·b for the steps PyTorch writes as `add_(t, alpha)`, which its vectorized CPU kernels compute
+ * as a fused multiply-add (`vec::fmadd`): fused in the relaxed-SIMD build (where the CPU has FMA),
+ * a multiply then an add otherwise.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** Plain SGD: x = x + (-lr)·g. */
 export function sgdF32(x: usize, g: usize, n: i32, nlr: f32): void {
   const s = splat(nlr);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    v128.store(x, f32x4.add(v128.load(x), f32x4.mul(s, v128.load(g))));
+    v128.store(x, madd(s, v128.load(g), v128.load(x)));
     x += 16; g += 16;
   }
   for (; i < n; i++) {
-    store<f32>(x, f32x4.extract_lane(f32x4.add(v128.load32_zero(x), f32x4.mul(s, v128.load32_zero(g))), 0));
+    store<f32>(x, f32x4.extract_lane(madd(s, v128.load32_zero(g), v128.load32_zero(x)), 0));
     x += 4; g += 4;
   }
 }
@@ -34,13 +44,13 @@ export function sgdMomentumF32(x: usize, g: usize, b: usize, n: i32, nlr: f32, m
   for (; i + 4 <= n; i += 4) {
     const nb = f32x4.add(f32x4.mul(v128.load(b), m), v128.load(g));
     v128.store(b, nb);
-    v128.store(x, f32x4.add(v128.load(x), f32x4.mul(s, nb)));
+    v128.store(x, madd(s, nb, v128.load(x)));
     x += 16; g += 16; b += 16;
   }
   for (; i < n; i++) {
     const nb = f32x4.add(f32x4.mul(v128.load32_zero(b), m), v128.load32_zero(g));
     v128.store32_lane(b, nb, 0);
-    v128.store32_lane(x, f32x4.add(v128.load32_zero(x), f32x4.mul(s, nb)), 0);
+    v128.store32_lane(x, madd(s, nb, v128.load32_zero(x)), 0);
     x += 4; g += 4; b += 4;
   }
 }
@@ -61,8 +71,8 @@ let outV: v128 = f32x4.splat(0);
 ): v128 {
   let gi = negate ? f32x4.mul(sign, g) : g;
   let xi = decoupled ? f32x4.mul(x, decay) : x;
-  if (l2) gi = f32x4.add(gi, f32x4.mul(wd, xi));
-  const mi = f32x4.add(f32x4.mul(m, b1), f32x4.mul(c1, gi));
+  if (l2) gi = madd(wd, xi, gi); // grad.add(param, alpha=wd)
+  const mi = madd(c1, gi, f32x4.mul(m, b1)); // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
   const vi = f32x4.add(f32x4.mul(v, b2), f32x4.mul(f32x4.mul(c2, gi), gi));
   const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), bc2), eps);
   outM = mi;
