@@ -1,5 +1,5 @@
 /** Loss functions against PyTorch 1.13 values and gradients (see loss.ref.ts for the script). */
-import { tensor, Tensor, onesLike } from '@tapegrad/core';
+import { tensor, Tensor, onesLike, ones, randn, Generator } from '@tapegrad/core';
 import { F } from '@tapegrad/nn';
 import { REF } from './loss.ref';
 import { expectClose } from '../helpers';
@@ -136,5 +136,32 @@ describe('loss errors', () => {
   });
   it('binaryCrossEntropy rejects inputs outside [0, 1]', () => {
     expect(() => F.binaryCrossEntropy(t64([0.5, 1.2]), t64([0, 1]))).toThrow(/between 0 and 1, found 1.2/);
+  });
+});
+
+describe('crossEntropy / nllLoss without weights or ignored targets (the mask-free path)', () => {
+  it('gives bitwise the loss and gradient of the general path (all-ones class weights), every reduction, float32 and float64', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        const x0 = randn([13, 5], { generator: new Generator(11), dtype });
+        const y = tensor(Array.from({ length: 13 }, (_, i) => (i * 3) % 5));
+        const run = (weight: Tensor | null, fn: 'crossEntropy' | 'nllLoss') => {
+          const x = x0.clone().requiresGrad_();
+          const input = fn === 'crossEntropy' ? x : x.logSoftmax(1);
+          const loss = F[fn](input, y, weight ? { reduction, weight } : { reduction });
+          loss.sum().backward();
+          return { loss: Array.from(loss.dataSync()), grad: Array.from(x.grad!.dataSync()) };
+        };
+        for (const fn of ['crossEntropy', 'nllLoss'] as const) {
+          expect(run(null, fn)).toEqual(run(ones([5], { dtype }), fn));
+        }
+      }
+    }
+  });
+
+  it('mean is −(1/N)·Σ log p[n, yₙ] (hand-computed on two rows)', () => {
+    const x = tensor([[0, 0], [0, Math.log(3)]], { dtype: 'float64' });
+    // row 0: p = [1/2, 1/2], target 0; row 1: p = [1/4, 3/4], target 1
+    expect(F.crossEntropy(x, tensor([0, 1])).item()).toBeCloseTo(-(Math.log(0.5) + Math.log(0.75)) / 2, 12);
   });
 });
