@@ -34,12 +34,13 @@ export function requestedBackend(): 'wasm' | 'js' | 'auto' {
 }
 
 /**
- * Whether the GEMM kernels may use relaxed-SIMD fused multiply-adds (default true). They do only
- * where the engine supports relaxed SIMD (see {@link relaxedSimdActive}): ~25% faster float32 and
- * float64 matmuls, with one rounding per multiply-add instead of two (as PyTorch's FMA kernels), so
- * the last bits of a product differ from the plain-SIMD and JS paths. Turn it off for results that
- * are the same on every engine.
- * @example setRelaxedSimd(false); // bitwise the same matmul results in every browser and Node version
+ * Whether the kernels may use relaxed-SIMD fused multiply-adds (default true). They do only where the
+ * engine supports relaxed SIMD (see {@link relaxedSimdActive}): ~25% faster float32 and float64
+ * matmuls, and float32 SGD / momentum / Adam / AdamW updates that fuse the multiply-adds PyTorch's CPU
+ * kernels fuse — one rounding instead of two, so the last bits of products and of optimizer steps
+ * differ from the plain-SIMD and JS paths (and match PyTorch's float32 optimizer steps). Turn it off
+ * for results that are the same on every engine.
+ * @example setRelaxedSimd(false); // bitwise the same matmul and optimizer results in every browser and Node version
  */
 export function setRelaxedSimd(enabled: boolean): void {
   if (typeof enabled !== 'boolean') throw new TypeError(`setRelaxedSimd: expected true or false, got ${JSON.stringify(enabled)}`);
@@ -50,7 +51,7 @@ export function setRelaxedSimd(enabled: boolean): void {
  * True when the WebAssembly kernels are in use (backend 'wasm') and are the relaxed-SIMD build: asked for (the default) and supported by
  * this engine (Chromium-based browsers, and Node versions whose V8 ships relaxed SIMD; Node 20 needs
  * `node --experimental-wasm-relaxed-simd`).
- * @example console.log(relaxedSimdActive() ? 'matmul uses FMA' : 'matmul uses separate multiply and add');
+ * @example console.log(relaxedSimdActive() ? 'matmul and float32 optimizer steps use FMA' : 'separate multiply and add');
  */
 export function relaxedSimdActive(): boolean {
   return kernelBackend() === 'wasm' && relaxedInUse();

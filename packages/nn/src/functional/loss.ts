@@ -271,7 +271,8 @@ function nllParts(rows: Tensor, flatTarget: Tensor, weight: Tensor | null, ignor
   const picked = rows.gather(1, safe.unsqueeze(1)).squeeze(1);
   const w0 = weight ? weight.to(rows.dtype).indexSelect(0, safe) : valid.to(rows.dtype);
   const w = weight ? where(valid, w0, 0).to(rows.dtype) : w0;
-  return { loss: picked.neg().mul(w), w, valid, safe };
+  // where() rather than mul by the 0 weight alone: an ignored row's picked logit may be ±∞ or NaN (0·∞ = NaN); PyTorch skips it.
+  return { loss: where(valid, picked.neg(), 0).mul(w), w, valid, safe };
 }
 
 /**
