@@ -10,7 +10,7 @@
  * arrays: callers pass contiguous data, e.g. `tensor.dataSync()` or a subarray.
  */
 import { kernelBackend } from './backend';
-import { ensureMemory, heapF32, wasmKernels, type KernelExports } from './wasm-module';
+import { align16, ensureMemory, heapF32, wasmKernels, type KernelExports } from './wasm-module';
 
 function checkSameLength(fn: string, arrays: Array<[string, Float32Array]>): number {
   const n = arrays[0][1].length;
@@ -100,6 +100,33 @@ export function reluBackwardF32(g: Float32Array, y: Float32Array, out: Float32Ar
     return;
   }
   for (let i = 0; i < n; i++) out[i] = y[i] <= 0 ? 0 : g[i];
+}
+
+/**
+ * Column sums of a rows x cols float32 matrix (rows contiguous): out[j] = Σ_r x[r, j], accumulated in
+ * float64 in row order and rounded once, on both paths (so they agree bit for bit).
+ * @example sumRowsF32(new Float32Array([1, 2, 3, 4]), out, 2, 2) // out = [4, 6]
+ */
+export function sumRowsF32(x: Float32Array, out: Float32Array, nRows: number, cols: number): void {
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) throw new Error('sumRowsF32: x and out must be Float32Arrays');
+  if (!Number.isInteger(nRows) || !Number.isInteger(cols) || nRows < 0 || cols < 0 || nRows * cols !== x.length || out.length !== cols) {
+    throw new Error(`sumRowsF32: rows=${nRows} x cols=${cols} does not describe x (${x.length} elements) and out (${out.length})`);
+  }
+  const accBytes = align16(8 * cols), xBytes = align16(4 * x.length);
+  const k = wasmFor(accBytes + xBytes + 4 * cols);
+  if (k !== null) {
+    const heap = heapF32();
+    heap.set(x, accBytes / 4);
+    k.sumRowsF32(accBytes, accBytes + xBytes, 0, nRows, cols);
+    out.set(heap.subarray((accBytes + xBytes) / 4, (accBytes + xBytes) / 4 + cols));
+    return;
+  }
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < nRows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < cols; j++) acc[j] += x[base + j];
+  }
+  out.set(acc);
 }
 
 /** Below this many elements the plain-JS loops win (the wasm call and copies cost ~0.5 us). */

@@ -24,6 +24,7 @@ export interface KernelExports {
   mulF32(a: number, b: number, out: number, n: number): void;
   reluF32(a: number, out: number, n: number): void;
   reluBackwardF32(g: number, y: number, out: number, n: number): void;
+  sumRowsF32(x: number, out: number, acc: number, rows: number, cols: number): void;
   softmaxRowsF32(x: number, out: number, rows: number, cols: number, log: number): void;
   sgdF32(x: number, g: number, n: number, nlr: number): void;
   sgdMomentumF32(x: number, g: number, b: number, n: number, nlr: number, momentum: number): void;

@@ -9,6 +9,7 @@ import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { groupsFor, reducedShape } from './kernels';
+import { simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 
 export interface ValuesIndices {
@@ -52,6 +53,11 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
   const rows = numelOf(x._shape.slice(0, dims.length)), cols = x.numel() / rows;
   if (rows < 2 || cols < 2) return null;
   const data = x._contigData();
+  if (data instanceof Float32Array && dtype === 'float32' && simdApplies(data.length)) {
+    const out = new Float32Array(cols);
+    sumRowsF32(data, out, rows, cols); // the same float64 accumulation, on WebAssembly SIMD
+    return out;
+  }
   const acc = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;

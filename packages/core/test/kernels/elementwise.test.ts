@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { setKernelBackend } from '../../src/kernels/backend';
-import { addF32, logSoftmaxRowsF32, mulF32, reluBackwardF32, reluF32, softmaxRowsF32 } from '../../src/kernels/elementwise';
+import { addF32, logSoftmaxRowsF32, mulF32, reluBackwardF32, reluF32, softmaxRowsF32, sumRowsF32 } from '../../src/kernels/elementwise';
 
 const BACKENDS = ['wasm', 'js'] as const;
 
@@ -65,6 +65,21 @@ describe.each(BACKENDS)('elementwise float32 kernels (%s)', (be) => {
       reluBackwardF32(g, y, g); // out may alias g
       expect(Array.from(g)).toEqual(Array.from(out));
     }
+  });
+
+  it('column sums: hand-checked, and bitwise the float64-accumulated sum for every width (odd tails included)', () => {
+    const out2 = new Float32Array(2);
+    sumRowsF32(new Float32Array([1, 2, 3, 4, 5, 6]), out2, 3, 2);
+    expect(Array.from(out2)).toEqual([9, 12]);
+    for (const [rows, cols] of [[1, 1], [3, 5], [64, 128], [17, 10], [2, 33]]) {
+      const x = randomF32(rows * cols, rows * 31 + cols, 100);
+      const out = new Float32Array(cols);
+      sumRowsF32(x, out, rows, cols);
+      const want = new Float64Array(cols);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) want[j] += x[r * cols + j];
+      expect(Array.from(out)).toEqual(Array.from(Float32Array.from(want)));
+    }
+    expect(() => sumRowsF32(new Float32Array(6), new Float32Array(3), 3, 2)).toThrow(/sumRowsF32: rows=3 x cols=2/);
   });
 
   it('large arrays match the JS definition exactly', () => {

@@ -41,6 +41,27 @@ export function reluBackwardF32(g: usize, y: usize, out: usize, n: i32): void {
   for (; i < n; i++) { store<f32>(out, load<f32>(y) <= 0 ? <f32>0 : load<f32>(g)); g += 4; y += 4; out += 4; }
 }
 
+/**
+ * Column sums of a rows x cols float32 matrix (a bias gradient, g.sum(0)): out[j] = Σ_r x[r, j],
+ * accumulated in float64 in row order at acc (cols float64 of scratch) and rounded to float32 once —
+ * the same arithmetic as the JS path (ops/reduce.ts leadingSum), so the two agree bit for bit.
+ */
+export function sumRowsF32(x: usize, out: usize, acc: usize, rows: i32, cols: i32): void {
+  for (let j = 0; j < cols; j++) store<f64>(acc + <usize>j * 8, 0);
+  for (let r = 0; r < rows; r++) {
+    let a = acc, p = x + <usize>r * <usize>cols * 4;
+    let j = 0;
+    for (; j + 2 <= cols; j += 2) {
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v128.load64_zero(p))));
+      a += 16; p += 8;
+    }
+    if (j < cols) store<f64>(a, load<f64>(a) + <f64>load<f32>(p));
+  }
+  let j = 0;
+  for (; j + 2 <= cols; j += 2) v128.store64_lane(out + <usize>j * 4, f32x4.demote_f64x2_zero(v128.load(acc + <usize>j * 8)), 0);
+  if (j < cols) store<f32>(out + <usize>j * 4, <f32>load<f64>(acc + <usize>j * 8));
+}
+
 const EXP_LO: f32 = -103.97208; // ln(2^-150): below this exp(x) rounds to 0 in float32
 
 /**
