@@ -22,7 +22,7 @@ export function sgdKernel(
   if (b === null) {
     if (wd === 0 && sign === 1) {
       // float32: on WebAssembly SIMD when available (float32 arithmetic per op, so within float32 rounding of this loop).
-      if (x instanceof Float32Array && g instanceof Float32Array && sgdUpdateF32(x, g, lr)) return;
+      if (sgdUpdateF32(x, g, lr)) return;
       for (let i = 0; i < n; i++) x[i] = x[i] + nlr * g[i]; // plain SGD, same arithmetic without branches
       return;
     }
@@ -37,7 +37,7 @@ export function sgdKernel(
     // The common case (plain momentum). For float32, on WebAssembly SIMD when available (within float32
     // rounding of the loops here), the first step included: the new buffer is zeros, so b·μ + g is g, the
     // clone PyTorch stores (but for the sign of a −0 gradient).
-    if (x instanceof Float32Array && g instanceof Float32Array && b instanceof Float32Array && sgdMomentumUpdateF32(x, g, b, lr, momentum)) return;
+    if (sgdMomentumUpdateF32(x, g, b, lr, momentum)) return;
     if (!first) {
       // The same arithmetic as the general loop without per-element branches: ~1.6x faster.
       for (let i = 0; i < n; i++) {
@@ -68,8 +68,7 @@ export function adamKernel(
   wd: number, decay: number, sign: number,
 ): void {
   const n = x.length, c1 = 1 - beta1, c2 = 1 - beta2, nstep = -stepSize;
-  if (vmax === null && x instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array &&
-    adamUpdateF32(x, g, m, v, { beta1, beta2, stepSize, biasCorrection2Sqrt, eps, wd, decay, sign })) return;
+  if (vmax === null && adamUpdateF32(x, g, m, v, { beta1, beta2, stepSize, biasCorrection2Sqrt, eps, wd, decay, sign })) return;
   for (let i = 0; i < n; i++) {
     let gi = sign * g[i];
     if (decay !== 1) x[i] = x[i] * decay; // AdamW: param.mul_(1 - lr * weight_decay) comes first

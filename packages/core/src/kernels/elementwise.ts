@@ -25,8 +25,8 @@ function checkSameLength(fn: string, arrays: Array<[string, Float32Array]>): num
   return n;
 }
 
-/** The kernels when the wasm path applies and memory for `bytes` is available, else null. */
-function wasmFor(bytes: number): KernelExports | null {
+/** The kernels when the wasm path applies and memory for `bytes` is available, else null (also used by optim-update.ts). */
+export function wasmFor(bytes: number): KernelExports | null {
   if (kernelBackend() !== 'wasm') return null;
   const k = wasmKernels();
   return k !== null && ensureMemory(k, bytes) ? k : null;

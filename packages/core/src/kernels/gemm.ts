@@ -25,9 +25,8 @@ import { gemmThreaded, wantsThreads } from './gemm-threads';
 import { requestedBackend } from './backend';
 
 export type { FloatArray } from './float-array';
-export { kernelBackend, setKernelBackend } from './backend';
+export { kernelBackend, setKernelBackend, setRelaxedSimd, relaxedSimdActive } from './backend';
 export { setKernelThreads, kernelThreads, kernelThreadsReady, THREAD_MIN_MACS } from './gemm-threads';
-export { setRelaxedSimd, relaxedSimdActive } from './backend';
 
 /**
  * Under 'auto', products with M*N*K below this many multiply-adds take the JS path: the wasm

@@ -11,28 +11,30 @@
  * in @tapegrad/optim compute each element in float64 and round once, so the two paths agree within
  * float32 rounding (a few ulps), not bit for bit; PyTorch itself fuses some of these multiply-adds.
  *
- * Each returns false without touching anything when the wasm path does not apply (backend 'js',
- * no SIMD, an array that is not a Float32Array, or memory that cannot grow); the caller then runs
- * its plain-JS loop.
+ * Each takes any typed arrays and returns false without touching anything when the wasm path does
+ * not apply (backend 'js', no SIMD, an array that is not a Float32Array or of another length, or
+ * memory that cannot grow); the caller then runs its plain-JS loop.
  */
-import { kernelBackend } from './backend';
-import { align16, ensureMemory, heapF32, wasmKernels, type KernelExports } from './wasm-module';
+import type { TypedArray } from '../dtype';
+import { wasmFor } from './elementwise';
+import { align16, heapF32, type KernelExports } from './wasm-module';
 
-function kernelsFor(arrays: ReadonlyArray<unknown>): { k: KernelExports; n: number; ptrs: number[] } | null {
-  if (kernelBackend() !== 'wasm') return null;
-  const k = wasmKernels();
-  if (k === null) return null;
-  const n = (arrays[0] as Float32Array).length;
+/** The kernels with the arrays copied in (one 16-byte-aligned slot each), or null when the wasm path does not apply. */
+function kernelsFor(arrays: readonly TypedArray[]): { k: KernelExports; n: number; ptrs: number[] } | null {
+  const n = arrays[0].length;
   for (const a of arrays) if (!(a instanceof Float32Array) || a.length !== n) return null;
   const stride = align16(4 * n);
-  const ptrs = arrays.map((_, i) => i * stride);
-  if (!ensureMemory(k, stride * arrays.length)) return null;
+  const k = wasmFor(stride * arrays.length);
+  if (k === null) return null;
   const heap = heapF32();
-  arrays.forEach((a, i) => heap.set(a as Float32Array, ptrs[i] / 4));
+  const ptrs = arrays.map((a, i) => {
+    heap.set(a, (i * stride) / 4);
+    return i * stride;
+  });
   return { k, n, ptrs };
 }
 
-function copyBack(arrays: ReadonlyArray<Float32Array>, ptrs: number[], n: number): void {
+function copyBack(arrays: readonly TypedArray[], ptrs: number[], n: number): void {
   const heap = heapF32();
   arrays.forEach((a, i) => a.set(heap.subarray(ptrs[i] / 4, ptrs[i] / 4 + n)));
 }
@@ -42,7 +44,7 @@ function copyBack(arrays: ReadonlyArray<Float32Array>, ptrs: number[], n: number
  * Returns false (nothing done) when the wasm path does not apply.
  * @example if (!sgdUpdateF32(weights, grads, 0.1)) for (...) weights[i] -= 0.1 * grads[i];
  */
-export function sgdUpdateF32(x: Float32Array, g: Float32Array, lr: number): boolean {
+export function sgdUpdateF32(x: TypedArray, g: TypedArray, lr: number): boolean {
   const r = kernelsFor([x, g]);
   if (r === null) return false;
   r.k.sgdF32(r.ptrs[0], r.ptrs[1], r.n, -lr);
@@ -55,7 +57,7 @@ export function sgdUpdateF32(x: Float32Array, g: Float32Array, lr: number): bool
  * `b[i] = μ·b[i] + g[i]; x[i] = x[i] − lr·b[i]`. Returns false when the wasm path does not apply.
  * @example sgdMomentumUpdateF32(weights, grads, buffer, 0.1, 0.9)
  */
-export function sgdMomentumUpdateF32(x: Float32Array, g: Float32Array, b: Float32Array, lr: number, momentum: number): boolean {
+export function sgdMomentumUpdateF32(x: TypedArray, g: TypedArray, b: TypedArray, lr: number, momentum: number): boolean {
   const r = kernelsFor([x, g, b]);
   if (r === null) return false;
   r.k.sgdMomentumF32(r.ptrs[0], r.ptrs[1], r.ptrs[2], r.n, -lr, momentum);
@@ -85,7 +87,7 @@ export interface AdamScalars {
  * Returns false when the wasm path does not apply.
  * @example adamUpdateF32(w, g, m, v, { beta1: 0.9, beta2: 0.999, stepSize, biasCorrection2Sqrt, eps: 1e-8, wd: 0, decay: 1, sign: 1 })
  */
-export function adamUpdateF32(x: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamScalars): boolean {
+export function adamUpdateF32(x: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, s: AdamScalars): boolean {
   const r = kernelsFor([x, g, m, v]);
   if (r === null) return false;
   const [px, pg, pm, pv] = r.ptrs;
