@@ -24,7 +24,7 @@
  * error) all leave GEMM on one thread, silently.
  */
 import { decodeBase64 } from './base64';
-import { copyIn, copyOut, spanOf, wasmLd } from './gemm-wasm';
+import { copyOperandsIn, copyOut, operandLayout } from './gemm-wasm';
 import { align16, relaxedInUse } from './wasm-module';
 import { GEMM_SHARED_WASM_BASE64 } from './wasm-shared-bytes.generated';
 import { GEMM_RELAXED_SHARED_WASM_BASE64 } from './wasm-relaxed-shared-bytes.generated';
@@ -346,17 +346,10 @@ export function gemmThreaded(
   const p = readyPool();
   if (p === null) return false;
   const sz = 4;
-  const aRows = transA ? K : M;
-  const aCols = transA ? M : K;
-  const bRows = transB ? N : K;
-  const bCols = transB ? K : N;
-  const ldaW = wasmLd(aRows, aCols, lda);
-  const ldbW = wasmLd(bRows, bCols, ldb);
   // Two workspaces (one per thread), then the operands.
-  const aPtr = 2 * p.ws;
-  const bPtr = align16(aPtr + spanOf(aRows, aCols, ldaW) * sz);
-  const cPtr = align16(bPtr + spanOf(bRows, bCols, ldbW) * sz);
-  if (!ensureShared(p, cPtr + M * N * sz)) return false;
+  const L = operandLayout(transA, transB, M, N, K, lda, ldb, 2 * p.ws, sz);
+  const { aPtr, ldaW, bPtr, ldbW, cPtr } = L;
+  if (!ensureShared(p, L.end)) return false;
   // Wake the worker now, so that its wake-up overlaps our copying the operands in; it waits
   // on the claim word, which reads 'pending' (chunk index 15) until the job is published.
   const ctl = p.ctl;
@@ -365,9 +358,7 @@ export function gemmThreaded(
   Atomics.store(ctl, SEQ, seq);
   Atomics.notify(ctl, SEQ, 1);
   const heap = p.heap;
-  copyIn(A, aOff, aRows, aCols, lda, heap, aPtr / sz, ldaW);
-  copyIn(B, bOff, bRows, bCols, ldb, heap, bPtr / sz, ldbW);
-  if (beta !== 0) copyIn(C, cOff, M, N, ldc, heap, cPtr / sz, N);
+  copyOperandsIn(L, M, N, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc, heap, sz);
 
   // Split the larger of M and N, so the operand every chunk packs in full is the smaller one
   // (chunks of columns each repack all of A, chunks of rows all of B). Chunk boundaries are

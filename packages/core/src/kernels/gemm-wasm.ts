@@ -60,6 +60,38 @@ export function copyOut(heap: FloatArray, src: number, M: number, N: number, C: 
 }
 
 /**
+ * Where a product's operands go in wasm memory (element leading dims, byte pointers from `base`): A and
+ * B with the leading dims wasmLd picks, then the compact M x N C; `end` is the first byte past C.
+ */
+export interface OperandLayout {
+  aRows: number; aCols: number; ldaW: number; aPtr: number;
+  bRows: number; bCols: number; ldbW: number; bPtr: number;
+  cPtr: number; end: number;
+}
+
+export function operandLayout(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, lda: number, ldb: number, base: number, sz: number,
+): OperandLayout {
+  const aRows = transA ? K : M, aCols = transA ? M : K;
+  const bRows = transB ? N : K, bCols = transB ? K : N;
+  const ldaW = wasmLd(aRows, aCols, lda), ldbW = wasmLd(bRows, bCols, ldb);
+  const aPtr = align16(base);
+  const bPtr = align16(aPtr + spanOf(aRows, aCols, ldaW) * sz);
+  const cPtr = align16(bPtr + spanOf(bRows, bCols, ldbW) * sz);
+  return { aRows, aCols, ldaW, aPtr, bRows, bCols, ldbW, bPtr, cPtr, end: cPtr + M * N * sz };
+}
+
+/** Copies A, B (and C when beta != 0) to their places in `heap` (element size `sz`). */
+export function copyOperandsIn(
+  L: OperandLayout, M: number, N: number, A: FloatArray, aOff: number, lda: number, B: FloatArray, bOff: number, ldb: number,
+  beta: number, C: FloatArray, cOff: number, ldc: number, heap: FloatArray, sz: number,
+): void {
+  copyIn(A, aOff, L.aRows, L.aCols, lda, heap, L.aPtr / sz, L.ldaW);
+  copyIn(B, bOff, L.bRows, L.bCols, ldb, heap, L.bPtr / sz, L.ldbW);
+  if (beta !== 0) copyIn(C, cOff, M, N, ldc, heap, L.cPtr / sz, N);
+}
+
+/**
  * Same contract as `gemm` in gemm.ts, computed by the wasm kernels. Returns false (and
  * leaves C untouched) when wasm is unavailable or its memory cannot grow enough.
  */
@@ -72,22 +104,11 @@ export function gemmWasm(
   if (w === null) return false;
   const f64 = A instanceof Float64Array;
   const sz = f64 ? 8 : 4;
-  const aRows = transA ? K : M;
-  const aCols = transA ? M : K;
-  const bRows = transB ? N : K;
-  const bCols = transB ? K : N;
-  const ldaW = wasmLd(aRows, aCols, lda);
-  const ldbW = wasmLd(bRows, bCols, ldb);
-  const aPtr = align16(w.workspaceBytes());
-  const bPtr = align16(aPtr + spanOf(aRows, aCols, ldaW) * sz);
-  const cPtr = align16(bPtr + spanOf(bRows, bCols, ldbW) * sz);
-  const end = cPtr + M * N * sz;
-  if (!ensureMemory(w, end)) return false; // beyond what a wasm32 memory can grow to
+  const L = operandLayout(transA, transB, M, N, K, lda, ldb, w.workspaceBytes(), sz);
+  if (!ensureMemory(w, L.end)) return false; // beyond what a wasm32 memory can grow to
   const heap: FloatArray = f64 ? heapF64() : heapF32();
-  copyIn(A, aOff, aRows, aCols, lda, heap, aPtr / sz, ldaW);
-  copyIn(B, bOff, bRows, bCols, ldb, heap, bPtr / sz, ldbW);
-  if (beta !== 0) copyIn(C, cOff, M, N, ldc, heap, cPtr / sz, N);
-  (f64 ? w.dgemm : w.sgemm)(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, aPtr, ldaW, bPtr, ldbW, beta, cPtr, N, 0);
-  copyOut(heap, cPtr / sz, M, N, C, cOff, ldc);
+  copyOperandsIn(L, M, N, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc, heap, sz);
+  (f64 ? w.dgemm : w.sgemm)(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, L.aPtr, L.ldaW, L.bPtr, L.ldbW, beta, L.cPtr, N, 0);
+  copyOut(heap, L.cPtr / sz, M, N, C, cOff, ldc);
   return true;
 }
