@@ -10,7 +10,6 @@
  *   --clock   wall (default) or cpu: time every figure by the process's CPU time instead of the wall
  *             clock — for machines shared with other busy processes (see bench/timing.ts)
  */
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +19,7 @@ import { buildRows, renderTable, fmtNum } from './table';
 import { runTapegrad, type Log } from './tapegrad';
 import { runTfjs } from './tfjs';
 import { runTorch } from './torch';
+import { runJsonChild } from './child';
 import { setClock, type ClockName } from './timing';
 import { relaxedSimdActive, setRelaxedSimd } from '@tapegrad/core';
 import type { BenchConfig } from './config';
@@ -82,17 +82,11 @@ async function runTapegradFma(root: string, cfg: BenchConfig, data: DigitsArrays
   }
   const flag = '--experimental-wasm-relaxed-simd';
   const arg = JSON.stringify({ cfg, digits: data && files ? { images: files.images, labels: files.labels, trainSize: data.trainSize, pixels: data.pixels } : null });
-  const out = await new Promise<{ code: number | null; stdout: string }>((resolveRun, reject) => {
-    const child = spawn(process.execPath, [flag, join(root, 'scripts', 'run-ts.cjs'), join(root, 'bench', 'tapegrad-fma-child.ts'), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (stdout += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code, stdout }));
-  });
-  if (out.code !== 0) return { skipped: `node ${flag} exited with code ${out.code} (this Node may not know the flag)` };
-  const parsed = JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as { figures: ColumnFigures; info: Record<string, string> };
-  return { figures: parsed.figures, info: { ...parsed.info, process: `child: node ${flag}` } };
+  const r = await runJsonChild<{ figures: ColumnFigures; info: Record<string, string> }>(
+    `node ${flag}`, process.execPath, [flag, join(root, 'scripts', 'run-ts.cjs'), join(root, 'bench', 'tapegrad-fma-child.ts'), arg],
+  );
+  if (!r.ok) return { skipped: `${r.reason} (this Node may not know the flag)` };
+  return { figures: r.value.figures, info: { ...r.value.info, process: `child: node ${flag}` } };
 }
 
 interface ColumnResult {

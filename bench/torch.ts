@@ -10,12 +10,13 @@
  * LD_LIBRARY_PATH so the figure is OpenBLAS whatever the alternative says; the report records the
  * alternative and the libraries the Python process actually mapped.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig, ColumnFigures, RowId } from './config';
 import type { DigitsFiles } from './digits-data';
 import type { Log } from './tapegrad';
+import { runJsonChild } from './child';
 
 export type TorchResult =
   | { ok: true; figures: ColumnFigures; info: Record<string, string> }
@@ -72,22 +73,9 @@ export async function runTorch(cfg: BenchConfig, files: DigitsFiles | null, skip
     ...(obDir ? { LD_LIBRARY_PATH: [obDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : {}),
   };
   const arg = JSON.stringify({ ...cfg, skip, digitsFiles: files ? { images: files.images, labels: files.labels } : null });
-  const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-    const child = spawn(avail.python, [script, arg], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (stdout += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
-  if (out.code !== 0) return { ok: false, reason: `bench/torch.py exited with code ${out.code}` };
-  const lastLine = out.stdout.trim().split('\n').pop() ?? '';
-  let parsed: { figures: ColumnFigures; info: Record<string, string> };
-  try {
-    parsed = JSON.parse(lastLine) as typeof parsed;
-  } catch {
-    return { ok: false, reason: `bench/torch.py printed no JSON (last line: ${lastLine.slice(0, 200)})` };
-  }
+  const r = await runJsonChild<{ figures: ColumnFigures; info: Record<string, string> }>('bench/torch.py', avail.python, [script, arg], env);
+  if (!r.ok) return r;
+  const parsed = r.value;
   const alt = blasAlternative();
   const info: Record<string, string> = {
     ...parsed.info,
