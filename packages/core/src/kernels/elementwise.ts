@@ -121,12 +121,17 @@ export function sumRowsF32(x: Float32Array, out: Float32Array, nRows: number, co
     out.set(heap.subarray((accBytes + xBytes) / 4, (accBytes + xBytes) / 4 + cols));
     return;
   }
+  out.set(columnSums(x, nRows, cols));
+}
+
+/** The JS column sums: float64 accumulators, rows added in order (sumRowsF32's fallback; ops/reduce.ts for any dtype). */
+export function columnSums(x: ArrayLike<number>, nRows: number, cols: number): Float64Array {
   const acc = new Float64Array(cols);
   for (let r = 0; r < nRows; r++) {
     const base = r * cols;
     for (let j = 0; j < cols; j++) acc[j] += x[base + j];
   }
-  out.set(acc);
+  return acc;
 }
 
 /** Below this many elements the plain-JS loops win (the wasm call and copies cost ~0.5 us). */

@@ -83,7 +83,7 @@ function relaxedKernels(): KernelExports | null {
     relaxed = null;
     try {
       const bytes = decodeBase64(GEMM_RELAXED_WASM_BASE64);
-      if (kernels !== null && WebAssembly.validate(bytes)) {
+      if (WebAssembly.validate(bytes)) {
         relaxed = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
       }
     } catch {

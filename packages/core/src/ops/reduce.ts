@@ -9,7 +9,7 @@ import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { groupsFor, reducedShape } from './kernels';
-import { simdApplies, sumRowsF32 } from '../kernels/elementwise';
+import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 
 export interface ValuesIndices {
@@ -58,13 +58,8 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
     sumRowsF32(data, out, rows, cols); // the same float64 accumulation, on WebAssembly SIMD
     return out;
   }
-  const acc = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let j = 0; j < cols; j++) acc[j] += data[base + j];
-  }
   const out = allocate(dtype, cols);
-  out.set(acc);
+  out.set(columnSums(data, rows, cols));
   return out;
 }
 
