@@ -8,7 +8,7 @@ import {
   SafetensorsError,
 } from '../../src/io/safetensors';
 
-const FIXTURES = path.resolve(__dirname, '../../../../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, '../../../../fixtures/pytorch');
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers that build files by hand from the specification, independent of the encoder.

@@ -1,5 +1,5 @@
 /**
- * The oracle's "loss" and "module" cases (../shared/oracle/public.json, PyTorch 1.13 float64) run the way
+ * The oracle's "loss" and "module" cases (fixtures/oracle/public.json, PyTorch 1.13 float64) run the way
  * the lead's harness calls them: `F.<op>(input, target, { reduction, ...args })`, and the MLP through
  * F.linear / F.relu / F.tanh / F.crossEntropy. Values and every gradient within 1e-9·max(1, |want|).
  */
@@ -21,7 +21,7 @@ interface Case {
   grads: (OT | null)[];
 }
 
-const file = join(__dirname, '../../../../../shared/oracle/public.json');
+const file = join(__dirname, '../../../../fixtures/oracle/public.json');
 const cases = (JSON.parse(readFileSync(file, 'utf8')) as { cases: Case[] }).cases.filter((c) => c.kind === 'loss' || c.kind === 'module');
 
 type LossFn = (i: Tensor, t: Tensor, o: Record<string, unknown>) => Tensor;

@@ -1,4 +1,4 @@
-/** Loads the optim and sched cases of the PyTorch oracle (../shared/oracle/public.json, see FORMAT.md). */
+/** Loads the optim and sched cases of the PyTorch oracle (fixtures/oracle/public.json, see FORMAT.md). */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -12,7 +12,7 @@ export interface OracleCase {
   output: OracleTensor;
 }
 
-export const ORACLE_FILE = join(__dirname, '../../../../../shared/oracle/public.json');
+export const ORACLE_FILE = join(__dirname, '../../../../fixtures/oracle/public.json');
 
 export function oracleCases(kind: 'optim' | 'sched'): OracleCase[] {
   const file = JSON.parse(readFileSync(ORACLE_FILE, 'utf8')) as { cases: OracleCase[] };

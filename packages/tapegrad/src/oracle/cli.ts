@@ -25,7 +25,7 @@ function main(argv: string[]): number {
     } else file = a;
   }
   if (!file) {
-    console.error('oracle: give an oracle file, e.g. npm run oracle -- ../shared/oracle/public.json');
+    console.error('oracle: give an oracle file, e.g. npm run oracle -- fixtures/oracle/public.json');
     return 2;
   }
   if (kind && !['op', 'loss', 'module', 'optim', 'sched'].includes(kind)) {

@@ -1,4 +1,4 @@
-/** The tapegrad-oracle/1 file format (see ../shared/oracle/FORMAT.md): PyTorch's values and gradients. */
+/** The tapegrad-oracle/1 file format (see fixtures/oracle/FORMAT.md): PyTorch's values and gradients. */
 export interface OracleTensor {
   shape: number[];
   data: number[];

@@ -23,7 +23,7 @@ import { CRASH_SHAPES, expectedValue } from './crash-shapes';
 const nodeFs: typeof fs = require('fs');
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+const FIXTURES = path.resolve(ROOT, 'fixtures/pytorch');
 
 /** Integer literals make int32 tensors (as PyTorch makes int64); most tests want float32. */
 const f32 = (d: NestedArray): Tensor => tensor(d, { dtype: 'float32' });

@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 const root = join(__dirname, '../../../..');
-const file = join(root, '../shared/oracle/public.json');
+const file = join(root, 'fixtures/oracle/public.json');
 const run = (...args: string[]) =>
   spawnSync(process.execPath, [join(root, 'scripts/run-ts.cjs'), join(root, 'packages/tapegrad/src/oracle/cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
 

@@ -1,6 +1,6 @@
 /**
  * The oracle: PyTorch (float64) values and gradients for every op, loss, module, optimizer and
- * scheduler case in ../shared/oracle/public.json. Nothing is skipped: a case tapegrad cannot run fails.
+ * scheduler case in fixtures/oracle/public.json. Nothing is skipped: a case tapegrad cannot run fails.
  */
 import { readFileSync, existsSync } from 'fs';
 import { join } from 'path';
@@ -8,7 +8,7 @@ import { parseOracle } from '../../src/oracle/format';
 import { runCases, runCase } from '../../src/oracle/run';
 import { setKernelBackend, kernelBackend } from '@tapegrad/core';
 
-const file = join(__dirname, '../../../../../shared/oracle/public.json');
+const file = join(__dirname, '../../../../fixtures/oracle/public.json');
 const cases = existsSync(file) ? parseOracle(readFileSync(file, 'utf8')).cases : [];
 
 describe('oracle public.json', () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { load, tensor, nn, noGrad } from 'tapegrad';
 
-const dir = join(__dirname, '../../../../../shared/fixtures');
+const dir = join(__dirname, '../../../../fixtures/pytorch');
 const expected = JSON.parse(readFileSync(join(dir, 'sequential-4-8-3.json'), 'utf8')) as {
   input: { shape: number[]; data: number[] };
   output: { shape: number[]; data: number[] };
