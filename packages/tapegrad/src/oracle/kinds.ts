@@ -5,10 +5,11 @@
 import { Tensor, cat, stack, where, linear, tensor } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import * as optim from '@tapegrad/optim';
+import { Args, OpFn, ModuleCase, NotImplemented, num } from './types';
+import { convOps, convModules } from './conv';
+import { sequenceOps, sequenceModules } from './sequence';
 
-type Args = Record<string, unknown>;
-type OpFn = (xs: Tensor[], a: Args) => Tensor;
-const num = (v: unknown): number => v as number;
+export { NotImplemented };
 const dim = (a: Args): number | undefined => (a.dim === undefined ? undefined : num(a.dim));
 
 const unaryNames = ['neg', 'exp', 'square', 'sigmoid', 'tanh', 'log', 'sqrt', 'abs', 'relu', 'reciprocal'] as const;
@@ -43,20 +44,23 @@ export const ops: Record<string, OpFn> = {
   gather: ([x, index], a) => x.gather(num(a.dim), index),
   clamp: ([x], a) => x.clamp(a.min as number | null, a.max as number | null),
   where: ([c, a, b]) => where(c.ne(0), a, b),
+  ...convOps,
+  ...sequenceOps,
 };
 
 type LossFn = (input: Tensor, target: Tensor, opts: Args) => Tensor;
-export const losses: Record<string, OpFn> = Object.fromEntries(
-  ['mseLoss', 'l1Loss', 'huberLoss', 'binaryCrossEntropy', 'binaryCrossEntropyWithLogits', 'crossEntropy', 'nllLoss'].map((name) => [
-    name,
-    ([input, target]: Tensor[], a: Args) => {
-      const { reduction, ...rest } = a;
-      const fn = (nn.functional as unknown as Record<string, LossFn>)[name];
-      if (typeof fn !== 'function') throw new Error(`nn.functional.${name} is not implemented`);
-      return fn(input, target, { reduction, ...rest });
-    },
-  ]),
-);
+/**
+ * kind "loss": `nn.functional[op](input, target, { reduction, ...args })`; a third input is the class
+ * weights (`weight`), as in FORMAT-models.md's crossEntropy.
+ */
+export function runLoss(op: string, [input, target, weight]: Tensor[], a: Args): Tensor {
+  const fn = (nn.functional as unknown as Record<string, LossFn>)[op];
+  if (typeof fn !== 'function') throw new NotImplemented('loss', op);
+  return fn(input, target, weight ? { ...a, weight } : a);
+}
+
+/** kind "module" with `args.params` (FORMAT-models.md): tapegrad modules loaded with PyTorch's parameter names. */
+export const moduleCases: Record<string, ModuleCase> = { ...convModules, ...sequenceModules };
 
 /** kind "module": the MLP of FORMAT.md, written with nn.functional. */
 export const modules: Record<string, OpFn> = {
@@ -79,7 +83,7 @@ type OptCtor = new (params: Tensor[], opts: Args) => { step(): unknown; zeroGrad
 export function runOptim(op: string, p: Tensor, a: Args): Tensor {
   const { optimizer: _o, gradients, ...hyper } = a;
   const Ctor = (optim as unknown as Record<string, OptCtor>)[op];
-  if (typeof Ctor !== 'function') throw new Error(`optim.${op} is not implemented`);
+  if (typeof Ctor !== 'function') throw new NotImplemented('optim', op);
   const opt = new Ctor([p], hyper);
   for (const g of gradients as number[][]) {
     opt.zeroGrad();
@@ -90,13 +94,27 @@ export function runOptim(op: string, p: Tensor, a: Args): Tensor {
 }
 
 type SchedCtor = new (opt: unknown, opts: Args) => { step(): void };
-/** kind "sched": the lr after each of `steps` epochs. */
+/**
+ * kind "sched": the lr after each of `steps` epochs. FORMAT.md gives the optimizer's lr as `baseLr`;
+ * FORMAT-models.md as `optimizerLr`, and there every other key (CyclicLR's own `baseLr` too) is the scheduler's.
+ */
 export function runSched(op: string, a: Args, dtype: 'float32' | 'float64'): Tensor {
-  const { scheduler: _s, baseLr, steps, ...params } = a;
+  const { scheduler: _s, steps, ...rest } = a;
+  let lr: number;
+  let params: Args;
+  if ('optimizerLr' in rest) {
+    const { optimizerLr, ...own } = rest;
+    lr = optimizerLr as number;
+    params = own;
+  } else {
+    const { baseLr, ...own } = rest;
+    lr = baseLr as number;
+    params = own;
+  }
   const p = tensor([0], { dtype, requiresGrad: true });
-  const opt = new optim.SGD([p], { lr: baseLr as number });
+  const opt = new optim.SGD([p], { lr });
   const Ctor = (optim.lrScheduler as unknown as Record<string, SchedCtor>)[op];
-  if (typeof Ctor !== 'function') throw new Error(`optim.lrScheduler.${op} is not implemented`);
+  if (typeof Ctor !== 'function') throw new NotImplemented('sched', op);
   const s = new Ctor(opt, params);
   const lrs: number[] = [];
   for (let t = 0; t < (steps as number); t++) {

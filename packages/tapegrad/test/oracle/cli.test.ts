@@ -1,6 +1,6 @@
 /** `npm run oracle -- <file> [--kind K]`: a line per failing case, then `N passed, N failed`; exit 1 on failure. */
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -22,13 +22,21 @@ describe('oracle command', () => {
     const ops = cases.cases.filter((c: { kind: string }) => c.kind === 'op').slice(0, 3);
     ops[1].output.data[0] += 1;
     ops[2].op = 'noSuchOp';
-    const tmp = join(mkdtempSync(join(tmpdir(), 'oracle-')), 'bad.json');
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-oracle-'));
+    const tmp = join(dir, 'bad.json');
     writeFileSync(tmp, JSON.stringify({ ...cases, cases: ops }));
     const r = run(tmp);
+    rmSync(dir, { recursive: true, force: true });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`FAIL ${ops[1].id}: output[0]`);
-    expect(r.stdout).toContain(`FAIL ${ops[2].id}: threw: no op named 'noSuchOp'`);
+    expect(r.stdout).toContain(`not implemented yet (1 cases): op 'noSuchOp' ×1`);
     expect(r.stdout.trim().split('\n').pop()).toBe('1 passed, 2 failed');
+  });
+
+  it('a missing file is a one-line error, not a stack trace', () => {
+    const r = run(join(root, 'no-such-oracle.json'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^oracle: no such file: .*no-such-oracle\.json/)]);
   });
 
   it('rejects an unknown kind', () => {

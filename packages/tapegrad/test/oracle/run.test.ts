@@ -54,6 +54,6 @@ describe('oracle public.json', () => {
 
   it('reports an unknown op as a failure, not a skip', () => {
     const c = { ...cases[0], id: 'op:nosuch:0', op: 'nosuch' };
-    expect(runCase(c)).toEqual({ id: 'op:nosuch:0', ok: false, message: "threw: no op named 'nosuch'" });
+    expect(runCase(c)).toEqual({ id: 'op:nosuch:0', ok: false, message: "not implemented: op 'nosuch'", missing: "op 'nosuch'" });
   });
 });
