@@ -87,6 +87,25 @@ function combineTiers(higher: DType | undefined, lower: DType | undefined): DTyp
   return higher;
 }
 
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/**
+ * tapegrad's one rule for JS numbers beyond int32: a value is never wrapped around. Wherever it would be
+ * stored as int32 — an explicit `{ dtype: 'int32' }`, PyTorch's integer rules (`arange` and `randint` with
+ * integer arguments), or an int32 tensor meeting a number (`x.add(3e9)`, `fill_`, `maskedFill`, `where`) —
+ * a number outside [−2³¹, 2³¹ − 1] (or NaN, ±Infinity) is a RangeError naming the op and the value.
+ * Inference never picks int32 for JS numbers (they become the default float dtype), so this only
+ * happens where an integer dtype was asked for or comes from a tensor.
+ */
+export function checkInt32(v: number, op: string, what = 'value'): void {
+  if (!(v >= INT32_MIN && v <= INT32_MAX)) {
+    throw new RangeError(
+      `${op}: the ${what} ${v} does not fit in int32 (tapegrad's integer dtype holds −2147483648 to 2147483647) and would wrap around; use a float dtype (e.g. { dtype: 'float64' }, or x.double() for a tensor)`,
+    );
+  }
+}
+
 /** The dtype a JS number or boolean stands for when it meets a tensor. */
 export function scalarDtype(v: number | boolean): DType {
   if (typeof v === 'boolean') return 'bool';

@@ -8,6 +8,7 @@ export type { TensorLike, NestedArray, Scalar } from './tensor';
 export type { DType, TypedArray, FloatArray } from './dtype';
 export { getDefaultDtype, setDefaultDtype, isFloating, promote as promoteTypes } from './dtype';
 export { broadcastShapes } from './shape';
+export { checkOptionKeys, unknownOptionError, suggestName } from './options';
 export { Generator, manualSeed, defaultGenerator } from './random';
 export {
   tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,

@@ -30,6 +30,13 @@ export function normDim(dim: number, rank: number, op: string): number {
 
 export function normDims(dims: number | readonly number[] | undefined, rank: number, op: string): number[] {
   if (dims === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (typeof dims !== 'number' && !Array.isArray(dims)) {
+    const obj = dims !== null && typeof dims === 'object';
+    throw new TypeError(
+      `${op}: dim must be a number or an array of numbers, got ${obj ? 'an options object' : typeof dims}` +
+        (obj ? `; PyTorch's x.${op}(dim=1, keepdim=True) is x.${op}(1, true) here` : ''),
+    );
+  }
   const list = typeof dims === 'number' ? [dims] : [...dims];
   const out = list.map((d) => normDim(d, rank, op));
   if (new Set(out).size !== out.length) throw new RangeError(`${op}: dim ${fmt(list)} appears more than once`);

@@ -36,6 +36,8 @@ export class Tensor {
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
   grad: Tensor | null = null;
   private _requiresGrad = false;
+  /** Set when an op made this from inputs that require grad while grad mode was off (noGrad). */
+  _gradModeOff = false;
   private _gradFn: Node | null = null;
 
   /** @internal Use `tensor()` and the other creation functions. */
@@ -194,7 +196,9 @@ export class Tensor {
    */
   backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
     if (!this._requiresGrad) {
-      throw new Error('backward: this tensor does not require grad and has no gradFn; set requiresGrad on the leaves it is computed from');
+      throw new Error(this._gradModeOff
+        ? 'backward: this tensor does not require grad because it was computed with grad mode off (inside noGrad() or setGradEnabled(false)); compute it outside noGrad to backpropagate through it'
+        : 'backward: this tensor does not require grad and has no gradFn; set requiresGrad on the leaves it is computed from');
     }
     let g: Tensor;
     if (gradient === undefined || gradient === null) {
@@ -203,7 +207,12 @@ export class Tensor {
       }
       g = C.onesOf(this._shape, this.dtype);
     } else {
-      if (!(gradient instanceof Tensor)) throw new TypeError('backward: gradient must be a Tensor');
+      if (!(gradient instanceof Tensor)) {
+        const obj = typeof gradient === 'object' && !Array.isArray(gradient);
+        throw new TypeError(obj
+          ? 'backward: the first argument is the gradient (a Tensor or null); options come second: backward(null, { retainGraph: true })'
+          : `backward: gradient must be a Tensor, got ${Array.isArray(gradient) ? 'an array' : typeof gradient}`);
+      }
       if (gradient.numel() !== this.numel() || (gradient.ndim !== this.ndim && gradient.numel() !== 1)) {
         throw new RangeError(`backward: gradient has shape ${fmt(gradient._shape)} but the tensor has shape ${fmt(this._shape)}`);
       }

@@ -8,15 +8,35 @@ import {
 import { expectThrowMessage } from './helpers/approx';
 
 describe('tensor()', () => {
-  test('dtype inference from nested arrays (torch: ints -> int64, any float -> float32, bools -> bool)', () => {
+  test('JS numbers give the default float dtype whatever their values; booleans give bool', () => {
+    // JavaScript cannot tell 1.0 from 1, so the dtype never depends on the values (PyTorch: int64 for 1, float for 1.0).
     const i = tensor([[1, 2], [3, 4]]);
-    expect(i.dtype).toBe('int32');
+    expect(i.dtype).toBe('float32');
     expect(i.shape).toEqual([2, 2]);
     expect(i.toArray()).toEqual([[1, 2], [3, 4]]);
     expect(tensor([1.5, 2]).dtype).toBe('float32');
+    expect(tensor([1.0, 2.0]).fill_(0.5).toArray()).toEqual([0.5, 0.5]); // the issue's example: no silent [0, 0]
+    expect(tensor([1, 2]).mean().item()).toBe(1.5);
     expect(tensor([true, false]).dtype).toBe('bool');
     expect(tensor([true, false]).toArray()).toEqual([true, false]);
-    expect(tensor([true, 2]).dtype).toBe('int32');
+    expect(tensor([true, 2]).dtype).toBe('float32');
+    setDefaultDtype('float64');
+    try {
+      expect(tensor([1, 2]).dtype).toBe('float64');
+    } finally {
+      setDefaultDtype('float32');
+    }
+  });
+
+  test('integer tensors come from an explicit dtype, integer typed arrays and index-producing ops', () => {
+    const i = tensor([[1, 2], [3, 4]], { dtype: 'int32' });
+    expect([i.dtype, i.toArray()]).toEqual(['int32', [[1, 2], [3, 4]]]);
+    expect(tensor(new Int32Array([1, 2])).dtype).toBe('int32');
+    expect(tensor([3, 1, 2]).argmax().dtype).toBe('int32');
+    expect(arange(3).dtype).toBe('int32');
+    // weak scalars: an int32 tensor plus a whole number stays int32, plus a fraction becomes float
+    expect(i.add(1).dtype).toBe('int32');
+    expect(i.add(0.5).dtype).toBe('float32');
   });
 
   test('scalars give 0-d tensors', () => {
@@ -26,7 +46,8 @@ describe('tensor()', () => {
     expect(s.numel()).toBe(1);
     expect(s.item()).toBe(3.5);
     expect(tensor(true).dtype).toBe('bool');
-    expect(tensor(7).dtype).toBe('int32');
+    expect(tensor(7).dtype).toBe('float32');
+    expect(tensor(7, { dtype: 'int32' }).dtype).toBe('int32');
   });
 
   test('empty nested arrays (torch.tensor([]) is float32 [0]; [[]] is [1, 0])', () => {
@@ -72,11 +93,13 @@ describe('tensor()', () => {
     expectThrowMessage(() => tensor(['a'] as unknown as number[]), 'tensor', 'expected numbers or booleans', 'string');
   });
 
-  test('integers beyond int32 are refused rather than wrapped (PyTorch would use int64)', () => {
-    expectThrowMessage(() => tensor([1, 3e9]), 'tensor', '3000000000', 'int32', 'float64');
+  test('whole numbers beyond int32 are floats by default and an error as int32, never wrapped', () => {
+    expect(tensor([1, 3e9]).toArray()).toEqual([1, 3e9]);
     expect(tensor([3e9], { dtype: 'float64' }).item()).toBe(3e9);
-    expect(tensor([1.5, 3e9]).dtype).toBe('float32'); // a float among them: float inference
-    expect(tensor([-2147483648, 2147483647]).toArray()).toEqual([-2147483648, 2147483647]);
+    expectThrowMessage(() => tensor([1, 3e9], { dtype: 'int32' }), 'tensor', '3000000000', 'int32', 'wrap');
+    expectThrowMessage(() => tensor([NaN], { dtype: 'int32' }), 'tensor', 'NaN', 'int32');
+    expectThrowMessage(() => tensor(new Float64Array([-3e9]), { dtype: 'int32' }), 'tensor', '-3000000000', 'int32');
+    expect(tensor([-2147483648, 2147483647], { dtype: 'int32' }).toArray()).toEqual([-2147483648, 2147483647]);
   });
 
   test('requiresGrad is only for floating point dtypes', () => {
@@ -84,13 +107,12 @@ describe('tensor()', () => {
     expectThrowMessage(() => tensor([1, 2], { dtype: 'int32', requiresGrad: true }), 'only tensors of floating point dtype can require gradients', 'int32');
   });
 
-  test('requiresGrad makes integer-looking numbers float32 (JS writes 1.0 as 1; a deliberate difference from PyTorch)', () => {
+  test('requiresGrad on whole-number data works (JS writes 1.0 as 1)', () => {
     // the seeds' example: x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     const x = tensor([1, 2, 3], { requiresGrad: true });
     expect(x.dtype).toBe('float32');
     x.mul(tensor([4, 5, 6])).sum().backward();
     expect(Array.from(x.grad!.dataSync())).toEqual([4, 5, 6]);
-    expect(tensor([1, 2, 3]).dtype).toBe('int32'); // without requiresGrad: PyTorch's integer inference
     expectThrowMessage(() => tensor(new Int32Array([1]), { requiresGrad: true }), 'floating point', 'int32');
   });
 });
@@ -107,8 +129,10 @@ describe('constant fills', () => {
     expect(ones([2], { requiresGrad: true }).requiresGrad).toBe(true);
   });
 
-  test('full takes its dtype from the value (torch.full((2,), 1) is int64, 1.5 is float32)', () => {
-    expect(full([2], 1).dtype).toBe('int32');
+  test('full gives the default float dtype for any number, bool for a boolean', () => {
+    expect(full([2], 1).dtype).toBe('float32');
+    expect(full([2], true).dtype).toBe('bool');
+    expect(full([2], 1, { dtype: 'int32' }).dtype).toBe('int32');
     expect(full([2], 1.5).dtype).toBe('float32');
     expect(full([2, 1], -3.5).toArray()).toEqual([[-3.5], [-3.5]]);
     expect(full([1], 2, { dtype: 'float64' }).dtype).toBe('float64');

@@ -57,8 +57,8 @@ describe('type promotion (torch.result_type)', () => {
   });
 
   test('values survive promotion: int32 + 2.5, and a float64 0-d added to int32 keeps its precision', () => {
-    expect(tensor([1, 2]).add(2.5).toArray()).toEqual([3.5, 4.5]);
-    expect(tensor([1]).add(tensor(0.1, { dtype: 'float64' })).item()).toBe(1.1);
+    expect(tensor([1, 2], { dtype: 'int32' }).add(2.5).toArray()).toEqual([3.5, 4.5]);
+    expect(tensor([1], { dtype: 'int32' }).add(tensor(0.1, { dtype: 'float64' })).item()).toBe(1.1);
   });
 
   test('setDefaultDtype changes what floats become (and is restored)', () => {
@@ -88,7 +88,7 @@ describe('dtype conversion', () => {
     expect(tensor([true, false]).to('float32').toArray()).toEqual([1, 0]);
     expect(x.int().dtype).toBe('int32');
     expect(x.double().dtype).toBe('float64');
-    expect(tensor([1]).float().dtype).toBe('float32');
+    expect(tensor([1], { dtype: 'int32' }).float().dtype).toBe('float32');
     expect(x.bool().dtype).toBe('bool');
   });
   test('float64 -> float32 rounds to the nearest float32', () => {
@@ -105,6 +105,6 @@ describe('dtype conversion', () => {
     expect(x.int().requiresGrad).toBe(false);
   });
   test('an unknown dtype is rejected, naming it', () => {
-    expect(() => tensor([1]).to('int64' as DType)).toThrow(/unknown dtype 'int64'/);
+    expect(() => tensor([1], { dtype: 'int32' }).to('int64' as DType)).toThrow(/unknown dtype 'int64'/);
   });
 });

@@ -107,13 +107,13 @@ describe('wrong dtypes', () => {
       for (const [name, f, op] of cases) bad(`${name} ${dt} ${fmt(shape)}`, () => f(zeros(shape, { dtype: dt })), op, dt);
     }), { numRuns: 20 });
     bad('tensor int requiresGrad', () => tensor([1, 2], { dtype: 'int32', requiresGrad: true }), 'floating point', 'int32');
-    bad('mm int', () => core.mm(tensor([[1]]), tensor([[1]])), 'mm', 'floating point', 'int32');
+    bad('mm int', () => core.mm(tensor([[1]], { dtype: 'int32' }), tensor([[1]], { dtype: 'int32' })), 'mm', 'floating point', 'int32');
     bad('oneHot float', () => tensor([1.5]).oneHot(2), 'oneHot', 'int32', 'float32');
     bad('maskedFill mask not broadcastable', () => zeros([3]).maskedFill(tensor([true, false]), 1), 'maskedFill', '[2]', '[3]', 'broadcast');
     bad('maskedFill float mask', () => zeros([2]).maskedFill(ones([2]), 0), 'maskedFill', 'bool', 'float32');
     bad('rand int', () => core.rand([2], { dtype: 'int32' }), 'rand', 'floating point', 'int32');
     bad('gradcheck float32', () => core.gradcheck((x) => x, [zeros([1], { requiresGrad: true })]), 'gradcheck', 'float32', 'float64');
-    bad('in-place int with float result', () => tensor([1, 2]).add_(0.5), 'add_', 'float32', 'int32');
+    bad('in-place int with float result', () => tensor([1, 2], { dtype: 'int32' }).add_(0.5), 'add_', 'float32', 'int32');
     bad('unknown dtype', () => zeros([1], { dtype: 'float16' as core.DType }), 'float16');
   });
 });

@@ -33,7 +33,7 @@ describe('toString matches PyTorch', () => {
 
   test.each([
     // PyTorch: 'tensor([[ -1,  20],\n        [300,   4]], dtype=torch.int32)'
-    ['int32 (no dtype: it is the default integer type)', () => tensor([[-1, 20], [300, 4]]), 'tensor([[ -1,  20],\n        [300,   4]])'],
+    ['int32 (no dtype: it is the default integer type)', () => tensor([[-1, 20], [300, 4]], { dtype: 'int32' }), 'tensor([[ -1,  20],\n        [300,   4]])'],
     // PyTorch: 'tensor([1., 2.], dtype=torch.float64)'
     ['float64', () => tensor([1, 2], { dtype: 'float64' }), 'tensor([1., 2.], dtype=float64)'],
     // PyTorch: 'tensor([2., 4.], grad_fn=<MulBackward0>)'

@@ -25,7 +25,8 @@ describe('reading values', () => {
     expect(Array.from(nd)).toEqual([2, 3, 5, 6]);
     nd[0] = -1;
     expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
-    expect(tensor([1, 2]).dataSync()).toBeInstanceOf(Int32Array);
+    expect(tensor([1, 2], { dtype: 'int32' }).dataSync()).toBeInstanceOf(Int32Array);
+    expect(tensor([1, 2]).dataSync()).toBeInstanceOf(Float32Array);
     expect(tensor([true]).dataSync()).toBeInstanceOf(Uint8Array);
   });
 
@@ -75,7 +76,7 @@ describe('autograd state', () => {
   });
 
   test('requiresGrad on int32 or bool throws; on a non-leaf it cannot be switched off', () => {
-    expectThrowMessage(() => tensor([1, 2]).requiresGrad_(), 'requiresGrad', 'floating point', 'int32');
+    expectThrowMessage(() => tensor([1, 2], { dtype: 'int32' }).requiresGrad_(), 'requiresGrad', 'floating point', 'int32');
     expectThrowMessage(() => { tensor([true]).requiresGrad = true; }, 'requiresGrad', 'bool');
     const y = tensor([1.5], { requiresGrad: true }).mul(2);
     expectThrowMessage(() => { y.requiresGrad = false; }, 'requiresGrad', 'leaf', 'detach');
@@ -221,9 +222,9 @@ describe('empty and zero-size tensors', () => {
 
 describe('methods mirror free functions; misc ops', () => {
   test('oneHot', () => {
-    expect(tensor([0, 2, 1]).oneHot(3).toArray()).toEqual([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
-    expect(tensor([1, 3]).oneHot().shape).toEqual([2, 4]);
-    expectThrowMessage(() => tensor([3]).oneHot(3), 'oneHot', 'class value 3', 'out of range');
+    expect(tensor([0, 2, 1], { dtype: 'int32' }).oneHot(3).toArray()).toEqual([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
+    expect(tensor([1, 3], { dtype: 'int32' }).oneHot().shape).toEqual([2, 4]);
+    expectThrowMessage(() => tensor([3], { dtype: 'int32' }).oneHot(3), 'oneHot', 'class value 3', 'out of range');
     expectThrowMessage(() => tensor([1.5]).oneHot(3), 'oneHot', 'int32', 'float32');
   });
 

@@ -56,11 +56,10 @@ function collateAt(batch: readonly unknown[], path: string): unknown {
   if (typeof elem === 'number') {
     sameKind((v) => typeof v === 'number', 'a number');
     const nums = batch as number[];
-    // JS has one number type, so the batch decides, as in tensor(): all-integer batches become int32
-    // (PyTorch: int64 for Python ints), anything else the default float dtype, float32 unless changed
-    // with setDefaultDtype (PyTorch: float64 for Python floats).
-    const allInt = nums.every((v) => Number.isInteger(v) && v >= -2147483648 && v <= 2147483647);
-    return allInt ? tensor(Int32Array.from(nums), { dtype: 'int32' }) : tensor(Float64Array.from(nums), { dtype: getDefaultDtype() });
+    // JS has one number type, so numbers become the default float dtype whatever their values, as in
+    // tensor() (PyTorch: int64 for Python ints, float64 for floats); class labels that must be int32 come
+    // from an int32 tensor in the item (or a TensorDataset of one).
+    return tensor(Float64Array.from(nums), { dtype: getDefaultDtype() });
   }
   if (typeof elem === 'boolean') {
     sameKind((v) => typeof v === 'boolean', 'a boolean');
@@ -105,16 +104,16 @@ function collateAt(batch: readonly unknown[], path: string): unknown {
 
 /**
  * Merges a list of items into a batch like PyTorch's `default_collate`: tensors are stacked along a new
- * dim 0 (same shapes required), numbers become a 1-D tensor (int32 if every number in the batch is an
- * integer, else the default float dtype, float32; so float targets that happen to be whole numbers come
- * out int32: use a `TensorDataset` when the dtype must be fixed), booleans a bool tensor, strings stay
+ * dim 0 (same shapes required), numbers become a 1-D tensor of the default float dtype (float32; whatever
+ * the values: return class labels as int32 tensors, `tensor(label, { dtype: 'int32' })`, or use a
+ * `TensorDataset`), booleans a bool tensor, strings stay
  * a list, arrays/tuples are collated position-wise (equal lengths required) and plain objects key-wise,
  * recursively.
  *
  * @example
  * ```ts
  * defaultCollate([{ x: tensor([1, 2]), y: 0 }, { x: tensor([3, 4]), y: 1 }]);
- * // { x: Tensor [2, 2], y: int32 Tensor [0, 1] }
+ * // { x: Tensor [2, 2], y: float32 Tensor [0, 1] }
  * ```
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {

@@ -1,4 +1,4 @@
-import { randperm, type Generator } from '@tapegrad/core';
+import { randperm, unknownOptionError, type Generator } from '@tapegrad/core';
 import { defaultCollate, type Collated, type CollateFn } from './collate';
 import { hasGetBatch } from './dataset';
 
@@ -62,7 +62,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
       throw new TypeError(`DataLoader: options must be an object { ${OPTION_KEYS.join(', ')} } or a batch size, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
     }
     for (const k of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(k)) throw new TypeError(`DataLoader: unknown option '${k}'; expected one of ${OPTION_KEYS.join(', ')} (options are camelCase, e.g. batchSize)`);
+      if (!OPTION_KEYS.includes(k)) throw unknownOptionError('DataLoader', k, OPTION_KEYS);
     }
     const { batchSize = 1, shuffle = false, generator, dropLast = false, numWorkers = 0 } = options;
     if (options.collate !== undefined && options.collateFn !== undefined) throw new TypeError('DataLoader: give collate or collateFn, not both');

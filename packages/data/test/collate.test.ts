@@ -11,9 +11,11 @@ describe('defaultCollate', () => {
     expect(values(b)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  test('numbers: integers -> int32, otherwise float32; booleans -> bool', () => {
+  test('numbers -> the default float dtype whatever their values; int32 tensors stay int32; booleans -> bool', () => {
     const ints = defaultCollate([1, 2, 3]);
-    expect(ints.dtype).toBe('int32');
+    expect(ints.dtype).toBe('float32');
+    const labels = defaultCollate([tensor(1, { dtype: 'int32' }), tensor(2, { dtype: 'int32' })]);
+    expect([labels.dtype, values(labels)]).toEqual(['int32', [1, 2]]);
     expect(values(ints)).toEqual([1, 2, 3]);
     const floats = defaultCollate([1, 2.5]);
     expect(floats.dtype).toBe('float32');
@@ -32,7 +34,7 @@ describe('defaultCollate', () => {
     ];
     const batch = defaultCollate(items);
     expect(values(batch.a[0])).toEqual([1, 3]);
-    expect(batch.a[0].dtype).toBe('int32');
+    expect(batch.a[0].dtype).toBe('float32');
     expect(values(batch.a[1])).toEqual([2, 4.5]);
     expect(batch.b).toEqual(['s', 't']);
     expect(batch.x.t.shape).toEqual([2, 2]);

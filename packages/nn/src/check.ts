@@ -1,12 +1,12 @@
 /** Input checks shared by the layers, so their errors name the layer. */
-import { Tensor, isFloating } from '@tapegrad/core';
+import { Tensor, isFloating, unknownOptionError } from '@tapegrad/core';
 
 /** Throws unless x is a floating point Tensor; integer data is the usual cause, so say how to fix it. */
 export function checkFloatInput(layer: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${layer}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
   if (!isFloating(x.dtype)) {
     throw new TypeError(
-      `${layer}: expected a floating point input, got ${x.dtype} (integer data such as tensor([[0, 1]]) is int32: pass { dtype: 'float32' } or call .float())`,
+      `${layer}: expected a floating point input, got ${x.dtype} (convert it with .float(), or create it without { dtype: 'int32' })`,
     );
   }
 }
@@ -27,7 +27,7 @@ export function checkOptions<O extends object>(fn: string, opts: O | undefined, 
     throw new TypeError(`${fn}: expected an options object { ${known.join(', ')} }, got ${describeValue(opts)}`);
   }
   for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${fn}: unknown option '${k}'; expected one of ${known.join(', ')} (options are PyTorch's keyword arguments in camelCase: ignore_index is ignoreIndex)`);
+    if (!known.includes(k)) throw unknownOptionError(fn, k, known);
   }
   return opts;
 }

@@ -83,15 +83,27 @@ const snakeToCamel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: str
  */
 export abstract class Module {
   /** True in training mode (the default), false after `eval()`. */
-  training = true;
+  training!: boolean;
   declare private readonly _internals: ModuleInternals;
 
   constructor() {
-    Object.defineProperty(this, '_internals', {
+    // PyTorch calls a module as model(x). A JS object cannot be called, and "model is not a function"
+    // says nothing, so each module is a function object (with the class's prototype, so it is in every
+    // other way the instance) whose only job when called is to say what to write instead.
+    const self = ((): never => {
+      throw new TypeError(`${typeName(self)}: modules are called with model.call(x) (PyTorch's model(x)), or model.forward(x) to skip hooks`);
+    }) as unknown as Module;
+    delete (self as { name?: unknown }).name;
+    delete (self as { length?: unknown }).length;
+    Object.setPrototypeOf(self, new.target.prototype);
+    // Set on the returned object: a field initializer here would land on the discarded `this`.
+    self.training = true;
+    Object.defineProperty(self, '_internals', {
       value: { buffers: [], forwardHooks: new Map(), forwardPreHooks: new Map() } satisfies ModuleInternals,
       enumerable: false,
       writable: false,
     });
+    return self;
   }
 
   /** The computation. Subclasses define it with their own signature, e.g. `forward(x: Tensor): Tensor`. */

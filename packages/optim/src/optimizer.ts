@@ -163,7 +163,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Clears the gradients of all optimized parameters: sets them to `null` by default (PyTorch 2.x's
    * default; PyTorch 1.13 zeroed them unless `set_to_none=True`), or zero-fills them with
-   * `{ setToNone: false }`.
+   * `{ setToNone: false }`. After the default, `p.grad` is `null`: `p.grad.zero_()` (a PyTorch 1.13 habit)
+   * fails on null, so write `p.grad?.zero_()` or pass `{ setToNone: false }`.
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {

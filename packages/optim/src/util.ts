@@ -1,5 +1,5 @@
 /** Small internal helpers: copying options and state, describing values in error messages. */
-import { Tensor, noGrad } from '@tapegrad/core';
+import { Tensor, noGrad, unknownOptionError } from '@tapegrad/core';
 import type { ParamStateValue } from './optimizer';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -52,7 +52,7 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
   if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) {
-      throw new TypeError(`${where}: unknown option '${k}'; expected one of ${known.join(', ')} (options are camelCase, e.g. weightDecay)`);
+      throw unknownOptionError(where, k, known);
     }
   }
 }
@@ -73,5 +73,8 @@ export function optimizerOptions<O extends { lr: number }>(lrOrOpts: Partial<O> 
  * unless `v` is absent. NaN fails it too (PyTorch's `v < 0` test would let NaN through).
  */
 export function checkNonNegative(v: unknown, what: string, where: string): void {
-  if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
+  if (v !== undefined && typeof v !== 'number') {
+    throw new TypeError(`${where}: Invalid ${what}: expected a number, got ${describe(v)}${typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : ''}`);
+  }
+  if (v !== undefined && !(v >= 0)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
 }

@@ -140,9 +140,9 @@ describe('step', () => {
     const opt = new SGD([p], { lr: 0.1 });
     p.grad = tensor([1, 2, 3], { dtype: 'float64' });
     expect(() => opt.step()).toThrow('SGD.step: parameter 0 of group 0 has shape [2] but its grad has shape [3]');
-    const q = tensor([1, 2]);
+    const q = tensor([1, 2], { dtype: 'int32' });
     const opt2 = new SGD([q], { lr: 0.1 });
-    q.grad = tensor([1, 1]);
+    q.grad = tensor([1, 1], { dtype: 'int32' });
     expect(() => opt2.step()).toThrow('SGD.step: parameter 0 of group 0 has dtype int32; only floating point parameters can be optimized');
   });
 });

@@ -66,10 +66,21 @@ export class Node {
  * `saved` lists the tensors the VJP will read (their versions are checked at backward time).
  */
 export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: Vjp, saved: readonly Tensor[] = []): Tensor {
-  if (!isGradEnabled()) return out;
   let any = false;
-  for (const x of inputs) if (x.requiresGrad) any = true;
-  if (!any) return out;
+  let off = false;
+  for (const x of inputs) {
+    if (x.requiresGrad) any = true;
+    else if (x._gradModeOff) off = true;
+  }
+  if (!any) {
+    if (off) out._gradModeOff = true;
+    return out;
+  }
+  if (!isGradEnabled()) {
+    // Remembered only so that backward() on it can say why there is no graph.
+    out._gradModeOff = true;
+    return out;
+  }
   out._setGradFn(new Node(op, inputs.map((x) => (x.requiresGrad ? x : null)), vjp, saved));
   return out;
 }

@@ -8,7 +8,7 @@ import { DType, promote, isFloating, getDefaultDtype } from '../dtype';
 import { broadcastShapes } from '../shape';
 import { record } from '../autograd/tape';
 import { mapBinary, BinaryFn } from './kernels';
-import { operand } from './scalar';
+import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
 import { where } from './indexing';
 
@@ -22,6 +22,7 @@ function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: R
   const A = operand(x, op), Bo = operand(y, op);
   let dtype: DType = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
   if (result === 'float' && !isFloating(dtype)) dtype = getDefaultDtype();
+  if (result !== 'bool') checkNumbersFit(op, dtype, A, Bo);
   const shape = broadcastShapes(A.t._shape, Bo.t._shape, op);
   const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f, op);
   if (!vjp || result === 'bool') return out;

@@ -1,10 +1,10 @@
 /** Selection by condition and by index: where, gather / scatterAdd (each other's VJP), indexSelect. */
 import { Tensor, TensorLike } from '../tensor';
-import { allocate, promote } from '../dtype';
+import { allocate, checkInt32, promote } from '../dtype';
 import { broadcastShapes, fmt, normDim, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 import { mapWhere } from './kernels';
-import { operand } from './scalar';
+import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
 
 /** `where(cond, a, b)`: a where cond is true (non-zero), else b; all three broadcast. */
@@ -13,6 +13,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (cond.dtype !== 'bool') throw new TypeError(`where: the condition must be a bool tensor, got ${cond.dtype} (compare first, e.g. x.ne(0))`);
   const A = operand(a, 'where'), Bo = operand(b, 'where');
   const dtype = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
+  checkNumbersFit('where', dtype, A, Bo);
   const shape = broadcastShapes(broadcastShapes(cond._shape, A.t._shape, 'where'), Bo.t._shape, 'where');
   const out = mapWhere(cond, A.t, Bo.t, shape, dtype);
   const x = A.t, y = Bo.t;
@@ -24,7 +25,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 function checkIndex(op: string, index: Tensor): void {
   if (!(index instanceof Tensor)) throw new TypeError(`${op}: index must be a Tensor`);
-  if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
+  if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}; JS numbers are float by default, so create indices with { dtype: 'int32' } (tensor([0, 2], { dtype: 'int32' })) or convert with .int()`);
 }
 
 /** Shared loop of gather and scatterAdd: visits every position of `index` with the matching position in `self`. */
@@ -136,12 +137,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
   broadcastShapes(x._shape, mask._shape, 'maskedFill');
+  if (x.dtype === 'int32' && typeof value === 'number') checkInt32(value, 'maskedFill');
   return where(mask, value, x).to(x.dtype);
 }
 
 /** One-hot encoding of an int32 tensor: a new last dim of size numClasses (-1: max + 1). */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
-  if (x.dtype !== 'int32') throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}`);
+  if (x.dtype !== 'int32') throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${x.dtype}; JS numbers are float by default, so create indices with { dtype: 'int32' } (tensor([0, 2], { dtype: 'int32' })) or convert with .int()`);
   const v = x._contigData();
   let c = numClasses;
   if (c === -1) {

@@ -10,7 +10,7 @@ import { viewBase } from './view';
 import { where } from './indexing';
 import { onesOf } from './cast';
 import { fmt, sameShape, numelOf } from '../shape';
-import { allocate } from '../dtype';
+import { allocate, checkInt32 } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
 import { operand } from './scalar';
 
@@ -116,6 +116,7 @@ const tracked = (t: Tensor, src?: Tensor): boolean => isGradEnabled() && (t.requ
 
 export function fill_<T extends Tensor>(t: T, value: number): T {
   checkLeaf(t, 'fill_');
+  if (t.dtype === 'int32') checkInt32(value, 'fill_');
   // In a graph the overwritten value's gradient must be cut to zero (PyTorch's FillBackward).
   if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool'), value, old));
   writeInto(t, Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape));
@@ -125,6 +126,7 @@ export function fill_<T extends Tensor>(t: T, value: number): T {
 
 export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
   checkLeaf(t, 'copy_');
+  if (t.dtype === 'int32' && typeof src === 'number') checkInt32(src, 'copy_');
   const s = operand(src, 'copy_').t;
   // In a graph the gradient goes to src and none to the overwritten value (PyTorch's CopyBackwards).
   if (tracked(t, s)) return inplace(t, 'copy_', (old) => where(onesOf(old.shape, 'bool'), s.expand(old.shape), old));

@@ -4,7 +4,7 @@
  * directly in W's own [out, in] layout (Gᵀ·X), so optimizers read a contiguous gradient.
  */
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray } from '../dtype';
+import { allocate, isFloating, FloatArray } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
@@ -21,8 +21,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (!isFloating(x.dtype) || !isFloating(weight.dtype) || (bias && !isFloating(bias.dtype))) {
     throw new TypeError(`linear: expected floating point tensors, got input ${x.dtype}, weight ${weight.dtype}${bias ? `, bias ${bias.dtype}` : ''}`);
   }
-  let dtype = promote(x.dtype, false, weight.dtype, false);
-  if (bias) dtype = promote(dtype, false, bias.dtype, false);
+  // PyTorch refuses mixed dtypes here ("mat1 and mat2 must have the same dtype") rather than promoting.
+  if (x.dtype !== weight.dtype || (bias && bias.dtype !== weight.dtype)) {
+    throw new TypeError(
+      `linear: input is ${x.dtype} but weight is ${weight.dtype}${bias && bias.dtype !== weight.dtype ? ` and bias ${bias.dtype}` : ''}; they must have the same dtype (as PyTorch) — convert the input (x.to('${weight.dtype}')) or the module (model.to('${x.dtype}'))`,
+    );
+  }
+  const dtype = weight.dtype;
   const lead = x._shape.slice(0, -1);
   const x2 = x.ndim === 2 ? x : x.reshape([-1, inF]);
   const xs = x2.to(dtype), w = weight.to(dtype);

@@ -1,6 +1,6 @@
 /** Turning JS numbers and booleans into tensors where an op meets them. */
 import { Tensor, TensorLike } from '../tensor';
-import { DType, ScalarKind, allocate, scalarDtype } from '../dtype';
+import { DType, ScalarKind, allocate, checkInt32, scalarDtype } from '../dtype';
 
 /** A 0-d tensor holding `v` in `dtype`. */
 export function scalarTensor(v: number | boolean, dtype: DType): Tensor {
@@ -25,4 +25,13 @@ export function operand(x: TensorLike, op: string): Operand {
     return { t: scalarTensor(x, held), scalar: 'number', dtype: dt };
   }
   throw new TypeError(`${op}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+}
+
+/**
+ * An op whose result is int32 stores its plain-number operands as int32: refuse one that does not fit
+ * (`int32 tensor + 3e9`) instead of wrapping around, as dtype.ts's checkInt32 rule says.
+ */
+export function checkNumbersFit(op: string, dtype: DType, ...xs: Operand[]): void {
+  if (dtype !== 'int32') return;
+  for (const o of xs) if (o.scalar === 'number') checkInt32(o.t._contigData()[0], op, 'number');
 }

@@ -21,7 +21,7 @@ describe('where', () => {
 describe('maskedFill', () => {
   test('the mask and the input broadcast together (out of place)', () => {
     // torch.tensor([1, 2]).masked_fill(torch.tensor([[True, False], [True, True]]), 0) -> tensor([[0, 2], [0, 0]])
-    const r = tensor([1, 2]).maskedFill(tensor([[true, false], [true, true]]), 0);
+    const r = tensor([1, 2], { dtype: 'int32' }).maskedFill(tensor([[true, false], [true, true]]), 0);
     expect([r.shape, r.dtype, r.toArray()]).toEqual([[2, 2], 'int32', [[0, 2], [0, 0]]]);
     // x = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
     // x.masked_fill(torch.tensor([[True], [False]]), 5.).sum().backward(); x.grad -> tensor([1., 1.])

@@ -102,8 +102,8 @@ describe('hand values (PyTorch)', () => {
     expect(y.toArray()).toEqual([[-Infinity, 2], [-Infinity, 4]]);
     y.softmax(-1).select(1, 1).sum().backward(); // the filled logits take no gradient
     expect(x.grad!.toArray()).toEqual([[0, 0], [0, 0]]);
-    expect(tensor([1, 2]).maskedFill(tensor([false, true]), 7).toArray()).toEqual([1, 7]);
-    expect(tensor([1, 2]).maskedFill(tensor([false, true]), 7).dtype).toBe('int32');
+    expect(tensor([1, 2], { dtype: 'int32' }).maskedFill(tensor([false, true]), 7).toArray()).toEqual([1, 7]);
+    expect(tensor([1, 2], { dtype: 'int32' }).maskedFill(tensor([false, true]), 7).dtype).toBe('int32');
   });
 
   test('oneHot on a 2-D index tensor', () => {

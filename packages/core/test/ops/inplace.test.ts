@@ -48,8 +48,8 @@ describe('in-place values', () => {
   });
 
   test('dtype rules: a float result into an int tensor is refused; float64 into float32 is rounded', () => {
-    expectThrowMessage(() => tensor([1, 2]).mul_(1.5), 'mul_', 'float32', 'int32');
-    expect(tensor([1, 2]).add_(3).toArray()).toEqual([4, 5]);
+    expectThrowMessage(() => tensor([1, 2], { dtype: 'int32' }).mul_(1.5), 'mul_', 'float32', 'int32');
+    expect(tensor([1, 2], { dtype: 'int32' }).add_(3).toArray()).toEqual([4, 5]);
     const x = f([0]);
     x.add_(tensor([0.1], { dtype: 'float64' }));
     expect(x.item()).toBe(Math.fround(0.1));

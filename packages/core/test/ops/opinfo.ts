@@ -404,6 +404,8 @@ export const NOT_OPS = [
   // Serialisation and raw kernels (tested in test/io and test/kernels).
   'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'gemm', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
   'sgdUpdateF32', 'sgdMomentumUpdateF32', 'adamUpdateF32', 'setRelaxedSimd', 'relaxedSimdActive',
+  // Option checking shared by every package (tested in test/arguments.test.ts).
+  'checkOptionKeys', 'unknownOptionError', 'suggestName',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */

@@ -134,10 +134,10 @@ describe('hand-checked values', () => {
   });
 
   test('integer and bool sums are int32; mean of int throws', () => {
-    expect(tensor([1, 2, 3]).sum().dtype).toBe('int32');
+    expect(tensor([1, 2, 3], { dtype: 'int32' }).sum().dtype).toBe('int32');
     expect(tensor([true, true, false]).sum().item()).toBe(2);
     expect(tensor([true, true, false]).sum().dtype).toBe('int32');
-    expect(() => tensor([1, 2]).mean()).toThrow(/mean.*int32/);
+    expect(() => tensor([1, 2], { dtype: 'int32' }).mean()).toThrow(/mean.*int32/);
   });
 
   test('var/std default to unbiased, as PyTorch', () => {

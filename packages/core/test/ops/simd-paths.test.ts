@@ -86,7 +86,7 @@ describe('softmax / logSoftmax along the last dim of float32 (SIMD row kernel)',
 
   it('softmax + cross-entropy gradient is p − y on the SIMD path (hand-derived)', () => {
     const x = randn([16, 10], { generator: new Generator(5) }).requiresGrad_();
-    const y = tensor(Array.from({ length: 16 }, (_, i) => i % 10));
+    const y = tensor(Array.from({ length: 16 }, (_, i) => i % 10), { dtype: 'int32' });
     x.logSoftmax(1).gather(1, y.reshape([16, 1])).neg().sum().backward();
     const p = vals(x.detach().softmax(1));
     vals(x.grad!).forEach((g, i) => expect(g).toBeCloseTo(p[i] - (i % 10 === (Math.floor(i / 10) % 10) ? 1 : 0), 6));

@@ -10,7 +10,7 @@ import { Tensor, where } from '@tapegrad/core';
 export function embedding(input: Tensor, weight: Tensor, { paddingIdx = null }: { paddingIdx?: number | null } = {}): Tensor {
   if (!(input instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('embedding: expected Tensors for input and weight');
   if (input.dtype !== 'int32') {
-    throw new TypeError(`embedding: expected int32 indices, got ${input.dtype} (convert class or token ids with .int())`);
+    throw new TypeError(`embedding: expected int32 indices, got ${input.dtype}; JS numbers are float by default, so create indices with { dtype: 'int32' } (tensor([0, 2], { dtype: 'int32' })) or convert with .int()`);
   }
   if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape [${weight.shape.join(', ')}]`);
   const [num, dim] = weight.shape;

@@ -218,7 +218,8 @@ function classLayout(fn: string, input: Tensor, target: Tensor, ignoreIndex: num
   if (target.dtype !== 'int32') {
     throw new TypeError(
       `${fn}: expected int32 class indices as target for input of shape ${shp(input.shape)}, got a ${target.dtype} target of shape ${shp(target.shape)}` +
-        (fn === 'crossEntropy' ? ` (class probabilities must have the input's shape ${shp(input.shape)})` : ''),
+        (fn === 'crossEntropy' ? ` (class probabilities must have the input's shape ${shp(input.shape)})` : '') +
+        "; JS numbers are float by default, so create class indices with { dtype: 'int32' } (tensor([0, 2], { dtype: 'int32' })) or convert with .int()",
     );
   }
   const C = input.ndim === 1 ? input.shape[0] : input.shape[1];

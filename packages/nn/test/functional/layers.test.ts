@@ -19,13 +19,13 @@ describe('functional layers', () => {
     expect(() => F.layerNorm(zeros([2, 3]), [3], { weight: ones([2]) })).toThrow(/layerNorm: weight must have shape \[3\], got \[2\]/);
   });
   it('integer inputs get a clear error from every float layer', () => {
-    const ints = tensor([[0, 1]]);
+    const ints = tensor([[0, 1]], { dtype: 'int32' });
     expect(() => new Linear(2, 1).call(ints)).toThrow(
-      "Linear(2, 1): expected a floating point input, got int32 (integer data such as tensor([[0, 1]]) is int32: pass { dtype: 'float32' } or call .float())",
+      "Linear(2, 1): expected a floating point input, got int32 (convert it with .float(), or create it without { dtype: 'int32' })",
     );
     expect(() => new Maxout(2, 1).call(ints)).toThrow(/Maxout\(2, 1, k=2\): expected a floating point input, got int32/);
     expect(() => new LayerNorm(2).call(ints)).toThrow(/layerNorm: expected a floating point input, got int32/);
-    expect(() => new BatchNorm1d(2).call(tensor([[0, 1], [1, 0]]))).toThrow(/BatchNorm1d: expected a floating point input, got int32/);
+    expect(() => new BatchNorm1d(2).call(tensor([[0, 1], [1, 0]], { dtype: 'int32' }))).toThrow(/BatchNorm1d: expected a floating point input, got int32/);
     expect(() => new Bilinear(2, 2, 1).call(ints, ints)).toThrow(/bilinear: expected a floating point input, got int32/);
     expect(() => F.dropout(ints, 0.5)).toThrow(/dropout: expected a floating point tensor, got int32/);
   });

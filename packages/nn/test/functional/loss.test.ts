@@ -144,7 +144,7 @@ describe('crossEntropy / nllLoss without weights or ignored targets (the mask-fr
     for (const dtype of ['float32', 'float64'] as const) {
       for (const reduction of ['mean', 'sum', 'none'] as const) {
         const x0 = randn([13, 5], { generator: new Generator(11), dtype });
-        const y = tensor(Array.from({ length: 13 }, (_, i) => (i * 3) % 5));
+        const y = tensor(Array.from({ length: 13 }, (_, i) => (i * 3) % 5), { dtype: 'int32' });
         const run = (weight: Tensor | null, fn: 'crossEntropy' | 'nllLoss') => {
           const x = x0.clone().requiresGrad_();
           const input = fn === 'crossEntropy' ? x : x.logSoftmax(1);
@@ -162,7 +162,7 @@ describe('crossEntropy / nllLoss without weights or ignored targets (the mask-fr
   it('mean is −(1/N)·Σ log p[n, yₙ] (hand-computed on two rows)', () => {
     const x = tensor([[0, 0], [0, Math.log(3)]], { dtype: 'float64' });
     // row 0: p = [1/2, 1/2], target 0; row 1: p = [1/4, 3/4], target 1
-    expect(F.crossEntropy(x, tensor([0, 1])).item()).toBeCloseTo(-(Math.log(0.5) + Math.log(0.75)) / 2, 12);
+    expect(F.crossEntropy(x, tensor([0, 1], { dtype: 'int32' })).item()).toBeCloseTo(-(Math.log(0.5) + Math.log(0.75)) / 2, 12);
   });
 });
 
@@ -174,22 +174,22 @@ describe('crossEntropy layouts and ignored rows (PyTorch 1.13 behaviour)', () =>
 
   it('[C] input with a 0-d target, and [N, C, d] inputs, match −log softmax at the target (mask-free path)', () => {
     const v = [0.3, -1.2, 2.0, 0.7];
-    expect(F.crossEntropy(tensor(v, f64), tensor(2)).item()).toBeCloseTo(-logSoftmaxAt(v, 2), 12);
+    expect(F.crossEntropy(tensor(v, f64), tensor(2, { dtype: 'int32' })).item()).toBeCloseTo(-logSoftmaxAt(v, 2), 12);
     // [N=2, C=3, d=2]: class dim 1; targets [N, d]
     const x = [[[0.1, -0.5], [1.2, 0.3], [-0.7, 0.8]], [[0.4, 0.0], [-1.1, 2.0], [0.6, -0.3]]];
     const y = [[2, 0], [1, 2]];
     const per: number[] = [];
     for (let n = 0; n < 2; n++) for (let d = 0; d < 2; d++) per.push(-logSoftmaxAt([0, 1, 2].map((c) => x[n][c][d]), y[n][d]));
-    const none = F.crossEntropy(tensor(x, f64), tensor(y), { reduction: 'none' });
+    const none = F.crossEntropy(tensor(x, f64), tensor(y, { dtype: 'int32' }), { reduction: 'none' });
     expect(none.shape).toEqual([2, 2]);
     Array.from(none.dataSync()).forEach((l, i) => expect(l).toBeCloseTo(per[i], 12));
-    expect(F.crossEntropy(tensor(x, f64), tensor(y)).item()).toBeCloseTo(per.reduce((a, b) => a + b) / 4, 12);
+    expect(F.crossEntropy(tensor(x, f64), tensor(y, { dtype: 'int32' })).item()).toBeCloseTo(per.reduce((a, b) => a + b) / 4, 12);
   });
 
   it('an ignored row with a non-finite logit at the placeholder class adds nothing (not 0·∞ = NaN), as in PyTorch', () => {
     const inf = Infinity;
     const rows = [[-inf, 0.5, 1.0], [0.2, 0.1, -0.3]];
-    const y = tensor([1, 2]); // row 0 ignored (ignoreIndex 1); its class-0 log-probability is -inf
+    const y = tensor([1, 2], { dtype: 'int32' }); // row 0 ignored (ignoreIndex 1); its class-0 log-probability is -inf
     const want = -logSoftmaxAt(rows[1], 2); // torch: 1.4208
     for (const reduction of ['sum', 'mean'] as const) {
       expect(F.crossEntropy(tensor(rows, f64), y, { ignoreIndex: 1, reduction }).item()).toBeCloseTo(want, 12);

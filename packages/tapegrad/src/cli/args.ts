@@ -5,6 +5,7 @@
  * (`--hidden ''`) or start with `-` (`--lr -1` is then rejected as a bad learning rate, not as a missing
  * value). Every problem is a {@link UsageError} (exit code 2) whose message names the flag and the value.
  */
+import { suggestName } from '@tapegrad/core';
 
 /** A mistake in the command line: the message names the flag; the process exits with code 2. */
 export class UsageError extends Error {
@@ -252,30 +253,8 @@ const VALUE_FLAGS: Record<'train' | 'eval' | 'sweep', string[]> = {
 const BOOL_FLAGS = ['json', 'help'];
 const COMMANDS = ['train', 'eval', 'sweep', 'help'] as const;
 
-/** Levenshtein distance, for "did you mean" suggestions. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
-
-function suggest(word: string, candidates: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = editDistance(word, c);
-    if (dist < bestD) {
-      bestD = dist;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : '';
-}
+/** The flag, command or value the user most likely meant (core's "did you mean" rule), or ''. */
+const suggest = (word: string, candidates: readonly string[]): string => suggestName(word, candidates) ?? '';
 
 // ---------------------------------------------------------------------------------------------------------
 // Value parsers: each names the flag and the offending value
