@@ -40,8 +40,8 @@ describe('linalg.vectorNorm and norm', () => {
   test('second derivative of the 2-norm: (I - x̂x̂ᵀ)/‖x‖', () => {
     const v = f64([3, 4], [2]).requiresGrad_();
     const [g] = grad(linalg.vectorNorm(v), [v], { createGraph: true });
-    const [h0] = grad(g.select(0, 0), [v]);
-    expectClose(h0, [(1 - 0.36) / 5, -0.48 / 5], 1e-12, 1e-12);
+    const [h0] = grad(g!.select(0, 0), [v]);
+    expectClose(h0!, [(1 - 0.36) / 5, -0.48 / 5], 1e-12, 1e-12);
   });
   test('errors: integer input, empty dim for max/min orders, bad dims, nuclear norm', () => {
     expect(() => linalg.vectorNorm(c.tensor([1, 2], { dtype: 'int32' }))).toThrow(/linalg.vectorNorm: expected a floating point tensor, got int32/);
