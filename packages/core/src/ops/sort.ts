@@ -9,7 +9,7 @@ import { linesOf, fromLines } from './along';
 import type { ValuesIndices } from './reduce';
 
 export interface SortOptions {
-  /** Keep the order of equal elements (always true here: the sort is stable either way). */
+  /** Keep the order of equal elements (always true here: the sort is a stable merge sort either way). */
   stable?: boolean;
 }
 
@@ -17,22 +17,52 @@ function checkOptions(op: string, opts: object, allowed: string[]): void {
   for (const k of Object.keys(opts)) if (!allowed.includes(k)) throw new TypeError(`${op}: unknown option '${k}' (expected ${allowed.join(', ')})`);
 }
 
-/** Ascending order with NaN last; ties keep index order (a stable comparison). */
-const ascending = (a: number, b: number): number => (a !== a ? (b !== b ? 0 : 1) : b !== b ? -1 : a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Stable merge sort of the positions `ord[0..n)` by `v` (ascending, or descending), bottom-up with a
+ * scratch buffer: plain comparisons, no comparator calls. Returns the buffer holding the result.
+ */
+function mergeSort(v: Float64Array, ord: Int32Array, tmp: Int32Array, n: number, descending: boolean): Int32Array {
+  let src = ord, dst = tmp;
+  for (let w = 1; w < n; w *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * w) {
+      const mid = Math.min(lo + w, n), hi = Math.min(lo + 2 * w, n);
+      let i = lo, j = mid, o = lo;
+      if (descending) {
+        while (i < mid && j < hi) dst[o++] = v[src[j]] > v[src[i]] ? src[j++] : src[i++];
+      } else {
+        while (i < mid && j < hi) dst[o++] = v[src[j]] < v[src[i]] ? src[j++] : src[i++];
+      }
+      while (i < mid) dst[o++] = src[i++];
+      while (j < hi) dst[o++] = src[j++];
+    }
+    const t = src; src = dst; dst = t;
+  }
+  return src;
+}
 
 /** The int32 positions (dim d last, as linesOf) that order each line; `take` of them per line. */
 function orderIndices(x: Tensor, d: number, descending: boolean, take?: number): { idx: Int32Array; len: number; outer: number } {
   const { data, outer, len } = linesOf(x, d);
   const k = take ?? len;
   const idx = new Int32Array(outer * k);
-  const order = new Array<number>(len);
-  const cmp = descending ? (i: number, j: number, b: number) => ascending(data[b + j], data[b + i]) : (i: number, j: number, b: number) => ascending(data[b + i], data[b + j]);
+  const v = new Float64Array(len);
+  const ord = new Int32Array(len), tmp = new Int32Array(len), nans = new Int32Array(len);
   for (let o = 0; o < outer; o++) {
     const b = o * len;
-    for (let i = 0; i < len; i++) order[i] = i;
-    // Array.prototype.sort is stable; on equal values the earlier index comes first.
-    order.sort((i, j) => cmp(i, j, b) || i - j);
-    for (let i = 0; i < k; i++) idx[o * k + i] = order[i];
+    // NaN counts as the largest value: NaNs are set aside (in index order) and put last, or first when descending.
+    let n = 0, m = 0;
+    for (let i = 0; i < len; i++) {
+      const a = data[b + i];
+      v[i] = a;
+      if (a !== a) nans[m++] = i;
+      else ord[n++] = i;
+    }
+    const sorted = mergeSort(v, ord, tmp, n, descending);
+    const out = o * k;
+    let p = 0;
+    if (descending) for (let i = 0; i < m && p < k; i++) idx[out + p++] = nans[i];
+    for (let i = 0; i < n && p < k; i++) idx[out + p++] = sorted[i];
+    if (!descending) for (let i = 0; i < m && p < k; i++) idx[out + p++] = nans[i];
   }
   return { idx, len: k, outer };
 }
