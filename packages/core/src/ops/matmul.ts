@@ -8,6 +8,7 @@ import { allocate, promote, isFloating, FloatArray } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
+import { checkOptions } from '../options';
 
 export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
 
@@ -107,7 +108,7 @@ export interface BaddbmmOptions {
  * baddbmm(zeros([2, 3, 4]), randn([2, 3, 5]), randn([2, 5, 4]), { beta: 0.5, alpha: 2 });
  */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: BaddbmmOptions = {}): Tensor {
-  for (const k of Object.keys(opts)) if (k !== 'beta' && k !== 'alpha') throw new TypeError(`baddbmm: unknown option '${k}' (expected beta, alpha)`);
+  checkOptions('baddbmm', opts, ['beta', 'alpha']);
   const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
   if (!(input instanceof Tensor)) throw new TypeError('baddbmm: input must be a Tensor');
   const prod = bmm(batch1, batch2);

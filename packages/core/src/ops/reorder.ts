@@ -5,6 +5,7 @@ import { fmt, normDim, normDims } from '../shape';
 import { record } from '../autograd/tape';
 import { cat } from './view';
 import { indexSelect } from './indexing';
+import { checkOptions } from '../options';
 
 /**
  * Reverses the order of elements along each of `dims` (a copy, as torch.flip).
@@ -70,7 +71,7 @@ export interface RepeatInterleaveOptions {
  */
 export function repeatInterleave(x: Tensor, repeats: number | number[] | Tensor, dim?: number | null, opts: RepeatInterleaveOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('repeatInterleave: expected a Tensor');
-  for (const k of Object.keys(opts)) if (k !== 'outputSize') throw new TypeError(`repeatInterleave: unknown option '${k}' (expected outputSize)`);
+  checkOptions('repeatInterleave', opts, ['outputSize']);
   const input = dim === undefined || dim === null ? x.flatten() : x;
   const d = dim === undefined || dim === null ? 0 : normDim(dim, x.ndim, 'repeatInterleave');
   const size = input.ndim === 0 ? 1 : input._shape[d];

@@ -7,14 +7,11 @@ import { Tensor } from '../tensor';
 import { fmt, normDim } from '../shape';
 import { linesOf, fromLines } from './along';
 import type { ValuesIndices } from './reduce';
+import { checkOptions } from '../options';
 
 export interface SortOptions {
   /** Keep the order of equal elements (always true here: the sort is a stable merge sort either way). */
   stable?: boolean;
-}
-
-function checkOptions(op: string, opts: object, allowed: string[]): void {
-  for (const k of Object.keys(opts)) if (!allowed.includes(k)) throw new TypeError(`${op}: unknown option '${k}' (expected ${allowed.join(', ')})`);
 }
 
 /**
