@@ -91,15 +91,16 @@ function diagonalBackward(g: Tensor, shape: number[], offset: number, a: number,
  */
 export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('diagEmbed: expected a Tensor');
+  if (x.ndim === 0) throw new RangeError('diagEmbed: expected a tensor with at least 1 dim (its last dim becomes the diagonal), got a 0-d tensor');
   if (!Number.isInteger(offset)) throw new TypeError(`diagEmbed: offset must be an integer, got ${offset}`);
-  const rank = Math.max(x.ndim, 1) + 1;
+  const rank = x.ndim + 1;
   const [a, b] = diagDims('diagEmbed', rank, dim1, dim2);
-  const n = x.ndim === 0 ? 1 : x._shape[x.ndim - 1];
+  const n = x._shape[x.ndim - 1];
   const m = n + Math.abs(offset);
   const rest = x._shape.slice(0, -1);
   const shape: number[] = [];
   for (let i = 0, k = 0; i < rank; i++) shape.push(i === a || i === b ? m : rest[k++]);
   const out = Tensor._fromData(allocate(x.dtype, shape.reduce((p, s) => p * s, 1)), shape, x.dtype);
-  noGrad(() => diagonal(out, offset, a, b).copy_(x.ndim === 0 ? x.reshape([1]) : x));
+  noGrad(() => diagonal(out, offset, a, b).copy_(x));
   return record('diagEmbed', [x], out, (g) => [diagonal(g, offset, a, b).reshape(x._shape)]);
 }

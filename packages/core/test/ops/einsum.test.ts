@@ -22,6 +22,8 @@ describe('einsum', () => {
     expectValues(c.einsum('ii->i', sq), [2], [1, 4]);
     expectValues(c.einsum('ij,ij->', a, a), [], [91]);
     expectValues(c.einsum(' i j , j k -> i k ', a, b), [2, 2], [5, 11, 14, 23]);
+    expectValues(c.einsum('i,->i', f64([1, 2, 3], [3]), f64([2], [])), [3], [2, 4, 6]);
+    expect(c.einsum('ij,jk->ik', c.zeros([2, 0], { dtype: 'float64' }), c.zeros([0, 3], { dtype: 'float64' })).shape).toEqual([2, 3]);
   });
   test('implicit output: ellipsis first, then letters used once in ASCII order (uppercase first)', () => {
     expect(c.einsum('Ba,ab', c.zeros([2, 3], { dtype: 'float64' }), c.zeros([3, 5], { dtype: 'float64' })).shape).toEqual([2, 5]);

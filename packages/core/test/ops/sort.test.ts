@@ -66,6 +66,9 @@ describe('topk and kthvalue', () => {
     expectValues(x.topk(1, 0, false).values, [1, 3], [1, 2, 0]);
     expectValues(x.topk(3, -1, true, false).values, [2, 3], [5, 3, 1, 4, 2, 0]);
     expect(x.topk(0).values.shape).toEqual([2, 0]);
+    const z = f64([3], []).topk(1);
+    expectValues(z.values, [], [3]);
+    expectValues(z.indices, [], [0]);
   });
   test('kthvalue: k-th smallest with its index, keepdim', () => {
     const k = c.kthvalue(x, 2);

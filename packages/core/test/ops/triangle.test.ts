@@ -64,5 +64,6 @@ describe('diagonal and diagEmbed', () => {
     expect(() => x34().diagonal(0, 1, -1)).toThrow(/diagonal: dim1 and dim2 cannot be the same dim/);
     expect(() => x34().diagonal(0, 0, 2)).toThrow(/diagonal: dim 2 is out of range for a tensor of rank 2/);
     expect(() => f64([1, 2], [2]).diagEmbed(0, 0, 0)).toThrow(/diagEmbed: dim1 and dim2 cannot be the same dim/);
+    expect(() => f64([2], []).diagEmbed()).toThrow(/diagEmbed: expected a tensor with at least 1 dim/);
   });
 });
