@@ -124,5 +124,9 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keep
   return vectorNorm(diff, p, rank === 0 ? [] : rank - 1, keepdim);
 }
 
-/** torch.linalg's vector norm, as a namespace like PyTorch's (`linalg.vectorNorm`). */
+/**
+ * torch.linalg's vector norm, as a namespace like PyTorch's.
+ * @example
+ * linalg.vectorNorm(x, Infinity, -1, true); // torch.linalg.vector_norm(x, float('inf'), -1, keepdim=True)
+ */
 export const linalg = { vectorNorm } as const;
