@@ -68,6 +68,7 @@ export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
 // scans, sorting, triangles, reordering, einsum, norms, baddbmm (issue 13)
 export { cumsum, cumprod } from './ops/scan';
+export type { ScanOptions } from './ops/scan';
 export { sort, argsort, topk, kthvalue } from './ops/sort';
 export type { SortOptions } from './ops/sort';
 export { tril, triu, diagonal, diagEmbed } from './ops/triangle';

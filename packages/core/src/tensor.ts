@@ -361,8 +361,8 @@ export class Tensor {
   normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
 
   // scans, sorting, triangles, reordering, norms, baddbmm (issue 13)
-  cumsum(dim: number): Tensor { return SC.cumsum(this, dim); }
-  cumprod(dim: number): Tensor { return SC.cumprod(this, dim); }
+  cumsum(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumsum(this, dim, opts); }
+  cumprod(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumprod(this, dim, opts); }
   sort(dim = -1, descending = false, opts: SO.SortOptions = {}): R.ValuesIndices { return SO.sort(this, dim, descending, opts); }
   argsort(dim = -1, descending = false, opts: SO.SortOptions = {}): Tensor { return SO.argsort(this, dim, descending, opts); }
   topk(k: number, dim = -1, largest = true, sorted = true): R.ValuesIndices { return SO.topk(this, k, dim, largest, sorted); }

@@ -10,6 +10,18 @@ import { isGradEnabled } from '../autograd/grad-mode';
 import { linesOf, fromLines, toLast, fromLast } from './along';
 import { where } from './indexing';
 import { flip } from './reorder';
+import { checkOptions } from '../options';
+
+export interface ScanOptions {
+  /** Cast the input to this dtype first (PyTorch's `dtype=`), e.g. to sum int32 or bool values as floats. */
+  dtype?: DType;
+}
+
+function castFor(op: string, x: Tensor, opts: ScanOptions): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
+  const { dtype } = checkOptions(op, opts, ['dtype']);
+  return dtype === undefined ? x : x.to(dtype);
+}
 
 function scan(op: string, x: Tensor, dim: number, step: (acc: number, v: number) => number, init: number): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
@@ -32,7 +44,8 @@ const reverseCumsum = (g: Tensor, d: number): Tensor => flip(cumsum(flip(g, [d])
  * @example
  * cumsum(tensor([1, 2, 3], { dtype: 'float32' }), 0); // tensor([1., 3., 6.])
  */
-export function cumsum(x: Tensor, dim: number): Tensor {
+export function cumsum(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
+  const x = castFor('cumsum', input, opts);
   const res = scan('cumsum', x, dim, (a, v) => a + v, 0);
   const d = normDim(dim, x.ndim, 'cumsum');
   return record('cumsum', [x], res, (g) => [x.ndim === 0 ? g : reverseCumsum(g, d)]);
@@ -44,7 +57,8 @@ export function cumsum(x: Tensor, dim: number): Tensor {
  * @example
  * cumprod(tensor([2, 0, 3], { dtype: 'float64' }), 0); // tensor([2., 0., 0.])
  */
-export function cumprod(x: Tensor, dim: number): Tensor {
+export function cumprod(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
+  const x = castFor('cumprod', input, opts);
   const res = scan('cumprod', x, dim, (a, v) => a * v, 1);
   const d = normDim(dim, x.ndim, 'cumprod');
   let zeros = false;

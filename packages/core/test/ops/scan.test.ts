@@ -21,6 +21,13 @@ describe('cumsum', () => {
     expectValues(i, [3], [1, 3, 6]);
     expectValues(c.tensor([true, false, true], { dtype: 'bool' }).cumsum(0), [3], [1, 1, 2]);
   });
+  test('the dtype option casts first; unknown options are refused', () => {
+    const b = c.tensor([true, true], { dtype: 'bool' }).cumsum(0, { dtype: 'float64' });
+    expect(b.dtype).toBe('float64');
+    expectValues(b, [2], [1, 2]);
+    expect(c.cumprod(c.tensor([2, 3], { dtype: 'int32' }), 0, { dtype: 'float32' }).dtype).toBe('float32');
+    expect(() => c.cumsum(f64([1], [1]), 0, { dtyp: 'float32' } as object)).toThrow(/cumsum: unknown option 'dtyp'; expected one of dtype/);
+  });
   test('float32 accumulates in float64, as PyTorch on CPU', () => {
     const x = c.tensor([1e8, 1, -1e8], { dtype: 'float32' });
     expect(x.cumsum(0).dataSync()[2]).toBe(1);
