@@ -67,3 +67,16 @@ export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads,
 export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } from './kernels/optim-update';
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
+// scans, sorting, triangles, reordering, einsum, norms, baddbmm (issue 13)
+export { cumsum, cumprod } from './ops/scan';
+export type { ScanOptions } from './ops/scan';
+export { sort, argsort, topk, kthvalue } from './ops/sort';
+export type { SortOptions } from './ops/sort';
+export { tril, triu, diagonal, diagEmbed } from './ops/triangle';
+export { flip, roll, repeatInterleave } from './ops/reorder';
+export type { RepeatInterleaveOptions } from './ops/reorder';
+export { einsum } from './ops/einsum';
+export { norm, cosineSimilarity, pairwiseDistance, linalg } from './ops/norm';
+export type { NormDims } from './ops/norm';
+export { baddbmm } from './ops/matmul';
+export type { BaddbmmOptions } from './ops/matmul';

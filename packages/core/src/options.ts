@@ -64,3 +64,10 @@ export function checkOptionKeys(fn: string, opts: unknown, known: readonly strin
   }
   for (const k of Object.keys(opts)) if (!known.includes(k)) throw unknownOptionError(fn, k, known);
 }
+
+/** `checkOptionKeys`, returning the options (`{}` for undefined or null) for destructuring. */
+export function checkOptions<O extends object>(op: string, opts: O | undefined | null, known: readonly string[]): O {
+  if (opts === undefined || opts === null) return {} as O;
+  checkOptionKeys(op, opts, known);
+  return opts;
+}

@@ -17,6 +17,12 @@ import * as M from './ops/matmul';
 import * as A from './ops/activation';
 import * as C from './ops/cast';
 import * as IP from './ops/inplace';
+// scans, sorting, triangles, reordering, norms (issue 13)
+import * as SC from './ops/scan';
+import * as SO from './ops/sort';
+import * as TR from './ops/triangle';
+import * as RO from './ops/reorder';
+import * as NO from './ops/norm';
 
 /** Shared by a tensor and all its views: in-place writes bump `version`. */
 export class Storage {
@@ -362,6 +368,23 @@ export class Tensor {
   uniform_(low = 0, high = 1, generator?: import('./random').Generator): this { return IP.uniform_(this, low, high, generator); }
   /** Fills in place with normal values (used by nn.init). */
   normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
+
+  // scans, sorting, triangles, reordering, norms, baddbmm (issue 13)
+  cumsum(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumsum(this, dim, opts); }
+  cumprod(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumprod(this, dim, opts); }
+  sort(dim = -1, descending = false, opts: SO.SortOptions = {}): R.ValuesIndices { return SO.sort(this, dim, descending, opts); }
+  argsort(dim = -1, descending = false, opts: SO.SortOptions = {}): Tensor { return SO.argsort(this, dim, descending, opts); }
+  topk(k: number, dim = -1, largest = true, sorted = true): R.ValuesIndices { return SO.topk(this, k, dim, largest, sorted); }
+  kthvalue(k: number, dim = -1, keepdim = false): R.ValuesIndices { return SO.kthvalue(this, k, dim, keepdim); }
+  tril(diagonal = 0): Tensor { return TR.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return TR.triu(this, diagonal); }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return TR.diagonal(this, offset, dim1, dim2); }
+  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor { return TR.diagEmbed(this, offset, dim1, dim2); }
+  flip(...dims: (number | number[])[]): Tensor { return RO.flip(this, flatShape(dims)); }
+  roll(shifts: number | number[], dims?: number | number[] | null): Tensor { return RO.roll(this, shifts, dims); }
+  repeatInterleave(repeats: number | number[] | Tensor, dim?: number | null, opts: RO.RepeatInterleaveOptions = {}): Tensor { return RO.repeatInterleave(this, repeats, dim, opts); }
+  norm(p: number | 'fro' = 'fro', dim?: NO.NormDims, keepdim = false): Tensor { return NO.norm(this, p, dim, keepdim); }
+  baddbmm(batch1: Tensor, batch2: Tensor, opts: M.BaddbmmOptions = {}): Tensor { return M.baddbmm(this, batch1, batch2, opts); }
 }
 
 type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;

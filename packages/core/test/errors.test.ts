@@ -60,6 +60,12 @@ describe('dims out of range name the op, the dim and the rank (positive and nega
     ['chunk', (x, d) => x.chunk(1, d), 0], ['size', (x, d) => x.size(d), 0], ['cat', (x, d) => core.cat([x, x], d), 1],
     ['gather', (x, d) => x.gather(d, zeros(x.shape, { dtype: 'int32' })), 0], ['indexSelect', (x, d) => x.indexSelect(d, int([0])), 0],
     ['permute', (x, d) => x.permute(x.shape.map((_, i) => (i === 0 ? d : i))), 1],
+    // scans, sorting, reordering, norms (issue 13)
+    ['cumsum', (x, d) => x.cumsum(d), 0], ['cumprod', (x, d) => x.cumprod(d), 0], ['sort', (x, d) => x.sort(d), 0],
+    ['argsort', (x, d) => x.argsort(d), 0], ['topk', (x, d) => x.topk(1, d), 0], ['kthvalue', (x, d) => x.kthvalue(1, d), 0],
+    ['flip', (x, d) => x.flip(d), 0], ['roll', (x, d) => x.roll(1, d), 0], ['repeatInterleave', (x, d) => x.repeatInterleave(1, d), 0],
+    ['diagonal', (x, d) => x.diagonal(0, d, 0), 2], ['linalg.vectorNorm', (x, d) => core.linalg.vectorNorm(x, 2, d), 0],
+    ['cosineSimilarity', (x, d) => core.cosineSimilarity(x, x, d), 0],
   ];
   test.each(ops.map(([n, f, m], i) => [`${n}${i === 1 ? ' (dim list)' : ''}`, n, f, m] as const))('%s', (_label, name, op, minRank) => {
     fc.assert(fc.property(badDim(minRank), ([shape, d]) => {
@@ -278,5 +284,30 @@ describe('creation and conversion', () => {
     bad('operand string', () => zeros([1]).add('1' as unknown as TensorLike), 'add', 'expected a Tensor or a number', 'string');
     bad('clamp nothing', () => zeros([1]).clamp(), 'clamp', 'min and max');
     bad('gelu approximate', () => zeros([1]).gelu('fast' as 'tanh'), 'gelu', "'fast'");
+  });
+});
+
+// topk / kthvalue k and einsum operand mismatches (issue 13)
+describe('k out of range and einsum mismatches name the sizes', () => {
+  test('topk and kthvalue with k outside the dim', () => {
+    const arb = shapeArb(3, 1, 4).filter((s) => s.length > 0).chain((s) =>
+      fc.tuple(fc.constant(s), fc.nat(s.length - 1), fc.oneof(fc.integer({ min: 5, max: 9 }), fc.integer({ min: -3, max: -1 }))));
+    fc.assert(fc.property(arb, ([shape, d, k]) => {
+      bad(`topk ${fmt(shape)} dim ${d} k ${k}`, () => zeros(shape).topk(k, d), 'topk:', `k (${k})`, `dim ${d} of size ${shape[d]}`);
+      bad(`kthvalue ${fmt(shape)} dim ${d} k ${k}`, () => zeros(shape).kthvalue(k, d), 'kthvalue:', `k (${k})`, `dim ${d} of size ${shape[d]}`);
+    }), { numRuns: 40 });
+  });
+  test('einsum: a contracted subscript of different sizes names the letter, both sizes and operands', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 4 }), (n, k, k2, m) => {
+      fc.pre(k !== k2);
+      bad(`einsum ij,jk ${n}x${k} ${k2}x${m}`, () => core.einsum('ij,jk->ik', zeros([n, k]), zeros([k2, m])), 'einsum:', "subscript 'j'", `size ${k2} in operand 1`, `size ${k} in operand 0`);
+    }), { numRuns: 40 });
+  });
+  test('einsum: subscripts that do not match the operand\'s rank', () => {
+    fc.assert(fc.property(shapeArb(4, 1, 3), fc.integer({ min: 0, max: 5 }), (shape, nLetters) => {
+      fc.pre(nLetters !== shape.length);
+      const sub = 'abcde'.slice(0, nLetters);
+      bad(`einsum rank ${fmt(shape)} '${sub}'`, () => core.einsum(`${sub}->`, zeros(shape)), 'einsum:', `operand 0 has ${shape.length} dim`, `'${sub}' name ${nLetters}`);
+    }), { numRuns: 30 });
   });
 });

@@ -8,6 +8,7 @@ import { allocate, promote, isFloating, FloatArray } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
+import { checkOptions } from '../options';
 
 export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
 
@@ -91,4 +92,31 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);
   return out;
+}
+
+// batched matrix products (issue 13)
+export interface BaddbmmOptions {
+  /** Multiplier of `input` (0: input is ignored, NaN included, as PyTorch). */
+  beta?: number;
+  /** Multiplier of batch1 @ batch2. */
+  alpha?: number;
+}
+
+/**
+ * beta·input + alpha·(batch1 @ batch2) for [B, n, k] × [B, k, m]; input broadcasts to [B, n, m].
+ * @example
+ * baddbmm(zeros([2, 3, 4]), randn([2, 3, 5]), randn([2, 5, 4]), { beta: 0.5, alpha: 2 });
+ */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: BaddbmmOptions = {}): Tensor {
+  checkOptions('baddbmm', opts, ['beta', 'alpha']);
+  const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
+  if (!(input instanceof Tensor)) throw new TypeError('baddbmm: input must be a Tensor');
+  const prod = bmm(batch1, batch2);
+  const shape = broadcastShapes(input._shape, prod._shape, 'baddbmm');
+  if (shape.length !== 3 || shape.some((s, i) => s !== prod._shape[i])) {
+    throw new RangeError(`baddbmm: input of shape ${fmt(input._shape)} does not broadcast to the product's shape ${fmt(prod._shape)}`);
+  }
+  const scaled = alpha === 1 ? prod : prod.mul(alpha);
+  if (beta === 0) return scaled;
+  return scaled.add(beta === 1 ? input : input.mul(beta));
 }

@@ -19,7 +19,7 @@ export function viewBase(t: Tensor): Tensor | undefined {
   return bases.get(t);
 }
 
-function makeView(x: Tensor, shape: number[], stride: number[], offset: number): Tensor {
+export function makeView(x: Tensor, shape: number[], stride: number[], offset: number): Tensor {
   const v = new Tensor(x._storage, shape, stride, offset, x.dtype);
   bases.set(v, bases.get(x) ?? x);
   return v;

@@ -85,3 +85,27 @@ describe('mm, bmm, dot, linear values', () => {
     expect(B.grad!.toArray()).toEqual([[13, 18], [17, 24], [21, 30]]);
   });
 });
+
+// baddbmm (issue 13)
+describe('baddbmm', () => {
+  const f64 = (v: number[], shape: number[]): Tensor => tensor(Float64Array.from(v)).reshape(shape);
+  test('beta·input + alpha·(b1 @ b2), input broadcast', () => {
+    const b1 = f64([1, 2, 3, 4], [1, 2, 2]), b2 = f64([1, 0, 0, 1], [1, 2, 2]);
+    expectClose(core.baddbmm(f64([1, 1, 1, 1], [1, 2, 2]), b1, b2), [2, 3, 4, 5]);
+    expectClose(f64([10, 20], [2]).baddbmm(b1, b2, { beta: 0.5, alpha: 2 }), [7, 14, 11, 18]);
+    expectClose(core.baddbmm(f64([NaN], [1]), b1, b2, { beta: 0 }), [1, 2, 3, 4]);
+  });
+  test('gradients: beta for input (summed over broadcast), alpha·G·b2ᵀ for batch1', () => {
+    const inp = f64([0, 0], [2]).requiresGrad_(), b1 = f64([1, 2, 3, 4], [1, 2, 2]).requiresGrad_();
+    core.baddbmm(inp, b1, f64([1, 0, 0, 1], [1, 2, 2]), { beta: 3, alpha: -1 }).sum().backward();
+    expectClose(inp.grad!, [6, 6]);
+    expectClose(b1.grad!, [-1, -1, -1, -1]);
+  });
+  test('errors: input that does not broadcast, unknown option, bmm shapes', () => {
+    const b1 = f64([1, 2, 3, 4], [1, 2, 2]);
+    expect(() => core.baddbmm(f64([1, 2, 3], [3]), b1, b1)).toThrow(/baddbmm: shapes \[3\] and \[1, 2, 2\] cannot be broadcast/);
+    expect(() => core.baddbmm(core.zeros([2, 2, 2], { dtype: 'float64' }), b1, b1)).toThrow(/baddbmm: input of shape \[2, 2, 2\] does not broadcast to the product's shape \[1, 2, 2\]/);
+    expect(() => core.baddbmm(f64([1], [1]), b1, b1, { gamma: 1 } as object)).toThrow(/baddbmm: unknown option 'gamma'/);
+    expect(() => core.baddbmm(f64([1], [1]), b1, f64([1, 2, 3], [1, 3, 1]))).toThrow(/bmm: shapes \[1, 2, 2\] and \[1, 3, 1\] cannot be multiplied/);
+  });
+});

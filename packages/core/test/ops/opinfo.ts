@@ -380,6 +380,111 @@ export const OPS: OpInfo[] = [
     s('to(float64) on float64', [arg(gen, [3])], (x) => x.to('float64').mul(2)),
     s('float() then double()', [arg(gen, [3])], (x) => x.float().double()),
   ], { eps: 1e-3, atol: 1e-3, rtol: 1e-2 }),
+
+  // scans, sorting, triangles, reordering, einsum, norms, baddbmm (issue 13)
+  custom('cumsum', ['cumsum'], (gen) => [
+    s('dim 0 of [4]', [arg(gen, [4])], (x) => core.cumsum(x, 0)),
+    s('dim -1 of [2, 3]', [arg(gen, [2, 3])], (x) => x.cumsum(-1)),
+    s('dim 1 of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => x.cumsum(1)),
+    s('dim 0 of a transposed view', [arg(gen, [2, 3])], (x) => x.t().cumsum(0)),
+    s('0-d', [arg(gen, [])], (x) => x.cumsum(0)),
+  ]),
+  custom('cumprod', ['cumprod'], (gen) => [
+    s('dim 0 of [4]', [arg(gen, [4], awayFromZero)], (x) => core.cumprod(x, 0)),
+    s('dim -1 of [2, 3]', [arg(gen, [2, 3], awayFromZero)], (x) => x.cumprod(-1)),
+    s('dim 1 of [2, 3, 2]', [arg(gen, [2, 3, 2], awayFromZero)], (x) => x.cumprod(1)),
+    s('one zero', [fixed([1.5, 0, 2, -0.7], [4])], (x) => x.cumprod(0)),
+    s('two zeros in a row of [2, 4]', [fixed([0.5, 0, 1.5, 0, 2, -1, 0.8, 1.2], [2, 4])], (x) => x.cumprod(1)),
+    s('a zero first, dim 0', [fixed([0, 2, 1.5, -1, 0.5, 3], [3, 2])], (x) => x.cumprod(0)),
+    s('0-d', [arg(gen, [])], (x) => x.cumprod(-1)),
+  ]),
+  custom('sort', ['sort'], (gen) => [
+    s('values, dim -1 of [3, 4]', [arg(gen, [3, 4])], (x) => core.sort(x).values),
+    s('values descending, dim 0 of [4, 2]', [arg(gen, [4, 2])], (x) => x.sort(0, true).values),
+    s('values stable, dim 1 of [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => x.sort(1, false, { stable: true }).values),
+  ]),
+  custom('topk', ['topk'], (gen) => [
+    s('k 2 largest, dim -1 of [3, 4]', [arg(gen, [3, 4])], (x) => core.topk(x, 2).values),
+    s('k 3 smallest, dim 0 of [4, 2]', [arg(gen, [4, 2])], (x) => x.topk(3, 0, false).values),
+  ]),
+  custom('kthvalue', ['kthvalue'], (gen) => [
+    s('k 2, dim -1 of [3, 4]', [arg(gen, [3, 4])], (x) => core.kthvalue(x, 2).values),
+    s('k 1, dim 0 keepdim of [3, 2]', [arg(gen, [3, 2])], (x) => x.kthvalue(1, 0, true).values),
+  ]),
+  custom('tril', ['tril'], (gen) => [
+    s('[3, 3]', [arg(gen, [3, 3])], (x) => core.tril(x)),
+    s('diagonal 1 of [3, 4]', [arg(gen, [3, 4])], (x) => x.tril(1)),
+    s('diagonal -1 batched [2, 3, 2]', [arg(gen, [2, 3, 2])], (x) => x.tril(-1)),
+  ]),
+  custom('triu', ['triu'], (gen) => [
+    s('[3, 3]', [arg(gen, [3, 3])], (x) => core.triu(x)),
+    s('diagonal -1 of [4, 3]', [arg(gen, [4, 3])], (x) => x.triu(-1)),
+    s('diagonal 2 batched [2, 2, 4]', [arg(gen, [2, 2, 4])], (x) => x.triu(2)),
+  ]),
+  custom('diagonal', ['diagonal'], (gen) => [
+    s('main of [3, 3]', [arg(gen, [3, 3])], (x) => core.diagonal(x)),
+    s('offset 1 of [3, 4]', [arg(gen, [3, 4])], (x) => x.diagonal(1)),
+    s('offset -1 of [4, 3]', [arg(gen, [4, 3])], (x) => x.diagonal(-1)),
+    s('dims -1, 0 of [3, 2, 3]', [arg(gen, [3, 2, 3])], (x) => x.diagonal(0, -1, 0)),
+  ]),
+  custom('diagEmbed', ['diagEmbed'], (gen) => [
+    s('[3]', [arg(gen, [3])], (x) => core.diagEmbed(x)),
+    s('offset 1 of [2, 3]', [arg(gen, [2, 3])], (x) => x.diagEmbed(1)),
+    s('offset -1, dims 0, 2 of [2, 2]', [arg(gen, [2, 2])], (x) => x.diagEmbed(-1, 0, 2)),
+  ]),
+  custom('flip', ['flip'], (gen) => [
+    s('dim 0 of [4]', [arg(gen, [4])], (x) => core.flip(x, [0])),
+    s('dims -1, 0 of [2, 3]', [arg(gen, [2, 3])], (x) => x.flip(-1, 0)),
+    s('dim 1 of a transposed view', [arg(gen, [2, 3])], (x) => x.t().flip(1)),
+  ]),
+  custom('roll', ['roll'], (gen) => [
+    s('shift 1 without dims of [2, 3]', [arg(gen, [2, 3])], (x) => core.roll(x, 1)),
+    s('shifts [2, -1], dims [0, -1] of [3, 4]', [arg(gen, [3, 4])], (x) => x.roll([2, -1], [0, -1])),
+    s('shift 5 (wraps) along dim 0 of [3]', [arg(gen, [3])], (x) => x.roll(5, 0)),
+  ]),
+  custom('repeatInterleave', ['repeatInterleave'], (gen) => [
+    s('2 of each, flattened', [arg(gen, [2, 2])], (x) => core.repeatInterleave(x, 2)),
+    s('tensor repeats along dim 0', [arg(gen, [3, 2])], (x) => x.repeatInterleave(int([1, 0, 3]), 0)),
+    s('array repeats along dim -1', [arg(gen, [2, 2])], (x) => x.repeatInterleave([2, 1], -1)),
+  ]),
+  custom('einsum', ['einsum'], (gen) => [
+    s('ij,jk->ik', [arg(gen, [2, 3]), arg(gen, [3, 2])], (a, b) => core.einsum('ij,jk->ik', a, b)),
+    s('bij,bjk (implicit)', [arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (a, b) => core.einsum('bij,bjk', a, b)),
+    s('ii->i (diagonal)', [arg(gen, [3, 3])], (a) => core.einsum('ii->i', a)),
+    s('ii (trace)', [arg(gen, [3, 3])], (a) => core.einsum('ii', a)),
+    s('...ij,...jk->...ik broadcast', [arg(gen, [2, 1, 2, 3]), arg(gen, [3, 3, 2])], (a, b) => core.einsum('...ij,...jk->...ik', a, b)),
+    s('i,j->ij (outer)', [arg(gen, [3]), arg(gen, [2])], (a, b) => core.einsum('i,j->ij', a, b)),
+    s('bhqd,bhkd->bhqk', [arg(gen, [1, 2, 3, 2]), arg(gen, [1, 2, 2, 2])], (a, b) => core.einsum('bhqd,bhkd->bhqk', a, b)),
+    s('ij,jk,kl->il (three operands)', [arg(gen, [2, 3]), arg(gen, [3, 2]), arg(gen, [2, 2])], (a, b, c) => core.einsum('ij,jk,kl->il', [a, b, c])),
+    s('iij,j->i (diagonal and contraction)', [arg(gen, [2, 2, 3]), arg(gen, [3])], (a, b) => core.einsum('iij,j->i', a, b)),
+  ]),
+  custom('norm', ['norm'], (gen) => [
+    s('fro of [2, 3]', [arg(gen, [2, 3], kinkAtZero)], (x) => core.norm(x)),
+    s('p 1 dim -1 of [2, 3]', [arg(gen, [2, 3], kinkAtZero)], (x) => x.norm(1, -1)),
+    s('p 3 dims [0, 2] keepdim of [2, 3, 2]', [arg(gen, [2, 3, 2], kinkAtZero)], (x) => x.norm(3, [0, 2], true)),
+  ]),
+  custom('linalg.vectorNorm', ['linalg'], (gen) => [
+    s('ord 2 of [2, 3]', [arg(gen, [2, 3])], (x) => core.linalg.vectorNorm(x)),
+    s('ord Infinity dim 1', [arg(gen, [2, 3], kinkAtZero)], (x) => core.linalg.vectorNorm(x, Infinity, 1)),
+    s('ord -Infinity dim 0', [arg(gen, [3, 2], kinkAtZero)], (x) => core.linalg.vectorNorm(x, -Infinity, 0)),
+    s('ord 0.5 dim -1 keepdim', [arg(gen, [2, 3], kinkAtZero)], (x) => core.linalg.vectorNorm(x, 0.5, -1, true)),
+    s('ord 1.5', [arg(gen, [4], kinkAtZero)], (x) => core.linalg.vectorNorm(x, 1.5)),
+    s('ord -2 dim 1', [arg(gen, [2, 3], kinkAtZero)], (x) => core.linalg.vectorNorm(x, -2, 1)),
+    s('ord 0 (gradient 0)', [arg(gen, [3])], (x) => core.linalg.vectorNorm(x, 0).add(x.sum())),
+    s('ord 2 of 0-d', [arg(gen, [], kinkAtZero)], (x) => core.linalg.vectorNorm(x)),
+  ]),
+  custom('cosineSimilarity', ['cosineSimilarity'], (gen) => [
+    s('[3, 4] with [3, 4]', [arg(gen, [3, 4]), arg(gen, [3, 4])], (a, b) => core.cosineSimilarity(a, b)),
+    s('broadcast [2, 3, 4] with [3, 4], dim -1', [arg(gen, [2, 3, 4]), arg(gen, [3, 4])], (a, b) => core.cosineSimilarity(a, b, -1)),
+  ]),
+  custom('pairwiseDistance', ['pairwiseDistance'], (gen) => [
+    s('[3, 4] with [3, 4]', [arg(gen, [3, 4]), arg(gen, [3, 4])], (a, b) => core.pairwiseDistance(a, b)),
+    s('p 1 keepdim, broadcast [4]', [arg(gen, [3, 4]), arg(gen, [4])], (a, b) => core.pairwiseDistance(a, b, 1, 1e-6, true)),
+  ]),
+  custom('baddbmm', ['baddbmm'], (gen) => [
+    s('input [2, 2, 2]', [arg(gen, [2, 2, 2]), arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (i, a, b) => core.baddbmm(i, a, b)),
+    s('broadcast input [2], beta 0.5, alpha -2', [arg(gen, [2]), arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (i, a, b) => i.baddbmm(a, b, { beta: 0.5, alpha: -2 })),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
@@ -391,6 +496,7 @@ export const PIECEWISE_CONSTANT: [string, (x: Tensor) => Tensor][] = [
 export const NON_DIFFERENTIABLE = [
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
   'argmax', 'argmin', 'all', 'any', 'oneHot',
+  'argsort', // issue 13
 ];
 
 /** Exports that are not ops on tensors: classes, creation, random, grad modes, autograd machinery. */

@@ -18,8 +18,6 @@ const PENDING = new Set<string>([
   'op:adaptiveAvgPool1d', 'op:adaptiveAvgPool2d', 'op:adaptiveMaxPool2d',
   'op:pad', 'op:unfold', 'op:interpolate', 'op:groupNorm', 'op:layerNorm', 'op:batchNorm',
   'module:convnet',
-  'op:cumsum', 'op:cumprod', 'op:sort', 'op:topk', 'op:tril', 'op:triu', 'op:flip', 'op:roll',
-  'op:einsum', 'op:norm', 'op:cosineSimilarity',
   'module:lstm', 'module:gru', 'module:rnn', 'module:lstmCell', 'module:gruCell', 'module:rnnCell',
   'module:multiheadAttention', 'module:transformerEncoderLayer',
   'loss:klDiv',

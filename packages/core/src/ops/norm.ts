@@ -1,0 +1,132 @@
+/**
+ * Vector norms: linalg.vectorNorm (primitive, with PyTorch's norm_backward: subgradient 0 at 0), norm
+ * (torch.norm's numeric and 'fro' forms), cosineSimilarity and pairwiseDistance (composed).
+ */
+import { Tensor } from '../tensor';
+import { isFloating } from '../dtype';
+import { broadcastShapes, fmt, normDims } from '../shape';
+import { record } from '../autograd/tape';
+import { noGrad } from '../autograd/grad-mode';
+import { where } from './indexing';
+import { reducedShape } from './kernels';
+import { sum, amax, amin } from './reduce';
+
+export type NormDims = number | number[] | null | undefined;
+
+function normDimsOf(x: Tensor, dim: NormDims, op: string): number[] {
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return x._shape.map((_, i) => i);
+  if (x.ndim === 0) { normDims(dim, 0, op); return []; }
+  return normDims(dim, x.ndim, op);
+}
+
+function forward(x: Tensor, ord: number, dims: number[], keepdim: boolean): Tensor {
+  const a = x.abs();
+  if (ord === 0) return sum(x.ne(0), dims, keepdim).to(x.dtype);
+  if (ord === Infinity) return amax(a, dims, keepdim);
+  if (ord === -Infinity) return amin(a, dims, keepdim);
+  if (ord === 1) return sum(a, dims, keepdim);
+  if (ord === 2) return sum(x.mul(x), dims, keepdim).sqrt();
+  return sum(a.pow(ord), dims, keepdim).pow(1 / ord);
+}
+
+/**
+ * The vector `ord`-norm of x over `dim` (all elements when null): (Σ|x|^ord)^(1/ord); ord = ±∞ is the
+ * max/min of |x|, ord = 0 counts non-zeros (torch.linalg.vector_norm).
+ * @example
+ * linalg.vectorNorm(tensor([3, 4], { dtype: 'float32' })); // tensor(5.)
+ */
+export function vectorNorm(x: Tensor, ord = 2, dim?: NormDims, keepdim = false): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('linalg.vectorNorm: expected a Tensor');
+  if (!isFloating(x.dtype)) throw new TypeError(`linalg.vectorNorm: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
+  if (typeof ord !== 'number' || Number.isNaN(ord)) throw new TypeError(`linalg.vectorNorm: ord must be a number (Infinity and -Infinity allowed), got ${String(ord)}`);
+  const dims = normDimsOf(x, dim, 'linalg.vectorNorm');
+  if (ord < 0 || ord === Infinity) {
+    for (const d of dims) {
+      if (x._shape[d] === 0) throw new RangeError(`linalg.vectorNorm: cannot compute the ${ord} norm over dim ${d} of size 0 (shape ${fmt(x._shape)}); it has no identity`);
+    }
+  }
+  const out = noGrad(() => forward(x, ord, dims, keepdim));
+  const kshape = reducedShape(x._shape, dims, true);
+  return record('vectorNorm', [x], out, (g) => [normBackward(x, out.reshape(kshape), g.reshape(kshape), ord, dims)], [x]);
+}
+
+/** PyTorch 1.13's norm_backward, in Tensor ops (so it has its own derivatives). */
+function normBackward(x: Tensor, norm: Tensor, g: Tensor, p: number, dims: number[]): Tensor {
+  if (p === 0) return x.mul(0);
+  if (p === 1) return x.sign().mul(g);
+  if (p === 2) return g.mul(where(norm.eq(0), 0, x.div(norm)));
+  if (!Number.isFinite(p)) {
+    const isMax = x.abs().eq(norm).logicalOr(x.isnan().logicalAnd(norm.isnan())).to(x.dtype);
+    return x.sign().mul(isMax).mul(g.div(sum(isMax, dims, true)));
+  }
+  if (p < 1) {
+    const scaled = where(x.eq(0), 0, x.sign().mul(x.abs().pow(p - 1)));
+    return scaled.mul(g).mul(norm.pow(1 - p));
+  }
+  const scaled = p < 2 ? x.sign().mul(x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
+  return scaled.mul(where(norm.eq(0), 0, g.div(norm.pow(p - 1))));
+}
+
+/**
+ * torch.norm: the vector p-norm over `dim` (all elements when null). `'fro'` (the default) is the
+ * 2-norm of the elements; nuclear and matrix norms are not implemented.
+ * @example
+ * norm(tensor([[1, 2], [2, 4]], { dtype: 'float64' })); // tensor(5.)
+ */
+export function norm(x: Tensor, p: number | 'fro' = 'fro', dim?: NormDims, keepdim = false): Tensor {
+  if (p === 'fro') {
+    if (Array.isArray(dim) && dim.length > 2) throw new RangeError(`norm: the 'fro' norm takes at most 2 dims, got ${fmt(dim)}`);
+    return vectorNorm(x, 2, dim, keepdim);
+  }
+  if (typeof p !== 'number') throw new TypeError(`norm: p must be a number or 'fro', got ${String(p)} (nuclear norms are not implemented)`);
+  return vectorNorm(x, p, dim, keepdim);
+}
+
+/**
+ * max(‖x‖₂, eps) over dim (keepdim), with the gradient PyTorch 1.13's cosine_similarity gives it: x/max(‖x‖, eps)
+ * (its clamp runs in place under no_grad, after the square root that saved the clamped value).
+ */
+function clampedNorm(x: Tensor, dim: number, eps: number): Tensor {
+  const out = noGrad(() => sum(x.mul(x), dim, true).sqrt().clamp(eps));
+  return record('clampedNorm', [x], out, (g) => [g.mul(x).div(out)], [x]);
+}
+
+function checkFloatPair(op: string, a: Tensor, b: Tensor): void {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`${op}: expected two Tensors`);
+  if (!isFloating(a.dtype) || !isFloating(b.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${a.dtype} and ${b.dtype}`);
+}
+
+/**
+ * Cosine of the angle between x1 and x2 along `dim` (they broadcast): Σ (x1/max(‖x1‖, eps))·(x2/max(‖x2‖, eps)),
+ * as PyTorch 1.13 computes it.
+ * @example
+ * cosineSimilarity(tensor([[1, 0]], { dtype: 'float32' }), tensor([[1, 1]], { dtype: 'float32' })); // tensor([0.7071])
+ */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
+  checkFloatPair('cosineSimilarity', x1, x2);
+  const shape = broadcastShapes(x1._shape, x2._shape, 'cosineSimilarity');
+  const a = x1.expand(shape), b = x2.expand(shape);
+  const [d] = normDimsOf(a, dim, 'cosineSimilarity');
+  if (a.ndim === 0) return a.div(clampedNorm(a.reshape([1]), 0, eps).reshape([])).mul(b.div(clampedNorm(b.reshape([1]), 0, eps).reshape([])));
+  return a.div(clampedNorm(a, d, eps)).mul(b.div(clampedNorm(b, d, eps))).sum(d);
+}
+
+/**
+ * The p-norm of x1 - x2 + eps along the last dim (torch.pairwise_distance; inputs broadcast).
+ * @example
+ * pairwiseDistance(tensor([[0, 0]], { dtype: 'float64' }), tensor([[3, 4]], { dtype: 'float64' })); // ≈ tensor([5.])
+ */
+export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
+  checkFloatPair('pairwiseDistance', x1, x2);
+  const rank = Math.max(x1.ndim, x2.ndim);
+  const diff = x1.sub(x2).add(eps);
+  // As PyTorch, 0-d and 1-D inputs are reduced over their only dim (0-d: none).
+  return vectorNorm(diff, p, rank === 0 ? [] : rank - 1, keepdim);
+}
+
+/**
+ * torch.linalg's vector norm, as a namespace like PyTorch's.
+ * @example
+ * linalg.vectorNorm(x, Infinity, -1, true); // torch.linalg.vector_norm(x, float('inf'), -1, keepdim=True)
+ */
+export const linalg = { vectorNorm } as const;

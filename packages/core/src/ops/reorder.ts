@@ -1,0 +1,96 @@
+/** Reordering along dims: flip (primitive, a copy as in PyTorch), roll and repeatInterleave (composed). */
+import { Tensor, stridedCopy } from '../tensor';
+import { allocate } from '../dtype';
+import { fmt, normDim, normDims } from '../shape';
+import { record } from '../autograd/tape';
+import { cat } from './view';
+import { indexSelect } from './indexing';
+import { checkOptions } from '../options';
+
+/**
+ * Reverses the order of elements along each of `dims` (a copy, as torch.flip).
+ * @example
+ * flip(tensor([[1, 2], [3, 4]], { dtype: 'float32' }), [1]); // [[2, 1], [4, 3]]
+ */
+export function flip(x: Tensor, dims: number | number[]): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('flip: expected a Tensor');
+  const ds = normDims(typeof dims === 'number' ? [dims] : dims, x.ndim, 'flip');
+  const stride = x.nd.stride.slice();
+  let offset = x.nd.offset;
+  // A view with negative strides over the flipped dims, read once into a fresh row-major copy.
+  for (const d of ds) {
+    if (x.ndim === 0) break;
+    if (x._shape[d] > 0) offset += (x._shape[d] - 1) * stride[d];
+    stride[d] = -stride[d];
+  }
+  const out = allocate(x.dtype, x.numel());
+  stridedCopy(new Tensor(x._storage, x.shape, stride, offset, x.dtype), out);
+  const res = Tensor._fromData(out, x.shape, x.dtype);
+  return record('flip', [x], res, (g) => [flip(g, ds)]);
+}
+
+/**
+ * Shifts elements along `dims` by `shifts`, wrapping around (torch.roll). Without dims the tensor is
+ * flattened, rolled, and given its shape back.
+ * @example
+ * roll(tensor([1, 2, 3, 4], { dtype: 'float32' }), 1); // tensor([4., 1., 2., 3.])
+ */
+export function roll(x: Tensor, shifts: number | number[], dims?: number | number[] | null): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('roll: expected a Tensor');
+  const sh = typeof shifts === 'number' ? [shifts] : shifts;
+  if (!Array.isArray(sh) || sh.some((s) => !Number.isInteger(s))) throw new TypeError(`roll: shifts must be integers, got ${String(shifts)}`);
+  if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
+    if (sh.length !== 1) throw new RangeError(`roll: without dims, shifts must be a single number, got ${fmt(sh)}`);
+    return roll(x.flatten(), sh, 0).reshape(x.shape);
+  }
+  const ds = typeof dims === 'number' ? [dims] : dims;
+  if (ds.length !== sh.length) throw new RangeError(`roll: shifts ${fmt(sh)} and dims ${fmt(ds)} must have the same length`);
+  let y = x;
+  ds.forEach((dim, i) => {
+    const d = normDim(dim, x.ndim, 'roll');
+    if (x.ndim === 0) return;
+    const n = x._shape[d];
+    if (n === 0) return;
+    const s = ((sh[i] % n) + n) % n;
+    if (s === 0) return;
+    y = cat([y.narrow(d, n - s, s), y.narrow(d, 0, n - s)], d);
+  });
+  return y === x ? x.clone() : y;
+}
+
+export interface RepeatInterleaveOptions {
+  /** The total output size along dim, when known (checked against the repeats). */
+  outputSize?: number;
+}
+
+/**
+ * Repeats each element (each slice along `dim`) `repeats` times, or `repeats[i]` times for an int32
+ * tensor or array of counts (torch.repeat_interleave). Without dim the input is flattened first.
+ * @example
+ * repeatInterleave(tensor([1, 2], { dtype: 'float32' }), 2); // tensor([1., 1., 2., 2.])
+ */
+export function repeatInterleave(x: Tensor, repeats: number | number[] | Tensor, dim?: number | null, opts: RepeatInterleaveOptions = {}): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('repeatInterleave: expected a Tensor');
+  checkOptions('repeatInterleave', opts, ['outputSize']);
+  const input = dim === undefined || dim === null ? x.flatten() : x;
+  const d = dim === undefined || dim === null ? 0 : normDim(dim, x.ndim, 'repeatInterleave');
+  const size = input.ndim === 0 ? 1 : input._shape[d];
+  let counts: number[];
+  if (repeats instanceof Tensor) {
+    if (repeats.dtype !== 'int32') throw new TypeError(`repeatInterleave: repeats must be an int32 tensor, got ${repeats.dtype}`);
+    if (repeats.ndim > 1) throw new RangeError(`repeatInterleave: repeats must be 0-d or 1-D, got shape ${fmt(repeats._shape)}`);
+    counts = Array.from(repeats._contigData());
+  } else counts = typeof repeats === 'number' ? [repeats] : repeats.slice();
+  if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new RangeError(`repeatInterleave: repeats must be non-negative integers, got ${fmt(counts)}`);
+  if (counts.length === 1) counts = new Array<number>(size).fill(counts[0]);
+  if (counts.length !== size) {
+    throw new RangeError(`repeatInterleave: repeats has ${counts.length} entries but dim ${d} of the input has size ${size} (shape ${fmt(input._shape)}); give one count per element or a single count`);
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (opts.outputSize !== undefined && opts.outputSize !== total) {
+    throw new RangeError(`repeatInterleave: outputSize ${opts.outputSize} does not match the sum of repeats ${total}`);
+  }
+  const index = new Int32Array(total);
+  for (let i = 0, p = 0; i < counts.length; i++) for (let r = 0; r < counts[i]; r++) index[p++] = i;
+  return indexSelect(input, d, Tensor._fromData(index, [total], 'int32'));
+}
