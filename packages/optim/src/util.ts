@@ -21,6 +21,7 @@ export function cloneOption<T>(v: T): T {
 
 /** State values are copied: tensors get their own contiguous storage. */
 export function cloneStateValue(v: ParamStateValue): ParamStateValue {
+  if (Array.isArray(v)) return v.map(cloneStateValue);
   return v instanceof Tensor ? noGrad(() => v.detach().clone()) : v;
 }
 
@@ -74,4 +75,9 @@ export function optimizerOptions<O extends { lr: number }>(lrOrOpts: Partial<O> 
  */
 export function checkNonNegative(v: unknown, what: string, where: string): void {
   if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
+}
+
+/** PyTorch's `0 <= v <= 1` check (Adadelta's rho): throws `<where>: Invalid <what>: <v>` unless `v` is absent. */
+export function checkUnitInterval(v: unknown, what: string, where: string): void {
+  if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
 }
