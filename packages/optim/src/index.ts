@@ -66,9 +66,11 @@ export type { LBFGSOptions, LBFGSClosure } from './lbfgs';
 export * as lrScheduler from './lr-scheduler/index';
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, LambdaLR, ReduceLROnPlateau,
-  SequentialLR,
+  SequentialLR, MultiplicativeLR, ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR, ChainedScheduler,
 } from './lr-scheduler/index';
 export type {
   SchedulerStateDict, JsonValue, StepLROptions, MultiStepLROptions, ExponentialLROptions, CosineAnnealingLROptions,
-  LinearLROptions, LambdaLROptions, LrLambda, ReduceLROnPlateauOptions, SequentialLROptions,
+  LinearLROptions, LambdaLROptions, LrLambda, ReduceLROnPlateauOptions, SequentialLROptions, MultiplicativeLROptions,
+  ConstantLROptions, PolynomialLROptions, CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicLRMode, OneCycleLROptions,
+  OneCyclePhase,
 } from './lr-scheduler/index';
