@@ -2,7 +2,7 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { asgdKernel } from './kernels';
-import { checkNonNegative, optimizerOptions } from './util';
+import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
 
 /** ASGD's options (PyTorch names in camelCase). */
 export interface ASGDOptions extends BaseOptions {
@@ -34,6 +34,9 @@ const KEYS = ['lr', 'lambd', 'alpha', 't0', 'weightDecay', 'maximize'] as const;
  * η ← lr / (1 + λ·lr·t)^α;   μ ← 1 / max(1, t − t0)
  * ```
  *
+ * PyTorch keeps η and μ as 0-d tensors of the default dtype; tapegrad rounds them the same way (to
+ * float32 unless the default dtype is float64), so float64 runs match PyTorch's to the last bits.
+ *
  * @example
  * const opt = new ASGD(model.parameters(), { lr: 0.01, t0: 100 });
  */
@@ -64,7 +67,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
       const state = stateOf(this.state, p);
       if (state.step === undefined) {
         state.step = 0;
-        state.eta = lr;
+        state.eta = asDefaultDtype(lr);
         state.mu = 1;
       }
       const ax = stateData(stateTensor(state, 'ax', p));
@@ -73,8 +76,8 @@ export class ASGD extends Optimizer<ASGDOptions> {
       const x = paramData(p);
       asgdKernel(x, g, ax, state.eta as number, state.mu as number, lambd, wd, maximize ? -1 : 1);
       commitParam(p, x);
-      state.eta = lr / (1 + lambd * lr * step) ** alpha;
-      state.mu = 1 / Math.max(1, step - t0);
+      state.eta = asDefaultDtype(lr / (1 + lambd * lr * step) ** alpha);
+      state.mu = asDefaultDtype(1 / Math.max(1, step - t0));
     });
   }
 }

@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { nadamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { checkNonNegative, optimizerOptions } from './util';
+import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
 
 /** NAdam's options (PyTorch names in camelCase; PyTorch 1.13's NAdam has no `maximize`). */
 export interface NAdamOptions extends BaseOptions {
@@ -71,9 +71,12 @@ export class NAdam extends Optimizer<NAdamOptions> {
       state.step = step;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (step * psi));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi));
-      const muProduct = (state.muProduct as number) * mu;
+      // PyTorch keeps mu_product as a 0-d tensor of the default dtype (float32 unless changed): each
+      // product is rounded to it, the scalars entering it too.
+      const r = asDefaultDtype;
+      const muProduct = r((state.muProduct as number) * r(mu));
       state.muProduct = muProduct;
-      const muProductNext = muProduct * mu * muNext; // PyTorch 1.13's expression (it multiplies by mu twice)
+      const muProductNext = r(r(muProduct * r(mu)) * r(muNext)); // PyTorch 1.13's expression (it multiplies by mu twice)
       const x = paramData(p);
       nadamKernel(x, g, m, v, beta1, beta2, eps, 1 - beta2 ** step, (-lr * (1 - mu)) / (1 - muProduct), (-lr * muNext) / (1 - muProductNext), wd);
       commitParam(p, x);
