@@ -33,6 +33,12 @@ export {
   Loss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss,
 } from './loss';
 export type { Reduction } from './functional/loss';
+// distribution and margin losses (issue 14)
+export { KLDivLoss, PoissonNLLLoss, GaussianNLLLoss } from './distribution-loss';
+export {
+  TripletInputLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss, HingeEmbeddingLoss, SoftMarginLoss,
+  MultiLabelSoftMarginLoss, MultiMarginLoss,
+} from './margin-loss';
 export { summary } from './utils/summary';
 
 export * as functional from './functional';

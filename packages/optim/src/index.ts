@@ -47,14 +47,30 @@ export { RMSprop } from './rmsprop';
 export type { RMSpropOptions } from './rmsprop';
 export { Adagrad } from './adagrad';
 export type { AdagradOptions } from './adagrad';
+export { Adadelta } from './adadelta';
+export type { AdadeltaOptions } from './adadelta';
+export { Adamax } from './adamax';
+export type { AdamaxOptions } from './adamax';
+export { NAdam } from './nadam';
+export type { NAdamOptions } from './nadam';
+export { RAdam } from './radam';
+export type { RAdamOptions } from './radam';
+export { ASGD } from './asgd';
+export type { ASGDOptions } from './asgd';
+export { Rprop } from './rprop';
+export type { RpropOptions } from './rprop';
+export { LBFGS } from './lbfgs';
+export type { LBFGSOptions, LBFGSClosure } from './lbfgs';
 
 /** The schedulers as a namespace, like `torch.optim.lr_scheduler`: `new lrScheduler.StepLR(opt, { stepSize: 10 })`. */
 export * as lrScheduler from './lr-scheduler/index';
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, LambdaLR, ReduceLROnPlateau,
-  SequentialLR,
+  SequentialLR, MultiplicativeLR, ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR, ChainedScheduler,
 } from './lr-scheduler/index';
 export type {
   SchedulerStateDict, JsonValue, StepLROptions, MultiStepLROptions, ExponentialLROptions, CosineAnnealingLROptions,
-  LinearLROptions, LambdaLROptions, LrLambda, ReduceLROnPlateauOptions, SequentialLROptions,
+  LinearLROptions, LambdaLROptions, LrLambda, ReduceLROnPlateauOptions, SequentialLROptions, MultiplicativeLROptions,
+  ConstantLROptions, PolynomialLROptions, CosineAnnealingWarmRestartsOptions, CyclicLROptions, CyclicLRMode, OneCycleLROptions,
+  OneCyclePhase,
 } from './lr-scheduler/index';

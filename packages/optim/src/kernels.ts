@@ -127,3 +127,90 @@ export function adagradKernel(x: FloatArray, g: TypedArray, sum: FloatArray, clr
     x[i] = x[i] + (nclr * gi) / std;
   }
 }
+
+/** Adadelta: `sq` is the running average of g², `acc` that of the squared updates. */
+export function adadeltaKernel(x: FloatArray, g: TypedArray, sq: FloatArray, acc: FloatArray, lr: number, rho: number, eps: number, wd: number, sign: number): void {
+  const n = x.length, c = 1 - rho, nlr = -lr;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    sq[i] = sq[i] * rho + c * gi * gi;
+    const std = Math.sqrt(sq[i] + eps);
+    const delta = (Math.sqrt(acc[i] + eps) / std) * gi;
+    acc[i] = acc[i] * rho + c * delta * delta;
+    x[i] = x[i] + nlr * delta;
+  }
+}
+
+/** Adamax: `u` is the exponentially weighted infinity norm; `clr` is lr / (1 − β1^t). */
+export function adamaxKernel(x: FloatArray, g: TypedArray, m: FloatArray, u: FloatArray, beta1: number, beta2: number, eps: number, clr: number, wd: number, sign: number): void {
+  const n = x.length, c1 = 1 - beta1, nclr = -clr;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    m[i] = m[i] * beta1 + c1 * gi;
+    u[i] = Math.max(u[i] * beta2, Math.abs(gi) + eps); // torch.amax: NaN propagates, as Math.max does
+    x[i] = x[i] + (nclr * m[i]) / u[i];
+  }
+}
+
+/** NAdam: `a` and `b` are the (negative) coefficients of g/denom and m/denom. */
+export function nadamKernel(x: FloatArray, g: TypedArray, m: FloatArray, v: FloatArray, beta1: number, beta2: number, eps: number, bc2: number, a: number, b: number, wd: number): void {
+  const n = x.length, c1 = 1 - beta1, c2 = 1 - beta2;
+  for (let i = 0; i < n; i++) {
+    let gi = g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    m[i] = m[i] * beta1 + c1 * gi;
+    v[i] = v[i] * beta2 + c2 * gi * gi;
+    const denom = Math.sqrt(v[i] / bc2) + eps;
+    x[i] = x[i] + (a * gi) / denom;
+    x[i] = x[i] + (b * m[i]) / denom;
+  }
+}
+
+/** RAdam: `rect` is the variance rectification term, or null while ρ_t ≤ 5 (then an SGD-with-momentum step). */
+export function radamKernel(x: FloatArray, g: TypedArray, m: FloatArray, v: FloatArray, beta1: number, beta2: number, eps: number, bc1: number, bc2Sqrt: number, lr: number, rect: number | null, wd: number): void {
+  const n = x.length, c1 = 1 - beta1, c2 = 1 - beta2;
+  for (let i = 0; i < n; i++) {
+    let gi = g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    m[i] = m[i] * beta1 + c1 * gi;
+    v[i] = v[i] * beta2 + c2 * gi * gi;
+    const mhat = m[i] / bc1;
+    if (rect !== null) {
+      const adaptive = bc2Sqrt / (Math.sqrt(v[i]) + eps);
+      x[i] = x[i] + -1 * (mhat * lr * adaptive * rect);
+    } else {
+      x[i] = x[i] + -1 * (mhat * lr);
+    }
+  }
+}
+
+/** ASGD with the step's η and μ (read before this step updates them); `ax` is the running average. */
+export function asgdKernel(x: FloatArray, g: TypedArray, ax: FloatArray, eta: number, mu: number, lambd: number, wd: number, sign: number): void {
+  const n = x.length, decay = 1 - lambd * eta, neta = -eta;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    x[i] = x[i] * decay;
+    x[i] = x[i] + neta * gi;
+    ax[i] = mu !== 1 ? ax[i] + (x[i] - ax[i]) * mu : x[i];
+  }
+}
+
+/** Rprop: per-element step sizes grown by etaplus while the gradient keeps its sign, shrunk by etaminus when it flips. */
+export function rpropKernel(
+  x: FloatArray, g: TypedArray, prev: FloatArray, stepSize: FloatArray,
+  etaminus: number, etaplus: number, minStep: number, maxStep: number, sign: number,
+): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    let gi = sign * g[i];
+    const s = Math.sign(gi * prev[i]);
+    const f = s > 0 ? etaplus : s < 0 ? etaminus : s === 0 ? 1 : s; // NaN stays NaN, as sign[...] = leaves it
+    stepSize[i] = Math.min(Math.max(stepSize[i] * f, minStep), maxStep);
+    if (f === etaminus) gi = 0;
+    x[i] = x[i] + -1 * Math.sign(gi) * stepSize[i];
+    prev[i] = gi;
+  }
+}

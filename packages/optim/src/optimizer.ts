@@ -13,9 +13,9 @@ export interface BaseOptions {
 
 /**
  * One value of per-parameter state: a tensor (Adam's `expAvg`), a count (`step`), or `null` (SGD without
- * momentum stores `momentumBuffer: null`, as PyTorch stores `None`).
+ * momentum stores `momentumBuffer: null`, as PyTorch stores `None`), or a list of them (LBFGS's history).
  */
-export type ParamStateValue = Tensor | number | null;
+export type ParamStateValue = Tensor | number | null | ParamStateValue[];
 /** The state an optimizer keeps for one parameter, e.g. `{ step: 3, expAvg: Tensor, expAvgSq: Tensor }`. */
 export type ParamState = Record<string, ParamStateValue>;
 
@@ -280,7 +280,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /** Copies one loaded state value: tensors are cloned, cast to the parameter's dtype and shape-checked. */
-  private castState(p: Tensor, key: string, v: unknown, where: string): ParamStateValue {
+  protected castState(p: Tensor, key: string, v: unknown, where: string): ParamStateValue {
     if (v === null || v === undefined) return null;
     if (typeof v === 'number') return v;
     if (v instanceof Tensor) {

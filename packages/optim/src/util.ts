@@ -1,5 +1,5 @@
 /** Small internal helpers: copying options and state, describing values in error messages. */
-import { Tensor, noGrad, unknownOptionError } from '@tapegrad/core';
+import { Tensor, noGrad, getDefaultDtype, unknownOptionError } from '@tapegrad/core';
 import type { ParamStateValue } from './optimizer';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -21,6 +21,7 @@ export function cloneOption<T>(v: T): T {
 
 /** State values are copied: tensors get their own contiguous storage. */
 export function cloneStateValue(v: ParamStateValue): ParamStateValue {
+  if (Array.isArray(v)) return v.map(cloneStateValue);
   return v instanceof Tensor ? noGrad(() => v.detach().clone()) : v;
 }
 
@@ -77,4 +78,17 @@ export function checkNonNegative(v: unknown, what: string, where: string): void 
     throw new TypeError(`${where}: Invalid ${what}: expected a number, got ${describe(v)}${typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : ''}`);
   }
   if (v !== undefined && !(v >= 0)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
+}
+
+/** PyTorch's `0 <= v <= 1` check (Adadelta's rho): throws `<where>: Invalid <what>: <v>` unless `v` is absent. */
+export function checkUnitInterval(v: unknown, what: string, where: string): void {
+  if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${where}: Invalid ${what}: ${pyNum(v)}`);
+}
+
+/**
+ * A number as PyTorch holds a Python float it wrapped in `torch.tensor(v)`: a 0-d tensor of the default
+ * dtype, so float32-rounded by default (ASGD's `eta` and `mu`, NAdam's `mu_product`).
+ */
+export function asDefaultDtype(v: number): number {
+  return getDefaultDtype() === 'float32' ? Math.fround(v) : v;
 }

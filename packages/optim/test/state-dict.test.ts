@@ -4,7 +4,9 @@
  * bit-for-bit the parameters of 10 straight steps, for every optimizer and option set.
  */
 import { Tensor, tensor, noGrad } from '@tapegrad/core';
-import { SGD, Adam, AdamW, RMSprop, Adagrad, Optimizer, OptimizerStateDict, StepLR } from '@tapegrad/optim';
+import {
+  SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop, Optimizer, OptimizerStateDict, StepLR,
+} from '@tapegrad/optim';
 import { param, setGrad, values } from './helpers/params';
 import { throughCheckpoint } from './helpers/checkpoint';
 
@@ -44,6 +46,13 @@ const configs: [string, Make][] = [
   ['RMSprop centered+momentum+weightDecay', (m) => new RMSprop([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.01, centered: true, momentum: 0.5, weightDecay: 0.01 })],
   ['Adagrad', (m) => new Adagrad([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.1 })],
   ['Adagrad lrDecay+initialAccumulatorValue+weightDecay', (m) => new Adagrad([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, weightDecay: 0.01 })],
+  // issue 14
+  ['Adadelta weightDecay+maximize', (m) => new Adadelta([{ params: [m.W] }, { params: [m.b], lr: 0.5 }], { rho: 0.95, weightDecay: 0.01, maximize: true })],
+  ['Adamax', (m) => new Adamax([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.05, weightDecay: 0.01 })],
+  ['NAdam', (m) => new NAdam([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.05, momentumDecay: 0.01 })],
+  ['RAdam (past the rectification threshold)', (m) => new RAdam([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.05, betas: [0.5, 0.6] })],
+  ['ASGD averaging from step 3', (m) => new ASGD([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.05, t0: 3 })],
+  ['Rprop', (m) => new Rprop([{ params: [m.W] }, { params: [m.b], lr: 0.02 }], { lr: 0.05, etas: [0.4, 1.3] })],
 ];
 
 describe('resume: 5 steps + checkpoint + fresh model/optimizer + 5 steps == 10 steps, bit for bit', () => {

@@ -17,3 +17,11 @@ export {
 export type {
   Reduction, ReductionOptions, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions, NLLOptions, CrossEntropyOptions,
 } from './loss';
+// distribution and margin losses (issue 14)
+export { klDiv, poissonNllLoss, gaussianNllLoss } from './distribution-loss';
+export type { KLDivOptions, PoissonNLLOptions, GaussianNLLOptions } from './distribution-loss';
+export {
+  marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, multiLabelSoftMarginLoss,
+  multiMarginLoss,
+} from './margin-loss';
+export type { MarginOptions, TripletMarginOptions, MultiLabelSoftMarginOptions, MultiMarginOptions } from './margin-loss';

@@ -27,29 +27,29 @@ export const OPTION_KEYS = {
 } as const;
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
-function checkReduction(fn: string, r: unknown): Reduction {
+export function checkReduction(fn: string, r: unknown): Reduction {
   if (r === 'mean' || r === 'sum' || r === 'none') return r;
   throw new RangeError(`${fn}: '${String(r)}' is not a valid value for reduction; expected 'mean', 'sum' or 'none'`);
 }
 
-function reduce(loss: Tensor, r: Reduction): Tensor {
+export function reduce(loss: Tensor, r: Reduction): Tensor {
   return r === 'none' ? loss : r === 'sum' ? loss.sum() : loss.mean();
 }
 
-function checkPair(fn: string, input: unknown, target: unknown): asserts input is Tensor {
+export function checkPair(fn: string, input: unknown, target: unknown): asserts input is Tensor {
   if (!(input instanceof Tensor)) throw new TypeError(`${fn}: input must be a Tensor, got ${input === null ? 'null' : typeof input}`);
   if (!(target instanceof Tensor)) throw new TypeError(`${fn}: target must be a Tensor, got ${target === null ? 'null' : typeof target}`);
   if (!isFloating(input.dtype)) throw new TypeError(`${fn}: input must be a floating point tensor, got ${input.dtype}`);
 }
 
-function checkSameShape(fn: string, input: Tensor, target: Tensor): void {
+export function checkSameShape(fn: string, input: Tensor, target: Tensor): void {
   const a = input.shape, b = target.shape;
   if (a.length !== b.length || a.some((s, i) => s !== b[i])) {
     throw new RangeError(`${fn}: target shape ${shp(b)} does not match input shape ${shp(a)}; they must be equal (reshape one of them, e.g. [N] vs [N, 1])`);
   }
 }
 
-function checkBroadcastsTo(fn: string, what: string, t: Tensor, shape: number[]): void {
+export function checkBroadcastsTo(fn: string, what: string, t: Tensor, shape: number[]): void {
   let out: number[];
   try {
     out = broadcastShapes(t.shape, shape, fn);

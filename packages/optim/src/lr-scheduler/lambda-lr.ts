@@ -6,6 +6,23 @@ import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler'
 /** A multiplicative factor as a function of the epoch. */
 export type LrLambda = (epoch: number) => number;
 
+/** One function per parameter group from `lrLambda` (one for all, or an array), checked (LambdaLR, MultiplicativeLR). */
+export function lrLambdasOf(optimizer: Optimizer, f: LrLambda | LrLambda[] | undefined, name: string): LrLambda[] {
+  checkOptimizer(optimizer, name);
+  const n = optimizer.paramGroups.length;
+  let lrLambdas: LrLambda[];
+  if (Array.isArray(f)) {
+    if (f.length !== n) throw new RangeError(`${name}: Expected ${n} lr_lambdas, but got ${f.length}`);
+    lrLambdas = f.slice();
+  } else {
+    lrLambdas = new Array<LrLambda>(n).fill(f as LrLambda);
+  }
+  lrLambdas.forEach((fn, i) => {
+    if (typeof fn !== 'function') throw new TypeError(`${name}: lrLambda${Array.isArray(f) ? `[${i}]` : ''} must be a function of the epoch, got ${describe(fn)}`);
+  });
+  return lrLambdas;
+}
+
 /** Options of {@link LambdaLR}. */
 export interface LambdaLROptions {
   /** One function for all groups, or one per parameter group. */
@@ -25,19 +42,7 @@ export class LambdaLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: LambdaLROptions) {
     checkKnownKeys(options, ['lrLambda', 'lastEpoch'], 'LambdaLR');
-    checkOptimizer(optimizer, 'LambdaLR');
-    const f = options?.lrLambda;
-    const n = optimizer.paramGroups.length;
-    let lrLambdas: LrLambda[];
-    if (Array.isArray(f)) {
-      if (f.length !== n) throw new RangeError(`LambdaLR: Expected ${n} lr_lambdas, but got ${f.length}`);
-      lrLambdas = f.slice();
-    } else {
-      lrLambdas = new Array<LrLambda>(n).fill(f as LrLambda);
-    }
-    lrLambdas.forEach((fn, i) => {
-      if (typeof fn !== 'function') throw new TypeError(`LambdaLR: lrLambda${Array.isArray(f) ? `[${i}]` : ''} must be a function of the epoch, got ${describe(fn)}`);
-    });
+    const lrLambdas = lrLambdasOf(optimizer, options?.lrLambda, 'LambdaLR');
     super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'LambdaLR');
   }
 

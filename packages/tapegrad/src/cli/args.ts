@@ -18,9 +18,15 @@ export class UsageError extends Error {
 
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'leaky-relu', 'elu'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
-export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'adagrad'] as const;
+export const OPTIMIZERS = [
+  'sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'adagrad',
+  'adadelta', 'adamax', 'nadam', 'radam', 'asgd', 'rprop', 'lbfgs', // issue 14
+] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
-export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine'] as const;
+export const SCHEDULES = [
+  'constant', 'step', 'exponential', 'cosine',
+  'onecycle', 'cyclic', 'warm-restarts', 'polynomial', 'warmup', 'multiplicative', 'warmup-exponential', // issue 14
+] as const;
 export type ScheduleName = (typeof SCHEDULES)[number];
 export const INITS = ['default', 'xavier', 'kaiming'] as const;
 export type InitName = (typeof INITS)[number];
@@ -44,6 +50,14 @@ export const DEFAULT_LR: Record<OptimizerName, number> = {
   adamw: 0.001,
   rmsprop: 0.01,
   adagrad: 0.01,
+  // issue 14 (PyTorch's defaults)
+  adadelta: 1,
+  adamax: 0.002,
+  nadam: 0.002,
+  radam: 0.001,
+  asgd: 0.01,
+  rprop: 0.01,
+  lbfgs: 1,
 };
 
 /**
@@ -144,13 +158,19 @@ Model:
 
 Training:
   --optimizer NAME        momentum (default: SGD with momentum 0.9), sgd (plain), adam, adamw,
-                          rmsprop, adagrad
-  --lr X                  learning rate (default 0.05 for sgd/momentum, 0.001 adam/adamw,
-                          0.01 rmsprop/adagrad)
+                          rmsprop, adagrad, adadelta, adamax, nadam, radam, asgd, rprop,
+                          lbfgs (strong-Wolfe line search; suits full batches)
+  --lr X                  learning rate (default 0.05 for sgd/momentum, 0.001 adam/adamw/radam,
+                          0.01 rmsprop/adagrad/asgd/rprop, 0.002 adamax/nadam, 1 adadelta/lbfgs)
   --momentum X            momentum of sgd, momentum, rmsprop (default 0.9 for momentum, else 0)
   --weight-decay X        L2 penalty (AdamW: decoupled decay) (default 0; adamw 0.01)
   --schedule NAME         constant (default), step (x0.1 every third of the epochs),
-                          exponential (x0.9 per epoch), cosine (to 0 over the epochs)
+                          exponential (x0.9 per epoch), cosine (to 0 over the epochs),
+                          onecycle (up to --lr over 30% of the epochs, then far below),
+                          cyclic (between lr/10 and lr, halving the swing each cycle),
+                          warm-restarts (cosine restarting after 1, 2, 4, ... x a seventh of the
+                          epochs), polynomial (x(1 - t/T)^2), warmup (lr/3 for the first fifth),
+                          multiplicative (x0.95 per epoch), warmup-exponential (both chained)
   --epochs N              passes over the training set (default 10; 100 for the 2-D sets;
                           a sweep: 3, and 30 for the 2-D sets)
   --batch-size N          examples per step (default 64)

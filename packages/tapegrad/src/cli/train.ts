@@ -6,7 +6,12 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import { cat, Generator, manualSeed, noGrad, randperm, tensor, type Tensor } from '@tapegrad/core';
 import { CrossEntropyLoss, type Sequential } from '@tapegrad/nn';
-import { SGD, Adam, AdamW, RMSprop, Adagrad, StepLR, ExponentialLR, CosineAnnealingLR, type Optimizer, type LRScheduler } from '@tapegrad/optim';
+import { SGD, Adam, AdamW, RMSprop, Adagrad, StepLR, ExponentialLR, CosineAnnealingLR, type Optimizer } from '@tapegrad/optim';
+// issue 14
+import {
+  Adadelta, Adamax, NAdam, RAdam, ASGD, Rprop, LBFGS, OneCycleLR, CyclicLR, CosineAnnealingWarmRestarts, PolynomialLR, ConstantLR,
+  MultiplicativeLR, ChainedScheduler,
+} from '@tapegrad/optim';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
 import { save, writeFileAtomicSync } from '../io/checkpoint';
 import { datasetLabel, type TrainArgs, type TrainConfig } from './args';
@@ -71,19 +76,45 @@ export function makeOptimizer(cfg: TrainConfig, params: Tensor[]): Optimizer {
     case 'adamw': return new AdamW(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
     case 'rmsprop': return new RMSprop(params, { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
     case 'adagrad': return new Adagrad(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    // issue 14 (ASGD, Rprop and LBFGS have no weight decay in PyTorch except ASGD's)
+    case 'adadelta': return new Adadelta(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'adamax': return new Adamax(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'nadam': return new NAdam(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'radam': return new RAdam(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'asgd': return new ASGD(params, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    case 'rprop': return new Rprop(params, { lr: cfg.lr });
+    case 'lbfgs': return new LBFGS(params, { lr: cfg.lr, lineSearchFn: 'strong_wolfe' });
   }
 }
+
+/** What the training loop needs of a schedule: one step per epoch. */
+export interface EpochSchedule { step(): void }
 
 /**
  * The per-epoch schedule: step = x0.1 every third of the run (at least every epoch), exponential = x0.9 per
  * epoch, cosine = CosineAnnealingLR down to 0 over all epochs; null for constant.
  */
-export function makeScheduler(cfg: TrainConfig, opt: Optimizer): LRScheduler | null {
+export function makeScheduler(cfg: TrainConfig, opt: Optimizer): EpochSchedule | null {
+  const fifth = Math.max(1, Math.floor(cfg.epochs / 5));
+  // Cycle the momentum only where the optimizer has some (Adam-like betas, or a momentum > 0).
+  const cycleMomentum = 'betas' in opt.defaults || ((opt.defaults as { momentum?: number }).momentum ?? 0) > 0;
   switch (cfg.schedule) {
     case 'constant': return null;
     case 'step': return new StepLR(opt, { stepSize: Math.max(1, Math.floor(cfg.epochs / 3)), gamma: 0.1 });
     case 'exponential': return new ExponentialLR(opt, { gamma: 0.9 });
     case 'cosine': return new CosineAnnealingLR(opt, { tMax: cfg.epochs });
+    // issue 14 (stepped per epoch, like the others)
+    case 'onecycle': return new OneCycleLR(opt, { maxLr: cfg.lr, totalSteps: cfg.epochs, cycleMomentum });
+    case 'cyclic':
+      return new CyclicLR(opt, {
+        baseLr: cfg.lr / 10, maxLr: cfg.lr, stepSizeUp: Math.max(1, Math.floor(cfg.epochs / 6)), mode: 'triangular2',
+        cycleMomentum: cycleMomentum && 'momentum' in opt.defaults,
+      });
+    case 'warm-restarts': return new CosineAnnealingWarmRestarts(opt, { t0: Math.max(1, Math.floor(cfg.epochs / 7)), tMult: 2 });
+    case 'polynomial': return new PolynomialLR(opt, { totalIters: cfg.epochs, power: 2 });
+    case 'warmup': return new ConstantLR(opt, { factor: 1 / 3, totalIters: fifth });
+    case 'multiplicative': return new MultiplicativeLR(opt, { lrLambda: () => 0.95 });
+    case 'warmup-exponential': return new ChainedScheduler([new ConstantLR(opt, { factor: 1 / 3, totalIters: fifth }), new ExponentialLR(opt, { gamma: 0.9 })]);
   }
 }
 
@@ -154,11 +185,17 @@ export function trainModel(cfg: TrainConfig, data: LoadedData, hooks: TrainHooks
 
     model.train();
     for (const [x, y] of loader) {
-      optimizer.zeroGrad();
-      const output = model.forward(x);
-      const loss = criterion.forward(output, y);
-      loss.backward();
-      optimizer.step();
+      // As a closure, so LBFGS can re-evaluate (issue 14); the other optimizers call it once, before their update.
+      const first: Tensor[] = [];
+      const loss = optimizer.step(() => {
+        optimizer.zeroGrad();
+        const out = model.forward(x);
+        if (first.length === 0) first.push(out);
+        const l = criterion.forward(out, y);
+        l.backward();
+        return l;
+      }) as Tensor;
+      const output = first[0];
 
       const n = x.shape[0];
       const l = loss.item();

@@ -1,0 +1,146 @@
+/**
+ * Loss modules for the margin and embedding losses (issue 14). The pair/triplet losses take three
+ * tensors: `forward(input1, input2, target)` / `forward(anchor, positive, negative)`.
+ */
+import { Tensor } from '@tapegrad/core';
+import { Module } from './module';
+import { Loss } from './loss';
+import { checkOptions } from './check';
+import * as M from './functional/margin-loss';
+import type { Reduction } from './functional/loss';
+
+/** Base of the three-tensor losses: holds `reduction` (Loss's forward takes two). */
+export abstract class TripletInputLoss extends Module {
+  readonly reduction: Reduction;
+  constructor(reduction: Reduction = 'mean') {
+    super();
+    if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+      throw new RangeError(`${new.target.name}: '${String(reduction)}' is not a valid value for reduction; expected 'mean', 'sum' or 'none'`);
+    }
+    this.reduction = reduction;
+  }
+  abstract override forward(a: Tensor, b: Tensor, c: Tensor): Tensor;
+}
+
+/**
+ * max(0, −y·(x1 − x2) + margin); see `F.marginRankingLoss`.
+ * @example new MarginRankingLoss({ margin: 0.1 }).call(s1, s2, y)
+ */
+export class MarginRankingLoss extends TripletInputLoss {
+  readonly margin: number;
+  constructor(opts: M.MarginOptions = {}) {
+    const { reduction = 'mean', margin = 0 } = checkOptions('MarginRankingLoss', opts, M.MARGIN_LOSS_KEYS.marginRankingLoss);
+    super(reduction);
+    this.margin = margin;
+  }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return M.marginRankingLoss(input1, input2, target, { reduction: this.reduction, margin: this.margin });
+  }
+}
+
+/**
+ * Cosine similarity loss for pairs labelled similar (1) or dissimilar (−1); see `F.cosineEmbeddingLoss`.
+ * @example new CosineEmbeddingLoss({ margin: 0.2 }).call(a, b, y)
+ */
+export class CosineEmbeddingLoss extends TripletInputLoss {
+  readonly margin: number;
+  constructor(opts: M.MarginOptions = {}) {
+    const { reduction = 'mean', margin = 0 } = checkOptions('CosineEmbeddingLoss', opts, M.MARGIN_LOSS_KEYS.cosineEmbeddingLoss);
+    super(reduction);
+    this.margin = margin;
+  }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return M.cosineEmbeddingLoss(input1, input2, target, { reduction: this.reduction, margin: this.margin });
+  }
+}
+
+/**
+ * Triplet loss on distances; see `F.tripletMarginLoss`.
+ * @example new TripletMarginLoss({ margin: 1 }).call(anchor, positive, negative)
+ */
+export class TripletMarginLoss extends TripletInputLoss {
+  readonly margin: number;
+  readonly p: number;
+  readonly eps: number;
+  readonly swap: boolean;
+  constructor(opts: M.TripletMarginOptions = {}) {
+    const { reduction = 'mean', margin = 1, p = 2, eps = 1e-6, swap = false } = checkOptions('TripletMarginLoss', opts, M.MARGIN_LOSS_KEYS.tripletMarginLoss);
+    super(reduction);
+    this.margin = margin;
+    this.p = p;
+    this.eps = eps;
+    this.swap = swap;
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return M.tripletMarginLoss(anchor, positive, negative, { reduction: this.reduction, margin: this.margin, p: this.p, eps: this.eps, swap: this.swap });
+  }
+}
+
+/**
+ * x where y = 1, max(0, margin − x) where y = −1; see `F.hingeEmbeddingLoss`.
+ * @example new HingeEmbeddingLoss({ margin: 1 }).call(dist, y)
+ */
+export class HingeEmbeddingLoss extends Loss {
+  readonly margin: number;
+  constructor(opts: M.MarginOptions = {}) {
+    const { reduction = 'mean', margin = 1 } = checkOptions('HingeEmbeddingLoss', opts, M.MARGIN_LOSS_KEYS.hingeEmbeddingLoss);
+    super(reduction);
+    this.margin = margin;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return M.hingeEmbeddingLoss(input, target, { reduction: this.reduction, margin: this.margin });
+  }
+}
+
+/**
+ * log(1 + exp(−y·x)); see `F.softMarginLoss`.
+ * @example new SoftMarginLoss().call(scores, y)
+ */
+export class SoftMarginLoss extends Loss {
+  constructor(opts: { reduction?: Reduction } = {}) {
+    const { reduction = 'mean' } = checkOptions('SoftMarginLoss', opts, M.MARGIN_LOSS_KEYS.softMarginLoss);
+    super(reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return M.softMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Multi-label one-versus-all logistic loss; see `F.multiLabelSoftMarginLoss`. A Tensor argument is the
+ * class weights, as PyTorch's positional `weight`.
+ * @example new MultiLabelSoftMarginLoss().call(logits, labels01)
+ */
+export class MultiLabelSoftMarginLoss extends Loss {
+  declare weight: Tensor | null;
+  constructor(opts: M.MultiLabelSoftMarginOptions | Tensor = {}) {
+    const o = opts instanceof Tensor ? { weight: opts } : checkOptions('MultiLabelSoftMarginLoss', opts, M.MARGIN_LOSS_KEYS.multiLabelSoftMarginLoss);
+    super(o.reduction ?? 'mean');
+    this.registerBuffer('weight', o.weight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return M.multiLabelSoftMarginLoss(input, target, { reduction: this.reduction, weight: this.weight });
+  }
+}
+
+/**
+ * Multi-class hinge loss; see `F.multiMarginLoss`.
+ * @example new MultiMarginLoss({ p: 1, margin: 1 }).call(scores, labels)
+ */
+export class MultiMarginLoss extends Loss {
+  declare weight: Tensor | null;
+  readonly p: number;
+  readonly margin: number;
+  constructor(opts: M.MultiMarginOptions = {}) {
+    const { reduction = 'mean', p = 1, margin = 1, weight = null } = checkOptions('MultiMarginLoss', opts, M.MARGIN_LOSS_KEYS.multiMarginLoss);
+    super(reduction);
+    if (p !== 1 && p !== 2) throw new RangeError(`MultiMarginLoss: only p == 1 and p == 2 supported, got ${String(p)}`);
+    if (weight && weight.ndim !== 1) throw new RangeError(`MultiMarginLoss: weight must be one-dimensional, got shape [${weight.shape.join(', ')}]`);
+    this.p = p;
+    this.margin = margin;
+    this.registerBuffer('weight', weight);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return M.multiMarginLoss(input, target, { reduction: this.reduction, p: this.p, margin: this.margin, weight: this.weight });
+  }
+}

@@ -1,0 +1,74 @@
+/** Adadelta (Zeiler 2012): per-coordinate steps from running averages of g² and of the squared updates. */
+import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { adadeltaKernel } from './kernels';
+import { checkNonNegative, checkUnitInterval, optimizerOptions } from './util';
+
+/** Adadelta's options (PyTorch names in camelCase). */
+export interface AdadeltaOptions extends BaseOptions {
+  /** Coefficient that scales the update (default 1.0, as in the paper, which has no learning rate). */
+  lr: number;
+  /** Decay rate ρ of both running averages, in [0, 1] (default 0.9). */
+  rho: number;
+  /** Added inside both square roots (default 1e-6). */
+  eps: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+const KEYS = ['lr', 'rho', 'eps', 'weightDecay', 'maximize'] as const;
+
+/**
+ * Adadelta, as PyTorch 1.13's `torch.optim.Adadelta`. Each step:
+ *
+ * ```
+ * g ← −g if maximize;   g ← g + λθ if weightDecay λ ≠ 0
+ * s ← ρ·s + (1 − ρ)·g²
+ * Δ ← sqrt(a + eps) / sqrt(s + eps) · g
+ * a ← ρ·a + (1 − ρ)·Δ²
+ * θ ← θ − lr·Δ
+ * ```
+ *
+ * The paper has no learning rate (lr = 1, the default); eps sits inside both square roots.
+ *
+ * @example
+ * const opt = new Adadelta(model.parameters(), { rho: 0.95 });
+ */
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  /** `options` may be a number: PyTorch's positional `lr`. */
+  constructor(params: Params<AdadeltaOptions>, lrOrOpts: Partial<AdadeltaOptions> | number = {}) {
+    const options = optimizerOptions<AdadeltaOptions>(lrOrOpts, KEYS, 'Adadelta');
+    super(params, {
+      lr: options.lr ?? 1.0,
+      rho: options.rho ?? 0.9,
+      eps: options.eps ?? 1e-6,
+      weightDecay: options.weightDecay ?? 0,
+      maximize: options.maximize ?? false,
+    }, 'Adadelta');
+  }
+
+  protected checkOptions(o: Partial<AdadeltaOptions>, where: string): void {
+    checkNonNegative(o.lr, 'learning rate', where);
+    checkUnitInterval(o.rho, 'rho value', where);
+    checkNonNegative(o.eps, 'epsilon value', where);
+    checkNonNegative(o.weightDecay, 'weight_decay value', where);
+  }
+
+  protected updateGroup(group: ParamGroup<AdadeltaOptions>, gi: number): void {
+    const { lr, rho, eps, weightDecay: wd, maximize } = group;
+    group.params.forEach((p, pi) => {
+      const g = gradData(p, 'Adadelta.step', gi, pi);
+      if (g === null) return;
+      const state = stateOf(this.state, p);
+      if (state.step === undefined) state.step = 0;
+      const sq = stateData(stateTensor(state, 'squareAvg', p));
+      const acc = stateData(stateTensor(state, 'accDelta', p));
+      state.step = (state.step as number) + 1;
+      const x = paramData(p);
+      adadeltaKernel(x, g, sq, acc, lr, rho, eps, wd, maximize ? -1 : 1);
+      commitParam(p, x);
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/** ASGD: SGD with iterate averaging (Polyak & Juditsky 1992). */
+import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { asgdKernel } from './kernels';
+import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
+
+/** ASGD's options (PyTorch names in camelCase). */
+export interface ASGDOptions extends BaseOptions {
+  /** Learning rate (default 1e-2). */
+  lr: number;
+  /** Decay term λ (default 1e-4). */
+  lambd: number;
+  /** Power α of the step-size decay η_t = lr / (1 + λ·lr·t)^α (default 0.75). */
+  alpha: number;
+  /** The step after which averaging starts (default 1e6). */
+  t0: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+const KEYS = ['lr', 'lambd', 'alpha', 't0', 'weightDecay', 'maximize'] as const;
+
+/**
+ * Averaged SGD, as PyTorch 1.13's `torch.optim.ASGD`. The state holds the current step size `eta`, the
+ * averaging weight `mu` and the average `ax` of the iterates (the averaged model: copy it into the
+ * parameters for evaluation). Each step t (η, μ from the previous step; η_0 = lr, μ_0 = 1):
+ *
+ * ```
+ * g ← −g if maximize;   g ← g + λ_wd·θ if weightDecay ≠ 0
+ * θ ← θ·(1 − λ·η) − η·g
+ * ax ← θ if μ = 1, else ax + μ·(θ − ax)
+ * η ← lr / (1 + λ·lr·t)^α;   μ ← 1 / max(1, t − t0)
+ * ```
+ *
+ * PyTorch keeps η and μ as 0-d tensors of the default dtype; tapegrad rounds them the same way (to
+ * float32 unless the default dtype is float64), so float64 runs match PyTorch's to the last bits.
+ *
+ * @example
+ * const opt = new ASGD(model.parameters(), { lr: 0.01, t0: 100 });
+ */
+export class ASGD extends Optimizer<ASGDOptions> {
+  /** `options` may be a number: PyTorch's positional `lr`. */
+  constructor(params: Params<ASGDOptions>, lrOrOpts: Partial<ASGDOptions> | number = {}) {
+    const options = optimizerOptions<ASGDOptions>(lrOrOpts, KEYS, 'ASGD');
+    super(params, {
+      lr: options.lr ?? 1e-2,
+      lambd: options.lambd ?? 1e-4,
+      alpha: options.alpha ?? 0.75,
+      t0: options.t0 ?? 1e6,
+      weightDecay: options.weightDecay ?? 0,
+      maximize: options.maximize ?? false,
+    }, 'ASGD');
+  }
+
+  protected checkOptions(o: Partial<ASGDOptions>, where: string): void {
+    checkNonNegative(o.lr, 'learning rate', where);
+    checkNonNegative(o.weightDecay, 'weight_decay value', where);
+  }
+
+  protected updateGroup(group: ParamGroup<ASGDOptions>, gi: number): void {
+    const { lr, lambd, alpha, t0, weightDecay: wd, maximize } = group;
+    group.params.forEach((p, pi) => {
+      const g = gradData(p, 'ASGD.step', gi, pi);
+      if (g === null) return;
+      const state = stateOf(this.state, p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.eta = asDefaultDtype(lr);
+        state.mu = 1;
+      }
+      const ax = stateData(stateTensor(state, 'ax', p));
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const x = paramData(p);
+      asgdKernel(x, g, ax, state.eta as number, state.mu as number, lambd, wd, maximize ? -1 : 1);
+      commitParam(p, x);
+      state.eta = asDefaultDtype(lr / (1 + lambd * lr * step) ** alpha);
+      state.mu = asDefaultDtype(1 / Math.max(1, step - t0));
+    });
+  }
+}

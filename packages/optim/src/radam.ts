@@ -1,0 +1,75 @@
+/** RAdam: Adam with a rectified adaptive learning rate (Liu et al. 2019). */
+import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { radamKernel } from './kernels';
+import { checkAdamOptions } from './adam';
+import { optimizerOptions } from './util';
+
+/** RAdam's options (PyTorch names in camelCase; PyTorch 1.13's RAdam has no `maximize`). */
+export interface RAdamOptions extends BaseOptions {
+  /** Learning rate (default 1e-3). */
+  lr: number;
+  /** Decay rates [β1, β2] of the moment estimates (default [0.9, 0.999]), each in [0, 1). */
+  betas: [number, number];
+  /** Added to the denominator (default 1e-8). */
+  eps: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+}
+
+const KEYS = ['lr', 'betas', 'eps', 'weightDecay'] as const;
+
+/**
+ * RAdam, as PyTorch 1.13's `torch.optim.RAdam`. Each step t, with ρ∞ = 2/(1 − β2) − 1 and
+ * ρ_t = ρ∞ − 2t·β2^t/(1 − β2^t):
+ *
+ * ```
+ * g ← g + λθ if weightDecay λ ≠ 0
+ * m ← β1·m + (1 − β1)·g;   v ← β2·v + (1 − β2)·g²;   m̂ ← m / (1 − β1^t)
+ * ρ_t > 5:  r ← sqrt((ρ_t − 4)(ρ_t − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρ_t)),
+ *           θ ← θ − lr · m̂ · r · sqrt(1 − β2^t) / (sqrt(v) + eps)
+ * else:     θ ← θ − lr · m̂          (the variance estimate is not yet trusted: momentum SGD)
+ * ```
+ *
+ * @example
+ * const opt = new RAdam(model.parameters(), { lr: 1e-3 });
+ */
+export class RAdam extends Optimizer<RAdamOptions> {
+  /** `options` may be a number: PyTorch's positional `lr`. */
+  constructor(params: Params<RAdamOptions>, lrOrOpts: Partial<RAdamOptions> | number = {}) {
+    const options = optimizerOptions<RAdamOptions>(lrOrOpts, KEYS, 'RAdam');
+    const betas = options.betas ?? [0.9, 0.999];
+    super(params, {
+      lr: options.lr ?? 1e-3,
+      betas: (Array.isArray(betas) ? betas.slice() : betas) as [number, number],
+      eps: options.eps ?? 1e-8,
+      weightDecay: options.weightDecay ?? 0,
+    }, 'RAdam');
+  }
+
+  protected checkOptions(o: Partial<RAdamOptions>, where: string): void {
+    checkAdamOptions(o, where);
+  }
+
+  protected updateGroup(group: ParamGroup<RAdamOptions>, gi: number): void {
+    const { lr, eps, weightDecay: wd } = group;
+    const [beta1, beta2] = group.betas;
+    group.params.forEach((p, pi) => {
+      const g = gradData(p, 'RAdam.step', gi, pi);
+      if (g === null) return;
+      const state = stateOf(this.state, p);
+      if (state.step === undefined) state.step = 0;
+      const m = stateData(stateTensor(state, 'expAvg', p));
+      const v = stateData(stateTensor(state, 'expAvgSq', p));
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const bc1 = 1 - beta1 ** step, bc2 = 1 - beta2 ** step;
+      const rhoInf = 2 / (1 - beta2) - 1;
+      const rhoT = rhoInf - (2 * step * beta2 ** step) / bc2;
+      const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : null;
+      const x = paramData(p);
+      radamKernel(x, g, m, v, beta1, beta2, eps, bc1, Math.sqrt(bc2), lr, rect, wd);
+      commitParam(p, x);
+    });
+  }
+}
