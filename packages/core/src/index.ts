@@ -66,3 +66,11 @@ export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads,
 export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } from './kernels/optim-update';
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
+// pooling and resampling (issue 12)
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+  maxUnpool1d, maxUnpool2d,
+} from './ops/pooling';
+export type { PoolSize, AdaptiveSize, MaxPoolOptions, AvgPoolOptions, AvgPool2dOptions, AdaptiveMaxPoolOptions, MaxUnpoolOptions } from './ops/pooling';
+export { interpolate, pixelShuffle, pixelUnshuffle } from './ops/resample';
+export type { InterpolateMode, InterpolateOptions } from './ops/resample';
