@@ -110,7 +110,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     for (const s of outSize) if (!Number.isInteger(s) || s <= 0) throw new RangeError(`${op}: size must contain positive integers, got ${fmt(outSize)}`);
     scales = outSize.map(() => null);
   } else {
-    const sf = perDim(scaleFactor, 'scaleFactor');
+    const sf = perDim(scaleFactor as number | number[], 'scaleFactor');
     for (const s of sf) if (typeof s !== 'number' || !(s > 0) || !Number.isFinite(s)) throw new RangeError(`${op}: scaleFactor must contain positive finite numbers, got ${fmt(sf)}`);
     outSize = sp.map((n, i) => Math.floor(n * sf[i]));
     if (outSize.some((s) => s <= 0)) throw new RangeError(`${op}: input spatial size ${fmt(sp)} with scaleFactor ${fmt(sf)} gives output size ${fmt(outSize)}; sizes must be greater than 0`);

@@ -92,8 +92,8 @@ describe('pooling semantics', () => {
     for (const f of [(t: Tensor) => maxPool2d(t, 2), (t: Tensor) => avgPool2d(t, 3, { stride: 1 })]) {
       const [gx] = grad([f(x).mul(v).sum()], [x], { createGraph: true });
       // d/dv of <gx, x> = f(x) itself: the double-backward of the pooling VJP.
-      const [gv] = grad([gx.mul(x).sum()], [v]);
-      expectClose(gv, f(x).detach(), 1e-12, 1e-12);
+      const [gv] = grad([gx!.mul(x).sum()], [v]);
+      expectClose(gv!, f(x).detach(), 1e-12, 1e-12);
     }
   });
 });

@@ -17,3 +17,8 @@ export {
 export type {
   Reduction, ReductionOptions, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions, NLLOptions, CrossEntropyOptions,
 } from './loss';
+// pooling, resampling, normalisation, channel dropout (issue 12)
+export * from './pooling';
+export { groupNorm, instanceNorm } from './normalization';
+export type { GroupNormOptions, InstanceNormOptions } from './normalization';
+export { dropout1d, dropout2d } from './dropout';
