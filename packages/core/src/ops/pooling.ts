@@ -69,7 +69,10 @@ interface Axis {
   out: number;
   start: Int32Array;
   taps: Int32Array;
+  /** Set when every window is whole: tap j of window o is o·s + off + j·d (the kernels' fast path). */
+  reg?: Regular;
 }
+interface Regular { k: number; s: number; d: number; off: number }
 
 /** A pooling plan over the last two dims (1-D pooling uses a trivial first axis). */
 interface Plan {
@@ -79,12 +82,13 @@ interface Plan {
   div?: Float64Array;
 }
 
-const trivialAxis: Axis = { size: 1, out: 1, start: Int32Array.of(0, 1), taps: Int32Array.of(0) };
+const trivialAxis: Axis = { size: 1, out: 1, start: Int32Array.of(0, 1), taps: Int32Array.of(0), reg: { k: 1, s: 1, d: 1, off: 0 } };
 
-function axisFrom(size: number, windows: number[][]): Axis {
+function axisFrom(size: number, windows: number[][], reg?: Regular): Axis {
   const start = new Int32Array(windows.length + 1);
   for (let o = 0; o < windows.length; o++) start[o + 1] = start[o] + windows[o].length;
-  return { size, out: windows.length, start, taps: Int32Array.from(windows.flat()) };
+  const whole = reg && windows.every((w, o) => w.length === reg.k && w.every((i, j) => i === o * reg.s + reg.off + j * reg.d));
+  return { size, out: windows.length, start, taps: Int32Array.from(windows.flat()), reg: whole ? reg : undefined };
 }
 
 /** PyTorch's pooling_output_shape: floor (or ceil) division, and a ceil-mode window may not start in the right padding. */
@@ -138,7 +142,7 @@ function slidingAxis(size: number, out: number, k: number, s: number, p: number,
     }
     windows.push(w);
   }
-  return axisFrom(size, windows);
+  return axisFrom(size, windows, { k, s, d, off: -p });
 }
 
 /** Adaptive windows [floor(o·I/O), ceil((o+1)·I/O)). */
@@ -148,7 +152,7 @@ function adaptiveAxis(size: number, out: number): Axis {
     const lo = Math.floor((o * size) / out), hi = Math.ceil(((o + 1) * size) / out);
     windows.push(Array.from({ length: hi - lo }, (_, j) => lo + j));
   }
-  return axisFrom(size, windows);
+  return axisFrom(size, windows, size % out === 0 ? { k: size / out, s: size / out, d: 1, off: 0 } : undefined);
 }
 
 function planOf(axes: Axis[]): Plan {
@@ -162,19 +166,42 @@ const outShapeOf = (x: Tensor, spatial: number, plan: Plan): number[] =>
 
 /** Window maxima and their flat in-plane indices (NaN wins, as PyTorch). */
 function maxKernel(src: TypedArray, out: TypedArray, idx: Int32Array, planes: number, { h, w }: Plan): void {
-  const H = h.size, W = w.size, OH = h.out, OW = w.out;
+  const W = w.size, OH = h.out, OW = w.out, plane = h.size * W;
+  if (h.reg && w.reg) return maxKernelRegular(src, out, idx, planes, h.size, W, OH, OW, h.reg, w.reg);
+  const hs = h.start, ht = h.taps, ws = w.start, wt = w.taps;
   let o = 0;
-  for (let b = 0; b < planes; b++) {
-    const base = b * H * W;
+  for (let b = 0, base = 0; b < planes; b++, base += plane) {
     for (let oh = 0; oh < OH; oh++) {
-      const h0 = h.start[oh], h1 = h.start[oh + 1];
+      const h0 = hs[oh], h1 = hs[oh + 1];
       for (let ow = 0; ow < OW; ow++, o++) {
-        const w0 = w.start[ow], w1 = w.start[ow + 1];
+        const w0 = ws[ow], w1 = ws[ow + 1];
         let best = -Infinity, bi = -1;
         for (let th = h0; th < h1; th++) {
-          const row = h.taps[th] * W;
+          const row = ht[th] * W;
           for (let tw = w0; tw < w1; tw++) {
-            const i = row + w.taps[tw];
+            const i = row + wt[tw];
+            const v = src[base + i];
+            if (v > best || v !== v) { best = v; bi = i; }
+          }
+        }
+        out[o] = best;
+        idx[o] = bi;
+      }
+    }
+  }
+}
+
+/** maxKernel when every window is whole: tap positions by arithmetic, no tap tables (~3x faster). */
+function maxKernelRegular(src: TypedArray, out: TypedArray, idx: Int32Array, planes: number, H: number, W: number, OH: number, OW: number, rh: Regular, rw: Regular): void {
+  const kh = rh.k, kw = rw.k, dh = rh.d * W, dw = rw.d, plane = H * W;
+  let o = 0;
+  for (let b = 0, base = 0; b < planes; b++, base += plane) {
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = (oh * rh.s + rh.off) * W + rw.off;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        let best = -Infinity, bi = -1;
+        for (let jh = 0, r = r0 + ow * rw.s; jh < kh; jh++, r += dh) {
+          for (let jw = 0, i = r; jw < kw; jw++, i += dw) {
             const v = src[base + i];
             if (v > best || v !== v) { best = v; bi = i; }
           }
@@ -236,39 +263,44 @@ function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor
 
 // ---- average pooling primitives --------------------------------------------------------------------
 
-function averageKernel(src: TypedArray, out: TypedArray, planes: number, { h, w, div }: Plan): void {
-  const H = h.size, W = w.size, OH = h.out, OW = w.out;
+/**
+ * out[o] = (sum of src over window o) / div, or with `adjoint` out[window o] += g[o] / div: the two
+ * directions of average pooling in one loop nest. Regular plans compute tap positions arithmetically.
+ */
+function averageKernel(src: TypedArray, out: TypedArray, planes: number, { h, w, div }: Plan, adjoint: boolean): void {
+  const W = w.size, OH = h.out, OW = w.out, plane = h.size * W, d = div!;
+  const hs = h.start, ht = h.taps, ws = w.start, wt = w.taps;
+  const rh = h.reg, rw = w.reg;
   let o = 0;
-  for (let b = 0; b < planes; b++) {
-    const base = b * H * W;
+  for (let b = 0, base = 0; b < planes; b++, base += plane) {
     for (let oh = 0, c = 0; oh < OH; oh++) {
-      const h0 = h.start[oh], h1 = h.start[oh + 1];
       for (let ow = 0; ow < OW; ow++, o++, c++) {
-        const w0 = w.start[ow], w1 = w.start[ow + 1];
-        let sum = 0;
-        for (let th = h0; th < h1; th++) {
-          const row = base + h.taps[th] * W;
-          for (let tw = w0; tw < w1; tw++) sum += src[row + w.taps[tw]];
+        if (rh && rw) {
+          const r0 = base + (oh * rh.s + rh.off) * W + ow * rw.s + rw.off, dh = rh.d * W, dw = rw.d, kh = rh.k, kw = rw.k;
+          if (adjoint) {
+            const v = src[o] / d[c];
+            for (let jh = 0, r = r0; jh < kh; jh++, r += dh) for (let jw = 0, i = r; jw < kw; jw++, i += dw) out[i] += v;
+          } else {
+            let sum = 0;
+            for (let jh = 0, r = r0; jh < kh; jh++, r += dh) for (let jw = 0, i = r; jw < kw; jw++, i += dw) sum += src[i];
+            out[o] = sum / d[c];
+          }
+          continue;
         }
-        out[o] = sum / div![c];
-      }
-    }
-  }
-}
-
-function averageAdjointKernel(g: TypedArray, out: TypedArray, planes: number, { h, w, div }: Plan): void {
-  const H = h.size, W = w.size, OH = h.out, OW = w.out;
-  let o = 0;
-  for (let b = 0; b < planes; b++) {
-    const base = b * H * W;
-    for (let oh = 0, c = 0; oh < OH; oh++) {
-      const h0 = h.start[oh], h1 = h.start[oh + 1];
-      for (let ow = 0; ow < OW; ow++, o++, c++) {
-        const w0 = w.start[ow], w1 = w.start[ow + 1];
-        const v = g[o] / div![c];
-        for (let th = h0; th < h1; th++) {
-          const row = base + h.taps[th] * W;
-          for (let tw = w0; tw < w1; tw++) out[row + w.taps[tw]] += v;
+        const h0 = hs[oh], h1 = hs[oh + 1], w0 = ws[ow], w1 = ws[ow + 1];
+        if (adjoint) {
+          const v = src[o] / d[c];
+          for (let th = h0; th < h1; th++) {
+            const row = base + ht[th] * W;
+            for (let tw = w0; tw < w1; tw++) out[row + wt[tw]] += v;
+          }
+        } else {
+          let sum = 0;
+          for (let th = h0; th < h1; th++) {
+            const row = base + ht[th] * W;
+            for (let tw = w0; tw < w1; tw++) sum += src[row + wt[tw]];
+          }
+          out[o] = sum / d[c];
         }
       }
     }
@@ -280,7 +312,7 @@ function windowAverage(op: string, x: Tensor, spatial: number, plan: Plan): Tens
   const outShape = outShapeOf(x, spatial, plan);
   const planes = x.numel() / (plan.h.size * plan.w.size);
   const out = allocate(x.dtype, planes * plan.h.out * plan.w.out);
-  averageKernel(x._contigData(), out, planes, plan);
+  averageKernel(x._contigData(), out, planes, plan, false);
   const xShape = x.shape;
   return record(op, [x], Tensor._fromData(out, outShape, x.dtype), (g) => [windowAverageT(`${op}Backward`, g, xShape, spatial, plan)]);
 }
@@ -289,7 +321,7 @@ function windowAverage(op: string, x: Tensor, spatial: number, plan: Plan): Tens
 function windowAverageT(op: string, g: Tensor, inShape: number[], spatial: number, plan: Plan): Tensor {
   const planes = g.numel() / (plan.h.out * plan.w.out);
   const out = allocate(g.dtype, numelOf(inShape));
-  averageAdjointKernel(g._contigData(), out, planes, plan);
+  averageKernel(g._contigData(), out, planes, plan, true);
   return record(op, [g], Tensor._fromData(out, inShape, g.dtype), (gg) => [windowAverage(`${op}Backward`, gg, spatial, plan)]);
 }
 
