@@ -140,3 +140,54 @@ describe('pooling errors', () => {
     expect(maxUnpool2d(y, idx, 2, { outputSize: [1, 2, 5, 5] }).shape).toEqual([1, 2, 5, 5]);
   });
 });
+
+describe('pooling over random configurations against a direct loop over the definition', () => {
+  // PyTorch's rules written out plainly: output size floor/ceil((n + 2p − d(k − 1) − 1) / s) + 1, a ceil-mode
+  // window may not start in the right padding; max over the taps inside the input; averages divide by the
+  // window clipped to the padded input (countIncludePad) or to the input.
+  const outLen = (n: number, k: number, s: number, p: number, d: number, ceil: boolean): number => {
+    let o = Math[ceil ? 'ceil' : 'floor']((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+    if (ceil && (o - 1) * s >= n + p) o--;
+    return o;
+  };
+  const gen = new Generator(11);
+  const configs = Array.from({ length: 60 }, (_, i) => {
+    const r = (lo: number, hi: number): number => lo + Math.floor(gen.random() * (hi - lo + 1));
+    const k = [r(1, 4), r(1, 4)], s = [r(1, 3), r(1, 3)], d = [r(1, 2), r(1, 2)];
+    const p = k.map((kk) => r(0, Math.floor(kk / 2)));
+    const H = r(d[0] * (k[0] - 1) + 1, 9), W = r(d[1] * (k[1] - 1) + 1, 9);
+    return { i, k, s, p, d, H, W, ceil: gen.random() < 0.5, cip: gen.random() < 0.5 };
+  });
+  test.each(configs)('config %#: k $k s $s p $p d $d on $H×$W, ceil $ceil', ({ k, s, p, d, H, W, ceil, cip }) => {
+    const x = randn([2, H, W], { generator: gen, dtype: 'float64' });
+    const v = Array.from(x.dataSync());
+    const OH = outLen(H, k[0], s[0], p[0], d[0], ceil), OW = outLen(W, k[1], s[1], p[1], d[1], ceil);
+    const mx: number[] = [], av: number[] = [];
+    for (let b = 0; b < 2; b++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          let best = -Infinity;
+          for (let i = 0; i < k[0]; i++) {
+            for (let j = 0; j < k[1]; j++) {
+              const h = oh * s[0] - p[0] + i * d[0], w = ow * s[1] - p[1] + j * d[1];
+              if (h >= 0 && h < H && w >= 0 && w < W) best = Math.max(best, v[b * H * W + h * W + w]);
+            }
+          }
+          mx.push(best);
+          const h0 = oh * s[0] - p[0], w0 = ow * s[1] - p[1];
+          const h1 = Math.min(h0 + k[0], H + p[0]), w1 = Math.min(w0 + k[1], W + p[1]);
+          const padded = (h1 - h0) * (w1 - w0);
+          let sum = 0, count = 0;
+          for (let h = Math.max(h0, 0); h < Math.min(h1, H); h++) for (let w = Math.max(w0, 0); w < Math.min(w1, W); w++) { sum += v[b * H * W + h * W + w]; count++; }
+          av.push(sum / (cip ? padded : count));
+        }
+      }
+    }
+    const y = maxPool2d(x, k, { stride: s, padding: p, dilation: d, ceilMode: ceil });
+    expect(y.shape).toEqual([2, OH, OW]);
+    expectClose(y, mx, 0, 0);
+    const a = avgPool2d(x, k, { stride: s, padding: p, ceilMode: ceil, countIncludePad: cip });
+    // avg pooling has no dilation: compare only the configurations with d = 1
+    if (d[0] === 1 && d[1] === 1) expectClose(a, av, 1e-12, 1e-12);
+  });
+});
