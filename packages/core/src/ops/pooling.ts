@@ -231,7 +231,7 @@ function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, out
     else for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] = s[ib + k]; }
   }
   const res = Tensor._fromData(out, outShape, src.dtype);
-  return record(op, [src], res, (g) => [gatherPlane(`${op}Backward`, g, idx, spatial, outShape)]);
+  return record(op, [src], res, (g) => [gatherPlane(`${op}Backward`, g, idx, spatial, outShape)], [idx]);
 }
 
 /** out (idx's shape) = src's planes read at the in-plane indices `idx`. VJP: scatter-add. */
@@ -245,7 +245,7 @@ function gatherPlane(op: string, src: Tensor, idx: Tensor, spatial: number, srcS
     for (let k = 0; k < K; k++) { const j = ix[ob + k]; out[ob + k] = j >= 0 ? s[sb + j] : 0; }
   }
   const res = Tensor._fromData(out, idx.shape, src.dtype);
-  return record(op, [src], res, (g) => [scatterPlane(`${op}Backward`, g, idx, spatial, srcShape, true)]);
+  return record(op, [src], res, (g) => [scatterPlane(`${op}Backward`, g, idx, spatial, srcShape, true)], [idx]);
 }
 
 function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor, Tensor] {
@@ -258,7 +258,8 @@ function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor
   const indices = Tensor._fromData(idx, outShape, 'int32');
   const res = Tensor._fromData(out, outShape, x.dtype);
   const xShape = x.shape;
-  return [record(op, [x], res, (g) => [scatterPlane(`${op}Backward`, g, indices, spatial, xShape, true)]), indices];
+  // The indices are saved so that an in-place change to the ones returned to the user is caught at backward.
+  return [record(op, [x], res, (g) => [scatterPlane(`${op}Backward`, g, indices, spatial, xShape, true)], [indices]), indices];
 }
 
 // ---- average pooling primitives --------------------------------------------------------------------

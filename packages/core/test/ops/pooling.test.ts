@@ -191,3 +191,12 @@ describe('pooling over random configurations against a direct loop over the defi
     if (d[0] === 1 && d[1] === 1) expectClose(a, av, 1e-12, 1e-12);
   });
 });
+
+describe('saved indices', () => {
+  it('an in-place change to the returned indices is caught at backward, naming the op', () => {
+    const x = randn([1, 1, 4, 4], { generator: new Generator(2), dtype: 'float64' }).requiresGrad_();
+    const [y, idx] = maxPool2d(x, 2, { returnIndices: true });
+    idx.fill_(0);
+    expect(() => y.sum().backward()).toThrow(/maxPool2d/);
+  });
+});
