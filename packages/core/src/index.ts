@@ -80,3 +80,11 @@ export { norm, cosineSimilarity, pairwiseDistance, linalg } from './ops/norm';
 export type { NormDims } from './ops/norm';
 export { baddbmm } from './ops/matmul';
 export type { BaddbmmOptions } from './ops/matmul';
+// pooling and resampling (issue 12)
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+  maxUnpool1d, maxUnpool2d,
+} from './ops/pooling';
+export type { PoolSize, AdaptiveSize, MaxPoolOptions, AvgPoolOptions, AvgPool2dOptions, AdaptiveMaxPoolOptions, MaxUnpoolOptions } from './ops/pooling';
+export { interpolate, pixelShuffle, pixelUnshuffle } from './ops/resample';
+export type { InterpolateMode, InterpolateOptions } from './ops/resample';

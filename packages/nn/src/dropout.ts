@@ -1,7 +1,7 @@
 /** Dropout layer. */
 import { Tensor, Generator } from '@tapegrad/core';
 import { Module } from './module';
-import { dropout } from './functional/dropout';
+import { dropout, dropout1d, dropout2d } from './functional/dropout';
 import { checkOptions, isOptionsObject } from './check';
 
 /**
@@ -15,13 +15,13 @@ import { checkOptions, isOptionsObject } from './check';
  */
 export class Dropout extends Module {
   readonly p: number;
-  private readonly generator?: Generator;
+  protected readonly generator?: Generator;
 
   /** `new Dropout(0.2)` or `new Dropout({ p: 0.2 })`; an optional `generator` in the options. */
   constructor(p: number | { p?: number; generator?: Generator } = 0.5, { generator }: { generator?: Generator } = {}) {
     super();
-    if (isOptionsObject(p)) ({ p = 0.5, generator } = checkOptions('Dropout', p, ['p', 'generator']));
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: dropout probability has to be between 0 and 1, but got ${p}`);
+    if (isOptionsObject(p)) ({ p = 0.5, generator } = checkOptions(new.target.name, p, ['p', 'generator']));
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${new.target.name}: dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p;
     this.generator = generator;
   }
@@ -32,5 +32,28 @@ export class Dropout extends Module {
 
   override extraRepr(): string {
     return `p=${this.p}`;
+  }
+}
+
+/**
+ * Zeroes whole channels of [N, C, H, W] inputs with probability p in training (PyTorch's
+ * `nn.Dropout2d`; a 3-D input is read as [N, C, L], as PyTorch 1.13).
+ * @example
+ * new Dropout2d(0.2).call(x) // each x[n, c] all zeros or all × 1.25
+ */
+export class Dropout2d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, this.training, { generator: this.generator });
+  }
+}
+
+/**
+ * Zeroes whole channels of [N, C, L] or [C, L] inputs with probability p in training (PyTorch's `nn.Dropout1d`).
+ * @example
+ * new Dropout1d(0.2).call(x)
+ */
+export class Dropout1d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return dropout1d(x, this.p, this.training, { generator: this.generator });
   }
 }

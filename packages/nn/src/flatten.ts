@@ -39,8 +39,16 @@ export class Flatten extends Module {
  * new Unflatten(1, [1, 28, 28]).call(zeros([32, 784])).shape; // [32, 1, 28, 28]
  */
 export class Unflatten extends Module {
-  constructor(readonly dim: number, readonly sizes: number[]) {
+  readonly sizes: number[];
+  /** PyTorch's `nn.Unflatten(dim, unflattened_size)`. */
+  constructor(readonly dim: number, sizes: number[]) {
     super();
+    if (!Number.isInteger(dim)) throw new TypeError(`Unflatten: dim must be an integer, got ${dim}`);
+    if (!Array.isArray(sizes) || sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || (s < 0 && s !== -1))) {
+      throw new RangeError(`Unflatten: unflattenedSize must be a non-empty list of non-negative integers (one may be -1), got ${Array.isArray(sizes) ? `[${sizes.join(', ')}]` : String(sizes)}`);
+    }
+    if (sizes.filter((s) => s === -1).length > 1) throw new RangeError(`Unflatten: only one size may be -1, got [${sizes.join(', ')}]`);
+    this.sizes = sizes.slice();
   }
   forward(x: Tensor): Tensor {
     const d = this.dim < 0 ? this.dim + x.ndim : this.dim;

@@ -45,3 +45,15 @@ export * as functional from './functional';
 export * as F from './functional';
 export * as init from './init';
 export * as utils from './utils';
+// pooling, resampling, normalisation, channel dropout (issue 12)
+export {
+  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+  MaxUnpool1d, MaxUnpool2d,
+} from './pooling';
+export type { PoolResult, MaxPoolLayerOptions, AvgPoolLayerOptions, AvgPool2dLayerOptions, MaxUnpoolLayerOptions } from './pooling';
+export { NormBase, BatchNorm3d, InstanceNorm, InstanceNorm1d, InstanceNorm2d, GroupNorm } from './normalization';
+export type { InstanceNormOptions, GroupNormOptions } from './normalization';
+export { Dropout1d, Dropout2d } from './dropout';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsampling';
+export type { UpsampleOptions } from './upsampling';
+export { PixelShuffle, PixelUnshuffle } from './pixelshuffle';

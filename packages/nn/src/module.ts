@@ -64,6 +64,7 @@ export function typeName(m: object): string {
 }
 
 const snakeToCamel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelToSnake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * Base class for all neural network modules (PyTorch's `nn.Module`).
@@ -347,7 +348,7 @@ export abstract class Module {
   /**
    * Casts floating point parameters and buffers to `dtype` in place: each Parameter keeps its identity
    * (its storage is swapped, like PyTorch's `param.data = ...`), gradients are cast too. Integer buffers
-   * (`numBatchesTracked`) are left alone, as PyTorch.
+   * (`num_batches_tracked`) are left alone, as PyTorch.
    */
   to(dtype: DType): this {
     if (!isFloating(dtype)) throw new TypeError(`Module.to: nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
@@ -378,8 +379,8 @@ export abstract class Module {
   /**
    * Parameters and persistent buffers by dotted name, as detached tensors sharing storage (copy them
    * with `clone()` to snapshot), in PyTorch's order (each module's parameters, then its buffers, then
-   * its children; shared tensors under every name). Keys use the JS field names (`bn.runningMean` where
-   * PyTorch writes `bn.running_mean`); `loadStateDict` accepts either spelling.
+   * its children; shared tensors under every name). Keys are the registered names, PyTorch's own for the
+   * built-in layers (`bn.running_mean`); `loadStateDict` also accepts the camelCase spelling.
    * @example
    * const sd = model.stateDict(); // { 'fc1.weight': Tensor, 'fc1.bias': Tensor, ... }
    */
@@ -411,8 +412,8 @@ export abstract class Module {
    * Copies values from `stateDict` into this module's parameters and buffers (in place, so optimizers
    * keep working). Everything is validated before anything is copied: with `strict` (default) missing
    * and unexpected keys are errors; shape mismatches are errors always. All problems are reported in
-   * one error, and a rejected load changes nothing. PyTorch's snake_case buffer names
-   * (`running_mean`) are accepted for the camelCase fields (`runningMean`).
+   * one error, and a rejected load changes nothing. A snake_case key (`running_mean`) is accepted for
+   * a camelCase name (`runningMean`) and a camelCase leaf for a snake_case buffer (the other way round).
    * @returns the missing and unexpected keys (both empty after a strict load)
    * @example
    * model.loadStateDict(sd);                              // strict
@@ -431,8 +432,13 @@ export abstract class Module {
     for (const [key, v] of given) {
       if (targets.has(key)) resolved.set(key, v);
       else {
-        const alt = key.split('.').map(snakeToCamel).join('.');
-        if (alt !== key && targets.has(alt) && !given.has(alt)) resolved.set(alt, v);
+        // ... and of the camelCase spelling of a PyTorch-named buffer (`bn.runningMean` for
+        // `bn.running_mean`, the keys tapegrad wrote before its state dicts used PyTorch's names).
+        const parts = key.split('.');
+        const leaf = parts.pop() as string;
+        const alts = [[...parts, leaf].map(snakeToCamel).join('.'), [...parts, camelToSnake(leaf)].join('.')];
+        const alt = alts.find((a) => a !== key && targets.has(a) && !given.has(a));
+        if (alt !== undefined) resolved.set(alt, v);
         else unexpected.push(key);
       }
     }

@@ -57,6 +57,13 @@ describe('Flatten / Unflatten', () => {
     expect(new Flatten(1, 2).call(zeros([2, 3, 4, 5])).shape).toEqual([2, 12, 5]);
     expect(() => new Flatten(3).call(zeros([2, 3]))).toThrow(/Flatten\(startDim=3, endDim=-1\): dims out of range for input of shape \[2, 3\]/);
   });
+  it('Unflatten checks its sizes at construction', () => {
+    expect(() => new Unflatten(1, [-1, -1])).toThrow('Unflatten: only one size may be -1, got [-1, -1]');
+    expect(() => new Unflatten(1, [2, -3])).toThrow('Unflatten: unflattenedSize must be a non-empty list of non-negative integers (one may be -1), got [2, -3]');
+    expect(() => new Unflatten(1, [])).toThrow(/non-empty list/);
+    expect(() => new Unflatten(1.5, [2])).toThrow('Unflatten: dim must be an integer, got 1.5');
+    expect(new Unflatten(-1, [2, -1]).call(zeros([3, 8])).shape).toEqual([3, 2, 4]);
+  });
   it('Unflatten reverses it', () => {
     expect(new Unflatten(1, [1, 28, 28]).call(zeros([32, 784])).shape).toEqual([32, 1, 28, 28]);
     expect(new Unflatten(-1, [2, -1]).call(zeros([3, 8])).shape).toEqual([3, 2, 4]);

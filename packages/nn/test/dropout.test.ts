@@ -1,6 +1,6 @@
 /** Dropout: train zeroes with probability p and scales by 1/(1 − p); eval is the identity; seeded. */
 import { ones, manualSeed, Generator, tensor } from '@tapegrad/core';
-import { Dropout, F, Sequential, Linear } from '@tapegrad/nn';
+import { Dropout, Dropout1d, Dropout2d, F, Sequential, Linear } from '@tapegrad/nn';
 
 describe('Dropout', () => {
   it('training: about p of the elements are zero, the rest are scaled by 1/(1 − p)', () => {
@@ -64,5 +64,38 @@ describe("Dropout with PyTorch's keyword arguments as options", () => {
     const c = F.dropout(ones([40]), { p: 0.3, generator: new Generator(8) });
     expect(c.toArray()).toEqual(F.dropout(ones([40]), 0.3, true, { generator: new Generator(8) }).toArray());
     expect(() => new Dropout({ prob: 0.2 } as never)).toThrow(/Dropout: unknown option 'prob'.*expected one of p, generator/);
+  });
+});
+
+describe('Dropout2d / Dropout1d (channel dropout)', () => {
+  it('zeroes whole channels of [N, C, H, W]; the rest scaled by 1/(1 − p); eval is the identity', () => {
+    manualSeed(5);
+    const d = new Dropout2d(0.5);
+    const y = d.call(ones([20, 10, 3, 3]));
+    const per = y.reshape([200, 9]);
+    const sums = Array.from(per.sum(1).dataSync());
+    // every channel is all zeros or all 2s
+    expect(new Set(sums)).toEqual(new Set([0, 18]));
+    const dropped = sums.filter((v) => v === 0).length;
+    expect(Math.abs(dropped - 100)).toBeLessThan(40); // Binomial(200, 0.5): sd ≈ 7
+    const z = ones([2, 3, 2, 2]);
+    expect(d.eval().call(z)).toBe(z);
+  });
+  it("3-D input is [N, C, L] (PyTorch 1.13's dropout2d), Dropout1d accepts unbatched [C, L]", () => {
+    const y = F.dropout2d(ones([4, 50, 6]), 0.5, true, { generator: new Generator(2) });
+    const sums = new Set(Array.from(y.sum(2).dataSync()));
+    expect(sums).toEqual(new Set([0, 12]));
+    const y1 = new Dropout1d({ p: 0.5, generator: new Generator(3) }).call(ones([40, 5]));
+    expect(new Set(Array.from(y1.sum(1).dataSync()))).toEqual(new Set([0, 10]));
+    expect(y1.shape).toEqual([40, 5]);
+  });
+  it('the gradient is the same channel mask; errors', () => {
+    const x = ones([2, 4, 3], { requiresGrad: true });
+    const y = F.dropout2d(x, { p: 0.5, generator: new Generator(9) });
+    y.sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual(Array.from(y.dataSync()));
+    expect(() => new Dropout2d(1.5)).toThrow('Dropout2d: dropout probability has to be between 0 and 1, but got 1.5');
+    expect(() => F.dropout2d(tensor([1, 2], { dtype: 'float32' }), 0.5)).toThrow('dropout2d: feature dropout needs at least 2 dims [N, C, *], got shape [2]');
+    expect(() => F.dropout1d(ones([2, 2, 2, 2]), 0.5)).toThrow('dropout1d: expected a 2-D [C, L] or 3-D [N, C, L] input, got shape [2, 2, 2, 2]');
   });
 });

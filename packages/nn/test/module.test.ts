@@ -247,7 +247,7 @@ describe('buffers', () => {
   });
   it('nested buffers get dotted names (BatchNorm running stats)', () => {
     const m = new Sequential(new Linear(2, 2), new BatchNorm1d(2));
-    expect([...m.namedBuffers()].map(([n]) => n)).toEqual(['1.runningMean', '1.runningVar', '1.numBatchesTracked']);
+    expect([...m.namedBuffers()].map(([n]) => n)).toEqual(['1.running_mean', '1.running_var', '1.num_batches_tracked']);
   });
 });
 

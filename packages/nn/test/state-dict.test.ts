@@ -37,7 +37,7 @@ describe('stateDict', () => {
       }
     }
     expect(Object.keys(new M().stateDict())).toEqual([
-      'bn.weight', 'bn.bias', 'bn.runningMean', 'bn.runningVar', 'bn.numBatchesTracked',
+      'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked',
       'lin.weight', 'lin.bias', 'again.weight', 'again.bias',
     ]);
     expect([...new M().namedParameters()].map(([n]) => n)).toEqual(['bn.weight', 'bn.bias', 'lin.weight', 'lin.bias']);
@@ -126,5 +126,20 @@ describe('loadStateDict', () => {
     const y = bn.call(tensor([[3, 1]], { dtype: 'float32' })).dataSync();
     expect(y[0]).toBeCloseTo(((3 - 1) / Math.sqrt(4 + 1e-5)) * 2 + 0.5, 5);
     expect(y[1]).toBeCloseTo(((1 + 1) / Math.sqrt(0.25 + 1e-5)) * 3 - 0.5, 5);
+  });
+  it('still loads the camelCase buffer keys tapegrad wrote before (runningMean, numBatchesTracked), nested too', () => {
+    const m = new Sequential(new Linear(2, 2), new BatchNorm1d(2));
+    const sd = m.stateDict();
+    const old = Object.fromEntries(Object.entries(sd).map(([k, v]) => [k.replace('running_mean', 'runningMean').replace('running_var', 'runningVar').replace('num_batches_tracked', 'numBatchesTracked'), v.clone()]));
+    expect(Object.keys(old)).toContain('1.runningMean');
+    old['1.runningMean'] = tensor([5, 6], { dtype: 'float32' });
+    old['1.numBatchesTracked'] = tensor(3, { dtype: 'int32' });
+    const fresh = new Sequential(new Linear(2, 2), new BatchNorm1d(2));
+    expect(fresh.loadStateDict(old)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const bn = fresh.get(1) as BatchNorm1d;
+    expect(Array.from(bn.runningMean!.dataSync())).toEqual([5, 6]);
+    expect(bn.numBatchesTracked!.item()).toBe(3);
+    // Both spellings of one buffer: the exact (PyTorch) key wins and the other is unexpected.
+    expect(() => fresh.loadStateDict({ ...sd, '1.runningMean': tensor([1, 1], { dtype: 'float32' }) })).toThrow(/Unexpected key\(s\) in state_dict: "1.runningMean"/);
   });
 });

@@ -65,6 +65,15 @@ export function fixed(values: number[], shape: number[]): Tensor {
   return core.tensor(Float64Array.from(values)).reshape(shape).detach().requiresGrad_(true);
 }
 
+/** A float64 leaf of distinct values at least 0.05 apart, in random order (max pooling without ties). */
+export function distinct(gen: Generator, shape: number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const order = Array.from({ length: n }, (_, i) => ({ i, k: gen.normal() })).sort((a, b) => a.k - b.k);
+  const vals = new Float64Array(n);
+  order.forEach(({ i }, r) => { vals[i] = (r - n / 2) * 0.1 + 0.02 * gen.normal() * 0.5; });
+  return core.tensor(vals, { dtype: 'float64' }).reshape(shape).detach().requiresGrad_(true);
+}
+
 const int = (v: core.NestedArray): Tensor => core.tensor(v, { dtype: 'int32' });
 const bool = (v: core.NestedArray): Tensor => core.tensor(v, { dtype: 'bool' });
 
@@ -484,6 +493,60 @@ export const OPS: OpInfo[] = [
   custom('baddbmm', ['baddbmm'], (gen) => [
     s('input [2, 2, 2]', [arg(gen, [2, 2, 2]), arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (i, a, b) => core.baddbmm(i, a, b)),
     s('broadcast input [2], beta 0.5, alpha -2', [arg(gen, [2]), arg(gen, [2, 2, 3]), arg(gen, [2, 3, 2])], (i, a, b) => i.baddbmm(a, b, { beta: 0.5, alpha: -2 })),
+  ]),
+  // pooling and resampling (issue 12): max pooling inputs are distinct values (no ties, no kinks in reach).
+  custom('maxPool1d', ['maxPool1d'], (gen) => [
+    s('[2, 3, 7] k3 s2 p1 (overlapping)', [distinct(gen, [2, 3, 7])], (x) => core.maxPool1d(x, 3, { stride: 2, padding: 1 })),
+    s('unbatched [3, 8] k2 dilation 2 ceil, values of returnIndices', [distinct(gen, [3, 8])], (x) => core.maxPool1d(x, 2, { dilation: 2, ceilMode: true, returnIndices: true })[0]),
+  ]),
+  custom('maxPool2d', ['maxPool2d'], (gen) => [
+    s('[1, 2, 5, 5] k3 s2 p1 (overlapping)', [distinct(gen, [1, 2, 5, 5])], (x) => core.maxPool2d(x, 3, { stride: 2, padding: 1 })),
+    s('unbatched [2, 4, 5] k [2, 3] s [2, 1] ceil', [distinct(gen, [2, 4, 5])], (x) => core.maxPool2d(x, [2, 3], { stride: [2, 1], ceilMode: true })),
+    s('[1, 1, 5, 5] k2 s1 dilation 2 of a transposed view', [distinct(gen, [1, 1, 5, 5])], (x) => core.maxPool2d(x.transpose(2, 3), 2, { stride: 1, dilation: 2 })),
+  ]),
+  custom('avgPool1d', ['avgPool1d'], (gen) => [
+    s('[2, 2, 7] k3 s2 p1', [arg(gen, [2, 2, 7])], (x) => core.avgPool1d(x, 3, { stride: 2, padding: 1 })),
+    s('unbatched [2, 8] ceil, countIncludePad false', [arg(gen, [2, 8])], (x) => core.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })),
+  ]),
+  custom('avgPool2d', ['avgPool2d'], (gen) => [
+    s('[1, 2, 5, 5] k3 s2 p1', [arg(gen, [1, 2, 5, 5])], (x) => core.avgPool2d(x, 3, { stride: 2, padding: 1 })),
+    s('unbatched [2, 5, 4] k [3, 2] ceil, countIncludePad false', [arg(gen, [2, 5, 4])], (x) => core.avgPool2d(x, [3, 2], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })),
+    s('[1, 1, 4, 4] divisorOverride 3', [arg(gen, [1, 1, 4, 4])], (x) => core.avgPool2d(x, 2, { divisorOverride: 3 })),
+  ]),
+  custom('adaptiveAvgPool1d', ['adaptiveAvgPool1d'], (gen) => [
+    s('[2, 2, 7] to 3', [arg(gen, [2, 2, 7])], (x) => core.adaptiveAvgPool1d(x, 3)),
+  ]),
+  custom('adaptiveAvgPool2d', ['adaptiveAvgPool2d'], (gen) => [
+    s('[1, 2, 5, 7] to [2, 3]', [arg(gen, [1, 2, 5, 7])], (x) => core.adaptiveAvgPool2d(x, [2, 3])),
+    s('unbatched [2, 3, 3] to [null, 4] (upsampling)', [arg(gen, [2, 3, 3])], (x) => core.adaptiveAvgPool2d(x, [null, 4])),
+  ]),
+  custom('adaptiveMaxPool1d', ['adaptiveMaxPool1d'], (gen) => [
+    s('[2, 2, 7] to 3', [distinct(gen, [2, 2, 7])], (x) => core.adaptiveMaxPool1d(x, 3)),
+  ]),
+  custom('adaptiveMaxPool2d', ['adaptiveMaxPool2d'], (gen) => [
+    s('[1, 2, 5, 7] to [2, 3]', [distinct(gen, [1, 2, 5, 7])], (x) => core.adaptiveMaxPool2d(x, [2, 3])),
+    s('unbatched [2, 4, 4] to 3, values of returnIndices', [distinct(gen, [2, 4, 4])], (x) => core.adaptiveMaxPool2d(x, 3, { returnIndices: true })[0]),
+  ]),
+  custom('maxUnpool1d', ['maxUnpool1d'], (gen) => [
+    s('[1, 2, 3] into length 6', [arg(gen, [1, 2, 3])], (x) => core.maxUnpool1d(x, int([[[1, 2, 5], [0, 3, 4]]]), 2)),
+  ]),
+  custom('maxUnpool2d', ['maxUnpool2d'], (gen) => [
+    s('[1, 2, 2, 2] into [4, 4]', [arg(gen, [1, 2, 2, 2])], (x) => core.maxUnpool2d(x, int([[[[0, 3], [13, 10]], [[5, 2], [8, 15]]]]), 2)),
+    s('unbatched [1, 2, 2] into outputSize [5, 5]', [arg(gen, [1, 2, 2])], (x) => core.maxUnpool2d(x, int([[[6, 3], [20, 24]]]), 2, { outputSize: [5, 5] })),
+  ]),
+  custom('interpolate', ['interpolate'], (gen) => [
+    s('nearest [1, 2, 2, 3] scale 1.5', [arg(gen, [1, 2, 2, 3])], (x) => core.interpolate(x, { scaleFactor: 1.5 })),
+    s('bilinear [1, 1, 3, 3] to [4, 5]', [arg(gen, [1, 1, 3, 3])], (x) => core.interpolate(x, { size: [4, 5], mode: 'bilinear' })),
+    s('bilinear alignCorners [1, 1, 3, 2] to [2, 4]', [arg(gen, [1, 1, 3, 2])], (x) => core.interpolate(x, { size: [2, 4], mode: 'bilinear', alignCorners: true })),
+    s('linear [2, 1, 4] scale 0.75', [arg(gen, [2, 1, 4])], (x) => core.interpolate(x, { scaleFactor: 0.75, mode: 'linear' })),
+    s('trilinear [1, 1, 2, 2, 2] to 3', [arg(gen, [1, 1, 2, 2, 2])], (x) => core.interpolate(x, { size: 3, mode: 'trilinear' })),
+    s('area [1, 1, 4, 5] to [2, 2]', [arg(gen, [1, 1, 4, 5])], (x) => core.interpolate(x, { size: [2, 2], mode: 'area' })),
+  ]),
+  custom('pixelShuffle', ['pixelShuffle'], (gen) => [
+    s('[1, 8, 2, 2] by 2', [arg(gen, [1, 8, 2, 2])], (x) => core.pixelShuffle(x, 2)),
+  ]),
+  custom('pixelUnshuffle', ['pixelUnshuffle'], (gen) => [
+    s('unbatched [2, 4, 2] by 2', [arg(gen, [2, 4, 2])], (x) => core.pixelUnshuffle(x, 2)),
   ]),
 ];
 

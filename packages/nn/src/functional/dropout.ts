@@ -27,3 +27,42 @@ export function dropout(
   const keep = rand(x.shape, { generator, dtype: x.dtype }).ge(p);
   return x.mul(keep.to(x.dtype).mul(1 / (1 - p)));
 }
+
+/** Zeroes whole channels: one keep/drop draw per (dim 0, dim 1) entry, broadcast over the rest. */
+function featureDropout(op: string, x: Tensor, p: number, training: boolean, generator: Generator | undefined): Tensor {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor input`);
+  if (x.ndim < 2) throw new RangeError(`${op}: feature dropout needs at least 2 dims [N, C, *], got shape [${x.shape.join(', ')}]`);
+  if (!training || p === 0) return x;
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
+  if (p === 1) return x.mul(0);
+  const maskShape = x.shape.map((s, i) => (i < 2 ? s : 1));
+  const keep = rand(maskShape, { generator, dtype: x.dtype }).ge(p);
+  return x.mul(keep.to(x.dtype).mul(1 / (1 - p)));
+}
+
+type DropoutArgs = number | { p?: number; training?: boolean; generator?: Generator };
+
+/**
+ * Channel dropout for [N, C, H, W] inputs (PyTorch 1.13's `F.dropout2d`): each channel of each sample
+ * is zeroed with probability p, the rest scaled by 1/(1 − p). As PyTorch 1.13, a 3-D input is read as
+ * [N, C, L] (1-D channel dropout), not as an unbatched [C, H, W].
+ * @example
+ * F.dropout2d(x, 0.2, model.training)
+ */
+export function dropout2d(x: Tensor, p: DropoutArgs = 0.5, training = true, { generator }: { generator?: Generator } = {}): Tensor {
+  if (isOptionsObject(p)) ({ p = 0.5, training = true, generator } = checkOptions('dropout2d', p, ['p', 'training', 'generator']));
+  return featureDropout('dropout2d', x, p, training, generator);
+}
+
+/**
+ * Channel dropout for [N, C, L] or unbatched [C, L] inputs (PyTorch's `F.dropout1d`).
+ * @example
+ * F.dropout1d(x, 0.2, model.training)
+ */
+export function dropout1d(x: Tensor, p: DropoutArgs = 0.5, training = true, { generator }: { generator?: Generator } = {}): Tensor {
+  if (isOptionsObject(p)) ({ p = 0.5, training = true, generator } = checkOptions('dropout1d', p, ['p', 'training', 'generator']));
+  if (x instanceof Tensor && x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`dropout1d: expected a 2-D [C, L] or 3-D [N, C, L] input, got shape [${x.shape.join(', ')}]`);
+  if (x instanceof Tensor && x.ndim === 2) return featureDropout('dropout1d', x.unsqueeze(0), p, training, generator).squeeze(0);
+  return featureDropout('dropout1d', x, p, training, generator);
+}

@@ -25,3 +25,8 @@ export {
   multiMarginLoss,
 } from './margin-loss';
 export type { MarginOptions, TripletMarginOptions, MultiLabelSoftMarginOptions, MultiMarginOptions } from './margin-loss';
+// pooling, resampling, normalisation, channel dropout (issue 12)
+export * from './pooling';
+export { groupNorm, instanceNorm } from './normalization';
+export type { GroupNormOptions, InstanceNormOptions } from './normalization';
+export { dropout1d, dropout2d } from './dropout';

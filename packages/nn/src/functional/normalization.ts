@@ -91,3 +91,95 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], { weigh
   if (bias) y = y.add(bias);
   return y;
 }
+
+/** Throws unless each given affine tensor is 1-D with `C` elements (the channels of x). */
+function checkChannelParams(op: string, x: Tensor, C: number, params: [string, Tensor | null][]): void {
+  for (const [name, t] of params) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== C)) {
+      throw new RangeError(`${op}: ${name} should have shape [${C}] (the channels in dim 1 of input ${shp(x.shape)}), got ${shp(t.shape)}`);
+    }
+  }
+}
+
+export interface GroupNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * Group normalisation (PyTorch's `F.group_norm`): the C channels of x [N, C, *] are split into
+ * `numGroups` groups and each sample's group is normalised with its own mean and biased variance, then
+ * scaled and shifted per channel by weight and bias [C] if given.
+ * @example
+ * F.groupNorm(x, 2, { weight, bias }) // x [N, 6, H, W]: groups of 3 channels
+ */
+export function groupNorm(x: Tensor, numGroups: number, { weight = null, bias = null, eps = 1e-5 }: GroupNormOptions = {}): Tensor {
+  checkFloatInput('groupNorm', x);
+  if (x.ndim < 2) throw new RangeError(`groupNorm: expected an input of at least 2 dims [N, C, *], got shape ${shp(x.shape)}`);
+  if (!Number.isInteger(numGroups) || numGroups <= 0) throw new RangeError(`groupNorm: numGroups must be a positive integer, got ${numGroups}`);
+  const [N, C] = x.shape;
+  if (C % numGroups !== 0) throw new RangeError(`groupNorm: expected the number of channels (${C}) of input ${shp(x.shape)} to be divisible by numGroups=${numGroups}`);
+  checkChannelParams('groupNorm', x, C, [['weight', weight], ['bias', bias]]);
+  const g = x.reshape([N, numGroups, -1]);
+  const mean = g.mean(2, true);
+  const variance = g.var(2, { unbiased: false, keepdim: true });
+  let y = g.sub(mean).div(variance.add(eps).sqrt()).reshape(x.shape);
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  if (weight) y = y.mul(weight.reshape(bshape));
+  if (bias) y = y.add(bias.reshape(bshape));
+  return y;
+}
+
+export interface InstanceNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Normalise with each instance's own statistics (and update the running ones if given). Default true. */
+  useInputStats?: boolean;
+  /** Weight of the new batch in the running averages. Default 0.1. */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Instance normalisation (PyTorch's `F.instance_norm`): each channel of each sample of x [N, C, *] is
+ * normalised over its spatial dims with its mean and biased variance. With `useInputStats` and running
+ * stats given, those are updated in place with the batch average of the per-instance statistics
+ * (unbiased variance), as PyTorch; without `useInputStats` the running stats are used.
+ * @example
+ * F.instanceNorm(x) // x [N, C, H, W]
+ */
+export function instanceNorm(
+  x: Tensor,
+  runningMean: Tensor | null = null,
+  runningVar: Tensor | null = null,
+  { weight = null, bias = null, useInputStats = true, momentum = 0.1, eps = 1e-5 }: InstanceNormOptions = {},
+): Tensor {
+  checkFloatInput('instanceNorm', x);
+  if (x.ndim < 3) throw new RangeError(`instanceNorm: expected an input of at least 3 dims [N, C, *] (one spatial dim), got shape ${shp(x.shape)}`);
+  const C = x.shape[1];
+  checkChannelParams('instanceNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);
+  const dims = x.shape.map((_, i) => i).slice(2);
+  const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
+  let mean: Tensor, variance: Tensor;
+  if (useInputStats) {
+    const n = x.numel() / (x.shape[0] * C);
+    if (n <= 1) throw new RangeError(`instanceNorm: expected more than 1 spatial element when training, got input size ${shp(x.shape)}`);
+    mean = x.mean(dims, true);
+    variance = x.var(dims, { unbiased: false, keepdim: true });
+    if (runningMean || runningVar) {
+      noGrad(() => {
+        if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().reshape([-1, C]).mean(0).mul(momentum)));
+        if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.detach().reshape([-1, C]).mean(0).mul((momentum * n) / (n - 1))));
+      });
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new Error('instanceNorm: runningMean and runningVar must be given when useInputStats is false');
+    mean = runningMean.reshape(bshape);
+    variance = runningVar.reshape(bshape);
+  }
+  let y = x.sub(mean).div(variance.add(eps).sqrt());
+  if (weight) y = y.mul(weight.reshape(bshape));
+  if (bias) y = y.add(bias.reshape(bshape));
+  return y;
+}

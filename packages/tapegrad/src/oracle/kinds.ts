@@ -8,6 +8,7 @@ import * as optim from '@tapegrad/optim';
 import { Args, OpFn, ModuleCase, NotImplemented, num } from './types';
 import { convOps, convModules } from './conv';
 import { sequenceOps, sequenceModules } from './sequence';
+import { poolingOps } from './pooling';
 
 export { NotImplemented };
 const dim = (a: Args): number | undefined => (a.dim === undefined ? undefined : num(a.dim));
@@ -45,6 +46,7 @@ export const ops: Record<string, OpFn> = {
   clamp: ([x], a) => x.clamp(a.min as number | null, a.max as number | null),
   where: ([c, a, b]) => where(c.ne(0), a, b),
   ...convOps,
+  ...poolingOps,
   ...sequenceOps,
 };
 

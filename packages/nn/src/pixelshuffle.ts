@@ -1,0 +1,46 @@
+/** PixelShuffle and PixelUnshuffle: channels to space and back. */
+import { Tensor, pixelShuffle, pixelUnshuffle } from '@tapegrad/core';
+import { Module } from './module';
+import { keywordArg } from './check';
+
+/**
+ * [*, C·r², H, W] -> [*, C, H·r, W·r] (PyTorch's `nn.PixelShuffle`).
+ * @example
+ * new PixelShuffle(2).call(zeros([1, 8, 3, 3])).shape // [1, 2, 6, 6]
+ */
+export class PixelShuffle extends Module {
+  readonly upscaleFactor: number;
+  /** `new PixelShuffle(2)` or `new PixelShuffle({ upscaleFactor: 2 })`. */
+  constructor(upscaleFactor: number | { upscaleFactor?: number }) {
+    super();
+    this.upscaleFactor = keywordArg('PixelShuffle', upscaleFactor, 'upscaleFactor', NaN);
+    if (!Number.isInteger(this.upscaleFactor) || this.upscaleFactor <= 0) throw new RangeError(`PixelShuffle: upscaleFactor must be a positive integer, got ${this.upscaleFactor}`);
+  }
+  forward(x: Tensor): Tensor {
+    return pixelShuffle(x, this.upscaleFactor);
+  }
+  override extraRepr(): string {
+    return `upscaleFactor=${this.upscaleFactor}`;
+  }
+}
+
+/**
+ * [*, C, H·r, W·r] -> [*, C·r², H, W] (PyTorch's `nn.PixelUnshuffle`).
+ * @example
+ * new PixelUnshuffle(2).call(zeros([1, 2, 6, 6])).shape // [1, 8, 3, 3]
+ */
+export class PixelUnshuffle extends Module {
+  readonly downscaleFactor: number;
+  /** `new PixelUnshuffle(2)` or `new PixelUnshuffle({ downscaleFactor: 2 })`. */
+  constructor(downscaleFactor: number | { downscaleFactor?: number }) {
+    super();
+    this.downscaleFactor = keywordArg('PixelUnshuffle', downscaleFactor, 'downscaleFactor', NaN);
+    if (!Number.isInteger(this.downscaleFactor) || this.downscaleFactor <= 0) throw new RangeError(`PixelUnshuffle: downscaleFactor must be a positive integer, got ${this.downscaleFactor}`);
+  }
+  forward(x: Tensor): Tensor {
+    return pixelUnshuffle(x, this.downscaleFactor);
+  }
+  override extraRepr(): string {
+    return `downscaleFactor=${this.downscaleFactor}`;
+  }
+}
