@@ -17,3 +17,6 @@ export {
 export type {
   Reduction, ReductionOptions, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions, NLLOptions, CrossEntropyOptions,
 } from './loss';
+// convolution (issue 12)
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, unfold, fold, pad } from './conv';
+export type { ConvOptions, ConvTransposeOptions, UnfoldOptions, SizeArg, PadMode, PadOptions, ConvPadding } from './conv';
