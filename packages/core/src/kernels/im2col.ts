@@ -25,15 +25,37 @@ function span(x0: number, s: number, W: number, ow: number): [number, number] {
 }
 
 /** Writes the column matrix of the image at `src[sOff..]` (C×H×W, row-major) into `dst[dOff..]`. */
-export function im2col(src: ArrayLike<number>, sOff: number, g: ConvGeom, dst: FloatArray, dOff: number): void {
+export function im2col(src: FloatArray, sOff: number, g: ConvGeom, dst: FloatArray, dOff: number): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const L = oh * ow;
+  // Stride 1 with as many output columns as input columns: a column-matrix row is the image plane
+  // shifted by one offset, so it is one block copy, then the rows above/below and the columns that
+  // wrapped around from the neighbouring image row are zeroed.
+  const shifted = sh === 1 && sw === 1 && ow === W;
   for (let c = 0; c < C; c++) {
+    const plane = sOff + c * H * W;
     for (let a = 0; a < kh; a++) {
       for (let b = 0; b < kw; b++) {
         const base = dOff + ((c * kh + a) * kw + b) * L;
         const x0 = b * dw - pw;
         const [lo, hi] = span(x0, sw, W, ow);
+        if (shifted) {
+          const y0 = a * dh - ph;
+          const iLo = Math.min(oh, Math.max(0, -y0)), iHi = Math.max(iLo, Math.min(oh, H - y0));
+          const shift = y0 * W + x0;
+          const s0 = Math.max(plane + iLo * W + shift, plane), s1 = Math.min(plane + iHi * W + shift, plane + H * W);
+          dst.fill(0, base, base + iLo * W);
+          if (s1 > s0) dst.set(src.subarray(s0, s1), base + s0 - plane - shift);
+          dst.fill(0, base + iHi * W, base + L);
+          if (lo > 0 || hi < ow) {
+            for (let i = iLo; i < iHi; i++) {
+              const o = base + i * ow;
+              for (let j = 0; j < lo; j++) dst[o + j] = 0;
+              for (let j = hi; j < ow; j++) dst[o + j] = 0;
+            }
+          }
+          continue;
+        }
         for (let i = 0; i < oh; i++) {
           const o = base + i * ow;
           const y = i * sh - ph + a * dh;
@@ -56,7 +78,7 @@ export function im2col(src: ArrayLike<number>, sOff: number, g: ConvGeom, dst: F
  * The adjoint of im2col: adds every entry of the column matrix at `src[sOff..]` into the image
  * position it was read from (`dst[dOff..]`, C×H×W; positions outside the image are dropped).
  */
-export function col2im(src: ArrayLike<number>, sOff: number, g: ConvGeom, dst: FloatArray, dOff: number): void {
+export function col2im(src: FloatArray, sOff: number, g: ConvGeom, dst: FloatArray, dOff: number): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const L = oh * ow;
   for (let c = 0; c < C; c++) {

@@ -133,7 +133,7 @@ function im2colOp(x: Tensor, g: ConvGeom): Tensor {
   const [N, C, H, W] = x._shape;
   const gg = { ...g, C, H, W };
   const K = C * g.kh * g.kw, L = g.oh * g.ow;
-  const src = x._contigData();
+  const src = x._contigData() as FloatArray;
   const out = allocate(x.dtype, N * K * L) as FloatArray;
   for (let n = 0; n < N; n++) im2col(src, n * C * H * W, gg, out, n * K * L);
   const res = Tensor._fromData(out, [N, K, L], x.dtype);
@@ -145,7 +145,7 @@ function col2imOp(cols: Tensor, g: ConvGeom): Tensor {
   const [N, K, L] = cols._shape;
   const C = K / (g.kh * g.kw), HW = g.H * g.W;
   const gg = { ...g, C };
-  const src = cols._contigData();
+  const src = cols._contigData() as FloatArray;
   const out = allocate(cols.dtype, N * C * HW) as FloatArray;
   for (let n = 0; n < N; n++) col2im(src, n * K * L, gg, out, n * C * HW);
   const res = Tensor._fromData(out, [N, C, g.H, g.W], cols.dtype);
