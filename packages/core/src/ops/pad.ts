@@ -46,7 +46,8 @@ function sourceIndex(mode: PadMode, n: number, before: number, after: number): I
  * Pads `x`: `pad` holds (before, after) amounts for the last dim, then the one before it, and so on
  * (PyTorch's order). Constant padding works on any dims and may be negative (cropping); reflect,
  * replicate and circular pad the last 1, 2 or 3 dims of a tensor with one or two more dims (a batch
- * and/or channel dim), as PyTorch. Reflect needs each amount smaller than its dim; circular at most its dim.
+ * and/or channel dim), as PyTorch 1.13 (circular: batched inputs only, two more dims). Reflect needs each
+ * amount smaller than its dim; circular at most its dim.
  * @example
  * pad(x, [1, 1, 2, 0]);                      // [N, C, H, W] -> [N, C, H + 2, W + 2], zeros
  * pad(x, [2, 1], { mode: 'reflect' });       // reflect the last dim
@@ -72,6 +73,9 @@ export function pad(x: Tensor, pad: readonly number[], modeOrOpts: PadMode | Pad
     if (fill !== 0) throw new RangeError(`pad: a fill value (${fill}) is only used by mode 'constant', not '${mode}'`);
     if (nd > 3 || (x.ndim !== nd + 1 && x.ndim !== nd + 2)) {
       throw new RangeError(`pad: mode '${mode}' pads the last 1, 2 or 3 dims of a ${nd + 1}-D or ${nd + 2}-D input (${pad.length} amounts pad ${nd} dims), got shape ${fmt(x._shape)}`);
+    }
+    if (mode === 'circular' && x.ndim !== nd + 2) {
+      throw new RangeError(`pad: mode 'circular' pads a batched input: ${pad.length} amounts need a ${nd + 2}-D [N, C, ...] input, got shape ${fmt(x._shape)} (PyTorch 1.13's rule)`);
     }
   }
   let y = x;
