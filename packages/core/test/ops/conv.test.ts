@@ -114,7 +114,7 @@ describe('the reused column buffer never leaks into a result or a saved tensor',
     conv2d(x2.mul(3), w, null, { padding: 1 });
     expect(vals(y1)).toEqual(before);
     const [gw1again] = grad(y1.sum(), [w]);
-    expect(vals(gw1again)).toEqual(vals(gw1));
+    expect(vals(gw1again!)).toEqual(vals(gw1!));
     expect(vals(y2)).not.toEqual(before);
     // float32 shares its own buffer: same check
     const xf = randn([1, 2, 5, 5], { generator: g }), wf = randn([2, 2, 3, 3], { generator: g });
