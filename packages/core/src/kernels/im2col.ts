@@ -77,16 +77,37 @@ export function im2col(src: FloatArray, sOff: number, g: ConvGeom, dst: FloatArr
 /**
  * The adjoint of im2col: adds every entry of the column matrix at `src[sOff..]` into the image
  * position it was read from (`dst[dOff..]`, C×H×W; positions outside the image are dropped).
+ * `srcIsScratch`: src is a buffer of the caller's own that may be changed; at stride 1 with ow = W
+ * each row is then added as one shifted block, after zeroing the entries whose position wrapped
+ * around to the neighbouring image row (adding 0 leaves the image unchanged).
  */
-export function col2im(src: FloatArray, sOff: number, g: ConvGeom, dst: FloatArray, dOff: number): void {
+export function col2im(src: FloatArray, sOff: number, g: ConvGeom, dst: FloatArray, dOff: number, srcIsScratch = false): void {
   const { C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   const L = oh * ow;
+  const shifted = srcIsScratch && sh === 1 && sw === 1 && ow === W;
   for (let c = 0; c < C; c++) {
+    const plane = dOff + c * H * W;
     for (let a = 0; a < kh; a++) {
       for (let b = 0; b < kw; b++) {
         const base = sOff + ((c * kh + a) * kw + b) * L;
         const x0 = b * dw - pw;
         const [lo, hi] = span(x0, sw, W, ow);
+        if (shifted) {
+          const y0 = a * dh - ph;
+          const iLo = Math.min(oh, Math.max(0, -y0)), iHi = Math.max(iLo, Math.min(oh, H - y0));
+          if (lo > 0 || hi < ow) {
+            for (let i = iLo; i < iHi; i++) {
+              const o = base + i * ow;
+              for (let j = 0; j < lo; j++) src[o + j] = 0;
+              for (let j = hi; j < ow; j++) src[o + j] = 0;
+            }
+          }
+          const shift = y0 * W + x0;
+          const p0 = Math.max(iLo * W, -shift), p1 = Math.min(iHi * W, H * W - shift);
+          const d = plane + shift;
+          for (let p = p0; p < p1; p++) dst[d + p] += src[base + p];
+          continue;
+        }
         for (let i = 0; i < oh; i++) {
           const y = i * sh - ph + a * dh;
           if (y < 0 || y >= H) continue;

@@ -126,6 +126,9 @@ function fillBias(out: FloatArray, b: Tensor | null, N: number, O: number, L: nu
   for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) out.fill(bd[o], (n * O + o) * L, (n * O + o + 1) * L);
 }
 
+/** Σ over batch and positions, [N, O, H, W] -> [O]: batch first (the SIMD leading-dim sum), then rows. */
+const biasGrad = (gr: Tensor): Tensor => gr.reshape([gr._shape[0], gr._shape[1], -1]).sum(0).sum(1);
+
 // ---- the primitives -----------------------------------------------------------------------------
 
 /** im2col: [N, C, H, W] -> [N, C·kh·kw, oh·ow]. */
@@ -152,12 +155,34 @@ function col2imOp(cols: Tensor, g: ConvGeom): Tensor {
   return record('fold', [cols], res, (gr) => [im2colOp(gr, gg)]);
 }
 
-/** Σₙ a[n]·b[n]ᵀ per group: a [N, G·P, L], b [N, G·Q, L] -> [G·P, Q] (the weight gradients). */
-function weightGrad(a: Tensor, b: Tensor, groups: number): Tensor {
-  const [N, GP, L] = a._shape;
-  const P = GP / groups, Q = b._shape[1] / groups;
-  if (groups === 1) return a.bmm(b.transpose(1, 2)).sum(0);
-  return a.reshape([N * groups, P, L]).bmm(b.reshape([N * groups, Q, L]).transpose(1, 2)).reshape([N, GP, Q]).sum(0);
+/**
+ * The weight gradient of a conv: Σₙ up[n]·unfold(img[n])ᵀ per group, img [N, C, H, W] (g's image),
+ * up [N, O, oh, ow] -> [O, C/groups·kh·kw]. One GEMM per image and group accumulates into the result
+ * (im2col into the reused column buffer, nothing of size N·C·k²·L allocated). It is bilinear in
+ * (img, up), so its VJP with upstream G is the transposed conv of up and the conv of img with G viewed
+ * as a weight. The transposed conv's weight gradient is the same op with the roles swapped.
+ */
+function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, kShape: number[]): Tensor {
+  const [N, C, H, W] = img._shape;
+  const O = up._shape[1];
+  const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow;
+  const gg = { ...g, C: Cg, H, W };
+  const xs = img._contigData() as FloatArray, us = up._contigData() as FloatArray;
+  const out = allocate(img.dtype, O * K) as FloatArray;
+  if (L > 0 && K > 0 && Og > 0) {
+    const cols = columnScratch(img.dtype === 'float64', K * L);
+    for (let n = 0; n < N; n++) {
+      for (let gi = 0; gi < groups; gi++) {
+        im2col(xs, (n * C + gi * Cg) * H * W, gg, cols, 0);
+        gemm(false, true, Og, K, L, 1, us, (n * O + gi * Og) * L, L, cols, 0, L, n > 0 ? 1 : 0, out, gi * Og * K, K);
+      }
+    }
+  }
+  const res = Tensor._fromData(out, [O, Cg, ...kShape], img.dtype);
+  return record('convWeightGrad', [img, up], res, (G) => [
+    img.requiresGrad ? convTransposeOp(up, G, null, gg, groups) : null,
+    up.requiresGrad ? convOp(img, G, null, gg, groups) : null,
+  ], [img, up]);
 }
 
 /** x [N, C, H, W], w [O, C/groups, kh, kw], b [O] | null, all one dtype; g's image is x's. */
@@ -184,8 +209,8 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
   const res = Tensor._fromData(out, [N, O, g.oh, g.ow], x.dtype);
   return record('conv2d', b ? [x, w, b] : [x, w], res, (gr) => [
     x.requiresGrad ? convTransposeOp(gr, w, null, gg, groups) : null,
-    w.requiresGrad ? weightGrad(gr.reshape([N, O, L]), im2colOp(x, gg), groups).reshape(w._shape) : null,
-    b && b.requiresGrad ? gr.sum([0, 2, 3]) : null,
+    w.requiresGrad ? convWeightGradOp(x, gr, gg, groups, [kh, kw]) : null,
+    b && b.requiresGrad ? biasGrad(gr) : null,
   ], [x, w]);
 }
 
@@ -206,15 +231,15 @@ function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, gr
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {
         gemm(true, false, K, L, Cgi, 1, ws, gi * Cgi * K, K, xs, (n * Cin + gi * Cgi) * L, L, 0, cols, 0, L);
-        col2im(cols, 0, gg, out, (n * O + gi * Og) * HW);
+        col2im(cols, 0, gg, out, (n * O + gi * Og) * HW, true);
       }
     }
   }
   const res = Tensor._fromData(out, [N, O, g.H, g.W], x.dtype);
   return record('convTranspose2d', b ? [x, w, b] : [x, w], res, (gr) => [
     x.requiresGrad ? convOp(gr, w, null, gg, groups) : null,
-    w.requiresGrad ? weightGrad(x.reshape([N, Cin, L]), im2colOp(gr, gg), groups).reshape(w._shape) : null,
-    b && b.requiresGrad ? gr.sum([0, 2, 3]) : null,
+    w.requiresGrad ? convWeightGradOp(gr, x, gg, groups, [kh, kw]) : null,
+    b && b.requiresGrad ? biasGrad(gr) : null,
   ], [x, w]);
 }
 
