@@ -23,6 +23,9 @@ export const ROWS = [
   { id: 'tiny_op', label: 'tiny op fwd+bwd (1 elem)', unit: 'µs/op', higherIsBetter: false },
   { id: 'digits_wall', label: 'digits job time', unit: 's', higherIsBetter: false },
   { id: 'digits_acc', label: 'digits job test accuracy', unit: '%', higherIsBetter: true },
+  // convolution (issue 12)
+  { id: 'conv2d_fwd', label: 'conv2d fwd 3×3 64→64 32², b8', unit: 'GFLOP/s', higherIsBetter: true },
+  { id: 'conv2d_gemm', label: 'GEMM at its im2col shape', unit: 'GFLOP/s', higherIsBetter: true },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -57,6 +60,13 @@ export interface BenchConfig {
   digits: DigitsJob;
   /** Rows that tfjs-cpu skips (too slow for --quick). */
   tfjsCpuSkip: RowId[];
+  /**
+   * conv2d rows (issue 12): a kernel×kernel conv, inC -> outC channels, size×size images, `batch` of
+   * them, padding kernel/2 (output as large as the input), with bias; conv2d_gemm is tapegrad's GEMM
+   * alone at that conv's im2col shape (batch × [outC, inC·k²] · [inC·k², size²]).
+   */
+  conv: { batch: number; inC: number; outC: number; size: number; kernel: number };
+  convTiming: TimingOptions;
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -72,5 +82,7 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
     tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
+    conv: { batch: 8, inC: 64, outC: 64, size: 32, kernel: 3 },
+    convTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
   };
 }

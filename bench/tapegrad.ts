@@ -7,7 +7,7 @@ import { Generator, noGrad, rand, randint, randn, relaxedSimdActive, setRelaxedS
 import { DataLoader, TensorDataset } from '@tapegrad/data';
 import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
-import { kernelBackend } from '../packages/core/src/kernels/gemm';
+import { kernelBackend, gemm } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
 import { now, timeIt } from './timing';
@@ -110,6 +110,23 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log): { sec
   return { seconds: (now() - t0) / 1e3, accuracy };
 }
 
+/** conv2d rows (issue 12): F.conv2d forward, and the GEMM alone at the im2col shape it runs. */
+export function convRows(cfg: BenchConfig, log: Log): ColumnFigures {
+  const { batch, inC, outC, size, kernel } = cfg.conv, g = new Generator(5);
+  const x = randn([batch, inC, size, size], { generator: g }), w = randn([outC, inC, kernel, kernel], { generator: g });
+  const b = randn([outC], { generator: g });
+  const K = inC * kernel * kernel, L = size * size;
+  const flops = 2 * batch * outC * K * L;
+  const tc = noGrad(() => timeIt(() => F.conv2d(x, w, b, { padding: Math.floor(kernel / 2) }), cfg.convTiming));
+  const A = w.dataSync() as Float32Array, B = randn([K, L], { generator: g }).dataSync() as Float32Array, C = new Float32Array(outC * L);
+  const tg = timeIt(() => {
+    for (let n = 0; n < batch; n++) gemm(false, false, outC, L, K, 1, A, 0, K, B, 0, L, 0, C, 0, L);
+  }, cfg.convTiming);
+  const out = { conv2d_fwd: flops / tc.seconds / 1e9, conv2d_gemm: flops / tg.seconds / 1e9 };
+  log(`  tapegrad conv2d: ${out.conv2d_fwd.toFixed(2)} GFLOP/s, its GEMM alone ${out.conv2d_gemm.toFixed(2)} GFLOP/s (${((100 * out.conv2d_fwd) / out.conv2d_gemm).toFixed(0)} %)`);
+  return out;
+}
+
 /**
  * Runs every row; `data` is null when the digits could not be loaded (the digits rows are then null).
  * `fma` selects the relaxed-SIMD (fused multiply-add) kernels, and throws if this engine lacks them.
@@ -128,6 +145,7 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   log(`  tapegrad step: ${figures.step_b64.toFixed(3)} ms (b64), ${figures.step_b256.toFixed(3)} ms (b256)`);
   figures.tiny_op = tinyRow(cfg);
   log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
+  Object.assign(figures, convRows(cfg, log));
   if (data) {
     const r = digitsJob(cfg, data, log);
     figures.digits_wall = r.seconds;

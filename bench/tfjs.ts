@@ -226,6 +226,19 @@ function digitsJob(tf: Tf, cfg: BenchConfig, data: DigitsArrays, name: string, l
   return { seconds, accuracy };
 }
 
+/** conv2d forward (issue 12) in tfjs's own NHWC layout, bias fused; the GEMM-only row is tapegrad's. */
+function convRow(tf: Tf, cfg: BenchConfig): number {
+  const { batch, inC, outC, size, kernel } = cfg.conv;
+  const x = tf.randomNormal([batch, size, size, inC], 0, 1, 'float32', 5) as import('@tensorflow/tfjs-core').Tensor4D;
+  const w = tf.randomNormal([kernel, kernel, inC, outC], 0, 1, 'float32', 6) as import('@tensorflow/tfjs-core').Tensor4D;
+  const b = tf.randomNormal([outC], 0, 1, 'float32', 7);
+  const t = timeIt(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias: b }).dispose(), cfg.convTiming);
+  x.dispose();
+  w.dispose();
+  b.dispose();
+  return (2 * batch * outC * inC * kernel * kernel * size * size) / t.seconds / 1e9;
+}
+
 /** Runs every row on one backend except those in `skip` (null in the result). */
 export async function runTfjs(
   backend: TfBackend, cfg: BenchConfig, data: DigitsArrays | null, skip: readonly RowId[], log: Log,
@@ -243,6 +256,9 @@ export async function runTfjs(
   log(`  ${name} step: ${figures.step_b64?.toFixed(3) ?? '-'} ms (b64), ${figures.step_b256?.toFixed(3) ?? '-'} ms (b256)`);
   figures.tiny_op = want('tiny_op') ? tinyRow(tf, cfg) : null;
   log(`  ${name} tiny op: ${figures.tiny_op?.toFixed(2) ?? '-'} µs/op`);
+  figures.conv2d_fwd = want('conv2d_fwd') ? convRow(tf, cfg) : null;
+  figures.conv2d_gemm = null;
+  log(`  ${name} conv2d: ${figures.conv2d_fwd?.toFixed(2) ?? '-'} GFLOP/s`);
   if (data && want('digits_wall')) {
     const r = digitsJob(tf, cfg, data, name, log);
     figures.digits_wall = r.seconds;

@@ -160,6 +160,17 @@ def blas_info():
     }
 
 
+def conv_row(cfg):
+    c = cfg["conv"]
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(c["batch"], c["inC"], c["size"], c["size"], generator=g)
+    w = torch.randn(c["outC"], c["inC"], c["kernel"], c["kernel"], generator=g)
+    b = torch.randn(c["outC"], generator=g)
+    flops = 2 * c["batch"] * c["outC"] * c["inC"] * c["kernel"] ** 2 * c["size"] ** 2
+    with torch.no_grad():
+        return flops / time_it(lambda: F.conv2d(x, w, b, padding=c["kernel"] // 2), cfg["convTiming"]) / 1e9
+
+
 def main():
     global CLOCK
     cfg = json.loads(sys.argv[1])
@@ -176,6 +187,9 @@ def main():
     log(f"  pytorch step: {figures['step_b64']:.3f} ms (b64), {figures['step_b256']:.3f} ms (b256)")
     figures["tiny_op"] = tiny_row(cfg)
     log(f"  pytorch tiny op: {figures['tiny_op']:.2f} µs/op")
+    figures["conv2d_fwd"] = conv_row(cfg) if "conv2d_fwd" not in skip else None
+    figures["conv2d_gemm"] = None
+    log(f"  pytorch conv2d: {figures['conv2d_fwd'] or 0:.2f} GFLOP/s")
     files = cfg.get("digitsFiles")
     if files and "digits_wall" not in skip:
         secs, acc = digits_job(cfg, files)

@@ -46,6 +46,11 @@ export { where, gather, scatterAdd, indexSelect, maskedFill, oneHot } from './op
 export { matmul, mm, bmm, dot } from './ops/matmul';
 export { cast } from './ops/cast';
 export { linear } from './ops/linear';
+// convolution (issue 12)
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, unfold, fold } from './ops/conv';
+export type { ConvOptions, ConvTransposeOptions, UnfoldOptions, ConvPadding, SizeArg } from './ops/conv';
+export { pad } from './ops/pad';
+export type { PadMode, PadOptions } from './ops/pad';
 
 import { Tensor } from './tensor';
 import { maxAll, minAll, maxDim, minDim, ValuesIndices } from './ops/reduce';

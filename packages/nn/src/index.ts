@@ -40,6 +40,12 @@ export {
   MultiLabelSoftMarginLoss, MultiMarginLoss,
 } from './margin-loss';
 export { summary } from './utils/summary';
+// convolution (issue 12)
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Unfold, Fold } from './conv';
+export type { ConvModuleOptions, ConvTransposeModuleOptions, PaddingMode } from './conv';
+export {
+  ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
+} from './padding';
 
 export * as functional from './functional';
 export * as F from './functional';

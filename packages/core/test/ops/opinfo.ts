@@ -548,6 +548,37 @@ export const OPS: OpInfo[] = [
   custom('pixelUnshuffle', ['pixelUnshuffle'], (gen) => [
     s('unbatched [2, 4, 2] by 2', [arg(gen, [2, 4, 2])], (x) => core.pixelUnshuffle(x, 2)),
   ]),
+  // convolution (issue 12)
+  custom('conv2d', ['conv2d'], (gen) => [
+    s('[1, 2, 4, 4] * [3, 2, 2, 2] + bias, padding 1', [arg(gen, [1, 2, 4, 4]), arg(gen, [3, 2, 2, 2]), arg(gen, [3])], (x, w, b) => core.conv2d(x, w, b, { padding: 1 })),
+    s('stride [2, 1], dilation [1, 2], groups 2, no bias', [arg(gen, [1, 4, 5, 5]), arg(gen, [2, 2, 2, 2])], (x, w) => core.conv2d(x, w, null, { stride: [2, 1], dilation: [1, 2], groups: 2 })),
+    s("unbatched, padding 'same' with an even kernel", [arg(gen, [2, 3, 4]), arg(gen, [2, 2, 2, 3]), arg(gen, [2])], (x, w, b) => core.conv2d(x, w, b, { padding: 'same' })),
+  ]),
+  custom('conv1d', ['conv1d'], (gen) => [
+    s('[2, 2, 6] * [3, 2, 3] + bias, stride 2, padding 1', [arg(gen, [2, 2, 6]), arg(gen, [3, 2, 3]), arg(gen, [3])], (x, w, b) => core.conv1d(x, w, b, { stride: 2, padding: 1 })),
+    s('unbatched depthwise, dilation 2', [arg(gen, [2, 6]), arg(gen, [4, 1, 2])], (x, w) => core.conv1d(x, w, null, { groups: 2, dilation: 2 })),
+  ]),
+  custom('convTranspose2d', ['convTranspose2d'], (gen) => [
+    s('stride 2, padding 1, outputPadding 1, bias', [arg(gen, [1, 2, 3, 3]), arg(gen, [2, 3, 2, 2]), arg(gen, [3])], (x, w, b) => core.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 })),
+    s('groups 2, dilation [2, 1], unbatched', [arg(gen, [4, 2, 2]), arg(gen, [4, 1, 2, 2])], (x, w) => core.convTranspose2d(x, w, null, { groups: 2, dilation: [2, 1] })),
+  ]),
+  custom('convTranspose1d', ['convTranspose1d'], (gen) => [
+    s('stride 2, outputPadding 1, bias', [arg(gen, [2, 2, 4]), arg(gen, [2, 3, 3]), arg(gen, [3])], (x, w, b) => core.convTranspose1d(x, w, b, { stride: 2, outputPadding: 1 })),
+  ]),
+  custom('unfold', ['unfold'], (gen) => [
+    s('kernel 2, stride 2, padding 1', [arg(gen, [1, 2, 4, 4])], (x) => core.unfold(x, 2, { stride: 2, padding: 1 })),
+    s('unbatched, kernel [2, 3], dilation [1, 2]', [arg(gen, [2, 3, 5])], (x) => core.unfold(x, [2, 3], { dilation: [1, 2] })),
+  ]),
+  custom('fold', ['fold'], (gen) => [
+    s('[1, 8, 9] into [4, 4], kernel 2', [arg(gen, [1, 8, 9])], (x) => core.fold(x, [4, 4], 2)),
+    s('unbatched, stride 2, padding 1', [arg(gen, [4, 4])], (x) => core.fold(x, 3, 2, { stride: 2, padding: 1 })),
+  ]),
+  custom('pad', ['pad'], (gen) => [
+    s('constant 0.5, negative amount crops', [arg(gen, [2, 3, 4])], (x) => core.pad(x, [1, -1, 2, 0], 'constant', 0.5)),
+    s('reflect 2-D', [arg(gen, [1, 2, 3, 4])], (x) => core.pad(x, [2, 1, 1, 2], 'reflect')),
+    s('replicate 1-D', [arg(gen, [2, 3])], (x) => core.pad(x, [2, 3], { mode: 'replicate' })),
+    s('circular 1-D', [arg(gen, [1, 2, 4])], (x) => core.pad(x, [3, 1], 'circular')),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */

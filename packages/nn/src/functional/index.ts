@@ -30,3 +30,6 @@ export * from './pooling';
 export { groupNorm, instanceNorm } from './normalization';
 export type { GroupNormOptions, InstanceNormOptions } from './normalization';
 export { dropout1d, dropout2d } from './dropout';
+// convolution (issue 12)
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, unfold, fold, pad } from './conv';
+export type { ConvOptions, ConvTransposeOptions, UnfoldOptions, SizeArg, PadMode, PadOptions, ConvPadding } from './conv';
