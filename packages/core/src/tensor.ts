@@ -353,6 +353,19 @@ export class Tensor {
   uniform_(low = 0, high = 1, generator?: import('./random').Generator): this { return IP.uniform_(this, low, high, generator); }
   /** Fills in place with normal values (used by nn.init). */
   normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
+
+  // PyTorch's names for existing conversions (packaging, issue 18)
+  /**
+   * PyTorch's name for {@link toArray}: nested JS arrays, a number for a 0-d tensor, booleans for bool.
+   * @example tensor([[1, 2], [3, 4]], { dtype: 'float32' }).tolist(); // [[1, 2], [3, 4]]
+   */
+  tolist(): NestedArray { return this.toArray(); }
+  /**
+   * PyTorch's `.long()`, an alias of {@link int}: tapegrad's integers are 32-bit (there is no int64
+   * dtype), so this gives int32 and values outside ±2³¹ cannot be represented.
+   * @example tensor([1.7, -2.5], { dtype: 'float32' }).long().toArray(); // [1, -2] (int32, truncated toward 0)
+   */
+  long(): Tensor { return this.int(); }
 }
 
 type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;
