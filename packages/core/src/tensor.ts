@@ -4,6 +4,9 @@
  * share the storage and its version counter; ops live in ./ops and are exposed here as methods.
  */
 import ndarray from 'ndarray';
+// A named type import, so the emitted .d.ts needs no esModuleInterop in consumers (the default import
+// above is used only at run time and stays out of the declarations).
+import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
@@ -30,7 +33,7 @@ export type NestedArray = number | boolean | NestedArray[];
 
 export class Tensor {
   /** The strided view (shape, stride, offset over the storage's typed array). */
-  readonly nd: ndarray.NdArray<TypedArray>;
+  readonly nd: NdArray<TypedArray>;
   readonly dtype: DType;
   /** @internal */ readonly _storage: Storage;
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
