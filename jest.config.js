@@ -11,6 +11,7 @@ const shared = {
   moduleNameMapper: {
     // ESM-style relative imports ('./data.js') name the TypeScript source
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^@tapegrad/core/internal$': '<rootDir>/packages/core/src/internal.ts',
     '^@tapegrad/data/node$': '<rootDir>/packages/data/src/node/index.ts',
     '^@tapegrad/(core|nn|optim|data)$': '<rootDir>/packages/$1/src/index.ts',
     '^tapegrad$': '<rootDir>/packages/tapegrad/src/index.ts',

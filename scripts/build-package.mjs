@@ -4,7 +4,10 @@
  *   node ../../scripts/build-package.mjs src/index.ts [src/node/index.ts=node] [src/cli.ts=node,cjs]
  * Each entry becomes an ES module (dist/<name>.js) and a CommonJS file (dist/<name>.cjs), bundled by
  * esbuild with every dependency left external; `=node` targets Node (built-ins allowed), `=cjs` skips the
- * ES module. Declarations come from tsc, with relative specifiers made explicit (`./x.js`) so Node16/NodeNext
+ * ES module. Entries marked `=shared` (`src/index.ts=shared src/internal.ts=shared`) share one bundle,
+ * dist/_shared.js / .cjs, and each is a file re-exporting its own names from it: two separately bundled
+ * entries would each carry their own copy of every module, with its own state (the kernel backend, the
+ * default dtype) and its own classes. Declarations come from tsc, with relative specifiers made explicit (`./x.js`) so Node16/NodeNext
  * resolution finds them, plus `.d.cts` twins for `require` consumers.
  *
  * Why not tsup: it bundles declarations with rollup, whose per-platform binaries are optional dependencies
@@ -20,7 +23,7 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const entries = process.argv.slice(2).map((arg) => {
   const [file, opts = ''] = arg.split('=');
   const flags = opts.split(',').filter(Boolean);
-  return { file, node: flags.includes('node'), cjsOnly: flags.includes('cjs') };
+  return { file, node: flags.includes('node'), cjsOnly: flags.includes('cjs'), shared: flags.includes('shared') };
 });
 if (entries.length === 0) {
   console.error('usage: build-package.mjs <entry.ts>[=node[,cjs]] ...');
@@ -40,23 +43,60 @@ const esmNodeBanner =
 const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
 const external = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).flatMap((d) => [d, `${d}/*`]);
 
-for (const e of entries) {
-  const name = relative('src', e.file).replace(/\.ts$/, '');
-  const common = {
-    entryPoints: [e.file],
-    bundle: true,
-    external,
-    tsconfig: join(root, 'tsconfig.build.json'),
-    target: 'es2020',
-    platform: e.node ? 'node' : 'neutral',
-    sourcemap: false,
-    logLevel: 'warning',
-    legalComments: 'none',
-  };
+const commonOptions = (node) => ({
+  bundle: true,
+  external,
+  tsconfig: join(root, 'tsconfig.build.json'),
+  target: 'es2020',
+  platform: node ? 'node' : 'neutral',
+  sourcemap: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+const distName = (file) => relative('src', file).replace(/\.ts$/, '');
+
+for (const e of entries.filter((x) => !x.shared)) {
+  const name = distName(e.file);
+  const common = { ...commonOptions(e.node), entryPoints: [e.file] };
   if (!e.cjsOnly) {
     await build({ ...common, format: 'esm', outfile: join(dist, `${name}.js`), banner: e.node ? { js: esmNodeBanner } : undefined });
   }
   await build({ ...common, format: 'cjs', outfile: join(dist, `${name}.cjs`) });
+}
+
+const shared = entries.filter((x) => x.shared);
+if (shared.length > 0) {
+  if (shared.some((e) => e.cjsOnly)) throw new Error('build-package: =shared entries get both formats; drop =cjs');
+  const node = shared.some((e) => e.node);
+  // Each entry's runtime names, from esbuild's own analysis of that entry alone.
+  const names = new Map();
+  for (const e of shared) {
+    const r = await build({ ...commonOptions(node), entryPoints: [e.file], format: 'esm', write: false, metafile: true, outfile: join(dist, 'probe.js'), logLevel: 'silent' });
+    names.set(e, Object.values(r.metafile.outputs).flatMap((o) => o.exports ?? []));
+  }
+  const owner = new Map();
+  for (const [e, list] of names) {
+    for (const n of list) {
+      if (owner.has(n)) throw new Error(`build-package: "${n}" is exported by both ${owner.get(n)} and ${e.file}; a =shared name needs one home`);
+      owner.set(n, e.file);
+    }
+  }
+  const stdin = { contents: shared.map((e) => `export * from ${JSON.stringify(`./${e.file}`)};`).join('\n'), resolveDir: cwd, loader: 'ts', sourcefile: '_shared.ts' };
+  await build({ ...commonOptions(node), stdin, format: 'esm', outfile: join(dist, '_shared.js'), banner: node ? { js: esmNodeBanner } : undefined });
+  await build({ ...commonOptions(node), stdin, format: 'cjs', outfile: join(dist, '_shared.cjs') });
+  for (const [e, list] of names) {
+    const name = distName(e.file);
+    const out = join(dist, `${name}.js`);
+    let rel = relative(dirname(out), join(dist, '_shared')).split('\\').join('/');
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `export { ${list.join(', ')} } from '${rel}.js';\n`);
+    // esbuild writes the CommonJS twin, so that Node's named-export detection sees every name.
+    await build({
+      ...commonOptions(node), external: [`${rel}.cjs`], format: 'cjs', outfile: join(dist, `${name}.cjs`),
+      stdin: { contents: `export { ${list.join(', ')} } from '${rel}.cjs';`, resolveDir: dirname(out), sourcefile: `${name}.ts` },
+    });
+  }
 }
 
 // Declarations: tsc over the entries that have an ES module build (the bin needs none).

@@ -18,10 +18,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const useDist = process.argv.includes('--dist');
 const asJson = process.argv.includes('--json');
 
-const entry = (pkg, sub = '') =>
-  useDist ? join(root, 'packages', pkg, 'dist', sub, 'index.js') : join(root, 'packages', pkg, 'src', sub, 'index.ts');
+const entry = (pkg, sub = '', name = 'index') =>
+  useDist ? join(root, 'packages', pkg, 'dist', sub, `${name}.js`) : join(root, 'packages', pkg, 'src', sub, `${name}.ts`);
 
 const aliases = {
+  '@tapegrad/core/internal': entry('core', '', 'internal'),
   '@tapegrad/core': entry('core'),
   '@tapegrad/nn': entry('nn'),
   '@tapegrad/optim': entry('optim'),

@@ -28,6 +28,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   alias: {
+    '@tapegrad/core/internal': path.join(packages, 'core/src/internal.ts'),
     '@tapegrad/core': path.join(packages, 'core/src/index.ts'),
     '@tapegrad/nn': path.join(packages, 'nn/src/index.ts'),
     '@tapegrad/optim': path.join(packages, 'optim/src/index.ts'),

@@ -3,12 +3,11 @@
  * autodiff (`backward()`, `grad()`, `noGrad`, `gradcheck`).
  * @packageDocumentation
  */
-export { Tensor, Storage, isTensor } from './tensor';
+export { Tensor, isTensor } from './tensor';
 export type { TensorLike, NestedArray, Scalar } from './tensor';
 export type { DType, TypedArray, FloatArray } from './dtype';
 export { getDefaultDtype, setDefaultDtype, isFloating, promote as promoteTypes } from './dtype';
 export { broadcastShapes } from './shape';
-export { checkOptionKeys, unknownOptionError, suggestName } from './options';
 export { Generator, manualSeed, defaultGenerator } from './random';
 export {
   tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
@@ -68,8 +67,8 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
 }
 export { encodeSafetensors, decodeSafetensors, SafetensorsError, DEFAULT_MAX_HEADER_BYTES } from './io/safetensors';
 export type { SafetensorsDType, RawTensor, RawDType, RawData, DecodedSafetensors, DecodeSafetensorsOptions } from './io/safetensors';
-export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads, setRelaxedSimd, relaxedSimdActive } from './kernels/gemm';
-export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } from './kernels/optim-update';
+// Raw kernels and Storage live in the internal entry (packaging, issue 18): @tapegrad/core/internal.
+export { setKernelBackend, kernelBackend, setKernelThreads, kernelThreads, setRelaxedSimd, relaxedSimdActive } from './kernels/gemm';
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
 // scans, sorting, triangles, reordering, einsum, norms, baddbmm (issue 13)

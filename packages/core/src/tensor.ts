@@ -4,6 +4,9 @@
  * share the storage and its version counter; ops live in ./ops and are exposed here as methods.
  */
 import ndarray from 'ndarray';
+// A named type import, so the emitted .d.ts needs no esModuleInterop in consumers (the default import
+// above is used only at run time and stays out of the declarations).
+import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
@@ -36,7 +39,7 @@ export type NestedArray = number | boolean | NestedArray[];
 
 export class Tensor {
   /** The strided view (shape, stride, offset over the storage's typed array). */
-  readonly nd: ndarray.NdArray<TypedArray>;
+  readonly nd: NdArray<TypedArray>;
   readonly dtype: DType;
   /** @internal */ readonly _storage: Storage;
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
@@ -385,6 +388,18 @@ export class Tensor {
   repeatInterleave(repeats: number | number[] | Tensor, dim?: number | null, opts: RO.RepeatInterleaveOptions = {}): Tensor { return RO.repeatInterleave(this, repeats, dim, opts); }
   norm(p: number | 'fro' = 'fro', dim?: NO.NormDims, keepdim = false): Tensor { return NO.norm(this, p, dim, keepdim); }
   baddbmm(batch1: Tensor, batch2: Tensor, opts: M.BaddbmmOptions = {}): Tensor { return M.baddbmm(this, batch1, batch2, opts); }
+  // PyTorch's names for existing conversions (packaging, issue 18)
+  /**
+   * PyTorch's name for {@link toArray}: nested JS arrays, a number for a 0-d tensor, booleans for bool.
+   * @example tensor([[1, 2], [3, 4]], { dtype: 'float32' }).tolist(); // [[1, 2], [3, 4]]
+   */
+  tolist(): NestedArray { return this.toArray(); }
+  /**
+   * PyTorch's `.long()`, an alias of {@link int}: tapegrad's integers are 32-bit (there is no int64
+   * dtype), so this gives int32 and values outside ±2³¹ cannot be represented.
+   * @example tensor([1.7, -2.5], { dtype: 'float32' }).long().toArray(); // [1, -2] (int32, truncated toward 0)
+   */
+  long(): Tensor { return this.int(); }
 }
 
 type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;

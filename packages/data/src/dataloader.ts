@@ -1,4 +1,5 @@
-import { randperm, unknownOptionError, type Generator } from '@tapegrad/core';
+import { randperm, type Generator } from '@tapegrad/core';
+import { unknownOptionError } from '@tapegrad/core/internal';
 import { defaultCollate, type Collated, type CollateFn } from './collate';
 import { hasGetBatch } from './dataset';
 

@@ -131,17 +131,15 @@ describe('DataLoader over a TensorDataset (indexSelect fast path)', () => {
     expect([...seen].sort()).toEqual(train.indices.map((i) => 100 + i).sort());
   });
 
-  test('125 shuffled batches of 64 from [8000, 784] take well under a second', () => {
+  // Their speed is measured by the bench, not asserted here.
+  test('125 shuffled batches of 64 from [8000, 784] yield all 8000 rows', () => {
     const big = tensor(new Float32Array(8000 * 784), { dtype: 'float32' }).reshape([8000, 784]);
     const labels = tensor(new Int32Array(8000), { dtype: 'int32' });
     const loader = new DataLoader(new TensorDataset(big, labels), { batchSize: 64, shuffle: true, generator: new Generator(0) });
     expect(loader.length).toBe(125);
-    const t0 = performance.now();
     let rows = 0;
     for (const [xb] of loader) rows += xb.shape[0];
-    const ms = performance.now() - t0;
     expect(rows).toBe(8000);
-    expect(ms).toBeLessThan(1000);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Input checks shared by the layers, so their errors name the layer. */
-import { Tensor, isFloating, unknownOptionError } from '@tapegrad/core';
+import { Tensor, isFloating } from '@tapegrad/core';
+import { unknownOptionError } from '@tapegrad/core/internal';
 
 /** Throws unless x is a floating point Tensor; integer data is the usual cause, so say how to fix it. */
 export function checkFloatInput(layer: string, x: unknown): asserts x is Tensor {

@@ -10,7 +10,7 @@
  * Remaining float64 differences from PyTorch are last-bit: on CPUs with FMA, PyTorch's vectorized
  * `add_(t, alpha)` is a fused multiply-add (one rounding), which plain JavaScript cannot express.
  */
-import { adamUpdateF32, sgdMomentumUpdateF32, sgdUpdateF32 } from '@tapegrad/core';
+import { adamUpdateF32, sgdMomentumUpdateF32, sgdUpdateF32 } from '@tapegrad/core/internal';
 import type { FloatArray, TypedArray } from '@tapegrad/core';
 
 /** SGD: `b` is the momentum buffer (null without momentum); `first` marks the step that creates it. */

@@ -1,5 +1,6 @@
 /** Small internal helpers: copying options and state, describing values in error messages. */
-import { Tensor, noGrad, getDefaultDtype, unknownOptionError } from '@tapegrad/core';
+import { Tensor, noGrad, getDefaultDtype } from '@tapegrad/core';
+import { unknownOptionError } from '@tapegrad/core/internal';
 import type { ParamStateValue } from './optimizer';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

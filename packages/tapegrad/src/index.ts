@@ -14,5 +14,6 @@ export * as core from '@tapegrad/core';
 export * as nn from '@tapegrad/nn';
 export * as optim from '@tapegrad/optim';
 export * as data from './data.js';
-export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint, writeFileAtomicSync } from './io/checkpoint.js';
+// writeFileAtomicSync is internal to the CLI and the checkpoint writer (packaging, issue 18).
+export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
 export type { Checkpoint, SaveOptions } from './io/checkpoint.js';

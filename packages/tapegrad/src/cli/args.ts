@@ -5,7 +5,7 @@
  * (`--hidden ''`) or start with `-` (`--lr -1` is then rejected as a bad learning rate, not as a missing
  * value). Every problem is a {@link UsageError} (exit code 2) whose message names the flag and the value.
  */
-import { suggestName } from '@tapegrad/core';
+import { suggestName } from '@tapegrad/core/internal';
 
 /** A mistake in the command line: the message names the flag; the process exits with code 2. */
 export class UsageError extends Error {

@@ -29,6 +29,7 @@ import * as nodePath from 'path';
 import { randomBytes } from 'crypto';
 import { Tensor, tensor, decodeSafetensors, encodeSafetensors, SafetensorsError } from '@tapegrad/core';
 import type { DType, RawTensor } from '@tapegrad/core';
+import type { OptimizerStateDict } from '@tapegrad/optim';
 
 /** Options for {@link save}. */
 export interface SaveOptions {
@@ -36,12 +37,16 @@ export interface SaveOptions {
   metadata?: Record<string, string>;
 }
 
-/** What {@link saveCheckpoint} stores and {@link loadCheckpoint} returns. */
-export interface Checkpoint {
+/**
+ * What {@link saveCheckpoint} stores and {@link loadCheckpoint} returns. `Opt` is the optimizer state's type:
+ * {@link saveCheckpoint} takes any JSON-able value there (`Checkpoint<unknown>`); {@link loadCheckpoint}
+ * types it as what `Optimizer.stateDict()` returns, so `opt.loadStateDict(ckpt.optimizer!)` typechecks.
+ */
+export interface Checkpoint<Opt = OptimizerStateDict> {
   /** The model's state dict. */
   model: Record<string, Tensor>;
   /** Optimizer state: anything JSON-able, which may contain Tensors and Float32/Float64/Int32Arrays. */
-  optimizer?: unknown;
+  optimizer?: Opt;
   /** The training step (any finite number). */
   step?: number;
   /** Anything else JSON-able (same rules as `optimizer`), e.g. the epoch, the RNG state, the config. */
@@ -357,7 +362,7 @@ function decodeFields(o: Record<string, unknown>, tensors: Record<string, RawTen
  * Encodes a checkpoint as safetensors bytes (the layout is in the module comment). Pure; used by
  * {@link saveCheckpoint}.
  */
-export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
+export function encodeCheckpoint(ckpt: Checkpoint<unknown>): Uint8Array {
   if (ckpt === null || typeof ckpt !== 'object') {
     throw new Error(`saveCheckpoint: expected { model, optimizer?, step?, extra? }, got ${describeValue(ckpt)}`);
   }
@@ -381,7 +386,7 @@ export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
 /**
  * Decodes checkpoint bytes made by {@link encodeCheckpoint}. `source` names the file in errors.
  */
-export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): Checkpoint {
+export function decodeCheckpoint<Opt = OptimizerStateDict>(bytes: Uint8Array, source = '<bytes>'): Checkpoint<Opt> {
   let decoded: { tensors: Record<string, RawTensor>; metadata: Record<string, string> };
   try {
     decoded = decodeSafetensors(bytes);
@@ -391,13 +396,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): Checkpo
     }
     throw err;
   }
-  return checkpointFromDecoded(decoded, source);
+  return checkpointFromDecoded(decoded, source) as Checkpoint<Opt>;
 }
 
 function checkpointFromDecoded(
   { tensors, metadata }: { tensors: Record<string, RawTensor>; metadata: Record<string, string> },
   source: string,
-): Checkpoint {
+): Checkpoint<unknown> {
   const fail = (m: string): never => {
     throw pathError('loadCheckpoint', source, m);
   };
@@ -412,7 +417,7 @@ function checkpointFromDecoded(
   for (const name of Object.keys(tensors)) {
     if (name.startsWith('model/')) defineOwn(model, name.slice('model/'.length), fromRaw(tensors[name]));
   }
-  const ckpt: Checkpoint = { model };
+  const ckpt: Checkpoint<unknown> = { model };
   const used = new Set<string>();
   const parse = (key: string, label: string): unknown => {
     try {
@@ -435,29 +440,60 @@ function checkpointFromDecoded(
   return ckpt;
 }
 
+let warnedPathFirst = false;
+
 /**
  * Saves a training checkpoint (model state dict, optimizer state, step, anything else) in one
  * safetensors file, atomically: after a crash the path holds either the previous checkpoint or this one.
+ * The object comes first and the path second, as in {@link save} and `torch.save(obj, f)`.
  *
  * @example
  * ```ts
- * saveCheckpoint('ckpt.safetensors', { model: model.stateDict(), optimizer: opt.stateDict(), step });
+ * saveCheckpoint({ model: model.stateDict(), optimizer: opt.stateDict(), step }, 'ckpt.safetensors');
  * const { model, optimizer, step } = loadCheckpoint('ckpt.safetensors');
  * ```
  * @throws Error naming the offending path inside the state (`optimizer.state[0].fn is a function`) for
  *   values that are not JSON-able, or naming the file if it cannot be written.
  */
-export function saveCheckpoint(path: string, ckpt: Checkpoint): void {
-  atomicWrite('saveCheckpoint', path, encodeCheckpoint(ckpt));
+export function saveCheckpoint(ckpt: Checkpoint<unknown>, path: string): void;
+/**
+ * @deprecated The path-first order of tapegrad 0.1; it still works and warns once. Use
+ * `saveCheckpoint(ckpt, path)`.
+ */
+export function saveCheckpoint(path: string, ckpt: Checkpoint<unknown>): void;
+export function saveCheckpoint(first: Checkpoint<unknown> | string, second: string | Checkpoint<unknown>): void {
+  let ckpt = first, path = second;
+  if (typeof first === 'string' && typeof second !== 'string') {
+    if (!warnedPathFirst) {
+      warnedPathFirst = true;
+      console.warn('saveCheckpoint(path, ckpt) is deprecated: the checkpoint comes first, as in save(obj, path) and torch.save(obj, f): saveCheckpoint(ckpt, path)');
+    }
+    ckpt = second;
+    path = first;
+  }
+  if (typeof path !== 'string') {
+    throw new TypeError(`saveCheckpoint: path must be a string (saveCheckpoint(ckpt, path)), got ${describeValue(path)}`);
+  }
+  atomicWrite('saveCheckpoint', path, encodeCheckpoint(ckpt as Checkpoint<unknown>));
 }
 
 /**
  * Loads a checkpoint written by {@link saveCheckpoint}: tensors come back as Tensors (dtype kept),
  * Float32/Float64/Int32Arrays as typed arrays, and fields that were not saved are absent.
+ * `optimizer` is typed as an {@link OptimizerStateDict} (what `Optimizer.stateDict()` saved); give a type
+ * argument if you stored something else there (`loadCheckpoint<MyState>(path)`). It is not checked at
+ * run time here: `opt.loadStateDict` checks it.
+ *
+ * @example
+ * ```ts
+ * const ckpt = loadCheckpoint('ckpt.safetensors');
+ * model.loadStateDict(ckpt.model);
+ * if (ckpt.optimizer) opt.loadStateDict(ckpt.optimizer);
+ * ```
  *
  * @throws Error naming the path: missing, truncated or malformed file, or a file that is not a tapegrad
  *   checkpoint.
  */
-export function loadCheckpoint(path: string): Checkpoint {
-  return checkpointFromDecoded(decodeFile('loadCheckpoint', path), path);
+export function loadCheckpoint<Opt = OptimizerStateDict>(path: string): Checkpoint<Opt> {
+  return checkpointFromDecoded(decodeFile('loadCheckpoint', path), path) as Checkpoint<Opt>;
 }

@@ -23,8 +23,13 @@ describe('extractBlocks', () => {
 describe('docs code blocks', () => {
   const results = new Map<CodeBlock, RunResult>();
 
+  let out = '';
+  afterAll(() => {
+    if (out) fs.rmSync(out, { recursive: true, force: true });
+  });
+
   beforeAll(async () => {
-    const out = tempDir('tapegrad-docs-');
+    out = tempDir('tapegrad-docs-');
     // A block that does not bundle (a missing export, a syntax error) fails its own test, not the suite.
     const jobs = runnable.map((b) => async (): Promise<RunResult> => {
       let file: string;
@@ -38,7 +43,6 @@ describe('docs code blocks', () => {
     // Two at a time: Jest already runs other test files in parallel workers.
     const res = await pool(jobs, 2);
     runnable.forEach((b, i) => results.set(b, res[i]));
-    fs.rmSync(out, { recursive: true, force: true });
     const perFile = new Map<string, { run: number; fragment: number }>();
     for (const b of blocks) {
       const c = perFile.get(b.file) ?? { run: 0, fragment: 0 };

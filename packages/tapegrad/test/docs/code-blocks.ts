@@ -76,6 +76,7 @@ export function allBlocks(): CodeBlock[] {
 
 /** Where 'tapegrad' and '@tapegrad/*' resolve when a block is bundled: the packages' sources. */
 export const SOURCE_ALIASES: Record<string, string> = {
+  '@tapegrad/core/internal': path.join(ROOT, 'packages/core/src/internal.ts'),
   '@tapegrad/core': path.join(ROOT, 'packages/core/src/index.ts'),
   '@tapegrad/nn': path.join(ROOT, 'packages/nn/src/index.ts'),
   '@tapegrad/optim': path.join(ROOT, 'packages/optim/src/index.ts'),

@@ -39,6 +39,6 @@ process.stdout.write('ready\n');
 for (let v = Number(startArg); ; v++) {
   const ckpt = build(v);
   if (mode === 'naive') fs.writeFileSync(target, encodeCheckpoint(ckpt));
-  else saveCheckpoint(target, ckpt);
+  else saveCheckpoint(ckpt, target);
   process.stdout.write(`saved ${v}\n`);
 }

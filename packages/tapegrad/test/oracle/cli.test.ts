@@ -25,8 +25,12 @@ describe('oracle command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-oracle-'));
     const tmp = join(dir, 'bad.json');
     writeFileSync(tmp, JSON.stringify({ ...cases, cases: ops }));
-    const r = run(tmp);
-    rmSync(dir, { recursive: true, force: true });
+    let r: ReturnType<typeof run>;
+    try {
+      r = run(tmp);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`FAIL ${ops[1].id}: output[0]`);
     expect(r.stdout).toContain(`not implemented yet (1 cases): op 'noSuchOp' ×1`);

@@ -2,10 +2,13 @@
  * Packaging (slow: builds every package, packs the tarballs and installs them into a fresh project; about a
  * minute). What a user gets from `npm install tapegrad` must work as published:
  * - an ES module consumer and a CommonJS consumer run and print the right numbers;
- * - a TypeScript consumer type-checks against the published .d.ts / .d.cts (strict, node16 and bundler);
+ * - a TypeScript consumer type-checks against the published .d.ts / .d.cts (strict; node16, bundler, and
+ *   node10 without esModuleInterop);
+ * - each package carries its README;
  * - each package.json has `exports` with types for both conditions, `types`, `sideEffects: false`, and
  *   every file it names is in the tarball;
  * - the browser-safe entries (core, nn, optim, data) import no Node built-in, and bundle for the browser.
+ * The fresh-clone checks (`npm ci` then `npx tapegrad`) are in fresh-clone.test.ts.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -147,9 +150,40 @@ describe('published packages (slow)', () => {
     }
   });
 
+  it.each(['@tapegrad/core', '@tapegrad/nn', '@tapegrad/optim', '@tapegrad/data', 'tapegrad'])('%s: the tarball carries a README with the install command', (name) => {
+    const readme = installed(name, 'README.md');
+    expect(fs.existsSync(readme)).toBe(true);
+    expect(fs.readFileSync(readme, 'utf8')).toContain(`npm install ${name}`);
+  });
+
+  it('@tapegrad/core: internals are only in @tapegrad/core/internal, the same module instances as the main entry', () => {
+    const f = path.join(project, 'internal.cjs');
+    fs.writeFileSync(f, `
+const core = require('@tapegrad/core');
+const internal = require('@tapegrad/core/internal');
+const x = new Float32Array(8).fill(1), g = new Float32Array(8).fill(1);
+const wasm = internal.sgdUpdateF32(x, g, 0.5);
+core.setKernelBackend('js');  // the internal kernels see the main entry's setting: one shared module
+const afterJs = internal.sgdUpdateF32(x, g, 0.5);
+console.log(JSON.stringify({
+  root: ['Storage', 'gemm', 'sgdUpdateF32', 'sgdMomentumUpdateF32', 'adamUpdateF32'].filter((k) => k in core),
+  internal: Object.keys(internal).sort(), wasm, x0: x[0], afterJs,
+  sameStorage: core.tensor([1]).constructor === core.Tensor && core.tensor([1])._storage instanceof internal.Storage,
+  umbrella: ['writeFileAtomicSync', 'Storage', 'gemm'].filter((k) => k in require('tapegrad')),
+}));
+`);
+    expect(JSON.parse(node(f).trim())).toEqual({
+      root: [], internal: ['Storage', 'adamUpdateF32', 'gemm', 'sgdMomentumUpdateF32', 'sgdUpdateF32'],
+      wasm: true, x0: 0.5, afterJs: false, sameStorage: true, umbrella: [],
+    });
+  });
+
   it.each(BROWSER_SAFE)('%s: main entry imports no Node built-in', (name) => {
     const nodeImport = /(?:require\(\s*|from\s*|import\(\s*|import\s+)["'](node:[\w/]+|fs|fs\/promises|path|os|crypto|child_process|module|url|zlib|stream|util|worker_threads|process|buffer)["']/g;
-    for (const f of ['dist/index.js', 'dist/index.cjs']) {
+    // The entries and any bundle they share (core's dist/_shared.*).
+    const files = fs.readdirSync(installed(name, 'dist')).filter((f) => /\.(c?js)$/.test(f)).map((f) => `dist/${f}`);
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs']));
+    for (const f of files) {
       const text = fs.readFileSync(installed(name, f), 'utf8');
       const hits = [...text.matchAll(nodeImport)].map((mm) => mm[0]);
       expect({ file: `${name}/${f}`, hits }).toEqual({ file: `${name}/${f}`, hits: [] });
@@ -200,7 +234,7 @@ console.log(JSON.stringify({ grad: Array.from(x.grad.dataSync()), batches, group
 
   it('the tapegrad command is installed as a bin and trains, saves and evaluates a model', () => {
     const m = manifests.get('tapegrad')!;
-    expect(m.bin).toEqual({ tapegrad: './dist/cli.cjs' });
+    expect(m.bin).toEqual({ tapegrad: './bin/tapegrad.cjs' });
     const bin = path.join(project, 'node_modules', '.bin', 'tapegrad');
     expect(fs.existsSync(bin)).toBe(true);
     expect(run(bin, ['--help'], project, 'tapegrad --help', 60_000)).toMatch(/Usage:\s+tapegrad train/);
@@ -221,8 +255,9 @@ console.log(JSON.stringify({ grad: Array.from(x.grad.dataSync()), batches, group
   }, 180_000);
 
   const TS_CONSUMER = `
-import { tensor, Tensor, nn, optim, noGrad } from 'tapegrad';
+import { tensor, Tensor, nn, optim, noGrad, saveCheckpoint, loadCheckpoint } from 'tapegrad';
 import type { DType } from '@tapegrad/core';
+import { loadDigits } from '@tapegrad/data/node';
 const x: Tensor = tensor([1, 2, 3], { dtype: 'float32', requiresGrad: true });
 x.mul(tensor([4, 5, 6])).sum().backward();
 const g: Tensor | null = x.grad;
@@ -233,11 +268,17 @@ const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
 const y: Tensor = noGrad(() => model.forward(tensor([[1, 2, 3, 4]], { dtype: 'float32' })));
 const d: DType = y.dtype;
 opt.zeroGrad();
+const asList = x.tolist();
+const asLong: Tensor = x.long();
+saveCheckpoint({ model: model.stateDict(), optimizer: opt.stateDict(), step: 1 }, 'ckpt.safetensors');
+const ckpt = loadCheckpoint('ckpt.safetensors');
+if (ckpt.optimizer) opt.loadStateDict(ckpt.optimizer);  // typed: no cast needed
+const digits: Tensor = loadDigits({ split: 'test' }).labels;
 // @ts-expect-error: 'int64' is not a tapegrad dtype (the published types are not any)
 tensor([1], { dtype: 'int64' });
 // @ts-expect-error: the learning rate is a number
 new optim.SGD(model.parameters(), { lr: '0.1' });
-export { g, top, d };
+export { g, top, d, asList, asLong, digits };
 `;
 
   function typecheck(label: string, files: Record<string, string>, compilerOptions: Record<string, unknown>): void {
@@ -254,9 +295,22 @@ export { g, top, d };
   it('a TypeScript consumer type-checks against the published types (node16: .mts and .cts)', () => {
     // Node consumers have @types/node; the umbrella's checkpoint functions take file paths.
     const nodeTypes = { typeRoots: [path.join(ROOT, 'node_modules/@types')], types: ['node'] };
-    typecheck('node16', { 'esm.mts': TS_CONSUMER, 'cjs.cts': TS_CONSUMER.replace(/^export \{.*\};$/m, 'export = { g, top, d };') },
+    typecheck('node16', { 'esm.mts': TS_CONSUMER, 'cjs.cts': TS_CONSUMER.replace(/^export \{(.*)\};$/m, 'export = {$1};') },
       { module: 'node16', moduleResolution: 'node16', ...nodeTypes });
   }, 180_000);
+
+  it('a TypeScript consumer type-checks with moduleResolution node10 and no esModuleInterop (subpaths through typesVersions)', () => {
+    const nodeTypes = { typeRoots: [path.join(ROOT, 'node_modules/@types')], types: ['node'] };
+    const internal = `import { sgdUpdateF32 } from '@tapegrad/core/internal';\nexport const fused: boolean = sgdUpdateF32(new Float32Array(4), new Float32Array(4), 0.1);\n`;
+    typecheck('node10', { 'app.ts': TS_CONSUMER, 'internal.ts': internal },
+      { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: false, allowSyntheticDefaultImports: false, ...nodeTypes });
+  }, 180_000);
+
+  it('the declarations import ndarray without a default import (which needs esModuleInterop)', () => {
+    const text = fs.readFileSync(installed('@tapegrad/core', 'dist/tensor.d.ts'), 'utf8');
+    expect(text).toMatch(/import type \{ NdArray \} from 'ndarray'/);
+    expect(text).not.toMatch(/import ndarray from/);
+  });
 
   it('a browser TypeScript consumer type-checks with moduleResolution bundler and no Node types', () => {
     const browser = `

@@ -1,0 +1,19 @@
+/**
+ * @tapegrad/core/internal — the raw storage class and kernels that the sibling packages build on
+ * (@tapegrad/optim's fused float32 updates run on {@link sgdUpdateF32} and friends). Not public API: these
+ * may change in any release. They are the same module instances as the main entry's (the build shares one
+ * implementation bundle between the two), so `setKernelBackend('js')` from `@tapegrad/core` applies here too.
+ *
+ * @example
+ * ```ts
+ * import { sgdUpdateF32 } from '@tapegrad/core/internal';
+ * if (!sgdUpdateF32(weights, grads, 0.1)) for (let i = 0; i < weights.length; i++) weights[i] -= 0.1 * grads[i];
+ * ```
+ * @packageDocumentation
+ */
+export { Storage } from './tensor';
+export { gemm } from './kernels/gemm';
+export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32 } from './kernels/optim-update';
+export type { AdamScalars } from './kernels/optim-update';
+/** The options-object checker every package uses, so unknown keys get one message ("did you mean …?") everywhere. */
+export { checkOptionKeys, unknownOptionError, suggestName } from './options';
