@@ -12,6 +12,7 @@
  *
  * All VJPs are these ops again (and bmm, sum), so second derivatives come out of the same code.
  */
+import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
 import { allocate, promote, isFloating, FloatArray } from '../dtype';
 import { fmt } from '../shape';
@@ -56,15 +57,7 @@ export interface UnfoldOptions {
 
 // ---- argument checks ----------------------------------------------------------------------------
 
-function checkKeys(op: string, opts: object | undefined, known: readonly string[]): void {
-  if (opts === undefined || opts === null) return;
-  if (typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor) {
-    throw new TypeError(`${op}: expected an options object { ${known.join(', ')} }, got ${Array.isArray(opts) ? 'an array' : typeof opts}`);
-  }
-  for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${op}: unknown option '${k}'; expected one of ${known.join(', ')}`);
-  }
-}
+const checkKeys = (op: string, opts: object | undefined, known: readonly string[]): void => checkOptionKeys(op, opts ?? undefined, known);
 
 /** `v` as `n` integers >= min (one number repeats), with an error naming the op and the argument. */
 export function sizes(op: string, name: string, v: SizeArg, n: number, min: number): number[] {

@@ -4,6 +4,7 @@
  * with constant blocks (negative amounts crop, a narrow); reflect, replicate and circular pick
  * source positions with indexSelect, whose gradient adds each position's contributions back.
  */
+import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
 import { allocate } from '../dtype';
 import { fmt } from '../shape';
@@ -58,7 +59,7 @@ export function pad(x: Tensor, pad: readonly number[], modeOrOpts: PadMode | Pad
   let mode: PadMode;
   let fill = value ?? 0;
   if (typeof modeOrOpts === 'object' && modeOrOpts !== null) {
-    for (const k of Object.keys(modeOrOpts)) if (k !== 'mode' && k !== 'value') throw new TypeError(`pad: unknown option '${k}'; expected one of mode, value`);
+    checkOptionKeys('pad', modeOrOpts, ['mode', 'value']);
     mode = modeOrOpts.mode ?? 'constant';
     if (modeOrOpts.value !== undefined) fill = modeOrOpts.value;
   } else mode = modeOrOpts;

@@ -10,6 +10,7 @@
  * - average pooling: `windowAverage` and its adjoint `windowAverageT` (both linear).
  * Indices are flat positions within each input plane (h·W + w), as PyTorch's `return_indices`.
  */
+import { checkOptions } from '../options';
 import { Tensor } from '../tensor';
 import { allocate, isFloating, TypedArray } from '../dtype';
 import { fmt, numelOf } from '../shape';
@@ -21,17 +22,7 @@ import { record } from '../autograd/tape';
  * @internal Returns `opts` after checking that it is a plain options object whose keys are in `known`
  * (PyTorch's keyword arguments in camelCase; a snake_case key would otherwise be dropped silently).
  */
-export function checkOpOptions<O extends object>(op: string, opts: O | undefined, known: readonly string[]): O {
-  if (opts === undefined || opts === null) return {} as O;
-  const proto = typeof opts === 'object' ? (Object.getPrototypeOf(opts) as unknown) : undefined;
-  if (typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor || (proto !== Object.prototype && proto !== null)) {
-    throw new TypeError(`${op}: expected an options object { ${known.join(', ')} }, got ${Array.isArray(opts) ? 'an array' : typeof opts}`);
-  }
-  for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${op}: unknown option '${k}'; expected one of ${known.join(', ')} (PyTorch's keyword arguments in camelCase)`);
-  }
-  return opts;
-}
+export const checkOpOptions = checkOptions;
 
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {

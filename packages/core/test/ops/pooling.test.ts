@@ -128,7 +128,7 @@ describe('pooling errors', () => {
     expect(() => avgPool2d(x4, 2, { divisorOverride: 0 })).toThrow('avgPool2d: divisorOverride must be a non-zero integer, got 0');
   });
   it('unknown or snake_case options', () => {
-    expect(() => maxPool2d(x4, 2, { ceil_mode: true } as never)).toThrow(/maxPool2d: unknown option 'ceil_mode'; expected one of stride, padding, dilation, ceilMode, returnIndices/);
+    expect(() => maxPool2d(x4, 2, { ceil_mode: true } as never)).toThrow(/maxPool2d: unknown option 'ceil_mode'.*expected one of stride, padding, dilation, ceilMode, returnIndices/);
     expect(() => avgPool1d(zeros([1, 4]), 2, { divisorOverride: 2 } as never)).toThrow(/avgPool1d: unknown option 'divisorOverride'/);
   });
   it('maxUnpool2d: indices dtype, shape, range, outputSize', () => {

@@ -25,7 +25,7 @@ describe('F.conv1d, conv2d, convTranspose1d/2d, unfold, fold, pad', () => {
   });
   test('integer input gets the hint to convert', () => {
     const xi = tensor([[[1, 2, 3]]], { dtype: 'int32' });
-    expect(() => F.conv1d(xi, randn([1, 1, 2]))).toThrow(/conv1d: expected a floating point input, got int32 \(integer data/);
+    expect(() => F.conv1d(xi, randn([1, 1, 2]))).toThrow(/conv1d: expected a floating point input, got int32 \(convert it with \.float\(\)/);
     expect(() => F.unfold(tensor([[[[1]]]], { dtype: 'int32' }), 1)).toThrow(/unfold: expected a floating point input, got int32/);
   });
 });
