@@ -66,3 +66,5 @@ export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads,
 export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } from './kernels/optim-update';
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
+// recurrent cells (issue 13)
+export { lstmCell, gruCell, unbind } from './ops/rnn-cell';
