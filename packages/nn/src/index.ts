@@ -34,6 +34,9 @@ export {
 } from './loss';
 export type { Reduction } from './functional/loss';
 export { summary } from './utils/summary';
+// recurrent layers (issue 13)
+export { RNNBase, RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions, RNNCellOptions } from './rnn';
 
 export * as functional from './functional';
 export * as F from './functional';
