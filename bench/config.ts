@@ -23,6 +23,8 @@ export const ROWS = [
   { id: 'tiny_op', label: 'tiny op fwd+bwd (1 elem)', unit: 'µs/op', higherIsBetter: false },
   { id: 'digits_wall', label: 'digits job time', unit: 's', higherIsBetter: false },
   { id: 'digits_acc', label: 'digits job test accuracy', unit: '%', higherIsBetter: true },
+  // recurrent (issue 13)
+  { id: 'lstm_step', label: 'LSTM train step 32→128, T 32, B 16', unit: 'ms/step', higherIsBetter: false },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -57,6 +59,8 @@ export interface BenchConfig {
   digits: DigitsJob;
   /** Rows that tfjs-cpu skips (too slow for --quick). */
   tfjsCpuSkip: RowId[];
+  /** recurrent (issue 13): LSTM(input, hidden) over [seq, batch, input], Linear to classes on the last step, SGD. */
+  lstm: { input: number; hidden: number; seq: number; batch: number; classes: number; lr: number };
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -72,5 +76,7 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
     tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
+    // recurrent (issue 13)
+    lstm: { input: 32, hidden: 128, seq: 32, batch: 16, classes: 10, lr: 0.05 },
   };
 }

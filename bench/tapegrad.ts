@@ -11,6 +11,7 @@ import { kernelBackend } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
 import { now, timeIt } from './timing';
+import { tapegradLstmStep } from './lstm-rows'; // recurrent (issue 13)
 
 export type Log = (msg: string) => void;
 
@@ -128,6 +129,9 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   log(`  tapegrad step: ${figures.step_b64.toFixed(3)} ms (b64), ${figures.step_b256.toFixed(3)} ms (b256)`);
   figures.tiny_op = tinyRow(cfg);
   log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
+  // recurrent (issue 13)
+  figures.lstm_step = tapegradLstmStep(cfg);
+  log(`  tapegrad lstm step: ${figures.lstm_step.toFixed(3)} ms`);
   if (data) {
     const r = digitsJob(cfg, data, log);
     figures.digits_wall = r.seconds;

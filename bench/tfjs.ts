@@ -20,6 +20,7 @@ import type { BenchConfig, ColumnFigures, RowId } from './config';
 import type { DigitsArrays } from './digits-data';
 import type { Log } from './tapegrad';
 import { now, timeIt } from './timing';
+import { tfjsLstmStep } from './lstm-rows'; // recurrent (issue 13)
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type TfWasm = typeof import('@tensorflow/tfjs-backend-wasm');
@@ -243,6 +244,9 @@ export async function runTfjs(
   log(`  ${name} step: ${figures.step_b64?.toFixed(3) ?? '-'} ms (b64), ${figures.step_b256?.toFixed(3) ?? '-'} ms (b256)`);
   figures.tiny_op = want('tiny_op') ? tinyRow(tf, cfg) : null;
   log(`  ${name} tiny op: ${figures.tiny_op?.toFixed(2) ?? '-'} µs/op`);
+  // recurrent (issue 13)
+  figures.lstm_step = want('lstm_step') ? tfjsLstmStep(tf, cfg) : null;
+  log(`  ${name} lstm step: ${figures.lstm_step?.toFixed(3) ?? '-'} ms`);
   if (data && want('digits_wall')) {
     const r = digitsJob(tf, cfg, data, name, log);
     figures.digits_wall = r.seconds;

@@ -67,4 +67,4 @@ export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } f
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
 // recurrent cells (issue 13)
-export { lstmCell, gruCell, unbind } from './ops/rnn-cell';
+export { lstmCell, gruCell, unbind, sharedLinear } from './ops/rnn-cell';

@@ -7,7 +7,7 @@
  * primitive for the cell update (core's `lstmCell` / `gruCell`, each with its own VJP).
  */
 import {
-  Tensor, DType, Generator, getDefaultDtype, zeros, linear, lstmCell, gruCell, unbind, cat, stack, indexSelect, tensor,
+  Tensor, DType, Generator, getDefaultDtype, zeros, linear, lstmCell, gruCell, unbind, sharedLinear, cat, stack, indexSelect, tensor,
 } from '@tapegrad/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -230,6 +230,8 @@ export abstract class RNNBase extends Module {
     const B = hInit.shape[0];
     let h = hInit, c = cInit;
     const doneH: Tensor[] = [], doneC: Tensor[] = [];
+    // W_hh (and W_hr) get one gradient GEMM over all the steps, not one per step.
+    const hh = sharedLinear(w.wHh, w.bHh), hr = w.wHr ? sharedLinear(w.wHr) : null;
     if (reverse && T > 0 && sizes[T - 1] < B) {
       h = h.narrow(0, 0, sizes[T - 1]);
       if (c) c = c.narrow(0, 0, sizes[T - 1]);
@@ -249,10 +251,10 @@ export abstract class RNNBase extends Module {
         if (c && cInit) c = cat([c, cInit.narrow(0, rows, b - rows)], 0);
       }
       const gx = b === steps[t].shape[0] ? steps[t] : steps[t].narrow(0, 0, b);
-      const gh = linear(h, w.wHh, w.bHh);
+      const gh = hh(h);
       if (this.mode === 'LSTM') {
         const [h1, c1] = unbind(lstmCell(gx, gh, c as Tensor), 0);
-        h = w.wHr ? linear(h1, w.wHr) : h1;
+        h = hr ? hr(h1) : h1;
         c = c1;
       } else if (this.mode === 'GRU') {
         h = gruCell(gx, gh, h);

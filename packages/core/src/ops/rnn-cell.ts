@@ -15,6 +15,7 @@ import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { cat, select, stack } from './view';
 import { zerosOf } from './cast';
+import { linear } from './linear';
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -203,4 +204,42 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
     return [zerosOf([], x.dtype)];
   }));
+}
+
+/**
+ * A linear map used many times (a recurrent weight applied at every time step): `sharedLinear(W, b)`
+ * returns `f` with `f(x)` equal to `linear(x, W, b)`, but W's and b's gradients are computed once for
+ * all the calls — one GEMM over the stacked uses (Gᵀ·X) instead of one per call plus a sum of as many
+ * [out, in] gradients. Each call's node returns only ∂L/∂x and keeps (g, x); W's node, older than all of
+ * them on the tape, stacks what they kept. Under `createGraph` the same formulas run in Tensor ops.
+ * @example
+ * const step = sharedLinear(wHh, bHh);
+ * for (const x of steps) h = tanh(x.add(step(h)));
+ */
+export function sharedLinear(weight: Tensor, bias: Tensor | null = null): (x: Tensor) => Tensor {
+  if (!(weight instanceof Tensor)) throw new TypeError('sharedLinear: expected a Tensor weight');
+  const tracked = isGradEnabled() && (weight.requiresGrad || (bias !== null && bias.requiresGrad));
+  if (!tracked) return (x) => linear(x, weight, bias);
+  const gs: Tensor[] = [], xs: Tensor[] = [];
+  const inputs = bias ? [weight, bias] : [weight];
+  const token = record('sharedLinear', inputs, zerosOf([], weight.dtype), () => {
+    const G = gs.length === 1 ? gs[0] : cat(gs, 0), X = xs.length === 1 ? xs[0] : cat(xs, 0);
+    gs.length = 0;
+    xs.length = 0;
+    return [
+      weight.requiresGrad ? G.t().matmul(X.to(G.dtype)).to(weight.dtype) : null,
+      bias && bias.requiresGrad ? G.sum(0).to(bias.dtype) : null,
+    ];
+  });
+  return (x: Tensor): Tensor => {
+    const y = noGrad(() => linear(x, weight, bias));
+    if (!isGradEnabled()) return y;
+    const x2 = x.ndim === 2 ? x : x.reshape([-1, x._shape[x.ndim - 1]]);
+    return record('sharedLinear', [x, token], y, (g) => {
+      const g2 = g.ndim === 2 ? g : g.reshape([-1, g._shape[g.ndim - 1]]);
+      gs.push(g2);
+      xs.push(x2);
+      return [x.requiresGrad ? g.matmul(weight.to(g.dtype)).to(x.dtype) : null, zerosOf([], weight.dtype)];
+    }, [x]);
+  };
 }

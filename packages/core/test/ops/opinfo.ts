@@ -397,6 +397,16 @@ export const OPS: OpInfo[] = [
       return core.gruCell(a.mul(0.5), core.linear(h1, w), h1);
     }),
   ]),
+  custom('sharedLinear', ['sharedLinear'], (gen) => [
+    s('three chained uses of one W, b (a recurrence)', [arg(gen, [2, 3]), arg(gen, [3, 3]), arg(gen, [3])], (x, w, b) => {
+      const f = core.sharedLinear(w, b);
+      return f(f(f(x).tanh()).mul(x));
+    }),
+    s('no bias, batched [2, 2, 3] and a 1-D use', [arg(gen, [2, 2, 3]), arg(gen, [3]), arg(gen, [4, 3])], (x, v, w) => {
+      const f = core.sharedLinear(w);
+      return [f(x), f(v)];
+    }),
+  ]),
   custom('unbind', ['unbind'], (gen) => [
     s('dim 0 of [3, 2]', [arg(gen, [3, 2])], (x) => core.unbind(x)),
     s('dim -1 of [2, 3], slices used unequally and one unused', [arg(gen, [2, 3])], (x) => { const [a, , c] = core.unbind(x, -1); return a.mul(c).add(a.exp()); }),
