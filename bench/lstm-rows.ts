@@ -47,7 +47,7 @@ export function tfjsLstmStep(tf: Tf, cfg: BenchConfig): number {
       opt.minimize(() => {
         let c: import('@tensorflow/tfjs-core').Tensor2D = tf.zeros([batch, hidden]);
         let h: import('@tensorflow/tfjs-core').Tensor2D = tf.zeros([batch, hidden]);
-        for (const xt of tf.unstack(x) as import('@tensorflow/tfjs-core').Tensor2D[]) [c, h] = tf.basicLSTMCell(0, kernel, bias, xt, c, h);
+        for (const xt of tf.unstack(x) as import('@tensorflow/tfjs-core').Tensor2D[]) [c, h] = tf.basicLSTMCell(0, kernel as import('@tensorflow/tfjs-core').Tensor2D, bias as import('@tensorflow/tfjs-core').Tensor1D, xt, c, h);
         return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(h, wFc), bFc)) as import('@tensorflow/tfjs-core').Scalar;
       }, false, vars);
     });

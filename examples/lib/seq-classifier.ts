@@ -52,7 +52,8 @@ export class SeqClassifier extends nn.Module {
 
   /** Logits [B, 2] for a list of [L_i, 1] sequences. */
   forward(seqs: Tensor[]): Tensor {
-    const [, hN] = this.gru.call(nn.utils.rnn.packSequence(seqs, { enforceSorted: false }));
+    // forward() for a PackedSequence: Module.call()'s types follow the Tensor form.
+    const [, hN] = this.gru.forward(nn.utils.rnn.packSequence(seqs, { enforceSorted: false }));
     return this.head.call(hN.select(0, -1));
   }
 }

@@ -55,7 +55,8 @@ function checkSize(fn: string, name: string, v: number, min = 1): void {
 interface Weights { wIh: Parameter; wHh: Parameter; bIh: Parameter | null; bHh: Parameter | null; wHr: Parameter | null }
 
 /**
- * What RNN, LSTM and GRU share (PyTorch's `RNNBase`): parameters `weight_ih_l{k}`, `weight_hh_l{k}`,
+ * What RNN, LSTM and GRU share (PyTorch's `RNNBase`). A PackedSequence input is passed to `forward()`
+ * (`Module.call()`'s types follow the Tensor form) and gives a PackedSequence output. Parameters `weight_ih_l{k}`, `weight_hh_l{k}`,
  * `bias_ih_l{k}`, `bias_hh_l{k}` (LSTM with projSize also `weight_hr_l{k}`), `_reverse` for the second
  * direction, in PyTorch's order, all initialised U(−1/√hidden, 1/√hidden).
  */
@@ -297,8 +298,9 @@ export class RNN extends RNNBase {
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', 'RNN', inputSize, hiddenSize, o);
   }
 
-  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  // The Tensor overload is last: Module.call() takes its types from it.
   forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const [out, h] = this._run(input, h0);
     return [out, h];
@@ -318,8 +320,9 @@ export class LSTM extends RNNBase {
     super('LSTM', 'LSTM', inputSize, hiddenSize, checkOptions('LSTM', opts, [...BASE_KEYS, 'projSize']));
   }
 
-  forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  // The Tensor overload is last: Module.call() takes its types from it.
   forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   forward(input: Tensor | PackedSequence, hx?: [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     const [out, h, c] = this._run(input, hx);
     return [out, [h, c as Tensor]];
@@ -338,8 +341,9 @@ export class GRU extends RNNBase {
     super('GRU', 'GRU', inputSize, hiddenSize, checkOptions('GRU', opts, BASE_KEYS));
   }
 
-  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  // The Tensor overload is last: Module.call() takes its types from it.
   forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];
   forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const [out, h] = this._run(input, h0);
     return [out, h];

@@ -177,7 +177,7 @@ describe('packed sequences through the recurrent modules', () => {
     const seqs = lens.map((L) => randn([L, 3], f64));
     const h0 = randn([4, 3, 4], f64), c0 = randn([4, 3, 4], f64);
     const packed = packSequence(seqs, { enforceSorted: false });
-    const [out, [hN, cN]] = m.call(packed, [h0, c0]);
+    const [out, [hN, cN]] = m.forward(packed, [h0, c0]);
     expect(out).toBeInstanceOf(PackedSequence);
     const [padded, lengths] = padPackedSequence(out);
     expect(vals(lengths)).toEqual(lens);
@@ -194,7 +194,7 @@ describe('packed sequences through the recurrent modules', () => {
     manualSeed(9);
     for (const m of [new GRU(2, 2, f64), new RNN(2, 2, { bidirectional: true, dtype: 'float64' })]) {
       const x = randn([3, 2, 2], f64).requiresGrad_();
-      const f = (xx: Tensor) => { const [o, h] = (m as GRU).call(packPaddedSequence(xx, [3, 1])); return cat([o.data.flatten(), h.flatten()]); };
+      const f = (xx: Tensor) => { const [o, h] = (m as GRU).forward(packPaddedSequence(xx, [3, 1])); return cat([o.data.flatten(), h.flatten()]); };
       expect(gradcheck(f, [x]).ok).toBe(true);
     }
   });
