@@ -110,6 +110,19 @@ describe('LSTM', () => {
     expect(nodesFor(10, 64)).toBe(nodesFor(10, 8));
   });
 
+  it('a second backward with retainGraph adds the same gradients again (unbind and sharedLinear state is per pass)', () => {
+    manualSeed(11);
+    for (const m of [new LSTM(2, 3, { projSize: 2, dtype: 'float64' }), new GRU(2, 3, { numLayers: 2, dtype: 'float64' })]) {
+      const x = randn([4, 2, 2], f64).requiresGrad_();
+      const loss = (m as LSTM).call(x)[0].pow(2).sum();
+      loss.backward(null, { retainGraph: true });
+      const g1 = [...m.parameters()].map((p) => vals(p.grad as Tensor)), gx = vals(x.grad as Tensor);
+      loss.backward();
+      [...m.parameters()].forEach((p, i) => expectClose(p.grad, g1[i].map((v) => 2 * v)));
+      expectClose(x.grad, gx.map((v) => 2 * v));
+    }
+  });
+
   it('in training mode applies dropout between layers only; eval is deterministic', () => {
     manualSeed(4);
     const m = new LSTM(3, 4, { numLayers: 2, dropout: 0.5 });
