@@ -26,6 +26,8 @@ export const ROWS = [
   // convolution (issue 12)
   { id: 'conv2d_fwd', label: 'conv2d fwd 3×3 64→64 32², b8', unit: 'GFLOP/s', higherIsBetter: true },
   { id: 'conv2d_gemm', label: 'GEMM at its im2col shape', unit: 'GFLOP/s', higherIsBetter: true },
+  // recurrent (issue 13)
+  { id: 'lstm_step', label: 'LSTM train step 32→128, T 32, B 16', unit: 'ms/step', higherIsBetter: false },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -67,6 +69,8 @@ export interface BenchConfig {
    */
   conv: { batch: number; inC: number; outC: number; size: number; kernel: number };
   convTiming: TimingOptions;
+  /** recurrent (issue 13): LSTM(input, hidden) over [seq, batch, input], Linear to classes on the last step, SGD. */
+  lstm: { input: number; hidden: number; seq: number; batch: number; classes: number; lr: number };
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -84,5 +88,7 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
     conv: { batch: 8, inC: 64, outC: 64, size: 32, kernel: 3 },
     convTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
+    // recurrent (issue 13)
+    lstm: { input: 32, hidden: 128, seq: 32, batch: 16, classes: 10, lr: 0.05 },
   };
 }

@@ -11,6 +11,7 @@ import { kernelBackend, gemm } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
 import { now, timeIt } from './timing';
+import { tapegradLstmStep } from './lstm-rows'; // recurrent (issue 13)
 
 export type Log = (msg: string) => void;
 
@@ -146,6 +147,9 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   figures.tiny_op = tinyRow(cfg);
   log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
   Object.assign(figures, convRows(cfg, log));
+  // recurrent (issue 13)
+  figures.lstm_step = tapegradLstmStep(cfg);
+  log(`  tapegrad lstm step: ${figures.lstm_step.toFixed(3)} ms`);
   if (data) {
     const r = digitsJob(cfg, data, log);
     figures.digits_wall = r.seconds;

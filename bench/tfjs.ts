@@ -20,6 +20,7 @@ import type { BenchConfig, ColumnFigures, RowId } from './config';
 import type { DigitsArrays } from './digits-data';
 import type { Log } from './tapegrad';
 import { now, timeIt } from './timing';
+import { tfjsLstmStep } from './lstm-rows'; // recurrent (issue 13)
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type TfWasm = typeof import('@tensorflow/tfjs-backend-wasm');
@@ -259,6 +260,9 @@ export async function runTfjs(
   figures.conv2d_fwd = want('conv2d_fwd') ? convRow(tf, cfg) : null;
   figures.conv2d_gemm = null;
   log(`  ${name} conv2d: ${figures.conv2d_fwd?.toFixed(2) ?? '-'} GFLOP/s`);
+  // recurrent (issue 13)
+  figures.lstm_step = want('lstm_step') ? tfjsLstmStep(tf, cfg) : null;
+  log(`  ${name} lstm step: ${figures.lstm_step?.toFixed(3) ?? '-'} ms`);
   if (data && want('digits_wall')) {
     const r = digitsJob(tf, cfg, data, name, log);
     figures.digits_wall = r.seconds;

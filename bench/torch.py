@@ -134,6 +134,24 @@ def digits_job(cfg, files):
     return CLOCK() - t0, accuracy
 
 
+# recurrent (issue 13)
+def lstm_step_row(cfg):
+    c = cfg["lstm"]
+    torch.manual_seed(5)
+    lstm, fc = nn.LSTM(c["input"], c["hidden"]), nn.Linear(c["hidden"], c["classes"])
+    opt = torch.optim.SGD(list(lstm.parameters()) + list(fc.parameters()), lr=c["lr"])
+    x = torch.randn(c["seq"], c["batch"], c["input"])
+    y = torch.randint(0, c["classes"], (c["batch"],))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out, _ = lstm(x)
+        F.cross_entropy(fc(out[-1]), y).backward()
+        opt.step()
+
+    return time_it(step, cfg["stepTiming"]) * 1e3
+
+
 def blas_info():
     """What torch was built with, and the BLAS/LAPACK shared objects actually mapped into this process."""
     a = torch.randn(64, 64)
@@ -190,6 +208,8 @@ def main():
     figures["conv2d_fwd"] = conv_row(cfg) if "conv2d_fwd" not in skip else None
     figures["conv2d_gemm"] = None
     log(f"  pytorch conv2d: {figures['conv2d_fwd'] or 0:.2f} GFLOP/s")
+    figures["lstm_step"] = lstm_step_row(cfg)  # recurrent (issue 13)
+    log(f"  pytorch lstm step: {figures['lstm_step']:.3f} ms")
     files = cfg.get("digitsFiles")
     if files and "digits_wall" not in skip:
         secs, acc = digits_job(cfg, files)

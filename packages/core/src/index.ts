@@ -92,3 +92,5 @@ export {
 export type { PoolSize, AdaptiveSize, MaxPoolOptions, AvgPoolOptions, AvgPool2dOptions, AdaptiveMaxPoolOptions, MaxUnpoolOptions } from './ops/pooling';
 export { interpolate, pixelShuffle, pixelUnshuffle } from './ops/resample';
 export type { InterpolateMode, InterpolateOptions } from './ops/resample';
+// recurrent cells (issue 13)
+export { lstmCell, gruCell, unbind, sharedLinear } from './ops/rnn-cell';

@@ -46,6 +46,9 @@ export type { ConvModuleOptions, ConvTransposeModuleOptions, PaddingMode } from 
 export {
   ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
 } from './padding';
+// recurrent layers (issue 13)
+export { RNNBase, RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions, RNNCellOptions } from './rnn';
 
 export * as functional from './functional';
 export * as F from './functional';

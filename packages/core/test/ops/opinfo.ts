@@ -579,6 +579,38 @@ export const OPS: OpInfo[] = [
     s('replicate 1-D', [arg(gen, [2, 3])], (x) => core.pad(x, [2, 3], { mode: 'replicate' })),
     s('circular 1-D', [arg(gen, [1, 2, 4])], (x) => core.pad(x, [3, 1], 'circular')),
   ]),
+  // recurrent cells (issue 13): one step, two chained steps (the fused backward feeding the next), unbatched, and unbind
+  custom('lstmCell', ['lstmCell'], (gen) => [
+    s('gx, gh [2, 8], c [2, 2]', [arg(gen, [2, 8]), arg(gen, [2, 8]), arg(gen, [2, 2])], (a, b, c) => core.lstmCell(a, b, c)),
+    s('unbatched [8], [8], [2]', [arg(gen, [8]), arg(gen, [8]), arg(gen, [2])], (a, b, c) => core.lstmCell(a, b, c)),
+    s('two steps through h and c', [arg(gen, [2, 8]), arg(gen, [2, 8]), arg(gen, [2, 2]), arg(gen, [8, 2])], (a, b, c, w) => {
+      const hc = core.lstmCell(a, b, c);
+      return core.lstmCell(a.mul(0.5), core.linear(hc.select(0, 0), w), hc.select(0, 1));
+    }),
+  ]),
+  custom('gruCell', ['gruCell'], (gen) => [
+    s('gx, gh [2, 6], h [2, 2]', [arg(gen, [2, 6]), arg(gen, [2, 6]), arg(gen, [2, 2])], (a, b, h) => core.gruCell(a, b, h)),
+    s('unbatched [6], [6], [2]', [arg(gen, [6]), arg(gen, [6]), arg(gen, [2])], (a, b, h) => core.gruCell(a, b, h)),
+    s('two steps', [arg(gen, [2, 6]), arg(gen, [2, 6]), arg(gen, [2, 2]), arg(gen, [6, 2])], (a, b, h, w) => {
+      const h1 = core.gruCell(a, b, h);
+      return core.gruCell(a.mul(0.5), core.linear(h1, w), h1);
+    }),
+  ]),
+  custom('sharedLinear', ['sharedLinear'], (gen) => [
+    s('three chained uses of one W, b (a recurrence)', [arg(gen, [2, 3]), arg(gen, [3, 3]), arg(gen, [3])], (x, w, b) => {
+      const f = core.sharedLinear(w, b);
+      return f(f(f(x).tanh()).mul(x));
+    }),
+    s('no bias, batched [2, 2, 3] and a 1-D use', [arg(gen, [2, 2, 3]), arg(gen, [3]), arg(gen, [4, 3])], (x, v, w) => {
+      const f = core.sharedLinear(w);
+      return [f(x), f(v)];
+    }),
+  ]),
+  custom('unbind', ['unbind'], (gen) => [
+    s('dim 0 of [3, 2]', [arg(gen, [3, 2])], (x) => core.unbind(x)),
+    s('dim -1 of [2, 3], slices used unequally and one unused', [arg(gen, [2, 3])], (x) => { const [a, , c] = core.unbind(x, -1); return a.mul(c).add(a.exp()); }),
+    s('a transposed view', [arg(gen, [2, 3])], (x) => core.unbind(x.t(), 0).map((v) => v.sin())),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */

@@ -6,3 +6,6 @@ export { clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters }
 export type { ClipGradNormOptions } from './clip-grad';
 export { summary } from './summary';
 export type { SummaryRow, ModelSummary, SummaryOptions } from './summary';
+// recurrent sequences (issue 13): nn.utils.rnn
+export * as rnn from './rnn';
+export { PackedSequence } from './rnn';

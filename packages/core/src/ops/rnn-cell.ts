@@ -1,0 +1,245 @@
+/**
+ * Fused recurrent-cell updates (the elementwise half of an LSTM / GRU step) and `unbind`, which the
+ * recurrent modules use to read one time step of a precomputed input projection without the cost of a
+ * `narrow` gradient per step.
+ *
+ * Each cell is one primitive: the forward is one pass over the gate pre-activations, and the VJP has two
+ * forms that compute the same values. With grad mode off (an ordinary backward) it is one fused pass over
+ * the activations saved by the forward; with grad mode on (`createGraph`) it is written in Tensor ops from
+ * the inputs, so second derivatives are taped like any other op's.
+ */
+import { Tensor } from '../tensor';
+import { allocate, promote, isFloating, FloatArray, DType } from '../dtype';
+import { fmt } from '../shape';
+import { record } from '../autograd/tape';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode';
+import { cat, select, stack } from './view';
+import { zerosOf } from './cast';
+import { linear } from './linear';
+
+const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
+function cellDtype(op: string, ts: Tensor[]): DType {
+  let dtype: DType | null = null;
+  for (const t of ts) {
+    if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected Tensor arguments`);
+    if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${ts.map((x) => x.dtype).join(', ')}`);
+    dtype = dtype === null ? t.dtype : promote(dtype, false, t.dtype, false);
+  }
+  return dtype as DType;
+}
+
+/** Checks gx, gh: [..., k·H] and the state [..., H] with the same leading dims; returns [rows, H]. */
+function cellShapes(op: string, k: number, gx: Tensor, gh: Tensor, state: Tensor, stateName: string): [number, number] {
+  const H = state.ndim === 0 ? -1 : state._shape[state.ndim - 1];
+  const ok = (t: Tensor) => t.ndim === state.ndim && t._shape.every((s, i) => (i === t.ndim - 1 ? s === k * H : s === state._shape[i]));
+  if (state.ndim === 0 || !ok(gx) || !ok(gh)) {
+    throw new RangeError(`${op}: expected gx and gh of shape [..., ${k}·H] and ${stateName} of shape [..., H] with the same leading dims, got gx ${fmt(gx._shape)}, gh ${fmt(gh._shape)}, ${stateName} ${fmt(state._shape)}`);
+  }
+  return [state.numel() / Math.max(H, 1), H];
+}
+
+/**
+ * One LSTM cell update from the gate pre-activations, gate order i, f, g, o (PyTorch's):
+ * a = gx + gh, c' = σ(a_f)·c + σ(a_i)·tanh(a_g), h' = σ(a_o)·tanh(c'). gx, gh are [..., 4H], c is
+ * [..., H]; the result is h' and c' stacked, [2, ..., H] (select(0, 0) is h', select(0, 1) is c').
+ * @example
+ * const hc = lstmCell(linear(x, wIh, bIh), linear(h, wHh, bHh), c);
+ * const [h1, c1] = [hc.select(0, 0), hc.select(0, 1)];
+ */
+export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
+  const dtype = cellDtype('lstmCell', [gx, gh, c]);
+  const [rows, H] = cellShapes('lstmCell', 4, gx, gh, c, 'c');
+  const X = gx._contigData(), Hh = gh._contigData(), C = c._contigData();
+  const n = rows * H;
+  const out = allocate(dtype, 2 * n) as FloatArray;
+  // i, f, g, o and tanh(c') per element, kept for the fused backward.
+  const acts = new Float64Array(5 * n);
+  for (let r = 0; r < rows; r++) {
+    const gb = r * 4 * H, sb = r * H;
+    for (let j = 0; j < H; j++) {
+      const i = sig(X[gb + j] + Hh[gb + j]);
+      const f = sig(X[gb + H + j] + Hh[gb + H + j]);
+      const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
+      const o = sig(X[gb + 3 * H + j] + Hh[gb + 3 * H + j]);
+      const c2 = f * C[sb + j] + i * g;
+      const tc = Math.tanh(c2);
+      out[sb + j] = o * tc;
+      out[n + sb + j] = c2;
+      const a = 5 * (sb + j);
+      acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
+    }
+  }
+  const res = Tensor._fromData(out, [2, ...c._shape], dtype);
+  return record('lstmCell', [gx, gh, c], res, (grad) => {
+    let dg: Tensor, dc: Tensor;
+    if (isGradEnabled()) {
+      // Tensor ops from the inputs, so that this gradient is itself differentiable.
+      const [ai, af, ag, ao] = gx.to(dtype).add(gh.to(dtype)).chunk(4, -1);
+      const i = ai.sigmoid(), f = af.sigmoid(), g = ag.tanh(), o = ao.sigmoid();
+      const cc = c.to(dtype);
+      const tc = f.mul(cc).add(i.mul(g)).tanh();
+      const gH = select(grad, 0, 0), gC = select(grad, 0, 1);
+      const dct = gC.add(gH.mul(o).mul(tc.mul(tc).neg().add(1)));
+      dg = cat([
+        dct.mul(g).mul(i.mul(i.neg().add(1))),
+        dct.mul(cc).mul(f.mul(f.neg().add(1))),
+        dct.mul(i).mul(g.mul(g).neg().add(1)),
+        gH.mul(tc).mul(o.mul(o.neg().add(1))),
+      ], -1);
+      dc = dct.mul(f);
+    } else {
+      const G = grad._contigData();
+      const dgd = allocate(dtype, 4 * n) as FloatArray, dcd = allocate(dtype, n) as FloatArray;
+      for (let r = 0; r < rows; r++) {
+        const gb = r * 4 * H, sb = r * H;
+        for (let j = 0; j < H; j++) {
+          const a = 5 * (sb + j);
+          const i = acts[a], f = acts[a + 1], g = acts[a + 2], o = acts[a + 3], tc = acts[a + 4];
+          const gh_ = G[sb + j];
+          const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
+          dgd[gb + j] = dct * g * i * (1 - i);
+          dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
+          dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
+          dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
+          dcd[sb + j] = dct * f;
+        }
+      }
+      dg = Tensor._fromData(dgd, gx.shape, dtype);
+      dc = Tensor._fromData(dcd, c.shape, dtype);
+    }
+    return [dg.to(gx.dtype), dg.to(gh.dtype), dc.to(c.dtype)];
+  }, [gx, gh, c]);
+}
+
+/**
+ * One GRU cell update from the gate pre-activations, gate order r, z, n (PyTorch's):
+ * r = σ(gx_r + gh_r), z = σ(gx_z + gh_z), n = tanh(gx_n + r·gh_n), h' = (1 − z)·n + z·h, where gh
+ * includes the hidden bias (PyTorch applies r to W_hn·h + b_hn). gx, gh are [..., 3H], h is [..., H].
+ * @example
+ * const h1 = gruCell(linear(x, wIh, bIh), linear(h, wHh, bHh), h);
+ */
+export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
+  const dtype = cellDtype('gruCell', [gx, gh, h]);
+  const [rows, H] = cellShapes('gruCell', 3, gx, gh, h, 'h');
+  const X = gx._contigData(), Hh = gh._contigData(), Hd = h._contigData();
+  const n = rows * H;
+  const out = allocate(dtype, n) as FloatArray;
+  const acts = new Float64Array(3 * n); // r, z, n
+  for (let row = 0; row < rows; row++) {
+    const gb = row * 3 * H, sb = row * H;
+    for (let j = 0; j < H; j++) {
+      const r = sig(X[gb + j] + Hh[gb + j]);
+      const z = sig(X[gb + H + j] + Hh[gb + H + j]);
+      const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
+      out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
+      const a = 3 * (sb + j);
+      acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+    }
+  }
+  const res = Tensor._fromData(out, h.shape, dtype);
+  return record('gruCell', [gx, gh, h], res, (grad) => {
+    let dgx: Tensor, dgh: Tensor, dh: Tensor;
+    if (isGradEnabled()) {
+      const [xr, xz, xn] = gx.to(dtype).chunk(3, -1);
+      const [hr, hz, hn] = gh.to(dtype).chunk(3, -1);
+      const hh = h.to(dtype);
+      const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid(), nn = xn.add(r.mul(hn)).tanh();
+      const dan = grad.mul(z.neg().add(1)).mul(nn.mul(nn).neg().add(1));
+      const dar = dan.mul(hn).mul(r.mul(r.neg().add(1)));
+      const daz = grad.mul(hh.sub(nn)).mul(z.mul(z.neg().add(1)));
+      dgx = cat([dar, daz, dan], -1);
+      dgh = cat([dar, daz, dan.mul(r)], -1);
+      dh = grad.mul(z);
+    } else {
+      const G = grad._contigData();
+      const dx = allocate(dtype, 3 * n) as FloatArray, dhh = allocate(dtype, 3 * n) as FloatArray, dhd = allocate(dtype, n) as FloatArray;
+      for (let row = 0; row < rows; row++) {
+        const gb = row * 3 * H, sb = row * H;
+        for (let j = 0; j < H; j++) {
+          const a = 3 * (sb + j);
+          const r = acts[a], z = acts[a + 1], nn = acts[a + 2], g = G[sb + j];
+          const dan = g * (1 - z) * (1 - nn * nn);
+          const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
+          const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
+          dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
+          dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
+          dhd[sb + j] = g * z;
+        }
+      }
+      dgx = Tensor._fromData(dx, gx.shape, dtype);
+      dgh = Tensor._fromData(dhh, gh.shape, dtype);
+      dh = Tensor._fromData(dhd, h.shape, dtype);
+    }
+    return [dgx.to(gx.dtype), dgh.to(gh.dtype), dh.to(h.dtype)];
+  }, [gx, gh, h]);
+}
+
+/**
+ * The slices of x along `dim`, as views (PyTorch's `torch.unbind`); the gradient of x is the stack of the
+ * slices' gradients (zeros for the unused ones). Unlike `x.select(dim, t)` for each t — whose gradients
+ * are each a full-size tensor, O(n²) for n slices — the slices here share one node for x: each slice's
+ * node only keeps its gradient, and x's node, which the tape reaches after all of them (it is older),
+ * stacks them once.
+ * @example
+ * const [a, b] = unbind(tensor([[1, 2], [3, 4]], { dtype: 'float32' })); // a = [1, 2], b = [3, 4]
+ */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (!(x instanceof Tensor)) throw new TypeError('unbind: expected a Tensor');
+  if (x.ndim === 0) throw new RangeError('unbind: cannot be applied to a 0-d tensor (it has no dim to cut along)');
+  const d = dim < 0 ? dim + x.ndim : dim;
+  if (!Number.isInteger(dim) || d < 0 || d >= x.ndim) throw new RangeError(`unbind: dim ${dim} is out of range for a tensor of rank ${x.ndim}`);
+  const size = x._shape[d];
+  const views = noGrad(() => Array.from({ length: size }, (_, t) => select(x, d, t)));
+  if (!isGradEnabled() || !x.requiresGrad || !isFloating(x.dtype)) return views;
+  const slots: (Tensor | undefined)[] = new Array<Tensor | undefined>(size);
+  const sliceShape = views.length ? views[0].shape : [];
+  // The token carries no value: it only links the slices' nodes to x's node on the tape.
+  const token = record('unbind', [x], zerosOf([], x.dtype), () => {
+    const gs = Array.from({ length: size }, (_, t) => slots[t] ?? zerosOf(sliceShape, x.dtype));
+    slots.fill(undefined);
+    return [stack(gs, d)];
+  });
+  return views.map((v, t) => record('unbind', [token], v, (g) => {
+    slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
+    return [zerosOf([], x.dtype)];
+  }));
+}
+
+/**
+ * A linear map used many times (a recurrent weight applied at every time step): `sharedLinear(W, b)`
+ * returns `f` with `f(x)` equal to `linear(x, W, b)`, but W's and b's gradients are computed once for
+ * all the calls — one GEMM over the stacked uses (Gᵀ·X) instead of one per call plus a sum of as many
+ * [out, in] gradients. Each call's node returns only ∂L/∂x and keeps (g, x); W's node, older than all of
+ * them on the tape, stacks what they kept. Under `createGraph` the same formulas run in Tensor ops.
+ * @example
+ * const step = sharedLinear(wHh, bHh);
+ * for (const x of steps) h = tanh(x.add(step(h)));
+ */
+export function sharedLinear(weight: Tensor, bias: Tensor | null = null): (x: Tensor) => Tensor {
+  if (!(weight instanceof Tensor)) throw new TypeError('sharedLinear: expected a Tensor weight');
+  const tracked = isGradEnabled() && (weight.requiresGrad || (bias !== null && bias.requiresGrad));
+  if (!tracked) return (x) => linear(x, weight, bias);
+  const gs: Tensor[] = [], xs: Tensor[] = [];
+  const inputs = bias ? [weight, bias] : [weight];
+  const token = record('sharedLinear', inputs, zerosOf([], weight.dtype), () => {
+    const G = gs.length === 1 ? gs[0] : cat(gs, 0), X = xs.length === 1 ? xs[0] : cat(xs, 0);
+    gs.length = 0;
+    xs.length = 0;
+    return [
+      weight.requiresGrad ? G.t().matmul(X.to(G.dtype)).to(weight.dtype) : null,
+      bias && bias.requiresGrad ? G.sum(0).to(bias.dtype) : null,
+    ];
+  });
+  return (x: Tensor): Tensor => {
+    const y = noGrad(() => linear(x, weight, bias));
+    if (!isGradEnabled()) return y;
+    const x2 = x.ndim === 2 ? x : x.reshape([-1, x._shape[x.ndim - 1]]);
+    return record('sharedLinear', [x, token], y, (g) => {
+      const g2 = g.ndim === 2 ? g : g.reshape([-1, g._shape[g.ndim - 1]]);
+      gs.push(g2);
+      xs.push(x2);
+      return [x.requiresGrad ? g.matmul(weight.to(g.dtype)).to(x.dtype) : null, zerosOf([], weight.dtype)];
+    }, [x]);
+  };
+}

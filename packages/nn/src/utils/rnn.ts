@@ -1,0 +1,183 @@
+/**
+ * Variable-length batches for the recurrent modules (PyTorch's `torch.nn.utils.rnn`): padding and
+ * packing. A packed sequence stores the steps of all sequences time-major, longest first, so that step t
+ * is the first `batchSizes[t]` rows after the previous steps' rows.
+ */
+import { Tensor, tensor, cat, stack, full, indexSelect, isFloating } from '@tapegrad/core';
+import { checkOptions } from '../check';
+
+const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
+const ints = (v: number[]): Tensor => tensor(v, { dtype: 'int32' });
+
+/**
+ * A batch of variable-length sequences packed for an RNN (PyTorch's `PackedSequence`): `data`
+ * [sum of lengths, *], `batchSizes` (int32, one per step), and the permutation that sorted the batch by
+ * length (`sortedIndices`, null when it was given sorted) with its inverse `unsortedIndices`.
+ * Make one with `packPaddedSequence` or `packSequence`; RNN, LSTM and GRU accept it and return one.
+ * @example
+ * const p = packSequence([tensor([1, 2, 3], { dtype: 'float32' }), tensor([4], { dtype: 'float32' })]);
+ * p.data.toArray(); // [1, 4, 2, 3]
+ * p.batchSizes.toArray(); // [2, 1, 1]
+ */
+export class PackedSequence {
+  /** @internal batchSizes as numbers. */
+  readonly _sizes: number[];
+
+  constructor(
+    readonly data: Tensor,
+    readonly batchSizes: Tensor,
+    readonly sortedIndices: Tensor | null = null,
+    readonly unsortedIndices: Tensor | null = null,
+  ) {
+    if (!(data instanceof Tensor) || data.ndim === 0) throw new TypeError('PackedSequence: data must be a Tensor of at least 1 dim');
+    if (!(batchSizes instanceof Tensor) || batchSizes.ndim !== 1 || isFloating(batchSizes.dtype)) {
+      throw new TypeError('PackedSequence: batchSizes must be a 1-D integer Tensor');
+    }
+    this._sizes = (batchSizes.toArray() as number[]).map(Number);
+    const total = this._sizes.reduce((a, b) => a + b, 0);
+    if (total !== data.shape[0] || this._sizes.some((b, i) => b <= 0 || (i > 0 && b > this._sizes[i - 1]))) {
+      throw new RangeError(`PackedSequence: batchSizes [${this._sizes.join(', ')}] must be positive, non-increasing and sum to data's first dim ${data.shape[0]}`);
+    }
+  }
+
+  /** The sequence lengths in the original batch order. */
+  lengths(): number[] {
+    const B = this._sizes.length ? this._sizes[0] : 0;
+    const sorted = Array.from({ length: B }, (_, j) => this._sizes.filter((b) => b > j).length);
+    if (!this.unsortedIndices) return sorted;
+    const inv = (this.unsortedIndices.toArray() as number[]);
+    return inv.map((k) => sorted[k]);
+  }
+}
+
+/** Rows of the [T·B, ...] padded layout that step t of the packed layout reads: t·B + j for j < b_t. */
+function packedRows(sizes: number[], B: number): number[] {
+  const rows: number[] = [];
+  sizes.forEach((b, t) => { for (let j = 0; j < b; j++) rows.push(t * B + j); });
+  return rows;
+}
+
+/**
+ * For each position of the [T, B] padded layout, the packed row it comes from, or `fill` (the index of
+ * an extra padding row) where the sequence has ended.
+ */
+export function paddedIndex(sizes: number[], B: number, T: number, fill: number): number[] {
+  const idx = new Array<number>(T * B).fill(fill);
+  let off = 0;
+  sizes.forEach((b, t) => { for (let j = 0; j < b; j++) idx[t * B + j] = off + j; off += b; });
+  return idx;
+}
+
+export interface PadSequenceOptions {
+  /** Output [B, T, *] instead of [T, B, *] (default false). */
+  batchFirst?: boolean;
+  /** Value of the padding (default 0). */
+  paddingValue?: number;
+}
+
+/**
+ * Stacks sequences of shape [L_i, *] into one [T, B, *] tensor (T the longest L_i), padding the shorter
+ * ones with `paddingValue` (PyTorch's `pad_sequence`). Differentiable.
+ * @example
+ * padSequence([ones([3, 2]), ones([1, 2])]).shape; // [3, 2, 2]
+ * padSequence([ones([3]), ones([1])], { batchFirst: true }).toArray(); // [[1, 1, 1], [1, 0, 0]]
+ */
+export function padSequence(sequences: Tensor[], opts: PadSequenceOptions = {}): Tensor {
+  const { batchFirst = false, paddingValue = 0 } = checkOptions('padSequence', opts, ['batchFirst', 'paddingValue']);
+  if (!Array.isArray(sequences) || sequences.length === 0 || sequences.some((s) => !(s instanceof Tensor))) {
+    throw new TypeError('padSequence: expected a non-empty array of Tensors');
+  }
+  const rest = sequences[0].shape.slice(1);
+  for (const s of sequences) {
+    if (s.ndim === 0 || s.shape.slice(1).join() !== rest.join()) {
+      throw new RangeError(`padSequence: every sequence must be [L, ${rest.join(', ')}] like the first; got shapes ${sequences.map(shp).join(', ')}`);
+    }
+  }
+  const T = Math.max(...sequences.map((s) => s.shape[0]));
+  const padded = sequences.map((s) => (s.shape[0] === T ? s : cat([s, full([T - s.shape[0], ...rest], paddingValue, { dtype: s.dtype })], 0)));
+  return stack(padded, batchFirst ? 0 : 1);
+}
+
+export interface PackPaddedOptions {
+  /** Input is [B, T, *] (default false: [T, B, *]). */
+  batchFirst?: boolean;
+  /** Require lengths in decreasing order (default true); false sorts the batch and records the permutation. */
+  enforceSorted?: boolean;
+}
+
+/**
+ * Packs a padded batch [T, B, *] (or [B, T, *] with batchFirst) of sequences with the given lengths
+ * (PyTorch's `pack_padded_sequence`). With enforceSorted (the default) the lengths must be decreasing.
+ * @example
+ * const p = packPaddedSequence(x, [3, 1]); // x [3, 2, 5]
+ * const [out, hN] = new GRU(5, 8).call(p); // out is a PackedSequence
+ */
+export function packPaddedSequence(input: Tensor, lengths: number[] | Tensor, opts: PackPaddedOptions = {}): PackedSequence {
+  const { batchFirst = false, enforceSorted = true } = checkOptions('packPaddedSequence', opts, ['batchFirst', 'enforceSorted']);
+  if (!(input instanceof Tensor) || input.ndim < 2) throw new RangeError(`packPaddedSequence: expected input of at least 2 dims ([T, B, *]), got ${input instanceof Tensor ? shp(input) : typeof input}`);
+  const lens = (lengths instanceof Tensor ? (lengths.toArray() as number[]) : lengths).map(Number);
+  const x = batchFirst ? input.transpose(0, 1) : input;
+  const [T, B] = x.shape;
+  if (lens.length !== B) throw new RangeError(`packPaddedSequence: expected len(lengths) to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
+  if (lens.some((l) => !Number.isInteger(l) || l <= 0)) throw new RangeError(`packPaddedSequence: length of all samples has to be a positive integer, got lengths [${lens.join(', ')}]`);
+  if (Math.max(...lens) > T) throw new RangeError(`packPaddedSequence: a length ${Math.max(...lens)} exceeds the padded length ${T} of the input ${shp(input)}`);
+  let order: number[] | null = null;
+  if (enforceSorted) {
+    if (lens.some((l, i) => i > 0 && l > lens[i - 1])) {
+      throw new RangeError(`packPaddedSequence: lengths [${lens.join(', ')}] must be sorted in decreasing order when enforceSorted is true; pass { enforceSorted: false } to sort the batch`);
+    }
+  } else {
+    order = lens.map((_, i) => i).sort((a, b) => lens[b] - lens[a] || a - b);
+  }
+  const sortedLens = order ? order.map((i) => lens[i]) : lens;
+  const xs = order ? indexSelect(x, 1, ints(order)) : x;
+  const sizes: number[] = [];
+  for (let t = 0; t < sortedLens[0]; t++) sizes.push(sortedLens.filter((l) => l > t).length);
+  const flat = xs.reshape([T * B, ...x.shape.slice(2)]);
+  const data = indexSelect(flat, 0, ints(packedRows(sizes, B)));
+  const inverse = order ? order.map((_, i) => order.indexOf(i)) : null;
+  return new PackedSequence(data, ints(sizes), order ? ints(order) : null, inverse ? ints(inverse) : null);
+}
+
+/**
+ * Packs a list of sequences [L_i, *] (PyTorch's `pack_sequence`): padSequence then packPaddedSequence.
+ * @example
+ * const p = packSequence([a, b, c], { enforceSorted: false });
+ */
+export function packSequence(sequences: Tensor[], opts: { enforceSorted?: boolean } = {}): PackedSequence {
+  const { enforceSorted = true } = checkOptions('packSequence', opts, ['enforceSorted']);
+  return packPaddedSequence(padSequence(sequences), sequences.map((s) => s.shape[0]), { enforceSorted });
+}
+
+export interface PadPackedOptions {
+  /** Output [B, T, *] (default false: [T, B, *]). */
+  batchFirst?: boolean;
+  /** Value of the padding (default 0). */
+  paddingValue?: number;
+  /** Pad to this many steps (at least the longest sequence) instead of the longest length. */
+  totalLength?: number;
+}
+
+/**
+ * Unpacks a PackedSequence into a padded batch and the lengths, in the original batch order (PyTorch's
+ * `pad_packed_sequence`); returns `[padded, lengths]` (lengths int32).
+ * @example
+ * const [padded, lengths] = padPackedSequence(out, { batchFirst: true });
+ */
+export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptions = {}): [Tensor, Tensor] {
+  const { batchFirst = false, paddingValue = 0, totalLength } = checkOptions('padPackedSequence', opts, ['batchFirst', 'paddingValue', 'totalLength']);
+  if (!(sequence instanceof PackedSequence)) throw new TypeError('padPackedSequence: expected a PackedSequence');
+  const sizes = sequence._sizes;
+  const maxLen = sizes.length;
+  if (totalLength !== undefined && (!Number.isInteger(totalLength) || totalLength < maxLen)) {
+    throw new RangeError(`padPackedSequence: expected totalLength to be at least the length of the longest sequence in the input, but got totalLength=${totalLength} and max sequence length being ${maxLen}`);
+  }
+  const T = totalLength ?? maxLen;
+  const B = sizes.length ? sizes[0] : 0;
+  const { data } = sequence;
+  const rest = data.shape.slice(1);
+  const withPad = cat([data, full([1, ...rest], paddingValue, { dtype: data.dtype })], 0);
+  let padded = indexSelect(withPad, 0, ints(paddedIndex(sizes, B, T, data.shape[0]))).reshape([T, B, ...rest]);
+  if (sequence.unsortedIndices) padded = indexSelect(padded, 1, sequence.unsortedIndices);
+  return [batchFirst ? padded.transpose(0, 1) : padded, ints(sequence.lengths())];
+}
