@@ -34,6 +34,14 @@ export {
 } from './loss';
 export type { Reduction } from './functional/loss';
 export { summary } from './utils/summary';
+// attention and transformers (issue 13)
+export { MultiheadAttention } from './attention';
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
+export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer } from './transformer';
+export type {
+  TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerForwardOptions, TransformerDecoderLayerForwardOptions,
+} from './transformer';
+export { deepCopy } from './deep-copy';
 
 export * as functional from './functional';
 export * as F from './functional';

@@ -17,3 +17,6 @@ export {
 export type {
   Reduction, ReductionOptions, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions, NLLOptions, CrossEntropyOptions,
 } from './loss';
+// attention (issue 13)
+export { scaledDotProductAttention } from './attention';
+export type { ScaledDotProductAttentionOptions } from './attention';

@@ -21,7 +21,6 @@ const PENDING = new Set<string>([
   'op:cumsum', 'op:cumprod', 'op:sort', 'op:topk', 'op:tril', 'op:triu', 'op:flip', 'op:roll',
   'op:einsum', 'op:norm', 'op:cosineSimilarity',
   'module:lstm', 'module:gru', 'module:rnn', 'module:lstmCell', 'module:gruCell', 'module:rnnCell',
-  'module:multiheadAttention', 'module:transformerEncoderLayer',
   'loss:klDiv',
   'optim:Adadelta', 'optim:Adamax', 'optim:NAdam', 'optim:RAdam',
   'sched:OneCycleLR', 'sched:CosineAnnealingWarmRestarts', 'sched:CyclicLR', 'sched:PolynomialLR', 'sched:ConstantLR',
