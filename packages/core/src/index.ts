@@ -45,6 +45,8 @@ export { where, gather, scatterAdd, indexSelect, maskedFill, oneHot } from './op
 export { matmul, mm, bmm, dot } from './ops/matmul';
 export { cast } from './ops/cast';
 export { linear } from './ops/linear';
+// attention and transformers (issue 13)
+export { layerNorm } from './ops/layer-norm';
 
 import { Tensor } from './tensor';
 import { maxAll, minAll, maxDim, minDim, ValuesIndices } from './ops/reduce';

@@ -380,6 +380,14 @@ export const OPS: OpInfo[] = [
     s('to(float64) on float64', [arg(gen, [3])], (x) => x.to('float64').mul(2)),
     s('float() then double()', [arg(gen, [3])], (x) => x.float().double()),
   ], { eps: 1e-3, atol: 1e-3, rtol: 1e-2 }),
+
+  // attention and transformers (issue 13)
+  custom('layerNorm', ['layerNorm'], (gen) => [
+    s('x [2, 3, 4] over [4], weight and bias', [arg(gen, [2, 3, 4]), arg(gen, [4]), arg(gen, [4])], (x, w, b) => core.layerNorm(x, [4], w, b)),
+    s('x [3, 2, 3] over [2, 3], no affine', [arg(gen, [3, 2, 3])], (x) => core.layerNorm(x, [2, 3])),
+    s('x [5] over [5], weight only, eps 0.1', [arg(gen, [5]), arg(gen, [5])], (x, w) => core.layerNorm(x, [5], w, null, 0.1)),
+    s('transposed view [4, 3] over [3]', [arg(gen, [3, 4]), arg(gen, [3]), arg(gen, [3])], (x, w, b) => core.layerNorm(x.t(), [3], w, b)),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
