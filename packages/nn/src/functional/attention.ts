@@ -3,7 +3,7 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
-import { Tensor, Generator, arange, zeros, cat, isFloating, linear } from '@tapegrad/core';
+import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
 
@@ -38,17 +38,96 @@ export function maskToBias(fn: string, name: string, mask: Tensor, blockedWhen: 
 }
 
 /**
+ * softmax(scores·scale + bias) along the last dim as one op. scores is [N, L, S]; bias broadcasts against
+ * [...batch, L, S] (N = the product of batch). The composition would cost a scaled copy, a broadcast add
+ * and softmax's four-op VJP; here the forward is one pass per row, and the VJP is one fused pass with
+ * grad mode off, or Tensor ops from the inputs with grad mode on (createGraph), so second derivatives
+ * are taped. A row whose every entry is −inf gives NaN, as PyTorch's softmax.
+ */
+function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null, batch: number[]): Tensor {
+  const [N, L, S] = scores.shape;
+  const full = [...batch, L, S];
+  // Row r of the flattened [N·L, S] scores reads its bias row at rowOff[r] (stride-0 dims broadcast).
+  let biasData: ArrayLike<number> | null = null, colStride = 0;
+  let rowOff: Int32Array | null = null;
+  if (bias) {
+    const bv = bias.expand(full);
+    const st = bv.stride();
+    biasData = bv._storage.data as ArrayLike<number>;
+    colStride = st[st.length - 1];
+    rowOff = new Int32Array(N * L);
+    const lead = full.slice(0, -1), ls = st.slice(0, -1);
+    const idx = new Array<number>(lead.length).fill(0);
+    let off = bv.nd.offset;
+    for (let r = 0; r < N * L; r++) {
+      rowOff[r] = off;
+      for (let a = lead.length - 1; a >= 0; a--) {
+        idx[a]++;
+        off += ls[a];
+        if (idx[a] < lead[a]) break;
+        off -= ls[a] * lead[a];
+        idx[a] = 0;
+      }
+    }
+  }
+  const inputs = bias ? [scores, bias] : [scores];
+  return defineFunction('scaledMaskedSoftmax', {
+    forward(ctx) {
+      // z = scores·scale + bias in one pass, then softmax's row kernel (SIMD for float32).
+      const X = scores._contigData();
+      const Z = allocateLike(scores.dtype, N * L * S);
+      if (biasData && rowOff) {
+        for (let r = 0; r < N * L; r++) {
+          const o = r * S, bo = rowOff[r];
+          for (let j = 0; j < S; j++) Z[o + j] = X[o + j] * scale + biasData[bo + j * colStride];
+        }
+      } else {
+        for (let i = 0; i < Z.length; i++) Z[i] = X[i] * scale;
+      }
+      const out = fromData(Z, [N, L, S], scores.dtype).softmax(-1);
+      ctx.saveForBackward(out);
+      return out;
+    },
+    backward(ctx, g) {
+      let dz: Tensor, ds: Tensor | null = null;
+      if (isGradEnabled()) {
+        const z = bias ? scores.mul(scale).reshape(full).add(bias).reshape([N, L, S]) : scores.mul(scale);
+        const w = z.softmax(-1);
+        dz = w.mul(g.sub(g.mul(w).sum(-1, true)));
+      } else {
+        // dz = w ⊙ (g − Σ g ⊙ w) per row; the scores' gradient is scale·dz, written in the same pass.
+        const [w] = ctx.savedTensors;
+        const Wd = w._contigData(), G = g._contigData();
+        // Unscaled when the bias needs dz itself.
+        const c = bias?.requiresGrad ? 1 : scale;
+        const D = allocateLike(scores.dtype, N * L * S);
+        for (let r = 0; r < N * L; r++) {
+          const o = r * S;
+          let dot = 0;
+          for (let j = 0; j < S; j++) dot += G[o + j] * Wd[o + j];
+          for (let j = 0; j < S; j++) D[o + j] = c * Wd[o + j] * (G[o + j] - dot);
+        }
+        dz = fromData(D, [N, L, S], scores.dtype);
+        if (c === scale) ds = dz;
+      }
+      return [
+        scores.requiresGrad ? (ds ?? dz.mul(scale)) : null,
+        ...(bias ? [bias.requiresGrad ? sumTo(dz.reshape(full), bias.shape) : null] : []),
+      ];
+    },
+  })(...inputs);
+}
+
+const allocateLike = (dtype: Tensor['dtype'], n: number): Float32Array | Float64Array => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+const fromData = (d: Float32Array | Float64Array, shape: number[], dtype: Tensor['dtype']): Tensor => Tensor._fromData(d, shape, dtype);
+
+/**
  * The attention core on 3-D operands: softmax(q·kᵀ·scale + bias)·v, with dropout on the weights.
  * `batch` is the batch shape that q's first dim flattens ([B, H] for multi-head attention); `bias`
  * broadcasts against [...batch, L, S]. Returns the output [N, L, Dv] and the weights [N, L, S].
  */
 function attend(q: Tensor, k: Tensor, v: Tensor, batch: number[], bias: Tensor | null, scale: number, dropoutP: number, training: boolean, generator?: Generator): [Tensor, Tensor] {
-  const [N, L] = q.shape;
-  const S = k.shape[1];
-  // PyTorch 1.13 scales q (the smaller operand when L·S > L·D) before the product.
-  let scores = q.mul(scale).bmm(k.transpose(1, 2));
-  if (bias) scores = scores.reshape([...batch, L, S]).add(bias).reshape([N, L, S]);
-  let w = scores.softmax(-1);
+  let w = scaledMaskedSoftmax(q.bmm(k.transpose(1, 2)), scale, bias, batch);
   if (dropoutP > 0 && training) w = dropout(w, dropoutP, true, { generator });
   return [w.bmm(v), w];
 }
@@ -212,18 +291,14 @@ export function multiHeadAttentionForward(
 
   // In-projection.
   const heads = (t: Tensor, len: number): Tensor => t.reshape([N, len, H, D]).permute([0, 2, 1, 3]).reshape([N * H, len, D]);
-  let qp: Tensor, kp: Tensor, vp: Tensor;
-  if (!separate && query === key && key === value) {
-    // Self-attention: one GEMM, then [N, L, 3, H, D] -> [3, N·H, L, D] in one copy; q, k, v are slices.
-    const qkv = linear(q0, p.inProjWeight!, p.inProjBias).reshape([N, L, 3, H, D]).permute([2, 0, 3, 1, 4]).reshape([3, N * H, L, D]);
-    [qp, kp, vp] = [0, 1, 2].map((i) => qkv.select(0, i));
-  } else {
-    const W = p.inProjWeight;
-    const b = (i: number): Tensor | null => p.inProjBias?.narrow(0, i * E, E) ?? null;
-    qp = heads(linear(q0, separate ? p.qProjWeight! : W!.narrow(0, 0, E), b(0)), L);
-    kp = heads(linear(k0, separate ? p.kProjWeight! : W!.narrow(0, E, E), b(1)), S0);
-    vp = heads(linear(v0, separate ? p.vProjWeight! : W!.narrow(0, 2 * E, E), b(2)), S0);
-  }
+  // Three GEMMs on row blocks of the packed weight (PyTorch's chunk of one GEMM gives the same values):
+  // the gradient of a weight block is a small [E, E] pad, where a chunk of the [N, L, 3E] output would
+  // pad three full-size gradients.
+  const W = p.inProjWeight;
+  const b = (i: number): Tensor | null => p.inProjBias?.narrow(0, i * E, E) ?? null;
+  const qp = heads(linear(q0, separate ? p.qProjWeight! : W!.narrow(0, 0, E), b(0)), L);
+  let kp = heads(linear(k0, separate ? p.kProjWeight! : W!.narrow(0, E, E), b(1)), S0);
+  let vp = heads(linear(v0, separate ? p.vProjWeight! : W!.narrow(0, 2 * E, E), b(2)), S0);
   let S = S0;
   const append = (t: Tensor, row: Tensor): Tensor => cat([t, row], 1);
   if (p.biasK && p.biasV) {
