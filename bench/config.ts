@@ -23,6 +23,8 @@ export const ROWS = [
   { id: 'tiny_op', label: 'tiny op fwd+bwd (1 elem)', unit: 'µs/op', higherIsBetter: false },
   { id: 'digits_wall', label: 'digits job time', unit: 's', higherIsBetter: false },
   { id: 'digits_acc', label: 'digits job test accuracy', unit: '%', higherIsBetter: true },
+  // attention (issue 13)
+  { id: 'transformer_step', label: 'Transformer encoder layer step', unit: 'ms/step', higherIsBetter: false },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -57,6 +59,10 @@ export interface BenchConfig {
   digits: DigitsJob;
   /** Rows that tfjs-cpu skips (too slow for --quick). */
   tfjsCpuSkip: RowId[];
+  // attention (issue 13)
+  /** The transformer_step row: one TransformerEncoderLayer (batch first, post-norm, ReLU, no dropout), MSE loss, SGD. */
+  transformer: { dModel: number; nhead: number; seq: number; batch: number; dimFeedforward: number; lr: number };
+  transformerTiming: TimingOptions;
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -71,6 +77,9 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     tinyChain: 100,
     tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
-    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
+    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc', 'transformer_step'] : [],
+    // attention (issue 13)
+    transformer: { dModel: 64, nhead: 4, seq: 64, batch: 16, dimFeedforward: 256, lr: 0.01 },
+    transformerTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 30 } : { warmup: 20, reps: 9, minSampleMs: 200 },
   };
 }

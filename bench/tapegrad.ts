@@ -11,6 +11,8 @@ import { kernelBackend } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
 import { now, timeIt } from './timing';
+// attention (issue 13)
+import { transformerStepRow } from './transformer';
 
 export type Log = (msg: string) => void;
 
@@ -128,6 +130,9 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   log(`  tapegrad step: ${figures.step_b64.toFixed(3)} ms (b64), ${figures.step_b256.toFixed(3)} ms (b256)`);
   figures.tiny_op = tinyRow(cfg);
   log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
+  // attention (issue 13)
+  figures.transformer_step = transformerStepRow(cfg);
+  log(`  ${name} transformer encoder layer step: ${figures.transformer_step.toFixed(2)} ms`);
   if (data) {
     const r = digitsJob(cfg, data, log);
     figures.digits_wall = r.seconds;

@@ -20,6 +20,8 @@ import type { BenchConfig, ColumnFigures, RowId } from './config';
 import type { DigitsArrays } from './digits-data';
 import type { Log } from './tapegrad';
 import { now, timeIt } from './timing';
+// attention (issue 13)
+import { transformerStepTfjs } from './tfjs-transformer';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type TfWasm = typeof import('@tensorflow/tfjs-backend-wasm');
@@ -243,6 +245,9 @@ export async function runTfjs(
   log(`  ${name} step: ${figures.step_b64?.toFixed(3) ?? '-'} ms (b64), ${figures.step_b256?.toFixed(3) ?? '-'} ms (b256)`);
   figures.tiny_op = want('tiny_op') ? tinyRow(tf, cfg) : null;
   log(`  ${name} tiny op: ${figures.tiny_op?.toFixed(2) ?? '-'} µs/op`);
+  // attention (issue 13)
+  figures.transformer_step = want('transformer_step') ? transformerStepTfjs(tf, cfg) : null;
+  log(`  ${name} transformer encoder layer step: ${figures.transformer_step?.toFixed(2) ?? '-'} ms`);
   if (data && want('digits_wall')) {
     const r = digitsJob(tf, cfg, data, name, log);
     figures.digits_wall = r.seconds;

@@ -134,6 +134,24 @@ def digits_job(cfg, files):
     return CLOCK() - t0, accuracy
 
 
+# attention (issue 13)
+def transformer_row(cfg):
+    """nn.TransformerEncoderLayer(batch_first, post-norm, ReLU, no dropout), MSE loss, SGD: one training step."""
+    c = cfg["transformer"]
+    torch.manual_seed(4)
+    layer = nn.TransformerEncoderLayer(c["dModel"], c["nhead"], c["dimFeedforward"], dropout=0.0, batch_first=True)
+    opt = torch.optim.SGD(layer.parameters(), lr=c["lr"])
+    x = torch.randn(c["batch"], c["seq"], c["dModel"])
+    target = torch.randn(c["batch"], c["seq"], c["dModel"])
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.mse_loss(layer(x), target).backward()
+        opt.step()
+
+    return time_it(step, cfg["transformerTiming"]) * 1e3
+
+
 def blas_info():
     """What torch was built with, and the BLAS/LAPACK shared objects actually mapped into this process."""
     a = torch.randn(64, 64)
@@ -176,6 +194,10 @@ def main():
     log(f"  pytorch step: {figures['step_b64']:.3f} ms (b64), {figures['step_b256']:.3f} ms (b256)")
     figures["tiny_op"] = tiny_row(cfg)
     log(f"  pytorch tiny op: {figures['tiny_op']:.2f} µs/op")
+    # attention (issue 13)
+    if "transformer_step" not in skip:
+        figures["transformer_step"] = transformer_row(cfg)
+        log(f"  pytorch transformer encoder layer step: {figures['transformer_step']:.2f} ms")
     files = cfg.get("digitsFiles")
     if files and "digits_wall" not in skip:
         secs, acc = digits_job(cfg, files)
