@@ -63,6 +63,14 @@ describe('F.scaledDotProductAttention', () => {
     expect(gradgradcheck(f, [q, k, v]).ok).toBe(true);
   });
 
+  it('gradient with respect to a broadcast float mask (fused backward and createGraph)', () => {
+    const q = randn([2, 2, 3, 2], d).requiresGrad_(), k = randn([2, 2, 4, 2], d).requiresGrad_(), v = randn([2, 2, 4, 2], d);
+    const m = randn([2, 1, 1, 4], d).requiresGrad_();
+    const f = (a: Tensor, b: Tensor, c: Tensor) => F.scaledDotProductAttention(a, b, v, { attnMask: c, scale: 0.7 });
+    expect(gradcheck(f, [q, k, m]).ok).toBe(true);
+    expect(gradgradcheck(f, [q, k, m]).ok).toBe(true);
+  });
+
   it('bad input: ranks, sizes, masks, options', () => {
     const q = randn([2, 3, 4]), k = randn([2, 5, 4]), v = randn([2, 5, 2]);
     expect(() => F.scaledDotProductAttention(randn([4]), randn([4]), randn([4]))).toThrow(/same rank \(at least 2/);
