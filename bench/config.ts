@@ -28,6 +28,8 @@ export const ROWS = [
   { id: 'conv2d_gemm', label: 'GEMM at its im2col shape', unit: 'GFLOP/s', higherIsBetter: true },
   // recurrent (issue 13)
   { id: 'lstm_step', label: 'LSTM train step 32→128, T 32, B 16', unit: 'ms/step', higherIsBetter: false },
+  // attention (issue 13)
+  { id: 'transformer_step', label: 'Transformer encoder layer step', unit: 'ms/step', higherIsBetter: false },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -71,6 +73,10 @@ export interface BenchConfig {
   convTiming: TimingOptions;
   /** recurrent (issue 13): LSTM(input, hidden) over [seq, batch, input], Linear to classes on the last step, SGD. */
   lstm: { input: number; hidden: number; seq: number; batch: number; classes: number; lr: number };
+  // attention (issue 13)
+  /** The transformer_step row: one TransformerEncoderLayer (batch first, post-norm, ReLU, no dropout), MSE loss, SGD. */
+  transformer: { dModel: number; nhead: number; seq: number; batch: number; dimFeedforward: number; lr: number };
+  transformerTiming: TimingOptions;
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -85,10 +91,13 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     tinyChain: 100,
     tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
-    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
     conv: { batch: 8, inC: 64, outC: 64, size: 32, kernel: 3 },
     convTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
     // recurrent (issue 13)
     lstm: { input: 32, hidden: 128, seq: 32, batch: 16, classes: 10, lr: 0.05 },
+    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc', 'transformer_step', 'lstm_step'] : [],
+    // attention (issue 13)
+    transformer: { dModel: 64, nhead: 4, seq: 64, batch: 16, dimFeedforward: 256, lr: 0.01 },
+    transformerTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 30 } : { warmup: 20, reps: 9, minSampleMs: 200 },
   };
 }

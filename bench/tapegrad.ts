@@ -12,6 +12,8 @@ import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
 import { now, timeIt } from './timing';
 import { tapegradLstmStep } from './lstm-rows'; // recurrent (issue 13)
+// attention (issue 13)
+import { transformerStepRow } from './transformer';
 
 export type Log = (msg: string) => void;
 
@@ -150,6 +152,9 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   // recurrent (issue 13)
   figures.lstm_step = tapegradLstmStep(cfg);
   log(`  tapegrad lstm step: ${figures.lstm_step.toFixed(3)} ms`);
+  // attention (issue 13)
+  figures.transformer_step = transformerStepRow(cfg);
+  log(`  ${name} transformer encoder layer step: ${figures.transformer_step.toFixed(2)} ms`);
   if (data) {
     const r = digitsJob(cfg, data, log);
     figures.digits_wall = r.seconds;

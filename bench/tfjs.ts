@@ -21,6 +21,8 @@ import type { DigitsArrays } from './digits-data';
 import type { Log } from './tapegrad';
 import { now, timeIt } from './timing';
 import { tfjsLstmStep } from './lstm-rows'; // recurrent (issue 13)
+// attention (issue 13)
+import { transformerStepTfjs } from './tfjs-transformer';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type TfWasm = typeof import('@tensorflow/tfjs-backend-wasm');
@@ -263,6 +265,9 @@ export async function runTfjs(
   // recurrent (issue 13)
   figures.lstm_step = want('lstm_step') ? tfjsLstmStep(tf, cfg) : null;
   log(`  ${name} lstm step: ${figures.lstm_step?.toFixed(3) ?? '-'} ms`);
+  // attention (issue 13)
+  figures.transformer_step = want('transformer_step') ? transformerStepTfjs(tf, cfg) : null;
+  log(`  ${name} transformer encoder layer step: ${figures.transformer_step?.toFixed(2) ?? '-'} ms`);
   if (data && want('digits_wall')) {
     const r = digitsJob(tf, cfg, data, name, log);
     figures.digits_wall = r.seconds;

@@ -150,6 +150,22 @@ def lstm_step_row(cfg):
         opt.step()
 
     return time_it(step, cfg["stepTiming"]) * 1e3
+# attention (issue 13)
+def transformer_row(cfg):
+    """nn.TransformerEncoderLayer(batch_first, post-norm, ReLU, no dropout), MSE loss, SGD: one training step."""
+    c = cfg["transformer"]
+    torch.manual_seed(4)
+    layer = nn.TransformerEncoderLayer(c["dModel"], c["nhead"], c["dimFeedforward"], dropout=0.0, batch_first=True)
+    opt = torch.optim.SGD(layer.parameters(), lr=c["lr"])
+    x = torch.randn(c["batch"], c["seq"], c["dModel"])
+    target = torch.randn(c["batch"], c["seq"], c["dModel"])
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.mse_loss(layer(x), target).backward()
+        opt.step()
+
+    return time_it(step, cfg["transformerTiming"]) * 1e3
 
 
 def blas_info():
@@ -210,6 +226,10 @@ def main():
     log(f"  pytorch conv2d: {figures['conv2d_fwd'] or 0:.2f} GFLOP/s")
     figures["lstm_step"] = lstm_step_row(cfg)  # recurrent (issue 13)
     log(f"  pytorch lstm step: {figures['lstm_step']:.3f} ms")
+    # attention (issue 13)
+    if "transformer_step" not in skip:
+        figures["transformer_step"] = transformer_row(cfg)
+        log(f"  pytorch transformer encoder layer step: {figures['transformer_step']:.2f} ms")
     files = cfg.get("digitsFiles")
     if files and "digits_wall" not in skip:
         secs, acc = digits_job(cfg, files)

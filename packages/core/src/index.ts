@@ -50,6 +50,8 @@ export { conv1d, conv2d, convTranspose1d, convTranspose2d, unfold, fold } from '
 export type { ConvOptions, ConvTransposeOptions, UnfoldOptions, ConvPadding, SizeArg } from './ops/conv';
 export { pad } from './ops/pad';
 export type { PadMode, PadOptions } from './ops/pad';
+// attention and transformers (issue 13)
+export { layerNorm } from './ops/layer-norm';
 
 import { Tensor } from './tensor';
 import { maxAll, minAll, maxDim, minDim, ValuesIndices } from './ops/reduce';

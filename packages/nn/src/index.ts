@@ -49,6 +49,14 @@ export {
 // recurrent layers (issue 13)
 export { RNNBase, RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn';
 export type { RNNBaseOptions, RNNOptions, LSTMOptions, RNNCellOptions } from './rnn';
+// attention and transformers (issue 13)
+export { MultiheadAttention } from './attention';
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
+export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer } from './transformer';
+export type {
+  TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerForwardOptions, TransformerDecoderLayerForwardOptions,
+} from './transformer';
+export { deepCopy } from './deep-copy';
 
 export * as functional from './functional';
 export * as F from './functional';

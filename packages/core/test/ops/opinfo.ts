@@ -611,6 +611,13 @@ export const OPS: OpInfo[] = [
     s('dim -1 of [2, 3], slices used unequally and one unused', [arg(gen, [2, 3])], (x) => { const [a, , c] = core.unbind(x, -1); return a.mul(c).add(a.exp()); }),
     s('a transposed view', [arg(gen, [2, 3])], (x) => core.unbind(x.t(), 0).map((v) => v.sin())),
   ]),
+  // attention and transformers (issue 13)
+  custom('layerNorm', ['layerNorm'], (gen) => [
+    s('x [2, 3, 4] over [4], weight and bias', [arg(gen, [2, 3, 4]), arg(gen, [4]), arg(gen, [4])], (x, w, b) => core.layerNorm(x, [4], w, b)),
+    s('x [3, 2, 3] over [2, 3], no affine', [arg(gen, [3, 2, 3])], (x) => core.layerNorm(x, [2, 3])),
+    s('x [5] over [5], weight only, eps 0.1', [arg(gen, [5]), arg(gen, [5])], (x, w) => core.layerNorm(x, [5], w, null, 0.1)),
+    s('transposed view [4, 3] over [3]', [arg(gen, [3, 4]), arg(gen, [3]), arg(gen, [3])], (x, w, b) => core.layerNorm(x.t(), [3], w, b)),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */

@@ -33,3 +33,6 @@ export { dropout1d, dropout2d } from './dropout';
 // convolution (issue 12)
 export { conv1d, conv2d, convTranspose1d, convTranspose2d, unfold, fold, pad } from './conv';
 export type { ConvOptions, ConvTransposeOptions, UnfoldOptions, SizeArg, PadMode, PadOptions, ConvPadding } from './conv';
+// attention (issue 13)
+export { scaledDotProductAttention } from './attention';
+export type { ScaledDotProductAttentionOptions } from './attention';

@@ -1,5 +1,5 @@
-/** F.batchNorm and F.layerNorm, composed from core ops. */
-import { Tensor, noGrad } from '@tapegrad/core';
+/** F.batchNorm (composed from core ops) and F.layerNorm (core's fused primitive). */
+import { Tensor, noGrad, layerNorm as coreLayerNorm } from '@tapegrad/core';
 import { checkFloatInput } from '../check';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -83,13 +83,8 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], { weigh
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t && (t.ndim !== k || t.shape.some((s, i) => s !== ns[i]))) throw new RangeError(`layerNorm: ${name} must have shape ${shp(ns)}, got ${shp(t.shape)}`);
   }
-  const dims = ns.map((_, i) => x.ndim - k + i);
-  const mean = x.mean(dims, true);
-  const variance = x.var(dims, { unbiased: false, keepdim: true });
-  let y = x.sub(mean).div(variance.add(eps).sqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  // One primitive with a fused backward (core's layerNorm), not a dozen composed passes.
+  return coreLayerNorm(x, ns, weight, bias, eps);
 }
 
 /** Throws unless each given affine tensor is 1-D with `C` elements (the channels of x). */

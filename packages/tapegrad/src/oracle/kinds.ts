@@ -9,6 +9,7 @@ import { Args, OpFn, ModuleCase, NotImplemented, num } from './types';
 import { convOps, convModules } from './conv';
 import { sequenceOps, sequenceModules } from './sequence';
 import { poolingOps } from './pooling';
+import { attentionModules } from './attention';
 
 export { NotImplemented };
 const dim = (a: Args): number | undefined => (a.dim === undefined ? undefined : num(a.dim));
@@ -62,7 +63,7 @@ export function runLoss(op: string, [input, target, weight]: Tensor[], a: Args):
 }
 
 /** kind "module" with `args.params` (FORMAT-models.md): tapegrad modules loaded with PyTorch's parameter names. */
-export const moduleCases: Record<string, ModuleCase> = { ...convModules, ...sequenceModules };
+export const moduleCases: Record<string, ModuleCase> = { ...convModules, ...sequenceModules, ...attentionModules };
 
 /** kind "module": the MLP of FORMAT.md, written with nn.functional. */
 export const modules: Record<string, OpFn> = {

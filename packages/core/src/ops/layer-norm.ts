@@ -1,0 +1,115 @@
+/**
+ * Layer normalisation as one primitive: the composition (mean, variance, subtract, divide, scale,
+ * shift) costs a dozen full-size passes and as many broadcast gradients; here the forward is one pass
+ * per row and the VJP has two forms computing the same values. With grad mode off (an ordinary
+ * backward) it is one fused pass per row over the saved row statistics; with grad mode on
+ * (`createGraph`) it is written in Tensor ops from the inputs, so second derivatives are taped.
+ */
+import { Tensor } from '../tensor';
+import { allocate, promote, isFloating, FloatArray, DType } from '../dtype';
+import { fmt } from '../shape';
+import { record } from '../autograd/tape';
+import { isGradEnabled } from '../autograd/grad-mode';
+import { sumTo } from './reduce';
+
+/**
+ * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
+ * PyTorch's `F.layer_norm`); weight and bias have shape normalizedShape or are null.
+ * @example
+ * layerNorm(x, [16], w, b, 1e-5) // x [N, T, 16]
+ */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('layerNorm: expected a Tensor input');
+  const k = normalizedShape.length;
+  const tail = x._shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
+    throw new RangeError(`layerNorm: given normalizedShape=${fmt(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size ${fmt(x._shape)}`);
+  }
+  let dtype: DType = x.dtype;
+  for (const [name, t] of [['input', x], ['weight', weight], ['bias', bias]] as const) {
+    if (!t) continue;
+    if (!isFloating(t.dtype)) throw new TypeError(`layerNorm: expected a floating point ${name}, got ${t.dtype}`);
+    if (t !== x && (t.ndim !== k || t._shape.some((s, i) => s !== normalizedShape[i]))) {
+      throw new RangeError(`layerNorm: ${name} must have shape ${fmt(normalizedShape)}, got ${fmt(t._shape)}`);
+    }
+    dtype = promote(dtype, false, t.dtype, false);
+  }
+  const C = normalizedShape.reduce((p, s) => p * s, 1);
+  const rows = C === 0 ? 0 : x.numel() / C;
+  const X = x._contigData(), W = weight?._contigData() ?? null, Bv = bias?._contigData() ?? null;
+  const out = allocate(dtype, rows * C) as FloatArray;
+  const mean = new Float64Array(rows), rstd = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const o = r * C;
+    let s = 0;
+    for (let j = 0; j < C; j++) s += X[o + j];
+    const m = s / C;
+    let v = 0;
+    for (let j = 0; j < C; j++) {
+      const d = X[o + j] - m;
+      v += d * d;
+    }
+    const rs = 1 / Math.sqrt(v / C + eps);
+    mean[r] = m;
+    rstd[r] = rs;
+    for (let j = 0; j < C; j++) {
+      let y = (X[o + j] - m) * rs;
+      if (W) y *= W[j];
+      if (Bv) y += Bv[j];
+      out[o + j] = y;
+    }
+  }
+  const res = Tensor._fromData(out, x.shape, dtype);
+  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
+  return record('layerNorm', [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])], res, (g) => {
+    let dx: Tensor | null = null, dw: Tensor | null = null, db: Tensor | null = null;
+    if (isGradEnabled()) {
+      // Tensor ops from the inputs, so that this gradient is itself differentiable.
+      const xc = x.to(dtype).sub(x.to(dtype).mean(dims, true));
+      const rs = xc.square().mean(dims, true).add(eps).rsqrt();
+      const xhat = xc.mul(rs);
+      const gw = weight ? g.mul(weight.to(dtype)) : g;
+      if (x.requiresGrad) dx = rs.mul(gw.sub(gw.mean(dims, true)).sub(xhat.mul(gw.mul(xhat).mean(dims, true))));
+      if (weight?.requiresGrad) dw = sumTo(g.mul(xhat), weight.shape);
+      if (bias?.requiresGrad) db = sumTo(g, bias.shape);
+    } else {
+      const G = g._contigData();
+      const DX = x.requiresGrad ? (allocate(dtype, rows * C) as FloatArray) : null;
+      const DW = weight?.requiresGrad ? new Float64Array(C) : null;
+      const DB = bias?.requiresGrad ? new Float64Array(C) : null;
+      for (let r = 0; r < rows; r++) {
+        const o = r * C, m = mean[r], rs = rstd[r];
+        let s1 = 0, s2 = 0;
+        for (let j = 0; j < C; j++) {
+          const xh = (X[o + j] - m) * rs;
+          const gw = W ? G[o + j] * W[j] : G[o + j];
+          s1 += gw;
+          s2 += gw * xh;
+          if (DW) DW[j] += G[o + j] * xh;
+          if (DB) DB[j] += G[o + j];
+        }
+        if (DX) {
+          s1 /= C;
+          s2 /= C;
+          for (let j = 0; j < C; j++) {
+            const xh = (X[o + j] - m) * rs;
+            const gw = W ? G[o + j] * W[j] : G[o + j];
+            DX[o + j] = rs * (gw - s1 - xh * s2);
+          }
+        }
+      }
+      const asTensor = (d: Float64Array, t: Tensor): Tensor => {
+        const a = allocate(t.dtype, C) as FloatArray;
+        a.set(d);
+        return Tensor._fromData(a, t.shape, t.dtype);
+      };
+      if (DX) dx = Tensor._fromData(DX, x.shape, dtype);
+      if (DW) dw = asTensor(DW, weight!);
+      if (DB) db = asTensor(DB, bias!);
+    }
+    const grads: (Tensor | null)[] = [dx && dx.dtype !== x.dtype ? dx.to(x.dtype) : dx];
+    if (weight) grads.push(dw && dw.dtype !== weight.dtype ? dw.to(weight.dtype) : dw);
+    if (bias) grads.push(db && db.dtype !== bias.dtype ? db.to(bias.dtype) : db);
+    return grads;
+  }, [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])]);
+}
