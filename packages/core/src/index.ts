@@ -66,3 +66,5 @@ export { gemm, setKernelBackend, kernelBackend, setKernelThreads, kernelThreads,
 export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32, type AdamScalars } from './kernels/optim-update';
 export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
+// memory (issue 15): the engine's buffer pool
+export { setBufferPool, bufferPoolEnabled, clearPool } from './pool';

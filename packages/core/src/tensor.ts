@@ -5,6 +5,7 @@
  */
 import ndarray from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
+import { poolGive } from './pool';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
@@ -33,8 +34,32 @@ export class Tensor {
   readonly nd: ndarray.NdArray<TypedArray>;
   readonly dtype: DType;
   /** @internal */ readonly _storage: Storage;
+  // memory: engine-private gradients (issue 15). `.grad` is an accessor so that the engine knows which
+  // gradient nobody but this tensor can hold: one it wrote itself and that no code has read through the
+  // public getter since. Only such a grad is accumulated into in place or recycled (see docs/design.md).
+  /** @internal */ _grad: Tensor | null = null;
+  /** @internal True while `_grad` is a buffer the engine created and nobody else has seen. */
+  _gradPrivate = false;
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    this._gradPrivate = false;
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    this._gradPrivate = false;
+    this._grad = g;
+  }
+  /** @internal The grad without exposing it: for code that reads it and keeps no reference (optimizer steps). */
+  _peekGrad(): Tensor | null {
+    return this._grad;
+  }
+  /** @internal Sets `.grad` to null, returning its buffer to the engine's pool when nobody else can hold it. */
+  _releaseGrad(): void {
+    const g = this._grad;
+    this._grad = null;
+    if (g !== null && this._gradPrivate) poolGive(g._storage.data);
+    this._gradPrivate = false;
+  }
   private _requiresGrad = false;
   private _gradFn: Node | null = null;
 

@@ -404,6 +404,8 @@ export const NOT_OPS = [
   // Serialisation and raw kernels (tested in test/io and test/kernels).
   'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'gemm', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
   'sgdUpdateF32', 'sgdMomentumUpdateF32', 'adamUpdateF32', 'setRelaxedSimd', 'relaxedSimdActive',
+  // memory (issue 15): the engine's buffer pool (test/pool.test.ts)
+  'setBufferPool', 'bufferPoolEnabled', 'clearPool',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */
