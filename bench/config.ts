@@ -23,6 +23,10 @@ export const ROWS = [
   { id: 'tiny_op', label: 'tiny op fwd+bwd (1 elem)', unit: 'µs/op', higherIsBetter: false },
   { id: 'digits_wall', label: 'digits job time', unit: 's', higherIsBetter: false },
   { id: 'digits_acc', label: 'digits job test accuracy', unit: '%', higherIsBetter: true },
+  // memory and kernel limits (issue 15): tapegrad columns only
+  { id: 'step_b64_heap_kb', label: 'step b64: JS heap allocated', unit: 'kB/step', higherIsBetter: false },
+  { id: 'step_b64_buffer_kb', label: 'step b64: tensor buffers allocated', unit: 'kB/step', higherIsBetter: false },
+  { id: 'simd_peak', label: 'WASM SIMD mul+add peak', unit: 'GFLOP/s', higherIsBetter: true },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
