@@ -28,7 +28,7 @@ const SPLAT = 0x13, EXTRACT = 0x1f, ADD = 0xe4, MUL = 0xe6;
 const get = (i: number): number[] => [0x20, i], set = (i: number): number[] => [0x21, i];
 
 /** The module's bytes: one export `peak(iterations: i32) -> f32`. */
-export function peakModuleBytes(): Uint8Array {
+export function peakModuleBytes(): Uint8Array<ArrayBuffer> {
   // Locals after the i32 parameter: CHAINS accumulators (half added to, half multiplied), then the two constants.
   const k = CHAINS + 1, d = CHAINS + 2, half = CHAINS / 2;
   const body: number[] = [1, CHAINS + 2, 0x7b];

@@ -21,7 +21,7 @@ const MAX_BYTES = 64 * 1024 * 1024;
 const f32 = new Map<number, Float32Array[]>();
 const f64 = new Map<number, Float64Array[]>();
 /** Every array now in the pool: a second give of the same array (an engine bug) must not make two owners. */
-const inPool = new WeakSet<ArrayBuffer>();
+const inPool = new WeakSet<ArrayBufferLike>();
 let bytes = 0;
 let enabled = true;
 let poison = false;
@@ -105,7 +105,7 @@ export function _inPool(a: TypedArray): boolean {
 // allocation made while a walk runs gets a serial number.
 let walks = 0;
 let serial = 0;
-const bornAt = new WeakMap<ArrayBuffer, number>();
+const bornAt = new WeakMap<ArrayBufferLike, number>();
 
 /** @internal A backward walk starts (returns the serial to compare births with) or ends (`end`). */
 export function _walkBegin(): number {

@@ -19,6 +19,9 @@ import * as A from './ops/activation';
 import * as C from './ops/cast';
 import * as IP from './ops/inplace';
 
+/** The engine-private gradients (Tensor.grad's comment). */
+const privateGrads = new WeakSet<Tensor>();
+
 /** Shared by a tensor and all its views: in-place writes bump `version`. */
 export class Storage {
   version = 0;
@@ -36,18 +39,29 @@ export class Tensor {
   /** @internal */ readonly _storage: Storage;
   // memory: engine-private gradients (issue 15). `.grad` is an accessor so that the engine knows which
   // gradient nobody but this tensor can hold: one it wrote itself and that no code has read through the
-  // public getter since. Only such a grad is accumulated into in place or recycled (see docs/design.md).
+  // public getter since (kept in `privateGrads`, not in a field: every tensor would pay for one). Only
+  // such a grad is accumulated into in place or recycled (see docs/design.md, "Memory").
   /** @internal */ _grad: Tensor | null = null;
-  /** @internal True while `_grad` is a buffer the engine created and nobody else has seen. */
-  _gradPrivate = false;
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
   get grad(): Tensor | null {
-    this._gradPrivate = false;
-    return this._grad;
+    const g = this._grad;
+    if (g !== null) privateGrads.delete(g);
+    return g;
   }
   set grad(g: Tensor | null) {
-    this._gradPrivate = false;
+    if (this._grad !== null) privateGrads.delete(this._grad);
+    if (g !== null) privateGrads.delete(g);
     this._grad = g;
+  }
+  /** @internal Whether `.grad` is engine-private (see above). */
+  get _gradPrivate(): boolean {
+    return this._grad !== null && privateGrads.has(this._grad);
+  }
+  /** @internal Sets `.grad` as the engine: `priv` when nothing but this tensor can reach its buffer. */
+  _setGradAsEngine(g: Tensor, priv: boolean): void {
+    if (this._grad !== null) privateGrads.delete(this._grad);
+    this._grad = g;
+    if (priv) privateGrads.add(g);
   }
   /** @internal The grad without exposing it: for code that reads it and keeps no reference (optimizer steps). */
   _peekGrad(): Tensor | null {
@@ -57,8 +71,7 @@ export class Tensor {
   _releaseGrad(): void {
     const g = this._grad;
     this._grad = null;
-    if (g !== null && this._gradPrivate) poolGive(g._storage.data);
-    this._gradPrivate = false;
+    if (g !== null && privateGrads.delete(g)) poolGive(g._storage.data);
   }
   private _requiresGrad = false;
   private _gradFn: Node | null = null;

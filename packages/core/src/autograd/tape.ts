@@ -11,9 +11,10 @@
  * tensors, so saved values go as soon as the gradient has been computed.
  */
 import type { Tensor } from '../tensor';
+import type { TypedArray } from '../dtype';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
-import { poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
+import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
 export type Vjp = (grad: Tensor) => ReadonlyArray<Tensor | null | undefined>;
@@ -143,23 +144,38 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   // Recycling bookkeeping (off under createGraph: there the gradients are graph values the new nodes save).
   const track = !createGraph;
   const born = track ? walkBegin() : 0;
-  const refs = new Map<ArrayBuffer, number>();
-  const pinned = new Set<ArrayBuffer>();
+  // Pending gradients per buffer. Arrays shorter than the pool's minimum are never given back, so they
+  // are counted by the array itself (reading `.buffer` of a small array makes V8 move it off the heap,
+  // which would cost the tiny-op path dearly); one of them may still be a view of a large buffer, so a
+  // large buffer is given back only when no pending small array lies in it.
+  const refs = new Map<ArrayBufferLike, number>();
+  const small = new Map<TypedArray, number>();
+  const pinned = new Set<ArrayBufferLike>();
   const hold = (t: Tensor): void => {
     if (!track) return;
-    const b = t._storage.data.buffer as ArrayBuffer;
-    refs.set(b, (refs.get(b) ?? 0) + 1);
+    const d = t._storage.data;
+    if (d.length < POOL_MIN_LENGTH) small.set(d, (small.get(d) ?? 0) + 1);
+    else refs.set(d.buffer, (refs.get(d.buffer) ?? 0) + 1);
   };
   const pin = (t: Tensor): void => {
-    pinned.add(t._storage.data.buffer as ArrayBuffer);
+    pinned.add(t._storage.data.buffer);
   };
   const drop = (t: Tensor): void => {
     if (!track) return;
-    const d = t._storage.data, b = d.buffer as ArrayBuffer;
+    const d = t._storage.data;
+    if (d.length < POOL_MIN_LENGTH) {
+      const n = (small.get(d) ?? 1) - 1;
+      if (n > 0) small.set(d, n);
+      else small.delete(d);
+      return;
+    }
+    const b = d.buffer;
     const left = (refs.get(b) ?? 1) - 1;
     if (left > 0) { refs.set(b, left); return; }
     refs.delete(b);
-    if (!pinned.has(b) && bornAfter(d, born)) poolGive(d);
+    if (pinned.has(b) || !bornAfter(d, born)) return;
+    for (const a of small.keys()) if (a.buffer === b) return;
+    poolGive(d);
   };
   const addGrad = <K>(m: Map<K, Tensor>, k: K, g: Tensor): void => {
     hold(g);
@@ -223,10 +239,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         if (next) addGrad(nodeGrads, next, gi);
         else addGrad(leafGrads, x, gi);
       });
-      if (!keep.has(node)) {
-        nodeGrads.delete(node);
-        drop(g);
-      }
+      if (!keep.has(node)) drop(g);
     }
   };
   try {
@@ -249,13 +262,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
             continue;
           }
           const gg = createGraph ? g : g.detach();
-          const b = gg._storage.data.buffer as ArrayBuffer;
+          const b = gg._storage.data.buffer;
           if (cur !== null) {
             const sum = createGraph ? enableGrad(() => cur.add(gg)) : cur.add(gg);
             // The replaced grad was private: nothing else can reach its buffer.
             if (track && leaf._gradPrivate) poolGive(cur._storage.data);
-            leaf._grad = sum;
-            leaf._gradPrivate = track && bornAfter(sum._storage.data, born);
+            leaf._setGradAsEngine(sum, track && bornAfter(sum._storage.data, born));
             drop(g);
             continue;
           }
@@ -268,9 +280,8 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           const own = fresh ? gg : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
           if (fresh) pinned.add(b);
           else drop(g);
-          leaf._grad = own;
           // Private only when born in this walk: a buffer from before it may be reachable from elsewhere.
-          leaf._gradPrivate = track && bornAfter(own._storage.data, born);
+          leaf._setGradAsEngine(own, track && bornAfter(own._storage.data, born));
         }
       });
       return [];

@@ -54,7 +54,7 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
   if (rows < 2 || cols < 2) return null;
   const data = x._contigData();
   if (data instanceof Float32Array && dtype === 'float32' && simdApplies(data.length)) {
-    const out = allocateUninit('float32', cols);
+    const out = allocateUninit('float32', cols) as Float32Array;
     sumRowsF32(data, out, rows, cols); // the same float64 accumulation, on WebAssembly SIMD
     return out;
   }
