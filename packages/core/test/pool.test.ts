@@ -6,6 +6,7 @@
  */
 import { Generator, Tensor, defineFunction, grad, linear, noGrad, randn, setBufferPool, tensor, zeros } from '@tapegrad/core';
 import { _inPool, _poolStats, _setPoolPoison, clearPool } from '../src/pool';
+import { record } from '../src/autograd/tape';
 
 beforeEach(() => {
   setBufferPool(true);
@@ -225,6 +226,19 @@ describe('buffer pool', () => {
     for (let i = 0; i < 3; i++) x.matmul(w).relu().sum().backward();
     expect(arr(h)).toEqual(values[0]);
     expect(arr(r)).toEqual(values[1]);
+  });
+
+  test('a large gradient buffer is not recycled while a small view of it is still pending', () => {
+    // An op whose VJP wraps part of its incoming (engine-born, 64-element) gradient as a new 8-element
+    // array over the same buffer: small arrays are not counted, so the engine must look for them.
+    const b = rnd([8], 19);
+    const viewOp = (x: Tensor): Tensor => {
+      const out = Tensor._fromData(new Float32Array(64).fill(1), [64], 'float32');
+      return record('viewOp', [x], out, (g) => [Tensor._fromData((g._contigData() as Float32Array).subarray(0, 8), [8], 'float32')]);
+    };
+    const scale = tensor(Array.from({ length: 64 }, (_, i) => i), { dtype: 'float32' });
+    viewOp(b).mul(scale).sum().backward();
+    expect(arr(b._peekGrad() as Tensor)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   test('setBufferPool checks its argument', () => {

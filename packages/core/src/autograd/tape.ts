@@ -11,7 +11,6 @@
  * tensors, so saved values go as soon as the gradient has been computed.
  */
 import type { Tensor } from '../tensor';
-import type { TypedArray } from '../dtype';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
@@ -144,37 +143,34 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   // Recycling bookkeeping (off under createGraph: there the gradients are graph values the new nodes save).
   const track = !createGraph;
   const born = track ? walkBegin() : 0;
-  // Pending gradients per buffer. Arrays shorter than the pool's minimum are never given back, so they
-  // are counted by the array itself (reading `.buffer` of a small array makes V8 move it off the heap,
-  // which would cost the tiny-op path dearly); one of them may still be a view of a large buffer, so a
-  // large buffer is given back only when no pending small array lies in it.
+  // Pending gradients per buffer. Arrays shorter than the pool's minimum are never given back and are not
+  // counted (reading `.buffer` of a small array makes V8 move it off the heap, which would cost the
+  // tiny-op path dearly); since one of them may still be a view of a large buffer, a large buffer is
+  // given back only after checking that no pending small gradient lies in it.
   const refs = new Map<ArrayBufferLike, number>();
-  const small = new Map<TypedArray, number>();
   const pinned = new Set<ArrayBufferLike>();
   const hold = (t: Tensor): void => {
-    if (!track) return;
     const d = t._storage.data;
-    if (d.length < POOL_MIN_LENGTH) small.set(d, (small.get(d) ?? 0) + 1);
-    else refs.set(d.buffer, (refs.get(d.buffer) ?? 0) + 1);
+    if (track && d.length >= POOL_MIN_LENGTH) refs.set(d.buffer, (refs.get(d.buffer) ?? 0) + 1);
   };
   const pin = (t: Tensor): void => {
     pinned.add(t._storage.data.buffer);
   };
-  const drop = (t: Tensor): void => {
-    if (!track) return;
-    const d = t._storage.data;
-    if (d.length < POOL_MIN_LENGTH) {
-      const n = (small.get(d) ?? 1) - 1;
-      if (n > 0) small.set(d, n);
-      else small.delete(d);
-      return;
+  const smallViewOf = (m: Map<unknown, Tensor>, b: ArrayBufferLike): boolean => {
+    for (const t of m.values()) {
+      const d = t._storage.data;
+      if (d.length < POOL_MIN_LENGTH && d.buffer === b) return true;
     }
+    return false;
+  };
+  const drop = (t: Tensor): void => {
+    const d = t._storage.data;
+    if (!track || d.length < POOL_MIN_LENGTH) return;
     const b = d.buffer;
     const left = (refs.get(b) ?? 1) - 1;
     if (left > 0) { refs.set(b, left); return; }
     refs.delete(b);
-    if (pinned.has(b) || !bornAfter(d, born)) return;
-    for (const a of small.keys()) if (a.buffer === b) return;
+    if (pinned.has(b) || !bornAfter(d, born) || smallViewOf(nodeGrads, b) || smallViewOf(leafGrads, b)) return;
     poolGive(d);
   };
   const addGrad = <K>(m: Map<K, Tensor>, k: K, g: Tensor): void => {
@@ -239,7 +235,11 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         if (next) addGrad(nodeGrads, next, gi);
         else addGrad(leafGrads, x, gi);
       });
-      if (!keep.has(node)) drop(g);
+      // Consumed: out of the map (which then holds only pending gradients) and counted down.
+      if (!keep.has(node)) {
+        nodeGrads.delete(node);
+        drop(g);
+      }
     }
   };
   try {
