@@ -30,6 +30,10 @@ export const ROWS = [
   { id: 'lstm_step', label: 'LSTM train step 32→128, T 32, B 16', unit: 'ms/step', higherIsBetter: false },
   // attention (issue 13)
   { id: 'transformer_step', label: 'Transformer encoder layer step', unit: 'ms/step', higherIsBetter: false },
+  // memory and kernel limits (issue 15): tapegrad columns only
+  { id: 'step_b64_heap_kb', label: 'step b64: JS heap allocated', unit: 'kB/step', higherIsBetter: false },
+  { id: 'step_b64_buffer_kb', label: 'step b64: tensor buffers allocated', unit: 'kB/step', higherIsBetter: false },
+  { id: 'simd_peak', label: 'WASM SIMD mul+add peak', unit: 'GFLOP/s', higherIsBetter: true },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 

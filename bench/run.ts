@@ -173,6 +173,13 @@ async function main(): Promise<void> {
   if (torchInfo) notes.push(`PyTorch ${torchInfo.torchVersion}, BLAS loaded: ${torchInfo.blasLoaded} (${torchInfo.blasAlternative})`);
   const tgInfo = results.tapegrad?.info;
   if (tgInfo) notes.push(`tapegrad gemm kernel: ${tgInfo.gemmKernel} (plain SIMD: separate multiply and add); model: ${tgInfo.model}`);
+  for (const c of ['tapegrad', 'tapegrad-fma'] as const) {
+    const f = results[c]?.figures;
+    const peak = f?.simd_peak;
+    if (!f || !peak) continue;
+    const frac = (id: RowId): string => (typeof f[id] === 'number' ? `${(((f[id] as number) / peak) * 100).toFixed(0)} %` : '–');
+    notes.push(`${c} GEMM as a fraction of the measured plain-SIMD mul+add peak (${fmtNum(peak)} GFLOP/s): A·B ${frac('matmul_ab')}, Aᵀ·B ${frac('matmul_atb')}, A·Bᵀ ${frac('matmul_abt')}`);
+  }
   const fmaInfo = results['tapegrad-fma']?.info;
   if (fmaInfo) notes.push(`tg FMA: the same code on the relaxed-SIMD kernels (fused multiply-add), run in ${fmaInfo.process}`);
 

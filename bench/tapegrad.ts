@@ -10,10 +10,13 @@ import { SGD } from '@tapegrad/optim';
 import { kernelBackend, gemm } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
 import type { DigitsArrays } from './digits-data';
-import { now, timeIt } from './timing';
+import { median, now, timeIt } from './timing';
 import { tapegradLstmStep } from './lstm-rows'; // recurrent (issue 13)
 // attention (issue 13)
 import { transformerStepRow } from './transformer';
+import { measureSimdPeak } from './simd-peak';
+import { memoryUsage } from 'node:process';
+import { getHeapStatistics } from 'node:v8';
 
 export type Log = (msg: string) => void;
 
@@ -60,20 +63,51 @@ function matmulRows(cfg: BenchConfig, log: Log): ColumnFigures {
   return out;
 }
 
-function stepRow(cfg: BenchConfig, batch: number): number {
+/** One training step of the MLP at `batch` (zeroGrad, forward, cross-entropy, backward, SGD step). */
+export function makeStep(cfg: BenchConfig, batch: number, setToNone = true): () => void {
   const { inF, hidden, classes, lr } = cfg.mlp;
   const g = new Generator(2);
   const model = makeMlp(inF, hidden, classes, g);
   const opt = sgd(model.params, lr);
   const x = rand([batch, inF], { generator: g });
-  const y = randint(0, classes, [batch], { generator: g });
-  const t = timeIt(() => {
-    opt.zeroGrad();
+  const y = randint(0, classes, [batch], { generator: g, dtype: 'int32' });
+  return () => {
+    opt.zeroGrad({ setToNone });
     const loss = crossEntropy(model.forward(x), y);
     loss.backward();
     opt.step();
-  }, cfg.stepTiming);
-  return t.seconds * 1e3;
+  };
+}
+
+function stepRow(cfg: BenchConfig, batch: number): number {
+  return timeIt(makeStep(cfg, batch), cfg.stepTiming).seconds * 1e3;
+}
+
+/**
+ * Bytes one (warmed-up) call of `step` allocates: the medians over `calls` calls of the growth of V8's
+ * used heap (JavaScript objects) and of ArrayBuffer memory (tensor storage). A call during which a GC
+ * ran shows a negative growth and is left out.
+ */
+export function allocationPerCall(step: () => void, calls: number): { heapBytes: number; bufferBytes: number; counted: number } {
+  const heapBytes: number[] = [], bufferBytes: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const h0 = getHeapStatistics().used_heap_size, b0 = memoryUsage().arrayBuffers;
+    step();
+    const dh = getHeapStatistics().used_heap_size - h0, db = memoryUsage().arrayBuffers - b0;
+    if (dh >= 0 && db >= 0) {
+      heapBytes.push(dh);
+      bufferBytes.push(db);
+    }
+  }
+  if (heapBytes.length === 0) throw new Error('allocationPerCall: a GC ran during every call');
+  return { heapBytes: median(heapBytes), bufferBytes: median(bufferBytes), counted: heapBytes.length };
+}
+
+function allocationRows(cfg: BenchConfig): ColumnFigures {
+  const step = makeStep(cfg, 64);
+  for (let i = 0; i < cfg.stepTiming.warmup; i++) step();
+  const a = allocationPerCall(step, cfg.quick ? 100 : 400);
+  return { step_b64_heap_kb: a.heapBytes / 1e3, step_b64_buffer_kb: a.bufferBytes / 1e3 };
 }
 
 function tinyRow(cfg: BenchConfig): number {
@@ -143,9 +177,13 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   const name = fma ? 'tapegrad-fma' : 'tapegrad';
   log(`${name} (gemm kernel: ${kernelBackend()}${fma ? ' relaxed-SIMD FMA' : ''}, 1 thread)`);
   const figures: ColumnFigures = { ...matmulRows(cfg, log) };
+  figures.simd_peak = measureSimdPeak(cfg.quick ? 3 : 7);
+  log(`  ${name} WASM SIMD mul+add peak: ${figures.simd_peak.toFixed(1)} GFLOP/s`);
   figures.step_b64 = stepRow(cfg, 64);
   figures.step_b256 = stepRow(cfg, 256);
   log(`  tapegrad step: ${figures.step_b64.toFixed(3)} ms (b64), ${figures.step_b256.toFixed(3)} ms (b256)`);
+  Object.assign(figures, allocationRows(cfg));
+  log(`  ${name} step b64 allocates ${figures.step_b64_heap_kb!.toFixed(0)} kB of JS heap + ${figures.step_b64_buffer_kb!.toFixed(0)} kB of buffers`);
   figures.tiny_op = tinyRow(cfg);
   log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
   Object.assign(figures, convRows(cfg, log));

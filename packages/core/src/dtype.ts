@@ -1,9 +1,12 @@
 /**
  * Data types. Storage is a typed array per dtype; PyTorch's type promotion decides result dtypes.
  */
+import { POOL_MIN_LENGTH, poolTake, _noteBirth as noteBirth } from './pool';
+
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type FloatArray = Float32Array | Float64Array;
+export type FloatDType = 'float32' | 'float64';
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
@@ -19,12 +22,30 @@ export function getDefaultDtype(): 'float32' | 'float64' {
 
 export function allocate(dtype: DType, n: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
+    case 'float32': case 'float64': {
+      const isF32 = dtype === 'float32';
+      if (n < POOL_MIN_LENGTH) return isF32 ? new Float32Array(n) : new Float64Array(n);
+      const reused = poolTake(isF32, n);
+      const a = reused === undefined ? (isF32 ? new Float32Array(n) : new Float64Array(n)) : reused.fill(0);
+      noteBirth(a);
+      return a;
+    }
     case 'int32': return new Int32Array(n);
     case 'bool': return new Uint8Array(n);
     default: throw new TypeError(`unknown dtype '${String(dtype)}'; expected one of ${DTYPES.join(', ')}`);
   }
+}
+
+/**
+ * A float array of `n` elements whose contents are arbitrary (a recycled buffer from the engine's pool,
+ * see pool.ts, or a fresh zeroed one): only for outputs whose every element the caller then writes.
+ */
+export function allocateUninit(dtype: FloatDType, n: number): FloatArray {
+  const isF32 = dtype === 'float32';
+  if (n < POOL_MIN_LENGTH) return isF32 ? new Float32Array(n) : new Float64Array(n);
+  const a = (poolTake(isF32, n) ?? (isF32 ? new Float32Array(n) : new Float64Array(n))) as FloatArray;
+  noteBirth(a);
+  return a;
 }
 
 export function dtypeOfArray(a: TypedArray): DType {

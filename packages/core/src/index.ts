@@ -96,3 +96,5 @@ export { interpolate, pixelShuffle, pixelUnshuffle } from './ops/resample';
 export type { InterpolateMode, InterpolateOptions } from './ops/resample';
 // recurrent cells (issue 13)
 export { lstmCell, gruCell, unbind, sharedLinear } from './ops/rnn-cell';
+// memory (issue 15): the engine's buffer pool
+export { setBufferPool, bufferPoolEnabled, clearPool } from './pool';

@@ -8,6 +8,7 @@ import ndarray from 'ndarray';
 // above is used only at run time and stays out of the declarations).
 import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
+import { poolGive } from './pool';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
@@ -27,6 +28,9 @@ import * as TR from './ops/triangle';
 import * as RO from './ops/reorder';
 import * as NO from './ops/norm';
 
+/** The engine-private gradients (Tensor.grad's comment). */
+const privateGrads = new WeakSet<Tensor>();
+
 /** Shared by a tensor and all its views: in-place writes bump `version`. */
 export class Storage {
   version = 0;
@@ -42,8 +46,42 @@ export class Tensor {
   readonly nd: NdArray<TypedArray>;
   readonly dtype: DType;
   /** @internal */ readonly _storage: Storage;
+  // memory: engine-private gradients (issue 15). `.grad` is an accessor so that the engine knows which
+  // gradient nobody but this tensor can hold: one it wrote itself and that no code has read through the
+  // public getter since (kept in `privateGrads`, not in a field: every tensor would pay for one). Only
+  // such a grad is accumulated into in place or recycled (see docs/design.md, "Memory").
+  /** @internal */ _grad: Tensor | null = null;
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g !== null) privateGrads.delete(g);
+    return g;
+  }
+  set grad(g: Tensor | null) {
+    if (this._grad !== null) privateGrads.delete(this._grad);
+    if (g !== null) privateGrads.delete(g);
+    this._grad = g;
+  }
+  /** @internal Whether `.grad` is engine-private (see above). */
+  get _gradPrivate(): boolean {
+    return this._grad !== null && privateGrads.has(this._grad);
+  }
+  /** @internal Sets `.grad` as the engine: `priv` when nothing but this tensor can reach its buffer. */
+  _setGradAsEngine(g: Tensor, priv: boolean): void {
+    if (this._grad !== null) privateGrads.delete(this._grad);
+    this._grad = g;
+    if (priv) privateGrads.add(g);
+  }
+  /** @internal The grad without exposing it: for code that reads it and keeps no reference (optimizer steps). */
+  _peekGrad(): Tensor | null {
+    return this._grad;
+  }
+  /** @internal Sets `.grad` to null, returning its buffer to the engine's pool when nobody else can hold it. */
+  _releaseGrad(): void {
+    const g = this._grad;
+    this._grad = null;
+    if (g !== null && privateGrads.delete(g)) poolGive(g._storage.data);
+  }
   private _requiresGrad = false;
   /** Set when an op made this from inputs that require grad while grad mode was off (noGrad). */
   _gradModeOff = false;

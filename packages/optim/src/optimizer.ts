@@ -169,10 +169,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        // _peekGrad/_releaseGrad: a grad only the engine has seen goes back to its pool (issue 15).
+        const g = p._peekGrad();
         if (g === null || g === undefined) continue;
         if (setToNone) {
-          p.grad = null;
+          p._releaseGrad();
         } else {
           if (g.gradFn !== null) g.detach_();
           else if (g.requiresGrad) g.requiresGrad_(false);

@@ -13,7 +13,8 @@ import { fmtShape } from './util';
  * parameter is skipped, as PyTorch does). Checks that the parameter is floating point and the grad's shape.
  */
 export function gradData(p: Tensor, where: string, gi: number, pi: number): TypedArray | null {
-  const g = p.grad;
+  // Read without exposing it (the step keeps no reference), so the engine may still recycle it.
+  const g = p._peekGrad();
   if (g === null || g === undefined) return null;
   if (!isFloating(p.dtype)) {
     throw new TypeError(`${where}: parameter ${pi} of group ${gi} has dtype ${p.dtype}; only floating point parameters can be optimized`);

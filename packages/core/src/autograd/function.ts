@@ -41,12 +41,14 @@ export function defineFunction(name: string, spec: FunctionSpec): (...inputs: Te
     const raw = noGrad(() => spec.forward(ctx, ...inputs));
     if (!(raw instanceof Tensor)) throw new TypeError(`${name}: forward must return a Tensor`);
     const out = inputs.includes(raw) ? raw.clone() : raw;
-    return record(name, inputs, out.detach(), (g) => {
+    const y = record(name, inputs, out.detach(), (g) => {
       const grads = spec.backward(ctx, g);
       if (!Array.isArray(grads) || grads.length !== inputs.length) {
         throw new Error(`${name}: backward must return one gradient (or null) per input: expected ${inputs.length}, got ${Array.isArray(grads) ? grads.length : typeof grads}`);
       }
       return grads;
     }, ctx._saved);
+    if (y.gradFn) y.gradFn.userVjp = true;
+    return y;
   };
 }

@@ -13,6 +13,7 @@
 import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
+import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
 export type Vjp = (grad: Tensor) => ReadonlyArray<Tensor | null | undefined>;
@@ -42,6 +43,8 @@ export class Node {
   stack: string | undefined;
   /** The non-leaf tensor that asked for retainGrad(). */
   retained: Tensor | null = null;
+  /** The VJP is user code (defineFunction): what it is given or returns may be kept, so never recycled. */
+  userVjp = false;
 
   constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
     this.inputs = inputs;
@@ -96,18 +99,40 @@ interface EngineOptions extends BackwardOptions {
   allowUnused?: boolean;
 }
 
-function addGrad<K>(m: Map<K, Tensor>, k: K, g: Tensor): void {
-  const prev = m.get(k);
-  m.set(k, prev === undefined ? g : prev.add(g));
-}
-
 function hasNonFinite(t: Tensor): boolean {
   const d = t._contigData();
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return true;
   return false;
 }
 
-/** Walks the graph behind `roots` in reverse tape order, applying each node's VJP once. */
+/**
+ * Whether `g` can be added into the leaf's current grad `cur` in place: same dtype and shape, `cur` one
+ * whole contiguous buffer (an adopted engine grad always is), `g` contiguous (a strided `g` goes through
+ * the out-of-place add).
+ */
+function accumulatesInPlace(cur: Tensor, g: Tensor): boolean {
+  return cur.dtype === g.dtype && sameShape(cur._shape, g._shape) && cur.nd.offset === 0 && cur._storage.data.length === cur.numel() &&
+    cur.isContiguous() && g.isContiguous() && cur._storage.data.buffer !== g._storage.data.buffer;
+}
+
+/** cur += g elementwise (the same rounding as the out-of-place add: one rounding of the exact sum). */
+function addInPlace(cur: Tensor, g: Tensor): void {
+  const a = cur._storage.data, b = g._storage.data, o = g.nd.offset, n = a.length;
+  for (let i = 0; i < n; i++) a[i] += b[o + i];
+  cur._storage.version++;
+}
+
+/**
+ * Walks the graph behind `roots` in reverse tape order, applying each node's VJP once.
+ *
+ * Memory (docs/design.md, "Memory"): with `createGraph` off, every gradient buffer this walk allocates is
+ * known to the engine from birth. Gradients waiting in the walk's maps are counted per ArrayBuffer (a
+ * view shares its base's count); when a buffer's last pending gradient has been consumed (summed into
+ * another or passed through its node's VJP), it goes back to the pool — unless it was born before the
+ * walk (a forward value, a saved tensor, the caller's gradient), or it is *pinned*: a root gradient, a
+ * retained grad, anything passed to or returned by a user-defined (defineFunction) backward, a `grad()`
+ * output, or a buffer adopted as some leaf's `.grad`.
+ */
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] {
   const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
@@ -126,9 +151,56 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
 
   const nodeGrads = new Map<Node, Tensor>();
   const leafGrads = new Map<Tensor, Tensor>();
+  // Recycling bookkeeping (off under createGraph: there the gradients are graph values the new nodes save).
+  const track = !createGraph;
+  const born = track ? walkBegin() : 0;
+  // Pending gradients per buffer. Arrays shorter than the pool's minimum are never given back and are not
+  // counted (reading `.buffer` of a small array makes V8 move it off the heap, which would cost the
+  // tiny-op path dearly); since one of them may still be a view of a large buffer, a large buffer is
+  // given back only after checking that no pending small gradient lies in it.
+  const refs = new Map<ArrayBufferLike, number>();
+  const pinned = new Set<ArrayBufferLike>();
+  const hold = (t: Tensor): void => {
+    const d = t._storage.data;
+    if (track && d.length >= POOL_MIN_LENGTH) refs.set(d.buffer, (refs.get(d.buffer) ?? 0) + 1);
+  };
+  const pin = (t: Tensor): void => {
+    pinned.add(t._storage.data.buffer);
+  };
+  const smallViewOf = (m: Map<unknown, Tensor>, b: ArrayBufferLike): boolean => {
+    for (const t of m.values()) {
+      const d = t._storage.data;
+      if (d.length < POOL_MIN_LENGTH && d.buffer === b) return true;
+    }
+    return false;
+  };
+  const drop = (t: Tensor): void => {
+    const d = t._storage.data;
+    if (!track || d.length < POOL_MIN_LENGTH) return;
+    const b = d.buffer;
+    const left = (refs.get(b) ?? 1) - 1;
+    if (left > 0) { refs.set(b, left); return; }
+    refs.delete(b);
+    if (pinned.has(b) || !bornAfter(d, born) || smallViewOf(nodeGrads, b) || smallViewOf(leafGrads, b)) return;
+    poolGive(d);
+  };
+  const addGrad = <K>(m: Map<K, Tensor>, k: K, g: Tensor): void => {
+    hold(g);
+    const prev = m.get(k);
+    if (prev === undefined) { m.set(k, g); return; }
+    const sum = prev.add(g);
+    hold(sum);
+    m.set(k, sum);
+    drop(prev);
+    drop(g);
+  };
+  // grad(): the gradients of the requested non-leaf inputs are returned, so they are never consumed.
+  const keep = new Set<Node>();
+  if (opts.inputs !== undefined) for (const x of opts.inputs) if (x.gradFn) keep.add(x.gradFn);
 
   const body = (): void => {
     roots.forEach((r, i) => {
+      pin(rootGrads[i]);
       if (r.gradFn) addGrad(nodeGrads, r.gradFn, rootGrads[i]);
       else addGrad(leafGrads, r, rootGrads[i]);
     });
@@ -149,7 +221,13 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           );
         }
       }
-      if (node.retained) node.retained.grad = node.retained.grad ? node.retained.grad.add(g) : createGraph ? g : g.detach();
+      if (node.retained) {
+        const r = node.retained;
+        if (r._grad === null) pin(g);
+        r.grad = r._grad ? r._grad.add(g) : createGraph ? g : g.detach();
+      }
+      // User code may keep what it is given or returns; the engine cannot see those lifetimes.
+      if (node.userVjp) pin(g);
       const grads = node.vjp(g);
       node.inputs.forEach((x, i) => {
         const gi = grads[i];
@@ -163,42 +241,70 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
               (node.stack ? `\nThe forward '${node.op}' was created at:\n${node.stack}` : ''),
           );
         }
+        if (node.userVjp) pin(gi);
         const next = node.next[i];
         if (next) addGrad(nodeGrads, next, gi);
         else addGrad(leafGrads, x, gi);
       });
+      // Consumed: out of the map (which then holds only pending gradients) and counted down.
+      if (!keep.has(node)) {
+        nodeGrads.delete(node);
+        drop(g);
+      }
     }
   };
-  if (createGraph) enableGrad(body);
-  else noGrad(body);
-  // Free what the walked nodes saved. As in PyTorch, only a node that saved tensors becomes unusable: one
-  // that saved none (add, sum, views) holds nothing to free, and a second backward through it works.
-  if (!retainGraph) for (const n of order) if (n.saved.length > 0) n.release();
+  try {
+    if (createGraph) enableGrad(body);
+    else noGrad(body);
+    // Free what the walked nodes saved. As in PyTorch, only a node that saved tensors becomes unusable: one
+    // that saved none (add, sum, views) holds nothing to free, and a second backward through it works.
+    if (!retainGraph) for (const n of order) if (n.saved.length > 0) n.release();
 
-  if (opts.inputs === undefined) {
-    // Storages that something other than the leaf being assigned may hold.
-    const handedOut = new Set(rootGrads.map((g) => g._storage));
-    for (const n of order) if (n.retained?.grad) handedOut.add(n.retained.grad._storage);
-    noGrad(() => {
-      for (const [leaf, g] of leafGrads) {
-        if (!leaf.requiresGrad) continue;
-        const gg = createGraph ? g : g.detach();
-        // .grad is updated in place by optimizers, so it must own its storage. g can be adopted as it is
-        // when nothing else can see that storage; it is copied (as PyTorch's AccumulateGrad does) when it
-        // may be shared: handed to another leaf too (add's VJP gives the same tensor to both inputs), a view
-        // of the caller's gradient or of a retained grad, or not contiguous (a copy also makes it so).
-        const fresh = !handedOut.has(gg._storage) && gg.isContiguous() && gg.nd.offset === 0 && gg._storage.data.length === gg.numel();
-        handedOut.add(gg._storage);
-        leaf.grad = leaf.grad ? (createGraph ? enableGrad(() => (leaf.grad as Tensor).add(gg)) : leaf.grad.add(gg)) : fresh ? gg : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
-      }
-    });
-    return [];
-  }
-  return opts.inputs.map((x, i) => {
-    const g = (x.gradFn ? nodeGrads.get(x.gradFn) : leafGrads.get(x)) ?? null;
-    if (g === null && !opts.allowUnused) {
-      throw new Error(`grad: input ${i} (shape ${fmt(x._shape)}) was not used to compute the outputs; pass { allowUnused: true } to get null for it`);
+    if (opts.inputs === undefined) {
+      noGrad(() => {
+        for (const [leaf, g] of leafGrads) {
+          if (!leaf.requiresGrad) { drop(g); continue; }
+          const cur = leaf._grad;
+          // PyTorch's AccumulateGrad: add in place into a grad nobody else can hold (one the engine wrote and
+          // no code has read through the getter since); otherwise out of place, leaving what others hold intact.
+          if (cur !== null && track && leaf._gradPrivate && accumulatesInPlace(cur, g)) {
+            addInPlace(cur, g);
+            drop(g);
+            continue;
+          }
+          const gg = createGraph ? g : g.detach();
+          const b = gg._storage.data.buffer;
+          if (cur !== null) {
+            const sum = createGraph ? enableGrad(() => cur.add(gg)) : cur.add(gg);
+            // The replaced grad was private: nothing else can reach its buffer.
+            if (track && leaf._gradPrivate) poolGive(cur._storage.data);
+            leaf._setGradAsEngine(sum, track && bornAfter(sum._storage.data, born));
+            drop(g);
+            continue;
+          }
+          // .grad is updated in place by optimizers, so it must own its storage. g can be adopted as it is
+          // when nothing else can see that storage; it is copied (as PyTorch's AccumulateGrad does) when it
+          // may be shared: handed to another leaf too (add's VJP gives the same tensor to both inputs), a view
+          // of the caller's gradient or of a retained grad, or not contiguous (a copy also makes it so).
+          const fresh = !pinned.has(b) && gg.isContiguous() && gg.nd.offset === 0 && gg._storage.data.length === gg.numel() &&
+            (!track || (refs.get(b) ?? 0) <= 1);
+          const own = fresh ? gg : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
+          if (fresh) pinned.add(b);
+          else drop(g);
+          // Private only when born in this walk: a buffer from before it may be reachable from elsewhere.
+          leaf._setGradAsEngine(own, track && bornAfter(own._storage.data, born));
+        }
+      });
+      return [];
     }
-    return g === null || createGraph ? g : g.detach();
-  });
+    return opts.inputs.map((x, i) => {
+      const g = (x.gradFn ? nodeGrads.get(x.gradFn) : leafGrads.get(x)) ?? null;
+      if (g === null && !opts.allowUnused) {
+        throw new Error(`grad: input ${i} (shape ${fmt(x._shape)}) was not used to compute the outputs; pass { allowUnused: true } to get null for it`);
+      }
+      return g === null || createGraph ? g : g.detach();
+    });
+  } finally {
+    if (track) walkEnd();
+  }
 }

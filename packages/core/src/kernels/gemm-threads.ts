@@ -65,23 +65,29 @@ const JOB = 5; //     transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, l
 const BOUNDS = JOB + 16; // nChunks + 1 chunk boundaries along the split dimension
 /** At most this many chunks per GEMM (the claim word keeps the chunk index in 4 bits). */
 const MAX_CHUNKS = 8;
-const CTL_INTS = BOUNDS + MAX_CHUNKS + 1;
+/** How long (µs) the worker polls for the next job before it sleeps; read by the worker after each job. */
+const SPIN_US = BOUNDS + MAX_CHUNKS + 1;
+const CTL_INTS = SPIN_US + 1;
 const SEQ_MASK = 0x7ffffff;
 /** Chunks per GEMM: more balance the load when the worker wakes late, fewer repack less. */
 const CHUNKS = 4;
 
 /**
- * How long the worker polls for the next job before sleeping in Atomics.wait. A futex wake-up
- * costs tens of microseconds, about what a small half-GEMM takes; the GEMMs of a training step
- * come less than this apart, so the worker usually catches the next one awake. Measured on the
- * MLP shapes: 1.36x with an immediate sleep, 1.55x with polling.
+ * How long (µs) the worker polls for the next job before sleeping in Atomics.wait. A futex wake-up
+ * costs tens of microseconds, so a worker that polls catches a GEMM that follows at once (a linear
+ * layer's backward issues its two back to back); but every microsecond it polls past the last GEMM of a
+ * step is CPU time for nothing, which the bench's CPU clock and the CLI's energy estimate count.
+ * Chosen by measurement (bench/spin-park.ts, MLP step on two threads, CPU time of both threads per
+ * step, medians of 5 interleaved rounds; docs/design.md has the figures): 30 µs costs no more CPU than
+ * sleeping at once, 100 and 300 µs cost 4 % and 7 % more, with wall times within noise of each other.
+ * The previous 300 µs was chosen for wall time alone.
  */
-const WORKER_SPIN_MS = 0.3;
+let workerSpinUs = 30;
 
 /**
  * The worker's whole program. It gets `require` because eval workers run as CommonJS. The
  * module name is split so the built bundle contains no literal require of a Node built-in.
- * After a job it polls for WORKER_SPIN_MS before sleeping.
+ * After a job it polls for the SPIN_US control word's time before sleeping.
  */
 function workerSource(): string {
   return `
@@ -102,7 +108,7 @@ let seen = Atomics.load(ctl, ${SEQ});
 for (;;) {
   const t0 = performance.now();
   for (let i = 1; Atomics.load(ctl, ${SEQ}) === seen; i++) {
-    if ((i & 255) === 0 && performance.now() - t0 > ${WORKER_SPIN_MS}) break;
+    if ((i & 255) === 0 && performance.now() - t0 > Atomics.load(ctl, ${SPIN_US}) / 1000) break;
   }
   Atomics.wait(ctl, ${SEQ}, seen);
   seen = Atomics.load(ctl, ${SEQ});
@@ -231,6 +237,7 @@ function createPool(): Pool | null {
     const k = wasmKernelsOf(module);
     const memory = k.memory;
     const ctlBuffer = new SharedArrayBuffer(CTL_INTS * 4);
+    new Int32Array(ctlBuffer)[SPIN_US] = workerSpinUs;
     const p: Pool = {
       relaxed,
       worker: null,
@@ -303,6 +310,12 @@ export async function kernelThreadsReady(timeoutMs = 10000): Promise<boolean> {
 }
 
 /** How many GEMM calls have run on two threads so far (for tests and benchmarks). */
+/** @internal The worker's poll time after a job, in µs (bench: the spin/park measurement). */
+export function _setWorkerSpinUs(us: number): void {
+  workerSpinUs = Math.max(0, Math.round(us));
+  if (pool) Atomics.store(pool.ctl, SPIN_US, workerSpinUs);
+}
+
 export function threadedGemmCalls(): number {
   return threadedCalls;
 }

@@ -3,7 +3,7 @@
  * VJPs, come from the ops they are built of. softplus is the one primitive, for exact stability.
  */
 import { Tensor } from '../tensor';
-import { allocate, isFloating } from '../dtype';
+import { allocateUninit, isFloating } from '../dtype';
 import { record } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
@@ -19,7 +19,7 @@ function simdRows(x: Tensor, d: number, log: boolean): Tensor | null {
   const n = x.numel();
   if (x.dtype !== 'float32' || d !== x.ndim - 1 || !x.isContiguous() || !simdApplies(n)) return null;
   const cols = x._shape[d];
-  const out = allocate('float32', n) as Float32Array;
+  const out = allocateUninit('float32', n) as Float32Array;
   (log ? logSoftmaxRowsF32 : softmaxRowsF32)(x._contigData() as Float32Array, out, n / cols, cols);
   return Tensor._fromData(out, x.shape, 'float32');
 }

@@ -119,7 +119,10 @@ export function fill_<T extends Tensor>(t: T, value: number): T {
   if (t.dtype === 'int32') checkInt32(value, 'fill_');
   // In a graph the overwritten value's gradient must be cut to zero (PyTorch's FillBackward).
   if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool'), value, old));
-  writeInto(t, Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape));
+  // A contiguous target is filled directly (a typed array's fill converts the value as an element write
+  // does); a strided one through the expanded scalar.
+  if (t.isContiguous()) t._storage.data.fill(value, t.nd.offset, t.nd.offset + t.numel());
+  else writeInto(t, Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape));
   t._bumpVersion();
   return t;
 }

@@ -4,7 +4,7 @@
  * broadcasting (stride 0) and views (any strides) cost no copies.
  */
 import { Tensor, stridedCopy } from '../tensor';
-import { DType, TypedArray, allocate } from '../dtype';
+import { DType, TypedArray, allocate, allocateUninit } from '../dtype';
 import { numelOf, broadcastStrides, sameShape } from '../shape';
 import { reluBackwardF32, reluF32, simdApplies } from '../kernels/elementwise';
 
@@ -88,10 +88,14 @@ const probeUnary = (k: UnaryLoops): void => k.flat(one(), one(), 1);
 const SIMD_UNARY: Record<string, (a: Float32Array, out: Float32Array) => void> = { relu: reluF32 };
 const SIMD_BINARY: Record<string, (a: Float32Array, b: Float32Array, out: Float32Array) => void> = { reluMask: reluBackwardF32 };
 
+/** An output every element of which the caller writes: float outputs may reuse a recycled buffer. */
+const outputOf = (dtype: DType, n: number): TypedArray =>
+  dtype === 'float32' || dtype === 'float64' ? allocateUninit(dtype, n) : allocate(dtype, n);
+
 /** Elementwise f(x). `key` names a fixed f (the op) so its compiled loop is reused; omit it for closures over arguments. */
 export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
   const n = x.numel();
-  const out = allocate(dtype, n);
+  const out = outputOf(dtype, n);
   const src = contiguousRange(x) ?? x._contigData();
   const simd = key === undefined ? undefined : SIMD_UNARY[key];
   if (simd !== undefined && src instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) simd(src, out);
@@ -102,7 +106,7 @@ export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Ten
 /** Elementwise f(a, b) over the broadcast `shape`. `key` as for mapUnary. */
 export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f: BinaryFn, key?: string): Tensor {
   const n = numelOf(shape);
-  const out = allocate(dtype, n);
+  const out = outputOf(dtype, n);
   const k = loopsFor(binaryCache, key, binaryLoops, f, probeBinary);
   const ca = sameShape(a._shape, shape) ? contiguousRange(a) : null;
   const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;

@@ -4,7 +4,7 @@
  * directly in W's own [out, in] layout (Gᵀ·X), so optimizers read a contiguous gradient.
  */
 import { Tensor } from '../tensor';
-import { allocate, isFloating, FloatArray } from '../dtype';
+import { allocate, allocateUninit, type FloatDType, isFloating, FloatArray } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
@@ -32,7 +32,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const x2 = x.ndim === 2 ? x : x.reshape([-1, inF]);
   const xs = x2.to(dtype), w = weight.to(dtype);
   const N = x2._shape[0];
-  const out = allocate(dtype, N * outF) as FloatArray;
+  // Fully written either way (bias rows, or GEMM with beta 0), so it may be a recycled buffer.
+  const out = (bias || inF > 0 ? allocateUninit(dtype as FloatDType, N * outF) : allocate(dtype, N * outF)) as FloatArray;
   if (bias) {
     const b = bias.to(dtype)._contigData();
     for (let i = 0; i < N; i++) out.set(b as FloatArray, i * outF);

@@ -4,7 +4,7 @@
  * around it, so all their gradients come from one rule: ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G.
  */
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray } from '../dtype';
+import { allocate, allocateUninit, type FloatDType, promote, isFloating, FloatArray } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
@@ -42,7 +42,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const dtype = promote(a.dtype, false, b.dtype, false);
   if (x.dtype !== dtype) x = x.to(dtype);
   if (y.dtype !== dtype) y = y.to(dtype);
-  const out = allocate(dtype, B * n * m) as FloatArray;
+  // GEMM with beta 0 overwrites every element (when k > 0), so the output may be a recycled buffer.
+  const out = (k > 0 ? allocateUninit(dtype as FloatDType, B * n * m) : allocate(dtype, B * n * m)) as FloatArray;
   if (n * m > 0) {
     const A = asOperand(x), Bm = asOperand(y);
     for (let i = 0; i < B; i++) {

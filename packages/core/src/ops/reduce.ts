@@ -4,7 +4,7 @@
  * mean, std and amax/amin have their own nodes (PyTorch's rules); var and logsumexp are composed.
  */
 import { Tensor } from '../tensor';
-import { allocate, getDefaultDtype, isFloating, DType, TypedArray } from '../dtype';
+import { allocate, allocateUninit, getDefaultDtype, isFloating, DType, TypedArray } from '../dtype';
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
@@ -54,7 +54,7 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
   if (rows < 2 || cols < 2) return null;
   const data = x._contigData();
   if (data instanceof Float32Array && dtype === 'float32' && simdApplies(data.length)) {
-    const out = new Float32Array(cols);
+    const out = allocateUninit('float32', cols) as Float32Array;
     sumRowsF32(data, out, rows, cols); // the same float64 accumulation, on WebAssembly SIMD
     return out;
   }

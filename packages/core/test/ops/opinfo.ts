@@ -644,6 +644,8 @@ export const NOT_OPS = [
   // (Storage, gemm, the optimizer-update kernels and the option checker are in @tapegrad/core/internal.)
   'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
   'setRelaxedSimd', 'relaxedSimdActive',
+  // memory (issue 15): the engine's buffer pool (test/pool.test.ts)
+  'setBufferPool', 'bufferPoolEnabled', 'clearPool',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */
