@@ -1,6 +1,6 @@
 /** deepCopy: Python's `copy.deepcopy` for modules (what nn.TransformerEncoder does to its layer). */
 import { Tensor } from '@tapegrad/core';
-import { Module } from './module';
+import { Module, moduleShell } from './module';
 import { Parameter } from './parameter';
 
 function copyTensor(t: Tensor): Tensor {
@@ -14,8 +14,9 @@ function copyTensor(t: Tensor): Tensor {
 }
 
 function copyValue(v: unknown, memo: Map<object, unknown>): unknown {
-  if (v === null || typeof v !== 'object') return v; // primitives and functions are shared
-  if (memo.has(v)) return memo.get(v);
+  // Primitives and functions are shared (a module is a function object too, see moduleShell: copied below).
+  if (v === null || (typeof v !== 'object' && !(v instanceof Module))) return v;
+  if (memo.has(v as object)) return memo.get(v as object);
   if (v instanceof Tensor) {
     const c = copyTensor(v);
     memo.set(v, c);
@@ -42,10 +43,10 @@ function copyValue(v: unknown, memo: Map<object, unknown>): unknown {
   const proto = Object.getPrototypeOf(v) as object | null;
   if (!(v instanceof Module) && proto !== Object.prototype && proto !== null) return v; // a Generator, a typed array: shared
   // A module or a plain object: same prototype, every own property (non-enumerable bookkeeping too).
-  const c = Object.create(proto) as Record<string | symbol, unknown>;
-  memo.set(v, c);
-  for (const key of Reflect.ownKeys(v)) {
-    const d = Object.getOwnPropertyDescriptor(v, key)!;
+  const c = (v instanceof Module ? moduleShell(proto as object) : Object.create(proto)) as Record<string | symbol, unknown>;
+  memo.set(v as object, c);
+  for (const key of Reflect.ownKeys(v as object)) {
+    const d = Object.getOwnPropertyDescriptor(v as object, key)!;
     if ('value' in d) d.value = copyValue(d.value, memo);
     Object.defineProperty(c, key, d);
   }

@@ -58,6 +58,20 @@ function isModuleArray(a: unknown[]): boolean {
   return false;
 }
 
+/**
+ * @internal An empty module object of the given prototype: a function object (so that PyTorch's `model(x)`
+ * can say to write `model.call(x)` instead of "model is not a function") with no own properties.
+ */
+export function moduleShell(proto: object): Module {
+  const self = ((): never => {
+    throw new TypeError(`${typeName(self)}: modules are called with model.call(x) (PyTorch's model(x)), or model.forward(x) to skip hooks`);
+  }) as unknown as Module;
+  delete (self as { name?: unknown }).name;
+  delete (self as { length?: unknown }).length;
+  Object.setPrototypeOf(self, proto);
+  return self;
+}
+
 /** The class name, without the `_` prefix bundlers add to self-referencing classes. */
 export function typeName(m: object): string {
   return m.constructor.name.replace(/^_(?=[A-Z])/, '');
@@ -91,12 +105,7 @@ export abstract class Module {
     // PyTorch calls a module as model(x). A JS object cannot be called, and "model is not a function"
     // says nothing, so each module is a function object (with the class's prototype, so it is in every
     // other way the instance) whose only job when called is to say what to write instead.
-    const self = ((): never => {
-      throw new TypeError(`${typeName(self)}: modules are called with model.call(x) (PyTorch's model(x)), or model.forward(x) to skip hooks`);
-    }) as unknown as Module;
-    delete (self as { name?: unknown }).name;
-    delete (self as { length?: unknown }).length;
-    Object.setPrototypeOf(self, new.target.prototype);
+    const self = moduleShell(new.target.prototype as object);
     // Set on the returned object: a field initializer here would land on the discarded `this`.
     self.training = true;
     Object.defineProperty(self, '_internals', {
