@@ -26,6 +26,10 @@ export const ROWS = [
   // convolution (issue 12)
   { id: 'conv2d_fwd', label: 'conv2d fwd 3×3 64→64 32², b8', unit: 'GFLOP/s', higherIsBetter: true },
   { id: 'conv2d_gemm', label: 'GEMM at its im2col shape', unit: 'GFLOP/s', higherIsBetter: true },
+  { id: 'cnn_step_b32', label: 'LeNet train step, batch 32', unit: 'ms/step', higherIsBetter: false },
+  { id: 'cnn_step_b128', label: 'LeNet train step, batch 128', unit: 'ms/step', higherIsBetter: false },
+  { id: 'cnn_digits_wall', label: 'CNN digits job time', unit: 's', higherIsBetter: false },
+  { id: 'cnn_digits_acc', label: 'CNN digits job test accuracy', unit: '%', higherIsBetter: true },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -67,6 +71,13 @@ export interface BenchConfig {
    */
   conv: { batch: number; inC: number; outC: number; size: number; kernel: number };
   convTiming: TimingOptions;
+  /**
+   * The LeNet of the CLI's `--model cnn` (issue 12): per entry of `channels` Conv2d(prev, c, 3, padding 1),
+   * ReLU, MaxPool2d(2), then Flatten and Linear to `classes`, on `side`×`side` single-channel images; plain
+   * SGD at `lr` for the step rows, the digits job's SGD with momentum for cnn_digits_*.
+   */
+  cnn: { side: number; channels: number[]; classes: number; lr: number };
+  cnnStepTiming: TimingOptions;
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -81,8 +92,10 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     tinyChain: 100,
     tinyTiming: quick ? { warmup: 20, reps: 5, minSampleMs: 20 } : { warmup: 200, reps: 11, minSampleMs: 100 },
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
-    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc'] : [],
+    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc', 'cnn_step_b128', 'cnn_digits_wall', 'cnn_digits_acc'] : [],
     conv: { batch: 8, inC: 64, outC: 64, size: 32, kernel: 3 },
     convTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
+    cnn: { side: 28, channels: [8, 16], classes: 10, lr: 0.05 },
+    cnnStepTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 30 } : { warmup: 20, reps: 9, minSampleMs: 150 },
   };
 }
