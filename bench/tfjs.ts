@@ -313,13 +313,22 @@ export async function runTfjs(
   } else {
     figures.digits_wall = figures.digits_acc = null;
   }
-  // LeNet rows (issue 12)
-  figures.cnn_step_b32 = want('cnn_step_b32') ? cnnStepRow(tf, cfg, 32) : null;
-  figures.cnn_step_b128 = want('cnn_step_b128') ? cnnStepRow(tf, cfg, 128) : null;
-  log(`  ${name} LeNet step: ${figures.cnn_step_b32?.toFixed(3) ?? '-'} ms (b32), ${figures.cnn_step_b128?.toFixed(3) ?? '-'} ms (b128)`);
-  const cnnJob = data && want('cnn_digits_wall') ? digitsJob(tf, cfg, data, name, log, 'cnn') : null;
-  figures.cnn_digits_wall = cnnJob ? cnnJob.seconds : null;
-  figures.cnn_digits_acc = cnnJob ? cnnJob.accuracy : null;
+  // LeNet rows (issue 12). tfjs-backend-wasm 4.x has no Conv2DBackpropFilter kernel, so it cannot train a
+  // CNN: those rows stay null and info.cnnUnsupported says why (tfjs-cpu runs them).
+  let cnnUnsupported: string | null = null;
+  try {
+    figures.cnn_step_b32 = want('cnn_step_b32') ? cnnStepRow(tf, cfg, 32) : null;
+    figures.cnn_step_b128 = want('cnn_step_b128') ? cnnStepRow(tf, cfg, 128) : null;
+    log(`  ${name} LeNet step: ${figures.cnn_step_b32?.toFixed(3) ?? '-'} ms (b32), ${figures.cnn_step_b128?.toFixed(3) ?? '-'} ms (b128)`);
+    const cnnJob = data && want('cnn_digits_wall') ? digitsJob(tf, cfg, data, name, log, 'cnn') : null;
+    figures.cnn_digits_wall = cnnJob ? cnnJob.seconds : null;
+    figures.cnn_digits_acc = cnnJob ? cnnJob.accuracy : null;
+  } catch (err) {
+    if (!/not registered for backend/.test((err as Error).message)) throw err;
+    cnnUnsupported = (err as Error).message;
+    figures.cnn_step_b32 = figures.cnn_step_b128 = figures.cnn_digits_wall = figures.cnn_digits_acc = null;
+    log(`  ${name} LeNet rows skipped: ${cnnUnsupported}`);
+  }
   const leaked = tf.memory().numTensors;
   return {
     figures,
@@ -330,6 +339,7 @@ export async function runTfjs(
       threads,
       ...(backend === 'wasm' ? { binary: 'tfjs-backend-wasm-simd.wasm (non-threaded)', simd: String(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) } : {}),
       tensorsAlive: String(leaked),
+      ...(cnnUnsupported ? { cnnUnsupported } : {}),
     },
   };
 }
