@@ -34,6 +34,10 @@ export const ROWS = [
   { id: 'step_b64_heap_kb', label: 'step b64: JS heap allocated', unit: 'kB/step', higherIsBetter: false },
   { id: 'step_b64_buffer_kb', label: 'step b64: tensor buffers allocated', unit: 'kB/step', higherIsBetter: false },
   { id: 'simd_peak', label: 'WASM SIMD mul+add peak', unit: 'GFLOP/s', higherIsBetter: true },
+  { id: 'cnn_step_b32', label: 'LeNet train step, batch 32', unit: 'ms/step', higherIsBetter: false },
+  { id: 'cnn_step_b128', label: 'LeNet train step, batch 128', unit: 'ms/step', higherIsBetter: false },
+  { id: 'cnn_digits_wall', label: 'CNN digits job time', unit: 's', higherIsBetter: false },
+  { id: 'cnn_digits_acc', label: 'CNN digits job test accuracy', unit: '%', higherIsBetter: true },
 ] as const;
 export type RowId = (typeof ROWS)[number]['id'];
 
@@ -81,6 +85,13 @@ export interface BenchConfig {
   /** The transformer_step row: one TransformerEncoderLayer (batch first, post-norm, ReLU, no dropout), MSE loss, SGD. */
   transformer: { dModel: number; nhead: number; seq: number; batch: number; dimFeedforward: number; lr: number };
   transformerTiming: TimingOptions;
+  /**
+   * The LeNet of the CLI's `--model cnn` (issue 12): per entry of `channels` Conv2d(prev, c, 3, padding 1),
+   * ReLU, MaxPool2d(2), then Flatten and Linear to `classes`, on `side`×`side` single-channel images; plain
+   * SGD at `lr` for the step rows, the digits job's SGD with momentum for cnn_digits_*.
+   */
+  cnn: { side: number; channels: number[]; classes: number; lr: number };
+  cnnStepTiming: TimingOptions;
 }
 
 export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConfig {
@@ -97,11 +108,14 @@ export function makeConfig(quick: boolean, clock: ClockName = 'wall'): BenchConf
     digits: { epochs: quick ? 2 : 10, trainSize: 8000, testSize: 2000, batchSize: 64, lr: 0.05, momentum: 0.9, seed: 0 },
     conv: { batch: 8, inC: 64, outC: 64, size: 32, kernel: 3 },
     convTiming: quick ? { warmup: 1, reps: 3, minSampleMs: 0 } : { warmup: 3, reps: 9, minSampleMs: 0 },
+    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc', 'transformer_step', 'lstm_step', 'cnn_step_b128', 'cnn_digits_wall', 'cnn_digits_acc'] : [],
     // recurrent (issue 13)
     lstm: { input: 32, hidden: 128, seq: 32, batch: 16, classes: 10, lr: 0.05 },
-    tfjsCpuSkip: quick ? ['step_b256', 'digits_wall', 'digits_acc', 'transformer_step', 'lstm_step'] : [],
     // attention (issue 13)
     transformer: { dModel: 64, nhead: 4, seq: 64, batch: 16, dimFeedforward: 256, lr: 0.01 },
     transformerTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 30 } : { warmup: 20, reps: 9, minSampleMs: 200 },
+    // LeNet (issue 12)
+    cnn: { side: 28, channels: [8, 16], classes: 10, lr: 0.05 },
+    cnnStepTiming: quick ? { warmup: 5, reps: 5, minSampleMs: 30 } : { warmup: 20, reps: 9, minSampleMs: 150 },
   };
 }

@@ -169,6 +169,11 @@ async function main(): Promise<void> {
         `A·Bᵀ ${fmtNum(wasmExtras.matmul_abt_transpose_copy)} GFLOP/s (its XNNPACK path takes neither flag)`,
     );
   }
+  // convolution (issue 12)
+  for (const c of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+    const why = results[c]?.info?.cnnUnsupported;
+    if (why) notes.push(`${c} cannot train the LeNet (${why}): its cnn_* rows are empty`);
+  }
   const torchInfo = results.pytorch?.info;
   if (torchInfo) notes.push(`PyTorch ${torchInfo.torchVersion}, BLAS loaded: ${torchInfo.blasLoaded} (${torchInfo.blasAlternative})`);
   const tgInfo = results.tapegrad?.info;

@@ -5,7 +5,7 @@
  */
 import { Generator, noGrad, rand, randint, randn, relaxedSimdActive, setRelaxedSimd, tensor, setKernelThreads, type Tensor } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
-import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
+import { Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential, type Module } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { kernelBackend, gemm } from '../packages/core/src/kernels/gemm';
 import type { BenchConfig, ColumnFigures } from './config';
@@ -28,6 +28,20 @@ export interface Mlp {
 
 export function makeMlp(inF: number, hidden: number, classes: number, g: Generator): Mlp {
   const model = new Sequential(new Linear(inF, hidden, { generator: g }), new ReLU(), new Linear(hidden, classes, { generator: g }));
+  return { params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
+}
+
+/** The CLI's LeNet (cfg.cnn) with PyTorch's init drawn from `g`; it takes [N, 1, side, side]. */
+export function makeCnn(cfg: BenchConfig, g: Generator): Mlp {
+  const { side, channels, classes } = cfg.cnn;
+  const layers: Module[] = [];
+  let prev = 1, s = side;
+  for (const c of channels) {
+    layers.push(new Conv2d(prev, c, 3, { padding: 1, generator: g }), new ReLU(), new MaxPool2d(2));
+    prev = c;
+    s = Math.floor(s / 2);
+  }
+  const model = new Sequential(...layers, new Flatten(), new Linear(prev * s * s, classes, { generator: g }));
   return { params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
 }
 
@@ -110,6 +124,30 @@ function allocationRows(cfg: BenchConfig): ColumnFigures {
   return { step_b64_heap_kb: a.heapBytes / 1e3, step_b64_buffer_kb: a.bufferBytes / 1e3 };
 }
 
+function cnnStepRow(cfg: BenchConfig, batch: number): number {
+  const g = new Generator(2);
+  const model = makeCnn(cfg, g);
+  const opt = sgd(model.params, cfg.cnn.lr);
+  const x = rand([batch, 1, cfg.cnn.side, cfg.cnn.side], { generator: g });
+  const y = randint(0, cfg.cnn.classes, [batch], { generator: g, dtype: 'int32' });
+  const t = timeIt(() => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  }, cfg.cnnStepTiming);
+  return t.seconds * 1e3;
+}
+
+/** The LeNet rows (issue 12): a training step at batch 32 and 128, and the CNN digits job. */
+export function cnnRows(cfg: BenchConfig, data: DigitsArrays | null, log: Log): ColumnFigures {
+  const out: ColumnFigures = { cnn_step_b32: cnnStepRow(cfg, 32), cnn_step_b128: cnnStepRow(cfg, 128) };
+  log(`  tapegrad LeNet step: ${out.cnn_step_b32!.toFixed(3)} ms (b32), ${out.cnn_step_b128!.toFixed(3)} ms (b128)`);
+  const r = data ? digitsJob(cfg, data, log, 'cnn') : null;
+  out.cnn_digits_wall = r ? r.seconds : null;
+  out.cnn_digits_acc = r ? r.accuracy : null;
+  return out;
+}
+
 function tinyRow(cfg: BenchConfig): number {
   const x = tensor([1.5], { requiresGrad: true });
   const half = cfg.tinyChain / 2;
@@ -123,15 +161,15 @@ function tinyRow(cfg: BenchConfig): number {
 }
 
 /** The digits job: returns seconds (training + per-epoch eval, on the selected clock) and the final test accuracy in %. */
-export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log): { seconds: number; accuracy: number } {
+export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log, net: 'mlp' | 'cnn' = 'mlp'): { seconds: number; accuracy: number } {
   const job = cfg.digits, P = data.pixels;
-  const all = tensor(data.images).reshape([data.images.length / P, P]);
+  const all = tensor(data.images).reshape(net === 'cnn' ? [data.images.length / P, 1, cfg.cnn.side, cfg.cnn.side] : [data.images.length / P, P]);
   const labels = tensor(data.labels);
   const trainX = all.narrow(0, 0, job.trainSize), trainY = labels.narrow(0, 0, job.trainSize);
   const testX = all.narrow(0, job.trainSize, job.testSize), testY = labels.narrow(0, job.trainSize, job.testSize);
   const g = new Generator(job.seed);
   const t0 = now();
-  const model = makeMlp(P, cfg.mlp.hidden, cfg.mlp.classes, g);
+  const model = net === 'cnn' ? makeCnn(cfg, g) : makeMlp(P, cfg.mlp.hidden, cfg.mlp.classes, g);
   const opt = sgd(model.params, job.lr, job.momentum);
   const loader = new DataLoader(new TensorDataset(trainX, trainY), { batchSize: job.batchSize, shuffle: true, generator: g });
   let accuracy = 0;
@@ -142,7 +180,7 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log): { sec
       opt.step();
     }
     accuracy = noGrad(() => model.forward(testX).argmax(1).eq(testY).float().mean().item()) * 100;
-    log(`  tapegrad digits epoch ${epoch + 1}/${job.epochs}: test accuracy ${accuracy.toFixed(2)}%`);
+    log(`  tapegrad ${net === 'cnn' ? 'CNN ' : ''}digits epoch ${epoch + 1}/${job.epochs}: test accuracy ${accuracy.toFixed(2)}%`);
   }
   return { seconds: (now() - t0) / 1e3, accuracy };
 }
@@ -200,5 +238,6 @@ export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Lo
   } else {
     figures.digits_wall = figures.digits_acc = null;
   }
+  Object.assign(figures, cnnRows(cfg, data, log));
   return { figures, info: { gemmKernel: kernelBackend(), model: '@tapegrad/nn Sequential(Linear, ReLU, Linear) + F.crossEntropy, @tapegrad/optim SGD' } };
 }

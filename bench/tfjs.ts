@@ -151,6 +151,51 @@ function makeMlp(tf: Tf, inF: number, hidden: number, classes: number, seed: num
   };
 }
 
+/**
+ * The LeNet of cfg.cnn (issue 12) in tfjs's NHWC layout: conv2d 'same' + bias + ReLU fused, maxPool 2,
+ * then dense; PyTorch's init bounds (U(±1/√fanIn), fanIn = inC·9 for the convs). Takes [N, side, side, 1].
+ */
+function makeCnn(tf: Tf, cfg: BenchConfig, seed: number): TfMlp {
+  const { side, channels, classes } = cfg.cnn;
+  const u = (shape: number[], fanIn: number, s: number): TfVariable => {
+    const bound = 1 / Math.sqrt(fanIn);
+    return tf.tidy(() => tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', s)));
+  };
+  const convs: { w: TfVariable; b: TfVariable }[] = [];
+  let prev = 1, s = side, k = seed;
+  for (const c of channels) {
+    convs.push({ w: u([3, 3, prev, c], prev * 9, k++), b: u([c], prev * 9, k++) });
+    prev = c;
+    s = Math.floor(s / 2);
+  }
+  const feat = prev * s * s;
+  const w = u([feat, classes], feat, k++), b = u([classes], feat, k++);
+  type T4 = import('@tensorflow/tfjs-core').Tensor4D;
+  return {
+    vars: [...convs.flatMap((c) => [c.w, c.b]), w, b],
+    forward: (x) => {
+      let h = x as T4;
+      for (const c of convs) h = tf.maxPool(tf.fused.conv2d({ x: h, filter: c.w as unknown as T4, strides: 1, pad: 'same', bias: c.b, activation: 'relu' }), 2, 2, 'valid');
+      return tf.add(tf.matMul(tf.reshape(h, [h.shape[0], feat]), w), b);
+    },
+  };
+}
+
+function cnnStepRow(tf: Tf, cfg: BenchConfig, batch: number): number {
+  const model = makeCnn(tf, cfg, 10);
+  const opt = tf.train.sgd(cfg.cnn.lr);
+  const x = tf.randomUniform([batch, cfg.cnn.side, cfg.cnn.side, 1], 0, 1, 'float32', 3);
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, cfg.cnn.classes, 'int32', 4), cfg.cnn.classes));
+  const t = timeIt(() => {
+    tf.tidy(() => {
+      opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.forward(x)) as import('@tensorflow/tfjs-core').Scalar, false, model.vars);
+    });
+  }, cfg.cnnStepTiming);
+  tf.dispose([x, y, ...model.vars]);
+  opt.dispose();
+  return t.seconds * 1e3;
+}
+
 function stepRow(tf: Tf, cfg: BenchConfig, batch: number): number {
   const { inF, hidden, classes, lr } = cfg.mlp;
   const model = makeMlp(tf, inF, hidden, classes, 10);
@@ -192,16 +237,18 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function digitsJob(tf: Tf, cfg: BenchConfig, data: DigitsArrays, name: string, log: Log): { seconds: number; accuracy: number } {
+function digitsJob(tf: Tf, cfg: BenchConfig, data: DigitsArrays, name: string, log: Log, net: 'mlp' | 'cnn' = 'mlp'): { seconds: number; accuracy: number } {
   const job = cfg.digits, P = data.pixels, C = cfg.mlp.classes;
   const n = job.trainSize;
-  const trainX = tf.tensor2d(data.images.subarray(0, n * P), [n, P]);
+  // The CNN views each row of 784 pixels as a 28×28×1 NHWC image.
+  const image = net === 'cnn' ? [cfg.cnn.side, cfg.cnn.side, 1] : [P];
+  const trainX = tf.tensor(data.images.subarray(0, n * P), [n, ...image]);
   const trainY = tf.tensor1d(data.labels.subarray(0, n), 'int32');
-  const testX = tf.tensor2d(data.images.subarray(n * P, (n + job.testSize) * P), [job.testSize, P]);
+  const testX = tf.tensor(data.images.subarray(n * P, (n + job.testSize) * P), [job.testSize, ...image]);
   const testY = tf.tensor1d(data.labels.subarray(n, n + job.testSize), 'int32');
   const random = mulberry32(job.seed);
   const t0 = now();
-  const model = makeMlp(tf, P, cfg.mlp.hidden, C, job.seed);
+  const model = net === 'cnn' ? makeCnn(tf, cfg, job.seed) : makeMlp(tf, P, cfg.mlp.hidden, C, job.seed);
   const opt = tf.train.momentum(job.lr, job.momentum);
   const order = new Int32Array(n);
   let accuracy = 0;
@@ -221,7 +268,7 @@ function digitsJob(tf: Tf, cfg: BenchConfig, data: DigitsArrays, name: string, l
       });
     }
     accuracy = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.forward(testX), 1), testY), 'float32')).dataSync()[0]) * 100;
-    log(`  ${name} digits epoch ${epoch + 1}/${job.epochs}: test accuracy ${accuracy.toFixed(2)}%`);
+    log(`  ${name} ${net === 'cnn' ? 'CNN ' : ''}digits epoch ${epoch + 1}/${job.epochs}: test accuracy ${accuracy.toFixed(2)}%`);
   }
   const seconds = (now() - t0) / 1e3;
   tf.dispose([trainX, trainY, testX, testY, ...model.vars]);
@@ -275,6 +322,22 @@ export async function runTfjs(
   } else {
     figures.digits_wall = figures.digits_acc = null;
   }
+  // LeNet rows (issue 12). tfjs-backend-wasm 4.x has no Conv2DBackpropFilter kernel, so it cannot train a
+  // CNN: those rows stay null and info.cnnUnsupported says why (tfjs-cpu runs them).
+  let cnnUnsupported: string | null = null;
+  try {
+    figures.cnn_step_b32 = want('cnn_step_b32') ? cnnStepRow(tf, cfg, 32) : null;
+    figures.cnn_step_b128 = want('cnn_step_b128') ? cnnStepRow(tf, cfg, 128) : null;
+    log(`  ${name} LeNet step: ${figures.cnn_step_b32?.toFixed(3) ?? '-'} ms (b32), ${figures.cnn_step_b128?.toFixed(3) ?? '-'} ms (b128)`);
+    const cnnJob = data && want('cnn_digits_wall') ? digitsJob(tf, cfg, data, name, log, 'cnn') : null;
+    figures.cnn_digits_wall = cnnJob ? cnnJob.seconds : null;
+    figures.cnn_digits_acc = cnnJob ? cnnJob.accuracy : null;
+  } catch (err) {
+    if (!/not registered for backend/.test((err as Error).message)) throw err;
+    cnnUnsupported = (err as Error).message;
+    figures.cnn_step_b32 = figures.cnn_step_b128 = figures.cnn_digits_wall = figures.cnn_digits_acc = null;
+    log(`  ${name} LeNet rows skipped: ${cnnUnsupported}`);
+  }
   const leaked = tf.memory().numTensors;
   return {
     figures,
@@ -285,6 +348,7 @@ export async function runTfjs(
       threads,
       ...(backend === 'wasm' ? { binary: 'tfjs-backend-wasm-simd.wasm (non-threaded)', simd: String(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) } : {}),
       tensorsAlive: String(leaked),
+      ...(cnnUnsupported ? { cnnUnsupported } : {}),
     },
   };
 }

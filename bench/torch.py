@@ -74,6 +74,31 @@ def make_mlp(cfg):
     return nn.Sequential(nn.Linear(m["inF"], m["hidden"]), nn.ReLU(), nn.Linear(m["hidden"], m["classes"]))
 
 
+def make_cnn(cfg):
+    """The LeNet of cfg["cnn"] (issue 12): Conv2d(prev, c, 3, padding=1), ReLU, MaxPool2d(2) per channel count."""
+    c = cfg["cnn"]
+    layers, prev, side = [], 1, c["side"]
+    for ch in c["channels"]:
+        layers += [nn.Conv2d(prev, ch, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+        prev, side = ch, side // 2
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(prev * side * side, c["classes"]))
+
+
+def cnn_step_row(cfg, batch):
+    torch.manual_seed(2)
+    model = make_cnn(cfg)
+    opt = torch.optim.SGD(model.parameters(), lr=cfg["cnn"]["lr"])
+    x = torch.rand(batch, 1, cfg["cnn"]["side"], cfg["cnn"]["side"])
+    y = torch.randint(0, cfg["cnn"]["classes"], (batch,))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return time_it(step, cfg["cnnStepTiming"]) * 1e3
+
+
 def step_row(cfg, batch):
     torch.manual_seed(2)
     model = make_mlp(cfg)
@@ -103,19 +128,21 @@ def tiny_row(cfg):
     return time_it(chain, cfg["tinyTiming"]) / cfg["tinyChain"] * 1e6
 
 
-def digits_job(cfg, files):
+def digits_job(cfg, files, net="mlp"):
     import numpy as np
 
     job = cfg["digits"]
     n, nt = job["trainSize"], job["testSize"]
     images = torch.from_numpy(np.fromfile(files["images"], dtype="<f4").reshape(-1, 784).copy())
+    if net == "cnn":
+        images = images.reshape(-1, 1, cfg["cnn"]["side"], cfg["cnn"]["side"])
     labels = torch.from_numpy(np.fromfile(files["labels"], dtype="<i4").astype(np.int64))
     train_x, train_y = images[:n], labels[:n]
     test_x, test_y = images[n:n + nt], labels[n:n + nt]
     torch.manual_seed(job["seed"])
     g = torch.Generator().manual_seed(job["seed"])
     t0 = CLOCK()
-    model = make_mlp(cfg)
+    model = make_cnn(cfg) if net == "cnn" else make_mlp(cfg)
     opt = torch.optim.SGD(model.parameters(), lr=job["lr"], momentum=job["momentum"])
     bs = job["batchSize"]
     accuracy = 0.0
@@ -130,7 +157,7 @@ def digits_job(cfg, files):
             opt.step()
         with torch.no_grad():
             accuracy = model(test_x).argmax(1).eq(test_y).float().mean().item() * 100
-        log(f"  pytorch digits epoch {epoch + 1}/{job['epochs']}: test accuracy {accuracy:.2f}%")
+        log(f"  pytorch {'CNN ' if net == 'cnn' else ''}digits epoch {epoch + 1}/{job['epochs']}: test accuracy {accuracy:.2f}%")
     return CLOCK() - t0, accuracy
 
 
@@ -236,6 +263,14 @@ def main():
         figures["digits_wall"], figures["digits_acc"] = secs, acc
     else:
         figures["digits_wall"] = figures["digits_acc"] = None
+    # LeNet rows (issue 12)
+    for b in (32, 128):
+        figures[f"cnn_step_b{b}"] = cnn_step_row(cfg, b) if f"cnn_step_b{b}" not in skip else None
+    log(f"  pytorch LeNet step: {figures['cnn_step_b32'] or 0:.3f} ms (b32), {figures['cnn_step_b128'] or 0:.3f} ms (b128)")
+    if files and "cnn_digits_wall" not in skip:
+        figures["cnn_digits_wall"], figures["cnn_digits_acc"] = digits_job(cfg, files, "cnn")
+    else:
+        figures["cnn_digits_wall"] = figures["cnn_digits_acc"] = None
     print(json.dumps({"figures": figures, "info": info}))
 
 

@@ -51,6 +51,11 @@ export interface RawTensor {
   dtype: RawDType;
   shape: number[];
   data: RawData;
+  /**
+   * For int32 data only: `'I64'` writes each element widened to a little-endian int64, as PyTorch stores
+   * its LongTensors (e.g. BatchNorm's `num_batches_tracked`); the default is the dtype's own (I32).
+   */
+  storeAs?: 'I64';
 }
 
 /** Options for {@link decodeSafetensors}. */
@@ -164,6 +169,9 @@ function validateRawTensor(name: string, t: RawTensor): void {
     const got = t.data === null || t.data === undefined ? String(t.data) : (t.data as object).constructor?.name ?? typeof t.data;
     throw new SafetensorsError(`${where} has dtype ${t.dtype} but data is ${got}; expected ${spec.ctor}`);
   }
+  if (t.storeAs !== undefined && (t.storeAs !== 'I64' || t.dtype !== 'int32')) {
+    throw new SafetensorsError(`${where} has storeAs ${JSON.stringify(t.storeAs)} with dtype ${t.dtype}; only int32 data can be stored as 'I64'`);
+  }
   const numel = shapeNumel(t.shape);
   if (t.data.length !== numel) {
     throw new SafetensorsError(
@@ -175,6 +183,14 @@ function validateRawTensor(name: string, t: RawTensor): void {
 /** Copies one tensor's elements into `out` at `offset`, little-endian whatever the host. */
 function writeData(out: Uint8Array, offset: number, t: RawTensor): void {
   const data = t.data;
+  if (t.storeAs === 'I64') {
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    for (let i = 0; i < data.length; i++) {
+      view.setInt32(offset + 8 * i, data[i], true);
+      view.setInt32(offset + 8 * i + 4, data[i] < 0 ? -1 : 0, true); // sign extension
+    }
+    return;
+  }
   if (t.dtype === 'bool') {
     // Any non-zero byte is true; the format stores exactly 0 or 1.
     for (let i = 0; i < data.length; i++) out[offset + i] = data[i] ? 1 : 0;
@@ -216,7 +232,7 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
     }
     const t = tensors[name];
     validateRawTensor(name, t);
-    return { name, t, fmt: RAW_TO_FORMAT[t.dtype] };
+    return { name, t, fmt: t.storeAs ?? RAW_TO_FORMAT[t.dtype] };
   });
   entries.sort((a, b) => DTYPE_RANK[b.fmt] - DTYPE_RANK[a.fmt] || compareCodePoints(a.name, b.name));
 

@@ -575,3 +575,20 @@ describe('encoder input validation', () => {
     expect(enc(null)).toThrow(/tensors must be an object/);
   });
 });
+
+describe("storeAs: 'I64' (PyTorch's int64 buffers, issue 12)", () => {
+  test('int32 data is widened to little-endian int64 with sign extension and decodes back to int32', () => {
+    const bytes = encodeSafetensors({ n: { dtype: 'int32', shape: [2], data: new Int32Array([3, -2]), storeAs: 'I64' } });
+    const headerLen = new DataView(bytes.buffer).getUint32(0, true);
+    expect(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)).trim()).toBe('{"n":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}');
+    expect(Array.from(bytes.subarray(8 + headerLen))).toEqual([3, 0, 0, 0, 0, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    const back = decodeSafetensors(bytes).tensors.n;
+    expect(back.dtype).toBe('int32');
+    expect(Array.from(back.data)).toEqual([3, -2]);
+  });
+
+  test('only int32 data can be stored as I64', () => {
+    expect(() => encodeSafetensors({ w: { dtype: 'float32', shape: [1], data: new Float32Array([1]), storeAs: 'I64' } }))
+      .toThrow(/tensor "w" has storeAs "I64" with dtype float32; only int32 data can be stored as 'I64'/);
+  });
+});

@@ -30,6 +30,8 @@ export const SCHEDULES = [
 export type ScheduleName = (typeof SCHEDULES)[number];
 export const INITS = ['default', 'xavier', 'kaiming'] as const;
 export type InitName = (typeof INITS)[number];
+export const MODELS = ['mlp', 'cnn'] as const; // issue 12
+export type ModelName = (typeof MODELS)[number];
 export const TOY_DATASETS = ['blobs', 'circles', 'moons', 'xor'] as const;
 export type ToyDatasetName = (typeof TOY_DATASETS)[number];
 
@@ -72,7 +74,9 @@ export const DEFAULT_CARBON_INTENSITY = 475;
 /** Everything `tapegrad train` (and each run of a sweep) needs. */
 export interface TrainConfig {
   dataset: DatasetSpec;
-  /** Hidden layer sizes, input side first; [] for a linear model (softmax regression). */
+  /** 'mlp' (the default) or 'cnn' (LeNet-style: two conv blocks of 8 and 16 channels, then Linear). */
+  model: ModelName;
+  /** Hidden layer sizes of the MLP, input side first; [] for a linear model (softmax regression). */
   hidden: number[];
   activation: ActivationName;
   optimizer: OptimizerName;
@@ -125,6 +129,8 @@ export interface SweepArgs {
   /** Train flags shared by every run (hidden and lr are overridden per run). */
   base: TrainConfig;
   hiddenSizes: number[][];
+  /** Models compared; the MLP runs once per hidden size, the CNN once (it has no hidden sizes). */
+  models: ModelName[];
   lrs: number[];
   out: string | null;
   name: string | null;
@@ -152,7 +158,10 @@ const TRAIN_FLAGS = `Data:
   --test-limit N          evaluate on the first N test examples only
 
 Model:
-  --hidden SIZES          hidden layer sizes, e.g. 128 or 128,64; '' for no hidden layer (default 128)
+  --model NAME            mlp (default) or cnn: Conv2d(1,8,3,padding 1)-ReLU-MaxPool2d(2)-
+                          Conv2d(8,16,3,padding 1)-ReLU-MaxPool2d(2)-Flatten-Linear(784,10)
+                          for the 28x28 digits (image data only)
+  --hidden SIZES          MLP hidden layer sizes, e.g. 128 or 128,64; '' for no hidden layer (default 128)
   --activation NAME       relu (default), sigmoid, tanh, leaky-relu, elu
   --init NAME             default (PyTorch's Linear init), xavier, kaiming
 
@@ -188,21 +197,24 @@ const HELP: Record<HelpArgs['topic'], string> = {
 
 Usage:
   tapegrad train [options]          train an MLP (default: digits, 784-128-10, SGD momentum, 10 epochs)
+                                    or a CNN (--model cnn)
   tapegrad eval --model PATH        rebuild a saved model and report its test accuracy
   tapegrad sweep [options]          grid over hidden sizes x learning rates
   tapegrad help [COMMAND]           this text, or a command's options (same as COMMAND --help)
 
 Examples:
   tapegrad train --out runs/first
+  tapegrad train --model cnn --out runs/cnn
   tapegrad train --dataset moons --hidden 16,16 --activation tanh --epochs 50
   tapegrad eval --model runs/first/model.safetensors
   tapegrad sweep --hidden-sizes 32,128,64x32 --lrs 0.01,0.05,0.1
+  tapegrad sweep --models mlp,cnn --lrs 0.05
 
 Run 'tapegrad COMMAND --help' for the options of a command.
 `,
   train: `Usage: tapegrad train [options]
 
-Trains a multilayer perceptron with cross-entropy loss, prints a progress bar and per-epoch metrics,
+Trains a multilayer perceptron (or, with --model cnn, a small CNN) with cross-entropy loss, prints a progress bar and per-epoch metrics,
 then writes metrics.json, curves.svg, model.safetensors (and boundary.svg for 2-D sets) to the run folder.
 
 ${TRAIN_FLAGS}
@@ -229,15 +241,17 @@ Options:
 `,
   sweep: `Usage: tapegrad sweep [options]
 
-Trains one model per (hidden size, learning rate) pair and prints a table of test accuracy and seconds;
+Trains one model per (model, hidden size, learning rate) and prints a table of test accuracy and seconds;
 writes sweep.json and sweep.svg (accuracy heat map) to the output folder.
 
 Grid:
   --hidden-sizes LIST     comma-separated; each a single hidden layer size (32) or layers joined
                           by x (64x32); 0 for no hidden layer (default 32,128)
+  --models LIST           comma-separated: mlp (default), cnn, or mlp,cnn to compare them; the CNN
+                          runs once per learning rate (hidden sizes apply to the MLP only)
   --lrs LIST              comma-separated learning rates (default 0.01,0.05,0.1)
 
-Every train option except --hidden and --lr applies to all runs; --epochs defaults to 3 here
+Every train option except --model, --hidden and --lr applies to all runs; --epochs defaults to 3 here
 (30 for the 2-D sets).
 
 ${TRAIN_FLAGS}
@@ -261,14 +275,14 @@ export function helpText(topic: HelpArgs['topic'] = 'main'): string {
 
 /** Flags taking a value, per command; booleans are listed apart. */
 const TRAIN_VALUE_FLAGS = [
-  'dataset', 'samples', 'noise', 'limit', 'test-limit', 'hidden', 'activation', 'init', 'optimizer', 'lr',
+  'dataset', 'samples', 'noise', 'limit', 'test-limit', 'model', 'hidden', 'activation', 'init', 'optimizer', 'lr',
   'momentum', 'weight-decay', 'schedule', 'epochs', 'batch-size', 'early-stopping', 'val-fraction', 'seed',
   'power-watts-per-core', 'carbon-intensity', 'out', 'name',
 ];
 const VALUE_FLAGS: Record<'train' | 'eval' | 'sweep', string[]> = {
   train: TRAIN_VALUE_FLAGS,
   eval: ['model', 'dataset', 'batch-size', 'limit', 'test-limit'],
-  sweep: [...TRAIN_VALUE_FLAGS.filter((f) => f !== 'hidden' && f !== 'lr'), 'hidden-sizes', 'lrs'],
+  sweep: [...TRAIN_VALUE_FLAGS.filter((f) => f !== 'hidden' && f !== 'lr' && f !== 'model'), 'hidden-sizes', 'lrs', 'models'],
 };
 const BOOL_FLAGS = ['json', 'help'];
 const COMMANDS = ['train', 'eval', 'sweep', 'help'] as const;
@@ -386,8 +400,8 @@ function tokenize(command: 'train' | 'eval' | 'sweep', args: string[]): Flags {
     }
     if (!valueFlags.includes(name)) {
       const hint = suggest(name, [...valueFlags, ...BOOL_FLAGS]);
-      const also = command === 'sweep' && (name === 'hidden' || name === 'lr')
-        ? ` (a sweep takes --${name === 'hidden' ? 'hidden-sizes' : 'lrs'} instead)`
+      const also = command === 'sweep' && (name === 'hidden' || name === 'lr' || name === 'model')
+        ? ` (a sweep takes --${name === 'hidden' ? 'hidden-sizes' : name === 'lr' ? 'lrs' : 'models'} instead)`
         : hint ? ` (did you mean '--${hint}'?)` : '';
       throw new UsageError(`tapegrad ${command}: unknown option '--${name}'${also}. Run 'tapegrad ${command} --help' for the list of options.`, command);
     }
@@ -427,8 +441,12 @@ function trainConfig(f: Flags, defaults: { epochs: number; toyEpochs: number }):
   if (v('val-fraction') !== undefined && v('early-stopping') === undefined) {
     throw new UsageError('--val-fraction only applies with --early-stopping');
   }
+  const model = opt('model', (k, r) => choice(k, r, MODELS, 'model'), 'mlp' as ModelName);
+  if (model === 'cnn' && v('hidden') !== undefined) throw new UsageError('--hidden only applies to --model mlp (the CNN has fixed conv blocks)');
+  if (model === 'cnn' && toy) throw new UsageError(`--model cnn needs image data (digits or mnist-dir=PATH), not the 2-D set ${datasetLabel(dataset)}`);
   return {
     dataset,
+    model,
     hidden: opt('hidden', (k, r) => parseLayerSizes(k, r), [128]),
     activation: opt('activation', (k, r) => choice(k, r, ACTIVATIONS, 'activation'), 'relu' as ActivationName),
     optimizer,
@@ -528,11 +546,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const hs = f.values.get('hidden-sizes') ?? '32,128';
   if (hs.trim() === '') throw new UsageError(`--hidden-sizes: expected a comma-separated list such as 32,128,64x32, got ''`);
   const hiddenSizes = hs.split(',').map((entry) => parseLayerSizes('hidden-sizes', entry, 'x'));
+  const modelsRaw = f.values.get('models') ?? 'mlp';
+  const models = modelsRaw.split(',').map((m) => choice('models', m.trim(), MODELS, 'model'));
+  if (new Set(models).size !== models.length) throw new UsageError(`--models: each model once, got '${modelsRaw}'`);
+  const toy = base.dataset.kind !== 'digits' && base.dataset.kind !== 'mnist-dir';
+  if (models.includes('cnn') && toy) throw new UsageError(`--models cnn needs image data (digits or mnist-dir=PATH), not the 2-D set ${datasetLabel(base.dataset)}`);
+  if (!models.includes('mlp') && f.values.has('hidden-sizes')) throw new UsageError('--hidden-sizes only applies when --models includes mlp');
   const lrRaw = f.values.get('lrs') ?? '0.01,0.05,0.1';
   const lrs = lrRaw.split(',').map((s) => {
     const lrv = parseNumber('lrs', s, 'comma-separated learning rates > 0');
     if (!(lrv > 0) || !Number.isFinite(lrv)) throw new UsageError(`--lrs: learning rates must be > 0, got ${s.trim()}`);
     return lrv;
   });
-  return { command: 'sweep', base, hiddenSizes, lrs, json, ...outName(f) };
+  return { command: 'sweep', base, hiddenSizes, models, lrs, json, ...outName(f) };
 }

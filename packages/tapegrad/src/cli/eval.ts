@@ -8,7 +8,7 @@ import { loadWithMetadata } from '../io/checkpoint';
 import { parseDataset, datasetLabel, type EvalArgs, type DatasetSpec } from './args';
 import { loadData } from './datasets';
 import { evaluate } from './evaluate';
-import { buildMlp, checkWeights, describeArchitecture, META_ARCHITECTURE, parseArchitecture, type Architecture } from './model';
+import { buildModel, checkWeights, describeArchitecture, META_ARCHITECTURE, modelInput, parseArchitecture, type Architecture } from './model';
 import { confusionMatrix, formatConfusionMatrix, pct } from './report';
 import { META_DATA, META_TEST_ACCURACY, type CliIO, type DataRecipe } from './train';
 
@@ -42,7 +42,7 @@ function parseRecipe(json: string | undefined, source: string): DataRecipe | nul
  * Loads the checkpoint and checks it fully before building anything: readable safetensors, architecture
  * metadata present and valid, and weights of exactly the declared shapes.
  */
-export function loadModelFile(path: string): { model: ReturnType<typeof buildMlp>; architecture: Architecture; metadata: Record<string, string> } {
+export function loadModelFile(path: string): { model: ReturnType<typeof buildModel>; architecture: Architecture; metadata: Record<string, string> } {
   if (!fs.existsSync(path)) throw new Error(`cannot read model "${path}": no such file`);
   if (fs.statSync(path).isDirectory()) throw new Error(`cannot read model "${path}": it is a folder; pass the model.safetensors file inside it`);
   let tensors: Record<string, Tensor>, metadata: Record<string, string>;
@@ -53,7 +53,7 @@ export function loadModelFile(path: string): { model: ReturnType<typeof buildMlp
   }
   const architecture = parseArchitecture(metadata[META_ARCHITECTURE], path);
   checkWeights(architecture, tensors, path);
-  const model = buildMlp(architecture);
+  const model = buildModel(architecture);
   model.loadStateDict(tensors);
   return { model, architecture, metadata };
 }
@@ -81,7 +81,7 @@ export function runEval(args: EvalArgs, io: CliIO): EvalReport {
   if (data.numClasses !== architecture.outputSize) {
     throw new Error(`${args.model}: the model has ${architecture.outputSize} outputs but ${data.label} has ${data.numClasses} classes`);
   }
-  const ev = evaluate(model, data.test, args.batchSize);
+  const ev = evaluate(model, { x: modelInput(architecture, data.test.x), y: data.test.y }, args.batchSize);
   const cm = confusionMatrix(data.test.y.dataSync(), ev.predictions, data.numClasses);
   const recordedRaw = metadata[META_TEST_ACCURACY];
   const recorded = recordedRaw === undefined ? null : Number(recordedRaw);

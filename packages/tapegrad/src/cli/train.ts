@@ -17,7 +17,7 @@ import { save, writeFileAtomicSync } from '../io/checkpoint';
 import { datasetLabel, type TrainArgs, type TrainConfig } from './args';
 import { loadData, type LoadedData, type Split } from './datasets';
 import { evaluate, EVAL_BATCH_SIZE } from './evaluate';
-import { buildMlp, describeArchitecture, META_ARCHITECTURE, parameterCount, type Architecture } from './model';
+import { buildModel, cnnArchitecture, describeArchitecture, META_ARCHITECTURE, modelInput, parameterCount, type Architecture } from './model';
 import { ProgressBar, type OutStream } from './progress';
 import { confusionMatrix, cpuSecondsNow, estimateEnergy, formatConfusionMatrix, formatCount, formatSeconds, pct, type EnergyEstimate } from './report';
 import { boundarySvg, curvesSvg, CurvePoint } from './svg';
@@ -144,19 +144,27 @@ function fmtLr(lr: number): string {
   return Number(lr.toPrecision(4)).toString();
 }
 
+/** The architecture `cfg.model` names, sized for `data` (CNN: its inputs as square single-channel images). */
+export function architectureFor(cfg: TrainConfig, data: LoadedData): Architecture {
+  if (cfg.model === 'cnn') return cnnArchitecture(data.inputSize, data.numClasses, cfg.activation, data.label);
+  return { inputSize: data.inputSize, hidden: cfg.hidden, outputSize: data.numClasses, activation: cfg.activation };
+}
+
 /**
- * Trains an MLP on `data` as `cfg` says and returns the model, the per-epoch metrics and the final test
+ * Trains an MLP or a CNN on `data` as `cfg` says and returns the model, the per-epoch metrics and the final test
  * evaluation. Deterministic for a given seed: `manualSeed(seed)` before building the model, and the loader
  * shuffles with its own Generator(seed).
  */
 export function trainModel(cfg: TrainConfig, data: LoadedData, hooks: TrainHooks = {}): TrainResult {
   const log = hooks.log ?? (() => undefined);
   manualSeed(cfg.seed);
-  const architecture: Architecture = { inputSize: data.inputSize, hidden: cfg.hidden, outputSize: data.numClasses, activation: cfg.activation };
-  const model = buildMlp(architecture, cfg.init);
-  let trainSplit = data.train;
+  const architecture = architectureFor(cfg, data);
+  const model = buildModel(architecture, cfg.init);
+  const asInput = (s: Split): Split => ({ x: modelInput(architecture, s.x), y: s.y });
+  const test = asInput(data.test);
+  let trainSplit = asInput(data.train);
   let val: Split | null = null;
-  if (cfg.earlyStopping !== null) ({ train: trainSplit, val } = splitValidation(data.train, cfg.valFraction, cfg.seed));
+  if (cfg.earlyStopping !== null) ({ train: trainSplit, val } = splitValidation(trainSplit, cfg.valFraction, cfg.seed));
 
   const loader = new DataLoader(new TensorDataset(trainSplit.x, trainSplit.y), {
     batchSize: cfg.batchSize,
@@ -211,7 +219,7 @@ export function trainModel(cfg: TrainConfig, data: LoadedData, hooks: TrainHooks
     examplesSeen += seen;
     bar?.finish();
 
-    const te = evaluate(model, data.test);
+    const te = evaluate(model, test);
     const va = val ? evaluate(model, val) : null;
     const record: EpochRecord = {
       epoch,
@@ -253,7 +261,7 @@ export function trainModel(cfg: TrainConfig, data: LoadedData, hooks: TrainHooks
     keptEpoch = best.epoch;
     log(`restored the weights of epoch ${best.epoch} (lowest validation loss ${best.loss.toFixed(4)})`);
   }
-  const final = evaluate(model, data.test);
+  const final = evaluate(model, test);
   return {
     model,
     architecture,
@@ -378,7 +386,7 @@ export function runTrain(args: TrainArgs, io: CliIO): Metrics {
   const data = loadData(cfg.dataset, cfg);
   // Created only once the data loaded, so a bad --dataset leaves no empty run folder behind.
   fs.mkdirSync(outDir, { recursive: true });
-  const arch: Architecture = { inputSize: data.inputSize, hidden: cfg.hidden, outputSize: data.numClasses, activation: cfg.activation };
+  const arch = architectureFor(cfg, data);
   const params = parameterCount(arch);
   say(`tapegrad train: ${data.label}, ${formatCount(data.train.x.shape[0])} train / ${formatCount(data.test.x.shape[0])} test examples, ${data.numClasses} classes`);
   say(`model: ${describeArchitecture(arch)}, ${formatCount(params)} parameters, init ${cfg.init}`);
@@ -454,7 +462,7 @@ export function runTrain(args: TrainArgs, io: CliIO): Metrics {
       [META_DATA]: JSON.stringify(recipe),
       [META_TEST_ACCURACY]: String(result.test.accuracy),
       [META_TEST_EXAMPLES]: String(data.test.x.shape[0]),
-      'tapegrad.format': 'tapegrad-cli-mlp/1',
+      'tapegrad.format': arch.kind === 'cnn' ? 'tapegrad-cli-cnn/1' : 'tapegrad-cli-mlp/1',
     },
   });
   writeTextAtomic(files.curves, curvesSvg(result.epochs, `${describeArchitecture(arch)} on ${data.label}`));

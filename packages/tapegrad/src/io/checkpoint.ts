@@ -198,14 +198,18 @@ function stateDictToRaw(fn: string, stateDict: Record<string, Tensor>, prefix: s
     if (!(t instanceof Tensor)) {
       throw new Error(`${fn}: ${what}["${key}"] is ${describeValue(t)}; expected a Tensor`);
     }
-    defineOwn(out, prefix + key, toRaw(t));
+    const raw = toRaw(t);
+    // PyTorch keeps this counter as int64 and writes it as I64; tapegrad's int32 copy is widened back.
+    if (raw.dtype === 'int32' && (key === 'num_batches_tracked' || key.endsWith('.num_batches_tracked'))) raw.storeAs = 'I64';
+    defineOwn(out, prefix + key, raw);
   }
   return out;
 }
 
 /**
  * Saves a state dict (name -> Tensor) as a safetensors file, atomically (see the module comment).
- * dtypes are kept: float32 -> F32, float64 -> F64, int32 -> I32, bool -> BOOL.
+ * dtypes are kept: float32 -> F32, float64 -> F64, int32 -> I32, bool -> BOOL; except BatchNorm's int32
+ * `num_batches_tracked`, written as I64 as PyTorch writes it (it loads back as int32).
  *
  * @example
  * ```ts

@@ -24,7 +24,6 @@ for (const c of cases) {
 
 /** `kind:op` of the cases whose feature is not built yet. Remove a line when its feature lands. */
 const PENDING = new Set<string>([
-  'module:convnet',
 ]);
 const pending = cases.filter((c) => PENDING.has(`${c.kind}:${c.op}`));
 const ready = cases.filter((c) => !PENDING.has(`${c.kind}:${c.op}`));
