@@ -98,3 +98,6 @@ export type { InterpolateMode, InterpolateOptions } from './ops/resample';
 export { lstmCell, gruCell, unbind, sharedLinear } from './ops/rnn-cell';
 // memory (issue 15): the engine's buffer pool
 export { setBufferPool, bufferPoolEnabled, clearPool } from './pool';
+// compile (issue 15): trace-and-guard stage of a compiled step
+export { compile } from './compile/compile';
+export type { CompileOptions, CompileStats, CompileFallback, CompiledFunction, TrainingFlagged } from './compile/compile';

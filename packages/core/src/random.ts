@@ -2,6 +2,8 @@
  * Seedable pseudo-random numbers. xoshiro128** seeded through splitmix32: fast, 32-bit, reproducible
  * across platforms. It is not PyTorch's Mersenne Twister, so seeds give different streams than torch.
  */
+import { noteRandomDraw } from './compile/hooks'; // compile (issue 15)
+
 export class Generator {
   private s = new Uint32Array(4);
   private spare: number | null = null;
@@ -36,6 +38,7 @@ export class Generator {
 
   /** Next raw 32-bit unsigned integer. */
   nextUint32(): number {
+    noteRandomDraw(); // compile (issue 15)
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1] << 9) >>> 0;

@@ -9,6 +9,7 @@ import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
 import { poolGive } from './pool';
+import { noteValueRead } from './compile/hooks'; // compile (issue 15)
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
@@ -159,6 +160,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor, as a JS number (booleans as 0/1). */
   item(): number {
+    noteValueRead('item'); // compile (issue 15)
     if (this.numel() !== 1) {
       throw new RangeError(`item: only one-element tensors can be converted to a number, but this tensor has shape ${fmt(this._shape)} (${this.numel()} elements)`);
     }
@@ -167,12 +169,14 @@ export class Tensor {
 
   /** A row-major copy of the values as a typed array of this dtype. */
   dataSync(): TypedArray {
+    noteValueRead('dataSync'); // compile (issue 15)
     const d = this._contigData();
     return d === this._storage.data || d.buffer === this._storage.data.buffer ? (d.slice() as TypedArray) : d;
   }
 
   /** Nested JS arrays (a number for 0-d tensors); bool tensors give booleans. */
   toArray(): NestedArray {
+    noteValueRead('toArray'); // compile (issue 15)
     const d = this._contigData();
     const sh = this.nd.shape;
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;

@@ -13,6 +13,7 @@
 import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
+import { activeTrace } from '../compile/hooks'; // compile (issue 15)
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
@@ -69,6 +70,8 @@ export class Node {
  * `saved` lists the tensors the VJP will read (their versions are checked at backward time).
  */
 export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: Vjp, saved: readonly Tensor[] = []): Tensor {
+  const trace = activeTrace(); // compile (issue 15)
+  if (trace !== null) trace.op(op, out.shape, out.dtype);
   let any = false;
   let off = false;
   for (const x of inputs) {

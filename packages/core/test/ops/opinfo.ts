@@ -646,6 +646,8 @@ export const NOT_OPS = [
   'setRelaxedSimd', 'relaxedSimdActive',
   // memory (issue 15): the engine's buffer pool (test/pool.test.ts)
   'setBufferPool', 'bufferPoolEnabled', 'clearPool',
+  // compile (issue 15): test/compile.test.ts
+  'compile',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */

@@ -1,0 +1,39 @@
+/**
+ * The engine's recording hooks for `compile` (issue 15 §3). The engine calls these at the few points a
+ * trace must see: an op appended to the tape, a tensor's values read into JavaScript, a random draw.
+ * With no trace active each is one null check.
+ */
+
+/** What a trace is told while `fn` runs under it. */
+export interface TraceListener {
+  /** A differentiable op appended to the tape (`record` in autograd/tape.ts) with its output's shape and dtype. */
+  op(name: string, shape: readonly number[], dtype: string): void;
+  /** A tensor's values read into JavaScript (`item`, `dataSync`, `toArray`): code after it may branch on them. */
+  valueRead(what: string): void;
+  /** A draw from a random generator. */
+  randomDraw(): void;
+}
+
+let active: TraceListener | null = null;
+
+/** @internal The listener now active (null outside a trace). */
+export function activeTrace(): TraceListener | null {
+  return active;
+}
+
+/** @internal Installs `l` (or none) and returns the one it replaces, for nesting. */
+export function setActiveTrace(l: TraceListener | null): TraceListener | null {
+  const prev = active;
+  active = l;
+  return prev;
+}
+
+/** @internal Called by the engine where a tensor's values leave for JavaScript. */
+export function noteValueRead(what: string): void {
+  if (active !== null) active.valueRead(what);
+}
+
+/** @internal Called by the engine for every random draw. */
+export function noteRandomDraw(): void {
+  if (active !== null) active.randomDraw();
+}

@@ -1,0 +1,112 @@
+/**
+ * compile(fn) on whole training steps (forward, backward, optimizer step) of nn models: compiled and
+ * eager runs from the same seed agree bit for bit over many steps, and the compiler's stats say which
+ * calls passed its guards and which fell back (and why).
+ */
+import { compile, manualSeed, randn, randint, Tensor } from '@tapegrad/core';
+import type { CompileStats } from '@tapegrad/core';
+import * as nn from '@tapegrad/nn';
+import { functional as F } from '@tapegrad/nn';
+import { Adam, SGD, Optimizer } from '@tapegrad/optim';
+
+type Batch = [Tensor, Tensor];
+type LossFn = (out: Tensor, y: Tensor) => Tensor;
+
+interface Run { losses: number[]; params: Float64Array[]; stats: CompileStats | null }
+
+/** `steps` training steps from seed 0, eagerly or through compile; every loss and the final parameters. */
+function train(make: () => nn.Module, opt: (m: nn.Module) => Optimizer, loss: LossFn, data: Batch[], compiled: boolean, forward?: (m: nn.Module, x: Tensor) => Tensor): Run {
+  manualSeed(0);
+  const model = make();
+  const o = opt(model);
+  const call = forward ?? ((m: nn.Module, x: Tensor) => m.call(x) as Tensor);
+  const step = (x: Tensor, y: Tensor): Tensor => {
+    o.zeroGrad();
+    const l = loss(call(model, x), y);
+    l.backward();
+    o.step();
+    return l;
+  };
+  const run = compiled ? compile(step, { modules: [model] }) : step;
+  const losses = data.map(([x, y]) => run(x, y).item());
+  const params = [...model.parameters()].map((p) => Float64Array.from(p.dataSync()));
+  return { losses, params, stats: compiled ? (run as ReturnType<typeof compile>).stats() : null };
+}
+
+function bitwise(a: Run, b: Run): void {
+  expect(a.losses.length).toBe(b.losses.length);
+  a.losses.forEach((v, i) => expect(Object.is(v, b.losses[i])).toBe(true));
+  expect(a.params.length).toBe(b.params.length);
+  a.params.forEach((p, i) => expect(Buffer.from(p.buffer).equals(Buffer.from(b.params[i].buffer))).toBe(true));
+  // The run did train (a loss that never moves would make the comparison weak).
+  expect(a.losses[a.losses.length - 1]).not.toBe(a.losses[0]);
+}
+
+function batches(n: number, x: number[], classes: number | null, yShape: number[] = []): Batch[] {
+  manualSeed(100);
+  return Array.from({ length: n }, () => [
+    randn(x, { dtype: 'float32' }),
+    classes === null ? randn(yShape, { dtype: 'float32' }) : randint(0, classes, [x[0]], { dtype: 'int32' }),
+  ]);
+}
+
+const mlp = () => new nn.Sequential(new nn.Linear(20, 16), new nn.ReLU(), new nn.Linear(16, 5));
+const STEPS = 25;
+
+describe('compile on training steps', () => {
+  test('MLP, crossEntropy, SGD with momentum: equal to eager; crossEntropy reads its target, so the step runs eagerly', () => {
+    const data = batches(STEPS, [8, 20], 5);
+    const sgd = (m: nn.Module) => new SGD(m.parameters(), { lr: 0.1, momentum: 0.9 });
+    const c = train(mlp, sgd, (o, y) => F.crossEntropy(o, y), data, true);
+    bitwise(c, train(mlp, sgd, (o, y) => F.crossEntropy(o, y), data, false));
+    expect(c.stats).toMatchObject({ calls: STEPS, traces: 1, replays: 0, eager: STEPS - 1 });
+    expect(c.stats!.fallbacks[0].reason).toMatch(/dataSync/);
+  });
+
+  test('MLP, mseLoss, Adam: equal to eager and every later step passes the guards', () => {
+    const data = batches(STEPS, [8, 20], null, [8, 5]);
+    const adam = (m: nn.Module) => new Adam(m.parameters(), { lr: 0.01 });
+    const c = train(mlp, adam, (o, y) => F.mseLoss(o, y), data, true);
+    bitwise(c, train(mlp, adam, (o, y) => F.mseLoss(o, y), data, false));
+    expect(c.stats).toMatchObject({ calls: STEPS, traces: 1, replays: STEPS - 1, eager: 0, fallbacks: [] });
+  });
+
+  test('CNN (Conv2d, MaxPool2d), SGD: equal to eager', () => {
+    const data = batches(12, [4, 1, 8, 8], null, [4, 3]);
+    const cnn = () => new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(64, 3));
+    const sgd = (m: nn.Module) => new SGD(m.parameters(), { lr: 0.05, momentum: 0.5 });
+    const c = train(cnn, sgd, (o, y) => F.mseLoss(o, y), data, true);
+    bitwise(c, train(cnn, sgd, (o, y) => F.mseLoss(o, y), data, false));
+    expect(c.stats).toMatchObject({ traces: 1, replays: 11, fallbacks: [] });
+  });
+
+  test('LSTM, Adam: equal to eager', () => {
+    const data = batches(12, [4, 2, 3], null, [2, 5]);
+    const lstm = () => new nn.LSTM(3, 5);
+    const last = (m: nn.Module, x: Tensor) => (m as nn.LSTM).call(x)[0].select(0, -1);
+    const adam = (m: nn.Module) => new Adam(m.parameters(), { lr: 0.02 });
+    const c = train(lstm, adam, (o, y) => F.mseLoss(o, y), data, true, last);
+    bitwise(c, train(lstm, adam, (o, y) => F.mseLoss(o, y), data, false, last));
+    expect(c.stats).toMatchObject({ traces: 1, replays: 11, fallbacks: [] });
+  });
+
+  test('Dropout draws fresh numbers every step, from the same stream as eager; eval() traces again', () => {
+    const data = batches(STEPS, [8, 20], null, [8, 5]);
+    const drop = () => new nn.Sequential(new nn.Linear(20, 16), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(16, 5));
+    const sgd = (m: nn.Module) => new SGD(m.parameters(), { lr: 0.05 });
+    const c = train(drop, sgd, (o, y) => F.mseLoss(o, y), data, true);
+    bitwise(c, train(drop, sgd, (o, y) => F.mseLoss(o, y), data, false));
+    expect(c.stats).toMatchObject({ traces: 1, replays: STEPS - 1, random: 1 });
+
+    manualSeed(0);
+    const model = drop();
+    const f = compile((x: Tensor) => model.call(x) as Tensor, { modules: [model] });
+    const x = data[0][0];
+    const a = f(x), b = f(x);
+    expect(Buffer.from(a.dataSync().buffer).equals(Buffer.from(b.dataSync().buffer))).toBe(false);
+    model.eval();
+    const e1 = f(x), e2 = f(x);
+    expect(Buffer.from(e1.dataSync().buffer).equals(Buffer.from(e2.dataSync().buffer))).toBe(true);
+    expect(f.stats()).toMatchObject({ traces: 2, replays: 2 });
+  });
+});
