@@ -36,3 +36,5 @@ export type { ConvOptions, ConvTransposeOptions, UnfoldOptions, SizeArg, PadMode
 // attention (issue 13)
 export { scaledDotProductAttention } from './attention';
 export type { ScaledDotProductAttentionOptions } from './attention';
+// distances (issue 13): core's ops, under torch.nn.functional's names too
+export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
