@@ -16,14 +16,6 @@ import { allocate, isFloating, TypedArray } from '../dtype';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 
-// ---- argument checks -----------------------------------------------------------------------------
-
-/**
- * @internal Returns `opts` after checking that it is a plain options object whose keys are in `known`
- * (PyTorch's keyword arguments in camelCase; a snake_case key would otherwise be dropped silently).
- */
-export const checkOpOptions = checkOptions;
-
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
   const list = typeof v === 'number' ? new Array<number>(n).fill(v) : Array.isArray(v) ? (v as unknown[]) : null;
@@ -339,7 +331,7 @@ const MAX_KEYS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
 
 function maxPool(op: string, spatial: number, x: Tensor, kernelSize: PoolSize, options: MaxPoolOptions | undefined): Tensor | [Tensor, Tensor] {
   checkPoolInput(op, x, spatial);
-  const o = checkOpOptions(op, options, MAX_KEYS);
+  const o = checkOptions(op, options, MAX_KEYS);
   const a = parseSliding(op, spatial, kernelSize, o);
   const out = outSizes(op, x, spatial, a);
   const sp = x._shape.slice(x.ndim - spatial);
@@ -393,7 +385,7 @@ export interface AvgPool2dOptions extends AvgPoolOptions {
 
 function avgPool(op: string, spatial: number, x: Tensor, kernelSize: PoolSize, options: AvgPool2dOptions | undefined, keys: string[]): Tensor {
   checkPoolInput(op, x, spatial);
-  const o = checkOpOptions(op, options, keys);
+  const o = checkOptions(op, options, keys);
   const a = parseSliding(op, spatial, kernelSize, o);
   const { countIncludePad = true, divisorOverride = null } = o;
   if (divisorOverride !== null && (!Number.isInteger(divisorOverride) || divisorOverride === 0)) {
@@ -489,7 +481,7 @@ export interface AdaptiveMaxPoolOptions {
 
 function adaptiveMax(op: string, spatial: number, x: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions | undefined): Tensor | [Tensor, Tensor] {
   checkPoolInput(op, x, spatial);
-  const o = checkOpOptions(op, options, ['returnIndices']);
+  const o = checkOptions(op, options, ['returnIndices']);
   const [y, idx] = maxPoolRun(op, x, spatial, planOf(adaptiveAxes(op, x, spatial, outputSize)));
   return o.returnIndices ? [y, idx] : y;
 }
@@ -533,7 +525,7 @@ function maxUnpool(op: string, spatial: number, x: Tensor, indices: Tensor, kern
   if (indices.ndim !== x.ndim || indices._shape.some((s, i) => s !== x._shape[i])) {
     throw new RangeError(`${op}: expected indices of the input's shape ${fmt(x._shape)}, got ${fmt(indices._shape)}`);
   }
-  const o = checkOpOptions(op, options, ['stride', 'padding', 'outputSize']);
+  const o = checkOptions(op, options, ['stride', 'padding', 'outputSize']);
   const kernel = sizeTuple(op, 'kernelSize', kernelSize, spatial, 1);
   const stride = o.stride === undefined || o.stride === null ? kernel : sizeTuple(op, 'stride', o.stride, spatial, 1);
   const padding = sizeTuple(op, 'padding', o.padding ?? 0, spatial, 0);

@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { checkOpOptions } from './pooling';
+import { checkOptions } from '../options';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './pooling';
 import { isFloating } from '../dtype';
 
@@ -78,7 +78,7 @@ function linearWeights(inSize: number, outSize: number, scale: number | null, al
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   const op = 'interpolate';
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
-  const o = checkOpOptions(op, options, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
+  const o = checkOptions(op, options, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
   const { size = null, scaleFactor = null, mode = 'nearest', alignCorners = null, recomputeScaleFactor = null } = o;
   if (!MODES.includes(mode)) throw new RangeError(`${op}: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);
   const linear = LINEAR_RANK[mode];
