@@ -204,6 +204,10 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   opts = options('linspace', opts, TENSOR_KEYS);
   numberArg('linspace', 'start', start);
   numberArg('linspace', 'end', end);
+  if (opts.dtype === 'int32') {
+    checkInt32(start, 'linspace', 'start');
+    checkInt32(end, 'linspace', 'end');
+  }
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = opts.dtype ?? getDefaultDtype();
   const d = allocate(dtype, steps);

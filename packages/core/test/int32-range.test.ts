@@ -3,7 +3,7 @@
  * they only meet int32 where it was asked for (explicit dtype, PyTorch's integer rules for arange and
  * randint) or comes from an int32 tensor; each of those entry points refuses the value, naming it.
  */
-import { tensor, full, fullLike, zeros, arange, linspace, randint, where, Generator } from '@tapegrad/core';
+import { tensor, full, fullLike, zeros, arange, linspace, randint, where, pad, cumsum, cumprod, Generator } from '@tapegrad/core';
 import { expectThrowMessage } from './helpers/approx';
 
 const int = (v: number[]) => tensor(v, { dtype: 'int32' });
@@ -61,6 +61,16 @@ describe('int32 destinations refuse out-of-range numbers', () => {
     expectThrowMessage(() => where(tensor([true, false]), int([1, 2]), 3e9), 'where', '3000000000', 'int32');
     expectThrowMessage(() => where(tensor([true]), 3e9, 1), 'where', '3000000000');
     expect(where(tensor([true, false]), int([1, 2]), 7).toArray()).toEqual([1, 7]);
+  });
+
+  test('linspace with dtype int32, constant pad of an int32 tensor, int32 cumsum/cumprod that leave int32', () => {
+    expectThrowMessage(() => linspace(0, 3e9, 3, { dtype: 'int32' }), 'linspace', 'end', '3000000000');
+    expect(linspace(0, 10, 3, { dtype: 'int32' }).toArray()).toEqual([0, 5, 10]);
+    expectThrowMessage(() => pad(int([1, 2]), [1, 1], 'constant', 3e9), 'pad', 'fill value', '3000000000');
+    expect(pad(int([1, 2]), [1, 0], 'constant', 7).toArray()).toEqual([7, 1, 2]);
+    expectThrowMessage(() => cumsum(int([2e9, 2e9]), 0), 'cumsum', '4000000000', 'int32');
+    expectThrowMessage(() => cumprod(arange(1, 21), 0), 'cumprod', 'int32');
+    expect(cumsum(int([1, 2, 3]), 0).toArray()).toEqual([1, 3, 6]);
   });
 
   test('int32 arithmetic that overflows wraps, as PyTorch int64 does at 2^63 (documented)', () => {

@@ -5,6 +5,7 @@
  * tensors here have at least 64.
  */
 import { Generator, Tensor, defineFunction, grad, linear, noGrad, randn, setBufferPool, tensor, zeros } from '@tapegrad/core';
+import * as core from '@tapegrad/core';
 import { _inPool, _poolStats, _setPoolPoison, clearPool } from '../src/pool';
 import { record } from '../src/autograd/tape';
 
@@ -243,5 +244,40 @@ describe('buffer pool', () => {
 
   test('setBufferPool checks its argument', () => {
     expect(() => setBufferPool('yes' as unknown as boolean)).toThrow('setBufferPool: expected a boolean, got string');
+  });
+});
+
+describe('VJPs that keep their gradient for a later node (unbind, sharedLinear: the recurrent layers)', () => {
+  // Poisoned pool vs no pool: a stashed gradient that was recycled would come back as NaN or as another
+  // gradient's values. Sizes are large enough (>= 64 elements per gradient) to be pooled.
+  const run = (f: () => Tensor[]): number[][] => {
+    const on = f().map(bits);
+    setBufferPool(false);
+    try {
+      expect(on).toEqual(f().map(bits));
+    } finally {
+      setBufferPool(true);
+    }
+    return on;
+  };
+
+  it('unbind: the slices\' gradients survive until the token stacks them', () => {
+    run(() => {
+      const x = rnd([3, 128], 21);
+      const [a, b, c] = core.unbind(x, 0);
+      a.mul(b).add(c.exp()).mul(rnd([128], 22, false)).sum().backward();
+      return [x.grad!];
+    });
+  });
+
+  it('sharedLinear: every use\'s gradient survives until the weight\'s node', () => {
+    run(() => {
+      const w = rnd([64, 64], 23), b = rnd([64], 24);
+      const f = core.sharedLinear(w, b);
+      let h = rnd([4, 64], 25, false);
+      for (let t = 0; t < 5; t++) h = f(h).tanh();
+      h.sum().backward();
+      return [w.grad!, b.grad!];
+    });
   });
 });

@@ -230,7 +230,8 @@ abstract class ConvTransposeNd extends ConvBase {
       }
       outputPadding = want.map((w, i) => {
         const min = (spatial[i] - 1) * this.stride[i] - 2 * this.padding[i] + this.dilation[i] * (this.kernelSize[i] - 1) + 1;
-        const extra = w - min, maxExtra = Math.max(this.stride[i], this.dilation[i]) - 1;
+        // PyTorch's _output_padding: at most stride − 1 beyond the smallest size.
+        const extra = w - min, maxExtra = this.stride[i] - 1;
         if (extra < 0 || extra > maxExtra) {
           throw new RangeError(`${this.layer}: requested outputSize ${tup(outputSize)} is not reachable for input ${shp(x)}: dim ${i} can be ${min} to ${min + maxExtra}`);
         }

@@ -500,6 +500,16 @@ export abstract class Module {
     for (const [name, child] of children) lines.push(`(${name}): ${child.toString().split('\n').join('\n  ')}`);
     return `${head}(\n  ${lines.join('\n  ')}\n)`;
   }
+
+  /** `console.log(model)` in Node prints the tree, as PyTorch's `print(model)`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** `JSON.stringify` of a module gives its repr (a function object would otherwise vanish from the JSON). */
+  toJSON(): string {
+    return this.toString();
+  }
 }
 
 /** Is it a Module? */

@@ -1,4 +1,5 @@
 /** Issue 18 §4: PyTorch's `model(x)` says to write `model.call(x)`; the module is otherwise an ordinary instance. */
+import { inspect } from 'util';
 import { tensor } from '@tapegrad/core';
 import { Linear, Sequential, ReLU, Module } from '@tapegrad/nn';
 
@@ -25,5 +26,12 @@ describe('calling a module like PyTorch', () => {
     }
     const n = new Named();
     expect([n.name, n.length]).toEqual(['mine', 3]);
+  });
+
+  it('console.log(model) and JSON.stringify show the module tree (PyTorch\'s print(model))', () => {
+    const model = new Sequential(new Linear(2, 3), new ReLU());
+    expect(inspect(model)).toBe(model.toString());
+    expect(inspect(model)).toMatch(/^Sequential\(\n {2}\(0\): Linear/);
+    expect(JSON.parse(JSON.stringify({ model }))).toEqual({ model: model.toString() });
   });
 });

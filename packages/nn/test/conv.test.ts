@@ -64,6 +64,12 @@ describe('defaults and shapes', () => {
     expect(ct.call(x, [8, 8]).shape).toEqual([1, 2, 8, 8]);
     expect(ct.call(x, [1, 2, 7, 8]).shape).toEqual([1, 2, 7, 8]);
     expect(() => ct.call(x, [9, 9])).toThrow(/ConvTranspose2d: requested outputSize \[9, 9\] is not reachable for input \[1, 2, 4, 4\]: dim 0 can be 7 to 8/);
+
+    // PyTorch's _output_padding allows stride − 1 extra, even when dilation is larger:
+    // nn.ConvTranspose1d(1, 1, 3, stride=1, dilation=2)(x, output_size=[7]) on a length-3 x -> ValueError
+    const d = new ConvTranspose1d(1, 1, 3, { stride: 1, dilation: 2 });
+    expect(d.call(randn([1, 1, 3]), [7]).shape).toEqual([1, 1, 7]);
+    expect(() => d.call(randn([1, 1, 3]), [8])).toThrow(/ConvTranspose1d: requested outputSize \[8\] is not reachable .*dim 0 can be 7 to 7/);
   });
   test('Unfold and Fold are F.unfold / F.fold', () => {
     const x = randn([2, 3, 6, 6]);

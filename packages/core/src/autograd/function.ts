@@ -48,7 +48,7 @@ export function defineFunction(name: string, spec: FunctionSpec): (...inputs: Te
       }
       return grads;
     }, ctx._saved);
-    if (y.gradFn) y.gradFn.userVjp = true;
+    if (y.gradFn) y.gradFn.keepsGrads = true;
     return y;
   };
 }

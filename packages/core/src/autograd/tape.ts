@@ -44,8 +44,12 @@ export class Node {
   stack: string | undefined;
   /** The non-leaf tensor that asked for retainGrad(). */
   retained: Tensor | null = null;
-  /** The VJP is user code (defineFunction): what it is given or returns may be kept, so never recycled. */
-  userVjp = false;
+  /**
+   * The VJP may keep what it is given or returns beyond its call (user code from defineFunction, or a VJP
+   * that stashes its gradient for a later node, as unbind and sharedLinear do), so the engine never
+   * recycles those buffers.
+   */
+  keepsGrads = false;
 
   constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
     this.inputs = inputs;
@@ -230,7 +234,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         r.grad = r._grad ? r._grad.add(g) : createGraph ? g : g.detach();
       }
       // User code may keep what it is given or returns; the engine cannot see those lifetimes.
-      if (node.userVjp) pin(g);
+      if (node.keepsGrads) pin(g);
       const grads = node.vjp(g);
       node.inputs.forEach((x, i) => {
         const gi = grads[i];
@@ -244,7 +248,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
               (node.stack ? `\nThe forward '${node.op}' was created at:\n${node.stack}` : ''),
           );
         }
-        if (node.userVjp) pin(gi);
+        if (node.keepsGrads) pin(gi);
         const next = node.next[i];
         if (next) addGrad(nodeGrads, next, gi);
         else addGrad(leafGrads, x, gi);

@@ -6,7 +6,7 @@
  */
 import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
-import { allocate } from '../dtype';
+import { allocate, checkInt32 } from '../dtype';
 import { fmt } from '../shape';
 import { cat, narrow } from './view';
 import { indexSelect } from './indexing';
@@ -27,6 +27,7 @@ function constantBlock(x: Tensor, dim: number, n: number, value: number): Tensor
   const shape = x.shape;
   shape[dim] = n;
   const data = allocate(x.dtype, shape.reduce((a, b) => a * b, 1));
+  if (x.dtype === 'int32') checkInt32(value, 'pad', 'fill value');
   if (value !== 0) data.fill(value);
   return Tensor._fromData(data, shape, x.dtype);
 }

@@ -200,10 +200,15 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     slots.fill(undefined);
     return [stack(gs, d)];
   });
-  return views.map((v, t) => record('unbind', [token], v, (g) => {
-    slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
-    return [zerosOf([], x.dtype)];
-  }));
+  return views.map((v, t) => {
+    const out = record('unbind', [token], v, (g) => {
+      slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
+      return [zerosOf([], x.dtype)];
+    });
+    // g is kept in `slots` until the token's VJP: the engine must not recycle it when this VJP returns.
+    if (out.gradFn) out.gradFn.keepsGrads = true;
+    return out;
+  });
 }
 
 /**
@@ -235,11 +240,14 @@ export function sharedLinear(weight: Tensor, bias: Tensor | null = null): (x: Te
     const y = noGrad(() => linear(x, weight, bias));
     if (!isGradEnabled()) return y;
     const x2 = x.ndim === 2 ? x : x.reshape([-1, x._shape[x.ndim - 1]]);
-    return record('sharedLinear', [x, token], y, (g) => {
+    const out = record('sharedLinear', [x, token], y, (g) => {
       const g2 = g.ndim === 2 ? g : g.reshape([-1, g._shape[g.ndim - 1]]);
       gs.push(g2);
       xs.push(x2);
       return [x.requiresGrad ? g.matmul(weight.to(g.dtype)).to(x.dtype) : null, zerosOf([], weight.dtype)];
     }, [x]);
+    // g is kept in `gs` until the weight's VJP: the engine must not recycle it when this VJP returns.
+    if (out.gradFn) out.gradFn.keepsGrads = true;
+    return out;
   };
 }

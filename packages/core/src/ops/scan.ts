@@ -3,7 +3,7 @@
  * PyTorch's CPU kernels do for float32; integer and bool inputs give int32 (PyTorch: int64).
  */
 import { Tensor } from '../tensor';
-import { allocate, DType, isFloating } from '../dtype';
+import { allocate, checkInt32, DType, isFloating } from '../dtype';
 import { normDim, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
@@ -31,7 +31,12 @@ function scan(op: string, x: Tensor, dim: number, step: (acc: number, v: number)
   const out = allocate(dtype, data.length);
   for (let o = 0, p = 0; o < outer; o++) {
     let acc = init;
-    for (let i = 0; i < len; i++, p++) { acc = step(acc, data[p]); out[p] = acc; }
+    for (let i = 0; i < len; i++, p++) {
+      acc = step(acc, data[p]);
+      // An integer scan that leaves int32 would wrap (PyTorch's int64 would not): refuse it.
+      if (dtype === 'int32') checkInt32(acc, op, 'running value');
+      out[p] = acc;
+    }
   }
   return fromLines(out, x._shape, d, dtype);
 }

@@ -265,7 +265,7 @@ export function loadWithMetadata(path: string): { tensors: Record<string, Tensor
 
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v;
+  if (typeof v !== 'object' && !(typeof v === 'function' && (v as object).constructor !== Function)) return typeof v; // modules are function objects
   const name = (v as object).constructor?.name;
   return name ? `a ${name}` : 'an object';
 }
