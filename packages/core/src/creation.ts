@@ -27,17 +27,10 @@ export type SizeArgs<O> =
 
 /** Splits `SizeArgs` into a checked shape and checked options (unknown keys are errors). */
 function sizeAndOptions<O extends TensorOptions>(op: string, args: readonly unknown[], known: readonly string[]): { shape: number[]; opts: O } {
-  let rest = args;
-  let opts: O = {} as O;
   const last = args[args.length - 1];
-  if (args.length > 0 && (isPlainOptions(last) || typeof last === 'string')) {
-    opts = (typeof last === 'string' ? { dtype: last } : last) as O;
-    rest = args.slice(0, -1);
-  } else if (args.length > 1 && (last === undefined || last === null)) {
-    rest = args.slice(0, -1);
-  }
-  checkOptionKeys(op, opts, known);
-  if (opts.dtype !== undefined) checkDtype(opts.dtype, op);
+  const hasOptions = args.length > 0 && (isPlainOptions(last) || typeof last === 'string');
+  const rest = hasOptions || (args.length > 1 && (last === undefined || last === null)) ? args.slice(0, -1) : args;
+  const opts = options<O>(op, hasOptions ? (last as O | DType) : undefined, known);
   let shape: unknown;
   if (rest.length === 1 && Array.isArray(rest[0])) shape = rest[0];
   else if (rest.length === 1 && typeof rest[0] === 'number') shape = [rest[0]];

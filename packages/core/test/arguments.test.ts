@@ -101,3 +101,10 @@ describe('errors that say what to do', () => {
     expectThrowMessage(() => tensor([0, 1]).oneHot(2), 'oneHot', "{ dtype: 'int32' }");
   });
 });
+
+describe('options after a size are checked like any other options', () => {
+  test("zeros(2, 3, { requiresGrad: 'yes' }) is an error, as in tensor()", () => {
+    expectThrowMessage(() => loose(zeros)(2, 3, { requiresGrad: 'yes' }), 'zeros', 'requiresGrad must be a boolean');
+    expectThrowMessage(() => loose(randn)([2], { requiresGrad: 1 }), 'randn', 'requiresGrad must be a boolean');
+  });
+});
