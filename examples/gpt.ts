@@ -13,8 +13,9 @@
  *
  * Run: node scripts/run-ts.cjs examples/gpt.ts [--steps 1500] [--checkpoint gpt.ckpt.safetensors] [--resume]
  */
-import { existsSync } from 'fs';
-import { Tensor, Generator, randint, cat, full, arange, noGrad, manualSeed, nn, optim, saveCheckpoint, loadCheckpoint } from 'tapegrad';
+import { Tensor, Generator, randint, cat, full, arange, noGrad, manualSeed, nn, optim, saveCheckpoint } from 'tapegrad';
+import { cliArgs } from './lib/args';
+import { resumeFrom } from './lib/checkpoint';
 
 export interface GptConfig {
   /** Number of symbols (the separator is one more token). */
@@ -122,11 +123,9 @@ export function trainGpt(opts: TrainOptions): TrainResult {
   const model = new Gpt(cfg, new Generator(seed));
   const opt = new optim.Adam([...model.parameters()], { lr });
   let step = 0;
-  if (resume && checkpoint && existsSync(checkpoint)) {
-    const ck = loadCheckpoint(checkpoint);
-    model.loadStateDict(ck.model);
-    opt.loadStateDict(ck.optimizer as Parameters<typeof opt.loadStateDict>[0]);
-    step = ck.step ?? 0;
+  const resumed = resume && checkpoint ? resumeFrom(checkpoint, model, opt) : null;
+  if (resumed !== null) {
+    step = resumed;
     log(`resumed from ${checkpoint} at step ${step}`);
   }
   const startStep = step;
@@ -168,14 +167,11 @@ function sample(model: Gpt, g: Generator): string {
 }
 
 function main(argv: string[]): void {
-  const arg = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const steps = Number(arg('--steps') ?? 3000);
-  const checkpoint = arg('--checkpoint') ?? 'gpt.ckpt.safetensors';
+  const args = cliArgs(argv);
+  const steps = args.number('steps') ?? 3000;
+  const checkpoint = args.string('checkpoint') ?? 'gpt.ckpt.safetensors';
   const t0 = Date.now();
-  const r = trainGpt({ steps, checkpoint, resume: argv.includes('--resume'), log: console.log, targetAccuracy: 0.995 });
+  const r = trainGpt({ steps, checkpoint, resume: args.flag('resume'), log: console.log, targetAccuracy: 0.995 });
   console.log(`trained steps ${r.startStep}..${r.step} in ${((Date.now() - t0) / 1e3).toFixed(1)} s; token accuracy on 512 fresh sequences: ${(r.accuracy * 100).toFixed(2)}%`);
   const g = new Generator(7);
   for (let i = 0; i < 3; i++) console.log(`  sample: ${sample(r.model, g)}`);

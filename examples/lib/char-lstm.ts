@@ -8,7 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Tensor, Generator, tensor, manualSeed, noGrad, nn, optim, saveCheckpoint, loadCheckpoint } from 'tapegrad';
+import { Tensor, Generator, tensor, manualSeed, noGrad, nn, optim, saveCheckpoint } from 'tapegrad';
+import { resumeFrom } from './checkpoint';
 
 export interface CharLMOptions {
   epochs?: number;
@@ -110,11 +111,9 @@ export function trainCharLM(opts: CharLMOptions = {}): CharLMResult {
   const opt = new optim.Adam(model.parameters(), { lr });
   const g = new Generator(seed + 1);
   let startEpoch = 0;
-  if (resume && fs.existsSync(checkpoint)) {
-    const ck = loadCheckpoint(checkpoint);
-    model.loadStateDict(ck.model);
-    opt.loadStateDict(ck.optimizer as Parameters<typeof opt.loadStateDict>[0]);
-    startEpoch = ck.step ?? 0;
+  const resumed = resume ? resumeFrom(checkpoint, model, opt) : null;
+  if (resumed !== null) {
+    startEpoch = resumed;
     log(`resumed from ${checkpoint} after epoch ${startEpoch}`);
   }
   log(`char-lstm: ${text.length} characters of docs/design.md, vocabulary ${vocab.length}, LSTM(${embed}, ${hidden}, layers ${numLayers}), ${model.numParameters()} parameters`);

@@ -5,8 +5,8 @@
  * Linear layer. Each epoch prints the loss and the test accuracy and writes a checkpoint; `resume`
  * continues from it. The entry point is examples/seq-classifier.ts.
  */
-import * as fs from 'fs';
-import { Tensor, Generator, tensor, manualSeed, noGrad, nn, optim, saveCheckpoint, loadCheckpoint } from 'tapegrad';
+import { Tensor, Generator, tensor, manualSeed, noGrad, nn, optim, saveCheckpoint } from 'tapegrad';
+import { resumeFrom } from './checkpoint';
 
 export interface ClassifierOptions {
   epochs?: number;
@@ -69,11 +69,9 @@ export function trainClassifier(opts: ClassifierOptions = {}): ClassifierResult 
   const model = new SeqClassifier(hidden);
   const opt = new optim.Adam(model.parameters(), { lr });
   let startEpoch = 0;
-  if (resume && fs.existsSync(checkpoint)) {
-    const ck = loadCheckpoint(checkpoint);
-    model.loadStateDict(ck.model);
-    opt.loadStateDict(ck.optimizer as Parameters<typeof opt.loadStateDict>[0]);
-    startEpoch = ck.step ?? 0;
+  const resumed = resume ? resumeFrom(checkpoint, model, opt) : null;
+  if (resumed !== null) {
+    startEpoch = resumed;
     log(`resumed from ${checkpoint} after epoch ${startEpoch}`);
   }
   const losses: number[] = [], accuracies: number[] = [];
