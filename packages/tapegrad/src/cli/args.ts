@@ -363,6 +363,9 @@ export function parseDataset(raw: string): DatasetSpec {
   throw new UsageError(`--dataset: unknown dataset '${raw}'${hint ? ` (did you mean '${hint}'?)` : ''}; choose digits, mnist-dir=PATH, ${TOY_DATASETS.join(', ')}`);
 }
 
+/** Whether a data set is images (the digits or an MNIST folder), as opposed to a 2-D toy set. */
+export const isImageData = (d: DatasetSpec): boolean => d.kind === 'digits' || d.kind === 'mnist-dir';
+
 /** The name a data set is written as on the command line. */
 export function datasetLabel(d: DatasetSpec): string {
   return d.kind === 'mnist-dir' ? `mnist-dir=${d.path}` : d.kind;
@@ -428,7 +431,7 @@ function trainConfig(f: Flags, defaults: { epochs: number; toyEpochs: number }):
   };
   const dataset = opt('dataset', (_k, r) => parseDataset(r), { kind: 'digits' } as DatasetSpec);
   // The 2-D sets have ~12 batches per epoch: 10 epochs leave their boundaries nearly straight.
-  const toy = dataset.kind !== 'digits' && dataset.kind !== 'mnist-dir';
+  const toy = !isImageData(dataset);
   const optimizer = opt('optimizer', (k, r) => choice(k, r, OPTIMIZERS, 'optimizer'), 'momentum' as OptimizerName);
   const momentumRaw = v('momentum');
   if (momentumRaw !== undefined && !['sgd', 'momentum', 'rmsprop'].includes(optimizer)) {
@@ -484,7 +487,7 @@ function outName(f: Flags): { out: string | null; name: string | null } {
 }
 
 function checkDatasetOnly(f: Flags, cfg: TrainConfig): void {
-  const toy = cfg.dataset.kind !== 'digits' && cfg.dataset.kind !== 'mnist-dir';
+  const toy = !isImageData(cfg.dataset);
   for (const k of ['samples', 'noise']) {
     if (!toy && f.values.has(k)) throw new UsageError(`--${k} only applies to the 2-D data sets (blobs, circles, moons, xor), not ${datasetLabel(cfg.dataset)}`);
   }
@@ -549,7 +552,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const modelsRaw = f.values.get('models') ?? 'mlp';
   const models = modelsRaw.split(',').map((m) => choice('models', m.trim(), MODELS, 'model'));
   if (new Set(models).size !== models.length) throw new UsageError(`--models: each model once, got '${modelsRaw}'`);
-  const toy = base.dataset.kind !== 'digits' && base.dataset.kind !== 'mnist-dir';
+  const toy = !isImageData(base.dataset);
   if (models.includes('cnn') && toy) throw new UsageError(`--models cnn needs image data (digits or mnist-dir=PATH), not the 2-D set ${datasetLabel(base.dataset)}`);
   if (!models.includes('mlp') && f.values.has('hidden-sizes')) throw new UsageError('--hidden-sizes only applies when --models includes mlp');
   const lrRaw = f.values.get('lrs') ?? '0.01,0.05,0.1';

@@ -4,7 +4,7 @@
 import type { Tensor } from '@tapegrad/core';
 import { makeBlobs, makeCircles, makeMoons, makeXor, type ToyData } from '@tapegrad/data';
 import { loadDigits, loadMnistDir } from '@tapegrad/data/node';
-import { datasetLabel, type DatasetSpec } from './args';
+import { datasetLabel, isImageData, type DatasetSpec } from './args';
 
 /** Inputs float32 [N, features] and labels int32 [N]. */
 export interface Split {
@@ -93,5 +93,5 @@ export function loadData(spec: DatasetSpec, o: DataOptions): LoadedData {
   }
   train = head(train, o.limit);
   test = head(test, o.testLimit);
-  return { label, train, test, inputSize: train.x.shape[1], numClasses, classes, twoD: spec.kind !== 'digits' && spec.kind !== 'mnist-dir' };
+  return { label, train, test, inputSize: train.x.shape[1], numClasses, classes, twoD: !isImageData(spec) };
 }

@@ -55,4 +55,3 @@ export const convModules: Record<string, ModuleCase> = {
   },
 };
 
-export type { Args };

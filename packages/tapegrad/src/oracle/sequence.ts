@@ -52,4 +52,3 @@ export const sequenceModules: Record<string, ModuleCase> = {
   },
 };
 
-export type { Args };
