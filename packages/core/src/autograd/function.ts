@@ -47,8 +47,7 @@ export function defineFunction(name: string, spec: FunctionSpec): (...inputs: Te
         throw new Error(`${name}: backward must return one gradient (or null) per input: expected ${inputs.length}, got ${Array.isArray(grads) ? grads.length : typeof grads}`);
       }
       return grads;
-    }, ctx._saved);
-    if (y.gradFn) y.gradFn.keepsGrads = true;
+    }, ctx._saved, { keepsGrads: true }); // user code may keep what it is given or returns
     return y;
   };
 }

@@ -73,7 +73,7 @@ export class Node {
  * Appends a node for `out = op(inputs)` when grad mode is on and any input requires grad.
  * `saved` lists the tensors the VJP will read (their versions are checked at backward time).
  */
-export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: Vjp, saved: readonly Tensor[] = []): Tensor {
+export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: Vjp, saved: readonly Tensor[] = [], { keepsGrads = false }: RecordOptions = {}): Tensor {
   const trace = activeTrace(); // compile (issue 15)
   if (trace !== null) trace.op(op, out.shape, out.dtype);
   let any = false;
@@ -91,8 +91,16 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: 
     out._gradModeOff = true;
     return out;
   }
-  out._setGradFn(new Node(op, inputs.map((x) => (x.requiresGrad ? x : null)), vjp, saved));
+  const node = new Node(op, inputs.map((x) => (x.requiresGrad ? x : null)), vjp, saved);
+  node.keepsGrads = keepsGrads;
+  out._setGradFn(node);
   return out;
+}
+
+/** How a recorded node treats its gradients (see Node.keepsGrads). */
+export interface RecordOptions {
+  /** The VJP keeps what it is given or returns beyond its call, so the engine must never recycle them. */
+  keepsGrads?: boolean;
 }
 
 export interface BackwardOptions {

@@ -19,6 +19,9 @@ import { linear } from './linear';
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 
+/** Whether a cell's result will be recorded, so its fused backward needs the activations kept. */
+const recorded = (ts: Tensor[]): boolean => isGradEnabled() && ts.some((t) => t.requiresGrad);
+
 function cellDtype(op: string, ts: Tensor[]): DType {
   let dtype: DType | null = null;
   for (const t of ts) {
@@ -53,8 +56,8 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   const X = gx._contigData(), Hh = gh._contigData(), C = c._contigData();
   const n = rows * H;
   const out = allocate(dtype, 2 * n) as FloatArray;
-  // i, f, g, o and tanh(c') per element, kept for the fused backward.
-  const acts = new Float64Array(5 * n);
+  // i, f, g, o and tanh(c') per element, kept for the fused backward (not needed when nothing is recorded).
+  const acts = recorded([gx, gh, c]) ? new Float64Array(5 * n) : null;
   for (let r = 0; r < rows; r++) {
     const gb = r * 4 * H, sb = r * H;
     for (let j = 0; j < H; j++) {
@@ -66,8 +69,10 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
       const tc = Math.tanh(c2);
       out[sb + j] = o * tc;
       out[n + sb + j] = c2;
-      const a = 5 * (sb + j);
-      acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
+      if (acts !== null) {
+        const a = 5 * (sb + j);
+        acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
+      }
     }
   }
   const res = Tensor._fromData(out, [2, ...c._shape], dtype);
@@ -89,13 +94,13 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
       ], -1);
       dc = dct.mul(f);
     } else {
-      const G = grad._contigData();
+      const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dgd = allocate(dtype, 4 * n) as FloatArray, dcd = allocate(dtype, n) as FloatArray;
       for (let r = 0; r < rows; r++) {
         const gb = r * 4 * H, sb = r * H;
         for (let j = 0; j < H; j++) {
           const a = 5 * (sb + j);
-          const i = acts[a], f = acts[a + 1], g = acts[a + 2], o = acts[a + 3], tc = acts[a + 4];
+          const i = A[a], f = A[a + 1], g = A[a + 2], o = A[a + 3], tc = A[a + 4];
           const gh_ = G[sb + j];
           const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
           dgd[gb + j] = dct * g * i * (1 - i);
@@ -125,7 +130,7 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
   const X = gx._contigData(), Hh = gh._contigData(), Hd = h._contigData();
   const n = rows * H;
   const out = allocate(dtype, n) as FloatArray;
-  const acts = new Float64Array(3 * n); // r, z, n
+  const acts = recorded([gx, gh, h]) ? new Float64Array(3 * n) : null; // r, z, n, for the fused backward
   for (let row = 0; row < rows; row++) {
     const gb = row * 3 * H, sb = row * H;
     for (let j = 0; j < H; j++) {
@@ -133,8 +138,10 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
       const z = sig(X[gb + H + j] + Hh[gb + H + j]);
       const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
       out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
-      const a = 3 * (sb + j);
-      acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+      if (acts !== null) {
+        const a = 3 * (sb + j);
+        acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+      }
     }
   }
   const res = Tensor._fromData(out, h.shape, dtype);
@@ -152,13 +159,13 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
       dgh = cat([dar, daz, dan.mul(r)], -1);
       dh = grad.mul(z);
     } else {
-      const G = grad._contigData();
+      const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dx = allocate(dtype, 3 * n) as FloatArray, dhh = allocate(dtype, 3 * n) as FloatArray, dhd = allocate(dtype, n) as FloatArray;
       for (let row = 0; row < rows; row++) {
         const gb = row * 3 * H, sb = row * H;
         for (let j = 0; j < H; j++) {
           const a = 3 * (sb + j);
-          const r = acts[a], z = acts[a + 1], nn = acts[a + 2], g = G[sb + j];
+          const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
           const dan = g * (1 - z) * (1 - nn * nn);
           const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
           const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
@@ -200,15 +207,11 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     slots.fill(undefined);
     return [stack(gs, d)];
   });
-  return views.map((v, t) => {
-    const out = record('unbind', [token], v, (g) => {
-      slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
-      return [zerosOf([], x.dtype)];
-    });
-    // g is kept in `slots` until the token's VJP: the engine must not recycle it when this VJP returns.
-    if (out.gradFn) out.gradFn.keepsGrads = true;
-    return out;
-  });
+  // Each slice's g is kept in `slots` until the token's VJP: the engine must not recycle it on return.
+  return views.map((v, t) => record('unbind', [token], v, (g) => {
+    slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
+    return [zerosOf([], x.dtype)];
+  }, [], { keepsGrads: true }));
 }
 
 /**
@@ -240,14 +243,12 @@ export function sharedLinear(weight: Tensor, bias: Tensor | null = null): (x: Te
     const y = noGrad(() => linear(x, weight, bias));
     if (!isGradEnabled()) return y;
     const x2 = x.ndim === 2 ? x : x.reshape([-1, x._shape[x.ndim - 1]]);
-    const out = record('sharedLinear', [x, token], y, (g) => {
+    // g is kept in `gs` until the weight's VJP: the engine must not recycle it when this VJP returns.
+    return record('sharedLinear', [x, token], y, (g) => {
       const g2 = g.ndim === 2 ? g : g.reshape([-1, g._shape[g.ndim - 1]]);
       gs.push(g2);
       xs.push(x2);
       return [x.requiresGrad ? g.matmul(weight.to(g.dtype)).to(x.dtype) : null, zerosOf([], weight.dtype)];
-    }, [x]);
-    // g is kept in `gs` until the weight's VJP: the engine must not recycle it when this VJP returns.
-    if (out.gradFn) out.gradFn.keepsGrads = true;
-    return out;
+    }, [x], { keepsGrads: true });
   };
 }
