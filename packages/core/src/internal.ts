@@ -17,3 +17,5 @@ export { sgdUpdateF32, sgdMomentumUpdateF32, adamUpdateF32 } from './kernels/opt
 export type { AdamScalars } from './kernels/optim-update';
 /** The options-object checker every package uses, so unknown keys get one message ("did you mean …?") everywhere. */
 export { checkOptionKeys, unknownOptionError, suggestName } from './options';
+/** One number or one per spatial dim, as conv and its modules take sizes (`3` or `[3, 3]`), checked. */
+export { sizes } from './ops/conv';

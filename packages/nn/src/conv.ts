@@ -1,4 +1,5 @@
 /** Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, and the block layers Unfold, Fold. */
+import { sizes } from '@tapegrad/core/internal';
 import { Tensor, DType, Generator, getDefaultDtype, zeros } from '@tapegrad/core';
 import type { SizeArg, UnfoldOptions } from '@tapegrad/core';
 import { Module } from './module';
@@ -44,15 +45,6 @@ const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circ
 const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype', 'generator'];
 const CONVT_KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode', 'dtype', 'generator'];
 
-function tuple(layer: string, name: string, v: SizeArg, nd: number, min: number): number[] {
-  const list = typeof v === 'number' ? new Array<number>(nd).fill(v) : Array.isArray(v) ? [...(v as number[])] : null;
-  const what = min > 0 ? 'positive' : 'non-negative';
-  if (!list || list.length !== nd || list.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < min)) {
-    throw new RangeError(`${layer}: ${name} must be a ${what} integer or a list of ${nd} ${what} integers, got ${Array.isArray(v) ? `[${(v as number[]).join(', ')}]` : String(v)}`);
-  }
-  return list;
-}
-
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
 const tup = (v: readonly number[]): string => `[${v.join(', ')}]`;
 
@@ -85,9 +77,9 @@ abstract class ConvBase extends Module {
     }
     this.inChannels = inChannels;
     this.outChannels = outChannels;
-    this.kernelSize = tuple(layer, 'kernelSize', kernelSize, nd, 1);
-    this.stride = tuple(layer, 'stride', stride, nd, 1);
-    this.dilation = tuple(layer, 'dilation', dilation, nd, 1);
+    this.kernelSize = sizes(layer, 'kernelSize', kernelSize, nd, 1);
+    this.stride = sizes(layer, 'stride', stride, nd, 1);
+    this.dilation = sizes(layer, 'dilation', dilation, nd, 1);
     this.groups = groups;
     this.paddingMode = paddingMode as PaddingMode;
     const shape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
@@ -139,7 +131,7 @@ abstract class ConvNd extends ConvBase {
         throw new RangeError(`${layer}: padding='same' is not supported for strided convolutions (stride ${tup(this.stride)})`);
       }
       this.padding = padding;
-    } else this.padding = tuple(layer, 'padding', padding, nd, 0);
+    } else this.padding = sizes(layer, 'padding', padding, nd, 0);
     const amounts: number[] = [];
     for (let i = nd - 1; i >= 0; i--) {
       if (this.padding === 'valid') amounts.push(0, 0);
@@ -211,8 +203,8 @@ abstract class ConvTransposeNd extends ConvBase {
       throw new RangeError(`${layer}: only paddingMode 'zeros' is supported for transposed convolutions (PyTorch's rule), got '${String(o.paddingMode)}'`);
     }
     super(layer, nd, true, inChannels, outChannels, kernelSize, o);
-    this.padding = tuple(layer, 'padding', o.padding ?? 0, nd, 0);
-    this.outputPadding = tuple(layer, 'outputPadding', o.outputPadding ?? 0, nd, 0);
+    this.padding = sizes(layer, 'padding', o.padding ?? 0, nd, 0);
+    this.outputPadding = sizes(layer, 'outputPadding', o.outputPadding ?? 0, nd, 0);
   }
 
   /**

@@ -57,7 +57,6 @@ export interface UnfoldOptions {
 
 // ---- argument checks ----------------------------------------------------------------------------
 
-const checkKeys = (op: string, opts: object | undefined, known: readonly string[]): void => checkOptionKeys(op, opts ?? undefined, known);
 
 /** `v` as `n` integers >= min (one number repeats), with an error naming the op and the argument. */
 export function sizes(op: string, name: string, v: SizeArg, n: number, min: number): number[] {
@@ -242,7 +241,7 @@ const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
 
 function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
   checkFloat(op, x, weight, bias);
-  checkKeys(op, opts, CONV_KEYS);
+  checkOptionKeys(op, opts ?? undefined, CONV_KEYS);
   const { stride = 1, padding = 0, dilation = 1, groups: gArg = 1 } = opts ?? {};
   if (weight.ndim !== nd + 2) {
     throw new RangeError(`${op}: weight must be ${nd + 2}-D [outChannels, inChannels/groups, ${nd === 1 ? 'kL' : 'kH, kW'}], got shape ${fmt(weight._shape)}`);
@@ -316,7 +315,7 @@ const CONVT_KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] 
 
 function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   checkFloat(op, x, weight, bias);
-  checkKeys(op, opts, CONVT_KEYS);
+  checkOptionKeys(op, opts ?? undefined, CONVT_KEYS);
   const { stride = 1, padding = 0, outputPadding = 0, groups: gArg = 1, dilation = 1 } = opts ?? {};
   if (weight.ndim !== nd + 2) {
     throw new RangeError(`${op}: weight must be ${nd + 2}-D [inChannels, outChannels/groups, ${nd === 1 ? 'kL' : 'kH, kW'}], got shape ${fmt(weight._shape)}`);
@@ -380,7 +379,7 @@ const UNFOLD_KEYS = ['dilation', 'padding', 'stride'] as const;
 
 /** The geometry shared by unfold and fold, with the number of block positions along each dim. */
 function blockGeom(op: string, H: number, W: number, kernelSize: SizeArg, opts: UnfoldOptions, shape: number[]): ConvGeom {
-  checkKeys(op, opts, UNFOLD_KEYS);
+  checkOptionKeys(op, opts ?? undefined, UNFOLD_KEYS);
   const { dilation = 1, padding = 0, stride = 1 } = opts ?? {};
   const k = sizes(op, 'kernelSize', kernelSize, 2, 1);
   const d = sizes(op, 'dilation', dilation, 2, 1);

@@ -12,7 +12,7 @@ import { diagonal } from './triangle';
 
 /** A subscript: a letter, or `.k` for the k-th of the broadcast ellipsis dims (counted from the left). */
 type Label = string;
-interface Term { labels: Label[]; ellipsis: boolean }
+interface Term { labels: Label[] }
 
 const isLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 
@@ -83,7 +83,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
   const anyEllipsis = parsed.some((p) => p.ellAt >= 0);
   const terms2: Term[] = parsed.map((p, i) => {
     const ell = ellLabels.slice(E - ellDims[i]);
-    return { labels: p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ell, ...p.letters.slice(p.ellAt)], ellipsis: p.ellAt >= 0 };
+    return { labels: p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ell, ...p.letters.slice(p.ellAt)] };
   });
 
   // Sizes per subscript: equal, or 1 (broadcast) across operands; equal within one operand (a diagonal).
@@ -143,7 +143,6 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
     cur = contract(cur, ops[k], needed, sizeOf, isFloating(dtype));
   }
   cur = sumOut(cur, (l) => !out.includes(l));
-  ops = [];
   // Broadcast labels that stayed size 1 in this operand but are larger elsewhere (only possible in the output).
   const perm = out.map((l) => cur.labels.indexOf(l));
   let res = cur.t.permute(perm);

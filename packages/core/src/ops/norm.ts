@@ -4,28 +4,22 @@
  */
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
-import { broadcastShapes, fmt, normDims } from '../shape';
+import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { where } from './indexing';
 import { reducedShape } from './kernels';
-import { sum, amax, amin } from './reduce';
+import { sum, amax, amin, dimsOf } from './reduce';
 
 export type NormDims = number | number[] | null | undefined;
 
-function normDimsOf(x: Tensor, dim: NormDims, op: string): number[] {
-  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return x._shape.map((_, i) => i);
-  if (x.ndim === 0) { normDims(dim, 0, op); return []; }
-  return normDims(dim, x.ndim, op);
-}
-
 function forward(x: Tensor, ord: number, dims: number[], keepdim: boolean): Tensor {
-  const a = x.abs();
   if (ord === 0) return sum(x.ne(0), dims, keepdim).to(x.dtype);
+  if (ord === 2) return sum(x.mul(x), dims, keepdim).sqrt();
+  const a = x.abs();
   if (ord === Infinity) return amax(a, dims, keepdim);
   if (ord === -Infinity) return amin(a, dims, keepdim);
   if (ord === 1) return sum(a, dims, keepdim);
-  if (ord === 2) return sum(x.mul(x), dims, keepdim).sqrt();
   return sum(a.pow(ord), dims, keepdim).pow(1 / ord);
 }
 
@@ -39,7 +33,7 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: NormDims, keepdim = false):
   if (!(x instanceof Tensor)) throw new TypeError('linalg.vectorNorm: expected a Tensor');
   if (!isFloating(x.dtype)) throw new TypeError(`linalg.vectorNorm: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
   if (typeof ord !== 'number' || Number.isNaN(ord)) throw new TypeError(`linalg.vectorNorm: ord must be a number (Infinity and -Infinity allowed), got ${String(ord)}`);
-  const dims = normDimsOf(x, dim, 'linalg.vectorNorm');
+  const dims = dimsOf(x, dim, 'linalg.vectorNorm');
   if (ord < 0 || ord === Infinity) {
     for (const d of dims) {
       if (x._shape[d] === 0) throw new RangeError(`linalg.vectorNorm: cannot compute the ${ord} norm over dim ${d} of size 0 (shape ${fmt(x._shape)}); it has no identity`);
@@ -106,7 +100,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
   checkFloatPair('cosineSimilarity', x1, x2);
   const shape = broadcastShapes(x1._shape, x2._shape, 'cosineSimilarity');
   const a = x1.expand(shape), b = x2.expand(shape);
-  const [d] = normDimsOf(a, dim, 'cosineSimilarity');
+  const [d] = dimsOf(a, dim, 'cosineSimilarity');
   if (a.ndim === 0) return a.div(clampedNorm(a.reshape([1]), 0, eps).reshape([])).mul(b.div(clampedNorm(b.reshape([1]), 0, eps).reshape([])));
   return a.div(clampedNorm(a, d, eps)).mul(b.div(clampedNorm(b, d, eps))).sum(d);
 }

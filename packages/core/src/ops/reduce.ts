@@ -24,7 +24,8 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
-function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
+/** The dims a reduction runs over: all for null/undefined/[], as PyTorch; a 0-d tensor accepts 0 and -1. */
+export function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
   // An empty dim list reduces over every dim, as PyTorch (x.sum([]) is the full sum).
   if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) return normDims(undefined, x.ndim, op);
   if (x.ndim === 0) { normDims(dim, 0, op); return []; } // 0-d accepts dim 0 and -1, as PyTorch

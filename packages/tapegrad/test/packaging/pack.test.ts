@@ -173,7 +173,7 @@ console.log(JSON.stringify({
 }));
 `);
     expect(JSON.parse(node(f).trim())).toEqual({
-      root: [], internal: ['Storage', 'adamUpdateF32', 'checkOptionKeys', 'gemm', 'sgdMomentumUpdateF32', 'sgdUpdateF32', 'suggestName', 'unknownOptionError'],
+      root: [], internal: ['Storage', 'adamUpdateF32', 'checkOptionKeys', 'gemm', 'sgdMomentumUpdateF32', 'sgdUpdateF32', 'sizes', 'suggestName', 'unknownOptionError'],
       wasm: true, x0: 0.5, afterJs: false, sameStorage: true, umbrella: [],
     });
   });
