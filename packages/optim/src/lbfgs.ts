@@ -112,7 +112,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const out = new Float64Array(n);
     let off = 0;
     for (const p of this.params()) {
-      const g = p.grad;
+      const g = p._peekGrad(); // read without exposing it, so the engine may still recycle the buffer
       const k = p.numel();
       if (g !== null && g !== undefined) {
         if (g.numel() !== k) throw new RangeError(`LBFGS.step: a parameter of shape [${p.shape.join(', ')}] has a grad of shape [${g.shape.join(', ')}]`);

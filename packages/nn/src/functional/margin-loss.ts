@@ -3,7 +3,7 @@
  * cosineEmbeddingLoss, tripletMarginLoss, multiLabelSoftMarginLoss, multiMarginLoss — PyTorch 1.13's
  * formulas composed from core ops (clamp(min) for max(0, ·), whose gradient at the kink is PyTorch's).
  */
-import { Tensor, where, isFloating, tensor } from '@tapegrad/core';
+import { Tensor, where, isFloating, tensor, pairwiseDistance } from '@tapegrad/core';
 import { checkOptions } from '../check';
 import { checkPair, checkReduction, checkSameShape, reduce } from './loss';
 import type { Reduction, ReductionOptions } from './loss';
@@ -115,15 +115,6 @@ export interface TripletMarginOptions extends ReductionOptions {
   eps?: number;
   /** Use min(d(a, n), d(p, n)) as the negative distance (the "distance swap", default false). */
   swap?: boolean;
-}
-
-/** ‖x1 − x2 + eps‖_p over the last dim (PyTorch's pairwise_distance). */
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number): Tensor {
-  const d = x1.sub(x2).add(eps);
-  if (p === 2) return d.mul(d).sum(-1).sqrt();
-  if (p === 1) return d.abs().sum(-1);
-  if (p === Infinity) return d.abs().max(-1).values;
-  return d.abs().pow(p).sum(-1).pow(1 / p);
 }
 
 /**
