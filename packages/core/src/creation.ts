@@ -4,6 +4,7 @@ import { DType, TypedArray, allocate, checkDtype, checkInt32, dtypeOfArray, getD
 import { checkShape, fmt, numelOf } from './shape';
 import { Generator, defaultGenerator } from './random';
 import { checkOptionKeys, isPlainOptions } from './options';
+import { runKernel } from './compile/capture';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -93,7 +94,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOpti
     const dtype = opts.dtype ? checkDtype(opts.dtype, 'tensor') : own;
     if (dtype === 'int32' && own !== 'int32' && own !== 'bool') for (let i = 0; i < src.length; i++) checkInt32(src[i], 'tensor', `element [${i}]`);
     const out = allocate(dtype, src.length);
-    out.set(src as never);
+    runKernel(() => out.set(src as never), out); // a compiled step's constant (compile.ts)
     return finish(out, [src.length], dtype, opts);
   }
   const shape: number[] = [];
@@ -121,7 +122,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOpti
   const dtype = opts.dtype ? checkDtype(opts.dtype, 'tensor') : inferred;
   if (dtype === 'int32') for (let i = 0; i < flat.length; i++) checkInt32(Number(flat[i]), 'tensor', `element [${i}]`);
   const out = allocate(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]);
+  runKernel(() => { for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]); }, out);
   if (opts.requiresGrad && !isFloating(dtype)) {
     throw new TypeError(`tensor: only tensors of floating point dtype can require gradients, got ${dtype} (pass { dtype: 'float32' })`);
   }
@@ -142,7 +143,9 @@ function fill(op: string, shape: readonly number[] | number, value: number | boo
   const dtype = opts.dtype ? checkDtype(opts.dtype, op) : typeof value === 'boolean' ? 'bool' : getDefaultDtype();
   if (dtype === 'int32') checkInt32(Number(value), op, 'fill value');
   const d = allocate(dtype, numelOf(s));
-  d.fill(Number(value));
+  const v = Number(value);
+  // A kernel even for zeros: in-place ops may write the tensor, and a replay must start from the fill again.
+  runKernel(() => d.fill(v), d);
   return finish(d, s, dtype, opts);
 }
 function constant(op: string, value: number, args: readonly unknown[]): Tensor {
@@ -188,7 +191,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
     checkInt32(a + (n - 1) * step, 'arange', 'last value');
   }
   const d = allocate(dtype, n);
-  for (let i = 0; i < n; i++) d[i] = a + i * step;
+  runKernel(() => { for (let i = 0; i < n; i++) d[i] = a + i * step; }, d);
   return finish(d, [n], dtype, opts);
 }
 
@@ -210,7 +213,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   const step = steps > 1 ? r(r(b - a) / (steps - 1)) : 0;
   // Fill symmetrically from both ends, as PyTorch, so the last value is exactly `end`.
   const half = steps === 1 ? 1 : Math.floor(steps / 2); // one step is `start`, as torch.linspace(2, 3, 1) = [2.]
-  for (let i = 0; i < steps; i++) d[i] = i < half ? r(a + r(step * i)) : r(b - r(step * (steps - 1 - i)));
+  runKernel(() => { for (let i = 0; i < steps; i++) d[i] = i < half ? r(a + r(step * i)) : r(b - r(step * (steps - 1 - i))); }, d);
   return finish(d, [steps], dtype, opts);
 }
 
@@ -219,7 +222,7 @@ export function eye(n: number, m = n, opts: TensorOptions | DType = {}): Tensor 
   const s = checkShape([n, m], 'eye');
   const dtype = opts.dtype ?? getDefaultDtype();
   const d = allocate(dtype, n * m);
-  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  runKernel(() => { d.fill(0); for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1; }, d);
   return finish(d, s, dtype, opts);
 }
 
@@ -229,7 +232,8 @@ function randomTensor(op: string, args: readonly unknown[], draw: (g: Generator)
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
   const d = allocate(dtype, numelOf(s));
-  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  // Drawn when the kernel runs: a compiled step's replay draws fresh numbers from the same stream.
+  runKernel(() => { for (let i = 0; i < d.length; i++) d[i] = draw(g); }, d);
   return finish(d, s, dtype, opts);
 }
 
@@ -273,7 +277,7 @@ export function randint(...args: unknown[]): Tensor {
     checkInt32(high - 1, 'randint', 'largest value (high - 1)');
   }
   const d = allocate(dtype, numelOf(s));
-  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
+  runKernel(() => { for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high); }, d);
   return finish(d, s, dtype, opts);
 }
 
@@ -283,11 +287,13 @@ export function randperm(n: number, opts: RandomOptions | DType = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   const d = new Int32Array(n);
-  for (let i = 0; i < n; i++) d[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(g.random() * (i + 1));
-    const t = d[i]; d[i] = d[j]; d[j] = t;
-  }
+  runKernel(() => {
+    for (let i = 0; i < n; i++) d[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(g.random() * (i + 1));
+      const t = d[i]; d[i] = d[j]; d[j] = t;
+    }
+  }, d);
   const t = finish(d, [n], 'int32', { dtype: 'int32' });
   return opts.dtype && opts.dtype !== 'int32' ? t.to(opts.dtype) : t;
 }

@@ -2,6 +2,7 @@
  * Data types. Storage is a typed array per dtype; PyTorch's type promotion decides result dtypes.
  */
 import { POOL_MIN_LENGTH, poolTake, _noteBirth as noteBirth } from './pool';
+import { noteAllocation } from './compile/capture';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -21,6 +22,12 @@ export function getDefaultDtype(): 'float32' | 'float64' {
 }
 
 export function allocate(dtype: DType, n: number): TypedArray {
+  const a = allocateZeroed(dtype, n);
+  noteAllocation(a); // compile: arrays born in a capture are its arena (compile/capture.ts)
+  return a;
+}
+
+function allocateZeroed(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case 'float32': case 'float64': {
       const isF32 = dtype === 'float32';
@@ -42,9 +49,13 @@ export function allocate(dtype: DType, n: number): TypedArray {
  */
 export function allocateUninit(dtype: FloatDType, n: number): FloatArray {
   const isF32 = dtype === 'float32';
-  if (n < POOL_MIN_LENGTH) return isF32 ? new Float32Array(n) : new Float64Array(n);
-  const a = (poolTake(isF32, n) ?? (isF32 ? new Float32Array(n) : new Float64Array(n))) as FloatArray;
-  noteBirth(a);
+  let a: FloatArray;
+  if (n < POOL_MIN_LENGTH) a = isF32 ? new Float32Array(n) : new Float64Array(n);
+  else {
+    a = (poolTake(isF32, n) ?? (isF32 ? new Float32Array(n) : new Float64Array(n))) as FloatArray;
+    noteBirth(a);
+  }
+  noteAllocation(a);
   return a;
 }
 

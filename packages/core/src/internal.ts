@@ -19,3 +19,5 @@ export type { AdamScalars } from './kernels/optim-update';
 export { checkOptionKeys, unknownOptionError, suggestName } from './options';
 /** One number or one per spatial dim, as conv and its modules take sizes (`3` or `[3, 3]`), checked. */
 export { sizes } from './ops/conv';
+/** compile's capture (compile/capture.ts): kernels that sibling packages run, and decisions on argument values. */
+export { runKernel, valueGuard, noteUncapturable } from './compile/capture';

@@ -11,6 +11,7 @@
  * that overwrite every element of their output (elementwise loops, GEMM with beta 0, copies).
  */
 import type { TypedArray } from './dtype';
+import { isArenaOwned } from './compile/capture';
 
 /** Arrays shorter than this are not pooled: V8 allocates them cheaply (and small ones inside the heap). */
 export const POOL_MIN_LENGTH = 64;
@@ -64,6 +65,8 @@ export function clearPool(): void {
 /** @internal Returns a dead array to the pool. The caller guarantees nothing can read or write it any more. */
 export function poolGive(a: TypedArray): void {
   if (!enabled || a.length < POOL_MIN_LENGTH) return;
+  // A compiled step's arena: its replays write these arrays, so nobody else may be handed them.
+  if (isArenaOwned(a)) return;
   const isF32 = a instanceof Float32Array;
   if (!isF32 && !(a instanceof Float64Array)) return;
   // Only whole buffers: a view's buffer may hold other live data.
@@ -93,6 +96,18 @@ export function poolTake(isF32: boolean, n: number): TypedArray | undefined {
   stats.taken++;
   stats.takenBytes += a.byteLength;
   return a;
+}
+
+/** @internal Takes `arrays` out of the pool (a finished capture's arena: replays will write them). */
+export function poolEvict(arrays: ReadonlySet<TypedArray>): void {
+  for (const m of [f32, f64] as Map<number, TypedArray[]>[]) {
+    for (const [n, list] of m) {
+      const keep = list.filter((a) => !arrays.has(a));
+      for (const a of list) if (arrays.has(a)) { inPool.delete(a.buffer); bytes -= a.byteLength; }
+      if (keep.length === 0) m.delete(n);
+      else m.set(n, keep);
+    }
+  }
 }
 
 /** @internal True while `buf` sits in the pool (tests). */

@@ -10,6 +10,7 @@ import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
 import { poolGive } from './pool';
 import { noteValueRead } from './compile/hooks'; // compile (issue 15)
+import { noteGradChange, noteStorage, noteVersionBump } from './compile/capture';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
@@ -35,7 +36,9 @@ const privateGrads = new WeakSet<Tensor>();
 /** Shared by a tensor and all its views: in-place writes bump `version`. */
 export class Storage {
   version = 0;
-  constructor(readonly data: TypedArray) {}
+  constructor(readonly data: TypedArray) {
+    noteStorage(data); // compile: a storage made outside a kernel must be written by one (compile/capture.ts)
+  }
 }
 
 export type Scalar = number | boolean;
@@ -59,6 +62,7 @@ export class Tensor {
     return g;
   }
   set grad(g: Tensor | null) {
+    noteGradChange(this); // compile (compile/capture.ts)
     if (this._grad !== null) privateGrads.delete(this._grad);
     if (g !== null) privateGrads.delete(g);
     this._grad = g;
@@ -69,6 +73,7 @@ export class Tensor {
   }
   /** @internal Sets `.grad` as the engine: `priv` when nothing but this tensor can reach its buffer. */
   _setGradAsEngine(g: Tensor, priv: boolean): void {
+    noteGradChange(this);
     if (this._grad !== null) privateGrads.delete(this._grad);
     this._grad = g;
     if (priv) privateGrads.add(g);
@@ -79,6 +84,7 @@ export class Tensor {
   }
   /** @internal Sets `.grad` to null, returning its buffer to the engine's pool when nobody else can hold it. */
   _releaseGrad(): void {
+    noteGradChange(this);
     const g = this._grad;
     this._grad = null;
     if (g !== null && privateGrads.delete(g)) poolGive(g._storage.data);
@@ -129,6 +135,7 @@ export class Tensor {
     return this._storage.version;
   }
   /** @internal */ _bumpVersion(): void {
+    noteVersionBump(this._storage.data); // compile (compile/capture.ts)
     this._storage.version++;
   }
 

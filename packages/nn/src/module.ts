@@ -11,6 +11,7 @@
  * }
  * ```
  */
+import { noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor, DType, noGrad, isFloating } from '@tapegrad/core';
 import { Parameter } from './parameter';
 
@@ -131,6 +132,8 @@ export abstract class Module {
       throw new TypeError(`Module [${typeName(this)}] is missing the required "forward" function`);
     }
     const { forwardHooks, forwardPreHooks } = this._internals;
+    // A compiled step's replay runs kernels, not JavaScript: hooks would silently stop running.
+    if (forwardHooks.size + forwardPreHooks.size > 0) noteUncapturable(`forward hooks of ${this.constructor.name}`);
     for (const hook of forwardPreHooks.values()) {
       const r = hook(this, inputs);
       if (r !== undefined) inputs = r;

@@ -4,6 +4,7 @@
  * state dicts in PyTorch's layout (parameters replaced by their index in group order).
  */
 import { Tensor, noGrad, enableGrad } from '@tapegrad/core';
+import { runKernel } from '@tapegrad/core/internal';
 import { cloneOption, cloneStateValue, describe, fmtShape, isPlainObject } from './util';
 
 /** What every optimizer's options have: the learning rate (which schedulers read and write). */
@@ -196,7 +197,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (typeof closure !== 'function') throw new TypeError(`${this.optimizerName}.step: closure must be a function that re-evaluates the model and returns the loss, got ${describe(closure)}`);
       loss = enableGrad(closure);
     }
-    noGrad(() => this.paramGroups.forEach((g, i) => this.updateGroup(g, i)));
+    // One kernel for compile's capture (compile/capture.ts): a replay runs the whole update again, so the
+    // learning rate, step counts and state it reads are the live ones.
+    runKernel(() => noGrad(() => this.paramGroups.forEach((g, i) => this.updateGroup(g, i))));
     return loss;
   }
 

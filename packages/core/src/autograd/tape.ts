@@ -14,6 +14,7 @@ import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
 import { activeTrace } from '../compile/hooks'; // compile (issue 15)
+import { noteLeafGrad, runKernel } from '../compile/capture';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
@@ -279,11 +280,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       noGrad(() => {
         for (const [leaf, g] of leafGrads) {
           if (!leaf.requiresGrad) { drop(g); continue; }
+          noteLeafGrad(leaf);
           const cur = leaf._grad;
           // PyTorch's AccumulateGrad: add in place into a grad nobody else can hold (one the engine wrote and
           // no code has read through the getter since); otherwise out of place, leaving what others hold intact.
           if (cur !== null && track && leaf._gradPrivate && accumulatesInPlace(cur, g)) {
-            addInPlace(cur, g);
+            runKernel(() => addInPlace(cur, g), cur._storage.data);
             drop(g);
             continue;
           }

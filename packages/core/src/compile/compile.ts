@@ -1,15 +1,13 @@
 /**
- * `compile(fn)`, first stage (issue 15 §3): the trace-and-guard half of a TinyJit-style step.
- *
- * What exists: per input signature, a trace of the first call (the tape ops `fn` records, whether it
- * read tensor values into JavaScript, whether it drew random numbers), the policy deciding when a
- * signature may be replayed, re-traces on any signature change, and a check on every later call that
- * the graph has not changed under one signature. What does not exist yet: the replay itself. Every call
- * still runs `fn` eagerly, so results are eager mode's by construction and outputs are ordinary tensors;
- * the speed-up needs the engine's kernels recorded with the buffers they read and write (see
- * docs/design.md, "Memory", and the report on issue 15).
+ * `compile(fn)` (issue 15 §3): a TinyJit-style step. The first call of each input signature is traced
+ * (its tape ops, value reads and random draws), the second captures its kernels (compile/capture.ts),
+ * later ones replay them. Everything that could make a replay differ from eager mode sends the
+ * signature back to eager mode instead (see {@link compile}).
  */
-import { isTensor } from '../tensor';
+import { Tensor, isTensor } from '../tensor';
+import type { TypedArray } from '../dtype';
+import { poolEvict } from '../pool';
+import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, setActiveCapture, _tracing as tracing } from './capture';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
@@ -42,7 +40,9 @@ export interface CompileStats {
   calls: number;
   /** First calls with a new signature (each runs eagerly under a trace). */
   traces: number;
-  /** Later calls with a traced signature that passed the guards (candidates for replay). */
+  /** Second calls of a signature, run eagerly while recording their kernels. */
+  captures: number;
+  /** Calls answered by replaying a capture. */
   replays: number;
   /** Calls that ran eagerly because their signature fell back (or was over `maxSignatures`). */
   eager: number;
@@ -68,6 +68,25 @@ interface Entry {
   ops: string[];
   fallback: string | null;
   random: boolean;
+  /** The captured step (from the second call on), or null before it. */
+  replay: Replay | null;
+  /** How often a call's graph differed from the one before under this signature. */
+  changes: number;
+}
+
+const MAX_GRAPH_CHANGES = 2;
+
+/** What a capture keeps to run the step again (see compile/capture.ts). */
+interface Replay {
+  kernels: (() => void)[];
+  /** The tensors `fn` was called with during the capture; each call's arguments are copied into them. */
+  staging: Tensor[];
+  /** What the captured call returned; tensors in it are copied out after each replay. */
+  result: unknown;
+  /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
+  guards: GradGuard[];
+  /** Decisions the captured call took on its arguments' values (see valueGuard in compile/capture.ts). */
+  valueGuards: ValueGuard[];
 }
 
 const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
@@ -76,15 +95,27 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * Compiles a training or inference step, in the spirit of tinygrad's TinyJit. The first call with a
  * given input signature (tensor arguments' shapes, dtypes, contiguity and `requiresGrad`; other
  * arguments' values; grad mode; the default dtype; the kernel backend; the `training` flags of
- * `opts.modules`) runs eagerly under a trace; any change of signature traces again.
+ * `opts.modules`) runs eagerly under a trace. The second runs eagerly too and captures the kernels it
+ * runs — forward, `backward()`, the optimizer's `step()` — over the buffers it allocated; from the third
+ * call on, the step is a replay of that list: the arguments are copied in, the kernels run, the results
+ * are copied out. There is no tape, no allocation of intermediates and no per-op dispatch, and the
+ * arithmetic is eager mode's, in the same order: results are the same bits. Random ops draw from the
+ * generator when they run, so a replay draws fresh numbers from the same stream as eager mode.
  *
- * A signature falls back to eager mode for good when its traced call reads a tensor's values into
- * JavaScript (`item()`, `dataSync()`, `toArray()`: code after it may branch on them), or when a later
- * call with the same signature records a different sequence of ops than the trace.
+ * Any change of signature traces again. A signature runs eagerly for good when its calls read a tensor's
+ * values into JavaScript (`item()`, `dataSync()`, `toArray()`: code after it may branch on them), record
+ * a different sequence of ops under one signature, or do something a replay would not redo (an op with
+ * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
+ * which and why. A replay checks first that each parameter's `.grad` is still the tensor the capture
+ * left there (an `opt.zeroGrad()` outside `fn` replaces it) and captures again if not.
  *
- * This is the first stage: every call still runs `fn` eagerly (no replay yet), so results equal eager
- * mode's bit for bit, random ops draw from the generator stream as in eager mode, and the returned
- * tensors are ordinary ones that stay valid. There is no speed-up yet.
+ * What a capture fixes: JavaScript values `fn` reads from its closure (a weight, a `tensor([...])` made
+ * from a JS array) are constants of the capture, as in TinyJit and CUDA graphs; pass values that change as
+ * arguments (they are part of the signature), or keep them in tensors. An optimizer's learning rate and
+ * step count are read when its kernel runs, so schedulers stepping outside `fn` work. JavaScript side
+ * effects in `fn` (logging, pushing to an array) happen on the traced and captured calls only.
+ * Tensors that `fn` returns are fresh on every call; tensors it stores elsewhere hold the latest replay's
+ * values.
  * @example
  * const step = compile((x: Tensor, y: Tensor) => {
  *   opt.zeroGrad();
@@ -105,6 +136,11 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
 
   let entries = new Map<string, Entry>();
   let stats = freshStats();
+  const fallBack = (entry: Entry, key: string, reason: string): void => {
+    entry.fallback = reason;
+    entry.replay = null;
+    stats.fallbacks.push({ signature: key, reason });
+  };
 
   const compiled = ((...args: A): R => {
     const key = signatureOf(args, modules);
@@ -117,29 +153,76 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       }
       const rec = new Recorder(null);
       const out = runUnder(rec, fn, args);
-      const fresh: Entry = { ops: rec.ops, fallback: rec.reads.length ? `a tensor value was read during tracing (${rec.reads[0]})` : null, random: rec.random };
+      const fresh: Entry = { ops: rec.ops, fallback: null, random: rec.random, replay: null, changes: 0 };
       entries.set(key, fresh);
       stats.traces++;
       stats.signatures = entries.size;
       if (fresh.random) stats.random++;
-      if (fresh.fallback) stats.fallbacks.push({ signature: key, reason: fresh.fallback });
+      if (rec.reads.length) fallBack(fresh, key, `a tensor value was read during tracing (${rec.reads[0]})`);
       return out;
     }
-    if (entry.fallback !== null) {
+    if (entry.fallback !== null || activeCapture() !== null) {
+      // Inside another compiled function's capture, its kernels are the outer capture's.
       stats.eager++;
       return fn(...args);
     }
-    const check = new Recorder(entry.ops);
-    const out = runUnder(check, fn, args);
-    const changed = check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
-    if (changed !== null || check.reads.length) {
-      entry.fallback = changed !== null ? `the graph changed under one signature (${changed})` : `a tensor value was read (${check.reads[0]})`;
-      stats.fallbacks.push({ signature: key, reason: entry.fallback });
+    if (entry.replay !== null && guardsHold(entry.replay)) {
+      const r = entry.replay;
+      stageIn(r, args);
+      if (r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
+        stats.replays++;
+        for (const k of r.kernels) k();
+        return copyOut(r.result) as R;
+      }
+      // fn would take another branch on these values: this call runs eagerly (the capture stays).
       stats.eager++;
-    } else {
-      stats.replays++;
+      return fn(...args);
     }
-    return out;
+    // Capture: run eagerly once more, recording every kernel, and check the graph against the trace.
+    const why = unreplayableArguments(args);
+    const staging = why === null ? stage(args) : null;
+    const check = new Recorder(entry.ops);
+    const capture = new Capture();
+    if (staging !== null) for (const t of staging.tensors) capture.inputs.add(t._storage.data);
+    const prev = setActiveCapture(staging === null ? null : capture);
+    let out: R;
+    try {
+      out = runUnder(check, fn, staging === null ? args : (staging.args as A));
+    } finally {
+      setActiveCapture(prev);
+    }
+    const changed = check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
+    if (check.reads.length) {
+      fallBack(entry, key, `a tensor value was read (${check.reads[0]})`);
+      stats.eager++;
+      return out;
+    }
+    if (changed !== null) {
+      // State the first calls create (an optimizer's buffers, grads to accumulate into) can change the
+      // graph once or twice; a graph that keeps changing under one signature stays eager.
+      if (++entry.changes > MAX_GRAPH_CHANGES) fallBack(entry, key, `the graph changed under one signature (${changed})`);
+      else entry.ops = check.ops;
+      stats.eager++;
+      return out;
+    }
+    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
+    if (DEBUG) for (const st of capture.pending.values()) console.error(`[capture] unwritten storage\n${st}`);
+    if (failure !== null || staging === null) {
+      fallBack(entry, key, `cannot be replayed: ${failure ?? 'no capture'}`);
+      stats.eager++;
+      return out;
+    }
+    adoptArena(capture);
+    poolEvict(capture.arena);
+    entry.replay = {
+      kernels: capture.kernels,
+      staging: staging.tensors,
+      result: out,
+      guards: gradGuards(capture),
+      valueGuards: capture.guards,
+    };
+    stats.captures++;
+    return copyOut(out) as R;
   }) as CompiledFunction<A, R>;
   compiled.stats = () => ({ ...stats, fallbacks: stats.fallbacks.map((f) => ({ ...f })) });
   compiled.reset = () => {
@@ -149,17 +232,116 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   return compiled;
 }
 
+/**
+ * A leaf whose `.grad` the captured backward wrote. A replay writes `grad` (the tensor the capture left
+ * there) again. When the captured backward found no grad (`fresh`) that is eager mode's result if the
+ * leaf has none now or `fn` itself drops it (`fnDrops`: it had one at the start of the capture and none
+ * when the backward reached it, as after `opt.zeroGrad()` inside `fn`); when it added into the grad in
+ * place, `.grad` must still be that tensor.
+ */
+interface GradGuard {
+  leaf: Tensor;
+  grad: Tensor | null;
+  priv: boolean;
+  data: TypedArray;
+  fresh: boolean;
+  fnDrops: boolean;
+}
+
+function gradGuards(c: Capture): GradGuard[] {
+  return [...c.leaves].map(([leaf, before]) => ({
+    leaf, grad: leaf._grad, priv: leaf._gradPrivate, data: leaf._storage.data,
+    fresh: before === null, fnDrops: before === null && (c.gradAtStart.get(leaf) ?? null) !== null,
+  }));
+}
+
+/**
+ * A backward that added into a leaf's existing grad out of place (the grad had been read through
+ * `.grad`, so the engine would not write into it) made a new grad from the old one: a replay would add
+ * to that old tensor again instead of to the latest grad.
+ */
+function outOfPlaceAccumulation(c: Capture): string | null {
+  for (const [leaf, before] of c.leaves) {
+    if (before !== null && leaf._grad !== before) return 'a backward added into a grad out of place (read .grad between steps only after compile\'s fn zeroes it, or let the optimizer read it)';
+  }
+  return null;
+}
+
+/** Whether a replay gives eager mode's result for the leaves' grads; puts each captured grad back in place. */
+function guardsHold(r: Replay): boolean {
+  for (const g of r.guards) {
+    const now = g.leaf._grad;
+    if (g.leaf._storage.data !== g.data) return false;
+    // A captured backward that found no grad writes a fresh one: right when there is none now or fn drops
+    // it first; one that added in place into the grad must find that same grad.
+    if (g.fresh ? !(now === null || g.fnDrops) : now !== g.grad) return false;
+  }
+  for (const g of r.guards) if (g.grad !== null && g.leaf._grad !== g.grad) g.leaf._setGradAsEngine(g.grad, g.priv);
+  return true;
+}
+
+/** Copies a call's tensor arguments into the capture's staged ones. */
+function stageIn(r: Replay, args: readonly unknown[]): void {
+  const given = tensorsIn(args, []);
+  for (let i = 0; i < given.length; i++) (r.staging[i]._storage.data as TypedArray).set(given[i]._contigData());
+}
+
+/** Why a call's arguments cannot be staged for replay (null when they can). */
+function unreplayableArguments(args: readonly unknown[]): string | null {
+  for (const t of tensorsIn(args, [])) {
+    if (t.requiresGrad) return 'a tensor argument requires grad';
+    if (!t.isContiguous()) return 'a tensor argument is not contiguous';
+  }
+  return null;
+}
+
+/** Copies of the tensor arguments that the capture (and every replay) reads, and the arguments rebuilt over them. */
+function stage(args: readonly unknown[]): { args: unknown[]; tensors: Tensor[] } {
+  const tensors: Tensor[] = [];
+  const rebuilt = mapTensors(args, (t) => {
+    const c = Tensor._fromData(t._contigData().slice(), t.shape, t.dtype);
+    tensors.push(c);
+    return c;
+  }) as unknown[];
+  return { args: rebuilt, tensors };
+}
+
+function tensorsIn(v: unknown, acc: Tensor[]): Tensor[] {
+  if (isTensor(v)) acc.push(v);
+  else if (Array.isArray(v)) for (const x of v) tensorsIn(x, acc);
+  else if (isPlainObject(v)) for (const x of Object.values(v)) tensorsIn(x, acc);
+  return acc;
+}
+
+function mapTensors(v: unknown, f: (t: Tensor) => Tensor): unknown {
+  if (isTensor(v)) return f(v);
+  if (Array.isArray(v)) return v.map((x) => mapTensors(x, f));
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapTensors(x, f)]));
+  return v;
+}
+
+/** The captured result with each tensor replaced by a fresh copy of its current values. */
+function copyOut(v: unknown): unknown {
+  return mapTensors(v, (t) => Tensor._fromData(t._contigData().slice(), t.shape, t.dtype));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+}
+
 function freshStats(): CompileStats {
-  return { calls: 0, traces: 0, replays: 0, eager: 0, signatures: 0, fallbacks: [], random: 0 };
+  return { calls: 0, traces: 0, captures: 0, replays: 0, eager: 0, signatures: 0, fallbacks: [], random: 0 };
 }
 
 /** Runs `fn` with `rec` listening, passing every event on to an enclosing trace (a compiled fn inside another). */
 function runUnder<A extends unknown[], R>(rec: Recorder, fn: (...args: A) => R, args: A): R {
   rec.outer = activeTrace();
   const prev = setActiveTrace(rec);
+  tracing(1);
   try {
     return fn(...args);
   } finally {
+    tracing(-1);
     setActiveTrace(prev);
   }
 }

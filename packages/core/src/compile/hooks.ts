@@ -3,6 +3,7 @@
  * trace must see: an op appended to the tape, a tensor's values read into JavaScript, a random draw.
  * With no trace active each is one null check.
  */
+import { inKernel, noteCapturedRandomDraw, noteUncapturable } from './capture';
 
 /** What a trace is told while `fn` runs under it. */
 export interface TraceListener {
@@ -30,10 +31,13 @@ export function setActiveTrace(l: TraceListener | null): TraceListener | null {
 
 /** @internal Called by the engine where a tensor's values leave for JavaScript. */
 export function noteValueRead(what: string): void {
+  if (inKernel()) return; // read when the kernel runs (again on every replay), not baked into the step
   if (active !== null) active.valueRead(what);
+  noteUncapturable(`a tensor's values were read into JavaScript (${what})`);
 }
 
 /** @internal Called by the engine for every random draw. */
 export function noteRandomDraw(): void {
   if (active !== null) active.randomDraw();
+  noteCapturedRandomDraw();
 }

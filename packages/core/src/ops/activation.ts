@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor';
 import { allocateUninit, isFloating } from '../dtype';
 import { record } from '../autograd/tape';
+import { runKernel } from '../compile/capture';
 import { noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
 import { where } from './indexing';
@@ -20,7 +21,7 @@ function simdRows(x: Tensor, d: number, log: boolean): Tensor | null {
   if (x.dtype !== 'float32' || d !== x.ndim - 1 || !x.isContiguous() || !simdApplies(n)) return null;
   const cols = x._shape[d];
   const out = allocateUninit('float32', n) as Float32Array;
-  (log ? logSoftmaxRowsF32 : softmaxRowsF32)(x._contigData() as Float32Array, out, n / cols, cols);
+  runKernel(() => (log ? logSoftmaxRowsF32 : softmaxRowsF32)(x._contigData() as Float32Array, out, n / cols, cols), out);
   return Tensor._fromData(out, x.shape, 'float32');
 }
 

@@ -2,26 +2,31 @@
 import { Tensor } from '../tensor';
 import { DType, allocate, checkDtype, isFloating } from '../dtype';
 import { record } from '../autograd/tape';
+import { runKernel } from '../compile/capture';
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkDtype(dtype, 'to');
   if (x.dtype === dtype) return x;
-  const src = x._contigData();
-  const out = allocate(dtype, src.length);
-  if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
-  else out.set(src);
+  const out = allocate(dtype, x.numel());
+  runKernel(() => {
+    const src = x._contigData();
+    if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
+    else if (dtype === 'int32') for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
+    else out.set(src);
+  }, out);
   const res = Tensor._fromData(out, x.shape, dtype);
   if (!isFloating(dtype)) return res;
   return record('to', [x], res, (g) => [g.to(x.dtype)]);
 }
 
 export function zerosOf(shape: number[], dtype: DType): Tensor {
-  return Tensor._fromData(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape.slice(), dtype);
+  const d = allocate(dtype, shape.reduce((a, b) => a * b, 1));
+  runKernel(() => d.fill(0), d); // a replay must start from zeros again if something adds into it
+  return Tensor._fromData(d, shape.slice(), dtype);
 }
 
 export function onesOf(shape: number[], dtype: DType): Tensor {
   const d = allocate(dtype, shape.reduce((a, b) => a * b, 1));
-  d.fill(1);
+  runKernel(() => d.fill(1), d);
   return Tensor._fromData(d, shape.slice(), dtype);
 }

@@ -3,6 +3,7 @@ import { Tensor, TensorLike } from '../tensor';
 import { allocate, checkInt32, promote } from '../dtype';
 import { broadcastShapes, fmt, normDim, numelOf } from '../shape';
 import { record } from '../autograd/tape';
+import { runKernel } from '../compile/capture';
 import { mapWhere } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
@@ -68,9 +69,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex('gather', index);
   const d = normDim(dim, x.ndim, 'gather');
   checkGatherShapes('gather', x, d, index);
-  const src = x._contigData();
   const out = allocate(x.dtype, index.numel());
-  forIndex('gather', x._shape, d, index, (p, i) => { out[i] = src[p]; });
+  runKernel(() => {
+    const src = x._contigData();
+    forIndex('gather', x._shape, d, index, (p, i) => { out[i] = src[p]; });
+  }, out);
   const res = Tensor._fromData(out, index.shape, x.dtype);
   return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], [index]);
 }
@@ -88,9 +91,12 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     }
     if (src._shape[k] > index._shape[k]) used = used.narrow(k, 0, index._shape[k]);
   }
-  const out = x._contigData().slice();
-  const s = used._contigData();
-  forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
+  const out = allocate(x.dtype, x.numel());
+  runKernel(() => {
+    out.set(x._contigData());
+    const s = used._contigData();
+    forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
+  }, out);
   const res = Tensor._fromData(out, x.shape, x.dtype);
   return record('scatterAdd', [x, used], res, (g) => [g, used.requiresGrad ? g.gather(d, index) : null], [index]);
 }
@@ -100,31 +106,34 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex('indexSelect', index);
   if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(index._shape)}`);
   const d = normDim(dim, x.ndim, 'indexSelect');
-  const idx = index._contigData();
+  const m = index.numel();
   const sh = x._shape;
   const size = x.ndim === 0 ? 1 : sh[d];
   const outer = numelOf(sh.slice(0, d)), inner = numelOf(sh.slice(d + 1));
-  const src = x._contigData();
-  const out = allocate(x.dtype, outer * idx.length * inner);
-  for (let k = 0; k < idx.length; k++) {
-    const j = idx[k];
-    // As torch.index_select, negative indices are out of range (no wrap-around).
-    if (j < 0 || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size} (indices must be in [0, ${size - 1}])`);
-  }
-  let o = 0;
-  for (let a = 0; a < outer; a++) {
-    for (let k = 0; k < idx.length; k++, o += inner) {
-      const base = (a * size + idx[k]) * inner;
-      // Long slices (a DataLoader batch's rows) are one memcpy each; a loop wins for short ones.
-      if (inner >= 16) out.set(src.subarray(base, base + inner), o);
-      else for (let b = 0; b < inner; b++) out[o + b] = src[base + b];
+  const out = allocate(x.dtype, outer * m * inner);
+  runKernel(() => {
+    const idx = index._contigData();
+    const src = x._contigData();
+    for (let k = 0; k < m; k++) {
+      const j = idx[k];
+      // As torch.index_select, negative indices are out of range (no wrap-around).
+      if (j < 0 || j >= size) throw new RangeError(`indexSelect: index ${j} is out of range for dim ${d} with size ${size} (indices must be in [0, ${size - 1}])`);
     }
-  }
-  const shape = x.ndim === 0 ? [] : sh.map((s, k) => (k === d ? idx.length : s));
+    let o = 0;
+    for (let a = 0; a < outer; a++) {
+      for (let k = 0; k < m; k++, o += inner) {
+        const base = (a * size + idx[k]) * inner;
+        // Long slices (a DataLoader batch's rows) are one memcpy each; a loop wins for short ones.
+        if (inner >= 16) out.set(src.subarray(base, base + inner), o);
+        else for (let b = 0; b < inner; b++) out[o + b] = src[base + b];
+      }
+    }
+  }, out);
+  const shape = x.ndim === 0 ? [] : sh.map((s, k) => (k === d ? m : s));
   const res = Tensor._fromData(out, shape, x.dtype);
   return record('indexSelect', [x], res, (g) => {
     if (x.ndim === 0) return [g.sum()];
-    const view = sh.map((_, k) => (k === d ? idx.length : 1));
+    const view = sh.map((_, k) => (k === d ? m : 1));
     const full = index.reshape(view).expand(g._shape);
     return [zerosLikeShape(x).scatterAdd(d, full, g)];
   }, [index]);
@@ -152,13 +161,22 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
     for (let i = 0; i < v.length; i++) c = Math.max(c, v[i] + 1);
   }
   const out = new Int32Array(v.length * c);
-  for (let i = 0; i < v.length; i++) {
-    if (v[i] < 0 || v[i] >= c) throw new RangeError(`oneHot: class value ${v[i]} is out of range [0, ${c - 1}] for numClasses ${c}`);
-    out[i * c + v[i]] = 1;
-  }
+  const fill = (): void => {
+    const w = x._contigData();
+    out.fill(0);
+    for (let i = 0; i < w.length; i++) {
+      if (w[i] < 0 || w[i] >= c) throw new RangeError(`oneHot: class value ${w[i]} is out of range [0, ${c - 1}] for numClasses ${c}`);
+      out[i * c + w[i]] = 1;
+    }
+  };
+  // With numClasses given the shape does not depend on the values, so a compiled step can replay it.
+  if (numClasses === -1) fill();
+  else runKernel(fill, out);
   return Tensor._fromData(out, [...x._shape, c], 'int32');
 }
 
 function zerosLikeShape(x: Tensor): Tensor {
-  return Tensor._fromData(allocate(x.dtype, x.numel()), x.shape, x.dtype);
+  const d = allocate(x.dtype, x.numel());
+  runKernel(() => d.fill(0), d);
+  return Tensor._fromData(d, x.shape, x.dtype);
 }

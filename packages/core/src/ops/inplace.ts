@@ -13,6 +13,7 @@ import { fmt, sameShape, numelOf } from '../shape';
 import { allocate, checkInt32 } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
 import { operand } from './scalar';
+import { runKernel } from '../compile/capture';
 
 function checkLeaf(t: Tensor, op: string): void {
   if (isGradEnabled() && t.requiresGrad && t.isLeaf) {
@@ -60,8 +61,7 @@ export function inplace<T extends Tensor>(t: T, op: string, f: (self: Tensor) =>
     throw new TypeError(`${op}: result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`);
   }
   const baseOld = base && (base.requiresGrad || result.requiresGrad) ? snapshot(base, false) : null;
-  writeInto(t, result);
-  t._bumpVersion();
+  runKernel(() => { writeInto(t, result); t._bumpVersion(); }, t._storage.data);
   if (result.gradFn) {
     // The old value lives on as a snapshot that keeps t's old graph position; t takes the new node.
     t._setGradFn(result.gradFn);
@@ -121,9 +121,12 @@ export function fill_<T extends Tensor>(t: T, value: number): T {
   if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool'), value, old));
   // A contiguous target is filled directly (a typed array's fill converts the value as an element write
   // does); a strided one through the expanded scalar.
-  if (t.isContiguous()) t._storage.data.fill(value, t.nd.offset, t.nd.offset + t.numel());
-  else writeInto(t, Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape));
-  t._bumpVersion();
+  const v = t.isContiguous() ? null : Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape);
+  runKernel(() => {
+    if (v === null) t._storage.data.fill(value, t.nd.offset, t.nd.offset + t.numel());
+    else writeInto(t, v);
+    t._bumpVersion();
+  }, t._storage.data, v?._storage.data);
   return t;
 }
 
@@ -133,17 +136,20 @@ export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
   const s = operand(src, 'copy_').t;
   // In a graph the gradient goes to src and none to the overwritten value (PyTorch's CopyBackwards).
   if (tracked(t, s)) return inplace(t, 'copy_', (old) => where(onesOf(old.shape, 'bool'), s.expand(old.shape), old));
-  writeInto(t, s.expand(t._shape));
-  t._bumpVersion();
+  const e = s.expand(t._shape);
+  runKernel(() => { writeInto(t, e); t._bumpVersion(); }, t._storage.data);
   return t;
 }
 
 function randomFill<T extends Tensor>(t: T, op: string, draw: () => number): T {
   checkLeaf(t, op);
   const vals = allocate(t.dtype, t.numel());
-  for (let i = 0; i < vals.length; i++) vals[i] = draw();
-  writeInto(t, Tensor._fromData(vals, t.shape, t.dtype));
-  t._bumpVersion();
+  const drawn = Tensor._fromData(vals, t.shape, t.dtype);
+  runKernel(() => {
+    for (let i = 0; i < vals.length; i++) vals[i] = draw();
+    writeInto(t, drawn);
+    t._bumpVersion();
+  }, t._storage.data, vals);
   return t;
 }
 

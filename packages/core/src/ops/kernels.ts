@@ -7,6 +7,7 @@ import { Tensor, stridedCopy } from '../tensor';
 import { DType, TypedArray, allocate, allocateUninit } from '../dtype';
 import { numelOf, broadcastStrides, sameShape } from '../shape';
 import { reluBackwardF32, reluF32, simdApplies } from '../kernels/elementwise';
+import { runKernel } from '../compile/capture';
 
 export type BinaryFn = (x: number, y: number) => number;
 export type UnaryFn = (x: number) => number;
@@ -96,10 +97,12 @@ const outputOf = (dtype: DType, n: number): TypedArray =>
 export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
   const n = x.numel();
   const out = outputOf(dtype, n);
-  const src = contiguousRange(x) ?? x._contigData();
-  const simd = key === undefined ? undefined : SIMD_UNARY[key];
-  if (simd !== undefined && src instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) simd(src, out);
-  else loopsFor(unaryCache, key, unaryLoops, f, probeUnary).flat(src, out, n);
+  runKernel(() => {
+    const src = contiguousRange(x) ?? x._contigData();
+    const simd = key === undefined ? undefined : SIMD_UNARY[key];
+    if (simd !== undefined && src instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) simd(src, out);
+    else loopsFor(unaryCache, key, unaryLoops, f, probeUnary).flat(src, out, n);
+  }, out);
   return Tensor._fromData(out, x.shape, dtype);
 }
 
@@ -111,16 +114,17 @@ export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f
   const ca = sameShape(a._shape, shape) ? contiguousRange(a) : null;
   const cb = sameShape(b._shape, shape) ? contiguousRange(b) : null;
   const simd = key === undefined ? undefined : SIMD_BINARY[key];
-  if (simd !== undefined && ca instanceof Float32Array && cb instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) simd(ca, cb, out);
-  else if (ca && b.numel() === 1) k.left(ca, b._storage.data[b.nd.offset], out, n);
-  else if (cb && a.numel() === 1) k.right(a._storage.data[a.nd.offset], cb, out, n);
-  else if (ca && cb) k.flat(ca, cb, out, n);
-  else if (n > 0 && shape.length === 0) out[0] = f(a._storage.data[a.nd.offset], b._storage.data[b.nd.offset]);
+  // The scalar operands are read inside the kernel: a compiled step's replay reads them again.
+  if (simd !== undefined && ca instanceof Float32Array && cb instanceof Float32Array && out instanceof Float32Array && simdApplies(n)) runKernel(() => simd(ca, cb, out), out);
+  else if (ca && b.numel() === 1) runKernel(() => k.left(ca, b._storage.data[b.nd.offset], out, n), out);
+  else if (cb && a.numel() === 1) runKernel(() => k.right(a._storage.data[a.nd.offset], cb, out, n), out);
+  else if (ca && cb) runKernel(() => k.flat(ca, cb, out, n), out);
+  else if (n > 0 && shape.length === 0) runKernel(() => { out[0] = f(a._storage.data[a.nd.offset], b._storage.data[b.nd.offset]); }, out);
   else if (n > 0) {
     const as = broadcastStrides(a._shape, a.nd.stride, shape);
     const bs = broadcastStrides(b._shape, b.nd.stride, shape);
-    k.strided(a._storage.data, a.nd.offset, as, b._storage.data, b.nd.offset, bs, out, shape, n);
-  }
+    runKernel(() => k.strided(a._storage.data, a.nd.offset, as, b._storage.data, b.nd.offset, bs, out, shape, n), out);
+  } else runKernel(() => undefined, out);
   return Tensor._fromData(out, shape, dtype);
 }
 
@@ -133,18 +137,20 @@ export function mapWhere(c: Tensor, a: Tensor, b: Tensor, shape: number[], dtype
   const as = broadcastStrides(a._shape, a.nd.stride, shape);
   const bs = broadcastStrides(b._shape, b.nd.stride, shape);
   const cd = c._storage.data, ad = a._storage.data, bd = b._storage.data;
-  const idx = new Array<number>(nd).fill(0);
-  let ci = c.nd.offset, ai = a.nd.offset, bi = b.nd.offset;
-  for (let o = 0; o < n; o++) {
-    out[o] = cd[ci] ? ad[ai] : bd[bi];
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      ci += cs[d]; ai += as[d]; bi += bs[d];
-      if (idx[d] < shape[d]) break;
-      ci -= cs[d] * shape[d]; ai -= as[d] * shape[d]; bi -= bs[d] * shape[d];
-      idx[d] = 0;
+  runKernel(() => {
+    const idx = new Array<number>(nd).fill(0);
+    let ci = c.nd.offset, ai = a.nd.offset, bi = b.nd.offset;
+    for (let o = 0; o < n; o++) {
+      out[o] = cd[ci] ? ad[ai] : bd[bi];
+      for (let d = nd - 1; d >= 0; d--) {
+        idx[d]++;
+        ci += cs[d]; ai += as[d]; bi += bs[d];
+        if (idx[d] < shape[d]) break;
+        ci -= cs[d] * shape[d]; ai -= as[d] * shape[d]; bi -= bs[d] * shape[d];
+        idx[d] = 0;
+      }
     }
-  }
+  }, out);
   return Tensor._fromData(out, shape, dtype);
 }
 
@@ -168,6 +174,12 @@ export function groupsFor(x: Tensor, dims: number[]): { data: TypedArray; outer:
     stridedCopy(v, data);
   }
   return { data, outer, inner, keptShape };
+}
+
+/** The count and size of `dims`' reduction groups (groupsFor without the values). */
+export function groupShape(x: Tensor, dims: number[]): { outer: number; inner: number } {
+  const sh = x._shape;
+  return { inner: numelOf(dims.map((d) => sh[d])), outer: numelOf(sh.filter((_, i) => !dims.includes(i))) };
 }
 
 /** Shape of a reduction's result: reduced dims dropped, or kept as size 1. */

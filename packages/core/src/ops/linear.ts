@@ -9,6 +9,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { asOperand } from './matmul';
+import { runKernel } from '../compile/capture';
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('linear: expected Tensor input and weight');
@@ -34,14 +35,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const N = x2._shape[0];
   // Fully written either way (bias rows, or GEMM with beta 0), so it may be a recycled buffer.
   const out = (bias || inF > 0 ? allocateUninit(dtype as FloatDType, N * outF) : allocate(dtype, N * outF)) as FloatArray;
-  if (bias) {
-    const b = bias.to(dtype)._contigData();
-    for (let i = 0; i < N; i++) out.set(b as FloatArray, i * outF);
-  }
-  if (N * outF > 0 && inF > 0) {
-    const A = asOperand(xs), W = asOperand(w);
-    gemm(A.trans, !W.trans, N, outF, inF, 1, A.data, A.off, A.ld, W.data, W.off, W.ld, bias ? 1 : 0, out, 0, outF);
-  }
+  const b = bias ? bias.to(dtype) : null;
+  const A = N * outF > 0 && inF > 0 ? asOperand(xs) : null, W = A ? asOperand(w) : null;
+  runKernel(() => {
+    if (b) {
+      const bd = b._contigData() as FloatArray;
+      for (let i = 0; i < N; i++) out.set(bd, i * outF);
+    }
+    if (A && W) gemm(A.trans, !W.trans, N, outF, inF, 1, A.data, A.off, A.ld, W.data, W.off, W.ld, b ? 1 : 0, out, 0, outF);
+  }, out);
   const res = Tensor._fromData(out, [N, outF], dtype);
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
   const y = record('linear', inputs, res, (g) => [

@@ -9,6 +9,7 @@ import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { checkOptions } from '../options';
+import { runKernel } from '../compile/capture';
 
 export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
 
@@ -46,10 +47,12 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const out = (k > 0 ? allocateUninit(dtype as FloatDType, B * n * m) : allocate(dtype, B * n * m)) as FloatArray;
   if (n * m > 0) {
     const A = asOperand(x), Bm = asOperand(y);
-    for (let i = 0; i < B; i++) {
-      gemm(A.trans, Bm.trans, n, m, k, 1, A.data, A.off + i * A.bstride, A.ld, Bm.data, Bm.off + i * Bm.bstride, Bm.ld, 0, out, i * n * m, Math.max(m, 1));
-    }
-  }
+    runKernel(() => {
+      for (let i = 0; i < B; i++) {
+        gemm(A.trans, Bm.trans, n, m, k, 1, A.data, A.off + i * A.bstride, A.ld, Bm.data, Bm.off + i * Bm.bstride, Bm.ld, 0, out, i * n * m, Math.max(m, 1));
+      }
+    }, out);
+  } else runKernel(() => out.fill(0), out);
   const res = Tensor._fromData(out, [B, n, m], dtype);
   return record('matmul', [a, b], res, (g) => [
     a.requiresGrad ? g.bmm(b.transpose(1, 2)).to(a.dtype) : null,

@@ -8,7 +8,8 @@ import { allocate, allocateUninit, getDefaultDtype, isFloating, DType, TypedArra
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
-import { groupsFor, reducedShape } from './kernels';
+import { groupShape, groupsFor, reducedShape } from './kernels';
+import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 
@@ -34,13 +35,16 @@ export function dimsOf(x: Tensor, dim: number | readonly number[] | null | undef
 
 /** Sum over dims (all when omitted). Integer and bool inputs sum to int32, as PyTorch (int64 there). */
 function sumGroups(x: Tensor, dims: number[], dtype: DType): TypedArray {
-  const { data, outer, inner } = groupsFor(x, dims);
+  const { outer, inner } = groupShape(x, dims);
   const out = allocate(dtype, outer);
-  for (let o = 0, p = 0; o < outer; o++) {
-    let s = 0;
-    for (let i = 0; i < inner; i++) s += data[p++];
-    out[o] = s;
-  }
+  runKernel(() => {
+    const { data } = groupsFor(x, dims);
+    for (let o = 0, p = 0; o < outer; o++) {
+      let s = 0;
+      for (let i = 0; i < inner; i++) s += data[p++];
+      out[o] = s;
+    }
+  }, out);
   return out;
 }
 
@@ -53,14 +57,14 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
   if (dims.length === 0 || dims.length === x.ndim || !dims.every((d, i) => d === i) || !x.isContiguous()) return null;
   const rows = numelOf(x._shape.slice(0, dims.length)), cols = x.numel() / rows;
   if (rows < 2 || cols < 2) return null;
-  const data = x._contigData();
-  if (data instanceof Float32Array && dtype === 'float32' && simdApplies(data.length)) {
+  if (x.dtype === 'float32' && dtype === 'float32' && simdApplies(x.numel())) {
     const out = allocateUninit('float32', cols) as Float32Array;
-    sumRowsF32(data, out, rows, cols); // the same float64 accumulation, on WebAssembly SIMD
+    // the same float64 accumulation, on WebAssembly SIMD
+    runKernel(() => sumRowsF32(x._contigData() as Float32Array, out, rows, cols), out);
     return out;
   }
   const out = allocate(dtype, cols);
-  out.set(columnSums(data, rows, cols));
+  runKernel(() => out.set(columnSums(x._contigData(), rows, cols)), out);
   return out;
 }
 
@@ -151,18 +155,21 @@ function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdi
   const all = dim === null || dim === undefined;
   const dims = all ? dimsOf(x, undefined, op) : dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, all);
-  const { data, outer, inner } = groupsFor(x, dims);
+  const { outer, inner } = groupShape(x, dims);
   const out = new Int32Array(outer);
-  for (let o = 0; o < outer; o++) {
-    const b = o * inner;
-    let best = 0, bv = data[b];
-    for (let i = 1; i < inner; i++) {
-      const v = data[b + i];
-      if (bv !== bv) break; // NaN wins and stays
-      if (v !== v || better(v, bv)) { best = i; bv = v; }
+  runKernel(() => {
+    const { data } = groupsFor(x, dims);
+    for (let o = 0; o < outer; o++) {
+      const b = o * inner;
+      let best = 0, bv = data[b];
+      for (let i = 1; i < inner; i++) {
+        const v = data[b + i];
+        if (bv !== bv) break; // NaN wins and stays
+        if (v !== v || better(v, bv)) { best = i; bv = v; }
+      }
+      out[o] = best;
     }
-    out[o] = best;
-  }
+  }, out);
   const shape = all ? (keepdim ? x._shape.map(() => 1) : []) : reducedShape(x._shape, dims, keepdim);
   return Tensor._fromData(out, shape, 'int32');
 }
@@ -199,14 +206,17 @@ export const minAll = (x: Tensor): Tensor => extreme('min', x, undefined, false,
 function extreme(op: string, x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean, arg: typeof argmax): Tensor {
   const dims = dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0));
-  const { data, outer, inner } = groupsFor(x, dims);
+  const { outer, inner } = groupShape(x, dims);
   const out = allocate(x.dtype, outer);
   const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
-  for (let o = 0; o < outer; o++) {
-    let bv = data[o * inner];
-    for (let i = 1; i < inner && bv === bv; i++) { const v = data[o * inner + i]; if (v !== v || pick(v, bv)) bv = v; }
-    out[o] = bv;
-  }
+  runKernel(() => {
+    const { data } = groupsFor(x, dims);
+    for (let o = 0; o < outer; o++) {
+      let bv = data[o * inner];
+      for (let i = 1; i < inner && bv === bv; i++) { const v = data[o * inner + i]; if (v !== v || pick(v, bv)) bv = v; }
+      out[o] = bv;
+    }
+  }, out);
   const res = Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
   const kshape = reducedShape(x._shape, dims, true);
   // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's

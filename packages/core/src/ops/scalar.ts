@@ -1,11 +1,13 @@
 /** Turning JS numbers and booleans into tensors where an op meets them. */
 import { Tensor, TensorLike } from '../tensor';
 import { DType, ScalarKind, allocate, checkInt32, scalarDtype } from '../dtype';
+import { runKernel } from '../compile/capture';
 
 /** A 0-d tensor holding `v` in `dtype`. */
 export function scalarTensor(v: number | boolean, dtype: DType): Tensor {
   const d = allocate(dtype, 1);
-  d[0] = Number(v);
+  const value = Number(v);
+  runKernel(() => { d[0] = value; }, d);
   return Tensor._fromData(d, [], dtype);
 }
 

@@ -5,6 +5,7 @@
 import { Tensor, Storage, stridedCopy } from '../tensor';
 import { allocate, promote } from '../dtype';
 import { checkShape, fmt, normDim, numelOf, contiguousStrides } from '../shape';
+import { runKernel } from '../compile/capture';
 import { record } from '../autograd/tape';
 import { sumTo } from './reduce';
 import { zerosOf } from './cast';
@@ -228,7 +229,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 /** A contiguous copy that stays in the graph (gradient passes through unchanged). */
 export function clone(x: Tensor): Tensor {
   const out = allocate(x.dtype, x.numel());
-  stridedCopy(x, out);
+  runKernel(() => stridedCopy(x, out), out);
   const c = new Tensor(new Storage(out), x.shape, undefined, 0, x.dtype);
   return record('clone', [x], c, (g) => [g]);
 }
@@ -254,16 +255,18 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
   const out = allocate(dtype, numelOf(shape));
   const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
   const rowOut = shape[d] * inner;
-  let col = 0;
-  for (const t of parts) {
-    const src = t._contigData();
-    const w = t._shape[d] * inner;
-    for (let o = 0; o < outer; o++) {
-      const so = o * w, oo = o * rowOut + col;
-      for (let i = 0; i < w; i++) out[oo + i] = src[so + i];
+  runKernel(() => {
+    let col = 0;
+    for (const t of parts) {
+      const src = t._contigData();
+      const w = t._shape[d] * inner;
+      for (let o = 0; o < outer; o++) {
+        const so = o * w, oo = o * rowOut + col;
+        for (let i = 0; i < w; i++) out[oo + i] = src[so + i];
+      }
+      col += w;
     }
-    col += w;
-  }
+  }, out);
   const res = Tensor._fromData(out, shape, dtype);
   const offsets: number[] = [];
   let acc = 0;

@@ -1,5 +1,6 @@
 /** F.embedding: row lookup in a weight table by int32 indices. */
 import { Tensor, where } from '@tapegrad/core';
+import { runKernel } from '@tapegrad/core/internal';
 
 /**
  * Rows of `weight` [num, dim] picked by `input` (int32 indices, any shape) -> [...input.shape, dim].
@@ -14,10 +15,13 @@ export function embedding(input: Tensor, weight: Tensor, { paddingIdx = null }: 
   }
   if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape [${weight.shape.join(', ')}]`);
   const [num, dim] = weight.shape;
-  const idx = input.dataSync();
-  for (let i = 0; i < idx.length; i++) {
-    if (idx[i] < 0 || idx[i] >= num) throw new RangeError(`embedding: index ${idx[i]} is out of range for ${num} embeddings (valid 0..${num - 1})`);
-  }
+  // Checked inside a kernel, so that compile's replays check every call's indices too.
+  runKernel(() => {
+    const idx = input._contigData();
+    for (let i = 0; i < idx.length; i++) {
+      if (idx[i] < 0 || idx[i] >= num) throw new RangeError(`embedding: index ${idx[i]} is out of range for ${num} embeddings (valid 0..${num - 1})`);
+    }
+  });
   let pad = paddingIdx;
   if (pad !== null && pad !== undefined) {
     if (pad < -num || pad >= num) throw new RangeError(`embedding: paddingIdx ${pad} must be within the number of embeddings ${num}`);

@@ -5,6 +5,7 @@
  * Difference from PyTorch: where PyTorch broadcasts a target of a different shape with a warning
  * (mseLoss, l1Loss, huberLoss, smoothL1Loss), tapegrad throws: it is almost always a bug ([N] vs [N, 1]).
  */
+import { valueGuard } from '@tapegrad/core/internal';
 import { Tensor, where, isFloating, broadcastShapes } from '@tapegrad/core';
 import { checkOptions } from '../check';
 
@@ -227,14 +228,17 @@ function classLayout(fn: string, input: Tensor, target: Tensor, ignoreIndex: num
   if (target.ndim !== want.length || target.shape.some((s, i) => s !== want[i])) {
     throw new RangeError(`${fn}: expected target of shape ${shp(want)} for input of shape ${shp(input.shape)} (class dim ${input.ndim === 1 ? 0 : 1}), got ${shp(target.shape)}`);
   }
-  const t = target.dataSync();
-  let anyIgnored = false;
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] === ignoreIndex) anyIgnored = true;
-    else if (t[i] < 0 || t[i] >= C) {
-      throw new RangeError(`${fn}: target class index ${t[i]} (at flat position ${i}) is out of range for ${C} classes (valid 0..${C - 1}, or ignoreIndex ${ignoreIndex})`);
+  // A decision on the target's values: compile's replay checks it again on every call (core's valueGuard).
+  const anyIgnored = valueGuard(target, (t) => {
+    let ignored = false;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === ignoreIndex) ignored = true;
+      else if (t[i] < 0 || t[i] >= C) {
+        throw new RangeError(`${fn}: target class index ${t[i]} (at flat position ${i}) is out of range for ${C} classes (valid 0..${C - 1}, or ignoreIndex ${ignoreIndex})`);
+      }
     }
-  }
+    return ignored;
+  });
   let rows: Tensor;
   if (input.ndim === 1) rows = input.unsqueeze(0);
   else if (input.ndim === 2) rows = input;

@@ -1,4 +1,5 @@
 /** ChainedScheduler: step several schedulers together, each multiplying into the same lr. */
+import { noteUncapturable } from '@tapegrad/core/internal';
 import { Optimizer } from '../optimizer';
 import { describe, isPlainObject } from '../util';
 import { LRScheduler, SchedulerStateDict } from './lr-scheduler';
@@ -33,6 +34,7 @@ export class ChainedScheduler {
 
   /** Steps every scheduler, in order. */
   step(): void {
+    noteUncapturable(`${this.constructor.name}.step inside a compiled step (a replay would not step it; step schedulers outside compile's fn)`);
     for (const s of this._schedulers) s.step();
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }

@@ -3,6 +3,7 @@
  * "chainable" recursive form (each step derives the new lr from the group's current lr) and the
  * closed form used when `step(epoch)` is given an epoch.
  */
+import { noteUncapturable } from '@tapegrad/core/internal';
 import { Optimizer } from '../optimizer';
 import { cloneOption, describe, isPlainObject } from '../util';
 
@@ -82,6 +83,7 @@ export abstract class LRScheduler {
    * (deprecated in PyTorch) it jumps there, using the closed form where the scheduler has one.
    */
   step(epoch?: number): void {
+    noteUncapturable(`${this.constructor.name}.step inside a compiled step (a replay would not step it; step schedulers outside compile's fn)`);
     this._stepCount += 1;
     let values: number[];
     if (epoch === undefined || epoch === null) {

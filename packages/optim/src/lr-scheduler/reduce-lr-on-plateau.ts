@@ -1,4 +1,5 @@
 /** ReduceLROnPlateau: cut the lr when a monitored metric stops improving. */
+import { noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
 import { checkKnownKeys, cloneOption, describe, isPlainObject, pyNum } from '../util';
@@ -106,6 +107,7 @@ export class ReduceLROnPlateau {
 
   /** Records one epoch's metric (a number or a one-element tensor) and cuts the lr if it has plateaued. */
   step(metric: number | Tensor, epoch?: number): void {
+    noteUncapturable(`${this.constructor.name}.step inside a compiled step (a replay would not step it; step schedulers outside compile's fn)`);
     const current = metric instanceof Tensor ? metric.item() : metric;
     if (typeof current !== 'number') throw new TypeError(`ReduceLROnPlateau.step: metric must be a number or a one-element Tensor, got ${describe(metric)}`);
     this.lastEpoch = epoch ?? this.lastEpoch + 1;

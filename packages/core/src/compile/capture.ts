@@ -1,0 +1,213 @@
+/**
+ * Kernel capture for `compile` (issue 15 §3): the replay half of the TinyJit-style step.
+ *
+ * Every place where the engine computes values goes through {@link runKernel}: a closure that writes
+ * already-allocated outputs from its inputs' buffers and reads everything it needs (tensor values, an
+ * optimizer's live learning rate and step count, the random generator) when it runs. Outside a capture
+ * `runKernel(k)` is just `k()`. During a capture each closure also runs once and is appended to a list;
+ * replaying the step is running that list again: no tape, no shape checks, no allocation of outputs,
+ * no dispatch, and the same arithmetic in the same order as eager mode, so the same bits.
+ *
+ * What makes this safe is an audit of the capture, not trust in every op being annotated:
+ * - every tensor storage created during the capture (outside a kernel) must have been written by a
+ *   kernel, or the op that made it computed it where the replay cannot see (then the signature stays eager);
+ * - an in-place write (a storage version bump) outside a kernel, a random draw outside a kernel, a read of
+ *   values into JavaScript, or anything that declares itself uncapturable ({@link noteUncapturable}: an LR
+ *   scheduler stepping inside the step, a tensor hook) makes the capture fail the same way.
+ * The buffers a capture allocated (its arena) are withdrawn from the engine's pool for as long as the
+ * capture lives, so nothing else is ever handed a buffer a replay will write.
+ */
+import type { TypedArray } from '../dtype';
+import type { Tensor } from '../tensor';
+
+/** One captured step: its kernels in order, and why it cannot be replayed (null when it can). */
+export class Capture {
+  readonly kernels: (() => void)[] = [];
+  /** Storages created outside kernels that no kernel has written yet, with where they were made. */
+  readonly pending = new Map<TypedArray, string>();
+  /** Every array a kernel declared as its output. */
+  readonly written = new WeakSet<TypedArray>();
+  /** Arrays allocated during the capture outside kernels: the arena. */
+  readonly arena = new Set<TypedArray>();
+  /** The outputs of the kernel that ran last (an in-place op bumps the version right after writing). */
+  lastOuts: (TypedArray | undefined)[] = [];
+  /** Leaves whose `.grad` the captured backward set or accumulated into, with their grad just before. */
+  readonly leaves = new Map<Tensor, Tensor | null>();
+  /** Every tensor whose `.grad` changed during the capture, with the grad it had at the start. */
+  readonly gradAtStart = new Map<Tensor, Tensor | null>();
+  failure: string | null = null;
+  /** The staged arguments' arrays (a replay copies each call's arguments into them first). */
+  readonly inputs = new Set<TypedArray>();
+  /** Decisions taken on argument values ({@link valueGuard}): a replay checks them before running. */
+  readonly guards: ValueGuard[] = [];
+
+  fail(reason: string): void {
+    if (DEBUG) console.error(`[capture] ${reason}\n${new Error().stack}`);
+    if (this.failure === null) this.failure = reason;
+  }
+}
+
+/** A decision `fn` took on an argument's values: replay only while `decide(data)` still gives `expected`. */
+export interface ValueGuard {
+  data: TypedArray;
+  decide: (data: TypedArray) => unknown;
+  expected: unknown;
+}
+
+/** @internal TAPEGRAD_CAPTURE_DEBUG=1 prints why captures fail, with stacks (for engine work). */
+export const DEBUG = typeof process !== 'undefined' && process.env?.TAPEGRAD_CAPTURE_DEBUG === '1';
+let active: Capture | null = null;
+/** Whether a trace (compile.ts's Recorder) is listening: kernels then count their depth too. */
+let tracing = 0;
+/** Nesting depth of kernels now running: work inside a kernel is the kernel's own business. */
+let depth = 0;
+/** Arrays owned by a live capture's arena: the pool must never take them (see pool.ts). */
+const arenaOwned = new WeakSet<ArrayBufferLike>();
+let arenaCount = 0;
+
+/** @internal The capture now recording (null outside one). */
+export function activeCapture(): Capture | null {
+  return active;
+}
+
+/** @internal Starts (`c`) or ends (`null`) a capture; returns the one it replaces. */
+export function setActiveCapture(c: Capture | null): Capture | null {
+  const prev = active;
+  active = c;
+  return prev;
+}
+
+/**
+ * @internal Runs `run`, which writes `out` (and `out2`) or updates existing buffers in place. Under a
+ * capture the closure is also recorded for replay, so it must read every value it uses when it runs —
+ * never a value computed from tensor data before it.
+ */
+export function runKernel(run: () => void, out?: TypedArray, out2?: TypedArray): void {
+  const c = active;
+  if ((c === null && tracing === 0) || depth > 0) {
+    run();
+    return;
+  }
+  depth++;
+  try {
+    run();
+  } finally {
+    depth--;
+  }
+  if (c === null) return;
+  c.kernels.push(run);
+  c.lastOuts = [out, out2];
+  if (out !== undefined) claim(c, out);
+  if (out2 !== undefined) claim(c, out2);
+}
+
+function claim(c: Capture, a: TypedArray): void {
+  c.written.add(a);
+  c.pending.delete(a);
+}
+
+/** @internal compile's trace starts (+1) or ends (−1). */
+export function _tracing(delta: number): void {
+  tracing += delta;
+}
+
+/** @internal Whether a kernel is running (its value reads are part of it, not of the step's JavaScript). */
+export function inKernel(): boolean {
+  return depth > 0;
+}
+
+/**
+ * @internal For code that takes a decision on a tensor's values outside any kernel (crossEntropy asks
+ * whether any target is ignoreIndex, and checks the class range). `decide(data)` runs now on the row-major
+ * values and its result is returned. Under a capture the tensor must be one of `fn`'s arguments: a replay
+ * evaluates `decide` again on the new arguments (so its errors are thrown again) and runs eagerly instead
+ * when the result differs. On anything else the capture fails.
+ * @example
+ * const anyIgnored = valueGuard(target, (t) => t.includes(ignoreIndex));
+ */
+export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
+  const data = t._contigData();
+  const result = decide(data);
+  const c = active;
+  if (c !== null && depth === 0) {
+    const base = t._storage.data;
+    if (!c.inputs.has(base) || !t.isContiguous()) c.fail(`a decision on the values of a tensor that is not an argument (${where()})`);
+    else {
+      const off = t.nd.offset, n = t.numel();
+      c.guards.push({ data: base, decide: (d) => decide(off === 0 && d.length === n ? d : (d.subarray(off, off + n) as TypedArray)), expected: result });
+    }
+  }
+  return result;
+}
+
+/** @internal Called for every new Storage: one made outside a kernel must be written by one. */
+export function noteStorage(data: TypedArray): void {
+  const c = active;
+  if (c === null || depth > 0 || c.written.has(data)) return;
+  c.pending.set(data, DEBUG ? new Error().stack ?? '' : where());
+}
+
+/** @internal Called by allocate() and allocateUninit(): arrays born in a capture belong to its arena. */
+export function noteAllocation(a: TypedArray): void {
+  const c = active;
+  if (c === null || depth > 0) return;
+  c.arena.add(a);
+}
+
+/** @internal An in-place write outside a kernel is invisible to a replay unless the kernel just before wrote it. */
+export function noteVersionBump(data: TypedArray): void {
+  const c = active;
+  if (c === null || depth > 0) return;
+  if (c.lastOuts[0] !== data && c.lastOuts[1] !== data) c.fail(`an in-place write outside a kernel (${where()})`);
+}
+
+/** @internal backward() wrote `leaf.grad`: a replay writes the same grad, so it must still be the leaf's. */
+export function noteLeafGrad(leaf: Tensor): void {
+  const c = active;
+  if (c === null) return;
+  if (!c.gradAtStart.has(leaf)) c.gradAtStart.set(leaf, leaf._grad);
+  if (!c.leaves.has(leaf)) c.leaves.set(leaf, leaf._grad);
+}
+
+/** @internal A tensor's `.grad` is about to change (zeroGrad, an assignment, backward). */
+export function noteGradChange(t: Tensor): void {
+  const c = active;
+  if (c !== null && !c.gradAtStart.has(t)) c.gradAtStart.set(t, t._grad);
+}
+
+/** @internal A random draw outside a kernel would not be drawn again by a replay. */
+export function noteCapturedRandomDraw(): void {
+  const c = active;
+  if (c !== null && depth === 0) c.fail(`a random draw outside a kernel (${where()})`);
+}
+
+/**
+ * @internal Something JavaScript-side that a replay would not redo (an LR scheduler's step, a tensor
+ * hook, a value read): the capture stays eager.
+ */
+export function noteUncapturable(reason: string): void {
+  const c = active;
+  if (c !== null && depth === 0) c.fail(reason);
+}
+
+/** @internal Whether `a` belongs to a live capture's arena (the pool refuses such arrays). */
+export function isArenaOwned(a: TypedArray): boolean {
+  return arenaCount > 0 && arenaOwned.has(a.buffer);
+}
+
+/** @internal Withdraws a finished capture's arena from circulation (for the life of the compiled function). */
+export function adoptArena(c: Capture): void {
+  for (const a of c.arena) {
+    if (!arenaOwned.has(a.buffer)) {
+      arenaOwned.add(a.buffer);
+      arenaCount++;
+    }
+  }
+}
+
+/** The first frame outside the engine's own capture plumbing, for the audit's messages. */
+function where(): string {
+  const stack = new Error().stack?.split('\n').slice(3) ?? [];
+  const frame = stack.find((l) => !/capture\.ts|dtype\.ts|tensor\.ts|hooks\.ts|random\.ts|_bumpVersion|noteRandomDraw|Storage|_fromData/.test(l)) ?? stack[0] ?? '';
+  return frame.trim().replace(/^at /, '');
+}
