@@ -78,11 +78,12 @@ export function setActiveCapture(c: Capture | null): Capture | null {
 }
 
 /**
- * @internal Runs `run`, which writes `out` (and `out2`) or updates existing buffers in place. Under a
- * capture the closure is also recorded for replay, so it must read every value it uses when it runs —
- * never a value computed from tensor data before it.
+ * @internal Runs `run`, which writes every element of `out` (and `out2`, `out3`) or updates existing
+ * buffers in place. Under a capture the closure is also recorded for replay, so it must read every value
+ * it uses when it runs — never a value computed from tensor data before it — and must not count on an
+ * output's earlier contents (a replay finds the last call's values there: zero it first if it adds).
  */
-export function runKernel(run: () => void, out?: TypedArray, out2?: TypedArray): void {
+export function runKernel(run: () => void, out?: TypedArray, out2?: TypedArray, out3?: TypedArray): void {
   const c = active;
   if ((c === null && tracing === 0) || depth > 0) {
     run();
@@ -96,9 +97,10 @@ export function runKernel(run: () => void, out?: TypedArray, out2?: TypedArray):
   }
   if (c === null) return;
   c.kernels.push(run);
-  c.lastOuts = [out, out2];
+  c.lastOuts = [out, out2, out3];
   if (out !== undefined) claim(c, out);
   if (out2 !== undefined) claim(c, out2);
+  if (out3 !== undefined) claim(c, out3);
 }
 
 function claim(c: Capture, a: TypedArray): void {
@@ -158,7 +160,7 @@ export function noteAllocation(a: TypedArray): void {
 export function noteVersionBump(data: TypedArray): void {
   const c = active;
   if (c === null || depth > 0) return;
-  if (c.lastOuts[0] !== data && c.lastOuts[1] !== data) c.fail(`an in-place write outside a kernel (${where()})`);
+  if (!c.lastOuts.includes(data)) c.fail(`an in-place write outside a kernel (${where()})`);
 }
 
 /** @internal backward() wrote `leaf.grad`: a replay writes the same grad, so it must still be the leaf's. */

@@ -19,6 +19,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { ConvGeom, im2col, col2im, columnScratch } from '../kernels/im2col';
+import { runKernel } from '../compile/capture';
 
 /** A size for each spatial dim: one number for all, or one per dim. */
 export type SizeArg = number | readonly number[];
@@ -128,9 +129,11 @@ function im2colOp(x: Tensor, g: ConvGeom): Tensor {
   const [N, C, H, W] = x._shape;
   const gg = { ...g, C, H, W };
   const K = C * g.kh * g.kw, L = g.oh * g.ow;
-  const src = x._contigData() as FloatArray;
   const out = allocate(x.dtype, N * K * L) as FloatArray;
-  for (let n = 0; n < N; n++) im2col(src, n * C * H * W, gg, out, n * K * L);
+  runKernel(() => {
+    const src = x._contigData() as FloatArray;
+    for (let n = 0; n < N; n++) im2col(src, n * C * H * W, gg, out, n * K * L);
+  }, out);
   const res = Tensor._fromData(out, [N, K, L], x.dtype);
   return record('unfold', [x], res, (gr) => [col2imOp(gr, gg)]);
 }
@@ -140,9 +143,12 @@ function col2imOp(cols: Tensor, g: ConvGeom): Tensor {
   const [N, K, L] = cols._shape;
   const C = K / (g.kh * g.kw), HW = g.H * g.W;
   const gg = { ...g, C };
-  const src = cols._contigData() as FloatArray;
   const out = allocate(cols.dtype, N * C * HW) as FloatArray;
-  for (let n = 0; n < N; n++) col2im(src, n * K * L, gg, out, n * C * HW);
+  runKernel(() => {
+    const src = cols._contigData() as FloatArray;
+    out.fill(0); // col2im adds into it
+    for (let n = 0; n < N; n++) col2im(src, n * K * L, gg, out, n * C * HW);
+  }, out);
   const res = Tensor._fromData(out, [N, C, g.H, g.W], cols.dtype);
   return record('fold', [cols], res, (gr) => [im2colOp(gr, gg)]);
 }
@@ -159,9 +165,10 @@ function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, 
   const O = up._shape[1];
   const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow;
   const gg = { ...g, C: Cg, H, W };
-  const xs = img._contigData() as FloatArray, us = up._contigData() as FloatArray;
   const out = allocate(img.dtype, O * K) as FloatArray;
-  if (L > 0 && K > 0 && Og > 0) {
+  runKernel(() => {
+    const xs = img._contigData() as FloatArray, us = up._contigData() as FloatArray;
+    if (!(L > 0 && K > 0 && Og > 0 && N > 0)) { out.fill(0); return; }
     const cols = columnScratch(img.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {
@@ -169,7 +176,7 @@ function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, 
         gemm(false, true, Og, K, L, 1, us, (n * O + gi * Og) * L, L, cols, 0, L, n > 0 ? 1 : 0, out, gi * Og * K, K);
       }
     }
-  }
+  }, out);
   const res = Tensor._fromData(out, [O, Cg, ...kShape], img.dtype);
   return record('convWeightGrad', [img, up], res, (G) => [
     img.requiresGrad ? convTransposeOp(up, G, null, gg, groups) : null,
@@ -183,21 +190,24 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
   const [O, Cg, kh, kw] = w._shape;
   const Og = O / groups, K = Cg * kh * kw, L = g.oh * g.ow;
   const gg = { ...g, C: Cg, H, W };
-  const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
   const out = allocate(x.dtype, N * O * L) as FloatArray;
-  fillBias(out, b, N, O, L);
   // A 1×1 kernel at stride 1 without padding reads the image itself as its column matrix.
   const direct = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === H && g.ow === W;
-  if (L > 0 && Og > 0 && K > 0) {
-    const cols = direct ? xs : columnScratch(x.dtype === 'float64', K * L);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < groups; gi++) {
-        const xOff = (n * C + gi * Cg) * H * W;
-        if (!direct) im2col(xs, xOff, gg, cols, 0);
-        gemm(false, false, Og, L, K, 1, ws, gi * Og * K, K, cols, direct ? xOff : 0, L, b ? 1 : 0, out, (n * O + gi * Og) * L, L);
+  runKernel(() => {
+    const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
+    if (b) fillBias(out, b, N, O, L);
+    else if (!(L > 0 && Og > 0 && K > 0)) out.fill(0);
+    if (L > 0 && Og > 0 && K > 0) {
+      const cols = direct ? xs : columnScratch(x.dtype === 'float64', K * L);
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < groups; gi++) {
+          const xOff = (n * C + gi * Cg) * H * W;
+          if (!direct) im2col(xs, xOff, gg, cols, 0);
+          gemm(false, false, Og, L, K, 1, ws, gi * Og * K, K, cols, direct ? xOff : 0, L, b ? 1 : 0, out, (n * O + gi * Og) * L, L);
+        }
       }
     }
-  }
+  }, out);
   const res = Tensor._fromData(out, [N, O, g.oh, g.ow], x.dtype);
   return record('conv2d', b ? [x, w, b] : [x, w], res, (gr) => [
     x.requiresGrad ? convTransposeOp(gr, w, null, gg, groups) : null,
@@ -215,18 +225,21 @@ function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, gr
   const [, Og, kh, kw] = w._shape;
   const Cgi = Cin / groups, O = Og * groups, K = Og * kh * kw, L = g.oh * g.ow, HW = g.H * g.W;
   const gg = { ...g, C: Og };
-  const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
   const out = allocate(x.dtype, N * O * HW) as FloatArray;
-  fillBias(out, b, N, O, HW);
-  if (L > 0 && K > 0 && Cgi > 0) {
-    const cols = columnScratch(x.dtype === 'float64', K * L);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < groups; gi++) {
-        gemm(true, false, K, L, Cgi, 1, ws, gi * Cgi * K, K, xs, (n * Cin + gi * Cgi) * L, L, 0, cols, 0, L);
-        col2im(cols, 0, gg, out, (n * O + gi * Og) * HW, true);
+  runKernel(() => {
+    const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
+    if (b) fillBias(out, b, N, O, HW);
+    else out.fill(0); // col2im adds into it
+    if (L > 0 && K > 0 && Cgi > 0) {
+      const cols = columnScratch(x.dtype === 'float64', K * L);
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < groups; gi++) {
+          gemm(true, false, K, L, Cgi, 1, ws, gi * Cgi * K, K, xs, (n * Cin + gi * Cgi) * L, L, 0, cols, 0, L);
+          col2im(cols, 0, gg, out, (n * O + gi * Og) * HW, true);
+        }
       }
     }
-  }
+  }, out);
   const res = Tensor._fromData(out, [N, O, g.H, g.W], x.dtype);
   return record('convTranspose2d', b ? [x, w, b] : [x, w], res, (gr) => [
     x.requiresGrad ? convOp(gr, w, null, gg, groups) : null,

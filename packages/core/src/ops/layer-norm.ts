@@ -11,6 +11,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { sumTo } from './reduce';
+import { runKernel } from '../compile/capture';
 
 /**
  * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
@@ -36,29 +37,31 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   }
   const C = normalizedShape.reduce((p, s) => p * s, 1);
   const rows = C === 0 ? 0 : x.numel() / C;
-  const X = x._contigData(), W = weight?._contigData() ?? null, Bv = bias?._contigData() ?? null;
   const out = allocate(dtype, rows * C) as FloatArray;
   const mean = new Float64Array(rows), rstd = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const o = r * C;
-    let s = 0;
-    for (let j = 0; j < C; j++) s += X[o + j];
-    const m = s / C;
-    let v = 0;
-    for (let j = 0; j < C; j++) {
-      const d = X[o + j] - m;
-      v += d * d;
+  runKernel(() => {
+    const X = x._contigData(), W = weight?._contigData() ?? null, Bv = bias?._contigData() ?? null;
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      let s = 0;
+      for (let j = 0; j < C; j++) s += X[o + j];
+      const m = s / C;
+      let v = 0;
+      for (let j = 0; j < C; j++) {
+        const d = X[o + j] - m;
+        v += d * d;
+      }
+      const rs = 1 / Math.sqrt(v / C + eps);
+      mean[r] = m;
+      rstd[r] = rs;
+      for (let j = 0; j < C; j++) {
+        let y = (X[o + j] - m) * rs;
+        if (W) y *= W[j];
+        if (Bv) y += Bv[j];
+        out[o + j] = y;
+      }
     }
-    const rs = 1 / Math.sqrt(v / C + eps);
-    mean[r] = m;
-    rstd[r] = rs;
-    for (let j = 0; j < C; j++) {
-      let y = (X[o + j] - m) * rs;
-      if (W) y *= W[j];
-      if (Bv) y += Bv[j];
-      out[o + j] = y;
-    }
-  }
+  }, out);
   const res = Tensor._fromData(out, x.shape, dtype);
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   return record('layerNorm', [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])], res, (g) => {
@@ -73,39 +76,40 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
       if (weight?.requiresGrad) dw = sumTo(g.mul(xhat), weight.shape);
       if (bias?.requiresGrad) db = sumTo(g, bias.shape);
     } else {
-      const G = g._contigData();
       const DX = x.requiresGrad ? (allocate(dtype, rows * C) as FloatArray) : null;
-      const DW = weight?.requiresGrad ? new Float64Array(C) : null;
-      const DB = bias?.requiresGrad ? new Float64Array(C) : null;
-      for (let r = 0; r < rows; r++) {
-        const o = r * C, m = mean[r], rs = rstd[r];
-        let s1 = 0, s2 = 0;
-        for (let j = 0; j < C; j++) {
-          const xh = (X[o + j] - m) * rs;
-          const gw = W ? G[o + j] * W[j] : G[o + j];
-          s1 += gw;
-          s2 += gw * xh;
-          if (DW) DW[j] += G[o + j] * xh;
-          if (DB) DB[j] += G[o + j];
-        }
-        if (DX) {
-          s1 /= C;
-          s2 /= C;
+      const dwOut = weight?.requiresGrad ? (allocate(weight.dtype, C) as FloatArray) : null;
+      const dbOut = bias?.requiresGrad ? (allocate(bias.dtype, C) as FloatArray) : null;
+      runKernel(() => {
+        const G = g._contigData(), X = x._contigData(), W = weight?._contigData() ?? null;
+        const DW = dwOut ? new Float64Array(C) : null;
+        const DB = dbOut ? new Float64Array(C) : null;
+        for (let r = 0; r < rows; r++) {
+          const o = r * C, m = mean[r], rs = rstd[r];
+          let s1 = 0, s2 = 0;
           for (let j = 0; j < C; j++) {
             const xh = (X[o + j] - m) * rs;
             const gw = W ? G[o + j] * W[j] : G[o + j];
-            DX[o + j] = rs * (gw - s1 - xh * s2);
+            s1 += gw;
+            s2 += gw * xh;
+            if (DW) DW[j] += G[o + j] * xh;
+            if (DB) DB[j] += G[o + j];
+          }
+          if (DX) {
+            s1 /= C;
+            s2 /= C;
+            for (let j = 0; j < C; j++) {
+              const xh = (X[o + j] - m) * rs;
+              const gw = W ? G[o + j] * W[j] : G[o + j];
+              DX[o + j] = rs * (gw - s1 - xh * s2);
+            }
           }
         }
-      }
-      const asTensor = (d: Float64Array, t: Tensor): Tensor => {
-        const a = allocate(t.dtype, C) as FloatArray;
-        a.set(d);
-        return Tensor._fromData(a, t.shape, t.dtype);
-      };
+        if (DW) dwOut!.set(DW);
+        if (DB) dbOut!.set(DB);
+      }, DX ?? undefined, dwOut ?? undefined, dbOut ?? undefined);
       if (DX) dx = Tensor._fromData(DX, x.shape, dtype);
-      if (DW) dw = asTensor(DW, weight!);
-      if (DB) db = asTensor(DB, bias!);
+      if (dwOut) dw = Tensor._fromData(dwOut, weight!.shape, weight!.dtype);
+      if (dbOut) db = Tensor._fromData(dbOut, bias!.shape, bias!.dtype);
     }
     const grads: (Tensor | null)[] = [dx && dx.dtype !== x.dtype ? dx.to(x.dtype) : dx];
     if (weight) grads.push(dw && dw.dtype !== weight.dtype ? dw.to(weight.dtype) : dw);

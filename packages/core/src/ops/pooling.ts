@@ -13,6 +13,7 @@
 import { checkOptions } from '../options';
 import { Tensor } from '../tensor';
 import { allocate, isFloating, TypedArray } from '../dtype';
+import { runKernel } from '../compile/capture';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 
@@ -206,13 +207,16 @@ const tail = (shape: readonly number[], spatial: number): number => numelOf(shap
 function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, outShape: number[], accumulate: boolean): Tensor {
   const K = tail(idx._shape, spatial), M = tail(outShape, spatial);
   const planes = K === 0 ? 0 : idx.numel() / K;
-  const s = src._contigData(), ix = idx._contigData() as Int32Array;
   const out = allocate(src.dtype, numelOf(outShape));
-  for (let b = 0; b < planes; b++) {
-    const ob = b * M, ib = b * K;
-    if (accumulate) for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] += s[ib + k]; }
-    else for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] = s[ib + k]; }
-  }
+  runKernel(() => {
+    const s = src._contigData(), ix = idx._contigData() as Int32Array;
+    out.fill(0);
+    for (let b = 0; b < planes; b++) {
+      const ob = b * M, ib = b * K;
+      if (accumulate) for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] += s[ib + k]; }
+      else for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] = s[ib + k]; }
+    }
+  }, out);
   const res = Tensor._fromData(out, outShape, src.dtype);
   return record(op, [src], res, (g) => [gatherPlane(`${op}Backward`, g, idx, spatial, outShape)], [idx]);
 }
@@ -221,12 +225,14 @@ function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, out
 function gatherPlane(op: string, src: Tensor, idx: Tensor, spatial: number, srcShape: number[]): Tensor {
   const K = tail(idx._shape, spatial), M = tail(srcShape, spatial);
   const planes = K === 0 ? 0 : idx.numel() / K;
-  const s = src._contigData(), ix = idx._contigData() as Int32Array;
   const out = allocate(src.dtype, idx.numel());
-  for (let b = 0; b < planes; b++) {
-    const sb = b * M, ob = b * K;
-    for (let k = 0; k < K; k++) { const j = ix[ob + k]; out[ob + k] = j >= 0 ? s[sb + j] : 0; }
-  }
+  runKernel(() => {
+    const s = src._contigData(), ix = idx._contigData() as Int32Array;
+    for (let b = 0; b < planes; b++) {
+      const sb = b * M, ob = b * K;
+      for (let k = 0; k < K; k++) { const j = ix[ob + k]; out[ob + k] = j >= 0 ? s[sb + j] : 0; }
+    }
+  }, out);
   const res = Tensor._fromData(out, idx.shape, src.dtype);
   return record(op, [src], res, (g) => [scatterPlane(`${op}Backward`, g, idx, spatial, srcShape, true)], [idx]);
 }
@@ -237,7 +243,7 @@ function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor
   const planes = x.numel() / M;
   const out = allocate(x.dtype, planes * K);
   const idx = new Int32Array(planes * K);
-  maxKernel(x._contigData(), out, idx, planes, plan);
+  runKernel(() => maxKernel(x._contigData(), out, idx, planes, plan), out, idx);
   const indices = Tensor._fromData(idx, outShape, 'int32');
   const res = Tensor._fromData(out, outShape, x.dtype);
   const xShape = x.shape;
@@ -296,7 +302,7 @@ function windowAverage(op: string, x: Tensor, spatial: number, plan: Plan): Tens
   const outShape = outShapeOf(x, spatial, plan);
   const planes = x.numel() / (plan.h.size * plan.w.size);
   const out = allocate(x.dtype, planes * plan.h.out * plan.w.out);
-  averageKernel(x._contigData(), out, planes, plan, false);
+  runKernel(() => averageKernel(x._contigData(), out, planes, plan, false), out);
   const xShape = x.shape;
   return record(op, [x], Tensor._fromData(out, outShape, x.dtype), (g) => [windowAverageT(`${op}Backward`, g, xShape, spatial, plan)]);
 }
@@ -305,7 +311,7 @@ function windowAverage(op: string, x: Tensor, spatial: number, plan: Plan): Tens
 function windowAverageT(op: string, g: Tensor, inShape: number[], spatial: number, plan: Plan): Tensor {
   const planes = g.numel() / (plan.h.out * plan.w.out);
   const out = allocate(g.dtype, numelOf(inShape));
-  averageKernel(g._contigData(), out, planes, plan, true);
+  runKernel(() => { out.fill(0); averageKernel(g._contigData(), out, planes, plan, true); }, out);
   return record(op, [g], Tensor._fromData(out, inShape, g.dtype), (gg) => [windowAverage(`${op}Backward`, gg, spatial, plan)]);
 }
 
@@ -544,10 +550,12 @@ function maxUnpool(op: string, spatial: number, x: Tensor, indices: Tensor, kern
     }
   }
   const M = numelOf(out);
-  const ix = indices._contigData();
-  for (let i = 0; i < ix.length; i++) {
-    if (ix[i] < 0 || ix[i] >= M) throw new RangeError(`${op}: found an invalid max index ${ix[i]} (the output planes have size ${out.join('x')}, indices must be in [0, ${M - 1}])`);
-  }
+  runKernel(() => {
+    const ix = indices._contigData();
+    for (let i = 0; i < ix.length; i++) {
+      if (ix[i] < 0 || ix[i] >= M) throw new RangeError(`${op}: found an invalid max index ${ix[i]} (the output planes have size ${out.join('x')}, indices must be in [0, ${M - 1}])`);
+    }
+  });
   return scatterPlane(op, x, indices, spatial, [...x._shape.slice(0, x.ndim - spatial), ...out], false);
 }
 

@@ -10,6 +10,7 @@
  */
 import { Tensor } from '../tensor';
 import { allocate, promote, isFloating, FloatArray, DType } from '../dtype';
+import { runKernel } from '../compile/capture';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
@@ -53,28 +54,30 @@ function cellShapes(op: string, k: number, gx: Tensor, gh: Tensor, state: Tensor
 export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   const dtype = cellDtype('lstmCell', [gx, gh, c]);
   const [rows, H] = cellShapes('lstmCell', 4, gx, gh, c, 'c');
-  const X = gx._contigData(), Hh = gh._contigData(), C = c._contigData();
   const n = rows * H;
   const out = allocate(dtype, 2 * n) as FloatArray;
   // i, f, g, o and tanh(c') per element, kept for the fused backward (not needed when nothing is recorded).
   const acts = recorded([gx, gh, c]) ? new Float64Array(5 * n) : null;
-  for (let r = 0; r < rows; r++) {
-    const gb = r * 4 * H, sb = r * H;
-    for (let j = 0; j < H; j++) {
-      const i = sig(X[gb + j] + Hh[gb + j]);
-      const f = sig(X[gb + H + j] + Hh[gb + H + j]);
-      const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
-      const o = sig(X[gb + 3 * H + j] + Hh[gb + 3 * H + j]);
-      const c2 = f * C[sb + j] + i * g;
-      const tc = Math.tanh(c2);
-      out[sb + j] = o * tc;
-      out[n + sb + j] = c2;
-      if (acts !== null) {
-        const a = 5 * (sb + j);
-        acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
+  runKernel(() => {
+    const X = gx._contigData(), Hh = gh._contigData(), C = c._contigData();
+    for (let r = 0; r < rows; r++) {
+      const gb = r * 4 * H, sb = r * H;
+      for (let j = 0; j < H; j++) {
+        const i = sig(X[gb + j] + Hh[gb + j]);
+        const f = sig(X[gb + H + j] + Hh[gb + H + j]);
+        const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
+        const o = sig(X[gb + 3 * H + j] + Hh[gb + 3 * H + j]);
+        const c2 = f * C[sb + j] + i * g;
+        const tc = Math.tanh(c2);
+        out[sb + j] = o * tc;
+        out[n + sb + j] = c2;
+        if (acts !== null) {
+          const a = 5 * (sb + j);
+          acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
+        }
       }
     }
-  }
+  }, out);
   const res = Tensor._fromData(out, [2, ...c._shape], dtype);
   return record('lstmCell', [gx, gh, c], res, (grad) => {
     let dg: Tensor, dc: Tensor;
@@ -94,22 +97,25 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
       ], -1);
       dc = dct.mul(f);
     } else {
-      const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dgd = allocate(dtype, 4 * n) as FloatArray, dcd = allocate(dtype, n) as FloatArray;
-      for (let r = 0; r < rows; r++) {
-        const gb = r * 4 * H, sb = r * H;
-        for (let j = 0; j < H; j++) {
-          const a = 5 * (sb + j);
-          const i = A[a], f = A[a + 1], g = A[a + 2], o = A[a + 3], tc = A[a + 4];
-          const gh_ = G[sb + j];
-          const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
-          dgd[gb + j] = dct * g * i * (1 - i);
-          dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
-          dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
-          dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
-          dcd[sb + j] = dct * f;
+      runKernel(() => {
+        const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
+        const C = c._contigData();
+        for (let r = 0; r < rows; r++) {
+          const gb = r * 4 * H, sb = r * H;
+          for (let j = 0; j < H; j++) {
+            const a = 5 * (sb + j);
+            const i = A[a], f = A[a + 1], g = A[a + 2], o = A[a + 3], tc = A[a + 4];
+            const gh_ = G[sb + j];
+            const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
+            dgd[gb + j] = dct * g * i * (1 - i);
+            dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
+            dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
+            dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
+            dcd[sb + j] = dct * f;
+          }
         }
-      }
+      }, dgd, dcd);
       dg = Tensor._fromData(dgd, gx.shape, dtype);
       dc = Tensor._fromData(dcd, c.shape, dtype);
     }
@@ -127,23 +133,25 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
 export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
   const dtype = cellDtype('gruCell', [gx, gh, h]);
   const [rows, H] = cellShapes('gruCell', 3, gx, gh, h, 'h');
-  const X = gx._contigData(), Hh = gh._contigData(), Hd = h._contigData();
   const n = rows * H;
   const out = allocate(dtype, n) as FloatArray;
   const acts = recorded([gx, gh, h]) ? new Float64Array(3 * n) : null; // r, z, n, for the fused backward
-  for (let row = 0; row < rows; row++) {
-    const gb = row * 3 * H, sb = row * H;
-    for (let j = 0; j < H; j++) {
-      const r = sig(X[gb + j] + Hh[gb + j]);
-      const z = sig(X[gb + H + j] + Hh[gb + H + j]);
-      const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
-      out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
-      if (acts !== null) {
-        const a = 3 * (sb + j);
-        acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+  runKernel(() => {
+    const X = gx._contigData(), Hh = gh._contigData(), Hd = h._contigData();
+    for (let row = 0; row < rows; row++) {
+      const gb = row * 3 * H, sb = row * H;
+      for (let j = 0; j < H; j++) {
+        const r = sig(X[gb + j] + Hh[gb + j]);
+        const z = sig(X[gb + H + j] + Hh[gb + H + j]);
+        const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
+        out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
+        if (acts !== null) {
+          const a = 3 * (sb + j);
+          acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+        }
       }
     }
-  }
+  }, out);
   const res = Tensor._fromData(out, h.shape, dtype);
   return record('gruCell', [gx, gh, h], res, (grad) => {
     let dgx: Tensor, dgh: Tensor, dh: Tensor;
@@ -159,21 +167,24 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
       dgh = cat([dar, daz, dan.mul(r)], -1);
       dh = grad.mul(z);
     } else {
-      const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dx = allocate(dtype, 3 * n) as FloatArray, dhh = allocate(dtype, 3 * n) as FloatArray, dhd = allocate(dtype, n) as FloatArray;
-      for (let row = 0; row < rows; row++) {
-        const gb = row * 3 * H, sb = row * H;
-        for (let j = 0; j < H; j++) {
-          const a = 3 * (sb + j);
-          const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
-          const dan = g * (1 - z) * (1 - nn * nn);
-          const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
-          const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
-          dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
-          dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
-          dhd[sb + j] = g * z;
+      runKernel(() => {
+        const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
+        const Hh = gh._contigData(), Hd = h._contigData();
+        for (let row = 0; row < rows; row++) {
+          const gb = row * 3 * H, sb = row * H;
+          for (let j = 0; j < H; j++) {
+            const a = 3 * (sb + j);
+            const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
+            const dan = g * (1 - z) * (1 - nn * nn);
+            const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
+            const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
+            dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
+            dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
+            dhd[sb + j] = g * z;
+          }
         }
-      }
+      }, dx, dhh, dhd);
       dgx = Tensor._fromData(dx, gx.shape, dtype);
       dgh = Tensor._fromData(dhh, gh.shape, dtype);
       dh = Tensor._fromData(dhd, h.shape, dtype);

@@ -3,6 +3,7 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
+import { runKernel } from '@tapegrad/core/internal';
 import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
@@ -74,16 +75,18 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
   return defineFunction('scaledMaskedSoftmax', {
     forward(ctx) {
       // z = scores·scale + bias in one pass, then softmax's row kernel (SIMD for float32).
-      const X = scores._contigData();
       const Z = allocateLike(scores.dtype, N * L * S);
-      if (biasData && rowOff) {
-        for (let r = 0; r < N * L; r++) {
-          const o = r * S, bo = rowOff[r];
-          for (let j = 0; j < S; j++) Z[o + j] = X[o + j] * scale + biasData[bo + j * colStride];
+      runKernel(() => {
+        const X = scores._contigData();
+        if (biasData && rowOff) {
+          for (let r = 0; r < N * L; r++) {
+            const o = r * S, bo = rowOff[r];
+            for (let j = 0; j < S; j++) Z[o + j] = X[o + j] * scale + biasData[bo + j * colStride];
+          }
+        } else {
+          for (let i = 0; i < Z.length; i++) Z[i] = X[i] * scale;
         }
-      } else {
-        for (let i = 0; i < Z.length; i++) Z[i] = X[i] * scale;
-      }
+      }, Z);
       const out = fromData(Z, [N, L, S], scores.dtype).softmax(-1);
       ctx.saveForBackward(out);
       return out;
@@ -97,16 +100,18 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
       } else {
         // dz = w ⊙ (g − Σ g ⊙ w) per row; the scores' gradient is scale·dz, written in the same pass.
         const [w] = ctx.savedTensors;
-        const Wd = w._contigData(), G = g._contigData();
         // Unscaled when the bias needs dz itself.
         const c = bias?.requiresGrad ? 1 : scale;
         const D = allocateLike(scores.dtype, N * L * S);
-        for (let r = 0; r < N * L; r++) {
-          const o = r * S;
-          let dot = 0;
-          for (let j = 0; j < S; j++) dot += G[o + j] * Wd[o + j];
-          for (let j = 0; j < S; j++) D[o + j] = c * Wd[o + j] * (G[o + j] - dot);
-        }
+        runKernel(() => {
+          const Wd = w._contigData(), G = g._contigData();
+          for (let r = 0; r < N * L; r++) {
+            const o = r * S;
+            let dot = 0;
+            for (let j = 0; j < S; j++) dot += G[o + j] * Wd[o + j];
+            for (let j = 0; j < S; j++) D[o + j] = c * Wd[o + j] * (G[o + j] - dot);
+          }
+        }, D);
         dz = fromData(D, [N, L, S], scores.dtype);
         if (c === scale) ds = dz;
       }

@@ -90,6 +90,8 @@ export interface TrainConfig {
   init: InitName;
   /** Epochs without a better validation loss before stopping; null: train all epochs. */
   earlyStopping: number | null;
+  /** Run each training step through `compile` (replayed kernels; the same numbers). `--no-compile` turns it off. */
+  compile: boolean;
   /** Share of the training set held out as validation set for early stopping. */
   valFraction: number;
   seed: number;
@@ -187,6 +189,8 @@ Training:
                           improved for N epochs, and restore the weights of the best epoch
   --val-fraction X        validation share for --early-stopping (default 0.1)
   --seed N                seed of the initial weights, the shuffling and the toy data (default 0)
+  --no-compile            run every step eagerly (by default each training step goes through compile():
+                          captured once, then replayed as its kernels; the same numbers, faster)
 
 Energy estimate (energy = process CPU time x power per core; CO2 = energy x grid intensity):
   --power-watts-per-core W   default ${DEFAULT_POWER_WATTS_PER_CORE} (assumed draw of one busy desktop/laptop core)
@@ -284,7 +288,7 @@ const VALUE_FLAGS: Record<'train' | 'eval' | 'sweep', string[]> = {
   eval: ['model', 'dataset', 'batch-size', 'limit', 'test-limit'],
   sweep: [...TRAIN_VALUE_FLAGS.filter((f) => f !== 'hidden' && f !== 'lr' && f !== 'model'), 'hidden-sizes', 'lrs', 'models'],
 };
-const BOOL_FLAGS = ['json', 'help'];
+const BOOL_FLAGS = ['json', 'help', 'no-compile'];
 const COMMANDS = ['train', 'eval', 'sweep', 'help'] as const;
 
 /** The flag, command or value the user most likely meant (core's "did you mean" rule), or ''. */
@@ -461,6 +465,7 @@ function trainConfig(f: Flags, defaults: { epochs: number; toyEpochs: number }):
     batchSize: opt('batch-size', positiveInt, 64),
     init: opt('init', (k, r) => choice(k, r, INITS, 'init'), 'default' as InitName),
     earlyStopping: opt('early-stopping', positiveInt, null as number | null),
+    compile: !f.bools.has('no-compile'),
     valFraction,
     seed: opt('seed', nonNegativeInt, 0),
     samples: opt('samples', (k, r) => {

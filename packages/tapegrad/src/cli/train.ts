@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import { cat, Generator, manualSeed, noGrad, randperm, tensor, type Tensor } from '@tapegrad/core';
+import { cat, compile, Generator, manualSeed, noGrad, randperm, tensor, type Tensor } from '@tapegrad/core';
 import { CrossEntropyLoss, type Sequential } from '@tapegrad/nn';
 import { SGD, Adam, AdamW, RMSprop, Adagrad, StepLR, ExponentialLR, CosineAnnealingLR, type Optimizer } from '@tapegrad/optim';
 // issue 14
@@ -175,6 +175,23 @@ export function trainModel(cfg: TrainConfig, data: LoadedData, hooks: TrainHooks
   const optimizer = makeOptimizer(cfg, [...model.parameters()]);
   const scheduler = makeScheduler(cfg, optimizer);
 
+  // One training step. As a closure for optimizer.step, so LBFGS can re-evaluate (issue 14); the other
+  // optimizers call it once, before their update. Through compile (issue 15) unless --no-compile: the
+  // second step of each batch shape is captured, later ones replay its kernels (the same numbers).
+  const eagerStep = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
+    const first: Tensor[] = [];
+    const loss = optimizer.step(() => {
+      optimizer.zeroGrad();
+      const out = model.forward(x);
+      if (first.length === 0) first.push(out);
+      const l = criterion.forward(out, y);
+      l.backward();
+      return l;
+    }) as Tensor;
+    return [loss, first[0]];
+  };
+  const step = cfg.compile ? compile(eagerStep, { modules: [model] }) : eagerStep;
+
   const epochs: EpochRecord[] = [];
   let trainSeconds = 0;
   let examplesSeen = 0;
@@ -193,17 +210,7 @@ export function trainModel(cfg: TrainConfig, data: LoadedData, hooks: TrainHooks
 
     model.train();
     for (const [x, y] of loader) {
-      // As a closure, so LBFGS can re-evaluate (issue 14); the other optimizers call it once, before their update.
-      const first: Tensor[] = [];
-      const loss = optimizer.step(() => {
-        optimizer.zeroGrad();
-        const out = model.forward(x);
-        if (first.length === 0) first.push(out);
-        const l = criterion.forward(out, y);
-        l.backward();
-        return l;
-      }) as Tensor;
-      const output = first[0];
+      const [loss, output] = step(x, y);
 
       const n = x.shape[0];
       const l = loss.item();

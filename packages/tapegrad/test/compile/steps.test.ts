@@ -103,23 +103,47 @@ describe('compile on training steps', () => {
     expect(inside.stats().fallbacks[0].reason).toMatch(/StepLR\.step inside a compiled step/);
   });
 
-  test('CNN (Conv2d, MaxPool2d), SGD: equal to eager', () => {
+  test('CNN (Conv2d, MaxPool2d), SGD: replayed, equal to eager', () => {
     const data = batches(12, [4, 1, 8, 8], null, [4, 3]);
     const cnn = () => new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(64, 3));
     const sgd = (m: nn.Module) => new SGD(m.parameters(), { lr: 0.05, momentum: 0.5 });
     const c = train(cnn, sgd, (o, y) => F.mseLoss(o, y), data, true);
     bitwise(c, train(cnn, sgd, (o, y) => F.mseLoss(o, y), data, false));
-    expect(c.stats).toMatchObject({ traces: 1, replays: 11, fallbacks: [] });
+    expect(c.stats).toMatchObject({ traces: 1, captures: 1, replays: 10, fallbacks: [] });
   });
 
-  test('LSTM, Adam: equal to eager', () => {
+  test('LSTM, Adam: replayed, equal to eager', () => {
     const data = batches(12, [4, 2, 3], null, [2, 5]);
     const lstm = () => new nn.LSTM(3, 5);
     const last = (m: nn.Module, x: Tensor) => (m as nn.LSTM).call(x)[0].select(0, -1);
     const adam = (m: nn.Module) => new Adam(m.parameters(), { lr: 0.02 });
     const c = train(lstm, adam, (o, y) => F.mseLoss(o, y), data, true, last);
     bitwise(c, train(lstm, adam, (o, y) => F.mseLoss(o, y), data, false, last));
-    expect(c.stats).toMatchObject({ traces: 1, replays: 11, fallbacks: [] });
+    expect(c.stats).toMatchObject({ traces: 1, captures: 1, replays: 10, fallbacks: [] });
+  });
+
+  test('GRU (2 layers, bidirectional), Transformer encoder layer (dropout), BatchNorm CNN, Embedding + LayerNorm: replayed, equal to eager', () => {
+    const cases: [string, () => nn.Module, (m: nn.Module) => Optimizer, LossFn, Batch[], ((m: nn.Module, x: Tensor) => Tensor) | undefined][] = [
+      ['gru', () => new nn.GRU(3, 5, { numLayers: 2, bidirectional: true }), (m) => new SGD(m.parameters(), { lr: 0.05 }), (o, y) => F.mseLoss(o, y),
+        batches(10, [4, 2, 3], null, [2, 10]), (m, x) => (m as nn.GRU).call(x)[0].select(0, -1)],
+      ['transformer', () => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0.1 }), (m) => new Adam(m.parameters(), { lr: 0.01 }),
+        (o, y) => F.mseLoss(o, y), batches(10, [5, 2, 8], null, [5, 2, 8]), undefined],
+      ['batchnorm', () => new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 3)),
+        (m) => new SGD(m.parameters(), { lr: 0.05, momentum: 0.9 }), (o, y) => F.crossEntropy(o, y), batches(10, [4, 1, 6, 6], 3), undefined],
+    ];
+    for (const [name, make, opt, loss, data, fwd] of cases) {
+      const c = train(make, opt, loss, data, true, fwd);
+      bitwise(c, train(make, opt, loss, data, false, fwd));
+      expect([name, c.stats]).toMatchObject([name, { traces: 1, captures: 1, replays: data.length - 2, fallbacks: [] }]);
+    }
+    // Embedding reads int32 indices: its range check runs inside the kernel, on every replay.
+    manualSeed(100);
+    const tokens: Batch[] = Array.from({ length: 10 }, () => [randint(0, 10, [4, 3], { dtype: 'int32' }), randint(0, 3, [4], { dtype: 'int32' })]);
+    const emb = () => new nn.Sequential(new nn.Embedding(10, 4), new nn.Flatten(), new nn.LayerNorm(12), new nn.Linear(12, 3));
+    const adam = (m: nn.Module) => new Adam(m.parameters(), { lr: 0.01 });
+    const c = train(emb, adam, (o, y) => F.crossEntropy(o, y), tokens, true);
+    bitwise(c, train(emb, adam, (o, y) => F.crossEntropy(o, y), tokens, false));
+    expect(c.stats).toMatchObject({ captures: 1, replays: 8, fallbacks: [] });
   });
 
   test('Dropout draws fresh numbers every step, from the same stream as eager; eval() traces again', () => {
