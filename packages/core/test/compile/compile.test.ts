@@ -144,7 +144,7 @@ describe('compile', () => {
     expect(f(x).toArray()).toEqual([0, 0, 0]);
     expect(f.stats().eager).toBe(4);
     // A different op at the same position, and fewer ops than traced, are named too.
-    const flip = (g: (y: Tensor) => Tensor, a: boolean) => { deep = a; g(x); deep = !a; g(x); deep = a; g(x); deep = !a; g(x); return g; };
+    const flip = (g: ReturnType<typeof compile<[Tensor], Tensor>>, a: boolean) => { deep = a; g(x); deep = !a; g(x); deep = a; g(x); deep = !a; g(x); return g; };
     expect(flip(compile((y: Tensor) => (deep ? y.add(2) : y.mul(2))), false).stats().fallbacks[0].reason).toMatch(/op 0 is (add|mul) \[3\] float32, traced (mul|add) \[3\] float32/);
     expect(flip(compile((y: Tensor) => (deep ? y.mul(2).add(1) : y.mul(2))), true).stats().fallbacks[0].reason).toMatch(/graph changed/);
   });
