@@ -9,7 +9,8 @@
  * the inputs, so second derivatives are taped like any other op's.
  */
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray, DType } from '../dtype';
+import { allocate, allocateUninit, promote, isFloating, FloatArray, DType, FloatDType, TypedArray } from '../dtype';
+import { lstmCellBackwardWasm, lstmCellWasm } from '../kernels/rnn-cell';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
@@ -17,19 +18,94 @@ import { cat, select, stack } from './view';
 import { zerosOf } from './cast';
 import { linear } from './linear';
 
-const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
+// The kernels are top-level functions of typed arrays only, so that V8 optimises their loops once
+// (inlined into the ops they deopted over and over on the tensors' maps) and each stays at most
+// bimorphic (Float32Array / Float64Array).
+type Arr = TypedArray;
+
+function lstmForward(X: Arr, Hh: Arr, C: Arr, out: FloatArray, acts: FloatArray | null, rows: number, H: number): void {
+  const n = rows * H;
+  for (let r = 0; r < rows; r++) {
+    const gb = r * 4 * H, sb = r * H;
+    for (let j = 0; j < H; j++) {
+      const i = 1 / (1 + Math.exp(-(X[gb + j] + Hh[gb + j])));
+      const f = 1 / (1 + Math.exp(-(X[gb + H + j] + Hh[gb + H + j])));
+      const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
+      const o = 1 / (1 + Math.exp(-(X[gb + 3 * H + j] + Hh[gb + 3 * H + j])));
+      const c2 = f * C[sb + j] + i * g;
+      const tc = Math.tanh(c2);
+      out[sb + j] = o * tc;
+      out[n + sb + j] = c2;
+      if (acts !== null) {
+        const a = sb + j;
+        acts[a] = i; acts[n + a] = f; acts[2 * n + a] = g; acts[3 * n + a] = o; acts[4 * n + a] = tc;
+      }
+    }
+  }
+}
+
+function lstmBackward(G: Arr, A: FloatArray, C: Arr, dgd: FloatArray, dcd: FloatArray, rows: number, H: number): void {
+  const n = rows * H;
+  for (let r = 0; r < rows; r++) {
+    const gb = r * 4 * H, sb = r * H;
+    for (let j = 0; j < H; j++) {
+      const a = sb + j;
+      const i = A[a], f = A[n + a], g = A[2 * n + a], o = A[3 * n + a], tc = A[4 * n + a];
+      const gh_ = G[sb + j];
+      const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
+      dgd[gb + j] = dct * g * i * (1 - i);
+      dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
+      dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
+      dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
+      dcd[sb + j] = dct * f;
+    }
+  }
+}
+
+function gruForward(X: Arr, Hh: Arr, Hd: Arr, out: FloatArray, acts: Float64Array | null, rows: number, H: number): void {
+  for (let row = 0; row < rows; row++) {
+    const gb = row * 3 * H, sb = row * H;
+    for (let j = 0; j < H; j++) {
+      const r = 1 / (1 + Math.exp(-(X[gb + j] + Hh[gb + j])));
+      const z = 1 / (1 + Math.exp(-(X[gb + H + j] + Hh[gb + H + j])));
+      const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
+      out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
+      if (acts !== null) {
+        const a = 3 * (sb + j);
+        acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+      }
+    }
+  }
+}
+
+function gruBackward(G: Arr, A: Float64Array, Hh: Arr, Hd: Arr, dx: FloatArray, dhh: FloatArray, dhd: FloatArray, rows: number, H: number): void {
+  for (let row = 0; row < rows; row++) {
+    const gb = row * 3 * H, sb = row * H;
+    for (let j = 0; j < H; j++) {
+      const a = 3 * (sb + j);
+      const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
+      const dan = g * (1 - z) * (1 - nn * nn);
+      const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
+      const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
+      dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
+      dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
+      dhd[sb + j] = g * z;
+    }
+  }
+}
 
 /** Whether a cell's result will be recorded, so its fused backward needs the activations kept. */
 const recorded = (ts: Tensor[]): boolean => isGradEnabled() && ts.some((t) => t.requiresGrad);
 
-function cellDtype(op: string, ts: Tensor[]): DType {
+function cellDtype(op: string, ts: Tensor[]): FloatDType {
   let dtype: DType | null = null;
   for (const t of ts) {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected Tensor arguments`);
     if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${ts.map((x) => x.dtype).join(', ')}`);
     dtype = dtype === null ? t.dtype : promote(dtype, false, t.dtype, false);
   }
-  return dtype as DType;
+  return dtype as FloatDType; // each was checked floating, and floats promote to floats
 }
 
 /** Checks gx, gh: [..., k·H] and the state [..., H] with the same leading dims; returns [rows, H]. */
@@ -55,25 +131,17 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   const [rows, H] = cellShapes('lstmCell', 4, gx, gh, c, 'c');
   const X = gx._contigData(), Hh = gh._contigData(), C = c._contigData();
   const n = rows * H;
-  const out = allocate(dtype, 2 * n) as FloatArray;
-  // i, f, g, o and tanh(c') per element, kept for the fused backward (not needed when nothing is recorded).
-  const acts = recorded([gx, gh, c]) ? new Float64Array(5 * n) : null;
-  for (let r = 0; r < rows; r++) {
-    const gb = r * 4 * H, sb = r * H;
-    for (let j = 0; j < H; j++) {
-      const i = sig(X[gb + j] + Hh[gb + j]);
-      const f = sig(X[gb + H + j] + Hh[gb + H + j]);
-      const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
-      const o = sig(X[gb + 3 * H + j] + Hh[gb + 3 * H + j]);
-      const c2 = f * C[sb + j] + i * g;
-      const tc = Math.tanh(c2);
-      out[sb + j] = o * tc;
-      out[n + sb + j] = c2;
-      if (acts !== null) {
-        const a = 5 * (sb + j);
-        acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
-      }
-    }
+  const out = allocateUninit(dtype, 2 * n);
+  // i, f, g, o and tanh(c') as five [rows, H] planes, kept for the fused backward (not needed when nothing
+  // is recorded): float32 from the SIMD kernel (all-float32 cells), float64 from the JS loop.
+  const keep = recorded([gx, gh, c]);
+  const simd = X instanceof Float32Array && Hh instanceof Float32Array && C instanceof Float32Array && out instanceof Float32Array;
+  let acts: FloatArray | null = null;
+  if (simd && lstmCellWasm(X, Hh, C, out, keep ? (acts = new Float32Array(5 * n)) : null, rows, H)) {
+    // done by the kernel
+  } else {
+    acts = keep ? new Float64Array(5 * n) : null;
+    lstmForward(X, Hh, C, out, acts, rows, H);
   }
   const res = Tensor._fromData(out, [2, ...c._shape], dtype);
   return record('lstmCell', [gx, gh, c], res, (grad) => {
@@ -94,22 +162,10 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
       ], -1);
       dc = dct.mul(f);
     } else {
-      const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
-      const dgd = allocate(dtype, 4 * n) as FloatArray, dcd = allocate(dtype, n) as FloatArray;
-      for (let r = 0; r < rows; r++) {
-        const gb = r * 4 * H, sb = r * H;
-        for (let j = 0; j < H; j++) {
-          const a = 5 * (sb + j);
-          const i = A[a], f = A[a + 1], g = A[a + 2], o = A[a + 3], tc = A[a + 4];
-          const gh_ = G[sb + j];
-          const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
-          dgd[gb + j] = dct * g * i * (1 - i);
-          dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
-          dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
-          dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
-          dcd[sb + j] = dct * f;
-        }
-      }
+      const G = grad._contigData(), A = acts as FloatArray; // kept: this VJP runs only when recorded
+      const dgd = allocateUninit(dtype, 4 * n), dcd = allocateUninit(dtype, n);
+      if (!(A instanceof Float32Array && G instanceof Float32Array && C instanceof Float32Array && dgd instanceof Float32Array && dcd instanceof Float32Array
+        && lstmCellBackwardWasm(G, A, C, dgd, dcd, rows, H))) lstmBackward(G, A, C, dgd, dcd, rows, H);
       dg = Tensor._fromData(dgd, gx.shape, dtype);
       dc = Tensor._fromData(dcd, c.shape, dtype);
     }
@@ -131,19 +187,7 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
   const n = rows * H;
   const out = allocate(dtype, n) as FloatArray;
   const acts = recorded([gx, gh, h]) ? new Float64Array(3 * n) : null; // r, z, n, for the fused backward
-  for (let row = 0; row < rows; row++) {
-    const gb = row * 3 * H, sb = row * H;
-    for (let j = 0; j < H; j++) {
-      const r = sig(X[gb + j] + Hh[gb + j]);
-      const z = sig(X[gb + H + j] + Hh[gb + H + j]);
-      const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
-      out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
-      if (acts !== null) {
-        const a = 3 * (sb + j);
-        acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
-      }
-    }
-  }
+  gruForward(X, Hh, Hd, out, acts, rows, H);
   const res = Tensor._fromData(out, h.shape, dtype);
   return record('gruCell', [gx, gh, h], res, (grad) => {
     let dgx: Tensor, dgh: Tensor, dh: Tensor;
@@ -161,19 +205,7 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
     } else {
       const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dx = allocate(dtype, 3 * n) as FloatArray, dhh = allocate(dtype, 3 * n) as FloatArray, dhd = allocate(dtype, n) as FloatArray;
-      for (let row = 0; row < rows; row++) {
-        const gb = row * 3 * H, sb = row * H;
-        for (let j = 0; j < H; j++) {
-          const a = 3 * (sb + j);
-          const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
-          const dan = g * (1 - z) * (1 - nn * nn);
-          const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
-          const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
-          dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
-          dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
-          dhd[sb + j] = g * z;
-        }
-      }
+      gruBackward(G, A, Hh, Hd, dx, dhh, dhd, rows, H);
       dgx = Tensor._fromData(dx, gx.shape, dtype);
       dgh = Tensor._fromData(dhh, gh.shape, dtype);
       dh = Tensor._fromData(dhd, h.shape, dtype);
