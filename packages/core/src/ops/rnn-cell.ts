@@ -63,6 +63,27 @@ function lstmBackward(G: Arr, A: FloatArray, C: Arr, dgd: FloatArray, dcd: Float
   }
 }
 
+/**
+ * @internal The LSTM cell update on arrays (lstmCell's forward, also run per step by ops/rnn-layer.ts):
+ * X, Hh [rows, 4H], C [rows, H] → out [2, rows, H] (h', c'), acts (if given) five [rows, H] planes i, f,
+ * g, o, tanh(c'). The SIMD kernel when everything is float32 and the wasm backend applies, else the JS loop.
+ */
+export function lstmCellArrays(X: TypedArray, Hh: TypedArray, C: TypedArray, out: FloatArray, acts: FloatArray | null, rows: number, H: number): void {
+  if (X instanceof Float32Array && Hh instanceof Float32Array && C instanceof Float32Array && out instanceof Float32Array &&
+    (acts === null || acts instanceof Float32Array) && lstmCellWasm(X, Hh, C, out, acts, rows, H)) return;
+  lstmForward(X, Hh, C, out, acts, rows, H);
+}
+
+/**
+ * @internal lstmCellArrays' backward: G [2, rows, H] (∂L/∂h', ∂L/∂c'), its acts, C [rows, H] → dg
+ * [rows, 4H] (∂L/∂(gx + gh)), dc [rows, H].
+ */
+export function lstmCellBackwardArrays(G: TypedArray, A: FloatArray, C: TypedArray, dg: FloatArray, dc: FloatArray, rows: number, H: number): void {
+  if (A instanceof Float32Array && G instanceof Float32Array && C instanceof Float32Array && dg instanceof Float32Array && dc instanceof Float32Array &&
+    lstmCellBackwardWasm(G, A, C, dg, dc, rows, H)) return;
+  lstmBackward(G, A, C, dg, dc, rows, H);
+}
+
 function gruForward(X: Arr, Hh: Arr, Hd: Arr, out: FloatArray, acts: Float64Array | null, rows: number, H: number): void {
   for (let row = 0; row < rows; row++) {
     const gb = row * 3 * H, sb = row * H;
@@ -119,6 +140,26 @@ function cellShapes(op: string, k: number, gx: Tensor, gh: Tensor, state: Tensor
 }
 
 /**
+ * @internal lstmCell's VJP in Tensor ops from its inputs (so that it is itself differentiable), for the
+ * cotangents gH of h' and gC of c': returns [∂L/∂(gx + gh), ∂L/∂c]. Also the createGraph backward of
+ * ops/rnn-layer.ts's lstmLayer, step by step.
+ */
+export function lstmCellGradOps(gx: Tensor, gh: Tensor, c: Tensor, gH: Tensor, gC: Tensor, dtype: DType): [Tensor, Tensor] {
+  const [ai, af, ag, ao] = gx.to(dtype).add(gh.to(dtype)).chunk(4, -1);
+  const i = ai.sigmoid(), f = af.sigmoid(), g = ag.tanh(), o = ao.sigmoid();
+  const cc = c.to(dtype);
+  const tc = f.mul(cc).add(i.mul(g)).tanh();
+  const dct = gC.add(gH.mul(o).mul(tc.mul(tc).neg().add(1)));
+  const dg = cat([
+    dct.mul(g).mul(i.mul(i.neg().add(1))),
+    dct.mul(cc).mul(f.mul(f.neg().add(1))),
+    dct.mul(i).mul(g.mul(g).neg().add(1)),
+    gH.mul(tc).mul(o.mul(o.neg().add(1))),
+  ], -1);
+  return [dg, dct.mul(f)];
+}
+
+/**
  * One LSTM cell update from the gate pre-activations, gate order i, f, g, o (PyTorch's):
  * a = gx + gh, c' = σ(a_f)·c + σ(a_i)·tanh(a_g), h' = σ(a_o)·tanh(c'). gx, gh are [..., 4H], c is
  * [..., H]; the result is h' and c' stacked, [2, ..., H] (select(0, 0) is h', select(0, 1) is c').
@@ -133,39 +174,18 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   const n = rows * H;
   const out = allocateUninit(dtype, 2 * n);
   // i, f, g, o and tanh(c') as five [rows, H] planes, kept for the fused backward (not needed when nothing
-  // is recorded): float32 from the SIMD kernel (all-float32 cells), float64 from the JS loop.
-  const keep = recorded([gx, gh, c]);
-  const simd = X instanceof Float32Array && Hh instanceof Float32Array && C instanceof Float32Array && out instanceof Float32Array;
-  let acts: FloatArray | null = null;
-  if (simd && lstmCellWasm(X, Hh, C, out, keep ? (acts = new Float32Array(5 * n)) : null, rows, H)) {
-    // done by the kernel
-  } else {
-    acts = keep ? new Float64Array(5 * n) : null;
-    lstmForward(X, Hh, C, out, acts, rows, H);
-  }
+  // is recorded), in the op's dtype.
+  const acts = recorded([gx, gh, c]) ? (dtype === 'float32' ? new Float32Array(5 * n) : new Float64Array(5 * n)) : null;
+  lstmCellArrays(X, Hh, C, out, acts, rows, H);
   const res = Tensor._fromData(out, [2, ...c._shape], dtype);
   return record('lstmCell', [gx, gh, c], res, (grad) => {
     let dg: Tensor, dc: Tensor;
     if (isGradEnabled()) {
-      // Tensor ops from the inputs, so that this gradient is itself differentiable.
-      const [ai, af, ag, ao] = gx.to(dtype).add(gh.to(dtype)).chunk(4, -1);
-      const i = ai.sigmoid(), f = af.sigmoid(), g = ag.tanh(), o = ao.sigmoid();
-      const cc = c.to(dtype);
-      const tc = f.mul(cc).add(i.mul(g)).tanh();
-      const gH = select(grad, 0, 0), gC = select(grad, 0, 1);
-      const dct = gC.add(gH.mul(o).mul(tc.mul(tc).neg().add(1)));
-      dg = cat([
-        dct.mul(g).mul(i.mul(i.neg().add(1))),
-        dct.mul(cc).mul(f.mul(f.neg().add(1))),
-        dct.mul(i).mul(g.mul(g).neg().add(1)),
-        gH.mul(tc).mul(o.mul(o.neg().add(1))),
-      ], -1);
-      dc = dct.mul(f);
+      [dg, dc] = lstmCellGradOps(gx, gh, c, select(grad, 0, 0), select(grad, 0, 1), dtype);
     } else {
       const G = grad._contigData(), A = acts as FloatArray; // kept: this VJP runs only when recorded
       const dgd = allocateUninit(dtype, 4 * n), dcd = allocateUninit(dtype, n);
-      if (!(A instanceof Float32Array && G instanceof Float32Array && C instanceof Float32Array && dgd instanceof Float32Array && dcd instanceof Float32Array
-        && lstmCellBackwardWasm(G, A, C, dgd, dcd, rows, H))) lstmBackward(G, A, C, dgd, dcd, rows, H);
+      lstmCellBackwardArrays(G, A, C, dgd, dcd, rows, H);
       dg = Tensor._fromData(dgd, gx.shape, dtype);
       dc = Tensor._fromData(dcd, c.shape, dtype);
     }
