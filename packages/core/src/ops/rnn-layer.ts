@@ -15,7 +15,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { gemm } from '../kernels/gemm';
-import { columnSums } from '../kernels/elementwise';
+import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { cat, select, stack } from './view';
 import { linear } from './linear';
 import { lstmCell, lstmCellArrays, lstmCellBackwardArrays, lstmCellGradOps } from './rnn-cell';
@@ -123,7 +123,9 @@ function layerGrads(G: FloatArray, ST: FloatArray, acts: FloatArray, W: FloatArr
   }
   if (wantB) {
     const b = allocateUninit(dtype, 4 * H);
-    b.set(columnSums(DG, T * B, 4 * H));
+    // The SIMD column sums for float32 (float64 accumulation, the same bits as the JS loop).
+    if (DG instanceof Float32Array && b instanceof Float32Array && simdApplies(T * G4)) sumRowsF32(DG, b, T * B, 4 * H);
+    else b.set(columnSums(DG, T * B, 4 * H));
     db = Tensor._fromData(b, [4 * H], dtype);
   }
   return [Tensor._fromData(dgx, [T, B, 4 * H], dtype), Tensor._fromData(dh, [B, H], dtype), Tensor._fromData(dc, [B, H], dtype), dW, db];
