@@ -44,8 +44,8 @@ function checkLayer(gx: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, bHh: Tensor
 /**
  * An LSTM layer over the input projection gx = x·W_ihᵀ + b_ih of every step (gate order i, f, g, o, as
  * PyTorch's): h_t, c_t = cell(gx_t + h_{t−1}·W_hhᵀ + b_hh, c_{t−1}) from h0, c0. Returns one [T + 1, B, H]
- * tensor: rows 0…T−1 are h_t in time order (the layer's output), row T is the last step's c (with
- * `reverse`, the steps run from t = T−1 down, so the final state is h_0's row and row T).
+ * tensor: rows 0…T−1 are h_t in time order (the layer's output), row T is the last step's c. With
+ * `reverse` the steps run from t = T−1 down to 0, so the final h is row 0 (and the final c still row T).
  * @example
  * const T = 5, B = 3, H = 4;
  * const r = lstmLayer(linear(randn([T, B, 2]), randn([4 * H, 2])), zeros([B, H]), zeros([B, H]), randn([4 * H, H]), null);
