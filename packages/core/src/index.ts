@@ -96,6 +96,8 @@ export { interpolate, pixelShuffle, pixelUnshuffle } from './ops/resample';
 export type { InterpolateMode, InterpolateOptions } from './ops/resample';
 // recurrent cells (issue 13)
 export { lstmCell, gruCell, unbind, sharedLinear } from './ops/rnn-cell';
+export { lstmLayer } from './ops/rnn-layer'; // recurrent layer as one primitive (issue 13)
+export type { LstmLayerOptions } from './ops/rnn-layer';
 // memory (issue 15): the engine's buffer pool
 export { setBufferPool, bufferPoolEnabled, clearPool } from './pool';
 // compile (issue 15): trace-and-guard stage of a compiled step

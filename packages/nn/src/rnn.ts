@@ -4,10 +4,12 @@
  * The time loop costs a handful of tape nodes per step, not one per scalar: the input projection of
  * every step is one GEMM per layer and direction (`linear` over the whole sequence, read per step through
  * `unbind`), and each step is one GEMM for all gates (`linear(h, W_hh, b_hh)`) and one fused elementwise
- * primitive for the cell update (core's `lstmCell` / `gruCell`, each with its own VJP).
+ * primitive for the cell update (core's `lstmCell` / `gruCell`, each with its own VJP). An LSTM without
+ * projection over a padded sequence goes further: each direction is one primitive (core's `lstmLayer`),
+ * the same per-step work on arrays under a single tape node.
  */
 import {
-  Tensor, DType, Generator, getDefaultDtype, zeros, linear, lstmCell, gruCell, unbind, sharedLinear, cat, stack, indexSelect, tensor,
+  Tensor, DType, Generator, getDefaultDtype, zeros, linear, lstmCell, gruCell, unbind, sharedLinear, cat, stack, indexSelect, tensor, lstmLayer,
 } from '@tapegrad/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -196,6 +198,14 @@ export abstract class RNNBase extends Module {
         const cInit = lstm ? (c0s ? c0s[k] : zeros([B, this.hiddenSize], { dtype })) : null;
         let proj = linear(layerIn, w.wIh, w.bIh);
         if (pad) proj = indexSelect(cat([proj, zeros([1, proj.shape[1]], { dtype: proj.dtype })], 0), 0, pad).reshape([T, B, -1]);
+        if (lstm && !pad && !w.wHr && T > 0 && cInit && hInit.dtype === proj.dtype && cInit.dtype === proj.dtype) {
+          // The whole direction as one primitive: one tape node, one W_hh gradient GEMM (core's lstmLayer).
+          const r = lstmLayer(proj, hInit, cInit, w.wHh, w.bHh, { reverse: d === 1 });
+          outs.push(r.narrow(0, 0, T));
+          hN.push(r.select(0, d === 1 ? 0 : T - 1));
+          cN.push(r.select(0, T));
+          continue;
+        }
         const steps = unbind(proj, 0);
         const [ys, hLast, cLast] = this._direction(steps, sizes, w, hInit, cInit, d === 1);
         outs.push(packed ? cat(ys, 0) : stack(ys, 0));

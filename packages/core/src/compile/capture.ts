@@ -78,12 +78,13 @@ export function setActiveCapture(c: Capture | null): Capture | null {
 }
 
 /**
- * @internal Runs `run`, which writes every element of `out` (and `out2`, `out3`) or updates existing
+ * @internal Runs `run`, which writes every element of `out` (and `out2`, `out3`, or of every array when
+ * `out` is a list) or updates existing
  * buffers in place. Under a capture the closure is also recorded for replay, so it must read every value
  * it uses when it runs — never a value computed from tensor data before it — and must not count on an
  * output's earlier contents (a replay finds the last call's values there: zero it first if it adds).
  */
-export function runKernel(run: () => void, out?: TypedArray, out2?: TypedArray, out3?: TypedArray): void {
+export function runKernel(run: () => void, out?: TypedArray | readonly TypedArray[], out2?: TypedArray, out3?: TypedArray): void {
   const c = active;
   if ((c === null && tracing === 0) || depth > 0) {
     run();
@@ -97,8 +98,13 @@ export function runKernel(run: () => void, out?: TypedArray, out2?: TypedArray, 
   }
   if (c === null) return;
   c.kernels.push(run);
-  c.lastOuts = [out, out2, out3];
-  if (out !== undefined) claim(c, out);
+  if (Array.isArray(out)) {
+    c.lastOuts = [...out];
+    for (const a of out) claim(c, a);
+    return;
+  }
+  c.lastOuts = [out as TypedArray | undefined, out2, out3];
+  if (out !== undefined) claim(c, out as TypedArray);
   if (out2 !== undefined) claim(c, out2);
   if (out3 !== undefined) claim(c, out3);
 }

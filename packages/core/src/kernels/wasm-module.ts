@@ -32,6 +32,9 @@ export interface KernelExports {
     x: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, c1: number, c2: number,
     stepSize: number, bc2Sqrt: number, eps: number, wd: number, decay: number, sign: number,
   ): void;
+  // recurrent cells (issue 13)
+  lstmCellF32(gx: number, gh: number, c: number, out: number, acts: number, rows: number, H: number): void;
+  lstmCellBackwardF32(grad: number, acts: number, c: number, dg: number, dc: number, rows: number, H: number): void;
 }
 
 /**

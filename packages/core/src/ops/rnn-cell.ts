@@ -9,8 +9,9 @@
  * the inputs, so second derivatives are taped like any other op's.
  */
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray, DType } from '../dtype';
+import { allocate, allocateUninit, promote, isFloating, FloatArray, DType, FloatDType, TypedArray } from '../dtype';
 import { runKernel } from '../compile/capture';
+import { lstmCellBackwardWasm, lstmCellWasm } from '../kernels/rnn-cell';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
@@ -18,19 +19,115 @@ import { cat, select, stack } from './view';
 import { zerosOf } from './cast';
 import { linear } from './linear';
 
-const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
+// The kernels are top-level functions of typed arrays only, so that V8 optimises their loops once
+// (inlined into the ops they deopted over and over on the tensors' maps) and each stays at most
+// bimorphic (Float32Array / Float64Array).
+type Arr = TypedArray;
+
+function lstmForward(X: Arr, Hh: Arr, C: Arr, out: FloatArray, acts: FloatArray | null, rows: number, H: number): void {
+  const n = rows * H;
+  for (let r = 0; r < rows; r++) {
+    const gb = r * 4 * H, sb = r * H;
+    for (let j = 0; j < H; j++) {
+      const i = 1 / (1 + Math.exp(-(X[gb + j] + Hh[gb + j])));
+      const f = 1 / (1 + Math.exp(-(X[gb + H + j] + Hh[gb + H + j])));
+      const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
+      const o = 1 / (1 + Math.exp(-(X[gb + 3 * H + j] + Hh[gb + 3 * H + j])));
+      const c2 = f * C[sb + j] + i * g;
+      const tc = Math.tanh(c2);
+      out[sb + j] = o * tc;
+      out[n + sb + j] = c2;
+      if (acts !== null) {
+        const a = sb + j;
+        acts[a] = i; acts[n + a] = f; acts[2 * n + a] = g; acts[3 * n + a] = o; acts[4 * n + a] = tc;
+      }
+    }
+  }
+}
+
+function lstmBackward(G: Arr, A: FloatArray, C: Arr, dgd: FloatArray, dcd: FloatArray, rows: number, H: number): void {
+  const n = rows * H;
+  for (let r = 0; r < rows; r++) {
+    const gb = r * 4 * H, sb = r * H;
+    for (let j = 0; j < H; j++) {
+      const a = sb + j;
+      const i = A[a], f = A[n + a], g = A[2 * n + a], o = A[3 * n + a], tc = A[4 * n + a];
+      const gh_ = G[sb + j];
+      const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
+      dgd[gb + j] = dct * g * i * (1 - i);
+      dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
+      dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
+      dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
+      dcd[sb + j] = dct * f;
+    }
+  }
+}
+
+/**
+ * @internal The LSTM cell update on arrays (lstmCell's forward, also run per step by ops/rnn-layer.ts):
+ * X, Hh [rows, 4H], C [rows, H] → out [2, rows, H] (h', c'), acts (if given) five [rows, H] planes i, f,
+ * g, o, tanh(c'). The SIMD kernel when everything is float32 and the wasm backend applies, else the JS loop.
+ */
+export function lstmCellArrays(X: TypedArray, Hh: TypedArray, C: TypedArray, out: FloatArray, acts: FloatArray | null, rows: number, H: number): void {
+  if (X instanceof Float32Array && Hh instanceof Float32Array && C instanceof Float32Array && out instanceof Float32Array &&
+    (acts === null || acts instanceof Float32Array) && lstmCellWasm(X, Hh, C, out, acts, rows, H)) return;
+  lstmForward(X, Hh, C, out, acts, rows, H);
+}
+
+/**
+ * @internal lstmCellArrays' backward: G [2, rows, H] (∂L/∂h', ∂L/∂c'), its acts, C [rows, H] → dg
+ * [rows, 4H] (∂L/∂(gx + gh)), dc [rows, H].
+ */
+export function lstmCellBackwardArrays(G: TypedArray, A: FloatArray, C: TypedArray, dg: FloatArray, dc: FloatArray, rows: number, H: number): void {
+  if (A instanceof Float32Array && G instanceof Float32Array && C instanceof Float32Array && dg instanceof Float32Array && dc instanceof Float32Array &&
+    lstmCellBackwardWasm(G, A, C, dg, dc, rows, H)) return;
+  lstmBackward(G, A, C, dg, dc, rows, H);
+}
+
+function gruForward(X: Arr, Hh: Arr, Hd: Arr, out: FloatArray, acts: Float64Array | null, rows: number, H: number): void {
+  for (let row = 0; row < rows; row++) {
+    const gb = row * 3 * H, sb = row * H;
+    for (let j = 0; j < H; j++) {
+      const r = 1 / (1 + Math.exp(-(X[gb + j] + Hh[gb + j])));
+      const z = 1 / (1 + Math.exp(-(X[gb + H + j] + Hh[gb + H + j])));
+      const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
+      out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
+      if (acts !== null) {
+        const a = 3 * (sb + j);
+        acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
+      }
+    }
+  }
+}
+
+function gruBackward(G: Arr, A: Float64Array, Hh: Arr, Hd: Arr, dx: FloatArray, dhh: FloatArray, dhd: FloatArray, rows: number, H: number): void {
+  for (let row = 0; row < rows; row++) {
+    const gb = row * 3 * H, sb = row * H;
+    for (let j = 0; j < H; j++) {
+      const a = 3 * (sb + j);
+      const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
+      const dan = g * (1 - z) * (1 - nn * nn);
+      const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
+      const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
+      dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
+      dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
+      dhd[sb + j] = g * z;
+    }
+  }
+}
 
 /** Whether a cell's result will be recorded, so its fused backward needs the activations kept. */
 const recorded = (ts: Tensor[]): boolean => isGradEnabled() && ts.some((t) => t.requiresGrad);
 
-function cellDtype(op: string, ts: Tensor[]): DType {
+function cellDtype(op: string, ts: Tensor[]): FloatDType {
   let dtype: DType | null = null;
   for (const t of ts) {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected Tensor arguments`);
     if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${ts.map((x) => x.dtype).join(', ')}`);
     dtype = dtype === null ? t.dtype : promote(dtype, false, t.dtype, false);
   }
-  return dtype as DType;
+  return dtype as FloatDType; // each was checked floating, and floats promote to floats
 }
 
 /** Checks gx, gh: [..., k·H] and the state [..., H] with the same leading dims; returns [rows, H]. */
@@ -41,6 +138,26 @@ function cellShapes(op: string, k: number, gx: Tensor, gh: Tensor, state: Tensor
     throw new RangeError(`${op}: expected gx and gh of shape [..., ${k}·H] and ${stateName} of shape [..., H] with the same leading dims, got gx ${fmt(gx._shape)}, gh ${fmt(gh._shape)}, ${stateName} ${fmt(state._shape)}`);
   }
   return [state.numel() / Math.max(H, 1), H];
+}
+
+/**
+ * @internal lstmCell's VJP in Tensor ops from its inputs (so that it is itself differentiable), for the
+ * cotangents gH of h' and gC of c': returns [∂L/∂(gx + gh), ∂L/∂c]. Also the createGraph backward of
+ * ops/rnn-layer.ts's lstmLayer, step by step.
+ */
+export function lstmCellGradOps(gx: Tensor, gh: Tensor, c: Tensor, gH: Tensor, gC: Tensor, dtype: DType): [Tensor, Tensor] {
+  const [ai, af, ag, ao] = gx.to(dtype).add(gh.to(dtype)).chunk(4, -1);
+  const i = ai.sigmoid(), f = af.sigmoid(), g = ag.tanh(), o = ao.sigmoid();
+  const cc = c.to(dtype);
+  const tc = f.mul(cc).add(i.mul(g)).tanh();
+  const dct = gC.add(gH.mul(o).mul(tc.mul(tc).neg().add(1)));
+  const dg = cat([
+    dct.mul(g).mul(i.mul(i.neg().add(1))),
+    dct.mul(cc).mul(f.mul(f.neg().add(1))),
+    dct.mul(i).mul(g.mul(g).neg().add(1)),
+    gH.mul(tc).mul(o.mul(o.neg().add(1))),
+  ], -1);
+  return [dg, dct.mul(f)];
 }
 
 /**
@@ -55,67 +172,20 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   const dtype = cellDtype('lstmCell', [gx, gh, c]);
   const [rows, H] = cellShapes('lstmCell', 4, gx, gh, c, 'c');
   const n = rows * H;
-  const out = allocate(dtype, 2 * n) as FloatArray;
-  // i, f, g, o and tanh(c') per element, kept for the fused backward (not needed when nothing is recorded).
-  const acts = recorded([gx, gh, c]) ? new Float64Array(5 * n) : null;
-  runKernel(() => {
-    const X = gx._contigData(), Hh = gh._contigData(), C = c._contigData();
-    for (let r = 0; r < rows; r++) {
-      const gb = r * 4 * H, sb = r * H;
-      for (let j = 0; j < H; j++) {
-        const i = sig(X[gb + j] + Hh[gb + j]);
-        const f = sig(X[gb + H + j] + Hh[gb + H + j]);
-        const g = Math.tanh(X[gb + 2 * H + j] + Hh[gb + 2 * H + j]);
-        const o = sig(X[gb + 3 * H + j] + Hh[gb + 3 * H + j]);
-        const c2 = f * C[sb + j] + i * g;
-        const tc = Math.tanh(c2);
-        out[sb + j] = o * tc;
-        out[n + sb + j] = c2;
-        if (acts !== null) {
-          const a = 5 * (sb + j);
-          acts[a] = i; acts[a + 1] = f; acts[a + 2] = g; acts[a + 3] = o; acts[a + 4] = tc;
-        }
-      }
-    }
-  }, out);
+  const out = allocateUninit(dtype, 2 * n);
+  // i, f, g, o and tanh(c') as five [rows, H] planes, kept for the fused backward (not needed when nothing
+  // is recorded), in the op's dtype.
+  const acts = recorded([gx, gh, c]) ? (dtype === 'float32' ? new Float32Array(5 * n) : new Float64Array(5 * n)) : null;
+  runKernel(() => lstmCellArrays(gx._contigData(), gh._contigData(), c._contigData(), out, acts, rows, H), out);
   const res = Tensor._fromData(out, [2, ...c._shape], dtype);
   return record('lstmCell', [gx, gh, c], res, (grad) => {
     let dg: Tensor, dc: Tensor;
     if (isGradEnabled()) {
-      // Tensor ops from the inputs, so that this gradient is itself differentiable.
-      const [ai, af, ag, ao] = gx.to(dtype).add(gh.to(dtype)).chunk(4, -1);
-      const i = ai.sigmoid(), f = af.sigmoid(), g = ag.tanh(), o = ao.sigmoid();
-      const cc = c.to(dtype);
-      const tc = f.mul(cc).add(i.mul(g)).tanh();
-      const gH = select(grad, 0, 0), gC = select(grad, 0, 1);
-      const dct = gC.add(gH.mul(o).mul(tc.mul(tc).neg().add(1)));
-      dg = cat([
-        dct.mul(g).mul(i.mul(i.neg().add(1))),
-        dct.mul(cc).mul(f.mul(f.neg().add(1))),
-        dct.mul(i).mul(g.mul(g).neg().add(1)),
-        gH.mul(tc).mul(o.mul(o.neg().add(1))),
-      ], -1);
-      dc = dct.mul(f);
+      [dg, dc] = lstmCellGradOps(gx, gh, c, select(grad, 0, 0), select(grad, 0, 1), dtype);
     } else {
-      const dgd = allocate(dtype, 4 * n) as FloatArray, dcd = allocate(dtype, n) as FloatArray;
-      runKernel(() => {
-        const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
-        const C = c._contigData();
-        for (let r = 0; r < rows; r++) {
-          const gb = r * 4 * H, sb = r * H;
-          for (let j = 0; j < H; j++) {
-            const a = 5 * (sb + j);
-            const i = A[a], f = A[a + 1], g = A[a + 2], o = A[a + 3], tc = A[a + 4];
-            const gh_ = G[sb + j];
-            const dct = G[n + sb + j] + gh_ * o * (1 - tc * tc);
-            dgd[gb + j] = dct * g * i * (1 - i);
-            dgd[gb + H + j] = dct * C[sb + j] * f * (1 - f);
-            dgd[gb + 2 * H + j] = dct * i * (1 - g * g);
-            dgd[gb + 3 * H + j] = gh_ * tc * o * (1 - o);
-            dcd[sb + j] = dct * f;
-          }
-        }
-      }, dgd, dcd);
+      const A = acts as FloatArray; // kept: this VJP runs only when recorded
+      const dgd = allocateUninit(dtype, 4 * n), dcd = allocateUninit(dtype, n);
+      runKernel(() => lstmCellBackwardArrays(grad._contigData(), A, c._contigData(), dgd, dcd, rows, H), dgd, dcd);
       dg = Tensor._fromData(dgd, gx.shape, dtype);
       dc = Tensor._fromData(dcd, c.shape, dtype);
     }
@@ -136,22 +206,7 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
   const n = rows * H;
   const out = allocate(dtype, n) as FloatArray;
   const acts = recorded([gx, gh, h]) ? new Float64Array(3 * n) : null; // r, z, n, for the fused backward
-  runKernel(() => {
-    const X = gx._contigData(), Hh = gh._contigData(), Hd = h._contigData();
-    for (let row = 0; row < rows; row++) {
-      const gb = row * 3 * H, sb = row * H;
-      for (let j = 0; j < H; j++) {
-        const r = sig(X[gb + j] + Hh[gb + j]);
-        const z = sig(X[gb + H + j] + Hh[gb + H + j]);
-        const nn = Math.tanh(X[gb + 2 * H + j] + r * Hh[gb + 2 * H + j]);
-        out[sb + j] = (1 - z) * nn + z * Hd[sb + j];
-        if (acts !== null) {
-          const a = 3 * (sb + j);
-          acts[a] = r; acts[a + 1] = z; acts[a + 2] = nn;
-        }
-      }
-    }
-  }, out);
+  runKernel(() => gruForward(gx._contigData(), gh._contigData(), h._contigData(), out, acts, rows, H), out);
   const res = Tensor._fromData(out, h.shape, dtype);
   return record('gruCell', [gx, gh, h], res, (grad) => {
     let dgx: Tensor, dgh: Tensor, dh: Tensor;
@@ -167,24 +222,9 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
       dgh = cat([dar, daz, dan.mul(r)], -1);
       dh = grad.mul(z);
     } else {
+      const A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dx = allocate(dtype, 3 * n) as FloatArray, dhh = allocate(dtype, 3 * n) as FloatArray, dhd = allocate(dtype, n) as FloatArray;
-      runKernel(() => {
-        const G = grad._contigData(), A = acts as Float64Array; // kept: this VJP runs only when recorded
-        const Hh = gh._contigData(), Hd = h._contigData();
-        for (let row = 0; row < rows; row++) {
-          const gb = row * 3 * H, sb = row * H;
-          for (let j = 0; j < H; j++) {
-            const a = 3 * (sb + j);
-            const r = A[a], z = A[a + 1], nn = A[a + 2], g = G[sb + j];
-            const dan = g * (1 - z) * (1 - nn * nn);
-            const dar = dan * Hh[gb + 2 * H + j] * r * (1 - r);
-            const daz = g * (Hd[sb + j] - nn) * z * (1 - z);
-            dx[gb + j] = dar; dx[gb + H + j] = daz; dx[gb + 2 * H + j] = dan;
-            dhh[gb + j] = dar; dhh[gb + H + j] = daz; dhh[gb + 2 * H + j] = dan * r;
-            dhd[sb + j] = g * z;
-          }
-        }
-      }, dx, dhh, dhd);
+      runKernel(() => gruBackward(grad._contigData(), A, gh._contigData(), h._contigData(), dx, dhh, dhd, rows, H), dx, dhh, dhd);
       dgx = Tensor._fromData(dx, gx.shape, dtype);
       dgh = Tensor._fromData(dhh, gh.shape, dtype);
       dh = Tensor._fromData(dhd, h.shape, dtype);

@@ -618,6 +618,13 @@ export const OPS: OpInfo[] = [
     s('x [5] over [5], weight only, eps 0.1', [arg(gen, [5]), arg(gen, [5])], (x, w) => core.layerNorm(x, [5], w, null, 0.1)),
     s('transposed view [4, 3] over [3]', [arg(gen, [3, 4]), arg(gen, [3]), arg(gen, [3])], (x, w, b) => core.layerNorm(x.t(), [3], w, b)),
   ]),
+  // recurrent layer as one primitive (issue 13): forward and reverse, with and without b_hh, fed by a projection
+  custom('lstmLayer', ['lstmLayer'], (gen) => [
+    s('T 3, B 2, H 2 with bias', [arg(gen, [3, 2, 8]), arg(gen, [2, 2]), arg(gen, [2, 2]), arg(gen, [8, 2]), arg(gen, [8])], (gx, h, c, w, b) => core.lstmLayer(gx, h, c, w, b)),
+    s('reverse, no bias', [arg(gen, [3, 2, 8]), arg(gen, [2, 2]), arg(gen, [2, 2]), arg(gen, [8, 2])], (gx, h, c, w) => core.lstmLayer(gx, h, c, w, null, { reverse: true })),
+    s('T 2, B 1, H 3 from x·W_ihᵀ, output rows used unequally', [arg(gen, [2, 1, 2]), arg(gen, [12, 2]), arg(gen, [1, 3]), arg(gen, [1, 3]), arg(gen, [12, 3]), arg(gen, [12])],
+      (x, wi, h, c, w, b) => { const r = core.lstmLayer(core.linear(x, wi), h, c, w, b); return r.select(0, 1).mul(r.select(0, 2)).add(r.select(0, 0).sin()); }),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */

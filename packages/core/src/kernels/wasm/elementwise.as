@@ -158,3 +158,96 @@ export function softmaxRowsF32(x: usize, out: usize, rows: i32, cols: i32, log: 
     }
   }
 }
+
+// recurrent cells (issue 13): the elementwise half of an LSTM step for ops/rnn-cell.ts.
+
+/** σ(x) for 4 lanes from e = exp(-|x|): 1/(1 + e) for x >= 0, e/(1 + e) below (no cancellation); NaN gives NaN. */
+@inline function sigmoid4(x: v128): v128 {
+  const e = expNonPositive(f32x4.neg(f32x4.abs(x)));
+  const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, f32x4.splat(0)));
+}
+
+/**
+ * tanh(x) for 4 lanes (Cephes tanhf): the odd polynomial x + x·z·P(z), z = x², for |x| < 0.625, else
+ * sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|) (which is at most 0.29 there, so no cancellation). NaN gives NaN.
+ */
+@inline function tanh4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = expNonPositive(f32x4.mul(ax, f32x4.splat(-2)));
+  const big = v128.or(f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e)), v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** Loads 4 lanes, or (tail) one element into lane 0. */
+@inline function ld(p: usize, full: bool): v128 {
+  return full ? v128.load(p) : f32x4.splat(load<f32>(p));
+}
+
+/** Stores 4 lanes, or (tail) lane 0. */
+@inline function st(p: usize, v: v128, full: bool): void {
+  if (full) v128.store(p, v); else store<f32>(p, f32x4.extract_lane(v, 0));
+}
+
+@inline function lstmLanes(gx: usize, gh: usize, c: usize, out: usize, acts: usize, n: i32, H: i32, r: i32, j: i32, full: bool): void {
+  const g0 = <usize>(r * 4 * H + j) * 4, s0 = <usize>(r * H + j) * 4, plane = <usize>n * 4, gate = <usize>H * 4;
+  const i = sigmoid4(f32x4.add(ld(gx + g0, full), ld(gh + g0, full)));
+  const f = sigmoid4(f32x4.add(ld(gx + g0 + gate, full), ld(gh + g0 + gate, full)));
+  const g = tanh4(f32x4.add(ld(gx + g0 + 2 * gate, full), ld(gh + g0 + 2 * gate, full)));
+  const o = sigmoid4(f32x4.add(ld(gx + g0 + 3 * gate, full), ld(gh + g0 + 3 * gate, full)));
+  const c2 = f32x4.add(f32x4.mul(f, ld(c + s0, full)), f32x4.mul(i, g));
+  const tc = tanh4(c2);
+  st(out + s0, f32x4.mul(o, tc), full);
+  st(out + plane + s0, c2, full);
+  if (acts != 0) {
+    st(acts + s0, i, full); st(acts + plane + s0, f, full); st(acts + 2 * plane + s0, g, full);
+    st(acts + 3 * plane + s0, o, full); st(acts + 4 * plane + s0, tc, full);
+  }
+}
+
+/**
+ * One LSTM cell update, gate order i, f, g, o: gx, gh [rows, 4H], c [rows, H]; writes out [2, rows, H]
+ * (h', c') and, when acts is not 0, the activations i, f, g, o, tanh(c') as five [rows, H] planes.
+ */
+export function lstmCellF32(gx: usize, gh: usize, c: usize, out: usize, acts: usize, rows: i32, H: i32): void {
+  const n = rows * H;
+  for (let r = 0; r < rows; r++) {
+    let j = 0;
+    for (; j + 4 <= H; j += 4) lstmLanes(gx, gh, c, out, acts, n, H, r, j, true);
+    for (; j < H; j++) lstmLanes(gx, gh, c, out, acts, n, H, r, j, false);
+  }
+}
+
+@inline function lstmBackLanes(gr: usize, acts: usize, c: usize, dg: usize, dc: usize, n: i32, H: i32, r: i32, j: i32, full: bool): void {
+  const g0 = <usize>(r * 4 * H + j) * 4, s0 = <usize>(r * H + j) * 4, plane = <usize>n * 4, gate = <usize>H * 4;
+  const one = f32x4.splat(1);
+  const i = ld(acts + s0, full), f = ld(acts + plane + s0, full), g = ld(acts + 2 * plane + s0, full);
+  const o = ld(acts + 3 * plane + s0, full), tc = ld(acts + 4 * plane + s0, full);
+  const gH = ld(gr + s0, full);
+  const dct = f32x4.add(ld(gr + plane + s0, full), f32x4.mul(f32x4.mul(gH, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  st(dg + g0, f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i))), full);
+  st(dg + g0 + gate, f32x4.mul(f32x4.mul(dct, ld(c + s0, full)), f32x4.mul(f, f32x4.sub(one, f))), full);
+  st(dg + g0 + 2 * gate, f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g))), full);
+  st(dg + g0 + 3 * gate, f32x4.mul(f32x4.mul(gH, tc), f32x4.mul(o, f32x4.sub(one, o))), full);
+  st(dc + s0, f32x4.mul(dct, f), full);
+}
+
+/**
+ * lstmCellF32's backward from its activations: grad [2, rows, H] (∂L/∂h', ∂L/∂c'), acts as written by
+ * lstmCellF32, c [rows, H]; writes dg [rows, 4H] (∂L/∂(gx + gh)) and dc [rows, H].
+ */
+export function lstmCellBackwardF32(grad: usize, acts: usize, c: usize, dg: usize, dc: usize, rows: i32, H: i32): void {
+  const n = rows * H;
+  for (let r = 0; r < rows; r++) {
+    let j = 0;
+    for (; j + 4 <= H; j += 4) lstmBackLanes(grad, acts, c, dg, dc, n, H, r, j, true);
+    for (; j < H; j++) lstmBackLanes(grad, acts, c, dg, dc, n, H, r, j, false);
+  }
+}
