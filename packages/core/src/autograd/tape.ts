@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
 import { activeTrace } from '../compile/hooks'; // compile (issue 15)
-import { noteLeafGrad, runKernel } from '../compile/capture';
+import { noteLeafGrad, noteWalked, runKernel } from '../compile/capture';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
@@ -164,6 +164,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     }
   }
   const order = [...seen].sort((a, b) => b.id - a.id);
+  noteWalked(order);
 
   const nodeGrads = new Map<Node, Tensor>();
   const leafGrads = new Map<Tensor, Tensor>();

@@ -33,6 +33,8 @@ export class Capture {
   lastOuts: (TypedArray | undefined)[] = [];
   /** Leaves whose `.grad` the captured backward set or accumulated into, with their grad just before. */
   readonly leaves = new Map<Tensor, Tensor | null>();
+  /** The graph nodes a backward() during the capture walked (a returned tensor's graph must be one of them). */
+  readonly walked = new WeakSet<object>();
   /** Every tensor whose `.grad` changed during the capture, with the grad it had at the start. */
   readonly gradAtStart = new Map<Tensor, Tensor | null>();
   failure: string | null = null;
@@ -175,6 +177,12 @@ export function noteLeafGrad(leaf: Tensor): void {
   if (c === null) return;
   if (!c.gradAtStart.has(leaf)) c.gradAtStart.set(leaf, leaf._grad);
   if (!c.leaves.has(leaf)) c.leaves.set(leaf, leaf._grad);
+}
+
+/** @internal backward() walked these nodes. */
+export function noteWalked(nodes: readonly object[]): void {
+  const c = active;
+  if (c !== null) for (const n of nodes) c.walked.add(n);
 }
 
 /** @internal A tensor's `.grad` is about to change (zeroGrad, an assignment, backward). */

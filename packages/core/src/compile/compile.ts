@@ -18,6 +18,10 @@ import { TraceListener, activeTrace, setActiveTrace } from './hooks';
 export interface TrainingFlagged {
   training: boolean;
   modules?(): Iterable<{ training: boolean }>;
+  /** Its parameters (an `nn.Module`'s): a replay checks they are still the tensors the capture used. */
+  parameters?(): Iterable<Tensor>;
+  /** Its buffers (running statistics), checked likewise. */
+  buffers?(): Iterable<Tensor | null>;
 }
 
 /** Options of {@link compile}. */
@@ -85,6 +89,8 @@ interface Replay {
   result: unknown;
   /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
   guards: GradGuard[];
+  /** The modules' parameters and buffers with their storages at the capture (a replaced one captures again). */
+  tensors: [Tensor, TypedArray][];
   /** Decisions the captured call took on its arguments' values (see valueGuard in compile/capture.ts). */
   valueGuards: ValueGuard[];
 }
@@ -106,8 +112,11 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * values into JavaScript (`item()`, `dataSync()`, `toArray()`: code after it may branch on them), record
  * a different sequence of ops under one signature, or do something a replay would not redo (an op with
  * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
- * which and why. A replay checks first that each parameter's `.grad` is still the tensor the capture
- * left there (an `opt.zeroGrad()` outside `fn` replaces it) and captures again if not.
+ * which and why; so does returning a tensor whose graph no `backward()` inside `fn` used (the caller
+ * may backpropagate it: compile the whole step, or run a forward under `noGrad`). Before each replay the
+ * parameters and buffers of `opts.modules` must still be the tensors the capture used, and each leaf's
+ * `.grad` must be what eager mode would add to or replace (a grad dropped outside `fn`, as by
+ * `opt.zeroGrad()` before the call, is fine); otherwise the call captures again.
  *
  * What a capture fixes: JavaScript values `fn` reads from its closure (a weight, a `tensor([...])` made
  * from a JS array) are constants of the capture, as in TinyJit and CUDA graphs; pass values that change as
@@ -166,7 +175,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return fn(...args);
     }
-    if (entry.replay !== null && guardsHold(entry.replay)) {
+    if (entry.replay !== null && sameTensors(entry.replay, modules) && guardsHold(entry.replay)) {
       const r = entry.replay;
       stageIn(r, args);
       if (r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
@@ -205,7 +214,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return out;
     }
-    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
+    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? graphEscapes(out, capture) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
     if (DEBUG) for (const st of capture.pending.values()) console.error(`[capture] unwritten storage\n${st}`);
     if (failure !== null || staging === null) {
       fallBack(entry, key, `cannot be replayed: ${failure ?? 'no capture'}`);
@@ -219,6 +228,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       staging: staging.tensors,
       result: out,
       guards: gradGuards(capture),
+      tensors: moduleTensors(modules).map((t) => [t, t._storage.data]),
       valueGuards: capture.guards,
     };
     stats.captures++;
@@ -265,6 +275,30 @@ function outOfPlaceAccumulation(c: Capture): string | null {
     if (before !== null && leaf._grad !== before) return 'a backward added into a grad out of place (read .grad between steps only after compile\'s fn zeroes it, or let the optimizer read it)';
   }
   return null;
+}
+
+/** A returned tensor whose graph no backward inside fn used: the caller may backpropagate it, which needs the tape. */
+function graphEscapes(out: unknown, c: Capture): string | null {
+  for (const t of tensorsIn(out, [])) {
+    if (t.gradFn !== null && !c.walked.has(t.gradFn)) return 'fn returns a tensor in the autograd graph that no backward() inside fn used (compile the whole step, backward included, or run it under noGrad)';
+  }
+  return null;
+}
+
+/** The parameters and buffers of `modules` (their identities and storages are part of what a capture depends on). */
+function moduleTensors(modules: readonly TrainingFlagged[]): Tensor[] {
+  const out: Tensor[] = [];
+  for (const m of modules) {
+    if (typeof m.parameters === 'function') for (const p of m.parameters()) out.push(p);
+    if (typeof m.buffers === 'function') for (const b of m.buffers()) if (isTensor(b)) out.push(b);
+  }
+  return out;
+}
+
+function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
+  if (r.tensors.length === 0) return true;
+  const now = moduleTensors(modules);
+  return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1]);
 }
 
 /** Whether a replay gives eager mode's result for the leaves' grads; puts each captured grad back in place. */

@@ -82,8 +82,14 @@ describe('compile', () => {
       setDefaultDtype(prev);
     }
     expect(f.stats().traces).toBe(3);
-    f(tensor([3, 4], { dtype: 'float32' }));
-    f(tensor([3, 4], { dtype: 'float32' }));
+    // With grad mode on the result is in the graph for the caller's backward: that signature stays eager.
+    const g = f(tensor([3, 4], { dtype: 'float32' }));
+    g.backward();
+    expect(w.grad?.toArray()).toEqual([3, 4]);
+    expect(f.stats().fallbacks[0].reason).toMatch(/autograd graph/);
+    // Under noGrad it replays.
+    noGrad(() => f(tensor([3, 4], { dtype: 'float32' })));
+    expect(noGrad(() => f(tensor([5, 6], { dtype: 'float32' }))).item()).toBe(17);
     expect(f.stats()).toMatchObject({ traces: 3, captures: 1, replays: 1 });
   });
 

@@ -3,7 +3,7 @@
  * eager runs from the same seed agree bit for bit over many steps, and the compiler's stats say which
  * calls passed its guards and which fell back (and why).
  */
-import { compile, manualSeed, randn, randint, tensor, Tensor } from '@tapegrad/core';
+import { compile, manualSeed, noGrad, randn, randint, tensor, Tensor } from '@tapegrad/core';
 import type { CompileStats } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { functional as F } from '@tapegrad/nn';
@@ -146,6 +146,38 @@ describe('compile on training steps', () => {
     expect(c.stats).toMatchObject({ captures: 1, replays: 8, fallbacks: [] });
   });
 
+  test('a parameter replaced between calls captures again; a forward whose graph is backpropagated outside stays eager', () => {
+    const data = batches(8, [8, 20], null, [8, 5]);
+    const run = (compiled: boolean): number[] => {
+      manualSeed(0);
+      const model = mlp() as nn.Sequential;
+      const f = (x: Tensor, y: Tensor) => {
+        const o = new SGD(model.parameters(), { lr: 0.1 });
+        o.zeroGrad();
+        const l = F.mseLoss(model.call(x) as Tensor, y);
+        l.backward();
+        o.step();
+        return l;
+      };
+      const s = compiled ? compile(f, { modules: [model] }) : f;
+      return data.map(([x, y], i) => {
+        if (i === 4) { manualSeed(5); (model.get(2) as nn.Linear).weight = new nn.Parameter(randn([5, 16]).mul(0.1)); }
+        return s(x, y).item();
+      });
+    };
+    expect(run(true)).toEqual(run(false));
+    // forward only, with grad: the caller backpropagates the result, which needs the tape
+    manualSeed(0);
+    const model = mlp();
+    const fwd = compile((x: Tensor) => model.call(x) as Tensor, { modules: [model] });
+    for (const [x] of data.slice(0, 3)) {
+      const y = fwd(x);
+      y.sum().backward();
+    }
+    expect(fwd.stats().fallbacks[0].reason).toMatch(/no backward\(\) inside fn used/);
+    expect([...model.parameters()].every((p) => p.grad !== null)).toBe(true);
+  });
+
   test('Dropout draws fresh numbers every step, from the same stream as eager; eval() traces again', () => {
     const data = batches(STEPS, [8, 20], null, [8, 5]);
     const drop = () => new nn.Sequential(new nn.Linear(20, 16), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(16, 5));
@@ -156,7 +188,7 @@ describe('compile on training steps', () => {
 
     manualSeed(0);
     const model = drop();
-    const f = compile((x: Tensor) => model.call(x) as Tensor, { modules: [model] });
+    const f = compile((x: Tensor) => noGrad(() => model.call(x) as Tensor), { modules: [model] });
     const x = data[0][0];
     const a = f(x), b = f(x);
     expect(Buffer.from(a.dataSync().buffer).equals(Buffer.from(b.dataSync().buffer))).toBe(false);
