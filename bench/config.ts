@@ -6,12 +6,14 @@ import type { ClockName, TimingOptions } from './timing';
 
 /**
  * Columns of the table, in order. `tapegrad` runs the plain WebAssembly SIMD kernels (separate multiply
- * and add; what every engine with SIMD runs); `tapegrad-fma` the relaxed-SIMD build (fused multiply-add),
- * in this process when the engine ships relaxed SIMD, else in a child `node --experimental-wasm-relaxed-simd`.
+ * and add; what every engine with SIMD runs); `tapegrad-compiled` the same kernels with each training step
+ * through compile() (issue 15; step rows only, bench/compiled.ts); `tapegrad-fma` the relaxed-SIMD build
+ * (fused multiply-add), in this process when the engine ships relaxed SIMD, else in a child
+ * `node --experimental-wasm-relaxed-simd`.
  */
-export const COLUMNS = ['tapegrad', 'tapegrad-fma', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const;
+export const COLUMNS = ['tapegrad', 'tapegrad-compiled', 'tapegrad-fma', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const;
 export type Column = (typeof COLUMNS)[number];
-export type Peer = Exclude<Column, 'tapegrad' | 'tapegrad-fma'>;
+export type Peer = Exclude<Column, 'tapegrad' | 'tapegrad-compiled' | 'tapegrad-fma'>;
 
 /** Rows of the table, in order. */
 export const ROWS = [

@@ -3,28 +3,34 @@
  * [seq, batch, input] sequence, Linear to the classes on the last step's output, cross-entropy, one SGD
  * step. bench/torch.py's lstm_step_row is the PyTorch twin (nn.LSTM + nn.Linear + SGD).
  */
-import { Generator, randint, randn } from '@tapegrad/core';
+import { Generator, randint, randn, type Tensor } from '@tapegrad/core';
 import { F, Linear, LSTM } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import type { BenchConfig } from './config';
 import { timeIt } from './timing';
+import { EAGER, type StepMode } from './compiled';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
-/** ms per step with @tapegrad/nn's LSTM (the code a user would write). */
-export function tapegradLstmStep(cfg: BenchConfig): number {
+/** ms per step with @tapegrad/nn's LSTM (the code a user would write), eager or compiled (`mode`). */
+export function tapegradLstmStep(cfg: BenchConfig, mode: StepMode = EAGER): number {
   const { input, hidden, seq, batch, classes, lr } = cfg.lstm;
   const g = new Generator(5);
   const lstm = new LSTM(input, hidden, { generator: g }), fc = new Linear(hidden, classes, { generator: g });
   const opt = new SGD([...lstm.parameters(), ...fc.parameters()], { lr });
   const x = randn([seq, batch, input], { generator: g });
   const y = randint(0, classes, [batch], { generator: g });
-  const t = timeIt(() => {
+  // The batch goes in as arguments: a compiled step re-checks crossEntropy's targets on every replay.
+  const step = mode.wrap('LSTM step', (xb: Tensor, yb: Tensor) => {
     opt.zeroGrad();
-    const [out] = lstm.call(x);
-    F.crossEntropy(fc.call(out.select(0, seq - 1)), y).backward();
+    const [out] = lstm.call(xb);
+    const loss = F.crossEntropy(fc.call(out.select(0, seq - 1)), yb);
+    loss.backward();
     opt.step();
-  }, cfg.stepTiming);
+    return loss;
+  }, [lstm, fc]);
+  const t = timeIt(() => step(x, y), cfg.stepTiming);
+  step.verify();
   return t.seconds * 1e3;
 }
 

@@ -6,7 +6,8 @@
  * ratios) and writes every figure with the machine description to bench/results.json.
  *   --quick   fewer repetitions, a 2-epoch digits job, tfjs-cpu skips its slowest rows (under a minute)
  *   --json    print only the JSON to stdout (progress still goes to stderr)
- *   --only    comma-separated subset of columns: tapegrad, tapegrad-fma, tfjs-cpu, tfjs-wasm, pytorch
+ *   --only    comma-separated subset of columns: tapegrad, tapegrad-compiled, tapegrad-fma, tfjs-cpu, tfjs-wasm,
+ *             pytorch (tapegrad-compiled: the step rows with each step through compile(); bench/compiled.ts)
  *   --clock   wall (default) or cpu: time every figure by the process's CPU time instead of the wall
  *             clock — for machines shared with other busy processes (see bench/timing.ts)
  */
@@ -50,7 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (c !== 'wall' && c !== 'cpu') throw new Error(`bench: --clock must be 'wall' or 'cpu', got '${c ?? ''}'`);
       args.clock = c;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --only tapegrad,tapegrad-fma,tfjs-cpu,tfjs-wasm,pytorch]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --only tapegrad,tapegrad-compiled,tapegrad-fma,tfjs-cpu,tfjs-wasm,pytorch]\n');
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --clock wall|cpu, --only <columns>)`);
   }
@@ -87,6 +88,31 @@ async function runTapegradFma(root: string, cfg: BenchConfig, data: DigitsArrays
   );
   if (!r.ok) return { skipped: `${r.reason} (this Node may not know the flag)` };
   return { figures: r.value.figures, info: { ...r.value.info, process: `child: node ${flag}` } };
+}
+
+/**
+ * The tapegrad-compiled column's notes (issue 15): what it is, rows whose step did not replay, the digits
+ * accuracies against the eager column's (compile must not change a bit, so they must be equal), and
+ * compiled ÷ PyTorch and compiled ÷ eager on the step rows beside the issue's targets.
+ */
+function compiledNotes(eager: ColumnFigures | undefined, comp: ColumnFigures | undefined, torch: ColumnFigures | undefined, info: Record<string, string> | undefined): string[] {
+  if (!comp) return [];
+  const notes = ['tg comp: the tapegrad column\'s step rows with each step (zeroGrad, forward, loss, backward, opt.step()) through compile(), checked to replay after the timing; kernel rows are the same code (left empty)'];
+  if (info?.replayFailures) notes.push(`warning: tapegrad-compiled rows left empty because their step did not replay: ${info.replayFailures}`);
+  for (const id of ['digits_acc', 'cnn_digits_acc'] as const) {
+    const c = comp[id], e = eager?.[id];
+    if (typeof c !== 'number') continue;
+    if (typeof e !== 'number') notes.push(`tapegrad-compiled ${id} ${fmtNum(c)} % not compared with eager (the tapegrad column did not run it)`);
+    else if (Object.is(c, e)) notes.push(`tapegrad-compiled ${id} equals eager's exactly (${fmtNum(c)} %)`);
+    else notes.push(`warning: tapegrad-compiled ${id} ${c} % differs from eager's ${e} %: compiled training is not bit-identical to eager`);
+  }
+  const targets: Partial<Record<RowId, number>> = { step_b64: 1.4, step_b256: 1.4, digits_wall: 1.5 };
+  const ratio = (a: number | null | undefined, b: number | null | undefined): string => (typeof a === 'number' && typeof b === 'number' && b > 0 ? `${fmtNum(a / b)}×` : '–');
+  const ids: RowId[] = ['step_b64', 'step_b256', 'digits_wall', 'lstm_step', 'transformer_step', 'cnn_step_b32', 'cnn_step_b128', 'cnn_digits_wall'];
+  const label = (id: RowId): string => `${id}${targets[id] !== undefined ? ` (target ≤ ${targets[id]}×)` : ''}`;
+  if (torch) notes.push(`tapegrad-compiled ÷ PyTorch: ${ids.map((id) => `${label(id)} ${ratio(comp[id], torch[id])}`).join(', ')}`);
+  if (eager) notes.push(`tapegrad-compiled ÷ tapegrad (eager): ${ids.map((id) => `${id} ${ratio(comp[id], eager[id])}`).join(', ')}`);
+  return notes;
 }
 
 interface ColumnResult {
@@ -136,6 +162,7 @@ async function main(): Promise<void> {
   const files: DigitsFiles | null = data ? writeDigitsBin(data) : null;
   try {
     await run('tapegrad', async () => runTapegrad(cfg, data, log, false));
+    await run('tapegrad-compiled', async () => runTapegrad(cfg, data, log, false, true)); // compiled step (issue 15)
     await run('tapegrad-fma', () => runTapegradFma(root, cfg, data, files, log));
     await run('tfjs-wasm', () => runTfjs('wasm', cfg, data, [], log));
     await run('tfjs-cpu', () => runTfjs('cpu', cfg, data, cfg.tfjsCpuSkip, log));
@@ -187,6 +214,7 @@ async function main(): Promise<void> {
   }
   const fmaInfo = results['tapegrad-fma']?.info;
   if (fmaInfo) notes.push(`tg FMA: the same code on the relaxed-SIMD kernels (fused multiply-add), run in ${fmaInfo.process}`);
+  notes.push(...compiledNotes(results.tapegrad?.figures, results['tapegrad-compiled']?.figures, results.pytorch?.figures, results['tapegrad-compiled']?.info));
 
   const loadEnd = loadavg();
   const report = {
@@ -226,7 +254,7 @@ async function main(): Promise<void> {
     '',
     renderTable(rows),
     '',
-    'tg/x = tapegrad ÷ x: above 1 means tapegrad is higher — better for GFLOP/s and %, worse for ms, µs and s.',
+    'tg/x = tapegrad ÷ x (fma/x, comp/x: tg FMA, tg comp ÷ x): above 1 means tapegrad is higher — better for GFLOP/s and %, worse for ms, µs and s.',
     ...(args.clock === 'wall' && Math.max(loadStart[0], loadEnd[0]) > report.machine.cores
       ? [`- warning: load average above the core count (${report.machine.cores}): other processes were competing for the CPU; consider --clock cpu`]
       : []),

@@ -2,22 +2,27 @@
  * `npm run bench:soak [-- --steps N]` — a leak check for the tape: memory over many iterations.
  *
  * Phase "train": the 784 -> 128 ReLU -> 10 network trained on the digits (batch 64, SGD lr 0.05
- * momentum 0.9) for N steps (default 20,000). Phase "forward": N forward passes + loss with grad mode
- * on and parameters that require grad, never calling backward — the graphs are simply dropped, and
- * must be collected (tapegrad keeps no global list of nodes).
+ * momentum 0.9) for N steps (default 20,000). Phase "compiled" (issue 15): the same training from the
+ * same seed with the step through compile() (replayed from its third call; its final loss must equal the
+ * train phase's bit for bit). Phase "forward": N forward passes + loss with grad mode on and parameters
+ * that require grad, never calling backward — the graphs are simply dropped, and must be collected
+ * (tapegrad keeps no global list of nodes).
  *
  * Every `every` steps it forces a full GC (node --expose-gc, set by the npm script) and samples
- * process.memoryUsage(). Growth is measured from the end of a warm-up (first 10% of the steps) to the
- * end, on the V8 heap and on ArrayBuffer memory (where tensor storage lives), plus the Theil–Sen
- * slope over the post-warm-up samples. Writes bench/soak-results.json.
+ * process.memoryUsage() and the kernels' WebAssembly memory size. Growth is measured from the end of a
+ * warm-up (first 10% of the steps) to the end, on the V8 heap, on ArrayBuffer memory (where tensor
+ * storage lives) and on WebAssembly memory, plus the Theil–Sen slope over the post-warm-up samples.
+ * Writes bench/soak-results.json.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Generator, tensor, type Tensor } from '@tapegrad/core';
+import { Generator, setKernelThreads, tensor, type Tensor } from '@tapegrad/core';
 import { DataLoader, TensorDataset } from '@tapegrad/data';
+import { wasmKernels } from '../packages/core/src/kernels/wasm-module';
 import { loadDigitsArrays } from './digits-data';
 import { crossEntropy, makeMlp, sgd } from './tapegrad';
+import { COMPILED, EAGER, type StepMode } from './compiled';
 
 const MB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -28,6 +33,7 @@ interface Sample {
   arrayBuffersMB: number;
   externalMB: number;
   rssMB: number;
+  wasmMB: number;
 }
 
 function sample(step: number): Sample {
@@ -36,7 +42,8 @@ function sample(step: number): Sample {
   gc?.();
   gc?.();
   const m = process.memoryUsage();
-  return { step, heapUsedMB: m.heapUsed / MB, arrayBuffersMB: m.arrayBuffers / MB, externalMB: m.external / MB, rssMB: m.rss / MB };
+  const wasm = wasmKernels()?.memory.buffer.byteLength ?? 0;
+  return { step, heapUsedMB: m.heapUsed / MB, arrayBuffersMB: m.arrayBuffers / MB, externalMB: m.external / MB, rssMB: m.rss / MB, wasmMB: wasm / MB };
 }
 
 /**
@@ -62,7 +69,7 @@ interface PhaseReport {
   seconds: number;
   warmupSteps: number;
   /** End minus end-of-warm-up, MB. */
-  growthMB: { heapUsed: number; arrayBuffers: number; external: number; rss: number };
+  growthMB: { heapUsed: number; arrayBuffers: number; external: number; rss: number; wasm: number };
   /** Theil–Sen slope after warm-up, MB per 10,000 steps. */
   slopeMBPer10kSteps: { heapUsed: number; arrayBuffers: number };
   samples: Sample[];
@@ -93,6 +100,7 @@ function runPhase(name: string, steps: number, every: number, body: (step: numbe
       arrayBuffers: last.arrayBuffersMB - base.arrayBuffersMB,
       external: last.externalMB - base.externalMB,
       rss: last.rssMB - base.rssMB,
+      wasm: last.wasmMB - base.wasmMB,
     },
     slopeMBPer10kSteps: { heapUsed: slopePer10k(after, 'heapUsedMB'), arrayBuffers: slopePer10k(after, 'arrayBuffersMB') },
     samples,
@@ -121,37 +129,52 @@ function main(): void {
   if (!gc) process.stderr.write('soak: global.gc is not exposed (run through `npm run bench:soak`, which passes --expose-gc); samples include garbage\n');
   const every = Math.max(1, Math.round(steps / 100));
 
+  // One thread: the two-thread GEMM's shared memory is not the WebAssembly memory sampled here.
+  setKernelThreads(1);
   const data = loadDigitsArrays(8000);
   const P = data.pixels;
   const x = tensor(data.images).reshape([data.images.length / P, P]).narrow(0, 0, data.trainSize);
   const y = tensor(data.labels).narrow(0, 0, data.trainSize);
-  const g = new Generator(0);
-  const model = makeMlp(P, 128, 10, g);
-  const opt = sgd(model.params, 0.05, 0.9);
-  const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: g });
-  let it: Iterator<[Tensor, Tensor]> = loader[Symbol.iterator]();
-  const nextBatch = (): [Tensor, Tensor] => {
-    let r = it.next();
-    if (r.done) {
-      it = loader[Symbol.iterator]();
-      r = it.next();
-    }
-    return r.value as [Tensor, Tensor];
+  /** A fresh model, optimizer and shuffled batch stream from seed 0, with its training step eager or compiled. */
+  const setup = (mode: StepMode) => {
+    const g = new Generator(0);
+    const model = makeMlp(P, 128, 10, g);
+    const opt = sgd(model.params, 0.05, 0.9);
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, generator: g });
+    let it: Iterator<[Tensor, Tensor]> = loader[Symbol.iterator]();
+    const nextBatch = (): [Tensor, Tensor] => {
+      let r = it.next();
+      if (r.done) {
+        it = loader[Symbol.iterator]();
+        r = it.next();
+      }
+      return r.value as [Tensor, Tensor];
+    };
+    const step = mode.wrap('soak training step', (xb: Tensor, yb: Tensor) => {
+      opt.zeroGrad();
+      const loss = crossEntropy(model.forward(xb), yb);
+      loss.backward();
+      opt.step();
+      return loss;
+    }, [model.module]);
+    return { model, nextBatch, step };
   };
 
-  process.stderr.write(`soak: ${steps} training steps, then ${steps} forward passes without backward (sample every ${every} steps)\n`);
-  let lastLoss = NaN;
+  process.stderr.write(`soak: ${steps} training steps, ${steps} compiled training steps, then ${steps} forward passes without backward (sample every ${every} steps)\n`);
+  const eager = setup(EAGER), comp = setup(COMPILED);
+  let lastLoss = NaN, lastCompiledLoss = NaN;
   const train = runPhase('train', steps, every, (s) => {
-    const [xb, yb] = nextBatch();
-    opt.zeroGrad();
-    const loss = crossEntropy(model.forward(xb), yb);
-    loss.backward();
-    opt.step();
+    const loss = eager.step(...eager.nextBatch());
     if (s === steps) lastLoss = loss.item();
   });
+  const compiled = runPhase('compiled', steps, every, (s) => {
+    const loss = comp.step(...comp.nextBatch());
+    if (s === steps) lastCompiledLoss = loss.item();
+  });
+  comp.step.verify(); // throws unless every step after the second replayed
   const forward = runPhase('forward', steps, every, () => {
-    const [xb, yb] = nextBatch();
-    crossEntropy(model.forward(xb), yb); // graph built, never walked, dropped
+    const [xb, yb] = eager.nextBatch();
+    crossEntropy(eager.model.forward(xb), yb); // graph built, never walked, dropped
   });
 
   const report = {
@@ -160,20 +183,22 @@ function main(): void {
     gcExposed: gc !== undefined,
     sampleEvery: every,
     finalTrainLoss: lastLoss,
-    phases: { train, forward },
+    finalCompiledLoss: lastCompiledLoss,
+    phases: { train, compiled, forward },
   };
   writeFileSync(join(repoRoot(), 'bench', 'soak-results.json'), JSON.stringify(report, null, 2) + '\n');
   const line = (name: string, p: PhaseReport): string =>
     `${name.padEnd(8)} ${String(p.steps).padStart(6)} steps  ${p.seconds.toFixed(1).padStart(6)} s   heap ${p.growthMB.heapUsed >= 0 ? '+' : ''}${p.growthMB.heapUsed.toFixed(2)} MB` +
     ` (slope ${p.slopeMBPer10kSteps.heapUsed.toFixed(2)} MB/10k)   array buffers ${p.growthMB.arrayBuffers >= 0 ? '+' : ''}${p.growthMB.arrayBuffers.toFixed(2)} MB` +
-    ` (slope ${p.slopeMBPer10kSteps.arrayBuffers.toFixed(2)} MB/10k)   rss ${p.growthMB.rss >= 0 ? '+' : ''}${p.growthMB.rss.toFixed(1)} MB`;
+    ` (slope ${p.slopeMBPer10kSteps.arrayBuffers.toFixed(2)} MB/10k)   wasm ${p.growthMB.wasm >= 0 ? '+' : ''}${p.growthMB.wasm.toFixed(2)} MB   rss ${p.growthMB.rss >= 0 ? '+' : ''}${p.growthMB.rss.toFixed(1)} MB`;
   process.stdout.write(
     [
       '',
       `tapegrad soak — growth after warm-up (first ${train.warmupSteps} steps), measured after a forced GC every ${every} steps:`,
       line('train', train),
+      line('compiled', compiled),
       line('forward', forward),
-      `final training loss ${lastLoss.toFixed(4)}; written to bench/soak-results.json`,
+      `final training loss ${lastLoss.toFixed(4)}, compiled ${lastCompiledLoss.toFixed(4)} (${Object.is(lastLoss, lastCompiledLoss) ? 'equal bit for bit' : 'DIFFERENT: compiled training is not bit-identical to eager'}); written to bench/soak-results.json`,
       '',
     ].join('\n'),
   );

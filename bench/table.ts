@@ -3,8 +3,8 @@
  */
 import { COLUMNS, ROWS, type Column, type ColumnFigures, type Peer, type RowId } from './config';
 
-const PEERS = COLUMNS.filter((c): c is Peer => c !== 'tapegrad' && c !== 'tapegrad-fma');
-/** Peers the FMA column is also compared with (the fastest ones). */
+const PEERS = COLUMNS.filter((c): c is Peer => c !== 'tapegrad' && c !== 'tapegrad-compiled' && c !== 'tapegrad-fma');
+/** Peers the FMA and compiled columns are also compared with (the fastest ones). */
 const FMA_PEERS: readonly Peer[] = ['tfjs-wasm', 'pytorch'];
 
 export interface ResultRow {
@@ -18,6 +18,8 @@ export interface ResultRow {
   ratios: Record<Peer, number | null>;
   /** tapegrad-fma / peer, likewise. */
   ratiosFma: Record<Peer, number | null>;
+  /** tapegrad-compiled / peer, likewise. */
+  ratiosCompiled: Record<Peer, number | null>;
 }
 
 export function buildRows(figures: Partial<Record<Column, ColumnFigures>>): ResultRow[] {
@@ -29,7 +31,7 @@ export function buildRows(figures: Partial<Record<Column, ColumnFigures>>): Resu
         return [p, tg !== null && v !== null && v !== 0 ? tg / v : null];
       }),
     ) as Record<Peer, number | null>;
-    return { id: r.id, label: r.label, unit: r.unit, higherIsBetter: r.higherIsBetter, values, ratios: ratioOf(values.tapegrad), ratiosFma: ratioOf(values['tapegrad-fma']) };
+    return { id: r.id, label: r.label, unit: r.unit, higherIsBetter: r.higherIsBetter, values, ratios: ratioOf(values.tapegrad), ratiosFma: ratioOf(values['tapegrad-fma']), ratiosCompiled: ratioOf(values['tapegrad-compiled']) };
   });
 }
 
@@ -47,15 +49,18 @@ function fmtRatio(v: number | null): string {
   return v === null ? '–' : `${fmtNum(v)}×`;
 }
 
-const HEADERS: Record<Column, string> = { tapegrad: 'tapegrad', 'tapegrad-fma': 'tg FMA', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-wasm': 'tfjs-wasm', pytorch: 'PyTorch' };
+const HEADERS: Record<Column, string> = { tapegrad: 'tapegrad', 'tapegrad-compiled': 'tg comp', 'tapegrad-fma': 'tg FMA', 'tfjs-cpu': 'tfjs-cpu', 'tfjs-wasm': 'tfjs-wasm', pytorch: 'PyTorch' };
 const RATIO_HEADERS: Record<Peer, string> = { 'tfjs-cpu': 'tg/cpu', 'tfjs-wasm': 'tg/wasm', pytorch: 'tg/torch' };
 const FMA_RATIO_HEADERS: Record<Peer, string> = { 'tfjs-cpu': 'fma/cpu', 'tfjs-wasm': 'fma/wasm', pytorch: 'fma/torch' };
+const COMPILED_RATIO_HEADERS: Record<Peer, string> = { 'tfjs-cpu': 'comp/cpu', 'tfjs-wasm': 'comp/wasm', pytorch: 'comp/torch' };
 
 /** The table as lines of text: one line per row, values then ratios. */
 export function renderTable(rows: readonly ResultRow[]): string {
-  const header = ['', 'unit', ...COLUMNS.map((c) => HEADERS[c]), ...PEERS.map((p) => RATIO_HEADERS[p]), ...FMA_PEERS.map((p) => FMA_RATIO_HEADERS[p])];
+  const header = ['', 'unit', ...COLUMNS.map((c) => HEADERS[c]), ...PEERS.map((p) => RATIO_HEADERS[p]), ...FMA_PEERS.map((p) => FMA_RATIO_HEADERS[p]),
+    ...FMA_PEERS.map((p) => COMPILED_RATIO_HEADERS[p])];
   const body = rows.map((r) => [
     r.label, r.unit, ...COLUMNS.map((c) => fmtNum(r.values[c])), ...PEERS.map((p) => fmtRatio(r.ratios[p])), ...FMA_PEERS.map((p) => fmtRatio(r.ratiosFma[p])),
+    ...FMA_PEERS.map((p) => fmtRatio(r.ratiosCompiled[p])),
   ]);
   const all = [header, ...body];
   const widths = header.map((_, i) => Math.max(...all.map((line) => line[i].length)));

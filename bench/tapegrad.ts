@@ -17,18 +17,20 @@ import { transformerStepRow } from './transformer';
 import { measureSimdPeak } from './simd-peak';
 import { memoryUsage } from 'node:process';
 import { getHeapStatistics } from 'node:v8';
+import { COMPILED, EAGER, ReplayCheckError, withArgs, type Step, type StepMode } from './compiled'; // compiled step (issue 15)
 
 export type Log = (msg: string) => void;
 
 /** The 784 -> 128 ReLU -> 10 network (nn.Linear's PyTorch init, drawn from `g`) and its parameters. */
 export interface Mlp {
+  module: Module;
   params: Tensor[];
   forward(x: Tensor): Tensor;
 }
 
 export function makeMlp(inF: number, hidden: number, classes: number, g: Generator): Mlp {
   const model = new Sequential(new Linear(inF, hidden, { generator: g }), new ReLU(), new Linear(hidden, classes, { generator: g }));
-  return { params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
+  return { module: model, params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
 }
 
 /** The CLI's LeNet (cfg.cnn) with PyTorch's init drawn from `g`; it takes [N, 1, side, side]. */
@@ -42,7 +44,7 @@ export function makeCnn(cfg: BenchConfig, g: Generator): Mlp {
     s = Math.floor(s / 2);
   }
   const model = new Sequential(...layers, new Flatten(), new Linear(prev * s * s, classes, { generator: g }));
-  return { params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
+  return { module: model, params: [...model.parameters()], forward: (x) => model.call(x) as Tensor };
 }
 
 /** Mean softmax cross-entropy of logits [N, C] against int32 class labels [N]. */
@@ -77,24 +79,32 @@ function matmulRows(cfg: BenchConfig, log: Log): ColumnFigures {
   return out;
 }
 
-/** One training step of the MLP at `batch` (zeroGrad, forward, cross-entropy, backward, SGD step). */
-export function makeStep(cfg: BenchConfig, batch: number, setToNone = true): () => void {
+/**
+ * One training step of the MLP at `batch` (zeroGrad, forward, cross-entropy, backward, SGD step),
+ * eager or compiled (`mode`); it returns the loss.
+ */
+export function makeStep(cfg: BenchConfig, batch: number, setToNone = true, mode: StepMode = EAGER): Step<[], Tensor> {
   const { inF, hidden, classes, lr } = cfg.mlp;
   const g = new Generator(2);
   const model = makeMlp(inF, hidden, classes, g);
   const opt = sgd(model.params, lr);
   const x = rand([batch, inF], { generator: g });
   const y = randint(0, classes, [batch], { generator: g, dtype: 'int32' });
-  return () => {
+  const step = mode.wrap(`MLP step at batch ${batch}`, (xb: Tensor, yb: Tensor) => {
     opt.zeroGrad({ setToNone });
-    const loss = crossEntropy(model.forward(x), y);
+    const loss = crossEntropy(model.forward(xb), yb);
     loss.backward();
     opt.step();
-  };
+    return loss;
+  }, [model.module]);
+  return withArgs(step, x, y);
 }
 
-function stepRow(cfg: BenchConfig, batch: number): number {
-  return timeIt(makeStep(cfg, batch), cfg.stepTiming).seconds * 1e3;
+function stepRow(cfg: BenchConfig, batch: number, mode: StepMode): number {
+  const step = makeStep(cfg, batch, true, mode);
+  const ms = timeIt(step, cfg.stepTiming).seconds * 1e3;
+  step.verify();
+  return ms;
 }
 
 /**
@@ -117,32 +127,37 @@ export function allocationPerCall(step: () => void, calls: number): { heapBytes:
   return { heapBytes: median(heapBytes), bufferBytes: median(bufferBytes), counted: heapBytes.length };
 }
 
-function allocationRows(cfg: BenchConfig): ColumnFigures {
-  const step = makeStep(cfg, 64);
+function allocationRows(cfg: BenchConfig, mode: StepMode): ColumnFigures {
+  const step = makeStep(cfg, 64, true, mode);
   for (let i = 0; i < cfg.stepTiming.warmup; i++) step();
   const a = allocationPerCall(step, cfg.quick ? 100 : 400);
+  step.verify();
   return { step_b64_heap_kb: a.heapBytes / 1e3, step_b64_buffer_kb: a.bufferBytes / 1e3 };
 }
 
-function cnnStepRow(cfg: BenchConfig, batch: number): number {
+function cnnStepRow(cfg: BenchConfig, batch: number, mode: StepMode): number {
   const g = new Generator(2);
   const model = makeCnn(cfg, g);
   const opt = sgd(model.params, cfg.cnn.lr);
   const x = rand([batch, 1, cfg.cnn.side, cfg.cnn.side], { generator: g });
   const y = randint(0, cfg.cnn.classes, [batch], { generator: g, dtype: 'int32' });
-  const t = timeIt(() => {
+  const step = mode.wrap(`LeNet step at batch ${batch}`, (xb: Tensor, yb: Tensor) => {
     opt.zeroGrad();
-    crossEntropy(model.forward(x), y).backward();
+    const loss = crossEntropy(model.forward(xb), yb);
+    loss.backward();
     opt.step();
-  }, cfg.cnnStepTiming);
+    return loss;
+  }, [model.module]);
+  const t = timeIt(() => step(x, y), cfg.cnnStepTiming);
+  step.verify();
   return t.seconds * 1e3;
 }
 
 /** The LeNet rows (issue 12): a training step at batch 32 and 128, and the CNN digits job. */
-export function cnnRows(cfg: BenchConfig, data: DigitsArrays | null, log: Log): ColumnFigures {
-  const out: ColumnFigures = { cnn_step_b32: cnnStepRow(cfg, 32), cnn_step_b128: cnnStepRow(cfg, 128) };
-  log(`  tapegrad LeNet step: ${out.cnn_step_b32!.toFixed(3)} ms (b32), ${out.cnn_step_b128!.toFixed(3)} ms (b128)`);
-  const r = data ? digitsJob(cfg, data, log, 'cnn') : null;
+export function cnnRows(cfg: BenchConfig, data: DigitsArrays | null, log: Log, mode: StepMode = EAGER): ColumnFigures {
+  const out: ColumnFigures = { cnn_step_b32: cnnStepRow(cfg, 32, mode), cnn_step_b128: cnnStepRow(cfg, 128, mode) };
+  log(`  tapegrad${mode.compiled ? '-compiled' : ''} LeNet step: ${out.cnn_step_b32!.toFixed(3)} ms (b32), ${out.cnn_step_b128!.toFixed(3)} ms (b128)`);
+  const r = data ? digitsJob(cfg, data, log, 'cnn', mode) : null;
   out.cnn_digits_wall = r ? r.seconds : null;
   out.cnn_digits_acc = r ? r.accuracy : null;
   return out;
@@ -161,7 +176,7 @@ function tinyRow(cfg: BenchConfig): number {
 }
 
 /** The digits job: returns seconds (training + per-epoch eval, on the selected clock) and the final test accuracy in %. */
-export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log, net: 'mlp' | 'cnn' = 'mlp'): { seconds: number; accuracy: number } {
+export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log, net: 'mlp' | 'cnn' = 'mlp', mode: StepMode = EAGER): { seconds: number; accuracy: number } {
   const job = cfg.digits, P = data.pixels;
   const all = tensor(data.images).reshape(net === 'cnn' ? [data.images.length / P, 1, cfg.cnn.side, cfg.cnn.side] : [data.images.length / P, P]);
   const labels = tensor(data.labels);
@@ -172,17 +187,22 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log, net: '
   const model = net === 'cnn' ? makeCnn(cfg, g) : makeMlp(P, cfg.mlp.hidden, cfg.mlp.classes, g);
   const opt = sgd(model.params, job.lr, job.momentum);
   const loader = new DataLoader(new TensorDataset(trainX, trainY), { batchSize: job.batchSize, shuffle: true, generator: g });
+  const step = mode.wrap(`${net === 'cnn' ? 'CNN ' : ''}digits job's step`, (xb: Tensor, yb: Tensor) => {
+    opt.zeroGrad();
+    const loss = crossEntropy(model.forward(xb), yb);
+    loss.backward();
+    opt.step();
+    return loss;
+  }, [model.module]);
   let accuracy = 0;
   for (let epoch = 0; epoch < job.epochs; epoch++) {
-    for (const [xb, yb] of loader) {
-      opt.zeroGrad();
-      crossEntropy(model.forward(xb), yb).backward();
-      opt.step();
-    }
+    for (const [xb, yb] of loader) step(xb, yb);
     accuracy = noGrad(() => model.forward(testX).argmax(1).eq(testY).float().mean().item()) * 100;
-    log(`  tapegrad ${net === 'cnn' ? 'CNN ' : ''}digits epoch ${epoch + 1}/${job.epochs}: test accuracy ${accuracy.toFixed(2)}%`);
+    log(`  tapegrad${mode.compiled ? '-compiled' : ''} ${net === 'cnn' ? 'CNN ' : ''}digits epoch ${epoch + 1}/${job.epochs}: test accuracy ${accuracy.toFixed(2)}%`);
   }
-  return { seconds: (now() - t0) / 1e3, accuracy };
+  const seconds = (now() - t0) / 1e3;
+  step.verify();
+  return { seconds, accuracy };
 }
 
 /** conv2d rows (issue 12): F.conv2d forward, and the GEMM alone at the im2col shape it runs. */
@@ -205,39 +225,70 @@ export function convRows(cfg: BenchConfig, log: Log): ColumnFigures {
 /**
  * Runs every row; `data` is null when the digits could not be loaded (the digits rows are then null).
  * `fma` selects the relaxed-SIMD (fused multiply-add) kernels, and throws if this engine lacks them.
+ * `compiled` (the tapegrad-compiled column) runs the step rows with each step through compile() and
+ * leaves the kernel rows (GEMM, conv, tiny op, SIMD peak: the same code) null; a step that did not
+ * replay leaves its row null and says why in `info.replayFailures`.
  */
-export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Log, fma = false): { figures: ColumnFigures; info: Record<string, string> } {
+export function runTapegrad(cfg: BenchConfig, data: DigitsArrays | null, log: Log, fma = false, compiled = false): { figures: ColumnFigures; info: Record<string, string> } {
   // The table compares one thread with one thread (tfjs-wasm and PyTorch are pinned to one too); the
   // two-thread GEMM is measured by packages/core/scripts/bench-gemm.mjs --threads.
   setKernelThreads(1);
   setRelaxedSimd(fma);
   if (relaxedSimdActive() !== fma) throw new Error('relaxed SIMD is not available in this engine');
-  const name = fma ? 'tapegrad-fma' : 'tapegrad';
-  log(`${name} (gemm kernel: ${kernelBackend()}${fma ? ' relaxed-SIMD FMA' : ''}, 1 thread)`);
-  const figures: ColumnFigures = { ...matmulRows(cfg, log) };
-  figures.simd_peak = measureSimdPeak(cfg.quick ? 3 : 7);
-  log(`  ${name} WASM SIMD mul+add peak: ${figures.simd_peak.toFixed(1)} GFLOP/s`);
-  figures.step_b64 = stepRow(cfg, 64);
-  figures.step_b256 = stepRow(cfg, 256);
-  log(`  tapegrad step: ${figures.step_b64.toFixed(3)} ms (b64), ${figures.step_b256.toFixed(3)} ms (b256)`);
-  Object.assign(figures, allocationRows(cfg));
-  log(`  ${name} step b64 allocates ${figures.step_b64_heap_kb!.toFixed(0)} kB of JS heap + ${figures.step_b64_buffer_kb!.toFixed(0)} kB of buffers`);
-  figures.tiny_op = tinyRow(cfg);
-  log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
-  Object.assign(figures, convRows(cfg, log));
+  const name = compiled ? 'tapegrad-compiled' : fma ? 'tapegrad-fma' : 'tapegrad';
+  const mode = compiled ? COMPILED : EAGER;
+  log(`${name} (gemm kernel: ${kernelBackend()}${fma ? ' relaxed-SIMD FMA' : ''}, 1 thread${compiled ? ', every step through compile()' : ''})`);
+  const figures: ColumnFigures = {};
+  const failures: string[] = [];
+  // Only a compiled step's failed replay check is caught (its rows become null); anything else fails the column as before.
+  const rows = (ids: readonly (keyof ColumnFigures)[], fn: () => ColumnFigures | void): void => {
+    try {
+      const r = fn();
+      if (r) Object.assign(figures, r);
+    } catch (e) {
+      if (!(e instanceof ReplayCheckError)) throw e;
+      for (const id of ids) figures[id] = null;
+      failures.push(`${ids.join(', ')}: ${e.message}`);
+      log(`  ${name} ${ids.join(', ')} FAILED: ${e.message}`);
+    }
+  };
+  if (compiled) {
+    figures.matmul_ab = figures.matmul_atb = figures.matmul_abt = figures.simd_peak = figures.tiny_op = figures.conv2d_fwd = figures.conv2d_gemm = null;
+  } else {
+    Object.assign(figures, matmulRows(cfg, log));
+    figures.simd_peak = measureSimdPeak(cfg.quick ? 3 : 7);
+    log(`  ${name} WASM SIMD mul+add peak: ${figures.simd_peak.toFixed(1)} GFLOP/s`);
+  }
+  rows(['step_b64'], () => ({ step_b64: stepRow(cfg, 64, mode) }));
+  rows(['step_b256'], () => ({ step_b256: stepRow(cfg, 256, mode) }));
+  log(`  ${name} step: ${fmt3(figures.step_b64)} ms (b64), ${fmt3(figures.step_b256)} ms (b256)`);
+  rows(['step_b64_heap_kb', 'step_b64_buffer_kb'], () => allocationRows(cfg, mode));
+  log(`  ${name} step b64 allocates ${fmt3(figures.step_b64_heap_kb)} kB of JS heap + ${fmt3(figures.step_b64_buffer_kb)} kB of buffers`);
+  if (!compiled) {
+    figures.tiny_op = tinyRow(cfg);
+    log(`  tapegrad tiny op: ${figures.tiny_op.toFixed(2)} µs/op`);
+    Object.assign(figures, convRows(cfg, log));
+  }
   // recurrent (issue 13)
-  figures.lstm_step = tapegradLstmStep(cfg);
-  log(`  tapegrad lstm step: ${figures.lstm_step.toFixed(3)} ms`);
+  rows(['lstm_step'], () => ({ lstm_step: tapegradLstmStep(cfg, mode) }));
+  log(`  ${name} lstm step: ${fmt3(figures.lstm_step)} ms`);
   // attention (issue 13)
-  figures.transformer_step = transformerStepRow(cfg);
-  log(`  ${name} transformer encoder layer step: ${figures.transformer_step.toFixed(2)} ms`);
+  rows(['transformer_step'], () => ({ transformer_step: transformerStepRow(cfg, mode) }));
+  log(`  ${name} transformer encoder layer step: ${fmt3(figures.transformer_step)} ms`);
   if (data) {
-    const r = digitsJob(cfg, data, log);
-    figures.digits_wall = r.seconds;
-    figures.digits_acc = r.accuracy;
+    rows(['digits_wall', 'digits_acc'], () => {
+      const r = digitsJob(cfg, data, log, 'mlp', mode);
+      return { digits_wall: r.seconds, digits_acc: r.accuracy };
+    });
   } else {
     figures.digits_wall = figures.digits_acc = null;
   }
-  Object.assign(figures, cnnRows(cfg, data, log));
-  return { figures, info: { gemmKernel: kernelBackend(), model: '@tapegrad/nn Sequential(Linear, ReLU, Linear) + F.crossEntropy, @tapegrad/optim SGD' } };
+  rows(['cnn_step_b32', 'cnn_step_b128', 'cnn_digits_wall', 'cnn_digits_acc'], () => cnnRows(cfg, data, log, mode));
+  const info: Record<string, string> = { gemmKernel: kernelBackend(), model: '@tapegrad/nn Sequential(Linear, ReLU, Linear) + F.crossEntropy, @tapegrad/optim SGD' };
+  if (failures.length) info.replayFailures = failures.join(' | ');
+  return { figures, info };
+}
+
+function fmt3(v: number | null | undefined): string {
+  return typeof v === 'number' ? v.toFixed(3) : 'failed';
 }

@@ -3,23 +3,29 @@
  * nn.TransformerEncoderLayer(dModel, nhead, { dimFeedforward, dropout: 0, batchFirst: true }), MSE loss
  * against a fixed target, SGD from @tapegrad/optim.
  */
-import { Generator, randn } from '@tapegrad/core';
+import { Generator, randn, type Tensor } from '@tapegrad/core';
 import { F, TransformerEncoderLayer } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import type { BenchConfig } from './config';
 import { timeIt } from './timing';
+import { EAGER, type StepMode } from './compiled';
 
-export function transformerStepRow(cfg: BenchConfig): number {
+/** ms per step, eager or compiled (`mode`). */
+export function transformerStepRow(cfg: BenchConfig, mode: StepMode = EAGER): number {
   const { dModel, nhead, seq, batch, dimFeedforward, lr } = cfg.transformer;
   const g = new Generator(4);
   const layer = new TransformerEncoderLayer(dModel, nhead, { dimFeedforward, dropout: 0, batchFirst: true, generator: g });
   const opt = new SGD([...layer.parameters()], { lr });
   const x = randn([batch, seq, dModel], { generator: g });
   const target = randn([batch, seq, dModel], { generator: g });
-  const t = timeIt(() => {
+  const step = mode.wrap('Transformer encoder layer step', (xb: Tensor, tb: Tensor) => {
     opt.zeroGrad();
-    F.mseLoss(layer.call(x), target).backward();
+    const loss = F.mseLoss(layer.call(xb), tb);
+    loss.backward();
     opt.step();
-  }, cfg.transformerTiming);
+    return loss;
+  }, [layer]);
+  const t = timeIt(() => step(x, target), cfg.transformerTiming);
+  step.verify();
   return t.seconds * 1e3;
 }
