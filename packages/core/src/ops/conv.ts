@@ -4,7 +4,8 @@
  * output positions); 1-D convolutions are the H = 1 case, unbatched inputs a batch of one:
  *
  * - conv: im2col into a reused column buffer, then one GEMM per image and group (bias written first,
- *   the GEMM adds onto it). Its input gradient is the transposed conv of the upstream gradient with the
+ *   the GEMM adds onto it). On the wasm backend the whole batch runs in wasm memory (kernels/conv-wasm.ts:
+ *   the same GEMMs, without copying the column matrix out); the loops here are the JS path. Its input gradient is the transposed conv of the upstream gradient with the
  *   same weight and geometry; its weight gradient the product of the upstream gradient with unfold(x).
  * - convTranspose: one GEMM per image and group into the column buffer, then col2im. Its input gradient
  *   is the conv of the upstream gradient; its weight gradient x times unfold(upstream).
@@ -19,6 +20,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { ConvGeom, im2col, col2im, columnScratch } from '../kernels/im2col';
+import { convForwardWasm, convTransposeWasm, convWeightGradWasm } from '../kernels/conv-wasm';
 
 /** A size for each spatial dim: one number for all, or one per dim. */
 export type SizeArg = number | readonly number[];
@@ -161,7 +163,7 @@ function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, 
   const gg = { ...g, C: Cg, H, W };
   const xs = img._contigData() as FloatArray, us = up._contigData() as FloatArray;
   const out = allocate(img.dtype, O * K) as FloatArray;
-  if (L > 0 && K > 0 && Og > 0) {
+  if (L > 0 && K > 0 && Og > 0 && !convWeightGradWasm(xs, us, out, N, C, O, groups, gg)) {
     const cols = columnScratch(img.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {
@@ -188,7 +190,7 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
   fillBias(out, b, N, O, L);
   // A 1×1 kernel at stride 1 without padding reads the image itself as its column matrix.
   const direct = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === H && g.ow === W;
-  if (L > 0 && Og > 0 && K > 0) {
+  if (L > 0 && Og > 0 && K > 0 && !convForwardWasm(xs, ws, out, N, C, O, groups, gg, b !== null, direct)) {
     const cols = direct ? xs : columnScratch(x.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {
@@ -218,7 +220,7 @@ function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, gr
   const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
   const out = allocate(x.dtype, N * O * HW) as FloatArray;
   fillBias(out, b, N, O, HW);
-  if (L > 0 && K > 0 && Cgi > 0) {
+  if (L > 0 && K > 0 && Cgi > 0 && !convTransposeWasm(xs, ws, out, N, Cin, O, groups, gg)) {
     const cols = columnScratch(x.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {

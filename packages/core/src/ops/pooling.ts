@@ -15,6 +15,7 @@ import { Tensor } from '../tensor';
 import { allocate, isFloating, TypedArray } from '../dtype';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
+import { maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
 
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
@@ -150,7 +151,11 @@ const outShapeOf = (x: Tensor, spatial: number, plan: Plan): number[] =>
 /** Window maxima and their flat in-plane indices (NaN wins, as PyTorch). */
 function maxKernel(src: TypedArray, out: TypedArray, idx: Int32Array, planes: number, { h, w }: Plan): void {
   const W = w.size, OH = h.out, OW = w.out, plane = h.size * W;
-  if (h.reg && w.reg) return maxKernelRegular(src, out, idx, planes, h.size, W, OH, OW, h.reg, w.reg);
+  if (h.reg && w.reg) {
+    const f = src instanceof Float32Array || src instanceof Float64Array;
+    if (f && maxPoolWasm(src, out as typeof src, idx, planes, h.size, W, OH, OW, h.reg, w.reg)) return;
+    return maxKernelRegular(src, out, idx, planes, h.size, W, OH, OW, h.reg, w.reg);
+  }
   const hs = h.start, ht = h.taps, ws = w.start, wt = w.taps;
   let o = 0;
   for (let b = 0, base = 0; b < planes; b++, base += plane) {
@@ -208,7 +213,8 @@ function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, out
   const planes = K === 0 ? 0 : idx.numel() / K;
   const s = src._contigData(), ix = idx._contigData() as Int32Array;
   const out = allocate(src.dtype, numelOf(outShape));
-  for (let b = 0; b < planes; b++) {
+  const wasm = accumulate && (s instanceof Float32Array || s instanceof Float64Array) && scatterAddWasm(s, ix, out as typeof s, planes, K, M);
+  for (let b = 0; b < planes && !wasm; b++) {
     const ob = b * M, ib = b * K;
     if (accumulate) for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] += s[ib + k]; }
     else for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] = s[ib + k]; }

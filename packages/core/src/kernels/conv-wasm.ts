@@ -1,0 +1,179 @@
+/**
+ * Whole-batch convolutions and max pooling in the wasm module's linear memory (wasm/conv.as beside
+ * wasm/gemm.as). A conv copies its operands in once, then for each image and group runs im2col,
+ * the GEMM and col2im on memory regions there, and copies the result out once: the column matrix
+ * never travels to JS and back, and the weight is copied once per batch instead of once per image.
+ *
+ * The GEMM calls are the ones ops/conv.ts makes through kernels/gemm.ts (same kernel, same operand
+ * values and leading dims), so results are bitwise those of the per-image path. Each driver
+ * returns false, having changed nothing, where that path would not run the one-thread wasm GEMM
+ * (backend 'js', products under WASM_MIN_MACS under 'auto', the two-thread GEMM, no memory): the
+ * caller then runs its per-image loop.
+ */
+import type { FloatArray } from './float-array';
+import type { ConvGeom } from './im2col';
+import { requestedBackend } from './backend';
+import { WASM_MIN_MACS } from './gemm';
+import { wantsThreads } from './gemm-threads';
+import { align16, ensureMemory, heapF32, heapF64, wasmKernels, type KernelExports } from './wasm-module';
+
+/** The kernels, when kernels/gemm.ts would run an M×N×K product of this dtype on the one-thread wasm GEMM. */
+function gemmKernels(M: number, N: number, K: number, f64: boolean): KernelExports | null {
+  const req = requestedBackend();
+  if (req === 'js' || (req === 'auto' && M * N * K < WASM_MIN_MACS)) return null;
+  if (!f64 && wantsThreads(M, N, K)) return null;
+  return wasmKernels();
+}
+
+/** Byte pointers for consecutive regions of `counts` elements of `sz` bytes from `base`, and the end. */
+function regions(base: number, sz: number, counts: number[]): number[] {
+  const ptrs: number[] = [];
+  let p = align16(base);
+  for (const n of counts) {
+    ptrs.push(p);
+    p = align16(p + n * sz);
+  }
+  ptrs.push(p);
+  return ptrs;
+}
+
+const heapOf = (f64: boolean): FloatArray => (f64 ? heapF64() : heapF32());
+
+/** Geometry arguments of the im2col/col2im kernels after (src, dst). */
+const geomArgs = (g: ConvGeom): [number, number, number, number, number, number, number, number, number, number, number, number, number] =>
+  [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow];
+
+/**
+ * conv forward: out [N, O, L] (+)= W_g · im2col(x[n], group g) for each image and group; x [N, C, H, W],
+ * w [O, K], `g` the per-group geometry (g.C = C / groups). `accumulate`: out holds the bias already.
+ * `direct`: the image is its own column matrix (1×1 kernel, stride 1, no padding).
+ */
+export function convForwardWasm(
+  xs: FloatArray, ws: FloatArray, out: FloatArray, N: number, C: number, O: number, groups: number,
+  g: ConvGeom, accumulate: boolean, direct: boolean,
+): boolean {
+  const f64 = xs instanceof Float64Array, sz = f64 ? 8 : 4;
+  const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
+  const k = gemmKernels(Og, L, K, f64);
+  if (k === null || N === 0) return false;
+  const [xP, wP, oP, cP, end] = regions(k.workspaceBytes(), sz, [N * C * HW, O * K, N * O * L, direct ? 0 : K * L]);
+  if (!ensureMemory(k, end)) return false;
+  const heap = heapOf(f64);
+  heap.set(xs.subarray(0, N * C * HW), xP / sz);
+  heap.set(ws.subarray(0, O * K), wP / sz);
+  if (accumulate) heap.set(out.subarray(0, N * O * L), oP / sz);
+  const gemmFn = f64 ? k.dgemm : k.sgemm, im2col = f64 ? k.im2colF64 : k.im2colF32;
+  const ga = geomArgs(g), beta = accumulate ? 1 : 0;
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const xPtr = xP + (n * C + gi * Cg) * HW * sz;
+      if (!direct) im2col(xPtr, cP, ...ga);
+      gemmFn(0, 0, Og, L, K, 1, wP + gi * Og * K * sz, K, direct ? xPtr : cP, L, beta, oP + (n * O + gi * Og) * L * sz, L, 0);
+    }
+  }
+  out.set(heap.subarray(oP / sz, oP / sz + N * O * L));
+  return true;
+}
+
+/**
+ * conv weight gradient: out [O, K] = Σₙ up[n]_g · im2col(img[n], group g)ᵀ per group; img [N, C, H, W]
+ * (g's image, g.C = C / groups), up [N, O, L].
+ */
+export function convWeightGradWasm(
+  xs: FloatArray, us: FloatArray, out: FloatArray, N: number, C: number, O: number, groups: number, g: ConvGeom,
+): boolean {
+  const f64 = xs instanceof Float64Array, sz = f64 ? 8 : 4;
+  const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
+  const k = gemmKernels(Og, K, L, f64);
+  if (k === null || N === 0) return false;
+  const [xP, uP, oP, cP, end] = regions(k.workspaceBytes(), sz, [N * C * HW, N * O * L, O * K, K * L]);
+  if (!ensureMemory(k, end)) return false;
+  const heap = heapOf(f64);
+  heap.set(xs.subarray(0, N * C * HW), xP / sz);
+  heap.set(us.subarray(0, N * O * L), uP / sz);
+  const gemmFn = f64 ? k.dgemm : k.sgemm, im2col = f64 ? k.im2colF64 : k.im2colF32;
+  const ga = geomArgs(g);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      im2col(xP + (n * C + gi * Cg) * HW * sz, cP, ...ga);
+      gemmFn(0, 1, Og, K, L, 1, uP + (n * O + gi * Og) * L * sz, L, cP, L, n > 0 ? 1 : 0, oP + gi * Og * K * sz, K, 0);
+    }
+  }
+  out.set(heap.subarray(oP / sz, oP / sz + O * K));
+  return true;
+}
+
+/**
+ * Transposed conv: out [N, O, H, W] += col2im(W_gᵀ · x[n]_g) for each image and group; x [N, Cin, L],
+ * w [Cin, K] (K = O/groups·kh·kw), `g` the per-group geometry of the output (g.C = O / groups). out
+ * holds the bias or zeros.
+ */
+export function convTransposeWasm(
+  xs: FloatArray, ws: FloatArray, out: FloatArray, N: number, Cin: number, O: number, groups: number, g: ConvGeom,
+): boolean {
+  const f64 = xs instanceof Float64Array, sz = f64 ? 8 : 4;
+  const Cgi = Cin / groups, Og = O / groups, K = Og * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
+  const k = gemmKernels(K, L, Cgi, f64);
+  if (k === null || N === 0) return false;
+  const [xP, wP, oP, cP, end] = regions(k.workspaceBytes(), sz, [N * Cin * L, Cin * K, N * O * HW, K * L]);
+  if (!ensureMemory(k, end)) return false;
+  const heap = heapOf(f64);
+  heap.set(xs.subarray(0, N * Cin * L), xP / sz);
+  heap.set(ws.subarray(0, Cin * K), wP / sz);
+  heap.set(out.subarray(0, N * O * HW), oP / sz);
+  const gemmFn = f64 ? k.dgemm : k.sgemm, col2im = f64 ? k.col2imF64 : k.col2imF32;
+  const ga = geomArgs(g);
+  for (let n = 0; n < N; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      gemmFn(1, 0, K, L, Cgi, 1, wP + gi * Cgi * K * sz, K, xP + (n * Cin + gi * Cgi) * L * sz, L, 0, cP, L, 0);
+      col2im(cP, oP + (n * O + gi * Og) * HW * sz, ...ga);
+    }
+  }
+  out.set(heap.subarray(oP / sz, oP / sz + N * O * HW));
+  return true;
+}
+
+/** The kernels unless the backend is 'js', with memory for `bytes`. */
+function poolKernels(bytes: number): KernelExports | null {
+  if (requestedBackend() === 'js') return null;
+  const k = wasmKernels();
+  return k !== null && ensureMemory(k, bytes) ? k : null;
+}
+
+/** One axis of a pooling plan whose windows are all whole: k taps from o·s + off, d apart. */
+export interface RegularAxis { k: number; s: number; d: number; off: number }
+
+/**
+ * Max pooling with whole windows over `planes` planes H×W -> OH×OW: window maxima into out and their
+ * in-plane indices into idx (ops/pooling.ts's maxKernelRegular, bit for bit).
+ */
+export function maxPoolWasm(
+  src: FloatArray, out: FloatArray, idx: Int32Array, planes: number, H: number, W: number, OH: number, OW: number,
+  rh: RegularAxis, rw: RegularAxis,
+): boolean {
+  const f64 = src instanceof Float64Array, sz = f64 ? 8 : 4;
+  const n = planes * H * W, m = planes * OH * OW;
+  const [sP, oP, iP, end] = regions(0, sz, [n, m, (m * 4) / sz]);
+  const k = poolKernels(end);
+  if (k === null) return false;
+  const heap = heapOf(f64);
+  heap.set(src.subarray(0, n), sP / sz);
+  (f64 ? k.maxPool2dF64 : k.maxPool2dF32)(sP, oP, iP, planes, H, W, OH, OW, rh.k, rw.k, rh.s, rw.s, rh.d, rw.d, rh.off, rw.off);
+  out.set(heap.subarray(oP / sz, oP / sz + m));
+  idx.set(new Int32Array(k.memory.buffer, iP, m));
+  return true;
+}
+
+/** out (planes×M) = zeros plus src (planes×K) added at the in-plane indices idx (negative ones skipped). */
+export function scatterAddWasm(src: FloatArray, idx: Int32Array, out: FloatArray, planes: number, K: number, M: number): boolean {
+  const f64 = src instanceof Float64Array, sz = f64 ? 8 : 4;
+  const [sP, iP, oP, end] = regions(0, sz, [planes * K, (planes * K * 4) / sz, planes * M]);
+  const k = poolKernels(end);
+  if (k === null) return false;
+  const heap = heapOf(f64);
+  heap.set(src.subarray(0, planes * K), sP / sz);
+  new Int32Array(k.memory.buffer, iP, planes * K).set(idx.subarray(0, planes * K));
+  (f64 ? k.scatterAddF64 : k.scatterAddF32)(sP, iP, oP, planes, K, M);
+  out.set(heap.subarray(oP / sz, oP / sz + planes * M));
+  return true;
+}
