@@ -15,7 +15,7 @@
  */
 import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray } from '../dtype';
+import { allocate, allocateUninit, promote, isFloating, FloatArray, type FloatDType } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
@@ -162,7 +162,9 @@ function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, 
   const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow;
   const gg = { ...g, C: Cg, H, W };
   const xs = img._contigData() as FloatArray, us = up._contigData() as FloatArray;
-  const out = allocate(img.dtype, O * K) as FloatArray;
+  // Every element is written when the first image's GEMMs (beta 0) run.
+  const full = N > 0 && L > 0 && K > 0 && Og > 0;
+  const out = full ? allocateUninit(img.dtype as FloatDType, O * K) : allocate(img.dtype, O * K) as FloatArray;
   if (L > 0 && K > 0 && Og > 0 && !convWeightGradWasm(xs, us, out, N, C, O, groups, gg)) {
     const cols = columnScratch(img.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
@@ -186,7 +188,9 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
   const Og = O / groups, K = Cg * kh * kw, L = g.oh * g.ow;
   const gg = { ...g, C: Cg, H, W };
   const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
-  const out = allocate(x.dtype, N * O * L) as FloatArray;
+  // The bias, or the GEMMs with beta 0, write every element.
+  const full = b !== null || (L > 0 && Og > 0 && K > 0);
+  const out = full ? allocateUninit(x.dtype as FloatDType, N * O * L) : allocate(x.dtype, N * O * L) as FloatArray;
   fillBias(out, b, N, O, L);
   // A 1×1 kernel at stride 1 without padding reads the image itself as its column matrix.
   const direct = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === H && g.ow === W;
@@ -218,7 +222,7 @@ function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, gr
   const Cgi = Cin / groups, O = Og * groups, K = Og * kh * kw, L = g.oh * g.ow, HW = g.H * g.W;
   const gg = { ...g, C: Og };
   const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
-  const out = allocate(x.dtype, N * O * HW) as FloatArray;
+  const out = b ? allocateUninit(x.dtype as FloatDType, N * O * HW) : allocate(x.dtype, N * O * HW) as FloatArray;
   fillBias(out, b, N, O, HW);
   if (L > 0 && K > 0 && Cgi > 0 && !convTransposeWasm(xs, ws, out, N, Cin, O, groups, gg)) {
     const cols = columnScratch(x.dtype === 'float64', K * L);

@@ -12,7 +12,7 @@
  */
 import { checkOptions } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, isFloating, TypedArray } from '../dtype';
+import { allocate, allocateUninit, isFloating, TypedArray, type FloatDType } from '../dtype';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 import { maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
@@ -212,8 +212,12 @@ function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, out
   const K = tail(idx._shape, spatial), M = tail(outShape, spatial);
   const planes = K === 0 ? 0 : idx.numel() / K;
   const s = src._contigData(), ix = idx._contigData() as Int32Array;
-  const out = allocate(src.dtype, numelOf(outShape));
-  const wasm = accumulate && (s instanceof Float32Array || s instanceof Float64Array) && scatterAddWasm(s, ix, out as typeof s, planes, K, M);
+  const n = numelOf(outShape);
+  // The wasm scatter zeroes its whole output itself.
+  const fast = accumulate && (s instanceof Float32Array || s instanceof Float64Array);
+  let out = fast ? allocateUninit(src.dtype as FloatDType, n) : allocate(src.dtype, n);
+  const wasm = fast && scatterAddWasm(s, ix, out as typeof s, planes, K, M);
+  if (fast && !wasm) out = out.fill(0);
   for (let b = 0; b < planes && !wasm; b++) {
     const ob = b * M, ib = b * K;
     if (accumulate) for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] += s[ib + k]; }
@@ -241,7 +245,7 @@ function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor
   const outShape = outShapeOf(x, spatial, plan);
   const M = plan.h.size * plan.w.size, K = plan.h.out * plan.w.out;
   const planes = x.numel() / M;
-  const out = allocate(x.dtype, planes * K);
+  const out = allocateUninit(x.dtype as FloatDType, planes * K); // every window writes its maximum
   const idx = new Int32Array(planes * K);
   maxKernel(x._contigData(), out, idx, planes, plan);
   const indices = Tensor._fromData(idx, outShape, 'int32');

@@ -33,6 +33,8 @@ const CASES: Case[] = [
   { C: 3, O: 5, groups: 1, H: 7, W: 6, k: [1, 1], s: [1, 1], p: [0, 0], d: [1, 1] }, // the direct 1×1 path
   { C: 6, O: 6, groups: 3, H: 10, W: 9, k: [5, 3], s: [1, 2], p: [2, 1], d: [2, 1] },
   { C: 2, O: 4, groups: 1, H: 1, W: 13, k: [1, 4], s: [1, 1], p: [0, 3], d: [1, 1] }, // conv1d-like
+  { C: 2, O: 3, groups: 1, H: 8, W: 7, k: [3, 3], s: [1, 1], p: [2, 2], d: [2, 2] }, // shifted im2col, dilated
+  { C: 1, O: 2, groups: 1, H: 3, W: 5, k: [5, 3], s: [1, 1], p: [3, 1], d: [1, 1] }, // shifted, kernel rows past the image
 ];
 
 function geomOf(c: Case, C: number): ConvGeom {

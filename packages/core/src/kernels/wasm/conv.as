@@ -15,10 +15,27 @@
   return min(ow, r <= 0 ? 0 : (r + s - 1) / s);
 }
 
+/** bytes (a multiple of 4) from s to d; memory.copy and memory.fill are runtime calls, too slow for rows of a few dozen values. */
+@inline function copyBytes(d: usize, s: usize, bytes: usize): void {
+  const end = d + bytes;
+  for (; d + 16 <= end; d += 16, s += 16) v128.store(d, v128.load(s));
+  for (; d < end; d += 4, s += 4) store<u32>(d, load<u32>(s));
+}
+@inline function zeroBytes(d: usize, bytes: usize): void {
+  const end = d + bytes, z = i32x4.splat(0);
+  for (; d + 16 <= end; d += 16) v128.store(d, z);
+  for (; d < end; d += 4) store<u32>(d, 0);
+}
+
 /** The column matrix [C·kh·kw, oh·ow] of the image at src (C×H×W) into dst (im2col.ts's contract). */
 function im2col<T>(src: usize, dst: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32,
                    ph: i32, pw: i32, dh: i32, dw: i32, oh: i32, ow: i32): void {
   const sz = <usize>sizeof<T>();
+  const L = oh * ow;
+  // Stride 1 with as many output columns as input columns: a row of the column matrix is the image
+  // plane shifted by one offset, so one block copy, then zeros for the rows above/below and for the
+  // columns that wrapped around from the neighbouring image row (im2col.ts's shifted case).
+  const shifted = sh == 1 && sw == 1 && ow == W;
   let o = dst;
   for (let c = 0; c < C; c++) {
     const plane = src + <usize>(c * H * W) * sz;
@@ -26,19 +43,37 @@ function im2col<T>(src: usize, dst: usize, C: i32, H: i32, W: i32, kh: i32, kw: 
       for (let b = 0; b < kw; b++) {
         const x0 = b * dw - pw;
         const lo = spanLo(x0, sw, W, ow), hi = spanHi(x0, sw, W, ow);
+        if (shifted) {
+          const y0 = a * dh - ph;
+          const iLo = min(oh, max(0, -y0)), iHi = max(iLo, min(oh, H - y0));
+          const shift = y0 * W + x0;
+          const p0 = max(iLo * W, -shift), p1 = min(iHi * W, H * W - shift);
+          zeroBytes(o, <usize>(iLo * W) * sz);
+          if (p1 > p0) copyBytes(o + <usize>p0 * sz, plane + <usize>(p0 + shift) * sz, <usize>(p1 - p0) * sz);
+          zeroBytes(o + <usize>(iHi * W) * sz, <usize>(L - iHi * W) * sz);
+          if (lo > 0 || hi < ow) {
+            for (let i = iLo; i < iHi; i++) {
+              const r = o + <usize>(i * ow) * sz;
+              for (let j = 0; j < lo; j++) store<T>(r + <usize>j * sz, <T>0);
+              for (let j = hi; j < ow; j++) store<T>(r + <usize>j * sz, <T>0);
+            }
+          }
+          o += <usize>L * sz;
+          continue;
+        }
         for (let i = 0; i < oh; i++) {
           const y = i * sh - ph + a * dh;
           if (y < 0 || y >= H) {
-            memory.fill(o, 0, <usize>ow * sz);
+            zeroBytes(o, <usize>ow * sz);
           } else {
-            if (lo > 0) memory.fill(o, 0, <usize>lo * sz);
+            if (lo > 0) zeroBytes(o, <usize>lo * sz);
             const row = plane + <usize>(y * W + x0) * sz;
             if (sw == 1) {
-              if (hi > lo) memory.copy(o + <usize>lo * sz, row + <usize>lo * sz, <usize>(hi - lo) * sz);
+              if (hi > lo) copyBytes(o + <usize>lo * sz, row + <usize>lo * sz, <usize>(hi - lo) * sz);
             } else {
               for (let j = lo; j < hi; j++) store<T>(o + <usize>j * sz, load<T>(row + <usize>(j * sw) * sz));
             }
-            if (hi < ow) memory.fill(o + <usize>hi * sz, 0, <usize>(ow - hi) * sz);
+            if (hi < ow) zeroBytes(o + <usize>hi * sz, <usize>(ow - hi) * sz);
           }
           o += <usize>ow * sz;
         }
@@ -97,13 +132,37 @@ function maxPool2d<T>(src: usize, out: usize, idx: usize, planes: i32, H: i32, W
   // tap, in the same tap order, as the scalar loop, without its unpredictable branches.
   const simd = sz == 4 && (sw == 1 || sw == 2);
   const lanesIdx = i32x4(0, sw, 2 * sw, 3 * sw);
+  const pair = simd && kh == 2 && kw == 2 && sw == 2 && dw == 1;
   let po = out, pi = idx;
   for (let p = 0; p < planes; p++) {
     const base = src + <usize>(p * plane) * sz;
     for (let i = 0; i < OH; i++) {
       const r0 = (i * sh + offH) * W + offW;
       let j = 0;
-      if (simd) {
+      if (pair) {
+        // 2×2 windows 2 apart: taps (0,0), (0,1), (1,0), (1,1) of four windows from two loads per row.
+        for (; j + 4 <= OW; j += 4) {
+          const t = r0 + j * 2;
+          const q0 = base + <usize>t * 4, q1 = q0 + <usize>rowStep * 4;
+          const a0 = v128.load(q0), a1 = v128.load(q0, 16), b0 = v128.load(q1), b1 = v128.load(q1, 16);
+          const ti = i32x4.add(i32x4.splat(t), lanesIdx);
+          let best = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
+          // the first tap beats the -Infinity start unless it is -Infinity (then index -1, as the scalar loop)
+          let bi = v128.bitselect(ti, i32x4.splat(-1), v128.or(f32x4.gt(best, f32x4.splat(-Infinity)), f32x4.ne(best, best)));
+          let v = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+          let m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+          best = v128.bitselect(v, best, m); bi = v128.bitselect(i32x4.add(ti, i32x4.splat(1)), bi, m);
+          v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+          m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+          best = v128.bitselect(v, best, m); bi = v128.bitselect(i32x4.add(ti, i32x4.splat(rowStep)), bi, m);
+          v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+          m = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+          best = v128.bitselect(v, best, m); bi = v128.bitselect(i32x4.add(ti, i32x4.splat(rowStep + 1)), bi, m);
+          v128.store(po, best);
+          v128.store(pi, bi);
+          po += 16; pi += 16;
+        }
+      } else if (simd) {
         for (; j + 4 <= OW; j += 4) {
           let best = f32x4.splat(-Infinity);
           let bi = i32x4.splat(-1);
