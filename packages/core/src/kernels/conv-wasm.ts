@@ -43,14 +43,24 @@ const heapOf = (f64: boolean): FloatArray => (f64 ? heapF64() : heapF32());
 const geomArgs = (g: ConvGeom): [number, number, number, number, number, number, number, number, number, number, number, number, number] =>
   [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow];
 
+/** Each of the N·O rows of L elements at heap[at..] set to bias[o] (the row's channel), or all zeros. */
+function fillRows(heap: FloatArray, at: number, bias: FloatArray | null, N: number, O: number, L: number): void {
+  if (!bias) {
+    heap.fill(0, at, at + N * O * L);
+    return;
+  }
+  for (let n = 0, p = at; n < N; n++) for (let o = 0; o < O; o++, p += L) heap.fill(bias[o], p, p + L);
+}
+
 /**
- * conv forward: out [N, O, L] (+)= W_g · im2col(x[n], group g) for each image and group; x [N, C, H, W],
- * w [O, K], `g` the per-group geometry (g.C = C / groups). `accumulate`: out holds the bias already.
- * `direct`: the image is its own column matrix (1×1 kernel, stride 1, no padding).
+ * conv forward: out [N, O, L] = bias + W_g · im2col(x[n], group g) for each image and group (bias
+ * [O] written first, the GEMM adding onto it, as ops/conv.ts's loop; null: the GEMM writes out);
+ * x [N, C, H, W], w [O, K], `g` the per-group geometry (g.C = C / groups). `direct`: the image is its
+ * own column matrix (1×1 kernel, stride 1, no padding).
  */
 export function convForwardWasm(
-  xs: FloatArray, ws: FloatArray, out: FloatArray, N: number, C: number, O: number, groups: number,
-  g: ConvGeom, accumulate: boolean, direct: boolean,
+  xs: FloatArray, ws: FloatArray, bias: FloatArray | null, out: FloatArray, N: number, C: number, O: number, groups: number,
+  g: ConvGeom, direct: boolean,
 ): boolean {
   const f64 = xs instanceof Float64Array, sz = f64 ? 8 : 4;
   const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
@@ -61,9 +71,9 @@ export function convForwardWasm(
   const heap = heapOf(f64);
   heap.set(xs.subarray(0, N * C * HW), xP / sz);
   heap.set(ws.subarray(0, O * K), wP / sz);
-  if (accumulate) heap.set(out.subarray(0, N * O * L), oP / sz);
+  if (bias) fillRows(heap, oP / sz, bias, N, O, L);
   const gemmFn = f64 ? k.dgemm : k.sgemm, im2col = f64 ? k.im2colF64 : k.im2colF32;
-  const ga = geomArgs(g), beta = accumulate ? 1 : 0;
+  const ga = geomArgs(g), beta = bias ? 1 : 0;
   for (let n = 0; n < N; n++) {
     for (let gi = 0; gi < groups; gi++) {
       const xPtr = xP + (n * C + gi * Cg) * HW * sz;
@@ -104,12 +114,11 @@ export function convWeightGradWasm(
 }
 
 /**
- * Transposed conv: out [N, O, H, W] += col2im(W_gᵀ · x[n]_g) for each image and group; x [N, Cin, L],
- * w [Cin, K] (K = O/groups·kh·kw), `g` the per-group geometry of the output (g.C = O / groups). out
- * holds the bias or zeros.
+ * Transposed conv: out [N, O, H, W] = bias (or zeros) + col2im(W_gᵀ · x[n]_g) for each image and group;
+ * x [N, Cin, L], w [Cin, K] (K = O/groups·kh·kw), `g` the per-group geometry of the output (g.C = O / groups).
  */
 export function convTransposeWasm(
-  xs: FloatArray, ws: FloatArray, out: FloatArray, N: number, Cin: number, O: number, groups: number, g: ConvGeom,
+  xs: FloatArray, ws: FloatArray, bias: FloatArray | null, out: FloatArray, N: number, Cin: number, O: number, groups: number, g: ConvGeom,
 ): boolean {
   const f64 = xs instanceof Float64Array, sz = f64 ? 8 : 4;
   const Cgi = Cin / groups, Og = O / groups, K = Og * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
@@ -120,7 +129,7 @@ export function convTransposeWasm(
   const heap = heapOf(f64);
   heap.set(xs.subarray(0, N * Cin * L), xP / sz);
   heap.set(ws.subarray(0, Cin * K), wP / sz);
-  heap.set(out.subarray(0, N * O * HW), oP / sz);
+  fillRows(heap, oP / sz, bias, N, O, HW);
   const gemmFn = f64 ? k.dgemm : k.sgemm, col2im = f64 ? k.col2imF64 : k.col2imF32;
   const ga = geomArgs(g);
   for (let n = 0; n < N; n++) {

@@ -189,12 +189,14 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
   const gg = { ...g, C: Cg, H, W };
   const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
   // The bias, or the GEMMs with beta 0, write every element.
-  const full = b !== null || (L > 0 && Og > 0 && K > 0);
-  const out = full ? allocateUninit(x.dtype as FloatDType, N * O * L) : allocate(x.dtype, N * O * L) as FloatArray;
-  fillBias(out, b, N, O, L);
+  const work = L > 0 && Og > 0 && K > 0;
+  const out = b !== null || work ? allocateUninit(x.dtype as FloatDType, N * O * L) : allocate(x.dtype, N * O * L) as FloatArray;
   // A 1×1 kernel at stride 1 without padding reads the image itself as its column matrix.
   const direct = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === H && g.ow === W;
-  if (L > 0 && Og > 0 && K > 0 && !convForwardWasm(xs, ws, out, N, C, O, groups, gg, b !== null, direct)) {
+  // The wasm path writes the bias into wasm memory itself; here it goes in first and the GEMMs add onto it.
+  const wasmDone = work && convForwardWasm(xs, ws, b ? (b._contigData() as FloatArray) : null, out, N, C, O, groups, gg, direct);
+  if (!wasmDone) fillBias(out, b, N, O, L);
+  if (work && !wasmDone) {
     const cols = direct ? xs : columnScratch(x.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {
@@ -222,9 +224,15 @@ function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, gr
   const Cgi = Cin / groups, O = Og * groups, K = Og * kh * kw, L = g.oh * g.ow, HW = g.H * g.W;
   const gg = { ...g, C: Og };
   const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
-  const out = b ? allocateUninit(x.dtype as FloatDType, N * O * HW) : allocate(x.dtype, N * O * HW) as FloatArray;
-  fillBias(out, b, N, O, HW);
-  if (L > 0 && K > 0 && Cgi > 0 && !convTransposeWasm(xs, ws, out, N, Cin, O, groups, gg)) {
+  const work = L > 0 && K > 0 && Cgi > 0;
+  const out = allocateUninit(x.dtype as FloatDType, N * O * HW);
+  // The wasm path starts from the bias or zeros in wasm memory; here out gets them and col2im adds onto it.
+  const wasmDone = work && convTransposeWasm(xs, ws, b ? (b._contigData() as FloatArray) : null, out, N, Cin, O, groups, gg);
+  if (!wasmDone) {
+    if (b) fillBias(out, b, N, O, HW);
+    else out.fill(0);
+  }
+  if (work && !wasmDone) {
     const cols = columnScratch(x.dtype === 'float64', K * L);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < groups; gi++) {

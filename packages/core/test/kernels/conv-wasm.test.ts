@@ -56,17 +56,22 @@ describe.each([false, true])('whole-batch wasm conv drivers (float64: %s)', (f64
     const direct = c.k[0] === 1 && c.k[1] === 1 && c.s[0] === 1 && c.s[1] === 1 && c.p[0] === 0 && c.p[1] === 0;
     const x = random(f64, N * c.C * HW, 1), w = random(f64, c.O * K, 2), up = random(f64, N * c.O * L, 3);
     const cols = alloc(K * L);
-    // forward, with a bias already in out
-    const bias = random(f64, N * c.O * L, 4);
-    const ref = bias.slice();
+    // forward, with a bias: out's old contents are ignored
+    const bias = random(f64, c.O, 4);
+    const rows = (B: Arr | null, HWo: number, C_: number): Arr => {
+      const r = alloc(N * C_ * HWo);
+      if (B) for (let n = 0; n < N; n++) for (let o = 0; o < C_; o++) r.fill(B[o], (n * C_ + o) * HWo, (n * C_ + o + 1) * HWo);
+      return r;
+    };
+    const ref = rows(bias, L, c.O);
     for (let n = 0; n < N; n++) {
       for (let gi = 0; gi < c.groups; gi++) {
         im2col(x, (n * c.C + gi * Cg) * HW, g, cols, 0);
         gemm(false, false, Og, L, K, 1, w, gi * Og * K, K, cols, 0, L, 1, ref, (n * c.O + gi * Og) * L, L);
       }
     }
-    const got = bias.slice();
-    expect(convForwardWasm(x, w, got, N, c.C, c.O, c.groups, g, true, direct)).toBe(true);
+    const got = random(f64, N * c.O * L, 8);
+    expect(convForwardWasm(x, w, bias, got, N, c.C, c.O, c.groups, g, direct)).toBe(true);
     expect(bits(got)).toEqual(bits(ref));
     // without a bias: out's old contents are ignored
     const got0 = random(f64, N * c.O * L, 9), ref0 = alloc(N * c.O * L);
@@ -76,7 +81,7 @@ describe.each([false, true])('whole-batch wasm conv drivers (float64: %s)', (f64
         gemm(false, false, Og, L, K, 1, w, gi * Og * K, K, cols, 0, L, 0, ref0, (n * c.O + gi * Og) * L, L);
       }
     }
-    expect(convForwardWasm(x, w, got0, N, c.C, c.O, c.groups, g, false, direct)).toBe(true);
+    expect(convForwardWasm(x, w, null, got0, N, c.C, c.O, c.groups, g, direct)).toBe(true);
     expect(bits(got0)).toEqual(bits(ref0));
     // weight gradient
     const wref = alloc(c.O * K), wgot = random(f64, c.O * K, 5);
@@ -91,23 +96,25 @@ describe.each([false, true])('whole-batch wasm conv drivers (float64: %s)', (f64
     // transposed conv (conv's input gradient): up [N, O, L] with w viewed as [Cin=O, C/groups·k] -> [N, C, H, W]
     const tg: ConvGeom = { ...g, C: Cg };
     const Cin = c.O, Cgi = Cin / c.groups;
-    const tref = random(f64, N * c.C * HW, 6), tgot = tref.slice();
     const tw = random(f64, Cin * K, 7);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < c.groups; gi++) {
-        gemm(true, false, K, L, Cgi, 1, tw, gi * Cgi * K, K, up, (n * Cin + gi * Cgi) * L, L, 0, cols, 0, L);
-        col2im(cols, 0, tg, tref, (n * c.C + gi * Cg) * HW);
+    for (const tb of [null, random(f64, c.C, 6)]) {
+      const tref = rows(tb, HW, c.C), tgot = random(f64, N * c.C * HW, 10);
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < c.groups; gi++) {
+          gemm(true, false, K, L, Cgi, 1, tw, gi * Cgi * K, K, up, (n * Cin + gi * Cgi) * L, L, 0, cols, 0, L);
+          col2im(cols, 0, tg, tref, (n * c.C + gi * Cg) * HW);
+        }
       }
+      expect(convTransposeWasm(up, tw, tb, tgot, N, Cin, c.C, c.groups, tg)).toBe(true);
+      expect(bits(tgot)).toEqual(bits(tref));
     }
-    expect(convTransposeWasm(up, tw, tgot, N, Cin, c.C, c.groups, tg)).toBe(true);
-    expect(bits(tgot)).toEqual(bits(tref));
   });
 
   it('declines on the js backend, leaving out untouched', () => {
     setKernelBackend('js');
     const c = CASES[0], g = geomOf(c, 1);
     const out = alloc(8 * 28 * 28);
-    expect(convForwardWasm(random(f64, 784, 1), random(f64, 72, 2), out, 1, 1, 8, 1, g, false, false)).toBe(false);
+    expect(convForwardWasm(random(f64, 784, 1), random(f64, 72, 2), null, out, 1, 1, 8, 1, g, false)).toBe(false);
     expect(out.every((v) => v === 0)).toBe(true);
   });
 });
