@@ -186,3 +186,22 @@ export function scatterAddWasm(src: FloatArray, idx: Int32Array, out: FloatArray
   out.set(heap.subarray(oP / sz, oP / sz + planes * M));
   return true;
 }
+
+/**
+ * The gradient of a 2×2, stride-2 max pooling without padding over planes H×W (OH = floor(H/2), OW =
+ * floor(W/2)): each window's gradient g at its index idx, zeros elsewhere — scatterAddWasm's values
+ * without zeroing the output first (the windows do not overlap).
+ */
+export function maxPool2x2BackwardWasm(g: FloatArray, idx: Int32Array, out: FloatArray, planes: number, H: number, W: number, OH: number, OW: number): boolean {
+  const f64 = g instanceof Float64Array, sz = f64 ? 8 : 4;
+  const m = planes * OH * OW;
+  const [gP, iP, oP, end] = regions(0, sz, [m, (m * 4) / sz, planes * H * W]);
+  const k = poolKernels(end);
+  if (k === null) return false;
+  const heap = heapOf(f64);
+  heap.set(g.subarray(0, m), gP / sz);
+  new Int32Array(k.memory.buffer, iP, m).set(idx.subarray(0, m));
+  (f64 ? k.maxPool2x2BackwardF64 : k.maxPool2x2BackwardF32)(gP, iP, oP, planes, H, W, OH, OW);
+  out.set(heap.subarray(oP / sz, oP / sz + planes * H * W));
+  return true;
+}

@@ -15,7 +15,7 @@ import { Tensor } from '../tensor';
 import { allocate, allocateUninit, isFloating, TypedArray, type FloatDType } from '../dtype';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
-import { maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
+import { maxPool2x2BackwardWasm, maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
 
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
@@ -208,7 +208,7 @@ const tail = (shape: readonly number[], spatial: number): number => numelOf(shap
  * last `spatial` dims are a plane): added (a max-pool gradient, where overlapping windows can share a
  * maximum) or assigned (maxUnpool, as PyTorch). VJP: gather at the same indices.
  */
-function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, outShape: number[], accumulate: boolean): Tensor {
+function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, outShape: number[], accumulate: boolean, pairs = false): Tensor {
   const K = tail(idx._shape, spatial), M = tail(outShape, spatial);
   const planes = K === 0 ? 0 : idx.numel() / K;
   const s = src._contigData(), ix = idx._contigData() as Int32Array;
@@ -216,7 +216,9 @@ function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, out
   // The wasm scatter zeroes its whole output itself.
   const fast = accumulate && (s instanceof Float32Array || s instanceof Float64Array);
   let out = fast ? allocateUninit(src.dtype as FloatDType, n) : allocate(src.dtype, n);
-  const wasm = fast && scatterAddWasm(s, ix, out as typeof s, planes, K, M);
+  // pairs: the indices are a 2×2 stride-2 max pooling's, whose windows tile the plane without overlap.
+  const [H, W] = outShape.slice(-2), [OH, OW] = idx._shape.slice(-2);
+  const wasm = fast && (pairs ? maxPool2x2BackwardWasm(s, ix, out as typeof s, planes, H, W, OH, OW) : scatterAddWasm(s, ix, out as typeof s, planes, K, M));
   if (fast && !wasm) out = out.fill(0);
   for (let b = 0; b < planes && !wasm; b++) {
     const ob = b * M, ib = b * K;
@@ -252,7 +254,9 @@ function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor
   const res = Tensor._fromData(out, outShape, x.dtype);
   const xShape = x.shape;
   // The indices are saved so that an in-place change to the ones returned to the user is caught at backward.
-  return [record(op, [x], res, (g) => [scatterPlane(`${op}Backward`, g, indices, spatial, xShape, true)], [indices]), indices];
+  const r = (a: Axis): boolean => a.reg !== undefined && a.reg.k === 2 && a.reg.s === 2 && a.reg.d === 1 && a.reg.off === 0;
+  const pairs = spatial === 2 && r(plan.h) && r(plan.w);
+  return [record(op, [x], res, (g) => [scatterPlane(`${op}Backward`, g, indices, spatial, xShape, true, pairs)], [indices]), indices];
 }
 
 // ---- average pooling primitives --------------------------------------------------------------------

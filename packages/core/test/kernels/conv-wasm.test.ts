@@ -133,6 +133,8 @@ describe('wasm max pooling', () => {
   const g = new Generator(3);
   it.each([
     ['2×2 stride 2', [2, 3, 8, 10], (t: Tensor) => maxPool2d(t, 2, { returnIndices: true })],
+    ['2×2 stride 2, odd sizes (a last row and column in no window)', [1, 2, 9, 11], (t: Tensor) => maxPool2d(t, 2, { returnIndices: true })],
+    ['2×2 stride 2 unbatched, one window per row', [2, 5, 3], (t: Tensor) => maxPool2d(t, 2, { returnIndices: true })],
     ['3×3 stride 1 (overlapping windows share maxima)', [1, 2, 9, 11], (t: Tensor) => maxPool2d(t, 3, { stride: 1, returnIndices: true })],
     ['[2, 3] stride [1, 2] dilation 2, odd widths', [2, 1, 11, 15], (t: Tensor) => maxPool2d(t, [2, 3], { stride: [1, 2], dilation: 2, returnIndices: true })],
     ['stride 3', [1, 2, 10, 13], (t: Tensor) => maxPool2d(t, 2, { stride: 3, returnIndices: true })],

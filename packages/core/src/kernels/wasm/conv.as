@@ -222,6 +222,54 @@ function scatterAdd<T>(src: usize, idx: usize, out: usize, planes: i32, K: i32, 
   }
 }
 
+/**
+ * The gradient of a 2×2, stride-2 max pooling (no padding): out (planes×H×W) gets each window's
+ * gradient at its arg-max and zeros elsewhere, with every element written once. The same values as
+ * scatterAdd into zeros (0 + g, so a -0 gradient lands as +0 there too); windows with index -1 give zeros.
+ */
+function maxPool2x2Backward<T>(g: usize, idx: usize, out: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  const sz = <usize>sizeof<T>();
+  const z = v128.splat<T>(<T>0);
+  const lanes = i32x4(0, 2, 4, 6);
+  let pg = g, pi = idx;
+  for (let p = 0; p < planes; p++) {
+    const plane = out + <usize>(p * H * W) * sz;
+    for (let i = 0; i < OH; i++) {
+      const r0 = plane + <usize>(2 * i * W) * sz, r1 = r0 + <usize>W * sz;
+      const t0 = 2 * i * W;
+      let j = 0;
+      if (sz == 4) {
+        for (; j + 4 <= OW; j += 4) {
+          const gv = f32x4.add(z, v128.load(pg));
+          const iv = v128.load(pi);
+          const t = i32x4.add(i32x4.splat(t0 + 2 * j), lanes);
+          const a = v128.and(gv, i32x4.eq(iv, t)), b = v128.and(gv, i32x4.eq(iv, i32x4.add(t, i32x4.splat(1))));
+          const c = v128.and(gv, i32x4.eq(iv, i32x4.add(t, i32x4.splat(W)))), d = v128.and(gv, i32x4.eq(iv, i32x4.add(t, i32x4.splat(W + 1))));
+          const q0 = r0 + <usize>(2 * j) * 4, q1 = r1 + <usize>(2 * j) * 4;
+          v128.store(q0, v128.shuffle<f32>(a, b, 0, 4, 1, 5));
+          v128.store(q0, v128.shuffle<f32>(a, b, 2, 6, 3, 7), 16);
+          v128.store(q1, v128.shuffle<f32>(c, d, 0, 4, 1, 5));
+          v128.store(q1, v128.shuffle<f32>(c, d, 2, 6, 3, 7), 16);
+          pg += 16; pi += 16;
+        }
+      }
+      for (; j < OW; j++) {
+        const v = <T>0 + load<T>(pg), m = load<i32>(pi), t = t0 + 2 * j;
+        const q0 = r0 + <usize>(2 * j) * sz, q1 = r1 + <usize>(2 * j) * sz;
+        store<T>(q0, m == t ? v : <T>0);
+        store<T>(q0 + sz, m == t + 1 ? v : <T>0);
+        store<T>(q1, m == t + W ? v : <T>0);
+        store<T>(q1 + sz, m == t + W + 1 ? v : <T>0);
+        pg += sz; pi += 4;
+      }
+      // a last odd column is in no window
+      for (let x = 2 * OW; x < W; x++) { store<T>(r0 + <usize>x * sz, <T>0); store<T>(r1 + <usize>x * sz, <T>0); }
+    }
+    // nor is a last odd row
+    zeroBytes(plane + <usize>(2 * OH * W) * sz, <usize>((H - 2 * OH) * W) * sz);
+  }
+}
+
 export function im2colF32(src: usize, dst: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32,
                           ph: i32, pw: i32, dh: i32, dw: i32, oh: i32, ow: i32): void {
   im2col<f32>(src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
@@ -251,4 +299,10 @@ export function scatterAddF32(src: usize, idx: usize, out: usize, planes: i32, K
 }
 export function scatterAddF64(src: usize, idx: usize, out: usize, planes: i32, K: i32, M: i32): void {
   scatterAdd<f64>(src, idx, out, planes, K, M);
+}
+export function maxPool2x2BackwardF32(g: usize, idx: usize, out: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  maxPool2x2Backward<f32>(g, idx, out, planes, H, W, OH, OW);
+}
+export function maxPool2x2BackwardF64(g: usize, idx: usize, out: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  maxPool2x2Backward<f64>(g, idx, out, planes, H, W, OH, OW);
 }
