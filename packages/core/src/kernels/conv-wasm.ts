@@ -53,6 +53,20 @@ function fillRows(heap: FloatArray, at: number, bias: FloatArray | null, N: numb
 }
 
 /**
+ * Images per chunk: the whole batch unless its per-image regions (`perImage` bytes) pass CHUNK_BYTES,
+ * so that a large batch does not grow wasm memory (which is never shrunk) to its full size.
+ */
+let CHUNK_BYTES = 32 << 20;
+const chunkOf = (N: number, perImage: number): number => Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / Math.max(1, perImage))));
+
+/** @internal Tests: the chunk budget in bytes (returns the previous one), to run batches in several chunks. */
+export function _setConvChunkBytes(bytes: number): number {
+  const old = CHUNK_BYTES;
+  CHUNK_BYTES = bytes;
+  return old;
+}
+
+/**
  * conv forward: out [N, O, L] = bias + W_g · im2col(x[n], group g) for each image and group (bias
  * [O] written first, the GEMM adding onto it, as ops/conv.ts's loop; null: the GEMM writes out);
  * x [N, C, H, W], w [O, K], `g` the per-group geometry (g.C = C / groups). `direct`: the image is its
@@ -66,22 +80,26 @@ export function convForwardWasm(
   const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
   const k = gemmKernels(Og, L, K, f64);
   if (k === null || N === 0) return false;
-  const [xP, wP, oP, cP, end] = regions(k.workspaceBytes(), sz, [N * C * HW, O * K, N * O * L, direct ? 0 : K * L]);
+  const B = chunkOf(N, (C * HW + O * L) * sz);
+  const [xP, oP, wP, cP, end] = regions(k.workspaceBytes(), sz, [B * C * HW, B * O * L, O * K, direct ? 0 : K * L]);
   if (!ensureMemory(k, end)) return false;
   const heap = heapOf(f64);
-  heap.set(xs.subarray(0, N * C * HW), xP / sz);
   heap.set(ws.subarray(0, O * K), wP / sz);
-  if (bias) fillRows(heap, oP / sz, bias, N, O, L);
   const gemmFn = f64 ? k.dgemm : k.sgemm, im2col = f64 ? k.im2colF64 : k.im2colF32;
   const ga = geomArgs(g), beta = bias ? 1 : 0;
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      const xPtr = xP + (n * C + gi * Cg) * HW * sz;
-      if (!direct) im2col(xPtr, cP, ...ga);
-      gemmFn(0, 0, Og, L, K, 1, wP + gi * Og * K * sz, K, direct ? xPtr : cP, L, beta, oP + (n * O + gi * Og) * L * sz, L, 0);
+  for (let n0 = 0; n0 < N; n0 += B) {
+    const nb = Math.min(B, N - n0);
+    heap.set(xs.subarray(n0 * C * HW, (n0 + nb) * C * HW), xP / sz);
+    if (bias) fillRows(heap, oP / sz, bias, nb, O, L);
+    for (let n = 0; n < nb; n++) {
+      for (let gi = 0; gi < groups; gi++) {
+        const xPtr = xP + (n * C + gi * Cg) * HW * sz;
+        if (!direct) im2col(xPtr, cP, ...ga);
+        gemmFn(0, 0, Og, L, K, 1, wP + gi * Og * K * sz, K, direct ? xPtr : cP, L, beta, oP + (n * O + gi * Og) * L * sz, L, 0);
+      }
     }
+    out.set(heap.subarray(oP / sz, oP / sz + nb * O * L), n0 * O * L);
   }
-  out.set(heap.subarray(oP / sz, oP / sz + N * O * L));
   return true;
 }
 
@@ -96,17 +114,21 @@ export function convWeightGradWasm(
   const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
   const k = gemmKernels(Og, K, L, f64);
   if (k === null || N === 0) return false;
-  const [xP, uP, oP, cP, end] = regions(k.workspaceBytes(), sz, [N * C * HW, N * O * L, O * K, K * L]);
+  const B = chunkOf(N, (C * HW + O * L) * sz);
+  const [xP, uP, oP, cP, end] = regions(k.workspaceBytes(), sz, [B * C * HW, B * O * L, O * K, K * L]);
   if (!ensureMemory(k, end)) return false;
   const heap = heapOf(f64);
-  heap.set(xs.subarray(0, N * C * HW), xP / sz);
-  heap.set(us.subarray(0, N * O * L), uP / sz);
   const gemmFn = f64 ? k.dgemm : k.sgemm, im2col = f64 ? k.im2colF64 : k.im2colF32;
   const ga = geomArgs(g);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      im2col(xP + (n * C + gi * Cg) * HW * sz, cP, ...ga);
-      gemmFn(0, 1, Og, K, L, 1, uP + (n * O + gi * Og) * L * sz, L, cP, L, n > 0 ? 1 : 0, oP + gi * Og * K * sz, K, 0);
+  for (let n0 = 0; n0 < N; n0 += B) {
+    const nb = Math.min(B, N - n0);
+    heap.set(xs.subarray(n0 * C * HW, (n0 + nb) * C * HW), xP / sz);
+    heap.set(us.subarray(n0 * O * L, (n0 + nb) * O * L), uP / sz);
+    for (let n = 0; n < nb; n++) {
+      for (let gi = 0; gi < groups; gi++) {
+        im2col(xP + (n * C + gi * Cg) * HW * sz, cP, ...ga);
+        gemmFn(0, 1, Og, K, L, 1, uP + (n * O + gi * Og) * L * sz, L, cP, L, n0 + n > 0 ? 1 : 0, oP + gi * Og * K * sz, K, 0);
+      }
     }
   }
   out.set(heap.subarray(oP / sz, oP / sz + O * K));
@@ -124,21 +146,25 @@ export function convTransposeWasm(
   const Cgi = Cin / groups, Og = O / groups, K = Og * g.kh * g.kw, L = g.oh * g.ow, HW = g.H * g.W;
   const k = gemmKernels(K, L, Cgi, f64);
   if (k === null || N === 0) return false;
-  const [xP, wP, oP, cP, end] = regions(k.workspaceBytes(), sz, [N * Cin * L, Cin * K, N * O * HW, K * L]);
+  const B = chunkOf(N, (Cin * L + O * HW) * sz);
+  const [xP, oP, wP, cP, end] = regions(k.workspaceBytes(), sz, [B * Cin * L, B * O * HW, Cin * K, K * L]);
   if (!ensureMemory(k, end)) return false;
   const heap = heapOf(f64);
-  heap.set(xs.subarray(0, N * Cin * L), xP / sz);
   heap.set(ws.subarray(0, Cin * K), wP / sz);
-  fillRows(heap, oP / sz, bias, N, O, HW);
   const gemmFn = f64 ? k.dgemm : k.sgemm, col2im = f64 ? k.col2imF64 : k.col2imF32;
   const ga = geomArgs(g);
-  for (let n = 0; n < N; n++) {
-    for (let gi = 0; gi < groups; gi++) {
-      gemmFn(1, 0, K, L, Cgi, 1, wP + gi * Cgi * K * sz, K, xP + (n * Cin + gi * Cgi) * L * sz, L, 0, cP, L, 0);
-      col2im(cP, oP + (n * O + gi * Og) * HW * sz, ...ga);
+  for (let n0 = 0; n0 < N; n0 += B) {
+    const nb = Math.min(B, N - n0);
+    heap.set(xs.subarray(n0 * Cin * L, (n0 + nb) * Cin * L), xP / sz);
+    fillRows(heap, oP / sz, bias, nb, O, HW);
+    for (let n = 0; n < nb; n++) {
+      for (let gi = 0; gi < groups; gi++) {
+        gemmFn(1, 0, K, L, Cgi, 1, wP + gi * Cgi * K * sz, K, xP + (n * Cin + gi * Cgi) * L * sz, L, 0, cP, L, 0);
+        col2im(cP, oP + (n * O + gi * Og) * HW * sz, ...ga);
+      }
     }
+    out.set(heap.subarray(oP / sz, oP / sz + nb * O * HW), n0 * O * HW);
   }
-  out.set(heap.subarray(oP / sz, oP / sz + N * O * HW));
   return true;
 }
 
@@ -161,29 +187,36 @@ export function maxPoolWasm(
   rh: RegularAxis, rw: RegularAxis,
 ): boolean {
   const f64 = src instanceof Float64Array, sz = f64 ? 8 : 4;
-  const n = planes * H * W, m = planes * OH * OW;
-  const [sP, oP, iP, end] = regions(0, sz, [n, m, (m * 4) / sz]);
+  const n = H * W, m = OH * OW, B = chunkOf(planes, n * sz + m * (sz + 4));
+  const [sP, oP, iP, end] = regions(0, sz, [B * n, B * m, (B * m * 4) / sz]);
   const k = poolKernels(end);
   if (k === null) return false;
-  const heap = heapOf(f64);
-  heap.set(src.subarray(0, n), sP / sz);
-  (f64 ? k.maxPool2dF64 : k.maxPool2dF32)(sP, oP, iP, planes, H, W, OH, OW, rh.k, rw.k, rh.s, rw.s, rh.d, rw.d, rh.off, rw.off);
-  out.set(heap.subarray(oP / sz, oP / sz + m));
-  idx.set(new Int32Array(k.memory.buffer, iP, m));
+  const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * m);
+  for (let p0 = 0; p0 < planes; p0 += B) {
+    const pb = Math.min(B, planes - p0);
+    heap.set(src.subarray(p0 * n, (p0 + pb) * n), sP / sz);
+    (f64 ? k.maxPool2dF64 : k.maxPool2dF32)(sP, oP, iP, pb, H, W, OH, OW, rh.k, rw.k, rh.s, rw.s, rh.d, rw.d, rh.off, rw.off);
+    out.set(heap.subarray(oP / sz, oP / sz + pb * m), p0 * m);
+    idx.set(ix.subarray(0, pb * m), p0 * m);
+  }
   return true;
 }
 
 /** out (planes×M) = zeros plus src (planes×K) added at the in-plane indices idx (negative ones skipped). */
 export function scatterAddWasm(src: FloatArray, idx: Int32Array, out: FloatArray, planes: number, K: number, M: number): boolean {
   const f64 = src instanceof Float64Array, sz = f64 ? 8 : 4;
-  const [sP, iP, oP, end] = regions(0, sz, [planes * K, (planes * K * 4) / sz, planes * M]);
+  const B = chunkOf(planes, K * (sz + 4) + M * sz);
+  const [sP, iP, oP, end] = regions(0, sz, [B * K, (B * K * 4) / sz, B * M]);
   const k = poolKernels(end);
   if (k === null) return false;
-  const heap = heapOf(f64);
-  heap.set(src.subarray(0, planes * K), sP / sz);
-  new Int32Array(k.memory.buffer, iP, planes * K).set(idx.subarray(0, planes * K));
-  (f64 ? k.scatterAddF64 : k.scatterAddF32)(sP, iP, oP, planes, K, M);
-  out.set(heap.subarray(oP / sz, oP / sz + planes * M));
+  const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * K);
+  for (let p0 = 0; p0 < planes; p0 += B) {
+    const pb = Math.min(B, planes - p0);
+    heap.set(src.subarray(p0 * K, (p0 + pb) * K), sP / sz);
+    ix.set(idx.subarray(p0 * K, (p0 + pb) * K));
+    (f64 ? k.scatterAddF64 : k.scatterAddF32)(sP, iP, oP, pb, K, M);
+    out.set(heap.subarray(oP / sz, oP / sz + pb * M), p0 * M);
+  }
   return true;
 }
 
@@ -194,14 +227,17 @@ export function scatterAddWasm(src: FloatArray, idx: Int32Array, out: FloatArray
  */
 export function maxPool2x2BackwardWasm(g: FloatArray, idx: Int32Array, out: FloatArray, planes: number, H: number, W: number, OH: number, OW: number): boolean {
   const f64 = g instanceof Float64Array, sz = f64 ? 8 : 4;
-  const m = planes * OH * OW;
-  const [gP, iP, oP, end] = regions(0, sz, [m, (m * 4) / sz, planes * H * W]);
+  const m = OH * OW, n = H * W, B = chunkOf(planes, m * (sz + 4) + n * sz);
+  const [gP, iP, oP, end] = regions(0, sz, [B * m, (B * m * 4) / sz, B * n]);
   const k = poolKernels(end);
   if (k === null) return false;
-  const heap = heapOf(f64);
-  heap.set(g.subarray(0, m), gP / sz);
-  new Int32Array(k.memory.buffer, iP, m).set(idx.subarray(0, m));
-  (f64 ? k.maxPool2x2BackwardF64 : k.maxPool2x2BackwardF32)(gP, iP, oP, planes, H, W, OH, OW);
-  out.set(heap.subarray(oP / sz, oP / sz + planes * H * W));
+  const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * m);
+  for (let p0 = 0; p0 < planes; p0 += B) {
+    const pb = Math.min(B, planes - p0);
+    heap.set(g.subarray(p0 * m, (p0 + pb) * m), gP / sz);
+    ix.set(idx.subarray(p0 * m, (p0 + pb) * m));
+    (f64 ? k.maxPool2x2BackwardF64 : k.maxPool2x2BackwardF32)(gP, iP, oP, pb, H, W, OH, OW);
+    out.set(heap.subarray(oP / sz, oP / sz + pb * n), p0 * n);
+  }
   return true;
 }

@@ -7,7 +7,7 @@
 import { setKernelBackend } from '../../src/kernels/backend';
 import { gemm } from '../../src/kernels/gemm';
 import { ConvGeom, col2im, im2col } from '../../src/kernels/im2col';
-import { convForwardWasm, convTransposeWasm, convWeightGradWasm, maxPoolWasm, scatterAddWasm } from '../../src/kernels/conv-wasm';
+import { _setConvChunkBytes, convForwardWasm, convTransposeWasm, convWeightGradWasm, maxPoolWasm, scatterAddWasm } from '../../src/kernels/conv-wasm';
 import { Generator, maxPool2d, maxPool1d, randn, tensor, type Tensor } from '../../src';
 
 type Arr = Float32Array | Float64Array;
@@ -45,8 +45,13 @@ function geomOf(c: Case, C: number): ConvGeom {
 
 afterEach(() => setKernelBackend('auto'));
 
-describe.each([false, true])('whole-batch wasm conv drivers (float64: %s)', (f64) => {
-  beforeEach(() => setKernelBackend('wasm'));
+describe.each([[false, 0], [true, 0], [false, 1], [true, 1500]])('whole-batch wasm conv drivers (float64: %s, chunk budget %i bytes; 0: the default)', (f64, chunk) => {
+  let saved = 0;
+  beforeEach(() => {
+    setKernelBackend('wasm');
+    saved = _setConvChunkBytes(chunk || 32 << 20); // 1: one image per chunk; 1500: a few
+  });
+  afterEach(() => _setConvChunkBytes(saved));
   const alloc = (n: number): Arr => (f64 ? new Float64Array(n) : new Float32Array(n));
 
   it.each(CASES.map((c, i) => [i, c] as const))('case %i: forward, weight gradient and transposed conv match the per-image loop', (_i, c) => {
@@ -139,7 +144,7 @@ describe('wasm max pooling', () => {
     ['[2, 3] stride [1, 2] dilation 2, odd widths', [2, 1, 11, 15], (t: Tensor) => maxPool2d(t, [2, 3], { stride: [1, 2], dilation: 2, returnIndices: true })],
     ['stride 3', [1, 2, 10, 13], (t: Tensor) => maxPool2d(t, 2, { stride: 3, returnIndices: true })],
     ['1-D', [2, 3, 17], (t: Tensor) => maxPool1d(t, 2, { returnIndices: true })],
-  ] as const)('%s: values, indices and gradient equal the JS kernel (float32 and float64)', (_n, shape, pool) => {
+  ] as const)('%s: values, indices and gradient equal the JS kernel (float32 and float64, in one or several chunks)', (_n, shape, pool) => {
     for (const dtype of ['float32', 'float64'] as const) {
       const d = Array.from(randn([...shape], { generator: g, dtype }).dataSync());
       // Ties, NaN and windows of -Infinity (index -1, no gradient) in the first plane.
@@ -148,10 +153,15 @@ describe('wasm max pooling', () => {
       d[6] = d[7] = -Infinity;
       if (shape.length === 4) d[shape[3] + 6] = d[shape[3] + 7] = -Infinity;
       const x = tensor(d, { dtype }).reshape([...shape]);
-      const a = poolRun(x, 'wasm', pool), b = poolRun(x, 'js', pool);
-      expect(a[0].map(String)).toEqual(b[0].map(String));
-      expect(a[1]).toEqual(b[1]);
-      expect(a[2]).toEqual(b[2]);
+      const b = poolRun(x, 'js', pool);
+      for (const chunk of [32 << 20, 1, 300]) { // the default budget; one plane per chunk; a few
+        const saved = _setConvChunkBytes(chunk);
+        const a = poolRun(x, 'wasm', pool);
+        _setConvChunkBytes(saved);
+        expect(a[0].map(String)).toEqual(b[0].map(String));
+        expect(a[1]).toEqual(b[1]);
+        expect(a[2]).toEqual(b[2]);
+      }
     }
   });
 
