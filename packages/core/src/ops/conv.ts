@@ -4,9 +4,10 @@
  * output positions); 1-D convolutions are the H = 1 case, unbatched inputs a batch of one:
  *
  * - conv: im2col into a reused column buffer, then one GEMM per image and group (bias written first,
- *   the GEMM adds onto it). On the wasm backend the whole batch runs in wasm memory (kernels/conv-wasm.ts:
- *   the same GEMMs, without copying the column matrix out); the loops here are the JS path. Its input gradient is the transposed conv of the upstream gradient with the
+ *   the GEMM adds onto it). Its input gradient is the transposed conv of the upstream gradient with the
  *   same weight and geometry; its weight gradient the product of the upstream gradient with unfold(x).
+ *   On the wasm backend these three run the whole batch in wasm memory (kernels/conv-wasm.ts: the same
+ *   GEMMs, bit for bit, without copying column matrices out); the loops here are the JS path.
  * - convTranspose: one GEMM per image and group into the column buffer, then col2im. Its input gradient
  *   is the conv of the upstream gradient; its weight gradient x times unfold(upstream).
  * - unfold (im2col) and fold (col2im): each other's adjoint, so each one's VJP is the other.
