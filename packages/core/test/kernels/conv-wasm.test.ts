@@ -8,7 +8,8 @@ import { setKernelBackend } from '../../src/kernels/backend';
 import { gemm } from '../../src/kernels/gemm';
 import { ConvGeom, col2im, im2col } from '../../src/kernels/im2col';
 import { _setConvChunkBytes, convForwardWasm, convTransposeWasm, convWeightGradWasm, maxPoolWasm, scatterAddWasm } from '../../src/kernels/conv-wasm';
-import { Generator, maxPool2d, maxPool1d, randn, tensor, type Tensor } from '../../src';
+import { Generator, conv2d, maxPool2d, maxPool1d, noGrad, randn, setBufferPool, tensor, type Tensor } from '../../src';
+import { _setPoolPoison, clearPool, poolGive } from '../../src/pool';
 
 type Arr = Float32Array | Float64Array;
 
@@ -176,5 +177,44 @@ describe('wasm max pooling', () => {
     const grad = new Float32Array(12);
     expect(scatterAddWasm(Float32Array.from([0.5, 2, 0.25]), Int32Array.from([1, 1, -1]), grad, 1, 3, 12)).toBe(true);
     expect(Array.from(grad)).toEqual([0, 2.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('conv and pooling outputs from recycled buffers (allocateUninit)', () => {
+  afterAll(() => {
+    _setPoolPoison(false);
+    setBufferPool(true);
+  });
+
+  /** Losses of a LeNet-like net trained 4 steps by hand-written SGD, with `poison`ed pool buffers on `be`. */
+  function train(be: 'wasm' | 'js', poison: boolean): number[] {
+    setKernelBackend(be);
+    setBufferPool(true);
+    clearPool();
+    _setPoolPoison(poison);
+    const g = new Generator(11);
+    const p = [randn([4, 1, 3, 3], { generator: g }), randn([4], { generator: g }), randn([6, 4, 3, 3], { generator: g }), randn([6], { generator: g })]
+      .map((t) => t.mul(0.3).detach().requiresGrad_());
+    const x = randn([5, 1, 12, 12], { generator: g });
+    const losses: number[] = [];
+    for (let s = 0; s < 4; s++) {
+      // Every output length of the step (images, pooled images, weights) waits in the pool, NaN when poisoned.
+      if (poison) for (const n of [2880, 720, 1080, 270, 216]) for (let i = 0; i < 6; i++) poolGive(new Float32Array(n));
+      const h = maxPool2d(conv2d(maxPool2d(conv2d(x, p[0], p[1], { padding: 1 }).relu(), 2), p[2], p[3], { padding: 1 }).relu(), 2);
+      const loss = h.pow(2).mean();
+      for (const t of p) t.grad = null;
+      loss.backward();
+      losses.push(loss.item());
+      noGrad(() => { for (const t of p) t.sub_(t.grad!.mul(0.1)); });
+    }
+    _setPoolPoison(false);
+    return losses;
+  }
+
+  it.each(['wasm', 'js'] as const)('give the same losses with poisoned (NaN) pool buffers as without (%s)', (be) => {
+    const clean = train(be, false), poisoned = train(be, true);
+    expect(clean.every(Number.isFinite)).toBe(true);
+    expect(poisoned).toEqual(clean);
+    expect(clean[3]).toBeLessThan(clean[0]);
   });
 });
