@@ -5,10 +5,14 @@
  * never travels to JS and back, and the weight is copied once per batch instead of once per image.
  *
  * The GEMM calls are the ones ops/conv.ts makes through kernels/gemm.ts (same kernel, same operand
- * values and leading dims), so results are bitwise those of the per-image path. Each driver
- * returns false, having changed nothing, where that path would not run the one-thread wasm GEMM
- * (backend 'js', products under WASM_MIN_MACS under 'auto', the two-thread GEMM, no memory): the
- * caller then runs its per-image loop.
+ * values and leading dims), so results are bitwise those of the per-image path (one exception: the
+ * JS transposed conv adds +0 for the column entries that fall outside the image, which turns a -0
+ * there into +0; the wasm col2im skips them). Each driver returns false, having changed nothing,
+ * where that path would not run the one-thread wasm GEMM (backend 'js', products under WASM_MIN_MACS
+ * under 'auto', the two-thread GEMM, no memory): the caller then runs its per-image loop. A batch
+ * whose regions would pass CHUNK_BYTES runs in chunks of images (pooling: of planes).
+ *
+ * Max pooling with whole windows and its gradient run the same way, bitwise equal to the JS loops.
  */
 import type { FloatArray } from './float-array';
 import type { ConvGeom } from './im2col';
