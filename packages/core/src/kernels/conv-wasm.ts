@@ -47,13 +47,18 @@ const heapOf = (f64: boolean): FloatArray => (f64 ? heapF64() : heapF32());
 const geomArgs = (g: ConvGeom): [number, number, number, number, number, number, number, number, number, number, number, number, number] =>
   [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow];
 
-/** Each of the N·O rows of L elements at heap[at..] set to bias[o] (the row's channel), or all zeros. */
-function fillRows(heap: FloatArray, at: number, bias: FloatArray | null, N: number, O: number, L: number): void {
+/**
+ * Each of the N·O rows of L elements at byte pointer `at` set to bias[o] (the row's channel; the O
+ * values copied to `biasAt` first), or all zeros.
+ */
+function fillRows(k: KernelExports, f64: boolean, at: number, bias: FloatArray | null, biasAt: number, N: number, O: number, L: number): void {
+  const heap = heapOf(f64), sz = f64 ? 8 : 4;
   if (!bias) {
-    heap.fill(0, at, at + N * O * L);
+    heap.fill(0, at / sz, at / sz + N * O * L);
     return;
   }
-  for (let n = 0, p = at; n < N; n++) for (let o = 0; o < O; o++, p += L) heap.fill(bias[o], p, p + L);
+  heap.set(bias.subarray(0, O), biasAt / sz);
+  (f64 ? k.fillRowsF64 : k.fillRowsF32)(at, biasAt, N, O, L);
 }
 
 /**
@@ -85,7 +90,7 @@ export function convForwardWasm(
   const k = gemmKernels(Og, L, K, f64);
   if (k === null || N === 0) return false;
   const B = chunkOf(N, (C * HW + O * L) * sz);
-  const [xP, oP, wP, cP, end] = regions(k.workspaceBytes(), sz, [B * C * HW, B * O * L, O * K, direct ? 0 : K * L]);
+  const [xP, oP, wP, cP, bP, end] = regions(k.workspaceBytes(), sz, [B * C * HW, B * O * L, O * K, direct ? 0 : K * L, O]);
   if (!ensureMemory(k, end)) return false;
   const heap = heapOf(f64);
   heap.set(ws.subarray(0, O * K), wP / sz);
@@ -94,7 +99,7 @@ export function convForwardWasm(
   for (let n0 = 0; n0 < N; n0 += B) {
     const nb = Math.min(B, N - n0);
     heap.set(xs.subarray(n0 * C * HW, (n0 + nb) * C * HW), xP / sz);
-    if (bias) fillRows(heap, oP / sz, bias, nb, O, L);
+    if (bias) fillRows(k, f64, oP, bias, bP, nb, O, L);
     for (let n = 0; n < nb; n++) {
       for (let gi = 0; gi < groups; gi++) {
         const xPtr = xP + (n * C + gi * Cg) * HW * sz;
@@ -151,7 +156,7 @@ export function convTransposeWasm(
   const k = gemmKernels(K, L, Cgi, f64);
   if (k === null || N === 0) return false;
   const B = chunkOf(N, (Cin * L + O * HW) * sz);
-  const [xP, oP, wP, cP, end] = regions(k.workspaceBytes(), sz, [B * Cin * L, B * O * HW, Cin * K, K * L]);
+  const [xP, oP, wP, cP, bP, end] = regions(k.workspaceBytes(), sz, [B * Cin * L, B * O * HW, Cin * K, K * L, O]);
   if (!ensureMemory(k, end)) return false;
   const heap = heapOf(f64);
   heap.set(ws.subarray(0, Cin * K), wP / sz);
@@ -160,7 +165,7 @@ export function convTransposeWasm(
   for (let n0 = 0; n0 < N; n0 += B) {
     const nb = Math.min(B, N - n0);
     heap.set(xs.subarray(n0 * Cin * L, (n0 + nb) * Cin * L), xP / sz);
-    fillRows(heap, oP / sz, bias, nb, O, HW);
+    fillRows(k, f64, oP, bias, bP, nb, O, HW);
     for (let n = 0; n < nb; n++) {
       for (let gi = 0; gi < groups; gi++) {
         gemmFn(1, 0, K, L, Cgi, 1, wP + gi * Cgi * K * sz, K, xP + (n * Cin + gi * Cgi) * L * sz, L, 0, cP, L, 0);

@@ -40,6 +40,8 @@ export interface KernelExports {
   scatterAddF64(src: number, idx: number, out: number, planes: number, K: number, M: number): void;
   maxPool2x2BackwardF32(g: number, idx: number, out: number, planes: number, H: number, W: number, OH: number, OW: number): void;
   maxPool2x2BackwardF64(g: number, idx: number, out: number, planes: number, H: number, W: number, OH: number, OW: number): void;
+  fillRowsF32(dst: number, bias: number, N: number, O: number, L: number): void;
+  fillRowsF64(dst: number, bias: number, N: number, O: number, L: number): void;
 }
 
 /** im2col/col2im on byte pointers: (src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow). */

@@ -270,6 +270,21 @@ function maxPool2x2Backward<T>(g: usize, idx: usize, out: usize, planes: i32, H:
   }
 }
 
+/** Each of the N·O rows of L values at dst set to bias[o], its channel's bias (a conv's output before the GEMM adds onto it). */
+function fillRows<T>(dst: usize, bias: usize, N: i32, O: i32, L: i32): void {
+  const sz = <usize>sizeof<T>();
+  const lanes = 16 / <i32>sz;
+  let p = dst;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const b = load<T>(bias + <usize>o * sz), v = v128.splat<T>(b);
+      let j = 0;
+      for (; j + lanes <= L; j += lanes) { v128.store(p, v); p += 16; }
+      for (; j < L; j++) { store<T>(p, b); p += sz; }
+    }
+  }
+}
+
 export function im2colF32(src: usize, dst: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32,
                           ph: i32, pw: i32, dh: i32, dw: i32, oh: i32, ow: i32): void {
   im2col<f32>(src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
@@ -305,4 +320,10 @@ export function maxPool2x2BackwardF32(g: usize, idx: usize, out: usize, planes: 
 }
 export function maxPool2x2BackwardF64(g: usize, idx: usize, out: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
   maxPool2x2Backward<f64>(g, idx, out, planes, H, W, OH, OW);
+}
+export function fillRowsF32(dst: usize, bias: usize, N: i32, O: i32, L: i32): void {
+  fillRows<f32>(dst, bias, N, O, L);
+}
+export function fillRowsF64(dst: usize, bias: usize, N: i32, O: i32, L: i32): void {
+  fillRows<f64>(dst, bias, N, O, L);
 }
