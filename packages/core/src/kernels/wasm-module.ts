@@ -14,7 +14,7 @@ type GemmFn = (
   a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
 ) => void;
 
-/** The module's exports (see wasm/gemm.as, wasm/elementwise.as and wasm/optim.as for the contracts). */
+/** The module's exports (see wasm/gemm.as, wasm/elementwise.as, wasm/optim.as and wasm/conv.as for the contracts). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   workspaceBytes(): number;
@@ -35,7 +35,28 @@ export interface KernelExports {
   // recurrent cells (issue 13)
   lstmCellF32(gx: number, gh: number, c: number, out: number, acts: number, rows: number, H: number): void;
   lstmCellBackwardF32(grad: number, acts: number, c: number, dg: number, dc: number, rows: number, H: number): void;
+  // convolution and pooling (issue 12; wasm/conv.as)
+  im2colF32: ConvGeomFn; im2colF64: ConvGeomFn;
+  col2imF32: ConvGeomFn; col2imF64: ConvGeomFn;
+  maxPool2dF32: MaxPoolFn; maxPool2dF64: MaxPoolFn;
+  scatterAddF32(src: number, idx: number, out: number, planes: number, K: number, M: number): void;
+  scatterAddF64(src: number, idx: number, out: number, planes: number, K: number, M: number): void;
+  maxPool2x2BackwardF32(g: number, idx: number, out: number, planes: number, H: number, W: number, OH: number, OW: number): void;
+  maxPool2x2BackwardF64(g: number, idx: number, out: number, planes: number, H: number, W: number, OH: number, OW: number): void;
+  fillRowsF32(dst: number, bias: number, N: number, O: number, L: number): void;
+  fillRowsF64(dst: number, bias: number, N: number, O: number, L: number): void;
 }
+
+/** im2col/col2im on byte pointers: (src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow). */
+type ConvGeomFn = (
+  src: number, dst: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number,
+  ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+) => void;
+/** (src, out, idx, planes, H, W, OH, OW, kh, kw, sh, sw, dh, dw, offH, offW). */
+type MaxPoolFn = (
+  src: number, out: number, idx: number, planes: number, H: number, W: number, OH: number, OW: number,
+  kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, offH: number, offW: number,
+) => void;
 
 /**
  * Smallest module using a SIMD instruction: `(func (result v128) i32.const 0 i32x4.splat)`.

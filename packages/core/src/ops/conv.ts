@@ -6,6 +6,8 @@
  * - conv: im2col into a reused column buffer, then one GEMM per image and group (bias written first,
  *   the GEMM adds onto it). Its input gradient is the transposed conv of the upstream gradient with the
  *   same weight and geometry; its weight gradient the product of the upstream gradient with unfold(x).
+ *   On the wasm backend these three run the whole batch in wasm memory (kernels/conv-wasm.ts: the same
+ *   GEMMs, bit for bit, without copying column matrices out); the loops here are the JS path.
  * - convTranspose: one GEMM per image and group into the column buffer, then col2im. Its input gradient
  *   is the conv of the upstream gradient; its weight gradient x times unfold(upstream).
  * - unfold (im2col) and fold (col2im): each other's adjoint, so each one's VJP is the other.
@@ -14,11 +16,12 @@
  */
 import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray } from '../dtype';
+import { allocate, allocateUninit, promote, isFloating, FloatArray, type FloatDType } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { ConvGeom, im2col, col2im, columnScratch } from '../kernels/im2col';
+import { convForwardWasm, convTransposeWasm, convWeightGradWasm } from '../kernels/conv-wasm';
 import { runKernel } from '../compile/capture';
 
 /** A size for each spatial dim: one number for all, or one per dim. */
@@ -165,15 +168,19 @@ function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, 
   const O = up._shape[1];
   const Cg = C / groups, Og = O / groups, K = Cg * g.kh * g.kw, L = g.oh * g.ow;
   const gg = { ...g, C: Cg, H, W };
-  const out = allocate(img.dtype, O * K) as FloatArray;
+  // Every element is written when the first image's GEMMs (beta 0) run.
+  const full = N > 0 && L > 0 && K > 0 && Og > 0;
+  const out = full ? allocateUninit(img.dtype as FloatDType, O * K) : allocate(img.dtype, O * K) as FloatArray;
   runKernel(() => {
     const xs = img._contigData() as FloatArray, us = up._contigData() as FloatArray;
-    if (!(L > 0 && K > 0 && Og > 0 && N > 0)) { out.fill(0); return; }
-    const cols = columnScratch(img.dtype === 'float64', K * L);
-    for (let n = 0; n < N; n++) {
-      for (let gi = 0; gi < groups; gi++) {
-        im2col(xs, (n * C + gi * Cg) * H * W, gg, cols, 0);
-        gemm(false, true, Og, K, L, 1, us, (n * O + gi * Og) * L, L, cols, 0, L, n > 0 ? 1 : 0, out, gi * Og * K, K);
+    if (!full) out.fill(0);
+    if (L > 0 && K > 0 && Og > 0 && !convWeightGradWasm(xs, us, out, N, C, O, groups, gg)) {
+      const cols = columnScratch(img.dtype === 'float64', K * L);
+      for (let n = 0; n < N; n++) {
+        for (let gi = 0; gi < groups; gi++) {
+          im2col(xs, (n * C + gi * Cg) * H * W, gg, cols, 0);
+          gemm(false, true, Og, K, L, 1, us, (n * O + gi * Og) * L, L, cols, 0, L, n > 0 ? 1 : 0, out, gi * Og * K, K);
+        }
       }
     }
   }, out);
@@ -190,14 +197,18 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
   const [O, Cg, kh, kw] = w._shape;
   const Og = O / groups, K = Cg * kh * kw, L = g.oh * g.ow;
   const gg = { ...g, C: Cg, H, W };
-  const out = allocate(x.dtype, N * O * L) as FloatArray;
+  // The bias, or the GEMMs with beta 0, write every element.
+  const work = L > 0 && Og > 0 && K > 0;
+  const out = b !== null || work ? allocateUninit(x.dtype as FloatDType, N * O * L) : allocate(x.dtype, N * O * L) as FloatArray;
   // A 1×1 kernel at stride 1 without padding reads the image itself as its column matrix.
   const direct = kh === 1 && kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === H && g.ow === W;
   runKernel(() => {
     const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
-    if (b) fillBias(out, b, N, O, L);
-    else if (!(L > 0 && Og > 0 && K > 0)) out.fill(0);
-    if (L > 0 && Og > 0 && K > 0) {
+    if (b === null && !work) out.fill(0);
+    // The wasm path writes the bias into wasm memory itself; here it goes in first and the GEMMs add onto it.
+    const wasmDone = work && convForwardWasm(xs, ws, b ? (b._contigData() as FloatArray) : null, out, N, C, O, groups, gg, direct);
+    if (!wasmDone) fillBias(out, b, N, O, L);
+    if (work && !wasmDone) {
       const cols = direct ? xs : columnScratch(x.dtype === 'float64', K * L);
       for (let n = 0; n < N; n++) {
         for (let gi = 0; gi < groups; gi++) {
@@ -225,12 +236,17 @@ function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, gr
   const [, Og, kh, kw] = w._shape;
   const Cgi = Cin / groups, O = Og * groups, K = Og * kh * kw, L = g.oh * g.ow, HW = g.H * g.W;
   const gg = { ...g, C: Og };
-  const out = allocate(x.dtype, N * O * HW) as FloatArray;
+  const work = L > 0 && K > 0 && Cgi > 0;
+  const out = allocateUninit(x.dtype as FloatDType, N * O * HW);
   runKernel(() => {
     const xs = x._contigData() as FloatArray, ws = w._contigData() as FloatArray;
-    if (b) fillBias(out, b, N, O, HW);
-    else out.fill(0); // col2im adds into it
-    if (L > 0 && K > 0 && Cgi > 0) {
+    // The wasm path starts from the bias or zeros in wasm memory; here out gets them and col2im adds onto it.
+    const wasmDone = work && convTransposeWasm(xs, ws, b ? (b._contigData() as FloatArray) : null, out, N, Cin, O, groups, gg);
+    if (!wasmDone) {
+      if (b) fillBias(out, b, N, O, HW);
+      else out.fill(0);
+    }
+    if (work && !wasmDone) {
       const cols = columnScratch(x.dtype === 'float64', K * L);
       for (let n = 0; n < N; n++) {
         for (let gi = 0; gi < groups; gi++) {

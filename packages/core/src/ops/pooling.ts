@@ -12,10 +12,11 @@
  */
 import { checkOptions } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, isFloating, TypedArray } from '../dtype';
+import { allocate, allocateUninit, isFloating, TypedArray, type FloatDType } from '../dtype';
 import { runKernel } from '../compile/capture';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
+import { maxPool2x2BackwardWasm, maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
 
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
@@ -151,7 +152,11 @@ const outShapeOf = (x: Tensor, spatial: number, plan: Plan): number[] =>
 /** Window maxima and their flat in-plane indices (NaN wins, as PyTorch). */
 function maxKernel(src: TypedArray, out: TypedArray, idx: Int32Array, planes: number, { h, w }: Plan): void {
   const W = w.size, OH = h.out, OW = w.out, plane = h.size * W;
-  if (h.reg && w.reg) return maxKernelRegular(src, out, idx, planes, h.size, W, OH, OW, h.reg, w.reg);
+  if (h.reg && w.reg) {
+    const f = src instanceof Float32Array || src instanceof Float64Array;
+    if (f && maxPoolWasm(src, out as typeof src, idx, planes, h.size, W, OH, OW, h.reg, w.reg)) return;
+    return maxKernelRegular(src, out, idx, planes, h.size, W, OH, OW, h.reg, w.reg);
+  }
   const hs = h.start, ht = h.taps, ws = w.start, wt = w.taps;
   let o = 0;
   for (let b = 0, base = 0; b < planes; b++, base += plane) {
@@ -204,14 +209,20 @@ const tail = (shape: readonly number[], spatial: number): number => numelOf(shap
  * last `spatial` dims are a plane): added (a max-pool gradient, where overlapping windows can share a
  * maximum) or assigned (maxUnpool, as PyTorch). VJP: gather at the same indices.
  */
-function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, outShape: number[], accumulate: boolean): Tensor {
+function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, outShape: number[], accumulate: boolean, pairs = false): Tensor {
   const K = tail(idx._shape, spatial), M = tail(outShape, spatial);
   const planes = K === 0 ? 0 : idx.numel() / K;
-  const out = allocate(src.dtype, numelOf(outShape));
+  const n = numelOf(outShape);
+  // The wasm scatter zeroes its whole output itself.
+  const fast = accumulate && isFloating(src.dtype);
+  const out = fast ? allocateUninit(src.dtype as FloatDType, n) : allocate(src.dtype, n);
+  // pairs: the indices are a 2×2 stride-2 max pooling's, whose windows tile the plane without overlap.
+  const [H, W] = outShape.slice(-2), [OH, OW] = idx._shape.slice(-2);
   runKernel(() => {
     const s = src._contigData(), ix = idx._contigData() as Int32Array;
-    out.fill(0);
-    for (let b = 0; b < planes; b++) {
+    const wasm = fast && (pairs ? maxPool2x2BackwardWasm(s, ix, out as typeof s, planes, H, W, OH, OW) : scatterAddWasm(s, ix, out as typeof s, planes, K, M));
+    if (!wasm) out.fill(0); // also for maxUnpool: a replay finds the last call's values here
+    for (let b = 0; b < planes && !wasm; b++) {
       const ob = b * M, ib = b * K;
       if (accumulate) for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] += s[ib + k]; }
       else for (let k = 0; k < K; k++) { const j = ix[ib + k]; if (j >= 0) out[ob + j] = s[ib + k]; }
@@ -241,14 +252,16 @@ function maxPoolRun(op: string, x: Tensor, spatial: number, plan: Plan): [Tensor
   const outShape = outShapeOf(x, spatial, plan);
   const M = plan.h.size * plan.w.size, K = plan.h.out * plan.w.out;
   const planes = x.numel() / M;
-  const out = allocate(x.dtype, planes * K);
+  const out = allocateUninit(x.dtype as FloatDType, planes * K); // every window writes its maximum
   const idx = new Int32Array(planes * K);
   runKernel(() => maxKernel(x._contigData(), out, idx, planes, plan), out, idx);
   const indices = Tensor._fromData(idx, outShape, 'int32');
   const res = Tensor._fromData(out, outShape, x.dtype);
   const xShape = x.shape;
   // The indices are saved so that an in-place change to the ones returned to the user is caught at backward.
-  return [record(op, [x], res, (g) => [scatterPlane(`${op}Backward`, g, indices, spatial, xShape, true)], [indices]), indices];
+  const r = (a: Axis): boolean => a.reg !== undefined && a.reg.k === 2 && a.reg.s === 2 && a.reg.d === 1 && a.reg.off === 0;
+  const pairs = spatial === 2 && r(plan.h) && r(plan.w);
+  return [record(op, [x], res, (g) => [scatterPlane(`${op}Backward`, g, indices, spatial, xShape, true, pairs)], [indices]), indices];
 }
 
 // ---- average pooling primitives --------------------------------------------------------------------
