@@ -129,9 +129,10 @@ export function inKernel(): boolean {
 /**
  * @internal For code that takes a decision on a tensor's values outside any kernel (crossEntropy asks
  * whether any target is ignoreIndex, and checks the class range). `decide(data)` runs now on the row-major
- * values and its result is returned. Under a capture the tensor must be one of `fn`'s arguments: a replay
- * evaluates `decide` again on the new arguments (so its errors are thrown again) and runs eagerly instead
- * when the result differs. On anything else the capture fails.
+ * values and its result is returned. Under a capture the tensor must be one no kernel of the step wrote
+ * before the decision — one of `fn`'s arguments, or a tensor from its closure: a replay evaluates `decide`
+ * again on the current values first (so its errors are thrown again) and runs eagerly instead when the
+ * result differs. On a value the step computed the capture fails.
  * @example
  * const anyIgnored = valueGuard(target, (t) => t.includes(ignoreIndex));
  */
@@ -141,7 +142,10 @@ export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
   const c = active;
   if (c !== null && depth === 0) {
     const base = t._storage.data;
-    if (!c.inputs.has(base) || !t.isContiguous()) c.fail(`a decision on the values of a tensor that is not an argument (${where()})`);
+    // The decision can be taken again before a replay runs any kernel when no kernel of this step has
+    // written the tensor yet: an argument (staged), or a tensor from fn's closure (a replay reads its
+    // current values, as fn would). A value the step computed first cannot be known before the replay.
+    if (c.written.has(base) || !t.isContiguous()) c.fail(`a decision on the values of a tensor the step computed (${where()})`);
     else {
       const off = t.nd.offset, n = t.numel();
       c.guards.push({ data: base, decide: (d) => decide(off === 0 && d.length === n ? d : (d.subarray(off, off + n) as TypedArray)), expected: result });

@@ -75,6 +75,19 @@ describe('compile on training steps', () => {
     const ignored = step(x, y([0, 4, 2]));
     expect(step.stats()).toMatchObject({ replays: 2, eager: 1 });
     expect(Number.isFinite(ignored.item())).toBe(true);
+    // Targets from fn's closure (not an argument) are checked on their current values before each replay.
+    const target = y([0, 1, 2]);
+    const closed = compile((xb: Tensor) => { o.zeroGrad(); const l = F.crossEntropy(model.call(xb) as Tensor, target); l.backward(); o.step(); return l; }, { modules: [model] });
+    for (let i = 0; i < 3; i++) closed(x);
+    target.copy_(y([0, 9, 2]));
+    expect(() => closed(x)).toThrow(/target class index 9/);
+    target.copy_(y([1, 1, 1]));
+    closed(x);
+    expect(closed.stats()).toMatchObject({ captures: 1, replays: 2, fallbacks: [] });
+    // A decision on a value the step computed cannot be taken before a replay: that step stays eager.
+    const computed = compile((xb: Tensor) => F.crossEntropy(noGrad(() => model.call(xb) as Tensor), noGrad(() => (model.call(xb) as Tensor).argmax(1))));
+    for (let i = 0; i < 3; i++) computed(x);
+    expect(computed.stats().fallbacks[0].reason).toMatch(/a tensor the step computed/);
   });
 
   test('MLP, mseLoss, Adam: equal to eager, replayed from the third step; a scheduler stepping between calls is read live', () => {
