@@ -24,6 +24,10 @@ interface BinaryLoops {
   flat(a: Arr, b: Arr, out: Arr, n: number): void;
   left(a: Arr, y: number, out: Arr, n: number): void;
   right(x: number, b: Arr, out: Arr, n: number): void;
+  /** f(a, b) with b one value per row (b[bo + r]) or, with `aRows`, a one value per row. */
+  rows(a: Arr, ao: number, b: Arr, bo: number, out: Arr, rows: number, cols: number, aRows: boolean): void;
+  /** f(a, b) with b one value per column (b[bo + j]) or, with `aCols`, a one value per column. */
+  cols(a: Arr, ao: number, b: Arr, bo: number, out: Arr, rows: number, cols: number, aCols: boolean): void;
   strided(ad: Arr, ao: number, as: number[], bd: Arr, bo: number, bs: number[], out: Arr, shape: number[], n: number): void;
 }
 interface UnaryLoops {
@@ -36,6 +40,18 @@ function binaryLoops(f: BinaryFn): BinaryLoops {
     flat(a, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]); },
     left(a, y, out, n) { for (let i = 0; i < n; i++) out[i] = f(a[i], y); },
     right(x, b, out, n) { for (let i = 0; i < n; i++) out[i] = f(x, b[i]); },
+    rows(a, ao, b, bo, out, rows, cols, aRows) {
+      for (let r = 0, o = 0; r < rows; r++) {
+        if (aRows) { const x = a[ao + r]; for (let j = 0; j < cols; j++, o++) out[o] = f(x, b[bo + o]); }
+        else { const y = b[bo + r]; for (let j = 0; j < cols; j++, o++) out[o] = f(a[ao + o], y); }
+      }
+    },
+    cols(a, ao, b, bo, out, rows, cols, aCols) {
+      for (let r = 0, o = 0; r < rows; r++) {
+        if (aCols) for (let j = 0; j < cols; j++, o++) out[o] = f(a[ao + j], b[bo + o]);
+        else for (let j = 0; j < cols; j++, o++) out[o] = f(a[ao + o], b[bo + j]);
+      }
+    },
     strided(ad, ao, as, bd, bo, bs, out, shape, n) {
       const nd = shape.length, last = shape[nd - 1], al = as[nd - 1], bl = bs[nd - 1];
       const idx = new Array<number>(nd).fill(0);
@@ -123,7 +139,24 @@ export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f
   else if (n > 0) {
     const as = broadcastStrides(a._shape, a.nd.stride, shape);
     const bs = broadcastStrides(b._shape, b.nd.stride, shape);
-    runKernel(() => k.strided(a._storage.data, a.nd.offset, as, b._storage.data, b.nd.offset, bs, out, shape, n), out);
+    const ad = a._storage.data, bd = b._storage.data, ao = a.nd.offset, bo = b.nd.offset;
+    // The two broadcasts that reductions' gradients and normalizations make ([N, C] with [N, 1] or with
+    // [C]) run as plain row loops, without the strided loop's per-element odometer.
+    const cols = shape[shape.length - 1], rows = n / cols;
+    // Row-major strides over dims [0, end) of the output (size-1 dims may have any stride).
+    const rowMajor = (s: number[], end: number): boolean => {
+      for (let d = end - 1, acc = 1; d >= 0; acc *= shape[d], d--) if (shape[d] !== 1 && s[d] !== acc) return false;
+      return true;
+    };
+    const last = shape.length - 1;
+    const full = (s: number[]): boolean => rowMajor(s, last + 1);
+    const perRow = (s: number[]): boolean => s[last] === 0 && rowMajor(s, last);
+    const perCol = (s: number[]): boolean => s[last] === 1 && s.every((v, d) => d === last || v === 0 || shape[d] === 1);
+    if (shape.length >= 2 && full(as) && perRow(bs)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, false), out);
+    else if (shape.length >= 2 && full(bs) && perRow(as)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, true), out);
+    else if (shape.length >= 2 && full(as) && perCol(bs)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, false), out);
+    else if (shape.length >= 2 && full(bs) && perCol(as)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, true), out);
+    else runKernel(() => k.strided(ad, ao, as, bd, bo, bs, out, shape, n), out);
   } else runKernel(() => undefined, out);
   return Tensor._fromData(out, shape, dtype);
 }
