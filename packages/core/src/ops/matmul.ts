@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import { allocate, allocateUninit, type FloatDType, promote, isFloating, FloatArray } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
-import { gemm } from '../kernels/gemm';
+import { gemmBatched } from '../kernels/gemm';
 import { checkOptions } from '../options';
 
 export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
@@ -46,9 +46,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const out = (k > 0 ? allocateUninit(dtype as FloatDType, B * n * m) : allocate(dtype, B * n * m)) as FloatArray;
   if (n * m > 0) {
     const A = asOperand(x), Bm = asOperand(y);
-    for (let i = 0; i < B; i++) {
-      gemm(A.trans, Bm.trans, n, m, k, 1, A.data, A.off + i * A.bstride, A.ld, Bm.data, Bm.off + i * Bm.bstride, Bm.ld, 0, out, i * n * m, Math.max(m, 1));
-    }
+    gemmBatched(B, A.trans, Bm.trans, n, m, k, 1, A.data, A.off, A.ld, A.bstride, Bm.data, Bm.off, Bm.ld, Bm.bstride, 0, out, 0, Math.max(m, 1), n * m);
   }
   const res = Tensor._fromData(out, [B, n, m], dtype);
   return record('matmul', [a, b], res, (g) => [

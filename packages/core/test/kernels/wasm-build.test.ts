@@ -18,7 +18,7 @@ describe('embedded wasm module', () => {
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]); // "\0asm", version 1
     expect(WebAssembly.validate(bytes)).toBe(true);
     const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
-    expect(names).toEqual(['adamF32', 'addF32', 'dgemm', 'memory', 'mulF32', 'reluBackwardF32', 'reluF32', 'sgdF32', 'sgdMomentumF32', 'sgemm', 'softmaxRowsF32', 'sumRowsF32', 'workspaceBytes']);
+    expect(names).toEqual(['adamF32', 'addF32', 'dgemm', 'dgemmBatched', 'memory', 'mulF32', 'reluBackwardF32', 'reluF32', 'sgdF32', 'sgdMomentumF32', 'sgemm', 'sgemmBatched', 'softmaxRowsF32', 'sumRowsF32', 'workspaceBytes']);
     expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([]);
     // No data section (id 11): the JS side owns all of linear memory, starting at offset 0.
     const ids: number[] = [];

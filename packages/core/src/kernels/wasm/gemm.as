@@ -428,6 +428,21 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
   }
 }
 
+/**
+ * `batch` products with the same shapes, entry i on a + i*sa, b + i*sb, c + i*sc (element strides;
+ * 0 reuses one operand): the per-entry gemm above, in order, so each entry's result is bitwise what a
+ * call of its own gives. One call instead of `batch` saves the per-call copies and JS-to-wasm calls.
+ */
+function gemmBatched<T>(batch: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
+                        a: usize, lda: i32, sa: i32, b: usize, ldb: i32, sb: i32,
+                        beta: T, c: usize, ldc: i32, sc: i32, work: usize): void {
+  const sz = <usize>sizeof<T>();
+  for (let i = 0; i < batch; i++) {
+    gemm<T>(transA, transB, M, N, K, alpha, a + <usize>i * <usize>sa * sz, lda, b + <usize>i * <usize>sb * sz, ldb,
+      beta, c + <usize>i * <usize>sc * sz, ldc, work);
+  }
+}
+
 /** float32 GEMM on byte pointers into this module's memory; see the header for the contract. */
 export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                       a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
@@ -438,4 +453,18 @@ export function sgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f
 export function dgemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f64,
                       a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, work: usize): void {
   gemm<f64>(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work);
+}
+
+/** float32 batched GEMM (gemmBatched above). */
+export function sgemmBatched(batch: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+                             a: usize, lda: i32, sa: i32, b: usize, ldb: i32, sb: i32,
+                             beta: f32, c: usize, ldc: i32, sc: i32, work: usize): void {
+  gemmBatched<f32>(batch, transA, transB, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, work);
+}
+
+/** float64 batched GEMM (gemmBatched above). */
+export function dgemmBatched(batch: i32, transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f64,
+                             a: usize, lda: i32, sa: i32, b: usize, ldb: i32, sb: i32,
+                             beta: f64, c: usize, ldc: i32, sc: i32, work: usize): void {
+  gemmBatched<f64>(batch, transA, transB, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, work);
 }
