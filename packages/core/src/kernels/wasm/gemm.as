@@ -245,7 +245,7 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
   return v128.add<T>(c, v128.mul<T>(a, b));
 }
 
-@inline function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize): void {
+@inline function microKernel<T>(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, overwrite: bool): void {
   const sz = <usize>sizeof<T>();
   let c00 = v128.splat<T>(<T>0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -261,6 +261,15 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
     c30 = madd<T>(x, b0, c30); c31 = madd<T>(x, b1, c31);
     pa += 4 * sz; pb += 32;
   }
+  if (overwrite) {
+    // C would hold zeros here (beta == 0, first K block): 0 + acc, without reading C.
+    const z = v128.splat<T>(<T>0);
+    v128.store(c, v128.add<T>(z, c00)); v128.store(c, v128.add<T>(z, c01), 16); c += ldcb;
+    v128.store(c, v128.add<T>(z, c10)); v128.store(c, v128.add<T>(z, c11), 16); c += ldcb;
+    v128.store(c, v128.add<T>(z, c20)); v128.store(c, v128.add<T>(z, c21), 16); c += ldcb;
+    v128.store(c, v128.add<T>(z, c30)); v128.store(c, v128.add<T>(z, c31), 16);
+    return;
+  }
   v128.store(c, v128.add<T>(v128.load(c), c00)); v128.store(c, v128.add<T>(v128.load(c, 16), c01), 16); c += ldcb;
   v128.store(c, v128.add<T>(v128.load(c), c10)); v128.store(c, v128.add<T>(v128.load(c, 16), c11), 16); c += ldcb;
   v128.store(c, v128.add<T>(v128.load(c), c20)); v128.store(c, v128.add<T>(v128.load(c, 16), c21), 16); c += ldcb;
@@ -268,7 +277,7 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
 }
 
 /** All micro-tiles of one packed A block x one packed B block into C (pointer at the block). */
-function macroKernel<T>(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize): void {
+function macroKernel<T>(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize, overwrite: bool): void {
   const sz = <usize>sizeof<T>();
   const NR = nrOf<T>();
   const ldcb = <usize>ldc * sz;
@@ -280,16 +289,16 @@ function macroKernel<T>(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usiz
       const pai = pa + <usize>(ir * kc) * sz;
       const cij = c + <usize>(ir * ldc + jr) * sz;
       if (mr == MR && nr == NR) {
-        microKernel<T>(kc, pai, pbj, cij, ldcb);
+        microKernel<T>(kc, pai, pbj, cij, ldcb, overwrite);
       } else {
         // Edge tile: accumulate into a zeroed MR x NR scratch tile, then add the valid part.
         const z = v128.splat<T>(<T>0);
         for (let q = 0; q < MR * 2; q++) v128.store(tile + <usize>q * 16, z);
-        microKernel<T>(kc, pai, pbj, tile, 32);
+        microKernel<T>(kc, pai, pbj, tile, 32, false);
         for (let r = 0; r < mr; r++) {
           for (let j = 0; j < nr; j++) {
             const dst = cij + <usize>(r * ldc + j) * sz;
-            store<T>(dst, load<T>(dst) + load<T>(tile + <usize>(r * NR + j) * sz));
+            store<T>(dst, (overwrite ? <T>0 : load<T>(dst)) + load<T>(tile + <usize>(r * NR + j) * sz));
           }
         }
       }
@@ -396,10 +405,13 @@ function gemv<T>(L: i32, K: i32, alpha: T, x: usize, xls: i32, xps: i32, v: usiz
 function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
                  a: usize, lda: i32, b: usize, ldb: i32, beta: T, c: usize, ldc: i32, work: usize): void {
   const sz = <usize>sizeof<T>();
-  scaleC<T>(M, N, beta, c, ldc);
-  if (K == 0 || alpha == <T>0) return;
+  if (K == 0 || alpha == <T>0) {
+    scaleC<T>(M, N, beta, c, ldc);
+    return;
+  }
   // Matrix-vector products (the packed scratch for A holds the scaled vector).
   if ((N == 1 && ldc == 1 || M == 1) && K <= MC * KC) {
+    scaleC<T>(M, N, beta, c, ldc);
     if (N == 1) {
       // y = opA · opB(:, 0); C is a contiguous column because ldc == 1.
       gemv<T>(M, K, alpha, a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, c, work);
@@ -413,6 +425,9 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
   const pa = work;
   const pb = pa + <usize>(MC * KC) * sz;
   const tile = pb + <usize>(KC * NC) * sz;
+  // beta == 0: the first K block writes C instead of adding to zeros (no zeroing pass, no reads of C).
+  const overwrite = beta == <T>0;
+  if (!overwrite) scaleC<T>(M, N, beta, c, ldc);
   const ncb = blockSize(N, NC, NR), kcb = blockSize(K, KC, 1), mcb = blockSize(M, MC, MR);
   for (let jc = 0; jc < N; jc += ncb) {
     const nc = min(ncb, N - jc);
@@ -422,7 +437,7 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
       for (let ic = 0; ic < M; ic += mcb) {
         const mc = min(mcb, M - ic);
         packA<T>(transA, mc, kc, a, lda, ic, pc, alpha, pa);
-        macroKernel<T>(mc, nc, kc, pa, pb, c + <usize>(ic * ldc + jc) * sz, ldc, tile);
+        macroKernel<T>(mc, nc, kc, pa, pb, c + <usize>(ic * ldc + jc) * sz, ldc, tile, overwrite && pc == 0);
       }
     }
   }
