@@ -18,7 +18,7 @@ function mk(shape: number[], trans: boolean, dtype: Dt, g: Generator, requiresGr
 
 /** [..., n, m] result of multiplying each (broadcast) batch entry with mm, stacked. */
 function perEntry(a: Tensor, b: Tensor): Float64Array {
-  const batch = core.broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = core.broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
   const n = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], m = b.shape[b.ndim - 1];
   const a3 = a.expand([...batch, n, k]).reshape([-1, n, k]), b3 = b.expand([...batch, k, m]).reshape([-1, k, m]);
   const out: number[] = [];
