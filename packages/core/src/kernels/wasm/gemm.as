@@ -33,7 +33,11 @@
 // Two later changes, each measured by in-process A/B of the two builds (both orders, 2-core Zen 5 shared
 // with other jobs, so figures are ranges): with beta == 0 the first K block stores 0 + acc instead of
 // zeroing C and adding to it (+6-20%: 64x64x16 batched +15%, 512^3 +9%); the micro-kernel loop runs
-// on an end pointer instead of a counter (+3-10%). Unrolling that loop by 2 lost 30-40%.
+// on an end pointer instead of a counter (+3-10%); the A values are read as load_splat(pa + k*sz), not
+// load_splat(pa, k*sz): V8 (11.3, x64) turns a load_splat's offset immediate into a hoisted base
+// register per offset, which ran out of general registers and reloaded two from the stack every
+// iteration; the added index costs one lea instead (+3-8% f32, +5-10% f64). Unrolling that loop by 2
+// lost 30-40%; A pre-splatted into whole vectors at packing, or one load + four lane shuffles, lost 10%.
 //
 // Memory contract with the JS side (gemm.ts): the caller places A, B, C anywhere in linear
 // memory (byte pointers), with element leading dimensions lda/ldb/ldc, and passes a
@@ -258,11 +262,11 @@ function packB<T>(transB: i32, kc: i32, nc: i32, b: usize, ldb: i32, pc: i32, jc
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load_splat<T>(pa);
     c00 = madd<T>(x, b0, c00); c01 = madd<T>(x, b1, c01);
-    x = v128.load_splat<T>(pa, sizeof<T>());
+    x = v128.load_splat<T>(pa + sz);
     c10 = madd<T>(x, b0, c10); c11 = madd<T>(x, b1, c11);
-    x = v128.load_splat<T>(pa, 2 * sizeof<T>());
+    x = v128.load_splat<T>(pa + 2 * sz);
     c20 = madd<T>(x, b0, c20); c21 = madd<T>(x, b1, c21);
-    x = v128.load_splat<T>(pa, 3 * sizeof<T>());
+    x = v128.load_splat<T>(pa + 3 * sz);
     c30 = madd<T>(x, b0, c30); c31 = madd<T>(x, b1, c31);
     pa += 4 * sz; pb += 32;
   }
