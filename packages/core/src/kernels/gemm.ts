@@ -20,7 +20,7 @@
  */
 import type { FloatArray } from './float-array';
 import { gemmJs, scaleRows } from './gemm-js';
-import { gemmWasm } from './gemm-wasm';
+import { gemmWasm, gemmWasmBatched } from './gemm-wasm';
 import { gemmThreaded, wantsThreads } from './gemm-threads';
 import { requestedBackend } from './backend';
 
@@ -128,8 +128,10 @@ export function gemm(
  *        beta, C, cOff + b*strideC, ldc)`.
  * A stride of 0 reuses one operand for every batch entry (e.g. [b,m,k]·[k,n] has strideB = 0);
  * the C windows of different entries must not overlap (strideC = 0 is rejected).
- * When B is shared and the A and C batches are stacked row blocks (no transA,
- * strideA = M*lda, strideC = M*ldc), the whole batch runs as one M*batch-row GEMM.
+ * Results equal those per-entry calls bit for bit, but cost less: on the wasm path a group of entries
+ * is copied into WebAssembly memory, computed and copied out in one call, and when B is shared and the
+ * A and C batches are stacked row blocks (no transA, strideA = M*lda, strideC = M*ldc, M >= 2), the
+ * whole batch runs as one M*batch-row GEMM.
  * @example
  * // two 2x2 products, stacked: C[b] = A[b] · B[b]
  * gemmBatched(2, false, false, 2, 2, 2, 1, A, 0, 2, 4, B, 0, 2, 4, 0, C, 0, 2, 4);
@@ -149,12 +151,26 @@ export function gemmBatched(
   const last = batch - 1;
   validate(transA, transB, M, N, K, alpha, A, aOff + last * strideA, lda, B, bOff + last * strideB, ldb,
     beta, C, cOff + last * strideC, ldc);
-  if (strideB === 0 && !transA && batch > 1 && strideA === M * lda && strideC === M * ldc) {
-    gemm(false, transB, M * batch, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
-    return;
-  }
-  if (batch > 1 && strideC === 0 && M > 0 && N > 0) {
+  if (M === 0 || N === 0) return;
+  if (batch > 1 && strideC === 0) {
     throw new Error('gemmBatched: strideC=0 would write every batch entry to the same C window');
+  }
+  // Each entry gets exactly the kernel its own gemm call would pick (JS for tiny products, two threads
+  // for large float32 ones, else wasm), so batched results equal per-entry results bit for bit.
+  const requested = requestedBackend();
+  const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
+  if (batch > 1 && useWasm && K > 0 && alpha !== 0) {
+    // [b,m,k]·[k,n] with A and C stacked row blocks: one tall GEMM. Every C element sees the same
+    // micro-kernel arithmetic whatever its row (blocking along M changes nothing per element); M >= 2
+    // keeps each entry off the matrix-vector kernel, whose summation order differs.
+    if (strideB === 0 && !transA && M >= 2 && strideA === M * lda && strideC === M * ldc) {
+      gemm(false, transB, M * batch, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+      return;
+    }
+    if (!(A instanceof Float32Array && wantsThreads(M, N, K)) &&
+      gemmWasmBatched(batch, transA, transB, M, N, K, alpha, A, aOff, lda, strideA, B, bOff, ldb, strideB, beta, C, cOff, ldc, strideC)) {
+      return;
+    }
   }
   for (let b = 0; b < batch; b++) {
     gemm(transA, transB, M, N, K, alpha, A, aOff + b * strideA, lda, B, bOff + b * strideB, ldb, beta, C, cOff + b * strideC, ldc);

@@ -14,12 +14,20 @@ type GemmFn = (
   a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number,
 ) => void;
 
+type GemmBatchedFn = (
+  batch: number, transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+  a: number, lda: number, sa: number, b: number, ldb: number, sb: number,
+  beta: number, c: number, ldc: number, sc: number, work: number,
+) => void;
+
 /** The module's exports (see wasm/gemm.as, wasm/elementwise.as, wasm/optim.as and wasm/conv.as for the contracts). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   workspaceBytes(): number;
   sgemm: GemmFn;
   dgemm: GemmFn;
+  sgemmBatched: GemmBatchedFn;
+  dgemmBatched: GemmBatchedFn;
   addF32(a: number, b: number, out: number, n: number): void;
   mulF32(a: number, b: number, out: number, n: number): void;
   reluF32(a: number, out: number, n: number): void;

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import { allocate, allocateUninit, type FloatDType, promote, isFloating, FloatArray } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { record } from '../autograd/tape';
-import { gemm } from '../kernels/gemm';
+import { gemmBatched } from '../kernels/gemm';
 import { checkOptions } from '../options';
 import { runKernel } from '../compile/capture';
 
@@ -48,9 +48,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (n * m > 0) {
     const A = asOperand(x), Bm = asOperand(y);
     runKernel(() => {
-      for (let i = 0; i < B; i++) {
-        gemm(A.trans, Bm.trans, n, m, k, 1, A.data, A.off + i * A.bstride, A.ld, Bm.data, Bm.off + i * Bm.bstride, Bm.ld, 0, out, i * n * m, Math.max(m, 1));
-      }
+      gemmBatched(B, A.trans, Bm.trans, n, m, k, 1, A.data, A.off, A.ld, A.bstride, Bm.data, Bm.off, Bm.ld, Bm.bstride, 0, out, 0, Math.max(m, 1), n * m);
     }, out);
   } else runKernel(() => out.fill(0), out);
   const res = Tensor._fromData(out, [B, n, m], dtype);
