@@ -12,7 +12,7 @@
  */
 import { checkOptions } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, allocateUninit, isFloating, TypedArray, type FloatDType } from '../dtype';
+import { allocate, allocateUninit, isFloating, TypedArray, type FloatArray, type FloatDType } from '../dtype';
 import { runKernel } from '../compile/capture';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
@@ -220,7 +220,8 @@ function scatterPlane(op: string, src: Tensor, idx: Tensor, spatial: number, out
   const [H, W] = outShape.slice(-2), [OH, OW] = idx._shape.slice(-2);
   runKernel(() => {
     const s = src._contigData(), ix = idx._contigData() as Int32Array;
-    const wasm = fast && (pairs ? maxPool2x2BackwardWasm(s, ix, out as typeof s, planes, H, W, OH, OW) : scatterAddWasm(s, ix, out as typeof s, planes, K, M));
+    const fs = s as FloatArray, fo = out as FloatArray; // float whenever `fast`
+    const wasm = fast && (pairs ? maxPool2x2BackwardWasm(fs, ix, fo, planes, H, W, OH, OW) : scatterAddWasm(fs, ix, fo, planes, K, M));
     if (!wasm) out.fill(0); // also for maxUnpool: a replay finds the last call's values here
     for (let b = 0; b < planes && !wasm; b++) {
       const ob = b * M, ib = b * K;
