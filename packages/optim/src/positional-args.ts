@@ -1,0 +1,82 @@
+/**
+ * PyTorch-style constructor arguments: the values PyTorch takes positionally, in its order, then one
+ * options object of the remaining keyword arguments (`StepLR(opt, 30, gamma=0.5)` is
+ * `new StepLR(opt, 30, { gamma: 0.5 })`). The all-options form (`new StepLR(opt, { stepSize: 30 })`)
+ * stays valid. Shared by the schedulers (and any constructor with the same shape).
+ */
+import { checkKnownKeys, describe, isPlainObject } from './util';
+
+/** Every prefix of a tuple: `Prefixes<[a: A, b: B]>` is `[] | [a: A] | [a: A, b: B]`. */
+export type Prefixes<T extends readonly unknown[]> = T extends readonly [...infer Init, unknown] ? Prefixes<Init> | T : [];
+
+/**
+ * The arguments after the optimizer: the options object `O` alone, or the required positional values
+ * `R`, any leading part of the optional ones `Q` (PyTorch's order), then optionally the other options.
+ */
+export type PositionalArgs<R extends unknown[], Q extends unknown[], O> =
+  | [options: O]
+  | [...R, ...Prefixes<Q>]
+  | [...R, ...Prefixes<Q>, options: Partial<O>];
+
+/** One positional parameter: the option key it fills and the type its value must have. */
+export interface PositionalParam {
+  readonly key: string;
+  /** What a value must be, for the error message ('a number', 'an array of numbers', …). */
+  readonly expected: string;
+  readonly is: (v: unknown) => boolean;
+}
+
+const isNum = (v: unknown): boolean => typeof v === 'number';
+const isNumArray = (v: unknown): boolean => Array.isArray(v) && v.every(isNum);
+
+/** Positional parameter kinds (the value checks only the type; the constructor checks ranges as before). */
+export const pos = {
+  number: (key: string): PositionalParam => ({ key, expected: 'a number', is: isNum }),
+  nullableNumber: (key: string): PositionalParam => ({ key, expected: 'a number or null', is: (v) => v === null || isNum(v) }),
+  numbers: (key: string): PositionalParam => ({ key, expected: 'an array of numbers', is: isNumArray }),
+  numberOrNumbers: (key: string): PositionalParam => ({ key, expected: 'a number or an array of numbers (one per parameter group)', is: (v) => isNum(v) || isNumArray(v) }),
+  string: (key: string): PositionalParam => ({ key, expected: 'a string', is: (v) => typeof v === 'string' }),
+  boolean: (key: string): PositionalParam => ({ key, expected: 'a boolean', is: (v) => typeof v === 'boolean' }),
+  fn: (key: string): PositionalParam => ({ key, expected: 'a function', is: (v) => typeof v === 'function' }),
+  nullableFn: (key: string): PositionalParam => ({ key, expected: 'a function or null', is: (v) => v === null || typeof v === 'function' }),
+  fnOrFns: (key: string): PositionalParam => ({
+    key, expected: 'a function or an array of functions (one per parameter group)',
+    is: (v) => typeof v === 'function' || (Array.isArray(v) && v.every((f) => typeof f === 'function')),
+  }),
+  array: (key: string): PositionalParam => ({ key, expected: 'an array', is: Array.isArray }),
+};
+
+/**
+ * Merges PyTorch-style arguments into one options object, checked: `args` are the arguments after the
+ * first `leading` ones (the optimizer: 1); a trailing plain object is the options (any of the `params`
+ * keys, and only those), the values before it fill `params` in order. A value given both positionally
+ * and in the options, too many positional values, or a positional value of the wrong type is a TypeError
+ * (Python's "got multiple values for argument" / "takes N positional arguments"); `undefined` positional
+ * values count as not given. Ranges are left to the caller's checks.
+ */
+export function positionalOptions<O>(where: string, args: readonly unknown[], params: readonly PositionalParam[], leading = 1): Partial<O> {
+  const last = args.length > 0 ? args[args.length - 1] : undefined;
+  const hasOptions = isPlainObject(last);
+  const positional = hasOptions ? args.slice(0, -1) : args;
+  const names = params.map((p) => p.key);
+  if (hasOptions) checkKnownKeys(last, names, where);
+  const options: Record<string, unknown> = hasOptions ? { ...last } : {};
+  if (positional.length > params.length) {
+    const misplaced = positional.some(isPlainObject) ? ' (the options object must be the last argument)' : '';
+    throw new TypeError(`${where}: takes at most ${params.length} positional argument${params.length === 1 ? '' : 's'} (${names.join(', ')}) before its options object, got ${positional.length}${misplaced}`);
+  }
+  positional.forEach((v, i) => {
+    if (v === undefined) return;
+    const p = params[i];
+    const argNo = leading + i + 1;
+    if (!p.is(v)) {
+      const hint = isPlainObject(v) ? ' (an options object must be the last argument)' : typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
+      throw new TypeError(`${where}: argument ${argNo} (${p.key}) must be ${p.expected}, got ${describe(v)}${hint}`);
+    }
+    if (options[p.key] !== undefined) {
+      throw new TypeError(`${where}: got multiple values for argument '${p.key}': ${describe(v)} as argument ${argNo} and ${describe(options[p.key])} in the options; give it once`);
+    }
+    options[p.key] = v;
+  });
+  return options as Partial<O>;
+}
