@@ -37,6 +37,7 @@ export function describe(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (typeof v === 'function') return 'a function';
+  if (isPlainObject(v)) return 'an object';
   if (typeof v === 'object') return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : 'an object';
   if (typeof v === 'string') return `the string '${v}'`;
   return `${typeof v} ${String(v)}`;
