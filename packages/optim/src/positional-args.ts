@@ -2,7 +2,8 @@
  * PyTorch-style constructor arguments: the values PyTorch takes positionally, in its order, then one
  * options object of the remaining keyword arguments (`StepLR(opt, 30, gamma=0.5)` is
  * `new StepLR(opt, 30, { gamma: 0.5 })`). The all-options form (`new StepLR(opt, { stepSize: 30 })`)
- * stays valid. Shared by the schedulers (and any constructor with the same shape).
+ * stays valid. Shared by the schedulers and the optimizers (`new SGD(params, 0.1, 0.9)` is
+ * `SGD(params, 0.1, 0.9)`, momentum 0.9).
  */
 import { checkKnownKeys, describe, isPlainObject } from './util';
 
@@ -16,7 +17,16 @@ export type Prefixes<T extends readonly unknown[]> = T extends readonly [...infe
 export type PositionalArgs<R extends unknown[], Q extends unknown[], O> =
   | [options: O]
   | [...R, ...Prefixes<Q>]
-  | [...R, ...Prefixes<Q>, options: Partial<O>];
+  | [...R, ...Prefixes<Q>, options: Partial<O>]
+  | FirstOrOptions<R, Q, O>;
+
+/**
+ * Where one value can stand alone, a single argument typed as either form (`lrOrOptions: number | Partial<O>`),
+ * so a caller holding such a union (as the optimizers' earlier signature took) still type-checks.
+ */
+type FirstOrOptions<R extends unknown[], Q extends unknown[], O> = R extends []
+  ? Q extends [infer A, ...unknown[]] ? [firstOrOptions?: A | Partial<O>] : never
+  : R extends [infer A] ? [firstOrOptions: A | O] : never;
 
 /** One positional parameter: the option key it fills and the type its value must have. */
 export interface PositionalParam {
@@ -36,6 +46,7 @@ export const pos = {
   numbers: (key: string): PositionalParam => ({ key, expected: 'an array of numbers', is: isNumArray }),
   numberOrNumbers: (key: string): PositionalParam => ({ key, expected: 'a number or an array of numbers (one per parameter group)', is: (v) => isNum(v) || isNumArray(v) }),
   string: (key: string): PositionalParam => ({ key, expected: 'a string', is: (v) => typeof v === 'string' }),
+  nullableString: (key: string): PositionalParam => ({ key, expected: 'a string or null', is: (v) => v === null || typeof v === 'string' }),
   boolean: (key: string): PositionalParam => ({ key, expected: 'a boolean', is: (v) => typeof v === 'boolean' }),
   fn: (key: string): PositionalParam => ({ key, expected: 'a function', is: (v) => typeof v === 'function' }),
   nullableFn: (key: string): PositionalParam => ({ key, expected: 'a function or null', is: (v) => v === null || typeof v === 'function' }),
@@ -48,18 +59,19 @@ export const pos = {
 
 /**
  * Merges PyTorch-style arguments into one options object, checked: `args` are the arguments after the
- * first `leading` ones (the optimizer: 1); a trailing plain object is the options (any of the `params`
- * keys, and only those), the values before it fill `params` in order. A value given both positionally
+ * first `leading` ones (the optimizer or the params: 1); a trailing plain object is the options (any of
+ * the `known` keys, by default those of `params`, and only those), the values before it fill `params` in
+ * order (PyTorch's positional-or-keyword parameters; `known` adds its keyword-only ones). A value given both positionally
  * and in the options, too many positional values, or a positional value of the wrong type is a TypeError
  * (Python's "got multiple values for argument" / "takes N positional arguments"); `undefined` positional
  * values count as not given. Ranges are left to the caller's checks.
  */
-export function positionalOptions<O>(where: string, args: readonly unknown[], params: readonly PositionalParam[], leading = 1): Partial<O> {
+export function positionalOptions<O>(where: string, args: readonly unknown[], params: readonly PositionalParam[], known: readonly string[] = params.map((p) => p.key), leading = 1): Partial<O> {
   const last = args.length > 0 ? args[args.length - 1] : undefined;
   const hasOptions = isPlainObject(last);
   const positional = hasOptions ? args.slice(0, -1) : args;
   const names = params.map((p) => p.key);
-  if (hasOptions) checkKnownKeys(last, names, where);
+  if (hasOptions) checkKnownKeys(last, known, where);
   const options: Record<string, unknown> = hasOptions ? { ...last } : {};
   if (positional.length > params.length) {
     const misplaced = positional.some(isPlainObject) ? ' (the options object must be the last argument)' : '';

@@ -61,17 +61,6 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
 }
 
 /**
- * An optimizer's second argument as its options: the options object, or a number as PyTorch's positional
- * `lr` (`torch.optim.SGD(model.parameters(), 0.1)` is `new SGD(model.parameters(), 0.1)`), checked for
- * keys the optimizer does not know (see {@link checkKnownKeys}).
- */
-export function optimizerOptions<O extends { lr: number }>(lrOrOpts: Partial<O> | number, known: readonly string[], where: string): Partial<O> {
-  const options = typeof lrOrOpts === 'number' ? ({ lr: lrOrOpts } as Partial<O>) : lrOrOpts;
-  checkKnownKeys(options, known, where);
-  return options;
-}
-
-/**
  * PyTorch's range check for an option that must be a number ≥ 0: throws `<where>: Invalid <what>: <v>`
  * unless `v` is absent. NaN fails it too (PyTorch's `v < 0` test would let NaN through).
  */
