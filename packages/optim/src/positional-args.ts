@@ -2,16 +2,18 @@
  * PyTorch-style constructor arguments: the values PyTorch takes positionally, in its order, then one
  * options object of the remaining keyword arguments (`StepLR(opt, 30, gamma=0.5)` is
  * `new StepLR(opt, 30, { gamma: 0.5 })`). The all-options form (`new StepLR(opt, { stepSize: 30 })`)
- * stays valid. Shared by the schedulers and the optimizers (`new SGD(params, 0.1, 0.9)` is
- * `SGD(params, 0.1, 0.9)`, momentum 0.9).
+ * stays valid. Used by the optimizers and schedulers (`new SGD(params, 0.1, 0.9)` is momentum 0.9) and
+ * the nn layers (`new Conv2d(3, 8, 3, 1, 1)`); the same file is in packages/optim/src and packages/nn/src,
+ * as neither package depends on the other (it only needs core: it belongs in core's options.ts).
  */
-import { checkKnownKeys, describe, isPlainObject } from './util';
+import { Tensor } from '@tapegrad/core';
+import { checkOptionKeys } from '@tapegrad/core/internal';
 
 /** Every prefix of a tuple: `Prefixes<[a: A, b: B]>` is `[] | [a: A] | [a: A, b: B]`. */
 export type Prefixes<T extends readonly unknown[]> = T extends readonly [...infer Init, unknown] ? Prefixes<Init> | T : [];
 
 /**
- * The arguments after the optimizer: the options object `O` alone, or the required positional values
+ * The arguments after the leading ones (the optimizer, the params, a layer's sizes): the options object `O` alone, or the required positional values
  * `R`, any leading part of the optional ones `Q` (PyTorch's order), then optionally the other options.
  */
 export type PositionalArgs<R extends unknown[], Q extends unknown[], O> =
@@ -36,7 +38,27 @@ export interface PositionalParam {
   readonly is: (v: unknown) => boolean;
 }
 
+/** A plain `{ ... }` object: the options (never a positional value: those are numbers, strings, arrays, functions, tensors). */
+function isPlainOptions(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
 const isNum = (v: unknown): boolean => typeof v === 'number';
+const isSize = (v: unknown): boolean => isNum(v) || (Array.isArray(v) && v.every(isNum));
+
+/** A short description of a value for the messages (`number 30`, `the string '30'`, `an array of length 2`). */
+function describeArg(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'function') return 'a function';
+  if (isPlainOptions(v)) return 'an object';
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  if (typeof v === 'string') return `the string '${v}'`;
+  return `${typeof v} ${String(v)}`;
+}
 const isNumArray = (v: unknown): boolean => Array.isArray(v) && v.every(isNum);
 
 /** Positional parameter kinds (the value checks only the type; the constructor checks ranges as before). */
@@ -55,11 +77,19 @@ export const pos = {
     is: (v) => typeof v === 'function' || (Array.isArray(v) && v.every((f) => typeof f === 'function')),
   }),
   array: (key: string): PositionalParam => ({ key, expected: 'an array', is: Array.isArray }),
+  /** A size: a number or one per dim (`3` or `[3, 3]`). */
+  size: (key: string): PositionalParam => ({ key, expected: 'a number or an array of numbers', is: isSize }),
+  nullableSize: (key: string): PositionalParam => ({ key, expected: 'a number, an array of numbers or null', is: (v) => v === null || isSize(v) }),
+  /** Conv's padding: a size or a string ('same', 'valid'). */
+  sizeOrString: (key: string): PositionalParam => ({ key, expected: "a number, an array of numbers or a string ('same', 'valid')", is: (v) => isSize(v) || typeof v === 'string' }),
+  /** A string or a function (a Transformer layer's activation). */
+  stringOrFn: (key: string): PositionalParam => ({ key, expected: 'a string or a function', is: (v) => typeof v === 'string' || typeof v === 'function' }),
+  nullableBoolean: (key: string): PositionalParam => ({ key, expected: 'a boolean or null', is: (v) => v === null || typeof v === 'boolean' }),
 };
 
 /**
  * Merges PyTorch-style arguments into one options object, checked: `args` are the arguments after the
- * first `leading` ones (the optimizer or the params: 1); a trailing plain object is the options (any of
+ * first `leading` ones (only for the argument numbers in messages); a trailing plain object is the options (any of
  * the `known` keys, by default those of `params`, and only those), the values before it fill `params` in
  * order (PyTorch's positional-or-keyword parameters; `known` adds its keyword-only ones). A value given both positionally
  * and in the options, too many positional values, or a positional value of the wrong type is a TypeError
@@ -68,13 +98,13 @@ export const pos = {
  */
 export function positionalOptions<O>(where: string, args: readonly unknown[], params: readonly PositionalParam[], known: readonly string[] = params.map((p) => p.key), leading = 1): Partial<O> {
   const last = args.length > 0 ? args[args.length - 1] : undefined;
-  const hasOptions = isPlainObject(last);
+  const hasOptions = isPlainOptions(last);
   const positional = hasOptions ? args.slice(0, -1) : args;
   const names = params.map((p) => p.key);
-  if (hasOptions) checkKnownKeys(last, known, where);
+  if (hasOptions) checkOptionKeys(where, last, known);
   const options: Record<string, unknown> = hasOptions ? { ...last } : {};
   if (positional.length > params.length) {
-    const misplaced = positional.some(isPlainObject) ? ' (the options object must be the last argument)' : '';
+    const misplaced = positional.some(isPlainOptions) ? ' (the options object must be the last argument)' : '';
     throw new TypeError(`${where}: takes at most ${params.length} positional argument${params.length === 1 ? '' : 's'} (${names.join(', ')}) before its options object, got ${positional.length}${misplaced}`);
   }
   positional.forEach((v, i) => {
@@ -82,11 +112,11 @@ export function positionalOptions<O>(where: string, args: readonly unknown[], pa
     const p = params[i];
     const argNo = leading + i + 1;
     if (!p.is(v)) {
-      const hint = isPlainObject(v) ? ' (an options object must be the last argument)' : typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
-      throw new TypeError(`${where}: argument ${argNo} (${p.key}) must be ${p.expected}, got ${describe(v)}${hint}`);
+      const hint = isPlainOptions(v) ? ' (an options object must be the last argument)' : typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
+      throw new TypeError(`${where}: argument ${argNo} (${p.key}) must be ${p.expected}, got ${describeArg(v)}${hint}`);
     }
     if (options[p.key] !== undefined) {
-      throw new TypeError(`${where}: got multiple values for argument '${p.key}': ${describe(v)} as argument ${argNo} and ${describe(options[p.key])} in the options; give it once`);
+      throw new TypeError(`${where}: got multiple values for argument '${p.key}': ${describeArg(v)} as argument ${argNo} and ${describeArg(options[p.key])} in the options; give it once`);
     }
     options[p.key] = v;
   });
