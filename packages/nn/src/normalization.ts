@@ -4,6 +4,7 @@ import { Module, typeName } from './module';
 import { Parameter } from './parameter';
 import { batchNorm, layerNorm, groupNorm, instanceNorm } from './functional/normalization';
 import { checkFloatInput, checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 export interface BatchNormOptions {
   /** Added to the variance for stability. Default 1e-5. */
@@ -237,9 +238,10 @@ export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+  /** PyTorch's `GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`, then the other options. */
+  constructor(numGroups: number, numChannels: number, ...args: PositionalArgs<[], [eps: number, affine: boolean], GroupNormOptions>) {
     super();
-    const { eps = 1e-5, affine = true, dtype = getDefaultDtype() } = checkOptions('GroupNorm', options, ['eps', 'affine', 'dtype']);
+    const { eps = 1e-5, affine = true, dtype = getDefaultDtype() } = positionalOptions<GroupNormOptions>('GroupNorm', args, [pos.number('eps'), pos.boolean('affine')], ['eps', 'affine', 'dtype'], 2);
     for (const [name, v] of [['numGroups', numGroups], ['numChannels', numChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`GroupNorm: ${name} must be a positive integer, got ${v}`);
     }

@@ -14,6 +14,7 @@ import * as init from './init';
 import { relu, gelu } from './functional/activation';
 import { causalBias } from './functional/attention';
 import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** The feed-forward activation: PyTorch's strings, a function of a Tensor, or a Module (then a sub-module). */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
@@ -36,6 +37,8 @@ export interface TransformerLayerOptions {
   generator?: Generator;
 }
 const LAYER_OPTIONS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'dtype', 'generator'];
+/** PyTorch's positional parameters of the layers after (dModel, nhead), in its order. */
+const LAYER_POSITIONAL = [pos.number('dimFeedforward'), pos.number('dropout'), pos.activation('activation'), pos.number('layerNormEps'), pos.boolean('batchFirst'), pos.boolean('normFirst')];
 
 function activationFn(layer: string, a: TransformerActivation): ((x: Tensor) => Tensor) | Module {
   if (a === 'relu') return relu;
@@ -106,8 +109,9 @@ export class TransformerEncoderLayer extends TransformerLayer {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
 
-  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
-    const opts = checkOptions('TransformerEncoderLayer', options, LAYER_OPTIONS);
+  /** PyTorch's `TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu, layer_norm_eps=1e-5, batch_first=False, norm_first=False)`, then the other options. */
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<[], [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean], TransformerLayerOptions>) {
+    const opts = positionalOptions<TransformerLayerOptions>('TransformerEncoderLayer', args, LAYER_POSITIONAL, LAYER_OPTIONS, 2);
     super(dModel, nhead, opts);
     const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, dtype = getDefaultDtype(), generator } = opts;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst, dtype, generator });
@@ -166,8 +170,9 @@ export class TransformerDecoderLayer extends TransformerLayer {
   declare dropout2: Dropout;
   declare dropout3: Dropout;
 
-  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
-    const opts = checkOptions('TransformerDecoderLayer', options, LAYER_OPTIONS);
+  /** PyTorch's `TransformerDecoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu, layer_norm_eps=1e-5, batch_first=False, norm_first=False)`, then the other options. */
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<[], [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean], TransformerLayerOptions>) {
+    const opts = positionalOptions<TransformerLayerOptions>('TransformerDecoderLayer', args, LAYER_POSITIONAL, LAYER_OPTIONS, 2);
     super(dModel, nhead, opts);
     const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, dtype = getDefaultDtype(), generator } = opts;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst, dtype, generator });

@@ -82,8 +82,11 @@ export const pos = {
   nullableSize: (key: string): PositionalParam => ({ key, expected: 'a number, an array of numbers or null', is: (v) => v === null || isSize(v) }),
   /** Conv's padding: a size or a string ('same', 'valid'). */
   sizeOrString: (key: string): PositionalParam => ({ key, expected: "a number, an array of numbers or a string ('same', 'valid')", is: (v) => isSize(v) || typeof v === 'string' }),
-  /** A string or a function (a Transformer layer's activation). */
-  stringOrFn: (key: string): PositionalParam => ({ key, expected: 'a string or a function', is: (v) => typeof v === 'string' || typeof v === 'function' }),
+  /** A name, a function or an object such as a Module (a Transformer layer's activation). */
+  activation: (key: string): PositionalParam => ({
+    key, expected: 'a string, a function or a Module',
+    is: (v) => typeof v === 'string' || typeof v === 'function' || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlainOptions(v)),
+  }),
   nullableBoolean: (key: string): PositionalParam => ({ key, expected: 'a boolean or null', is: (v) => v === null || typeof v === 'boolean' }),
 };
 
