@@ -3,10 +3,11 @@
  * then an options object of the rest, build the same layer as the options form: same parameters (from
  * the same seed) and the same output.
  */
-import { Tensor, manualSeed, randn } from '@tapegrad/core';
+import { Tensor, manualSeed, randn, tensor } from '@tapegrad/core';
 import {
   Module, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Unfold, Fold,
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, MultiheadAttention, TransformerEncoderLayer, TransformerDecoderLayer, GroupNorm,
+  BatchNorm1d, InstanceNorm1d, LayerNorm, Embedding,
 } from '@tapegrad/nn';
 
 /** The layer's parameters and its output for a fixed input, with the parameters drawn from seed 0. */
@@ -52,6 +53,10 @@ const CASES: [string, () => Module, () => Module, () => Tensor[]][] = [
     () => new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, activation: 'gelu', layerNormEps: 1e-6, normFirst: true }), () => [randn([3, 2, 4])]],
   ['TransformerDecoderLayer(4, 2, 8, { dropout: 0 })', () => new TransformerDecoderLayer(4, 2, 8, { dropout: 0 }), () => new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }),
     () => [randn([3, 2, 4]), randn([5, 2, 4])]],
+  ['BatchNorm1d(4, 1e-3, 0.5, false)', () => new BatchNorm1d(4, 1e-3, 0.5, false), () => new BatchNorm1d(4, { eps: 1e-3, momentum: 0.5, affine: false }), () => [randn([3, 4])]],
+  ['InstanceNorm1d(4, 1e-3, 0.1, true)', () => new InstanceNorm1d(4, 1e-3, 0.1, true), () => new InstanceNorm1d(4, { eps: 1e-3, affine: true }), () => [randn([2, 4, 5])]],
+  ['LayerNorm(4, 1e-3, false)', () => new LayerNorm(4, 1e-3, false), () => new LayerNorm(4, { eps: 1e-3, elementwiseAffine: false }), () => [randn([2, 4])]],
+  ['Embedding(10, 3, 0)', () => new Embedding(10, 3, 0), () => new Embedding(10, 3, { paddingIdx: 0 }), () => [tensor([[0, 2], [9, 0]], { dtype: 'int32' })]],
   ['GroupNorm(2, 4, 1e-3, false)', () => new GroupNorm(2, 4, 1e-3, false), () => new GroupNorm(2, 4, { eps: 1e-3, affine: false }), () => [randn([2, 4, 3])]],
 ];
 
@@ -68,6 +73,11 @@ describe('layers take PyTorch positional arguments', () => {
     expect(new LSTM(4, 3, 2).numLayers).toBe(2);
     expect(new RNN(4, 3, 2, 'relu').mode).toBe('RNN_RELU');
     expect(new LSTMCell(4, 3, false).bias_ih).toBeNull();
+    // These three used to take only eps positionally and silently dropped PyTorch's later positional values.
+    const bn = new BatchNorm1d(8, 1e-3, 0.2, false, false);
+    expect([bn.eps, bn.momentum, bn.affine, bn.trackRunningStats, bn.weight]).toEqual([1e-3, 0.2, false, false, null]);
+    expect(new InstanceNorm1d(8, 1e-5, 0.1, true).affine).toBe(true);
+    expect(new LayerNorm(8, 1e-5, false).weight).toBeNull();
     expect(run(() => new Conv2d(3, 4, 3, 2, 1), x2)).not.toEqual(run(() => new Conv2d(3, 4, 3, 1, 1), x2));
   });
 });
@@ -85,6 +95,8 @@ describe('layer positional argument errors', () => {
     expect(() => new (loose<MaxPool2d>(MaxPool2d))(2, '2')).toThrow("MaxPool2d: argument 2 (stride) must be a number, an array of numbers or null, got the string '2'");
     expect(() => new (loose<LSTM>(LSTM))(4, 3, true)).toThrow('LSTM: argument 3 (numLayers) must be a number, got boolean true');
     expect(() => new (loose<LSTMCell>(LSTMCell))(4, 3, true, 'tanh')).toThrow('LSTMCell: takes at most 1 positional argument (bias) before its options object, got 2');
+    // PyTorch's max_norm (unsupported) is an error, not silently dropped.
+    expect(() => new (loose<Embedding>(Embedding))(10, 3, 0, 1.0)).toThrow('Embedding: takes at most 1 positional argument (paddingIdx) before its options object, got 2');
   });
 
   it('unknown option keys are still errors, and range checks still apply', () => {
