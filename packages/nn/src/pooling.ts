@@ -206,9 +206,10 @@ export class AdaptiveAvgPool2d extends Module {
  */
 export class AdaptiveMaxPool1d<R extends boolean = false> extends Module {
   readonly returnIndices: R;
-  constructor(readonly outputSize: number | [number], options: { returnIndices?: R } = {}) {
+  /** PyTorch's `AdaptiveMaxPool1d(output_size, return_indices=False)`: positional values, then the other options. */
+  constructor(readonly outputSize: number | [number], ...args: PositionalArgs<[], [returnIndices: R], { returnIndices?: R }>) {
     super();
-    this.returnIndices = (checkOptions('AdaptiveMaxPool1d', options, ['returnIndices']).returnIndices ?? false) as R;
+    this.returnIndices = (positionalOptions<{ returnIndices?: R }>('AdaptiveMaxPool1d', args, [pos.boolean('returnIndices')]).returnIndices ?? false) as R;
   }
   forward(x: Tensor): PoolResult<R> {
     const r = adaptiveMaxPool1d(x, this.outputSize, { returnIndices: true });
@@ -226,9 +227,10 @@ export class AdaptiveMaxPool1d<R extends boolean = false> extends Module {
  */
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly returnIndices: R;
-  constructor(readonly outputSize: AdaptiveSize, options: { returnIndices?: R } = {}) {
+  /** PyTorch's `AdaptiveMaxPool2d(output_size, return_indices=False)`: positional values, then the other options. */
+  constructor(readonly outputSize: AdaptiveSize, ...args: PositionalArgs<[], [returnIndices: R], { returnIndices?: R }>) {
     super();
-    this.returnIndices = (checkOptions('AdaptiveMaxPool2d', options, ['returnIndices']).returnIndices ?? false) as R;
+    this.returnIndices = (positionalOptions<{ returnIndices?: R }>('AdaptiveMaxPool2d', args, [pos.boolean('returnIndices')]).returnIndices ?? false) as R;
   }
   forward(x: Tensor): PoolResult<R> {
     const r = adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true });

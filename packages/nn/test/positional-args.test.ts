@@ -7,7 +7,7 @@ import { Tensor, manualSeed, randn, tensor } from '@tapegrad/core';
 import {
   Module, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Unfold, Fold,
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, MultiheadAttention, TransformerEncoderLayer, TransformerDecoderLayer, GroupNorm,
-  BatchNorm1d, InstanceNorm1d, LayerNorm, Embedding,
+  BatchNorm1d, InstanceNorm1d, LayerNorm, Embedding, Upsample, UpsamplingBilinear2d, AdaptiveMaxPool2d, TransformerEncoder, Transformer,
 } from '@tapegrad/nn';
 
 /** The layer's parameters and its output for a fixed input, with the parameters drawn from seed 0. */
@@ -57,6 +57,15 @@ const CASES: [string, () => Module, () => Module, () => Tensor[]][] = [
   ['InstanceNorm1d(4, 1e-3, 0.1, true)', () => new InstanceNorm1d(4, 1e-3, 0.1, true), () => new InstanceNorm1d(4, { eps: 1e-3, affine: true }), () => [randn([2, 4, 5])]],
   ['LayerNorm(4, 1e-3, false)', () => new LayerNorm(4, 1e-3, false), () => new LayerNorm(4, { eps: 1e-3, elementwiseAffine: false }), () => [randn([2, 4])]],
   ['Embedding(10, 3, 0)', () => new Embedding(10, 3, 0), () => new Embedding(10, 3, { paddingIdx: 0 }), () => [tensor([[0, 2], [9, 0]], { dtype: 'int32' })]],
+  ["Upsample(null, 2, 'bilinear', true)", () => new Upsample(null, 2, 'bilinear', true), () => new Upsample({ scaleFactor: 2, mode: 'bilinear', alignCorners: true }), x2],
+  ['Upsample([9, 9])', () => new Upsample([9, 9]), () => new Upsample({ size: [9, 9] }), x2],
+  ['UpsamplingBilinear2d(null, 2)', () => new UpsamplingBilinear2d(null, 2), () => new UpsamplingBilinear2d({ scaleFactor: 2 }), x2],
+  ['AdaptiveMaxPool2d(2, true)', () => new AdaptiveMaxPool2d(2, true), () => new AdaptiveMaxPool2d(2, { returnIndices: true }), x2],
+  ['TransformerEncoder(layer, 2, new LayerNorm(4))',
+    () => new TransformerEncoder(new TransformerEncoderLayer(4, 2, 8, 0), 2, new LayerNorm(4)),
+    () => new TransformerEncoder(new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }), 2, { norm: new LayerNorm(4) }), () => [randn([3, 2, 4])]],
+  ['Transformer(4, 2, 1, 1, 8, 0)', () => new Transformer(4, 2, 1, 1, 8, 0), () => new Transformer(4, 2, { numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8, dropout: 0 }),
+    () => [randn([3, 2, 4]), randn([5, 2, 4])]],
   ['GroupNorm(2, 4, 1e-3, false)', () => new GroupNorm(2, 4, 1e-3, false), () => new GroupNorm(2, 4, { eps: 1e-3, affine: false }), () => [randn([2, 4, 3])]],
 ];
 
