@@ -7,7 +7,7 @@ import { Tensor, manualSeed, randn, tensor } from '@tapegrad/core';
 import {
   Module, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Unfold, Fold,
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, MultiheadAttention, TransformerEncoderLayer, TransformerDecoderLayer, GroupNorm,
-  BatchNorm1d, InstanceNorm1d, LayerNorm, Embedding, Upsample, UpsamplingBilinear2d, AdaptiveMaxPool2d, TransformerEncoder, Transformer,
+  BatchNorm1d, InstanceNorm1d, LayerNorm, Embedding, MarginRankingLoss, TripletMarginLoss, MultiMarginLoss, HuberLoss, HingeEmbeddingLoss, Upsample, UpsamplingBilinear2d, AdaptiveMaxPool2d, TransformerEncoder, Transformer,
 } from '@tapegrad/nn';
 
 /** The layer's parameters and its output for a fixed input, with the parameters drawn from seed 0. */
@@ -66,6 +66,13 @@ const CASES: [string, () => Module, () => Module, () => Tensor[]][] = [
     () => new TransformerEncoder(new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0 }), 2, { norm: new LayerNorm(4) }), () => [randn([3, 2, 4])]],
   ['Transformer(4, 2, 1, 1, 8, 0)', () => new Transformer(4, 2, 1, 1, 8, 0), () => new Transformer(4, 2, { numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8, dropout: 0 }),
     () => [randn([3, 2, 4]), randn([5, 2, 4])]],
+  ['MarginRankingLoss(0.5)', () => new MarginRankingLoss(0.5), () => new MarginRankingLoss({ margin: 0.5 }), () => [randn([6]), randn([6]), tensor([1, -1, 1, -1, 1, 1])]],
+  ['TripletMarginLoss(0.5, 1, 1e-3, true)', () => new TripletMarginLoss(0.5, 1, 1e-3, true), () => new TripletMarginLoss({ margin: 0.5, p: 1, eps: 1e-3, swap: true }),
+    () => [randn([4, 3]), randn([4, 3]), randn([4, 3])]],
+  ["MultiMarginLoss(2, 0.5, w, { reduction: 'sum' })", () => new MultiMarginLoss(2, 0.5, tensor([1, 2, 3]), { reduction: 'sum' }),
+    () => new MultiMarginLoss({ p: 2, margin: 0.5, weight: tensor([1, 2, 3]), reduction: 'sum' }), () => [randn([4, 3]), tensor([0, 2, 1, 1], { dtype: 'int32' })]],
+  ["HuberLoss('sum', 0.5)", () => new HuberLoss('sum', 0.5), () => new HuberLoss({ reduction: 'sum', delta: 0.5 }), () => [randn([5]).mul(3), randn([5])]],
+  ['HingeEmbeddingLoss(0.5)', () => new HingeEmbeddingLoss(0.5), () => new HingeEmbeddingLoss({ margin: 0.5 }), () => [randn([6]).abs(), tensor([1, -1, 1, -1, -1, 1])]],
   ['GroupNorm(2, 4, 1e-3, false)', () => new GroupNorm(2, 4, 1e-3, false), () => new GroupNorm(2, 4, { eps: 1e-3, affine: false }), () => [randn([2, 4, 3])]],
 ];
 
@@ -87,6 +94,8 @@ describe('layers take PyTorch positional arguments', () => {
     expect([bn.eps, bn.momentum, bn.affine, bn.trackRunningStats, bn.weight]).toEqual([1e-3, 0.2, false, false, null]);
     expect(new InstanceNorm1d(8, 1e-5, 0.1, true).affine).toBe(true);
     expect(new LayerNorm(8, 1e-5, false).weight).toBeNull();
+    expect(new MarginRankingLoss(0.5).margin).toBe(0.5);
+    expect([new HuberLoss('sum', 0.5).reduction, new HuberLoss('sum', 0.5).delta]).toEqual(['sum', 0.5]);
     expect(run(() => new Conv2d(3, 4, 3, 2, 1), x2)).not.toEqual(run(() => new Conv2d(3, 4, 3, 1, 1), x2));
   });
 });

@@ -88,6 +88,7 @@ export const pos = {
     is: (v) => typeof v === 'string' || typeof v === 'function' || (typeof v === 'object' && v !== null && !Array.isArray(v) && !isPlainOptions(v)),
   }),
   nullableBoolean: (key: string): PositionalParam => ({ key, expected: 'a boolean or null', is: (v) => v === null || typeof v === 'boolean' }),
+  nullableTensor: (key: string): PositionalParam => ({ key, expected: 'a Tensor or null', is: (v) => v === null || v instanceof Tensor }),
   /** A Module (callable, or an object that is not an options object), or null (TransformerEncoder's norm). */
   nullableModule: (key: string): PositionalParam => ({ key, expected: 'a Module or null', is: (v) => v === null || typeof v === 'function' || (typeof v === 'object' && !Array.isArray(v) && !isPlainOptions(v)) }),
 };
