@@ -101,7 +101,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
  * ε̂ is effectively ε·sqrt(1 − β2^t). With amsgrad, PyTorch keeps the max of the raw v (not of v̂).
  *
  * @example
- * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] }); // or new Adam(model.parameters(), 1e-3, [0.9, 0.999])
  */
 export class Adam extends Optimizer<AdamOptions> {
   /** PyTorch's `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */

@@ -47,6 +47,7 @@ const POSITIONAL = [pos.number('lr'), pos.number('momentum'), pos.number('dampen
  *
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * new SGD(model.parameters(), 0.1, 0.9); // PyTorch's positional SGD(params, 0.1, 0.9): lr 0.1, momentum 0.9
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
