@@ -5,6 +5,7 @@ import { Parameter } from './parameter';
 import { Linear } from './linear';
 import * as init from './init';
 import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 import { multiHeadAttentionForward } from './functional/attention';
 
 export interface MultiheadAttentionOptions {
@@ -76,9 +77,14 @@ export class MultiheadAttention extends Module {
   declare bias_k: Parameter | null;
   declare bias_v: Parameter | null;
 
-  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+  /** PyTorch's `MultiheadAttention(embed_dim, num_heads, dropout=0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=None, vdim=None, batch_first=False)`, then the other options. */
+  constructor(embedDim: number, numHeads: number, ...args: PositionalArgs<[], [
+    dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean,
+  ], MultiheadAttentionOptions>) {
     super();
-    const opts = checkOptions('MultiheadAttention', options, ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst', 'dtype', 'generator']);
+    const opts = positionalOptions<MultiheadAttentionOptions>('MultiheadAttention', args, [
+      pos.number('dropout'), pos.boolean('bias'), pos.boolean('addBiasKv'), pos.boolean('addZeroAttn'), pos.nullableNumber('kdim'), pos.nullableNumber('vdim'), pos.boolean('batchFirst'),
+    ], ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst', 'dtype', 'generator'], 2);
     const { dropout = 0, bias = true, addBiasKv = false, addZeroAttn = false, batchFirst = false, dtype = getDefaultDtype(), generator } = opts;
     for (const [n, v] of [['embedDim', embedDim], ['numHeads', numHeads]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`MultiheadAttention: ${n} must be a positive integer, got ${v}`);

@@ -7,6 +7,7 @@ import { Parameter } from './parameter';
 import * as init from './init';
 import * as F from './functional/conv';
 import { checkFloatInput, checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
@@ -44,6 +45,9 @@ export interface ConvTransposeModuleOptions {
 const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
 const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype', 'generator'];
 const CONVT_KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode', 'dtype', 'generator'];
+/** PyTorch's positional parameters after (inChannels, outChannels, kernelSize), in its order. */
+const CONV_POSITIONAL = [pos.size('stride'), pos.sizeOrString('padding'), pos.size('dilation'), pos.number('groups'), pos.boolean('bias'), pos.string('paddingMode')];
+const CONVT_POSITIONAL = [pos.size('stride'), pos.size('padding'), pos.size('outputPadding'), pos.number('groups'), pos.boolean('bias'), pos.size('dilation'), pos.string('paddingMode')];
 
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
 const tup = (v: readonly number[]): string => `[${v.join(', ')}]`;
@@ -169,12 +173,13 @@ abstract class ConvNd extends ConvBase {
  * 1-D convolution over [N, C, L] (or [C, L]) inputs, PyTorch's `nn.Conv1d`: weight [out, in/groups, k],
  * bias [out]; PyTorch's init (see `resetParameters`).
  * @example
- * const conv = new Conv1d(3, 8, 5, { padding: 2 });
+ * const conv = new Conv1d(3, 8, 5, { padding: 2 }); // or PyTorch's positional new Conv1d(3, 8, 5, 1, 2)
  * conv.call(randn([4, 3, 100])).shape; // [4, 8, 100]
  */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvModuleOptions = {}) {
-    super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
+  /** PyTorch's `Conv1d(in, out, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros')`, then the other options. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...args: PositionalArgs<[], [stride: SizeArg, padding: SizeArg | 'same' | 'valid', dilation: SizeArg, groups: number, bias: boolean, paddingMode: PaddingMode], ConvModuleOptions>) {
+    super('Conv1d', 1, inChannels, outChannels, kernelSize, positionalOptions<ConvModuleOptions>('Conv1d', args, CONV_POSITIONAL, CONV_KEYS, 3));
   }
 }
 
@@ -182,13 +187,14 @@ export class Conv1d extends ConvNd {
  * 2-D convolution over [N, C, H, W] (or [C, H, W]) inputs, PyTorch's `nn.Conv2d`: weight
  * [out, in/groups, kH, kW], bias [out]; `paddingMode` 'reflect' | 'replicate' | 'circular' pads with F.pad first.
  * @example
- * const conv = new Conv2d(1, 8, 3, { padding: 1 });
+ * const conv = new Conv2d(1, 8, 3, { padding: 1 }); // or PyTorch's positional new Conv2d(1, 8, 3, 1, 1)
  * conv.call(randn([32, 1, 28, 28])).shape; // [32, 8, 28, 28]
  * new Conv2d(16, 16, 3, { groups: 16, paddingMode: 'reflect', padding: 1 }); // depthwise, reflected borders
  */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvModuleOptions = {}) {
-    super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
+  /** PyTorch's `Conv2d(in, out, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros')`, then the other options. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...args: PositionalArgs<[], [stride: SizeArg, padding: SizeArg | 'same' | 'valid', dilation: SizeArg, groups: number, bias: boolean, paddingMode: PaddingMode], ConvModuleOptions>) {
+    super('Conv2d', 2, inChannels, outChannels, kernelSize, positionalOptions<ConvModuleOptions>('Conv2d', args, CONV_POSITIONAL, CONV_KEYS, 3));
   }
 }
 
@@ -248,8 +254,9 @@ abstract class ConvTransposeNd extends ConvBase {
  * new ConvTranspose1d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }).call(randn([2, 3, 6])).shape; // [2, 2, 12]
  */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvTransposeModuleOptions = {}) {
-    super('ConvTranspose1d', 1, inChannels, outChannels, kernelSize, opts);
+  /** PyTorch's `ConvTranspose1d(in, out, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros')`, then the other options. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...args: PositionalArgs<[], [stride: SizeArg, padding: SizeArg, outputPadding: SizeArg, groups: number, bias: boolean, dilation: SizeArg, paddingMode: 'zeros'], ConvTransposeModuleOptions>) {
+    super('ConvTranspose1d', 1, inChannels, outChannels, kernelSize, positionalOptions<ConvTransposeModuleOptions>('ConvTranspose1d', args, CONVT_POSITIONAL, CONVT_KEYS, 3));
   }
 }
 
@@ -260,12 +267,14 @@ export class ConvTranspose1d extends ConvTransposeNd {
  * up.call(randn([1, 16, 7, 7])).shape; // [1, 8, 14, 14]
  */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, opts: ConvTransposeModuleOptions = {}) {
-    super('ConvTranspose2d', 2, inChannels, outChannels, kernelSize, opts);
+  /** PyTorch's `ConvTranspose2d(in, out, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros')`, then the other options. */
+  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg, ...args: PositionalArgs<[], [stride: SizeArg, padding: SizeArg, outputPadding: SizeArg, groups: number, bias: boolean, dilation: SizeArg, paddingMode: 'zeros'], ConvTransposeModuleOptions>) {
+    super('ConvTranspose2d', 2, inChannels, outChannels, kernelSize, positionalOptions<ConvTransposeModuleOptions>('ConvTranspose2d', args, CONVT_POSITIONAL, CONVT_KEYS, 3));
   }
 }
 
 const UNFOLD_KEYS = ['dilation', 'padding', 'stride'];
+const UNFOLD_POSITIONAL = [pos.size('dilation'), pos.size('padding'), pos.size('stride')];
 
 /**
  * Sliding blocks as columns, PyTorch's `nn.Unfold`: [N, C, H, W] -> [N, C·kH·kW, L].
@@ -275,10 +284,11 @@ const UNFOLD_KEYS = ['dilation', 'padding', 'stride'];
 export class Unfold extends Module {
   readonly kernelSize: SizeArg;
   readonly opts: UnfoldOptions;
-  constructor(kernelSize: SizeArg, opts: UnfoldOptions = {}) {
+  /** PyTorch's `Unfold(kernel_size, dilation=1, padding=0, stride=1)`: positional values, then the other options. */
+  constructor(kernelSize: SizeArg, ...args: PositionalArgs<[], [dilation: SizeArg, padding: SizeArg, stride: SizeArg], UnfoldOptions>) {
     super();
     this.kernelSize = kernelSize;
-    this.opts = { ...checkOptions('Unfold', opts, UNFOLD_KEYS) };
+    this.opts = { ...positionalOptions<UnfoldOptions>('Unfold', args, UNFOLD_POSITIONAL, UNFOLD_KEYS, 1) };
   }
   forward(x: Tensor): Tensor {
     return F.unfold(x, this.kernelSize, this.opts);
@@ -298,11 +308,12 @@ export class Fold extends Module {
   readonly outputSize: SizeArg;
   readonly kernelSize: SizeArg;
   readonly opts: UnfoldOptions;
-  constructor(outputSize: SizeArg, kernelSize: SizeArg, opts: UnfoldOptions = {}) {
+  /** PyTorch's `Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)`: positional values, then the other options. */
+  constructor(outputSize: SizeArg, kernelSize: SizeArg, ...args: PositionalArgs<[], [dilation: SizeArg, padding: SizeArg, stride: SizeArg], UnfoldOptions>) {
     super();
     this.outputSize = outputSize;
     this.kernelSize = kernelSize;
-    this.opts = { ...checkOptions('Fold', opts, UNFOLD_KEYS) };
+    this.opts = { ...positionalOptions<UnfoldOptions>('Fold', args, UNFOLD_POSITIONAL, UNFOLD_KEYS, 2) };
   }
   forward(x: Tensor): Tensor {
     return F.fold(x, this.outputSize, this.kernelSize, this.opts);

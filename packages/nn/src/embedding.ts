@@ -4,7 +4,15 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
 import { embedding } from './functional/embedding';
-import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
+
+/** Embedding's options. */
+export interface EmbeddingOptions {
+  /** The row that stays zero and gets no gradient (negative counts from the end; default none). */
+  paddingIdx?: number | null;
+  dtype?: DType;
+  generator?: Generator;
+}
 
 /**
  * A table of numEmbeddings vectors of size embeddingDim, looked up by int32 indices (PyTorch's
@@ -20,14 +28,13 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   weight: Parameter;
 
-  constructor(
-    numEmbeddings: number,
-    embeddingDim: number,
-    options: { paddingIdx?: number | null; dtype?: DType; generator?: Generator } | number = {},
-  ) {
+  /**
+   * PyTorch's `Embedding(num_embeddings, embedding_dim, padding_idx=None)` (`new Embedding(10, 3, 0)`), then the
+   * other options; PyTorch's later positional max_norm, norm_type, scale_grad_by_freq, sparse are errors (unsupported).
+   */
+  constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[], [paddingIdx: number | null], EmbeddingOptions>) {
     super();
-    // A number is PyTorch's positional padding_idx: nn.Embedding(10, 3, 0).
-    const opts = typeof options === 'number' ? { paddingIdx: options } : checkOptions('Embedding', options, ['paddingIdx', 'dtype', 'generator']);
+    const opts = positionalOptions<EmbeddingOptions>('Embedding', args, [pos.nullableNumber('paddingIdx')], ['paddingIdx', 'dtype', 'generator'], 2);
     let { paddingIdx = null } = opts;
     const { dtype = getDefaultDtype(), generator } = opts;
     for (const [n, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {

@@ -10,6 +10,7 @@ import { Module } from './module';
 import * as L from './functional/loss';
 import type { Reduction } from './functional/loss';
 import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /**
  * A loss constructor's argument as options. PyTorch's first positional parameter of the weighted
@@ -63,8 +64,9 @@ export class L1Loss extends Loss {
 /** Huber loss with `delta` (default 1); see `F.huberLoss`. */
 export class HuberLoss extends Loss {
   readonly delta: number;
-  constructor(opts: L.HuberOptions = {}) {
-    const { reduction = 'mean', delta = 1 } = lossOptions<L.HuberOptions>('HuberLoss', 'huberLoss', opts);
+  /** PyTorch's `HuberLoss(reduction='mean', delta=1.0)`: positional values, then the other options. */
+  constructor(...args: PositionalArgs<[], [reduction: Reduction, delta: number], L.HuberOptions>) {
+    const { reduction = 'mean', delta = 1 } = positionalOptions<L.HuberOptions>('HuberLoss', args, [pos.string('reduction'), pos.number('delta')], L.OPTION_KEYS.huberLoss, 0);
     super(reduction);
     if (!(delta > 0)) throw new RangeError(`HuberLoss: delta must be positive, got ${delta}`);
     this.delta = delta;

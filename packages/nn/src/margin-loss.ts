@@ -6,6 +6,7 @@ import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
 import { Loss } from './loss';
 import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 import * as M from './functional/margin-loss';
 import type { Reduction } from './functional/loss';
 
@@ -24,12 +25,13 @@ export abstract class TripletInputLoss extends Module {
 
 /**
  * max(0, −y·(x1 − x2) + margin); see `F.marginRankingLoss`.
- * @example new MarginRankingLoss({ margin: 0.1 }).call(s1, s2, y)
+ * @example new MarginRankingLoss({ margin: 0.1 }).call(s1, s2, y) // or PyTorch's positional new MarginRankingLoss(0.1)
  */
 export class MarginRankingLoss extends TripletInputLoss {
   readonly margin: number;
-  constructor(opts: M.MarginOptions = {}) {
-    const { reduction = 'mean', margin = 0 } = checkOptions('MarginRankingLoss', opts, M.MARGIN_LOSS_KEYS.marginRankingLoss);
+  /** PyTorch's `MarginRankingLoss(margin=0.0)`; its deprecated positional size_average and reduce are not taken: `reduction` goes in the options. */
+  constructor(...args: PositionalArgs<[], [margin: number], M.MarginOptions>) {
+    const { reduction = 'mean', margin = 0 } = positionalOptions<M.MarginOptions>('MarginRankingLoss', args, [pos.number('margin')], M.MARGIN_LOSS_KEYS.marginRankingLoss, 0);
     super(reduction);
     this.margin = margin;
   }
@@ -44,8 +46,9 @@ export class MarginRankingLoss extends TripletInputLoss {
  */
 export class CosineEmbeddingLoss extends TripletInputLoss {
   readonly margin: number;
-  constructor(opts: M.MarginOptions = {}) {
-    const { reduction = 'mean', margin = 0 } = checkOptions('CosineEmbeddingLoss', opts, M.MARGIN_LOSS_KEYS.cosineEmbeddingLoss);
+  /** PyTorch's `CosineEmbeddingLoss(margin=0.0)`; `reduction` goes in the options. */
+  constructor(...args: PositionalArgs<[], [margin: number], M.MarginOptions>) {
+    const { reduction = 'mean', margin = 0 } = positionalOptions<M.MarginOptions>('CosineEmbeddingLoss', args, [pos.number('margin')], M.MARGIN_LOSS_KEYS.cosineEmbeddingLoss, 0);
     super(reduction);
     this.margin = margin;
   }
@@ -63,8 +66,10 @@ export class TripletMarginLoss extends TripletInputLoss {
   readonly p: number;
   readonly eps: number;
   readonly swap: boolean;
-  constructor(opts: M.TripletMarginOptions = {}) {
-    const { reduction = 'mean', margin = 1, p = 2, eps = 1e-6, swap = false } = checkOptions('TripletMarginLoss', opts, M.MARGIN_LOSS_KEYS.tripletMarginLoss);
+  /** PyTorch's `TripletMarginLoss(margin=1.0, p=2.0, eps=1e-6, swap=False)`; `reduction` goes in the options. */
+  constructor(...args: PositionalArgs<[], [margin: number, p: number, eps: number, swap: boolean], M.TripletMarginOptions>) {
+    const { reduction = 'mean', margin = 1, p = 2, eps = 1e-6, swap = false } = positionalOptions<M.TripletMarginOptions>('TripletMarginLoss', args,
+      [pos.number('margin'), pos.number('p'), pos.number('eps'), pos.boolean('swap')], M.MARGIN_LOSS_KEYS.tripletMarginLoss, 0);
     super(reduction);
     this.margin = margin;
     this.p = p;
@@ -82,8 +87,9 @@ export class TripletMarginLoss extends TripletInputLoss {
  */
 export class HingeEmbeddingLoss extends Loss {
   readonly margin: number;
-  constructor(opts: M.MarginOptions = {}) {
-    const { reduction = 'mean', margin = 1 } = checkOptions('HingeEmbeddingLoss', opts, M.MARGIN_LOSS_KEYS.hingeEmbeddingLoss);
+  /** PyTorch's `HingeEmbeddingLoss(margin=1.0)`; `reduction` goes in the options. */
+  constructor(...args: PositionalArgs<[], [margin: number], M.MarginOptions>) {
+    const { reduction = 'mean', margin = 1 } = positionalOptions<M.MarginOptions>('HingeEmbeddingLoss', args, [pos.number('margin')], M.MARGIN_LOSS_KEYS.hingeEmbeddingLoss, 0);
     super(reduction);
     this.margin = margin;
   }
@@ -131,8 +137,10 @@ export class MultiMarginLoss extends Loss {
   declare weight: Tensor | null;
   readonly p: number;
   readonly margin: number;
-  constructor(opts: M.MultiMarginOptions = {}) {
-    const { reduction = 'mean', p = 1, margin = 1, weight = null } = checkOptions('MultiMarginLoss', opts, M.MARGIN_LOSS_KEYS.multiMarginLoss);
+  /** PyTorch's `MultiMarginLoss(p=1, margin=1.0, weight=None)`; `reduction` goes in the options. */
+  constructor(...args: PositionalArgs<[], [p: number, margin: number, weight: Tensor | null], M.MultiMarginOptions>) {
+    const { reduction = 'mean', p = 1, margin = 1, weight = null } = positionalOptions<M.MultiMarginOptions>('MultiMarginLoss', args,
+      [pos.number('p'), pos.number('margin'), pos.nullableTensor('weight')], M.MARGIN_LOSS_KEYS.multiMarginLoss, 0);
     super(reduction);
     if (p !== 1 && p !== 2) throw new RangeError(`MultiMarginLoss: only p == 1 and p == 2 supported, got ${String(p)}`);
     if (weight && weight.ndim !== 1) throw new RangeError(`MultiMarginLoss: weight must be one-dimensional, got shape [${weight.shape.join(', ')}]`);

@@ -4,6 +4,11 @@ import { Module, typeName } from './module';
 import { Parameter } from './parameter';
 import { batchNorm, layerNorm, groupNorm, instanceNorm } from './functional/normalization';
 import { checkFloatInput, checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
+
+/** PyTorch's positional parameters of BatchNorm and InstanceNorm after numFeatures, in its order. */
+const NORM_POSITIONAL = [pos.number('eps'), pos.nullableNumber('momentum'), pos.boolean('affine'), pos.boolean('trackRunningStats')];
+const NORM_KEYS = ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype'];
 
 export interface BatchNormOptions {
   /** Added to the variance for stability. Default 1e-5. */
@@ -87,9 +92,9 @@ export abstract class NormBase extends Module {
  * `momentum: null` the running stats are the cumulative average over the batches seen.
  */
 export abstract class BatchNorm extends NormBase {
-  /** The second argument is the options, or PyTorch's positional `eps` (`new BatchNorm1d(16, 1e-3)`). */
-  constructor(numFeatures: number, options: BatchNormOptions | number = {}) {
-    super(new.target.name, numFeatures, options, { affine: true, trackRunningStats: true });
+  /** PyTorch's `BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)` (`new BatchNorm1d(16, 1e-3)`), then the other options. */
+  constructor(numFeatures: number, ...args: PositionalArgs<[], [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>) {
+    super(new.target.name, numFeatures, positionalOptions<BatchNormOptions>(new.target.name, args, NORM_POSITIONAL, NORM_KEYS, 1), { affine: true, trackRunningStats: true });
   }
 
   forward(x: Tensor): Tensor {
@@ -160,9 +165,9 @@ export type InstanceNormOptions = BatchNormOptions;
  * (no N dim) are accepted.
  */
 export abstract class InstanceNorm extends NormBase {
-  /** The second argument is the options, or PyTorch's positional `eps`. */
-  constructor(numFeatures: number, options: InstanceNormOptions | number = {}) {
-    super(new.target.name, numFeatures, options, { affine: false, trackRunningStats: false });
+  /** PyTorch's `InstanceNorm1d(num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False)`, then the other options. */
+  constructor(numFeatures: number, ...args: PositionalArgs<[], [eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], InstanceNormOptions>) {
+    super(new.target.name, numFeatures, positionalOptions<InstanceNormOptions>(new.target.name, args, NORM_POSITIONAL, NORM_KEYS, 1), { affine: false, trackRunningStats: false });
   }
 
   /** Rank of an unbatched input ([C, L] for 1-d). */
@@ -237,9 +242,10 @@ export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+  /** PyTorch's `GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`, then the other options. */
+  constructor(numGroups: number, numChannels: number, ...args: PositionalArgs<[], [eps: number, affine: boolean], GroupNormOptions>) {
     super();
-    const { eps = 1e-5, affine = true, dtype = getDefaultDtype() } = checkOptions('GroupNorm', options, ['eps', 'affine', 'dtype']);
+    const { eps = 1e-5, affine = true, dtype = getDefaultDtype() } = positionalOptions<GroupNormOptions>('GroupNorm', args, [pos.number('eps'), pos.boolean('affine')], ['eps', 'affine', 'dtype'], 2);
     for (const [name, v] of [['numGroups', numGroups], ['numChannels', numChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`GroupNorm: ${name} must be a positive integer, got ${v}`);
     }
@@ -287,10 +293,10 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  /** The second argument is the options, or PyTorch's positional `eps` (`new LayerNorm(16, 1e-6)`). */
-  constructor(normalizedShape: number | number[], options: LayerNormOptions | number = {}) {
+  /** PyTorch's `LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True)` (`new LayerNorm(16, 1e-6)`), then the other options. */
+  constructor(normalizedShape: number | number[], ...args: PositionalArgs<[], [eps: number, elementwiseAffine: boolean], LayerNormOptions>) {
     super();
-    const opts = typeof options === 'number' ? { eps: options } : checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
+    const opts = positionalOptions<LayerNormOptions>('LayerNorm', args, [pos.number('eps'), pos.boolean('elementwiseAffine')], ['eps', 'elementwiseAffine', 'bias', 'dtype'], 1);
     const { eps = 1e-5, elementwiseAffine = true, bias = true, dtype = getDefaultDtype() } = opts;
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape.slice();
     if (this.normalizedShape.length === 0 || this.normalizedShape.some((s) => !Number.isInteger(s) || s <= 0)) {

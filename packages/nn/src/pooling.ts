@@ -6,6 +6,12 @@ import {
 } from '@tapegrad/core';
 import { Module } from './module';
 import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
+
+/** PyTorch's positional parameters after kernelSize, in its order. */
+const MAXPOOL_POSITIONAL = [pos.nullableSize('stride'), pos.size('padding'), pos.size('dilation'), pos.boolean('returnIndices'), pos.boolean('ceilMode')];
+const AVGPOOL_POSITIONAL = [pos.nullableSize('stride'), pos.size('padding'), pos.boolean('ceilMode'), pos.boolean('countIncludePad'), pos.nullableNumber('divisorOverride')];
+const UNPOOL_POSITIONAL = [pos.nullableSize('stride'), pos.size('padding')];
 
 /** What a pooling layer built with `returnIndices` R returns: `[values, indices]` when R is true. */
 export type PoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
@@ -57,8 +63,9 @@ abstract class MaxPoolNd<R extends boolean> extends Module {
  * const [y, idx] = new MaxPool1d(2, { returnIndices: true }).call(x);
  */
 export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: PoolSize, options: MaxPoolLayerOptions<R> = {}) {
-    super('MaxPool1d', kernelSize, options);
+  /** PyTorch's `MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`, then the other options. */
+  constructor(kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, padding: PoolSize, dilation: PoolSize, returnIndices: R, ceilMode: boolean], MaxPoolLayerOptions<R>>) {
+    super('MaxPool1d', kernelSize, positionalOptions<MaxPoolLayerOptions<R>>('MaxPool1d', args, MAXPOOL_POSITIONAL));
   }
   forward(x: Tensor): PoolResult<R> {
     return this.result(maxPool1d(x, this.kernelSize, this.opts()));
@@ -69,11 +76,12 @@ export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
  * 2-D max pooling over x [N, C, H, W] or [C, H, W] (PyTorch's `nn.MaxPool2d`).
  * @example
  * new MaxPool2d(2).call(x)                                   // [N, C, 28, 28] -> [N, C, 14, 14]
- * new MaxPool2d(3, { stride: 2, padding: 1 }).call(x)
+ * new MaxPool2d(3, { stride: 2, padding: 1 }).call(x)           // PyTorch's positional new MaxPool2d(3, 2, 1) too
  */
 export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: PoolSize, options: MaxPoolLayerOptions<R> = {}) {
-    super('MaxPool2d', kernelSize, options);
+  /** PyTorch's `MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`, then the other options. */
+  constructor(kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, padding: PoolSize, dilation: PoolSize, returnIndices: R, ceilMode: boolean], MaxPoolLayerOptions<R>>) {
+    super('MaxPool2d', kernelSize, positionalOptions<MaxPoolLayerOptions<R>>('MaxPool2d', args, MAXPOOL_POSITIONAL));
   }
   forward(x: Tensor): PoolResult<R> {
     return this.result(maxPool2d(x, this.kernelSize, this.opts()));
@@ -99,9 +107,10 @@ export class AvgPool1d extends Module {
   readonly padding: PoolSize;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
-  constructor(kernelSize: PoolSize, options: AvgPoolLayerOptions = {}) {
+  /** PyTorch's `AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`, then the other options. */
+  constructor(kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, padding: PoolSize, ceilMode: boolean, countIncludePad: boolean], AvgPoolLayerOptions>) {
     super();
-    const { stride = null, padding = 0, ceilMode = false, countIncludePad = true } = checkOptions('AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+    const { stride = null, padding = 0, ceilMode = false, countIncludePad = true } = positionalOptions<AvgPoolLayerOptions>('AvgPool1d', args, AVGPOOL_POSITIONAL.slice(0, 4));
     this.kernelSize = kernelSize;
     this.stride = stride ?? kernelSize;
     this.padding = padding;
@@ -133,9 +142,10 @@ export class AvgPool2d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
-  constructor(kernelSize: PoolSize, options: AvgPool2dLayerOptions = {}) {
+  /** PyTorch's `AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`, then the other options. */
+  constructor(kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, padding: PoolSize, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dLayerOptions>) {
     super();
-    const { stride = null, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null } = checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+    const { stride = null, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null } = positionalOptions<AvgPool2dLayerOptions>('AvgPool2d', args, AVGPOOL_POSITIONAL);
     this.kernelSize = kernelSize;
     this.stride = stride ?? kernelSize;
     this.padding = padding;
@@ -196,9 +206,10 @@ export class AdaptiveAvgPool2d extends Module {
  */
 export class AdaptiveMaxPool1d<R extends boolean = false> extends Module {
   readonly returnIndices: R;
-  constructor(readonly outputSize: number | [number], options: { returnIndices?: R } = {}) {
+  /** PyTorch's `AdaptiveMaxPool1d(output_size, return_indices=False)`: positional values, then the other options. */
+  constructor(readonly outputSize: number | [number], ...args: PositionalArgs<[], [returnIndices: R], { returnIndices?: R }>) {
     super();
-    this.returnIndices = (checkOptions('AdaptiveMaxPool1d', options, ['returnIndices']).returnIndices ?? false) as R;
+    this.returnIndices = (positionalOptions<{ returnIndices?: R }>('AdaptiveMaxPool1d', args, [pos.boolean('returnIndices')]).returnIndices ?? false) as R;
   }
   forward(x: Tensor): PoolResult<R> {
     const r = adaptiveMaxPool1d(x, this.outputSize, { returnIndices: true });
@@ -216,9 +227,10 @@ export class AdaptiveMaxPool1d<R extends boolean = false> extends Module {
  */
 export class AdaptiveMaxPool2d<R extends boolean = false> extends Module {
   readonly returnIndices: R;
-  constructor(readonly outputSize: AdaptiveSize, options: { returnIndices?: R } = {}) {
+  /** PyTorch's `AdaptiveMaxPool2d(output_size, return_indices=False)`: positional values, then the other options. */
+  constructor(readonly outputSize: AdaptiveSize, ...args: PositionalArgs<[], [returnIndices: R], { returnIndices?: R }>) {
     super();
-    this.returnIndices = (checkOptions('AdaptiveMaxPool2d', options, ['returnIndices']).returnIndices ?? false) as R;
+    this.returnIndices = (positionalOptions<{ returnIndices?: R }>('AdaptiveMaxPool2d', args, [pos.boolean('returnIndices')]).returnIndices ?? false) as R;
   }
   forward(x: Tensor): PoolResult<R> {
     const r = adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true });
@@ -257,8 +269,9 @@ abstract class MaxUnpoolNd extends Module {
  * new MaxUnpool1d(2).call(y, idx)
  */
 export class MaxUnpool1d extends MaxUnpoolNd {
-  constructor(kernelSize: PoolSize, options: MaxUnpoolLayerOptions = {}) {
-    super('MaxUnpool1d', kernelSize, options);
+  /** PyTorch's `MaxUnpool1d(kernel_size, stride=None, padding=0)`, then the other options. */
+  constructor(kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, padding: PoolSize], MaxUnpoolLayerOptions>) {
+    super('MaxUnpool1d', kernelSize, positionalOptions<MaxUnpoolLayerOptions>('MaxUnpool1d', args, UNPOOL_POSITIONAL));
   }
   forward(x: Tensor, indices: Tensor, outputSize: number[] | null = null): Tensor {
     return maxUnpool1d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
@@ -272,8 +285,9 @@ export class MaxUnpool1d extends MaxUnpoolNd {
  * new MaxUnpool2d(2).call(y, idx) // x's shape, the maxima in place, zeros elsewhere
  */
 export class MaxUnpool2d extends MaxUnpoolNd {
-  constructor(kernelSize: PoolSize, options: MaxUnpoolLayerOptions = {}) {
-    super('MaxUnpool2d', kernelSize, options);
+  /** PyTorch's `MaxUnpool2d(kernel_size, stride=None, padding=0)`, then the other options. */
+  constructor(kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, padding: PoolSize], MaxUnpoolLayerOptions>) {
+    super('MaxUnpool2d', kernelSize, positionalOptions<MaxUnpoolLayerOptions>('MaxUnpool2d', args, UNPOOL_POSITIONAL));
   }
   forward(x: Tensor, indices: Tensor, outputSize: number[] | null = null): Tensor {
     return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });

@@ -16,6 +16,7 @@ import { Parameter } from './parameter';
 import * as init from './init';
 import { dropout as dropoutFn } from './functional/dropout';
 import { checkFloatInput, checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 import { PackedSequence, paddedIndex } from './utils/rnn';
 
 type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
@@ -48,6 +49,9 @@ export interface LSTMOptions extends RNNBaseOptions {
 }
 
 const BASE_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'dtype', 'generator'] as const;
+/** PyTorch's positional parameters after (inputSize, hiddenSize), in RNNBase's order (nn.RNN puts nonlinearity after numLayers). */
+const BASE_POSITIONAL = [pos.number('numLayers'), pos.boolean('bias'), pos.boolean('batchFirst'), pos.number('dropout'), pos.boolean('bidirectional')];
+const RNN_POSITIONAL = [BASE_POSITIONAL[0], pos.string('nonlinearity'), ...BASE_POSITIONAL.slice(1)];
 
 function checkSize(fn: string, name: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${v}`);
@@ -297,12 +301,13 @@ export abstract class RNNBase extends Module {
  * Input [T, B, inputSize] ([B, T, ·] with batchFirst, [T, inputSize] unbatched, or a PackedSequence);
  * returns `[output, hN]`, output [T, B, D·hiddenSize], hN [numLayers·D, B, hiddenSize].
  * @example
- * const rnn = new RNN(10, 20, { numLayers: 2 });
+ * const rnn = new RNN(10, 20, { numLayers: 2 }); // or PyTorch's positional new RNN(10, 20, 2)
  * const [out, hN] = rnn.call(randn([5, 3, 10])); // out [5, 3, 20], hN [2, 3, 20]
  */
 export class RNN extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    const o = checkOptions('RNN', opts, [...BASE_KEYS, 'nonlinearity']);
+  /** PyTorch's `RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0, bidirectional=False)`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>) {
+    const o = positionalOptions<RNNOptions>('RNN', args, RNN_POSITIONAL, [...BASE_KEYS, 'nonlinearity'], 2);
     const nl = o.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: unknown nonlinearity '${String(nl)}'; select from 'tanh' or 'relu'`);
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', 'RNN', inputSize, hiddenSize, o);
@@ -322,12 +327,13 @@ export class RNN extends RNNBase {
  * c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t) (then W_hr h_t with projSize).
  * Returns `[output, [hN, cN]]`; initial state `[h0, c0]` optional (zeros).
  * @example
- * const lstm = new LSTM(10, 20, { numLayers: 2, batchFirst: true });
+ * const lstm = new LSTM(10, 20, { numLayers: 2, batchFirst: true }); // or new LSTM(10, 20, 2, { batchFirst: true })
  * const [out, [hN, cN]] = lstm.call(randn([3, 5, 10])); // out [3, 5, 20], hN and cN [2, 3, 20]
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
-    super('LSTM', 'LSTM', inputSize, hiddenSize, checkOptions('LSTM', opts, [...BASE_KEYS, 'projSize']));
+  /** PyTorch's `LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False, proj_size=0)`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean, projSize: number], LSTMOptions>) {
+    super('LSTM', 'LSTM', inputSize, hiddenSize, positionalOptions<LSTMOptions>('LSTM', args, [...BASE_POSITIONAL, pos.number('projSize')], [...BASE_KEYS, 'projSize'], 2));
   }
 
   // The Tensor overload is last: Module.call() takes its types from it.
@@ -347,8 +353,9 @@ export class LSTM extends RNNBase {
  * const [out, hN] = gru.call(randn([5, 3, 10])); // out [5, 3, 40], hN [2, 3, 20]
  */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super('GRU', 'GRU', inputSize, hiddenSize, checkOptions('GRU', opts, BASE_KEYS));
+  /** PyTorch's `GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0, bidirectional=False)`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNBaseOptions>) {
+    super('GRU', 'GRU', inputSize, hiddenSize, positionalOptions<RNNBaseOptions>('GRU', args, BASE_POSITIONAL, BASE_KEYS, 2));
   }
 
   // The Tensor overload is last: Module.call() takes its types from it.
@@ -425,8 +432,9 @@ abstract class RNNCellBase extends Module {
 export class RNNCell extends RNNCellBase {
   declare readonly nonlinearity: 'tanh' | 'relu';
 
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
-    const o = checkOptions('RNNCell', opts, ['bias', 'nonlinearity', 'dtype', 'generator']);
+  /** PyTorch's `RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh')`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [bias: boolean, nonlinearity: 'tanh' | 'relu'], RNNCellOptions & { nonlinearity?: 'tanh' | 'relu' }>) {
+    const o = positionalOptions<RNNCellOptions & { nonlinearity?: 'tanh' | 'relu' }>('RNNCell', args, [pos.boolean('bias'), pos.string('nonlinearity')], ['bias', 'nonlinearity', 'dtype', 'generator'], 2);
     super('RNNCell', 1, inputSize, hiddenSize, o);
     const nl = o.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNNCell: unknown nonlinearity '${String(nl)}'; select from 'tanh' or 'relu'`);
@@ -449,8 +457,9 @@ export class RNNCell extends RNNCellBase {
  * [h, c] = cell.call(x1, [h, c]);
  */
 export class LSTMCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super('LSTMCell', 4, inputSize, hiddenSize, checkOptions('LSTMCell', opts, ['bias', 'dtype', 'generator']));
+  /** PyTorch's `LSTMCell(input_size, hidden_size, bias=True)`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [bias: boolean], RNNCellOptions>) {
+    super('LSTMCell', 4, inputSize, hiddenSize, positionalOptions<RNNCellOptions>('LSTMCell', args, [pos.boolean('bias')], ['bias', 'dtype', 'generator'], 2));
   }
 
   forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, Tensor] {
@@ -469,8 +478,9 @@ export class LSTMCell extends RNNCellBase {
  * const h1 = cell.call(x, h0);
  */
 export class GRUCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super('GRUCell', 3, inputSize, hiddenSize, checkOptions('GRUCell', opts, ['bias', 'dtype', 'generator']));
+  /** PyTorch's `GRUCell(input_size, hidden_size, bias=True)`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [bias: boolean], RNNCellOptions>) {
+    super('GRUCell', 3, inputSize, hiddenSize, positionalOptions<RNNCellOptions>('GRUCell', args, [pos.boolean('bias')], ['bias', 'dtype', 'generator'], 2));
   }
 
   forward(x: Tensor, h?: Tensor | null): Tensor {

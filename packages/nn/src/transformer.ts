@@ -14,6 +14,7 @@ import * as init from './init';
 import { relu, gelu } from './functional/activation';
 import { causalBias } from './functional/attention';
 import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** The feed-forward activation: PyTorch's strings, a function of a Tensor, or a Module (then a sub-module). */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
@@ -36,6 +37,8 @@ export interface TransformerLayerOptions {
   generator?: Generator;
 }
 const LAYER_OPTIONS = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'dtype', 'generator'];
+/** PyTorch's positional parameters of the layers after (dModel, nhead), in its order. */
+const LAYER_POSITIONAL = [pos.number('dimFeedforward'), pos.number('dropout'), pos.activation('activation'), pos.number('layerNormEps'), pos.boolean('batchFirst'), pos.boolean('normFirst')];
 
 function activationFn(layer: string, a: TransformerActivation): ((x: Tensor) => Tensor) | Module {
   if (a === 'relu') return relu;
@@ -106,8 +109,9 @@ export class TransformerEncoderLayer extends TransformerLayer {
   declare dropout1: Dropout;
   declare dropout2: Dropout;
 
-  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
-    const opts = checkOptions('TransformerEncoderLayer', options, LAYER_OPTIONS);
+  /** PyTorch's `TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu, layer_norm_eps=1e-5, batch_first=False, norm_first=False)`, then the other options. */
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<[], [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean], TransformerLayerOptions>) {
+    const opts = positionalOptions<TransformerLayerOptions>('TransformerEncoderLayer', args, LAYER_POSITIONAL, LAYER_OPTIONS, 2);
     super(dModel, nhead, opts);
     const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, dtype = getDefaultDtype(), generator } = opts;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst, dtype, generator });
@@ -166,8 +170,9 @@ export class TransformerDecoderLayer extends TransformerLayer {
   declare dropout2: Dropout;
   declare dropout3: Dropout;
 
-  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
-    const opts = checkOptions('TransformerDecoderLayer', options, LAYER_OPTIONS);
+  /** PyTorch's `TransformerDecoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu, layer_norm_eps=1e-5, batch_first=False, norm_first=False)`, then the other options. */
+  constructor(dModel: number, nhead: number, ...args: PositionalArgs<[], [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean], TransformerLayerOptions>) {
+    const opts = positionalOptions<TransformerLayerOptions>('TransformerDecoderLayer', args, LAYER_POSITIONAL, LAYER_OPTIONS, 2);
     super(dModel, nhead, opts);
     const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, dtype = getDefaultDtype(), generator } = opts;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, batchFirst, dtype, generator });
@@ -224,9 +229,10 @@ export class TransformerEncoder extends Module {
   readonly numLayers: number;
   readonly norm: Module | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer | Module, numLayers: number, options: { norm?: Module | null } = {}) {
+  /** PyTorch's `TransformerEncoder(encoder_layer, num_layers, norm=None)`: positional values, then the other options. */
+  constructor(encoderLayer: TransformerEncoderLayer | Module, numLayers: number, ...args: PositionalArgs<[], [norm: Module | null], { norm?: Module | null }>) {
     super();
-    const { norm = null } = checkOptions('TransformerEncoder', options, ['norm']);
+    const { norm = null } = positionalOptions<{ norm?: Module | null }>('TransformerEncoder', args, [pos.nullableModule('norm')], undefined, 2);
     checkLayers('TransformerEncoder', encoderLayer, numLayers);
     this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopy(encoderLayer)));
     this.numLayers = numLayers;
@@ -253,9 +259,10 @@ export class TransformerDecoder extends Module {
   readonly numLayers: number;
   readonly norm: Module | null;
 
-  constructor(decoderLayer: TransformerDecoderLayer | Module, numLayers: number, options: { norm?: Module | null } = {}) {
+  /** PyTorch's `TransformerDecoder(decoder_layer, num_layers, norm=None)`: positional values, then the other options. */
+  constructor(decoderLayer: TransformerDecoderLayer | Module, numLayers: number, ...args: PositionalArgs<[], [norm: Module | null], { norm?: Module | null }>) {
     super();
-    const { norm = null } = checkOptions('TransformerDecoder', options, ['norm']);
+    const { norm = null } = positionalOptions<{ norm?: Module | null }>('TransformerDecoder', args, [pos.nullableModule('norm')], undefined, 2);
     checkLayers('TransformerDecoder', decoderLayer, numLayers);
     this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopy(decoderLayer)));
     this.numLayers = numLayers;
@@ -305,9 +312,20 @@ export class Transformer extends Module {
   readonly nhead: number;
   readonly batchFirst: boolean;
 
-  constructor(dModel = 512, nhead = 8, options: TransformerOptions = {}) {
+  /**
+   * PyTorch's `Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
+   * dropout=0.1, activation=relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5, batch_first=False,
+   * norm_first=False)`: positional values, then the other options.
+   */
+  constructor(dModel = 512, nhead = 8, ...args: PositionalArgs<[], [
+    numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation,
+    customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean,
+  ], TransformerOptions>) {
     super();
-    const opts = checkOptions('Transformer', options, [...LAYER_OPTIONS, 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder']);
+    const opts = positionalOptions<TransformerOptions>('Transformer', args, [
+      pos.number('numEncoderLayers'), pos.number('numDecoderLayers'), ...LAYER_POSITIONAL.slice(0, 3), pos.nullableModule('customEncoder'), pos.nullableModule('customDecoder'),
+      ...LAYER_POSITIONAL.slice(3),
+    ], [...LAYER_OPTIONS, 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder'], 2);
     const { numEncoderLayers = 6, numDecoderLayers = 6, customEncoder = null, customDecoder = null, ...layerOpts } = opts;
     const { layerNormEps = 1e-5, dtype = getDefaultDtype(), batchFirst = false, generator } = layerOpts;
     this.encoder = customEncoder ?? new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts), numEncoderLayers, {

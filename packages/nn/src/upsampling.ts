@@ -1,7 +1,7 @@
 /** Upsampling layers: Upsample, UpsamplingNearest2d, UpsamplingBilinear2d. */
 import { Tensor, interpolate, InterpolateMode } from '@tapegrad/core';
 import { Module } from './module';
-import { checkOptions } from './check';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 export interface UpsampleOptions {
   /** The output's spatial size. Exactly one of size and scaleFactor. */
@@ -15,6 +15,8 @@ export interface UpsampleOptions {
   recomputeScaleFactor?: boolean | null;
 }
 
+const SIZE_POSITIONAL = [pos.nullableSize('size'), pos.nullableSize('scaleFactor')];
+
 const fmt = (v: number | number[] | null): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 
 /**
@@ -22,6 +24,7 @@ const fmt = (v: number | number[] | null): string => (Array.isArray(v) ? `[${v.j
  * keyword arguments.
  * @example
  * new Upsample({ scaleFactor: 2 }).call(x)                                       // nearest, [N, C, H, W] -> [N, C, 2H, 2W]
+ * new Upsample(null, 2).call(x)                                                  // the same, PyTorch's positional Upsample(None, 2)
  * new Upsample({ size: [8, 8], mode: 'bilinear', alignCorners: true }).call(x)
  */
 export class Upsample extends Module {
@@ -30,9 +33,12 @@ export class Upsample extends Module {
   readonly mode: InterpolateMode;
   readonly alignCorners: boolean | null;
   readonly recomputeScaleFactor: boolean | null;
-  constructor(options: UpsampleOptions = {}) {
+  /** PyTorch's `Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None)`: positional values, then the other options. */
+  constructor(...args: PositionalArgs<[], [size: number | number[] | null, scaleFactor: number | number[] | null, mode: InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null], UpsampleOptions>) {
     super();
-    const o = checkOptions(new.target.name, options, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
+    const o = positionalOptions<UpsampleOptions>(new.target.name, args, [
+      pos.nullableSize('size'), pos.nullableSize('scaleFactor'), pos.string('mode'), pos.nullableBoolean('alignCorners'), pos.nullableBoolean('recomputeScaleFactor'),
+    ], undefined, 0);
     this.size = o.size ?? null;
     this.scaleFactor = o.scaleFactor ?? null;
     this.mode = o.mode ?? 'nearest';
@@ -53,8 +59,9 @@ export class Upsample extends Module {
  * new UpsamplingNearest2d({ scaleFactor: 2 }).call(x)
  */
 export class UpsamplingNearest2d extends Upsample {
-  constructor(options: { size?: number | number[] | null; scaleFactor?: number | number[] | null } = {}) {
-    super({ ...checkOptions('UpsamplingNearest2d', options, ['size', 'scaleFactor']), mode: 'nearest' });
+  /** PyTorch's `UpsamplingNearest2d(size=None, scale_factor=None)`: positional values, then the other options. */
+  constructor(...args: PositionalArgs<[], [size: number | number[] | null, scaleFactor: number | number[] | null], { size?: number | number[] | null; scaleFactor?: number | number[] | null }>) {
+    super({ ...positionalOptions<UpsampleOptions>('UpsamplingNearest2d', args, SIZE_POSITIONAL, undefined, 0), mode: 'nearest' });
   }
 }
 
@@ -64,7 +71,8 @@ export class UpsamplingNearest2d extends Upsample {
  * new UpsamplingBilinear2d({ scaleFactor: 2 }).call(x)
  */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor(options: { size?: number | number[] | null; scaleFactor?: number | number[] | null } = {}) {
-    super({ ...checkOptions('UpsamplingBilinear2d', options, ['size', 'scaleFactor']), mode: 'bilinear', alignCorners: true });
+  /** PyTorch's `UpsamplingBilinear2d(size=None, scale_factor=None)`: positional values, then the other options. */
+  constructor(...args: PositionalArgs<[], [size: number | number[] | null, scaleFactor: number | number[] | null], { size?: number | number[] | null; scaleFactor?: number | number[] | null }>) {
+    super({ ...positionalOptions<UpsampleOptions>('UpsamplingBilinear2d', args, SIZE_POSITIONAL, undefined, 0), mode: 'bilinear', alignCorners: true });
   }
 }

@@ -67,7 +67,7 @@ describe('loss modules equal their functions', () => {
   it('a positional value or a snake_case key is an error, not silently ignored', () => {
     // Without the check, destructuring would read new MSELoss('sum') as {} and compute a mean.
     expect(() => new MSELoss('sum' as never)).toThrow(/MSELoss: expected an options object \{ reduction \}, got 'sum'/);
-    expect(() => new HuberLoss(0.5 as never)).toThrow(/HuberLoss: expected an options object \{ reduction, delta \}, got number/);
+    expect(() => new HuberLoss(0.5 as never)).toThrow('HuberLoss: argument 1 (reduction) must be a string, got number 0.5'); // PyTorch's HuberLoss(reduction, delta)
     expect(() => new CrossEntropyLoss({ label_smoothing: 0.1 } as never)).toThrow(/CrossEntropyLoss: unknown option 'label_smoothing'.*expected one of reduction, weight, ignoreIndex, labelSmoothing/);
     expect(() => new BCEWithLogitsLoss({ pos_weight: tensor([2], f64) } as never)).toThrow(/unknown option 'pos_weight'/);
     expect(() => F.crossEntropy(X, T, { ignore_index: 0 } as never)).toThrow(/crossEntropy: unknown option 'ignore_index'/);

@@ -2,7 +2,8 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adadeltaKernel } from './kernels';
-import { checkNonNegative, checkUnitInterval, optimizerOptions } from './util';
+import { checkNonNegative, checkUnitInterval } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** Adadelta's options (PyTorch names in camelCase). */
 export interface AdadeltaOptions extends BaseOptions {
@@ -19,6 +20,9 @@ export interface AdadeltaOptions extends BaseOptions {
 }
 
 const KEYS = ['lr', 'rho', 'eps', 'weightDecay', 'maximize'] as const;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.number('rho'), pos.number('eps'), pos.number('weightDecay')];
 
 /**
  * Adadelta, as PyTorch 1.13's `torch.optim.Adadelta`. Each step:
@@ -37,9 +41,9 @@ const KEYS = ['lr', 'rho', 'eps', 'weightDecay', 'maximize'] as const;
  * const opt = new Adadelta(model.parameters(), { rho: 0.95 });
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<AdadeltaOptions>, lrOrOpts: Partial<AdadeltaOptions> | number = {}) {
-    const options = optimizerOptions<AdadeltaOptions>(lrOrOpts, KEYS, 'Adadelta');
+  /** PyTorch's `Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<AdadeltaOptions>, ...args: PositionalArgs<[], [lr: number, rho: number, eps: number, weightDecay: number], Partial<AdadeltaOptions>>) {
+    const options = positionalOptions<AdadeltaOptions>('Adadelta', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1.0,
       rho: options.rho ?? 0.9,

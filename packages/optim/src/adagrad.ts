@@ -3,7 +3,8 @@ import { fullLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adagradKernel } from './kernels';
-import { checkNonNegative, optimizerOptions } from './util';
+import { checkNonNegative } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** Adagrad's options (PyTorch names in camelCase). */
 export interface AdagradOptions extends BaseOptions {
@@ -22,6 +23,9 @@ export interface AdagradOptions extends BaseOptions {
 }
 
 const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize'] as const;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.number('lrDecay'), pos.number('weightDecay'), pos.number('initialAccumulatorValue'), pos.number('eps')];
 
 /**
  * Adagrad, as PyTorch 1.13's `torch.optim.Adagrad`. State (`step: 0`, `sum` = initialAccumulatorValue)
@@ -42,9 +46,9 @@ const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 
  * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  /** `options` may be a number: PyTorch's positional `lr` (`new Adagrad(model.parameters(), 0.01)`). */
-  constructor(params: Params<AdagradOptions>, lrOrOpts: Partial<AdagradOptions> | number = {}) {
-    const options = optimizerOptions<AdagradOptions>(lrOrOpts, KEYS, 'Adagrad');
+  /** PyTorch's `Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<AdagradOptions>, ...args: PositionalArgs<[], [lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], Partial<AdagradOptions>>) {
+    const options = positionalOptions<AdagradOptions>('Adagrad', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,

@@ -3,7 +3,8 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
-import { checkNonNegative, pyNum, optimizerOptions } from './util';
+import { checkNonNegative, pyNum } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** Adam's options (PyTorch names in camelCase). */
 export interface AdamOptions extends BaseOptions {
@@ -80,6 +81,9 @@ export function adamUpdateGroup(
   });
 }
 
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), pos.number('weightDecay'), pos.boolean('amsgrad')];
+
 /**
  * Adam, as PyTorch 1.13's `torch.optim.Adam` (same defaults, update order and errors). Each step t:
  *
@@ -97,12 +101,12 @@ export function adamUpdateGroup(
  * ε̂ is effectively ε·sqrt(1 − β2^t). With amsgrad, PyTorch keeps the max of the raw v (not of v̂).
  *
  * @example
- * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ * const opt = new Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] }); // or new Adam(model.parameters(), 1e-3, [0.9, 0.999])
  */
 export class Adam extends Optimizer<AdamOptions> {
-  /** `options` may be a number: PyTorch's positional `lr` (`new Adam(model.parameters(), 0.01)`). */
-  constructor(params: Params<AdamOptions>, lrOrOpts: Partial<AdamOptions> | number = {}) {
-    const options = optimizerOptions<AdamOptions>(lrOrOpts, ADAM_KEYS, 'Adam');
+  /** PyTorch's `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<AdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions>>) {
+    const options = positionalOptions<AdamOptions>('Adam', args, POSITIONAL, ADAM_KEYS);
     super(params, adamDefaults(options, 0), 'Adam');
   }
 

@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamaxKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { optimizerOptions } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** Adamax's options (PyTorch names in camelCase). */
 export interface AdamaxOptions extends BaseOptions {
@@ -21,6 +21,9 @@ export interface AdamaxOptions extends BaseOptions {
 
 const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'maximize'] as const;
 
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), pos.number('weightDecay')];
+
 /**
  * Adamax (Kingma & Ba, section 7.1), as PyTorch 1.13's `torch.optim.Adamax`. Each step t:
  *
@@ -36,9 +39,9 @@ const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'maximize'] as const;
  * const opt = new Adamax(model.parameters(), { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<AdamaxOptions>, lrOrOpts: Partial<AdamaxOptions> | number = {}) {
-    const options = optimizerOptions<AdamaxOptions>(lrOrOpts, KEYS, 'Adamax');
+  /** PyTorch's `Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<AdamaxOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number], Partial<AdamaxOptions>>) {
+    const options = positionalOptions<AdamaxOptions>('Adamax', args, POSITIONAL, KEYS);
     const betas = options.betas ?? [0.9, 0.999];
     super(params, {
       lr: options.lr ?? 2e-3,

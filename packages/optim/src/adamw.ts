@@ -1,10 +1,13 @@
 /** AdamW: Adam with decoupled weight decay. */
 import { Optimizer, ParamGroup, Params } from './optimizer';
 import { ADAM_KEYS, AdamOptions, adamDefaults, adamUpdateGroup, checkAdamOptions } from './adam';
-import { optimizerOptions } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** AdamW's options: Adam's, with `weightDecay` defaulting to 1e-2 and applied decoupled. */
 export type AdamWOptions = AdamOptions;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), pos.number('weightDecay'), pos.boolean('amsgrad')];
 
 /**
  * AdamW (Loshchilov & Hutter), as PyTorch 1.13's `torch.optim.AdamW`. Each step first shrinks the
@@ -19,9 +22,9 @@ export type AdamWOptions = AdamOptions;
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
  */
 export class AdamW extends Optimizer<AdamWOptions> {
-  /** `options` may be a number: PyTorch's positional `lr` (`new AdamW(model.parameters(), 0.01)`). */
-  constructor(params: Params<AdamWOptions>, lrOrOpts: Partial<AdamWOptions> | number = {}) {
-    const options = optimizerOptions<AdamWOptions>(lrOrOpts, ADAM_KEYS, 'AdamW');
+  /** PyTorch's `AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<AdamWOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamWOptions>>) {
+    const options = positionalOptions<AdamWOptions>('AdamW', args, POSITIONAL, ADAM_KEYS);
     super(params, adamDefaults(options, 1e-2), 'AdamW');
   }
 

@@ -2,7 +2,8 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { asgdKernel } from './kernels';
-import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
+import { asDefaultDtype, checkNonNegative } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** ASGD's options (PyTorch names in camelCase). */
 export interface ASGDOptions extends BaseOptions {
@@ -21,6 +22,9 @@ export interface ASGDOptions extends BaseOptions {
 }
 
 const KEYS = ['lr', 'lambd', 'alpha', 't0', 'weightDecay', 'maximize'] as const;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.number('lambd'), pos.number('alpha'), pos.number('t0'), pos.number('weightDecay')];
 
 /**
  * Averaged SGD, as PyTorch 1.13's `torch.optim.ASGD`. The state holds the current step size `eta`, the
@@ -41,9 +45,9 @@ const KEYS = ['lr', 'lambd', 'alpha', 't0', 'weightDecay', 'maximize'] as const;
  * const opt = new ASGD(model.parameters(), { lr: 0.01, t0: 100 });
  */
 export class ASGD extends Optimizer<ASGDOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<ASGDOptions>, lrOrOpts: Partial<ASGDOptions> | number = {}) {
-    const options = optimizerOptions<ASGDOptions>(lrOrOpts, KEYS, 'ASGD');
+  /** PyTorch's `ASGD(params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<ASGDOptions>, ...args: PositionalArgs<[], [lr: number, lambd: number, alpha: number, t0: number, weightDecay: number], Partial<ASGDOptions>>) {
+    const options = positionalOptions<ASGDOptions>('ASGD', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1e-2,
       lambd: options.lambd ?? 1e-4,

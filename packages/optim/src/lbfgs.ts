@@ -2,8 +2,9 @@
 import { Tensor, noGrad, enableGrad, tensor } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamStateValue } from './optimizer';
 import { commitParam, paramData } from './param-access';
-import { checkNonNegative, describe, pyNum, optimizerOptions } from './util';
+import { checkNonNegative, describe, pyNum } from './util';
 import { strongWolfe } from './line-search';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** LBFGS's options (PyTorch names in camelCase). */
 export interface LBFGSOptions extends BaseOptions {
@@ -50,6 +51,9 @@ const lossValue = (l: unknown): number => {
   throw new TypeError(`LBFGS.step: the closure must return the loss (a Tensor or a number), got ${describe(l)}`);
 };
 
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.number('maxIter'), pos.nullableNumber('maxEval'), pos.number('toleranceGrad'), pos.number('toleranceChange'), pos.number('historySize'), pos.nullableString('lineSearchFn')];
+
 /**
  * L-BFGS, as PyTorch 1.13's `torch.optim.LBFGS` (adapted from minFunc): the same iteration, history
  * update (pairs with yᵀs ≤ 1e-10 are skipped), two-loop recursion, first step min(1, 1/‖g‖₁)·lr,
@@ -66,9 +70,9 @@ const lossValue = (l: unknown): number => {
  * for (let i = 0; i < 10; i++) opt.step(() => { opt.zeroGrad(); const l = f(x); l.backward(); return l; });
  */
 export class LBFGS extends Optimizer<LBFGSOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<LBFGSOptions>, lrOrOpts: Partial<LBFGSOptions> | number = {}) {
-    const options = optimizerOptions<LBFGSOptions>(lrOrOpts, KEYS, 'LBFGS');
+  /** PyTorch's `LBFGS(params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100, line_search_fn=None)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<LBFGSOptions>, ...args: PositionalArgs<[], [lr: number, maxIter: number, maxEval: number | null, toleranceGrad: number, toleranceChange: number, historySize: number, lineSearchFn: LBFGSOptions['lineSearchFn']], Partial<LBFGSOptions>>) {
+    const options = positionalOptions<LBFGSOptions>('LBFGS', args, POSITIONAL, KEYS);
     const maxIter = options.maxIter ?? 20;
     super(params, {
       lr: options.lr ?? 1,

@@ -3,7 +3,8 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { nadamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
+import { asDefaultDtype, checkNonNegative } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** NAdam's options (PyTorch names in camelCase; PyTorch 1.13's NAdam has no `maximize`). */
 export interface NAdamOptions extends BaseOptions {
@@ -21,6 +22,9 @@ export interface NAdamOptions extends BaseOptions {
 
 const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay'] as const;
 
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), pos.number('weightDecay'), pos.number('momentumDecay')];
+
 /**
  * NAdam, as PyTorch 1.13's `torch.optim.NAdam`. Each step t, with μ_t = β1·(1 − 0.5·0.96^(t·ψ)) and
  * Π_t = μ_1⋯μ_t (kept in the state as `muProduct`):
@@ -36,9 +40,9 @@ const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'momentumDecay'] as const;
  * const opt = new NAdam(model.parameters(), { lr: 2e-3, momentumDecay: 4e-3 });
  */
 export class NAdam extends Optimizer<NAdamOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<NAdamOptions>, lrOrOpts: Partial<NAdamOptions> | number = {}) {
-    const options = optimizerOptions<NAdamOptions>(lrOrOpts, KEYS, 'NAdam');
+  /** PyTorch's `NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<NAdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number], Partial<NAdamOptions>>) {
+    const options = positionalOptions<NAdamOptions>('NAdam', args, POSITIONAL, KEYS);
     const betas = options.betas ?? [0.9, 0.999];
     super(params, {
       lr: options.lr ?? 2e-3,

@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { radamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { optimizerOptions } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** RAdam's options (PyTorch names in camelCase; PyTorch 1.13's RAdam has no `maximize`). */
 export interface RAdamOptions extends BaseOptions {
@@ -18,6 +18,9 @@ export interface RAdamOptions extends BaseOptions {
 }
 
 const KEYS = ['lr', 'betas', 'eps', 'weightDecay'] as const;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), pos.number('weightDecay')];
 
 /**
  * RAdam, as PyTorch 1.13's `torch.optim.RAdam`. Each step t, with ρ∞ = 2/(1 − β2) − 1 and
@@ -35,9 +38,9 @@ const KEYS = ['lr', 'betas', 'eps', 'weightDecay'] as const;
  * const opt = new RAdam(model.parameters(), { lr: 1e-3 });
  */
 export class RAdam extends Optimizer<RAdamOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<RAdamOptions>, lrOrOpts: Partial<RAdamOptions> | number = {}) {
-    const options = optimizerOptions<RAdamOptions>(lrOrOpts, KEYS, 'RAdam');
+  /** PyTorch's `RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<RAdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number], Partial<RAdamOptions>>) {
+    const options = positionalOptions<RAdamOptions>('RAdam', args, POSITIONAL, KEYS);
     const betas = options.betas ?? [0.9, 0.999];
     super(params, {
       lr: options.lr ?? 1e-3,

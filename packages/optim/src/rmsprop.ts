@@ -2,7 +2,8 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rmspropKernel } from './kernels';
-import { checkNonNegative, optimizerOptions } from './util';
+import { checkNonNegative } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** RMSprop's options (PyTorch names in camelCase). */
 export interface RMSpropOptions extends BaseOptions {
@@ -24,6 +25,9 @@ export interface RMSpropOptions extends BaseOptions {
 
 const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'] as const;
 
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.number('alpha'), pos.number('eps'), pos.number('weightDecay'), pos.number('momentum'), pos.boolean('centered')];
+
 /**
  * RMSprop, as PyTorch 1.13's `torch.optim.RMSprop`. Each step:
  *
@@ -42,9 +46,9 @@ const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maxi
  * const opt = new RMSprop(model.parameters(), { lr: 1e-2, alpha: 0.99, momentum: 0.9 });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  /** `options` may be a number: PyTorch's positional `lr` (`new RMSprop(model.parameters(), 0.01)`). */
-  constructor(params: Params<RMSpropOptions>, lrOrOpts: Partial<RMSpropOptions> | number = {}) {
-    const options = optimizerOptions<RMSpropOptions>(lrOrOpts, KEYS, 'RMSprop');
+  /** PyTorch's `RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<RMSpropOptions>, ...args: PositionalArgs<[], [lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], Partial<RMSpropOptions>>) {
+    const options = positionalOptions<RMSpropOptions>('RMSprop', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,

@@ -2,7 +2,8 @@
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rpropKernel } from './kernels';
-import { checkNonNegative, pyNum, optimizerOptions } from './util';
+import { checkNonNegative, pyNum } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** Rprop's options (PyTorch names in camelCase). */
 export interface RpropOptions extends BaseOptions {
@@ -17,6 +18,9 @@ export interface RpropOptions extends BaseOptions {
 }
 
 const KEYS = ['lr', 'etas', 'stepSizes', 'maximize'] as const;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.numbers('etas'), pos.numbers('stepSizes')];
 
 /**
  * Rprop, as PyTorch 1.13's `torch.optim.Rprop` (the Rprop− variant without weight backtracking). Each
@@ -35,9 +39,9 @@ const KEYS = ['lr', 'etas', 'stepSizes', 'maximize'] as const;
  * const opt = new Rprop(model.parameters(), { lr: 0.01, etas: [0.5, 1.2] });
  */
 export class Rprop extends Optimizer<RpropOptions> {
-  /** `options` may be a number: PyTorch's positional `lr`. */
-  constructor(params: Params<RpropOptions>, lrOrOpts: Partial<RpropOptions> | number = {}) {
-    const options = optimizerOptions<RpropOptions>(lrOrOpts, KEYS, 'Rprop');
+  /** PyTorch's `Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50))`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<RpropOptions>, ...args: PositionalArgs<[], [lr: number, etas: [number, number], stepSizes: [number, number]], Partial<RpropOptions>>) {
+    const options = positionalOptions<RpropOptions>('Rprop', args, POSITIONAL, KEYS);
     const etas = options.etas ?? [0.5, 1.2];
     const stepSizes = options.stepSizes ?? [1e-6, 50];
     super(params, {

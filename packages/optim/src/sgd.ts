@@ -3,7 +3,8 @@ import { Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
 import { sgdKernel } from './kernels';
-import { checkNonNegative, pyNum, optimizerOptions } from './util';
+import { checkNonNegative, pyNum } from './util';
+import { PositionalArgs, pos, positionalOptions } from './positional-args';
 
 /** SGD's options (PyTorch names in camelCase). */
 export interface SGDOptions extends BaseOptions {
@@ -22,6 +23,9 @@ export interface SGDOptions extends BaseOptions {
 }
 
 const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'] as const;
+
+/** PyTorch 1.13's positional parameters after `params`, in its order. */
+const POSITIONAL = [pos.number('lr'), pos.number('momentum'), pos.number('dampening'), pos.number('weightDecay'), pos.boolean('nesterov')];
 
 /**
  * Stochastic gradient descent, as PyTorch 1.13's `torch.optim.SGD` (same defaults, same update, same
@@ -43,12 +47,13 @@ const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximiz
  *
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
+ * new SGD(model.parameters(), 0.1, 0.9); // PyTorch's positional SGD(params, 0.1, 0.9): lr 0.1, momentum 0.9
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
-  /** `options` may be a number: PyTorch's positional `lr` (`new SGD(model.parameters(), 0.01)`). */
-  constructor(params: Params<SGDOptions>, lrOrOpts: Partial<SGDOptions> | number = {}) {
-    const options = optimizerOptions<SGDOptions>(lrOrOpts, KEYS, 'SGD');
+  /** PyTorch's `SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
+  constructor(params: Params<SGDOptions>, ...args: PositionalArgs<[], [lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>>) {
+    const options = positionalOptions<SGDOptions>('SGD', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr,
       momentum: options.momentum ?? 0,

@@ -37,6 +37,7 @@ export function describe(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (typeof v === 'function') return 'a function';
+  if (isPlainObject(v)) return 'an object';
   if (typeof v === 'object') return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : 'an object';
   if (typeof v === 'string') return `the string '${v}'`;
   return `${typeof v} ${String(v)}`;
@@ -57,17 +58,6 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
       throw unknownOptionError(where, k, known);
     }
   }
-}
-
-/**
- * An optimizer's second argument as its options: the options object, or a number as PyTorch's positional
- * `lr` (`torch.optim.SGD(model.parameters(), 0.1)` is `new SGD(model.parameters(), 0.1)`), checked for
- * keys the optimizer does not know (see {@link checkKnownKeys}).
- */
-export function optimizerOptions<O extends { lr: number }>(lrOrOpts: Partial<O> | number, known: readonly string[], where: string): Partial<O> {
-  const options = typeof lrOrOpts === 'number' ? ({ lr: lrOrOpts } as Partial<O>) : lrOrOpts;
-  checkKnownKeys(options, known, where);
-  return options;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** ConstantLR: a constant factor on the lr for the first epochs (a simple warm-up). */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link ConstantLR}. */
@@ -17,14 +18,15 @@ export interface ConstantLROptions {
  * Multiplies each group's lr by `factor` for epochs 0 … totalIters − 1, then restores it (PyTorch 1.13's
  * `ConstantLR`). PyTorch accepts factor 0 and then multiplies by 1/0 at `totalIters`; tapegrad rejects it.
  * @example
- * const sched = new ConstantLR(opt, { factor: 0.5, totalIters: 4 });
+ * const sched = new ConstantLR(opt, 0.5, 4); // or new ConstantLR(opt, { factor: 0.5, totalIters: 4 })
  */
 export class ConstantLR extends LRScheduler {
   declare readonly factor: number;
   declare readonly totalIters: number;
 
-  constructor(optimizer: Optimizer, options: ConstantLROptions = {}) {
-    checkKnownKeys(options, ['factor', 'totalIters', 'lastEpoch'], 'ConstantLR');
+  /** PyTorch's `ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [factor: number, totalIters: number, lastEpoch: number], ConstantLROptions>) {
+    const options = positionalOptions<ConstantLROptions>('ConstantLR', args, [pos.number('factor'), pos.number('totalIters'), pos.number('lastEpoch')]);
     const factor = options.factor ?? 1 / 3;
     const totalIters = options.totalIters ?? 5;
     if (!(typeof factor === 'number' && factor > 0 && factor <= 1)) {

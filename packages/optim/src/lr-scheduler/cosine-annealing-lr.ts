@@ -1,6 +1,7 @@
 /** CosineAnnealingLR: the cosine part of SGDR, without restarts. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, pyMod } from './lr-scheduler';
 
 /** Options of {@link CosineAnnealingLR}. */
@@ -20,15 +21,16 @@ export interface CosineAnnealingLROptions {
  * case at t − 1 − T ≡ 0 (mod 2T), where that ratio is 0/0. Past `tMax` the lr does not stay at etaMin:
  * it follows the cosine back up (period 2·tMax), as PyTorch does.
  * @example
- * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * const sched = new CosineAnnealingLR(opt, 100, 1e-5); // PyTorch's CosineAnnealingLR(opt, T_max=100, eta_min=1e-5); or { tMax: 100, etaMin: 1e-5 }
  */
 export class CosineAnnealingLR extends LRScheduler {
   declare readonly tMax: number;
   declare readonly etaMin: number;
 
-  constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
-    checkKnownKeys(options, ['tMax', 'etaMin', 'lastEpoch'], 'CosineAnnealingLR');
-    const tMax = options?.tMax;
+  /** PyTorch's `CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[tMax: number], [etaMin: number, lastEpoch: number], CosineAnnealingLROptions>) {
+    const options = positionalOptions<CosineAnnealingLROptions>('CosineAnnealingLR', args, [pos.number('tMax'), pos.number('etaMin'), pos.number('lastEpoch')]);
+    const tMax = options.tMax;
     if (!(typeof tMax === 'number' && tMax > 0)) throw new RangeError(`CosineAnnealingLR: tMax is required and must be a number > 0, got ${pyNum(tMax)}`);
     const etaMin = options.etaMin ?? 0;
     if (typeof etaMin !== 'number' || Number.isNaN(etaMin)) throw new TypeError(`CosineAnnealingLR: etaMin must be a number, got ${pyNum(etaMin)}`);

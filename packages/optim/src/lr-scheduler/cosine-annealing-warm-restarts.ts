@@ -1,6 +1,7 @@
 /** CosineAnnealingWarmRestarts: SGDR's cosine annealing with restarts. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, describe, pyNum } from '../util';
+import { describe, pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */
@@ -21,7 +22,7 @@ export interface CosineAnnealingWarmRestartsOptions {
  * 1.13's `CosineAnnealingWarmRestarts`. `step(epoch)` accepts fractional epochs, so it can be stepped per
  * batch: `sched.step(epoch + i / itersPerEpoch)`.
  * @example
- * const sched = new CosineAnnealingWarmRestarts(opt, { t0: 10, tMult: 2, etaMin: 1e-5 });
+ * const sched = new CosineAnnealingWarmRestarts(opt, 10, 2, 1e-5); // PyTorch's (opt, T_0=10, T_mult=2, eta_min=1e-5); or { t0: 10, tMult: 2, etaMin: 1e-5 }
  */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
   declare readonly t0: number;
@@ -30,9 +31,10 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   declare readonly etaMin: number;
   declare tCur: number;
 
-  constructor(optimizer: Optimizer, options: CosineAnnealingWarmRestartsOptions) {
-    checkKnownKeys(options, ['t0', 'tMult', 'etaMin', 'lastEpoch'], 'CosineAnnealingWarmRestarts');
-    const t0 = options?.t0;
+  /** PyTorch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[t0: number], [tMult: number, etaMin: number, lastEpoch: number], CosineAnnealingWarmRestartsOptions>) {
+    const options = positionalOptions<CosineAnnealingWarmRestartsOptions>('CosineAnnealingWarmRestarts', args, [pos.number('t0'), pos.number('tMult'), pos.number('etaMin'), pos.number('lastEpoch')]);
+    const t0 = options.t0 as number;
     const tMult = options.tMult ?? 1;
     const etaMin = options.etaMin ?? 0;
     if (!(Number.isInteger(t0) && t0 > 0)) throw new RangeError(`CosineAnnealingWarmRestarts: Expected positive integer t0, but got ${pyNum(t0)}`);

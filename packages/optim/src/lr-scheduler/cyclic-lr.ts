@@ -1,6 +1,7 @@
 /** CyclicLR: cycle the lr (and optionally the momentum) between two bounds (Smith 2017). */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, describe, pyNum } from '../util';
+import { describe, pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, checkOptimizer } from './lr-scheduler';
 
 /** PyTorch's policy names. */
@@ -34,7 +35,12 @@ export interface CyclicLROptions {
   lastEpoch?: number;
 }
 
-const KEYS = ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'lastEpoch'];
+/** PyTorch's parameter order. */
+const PARAMS = [
+  pos.numberOrNumbers('baseLr'), pos.numberOrNumbers('maxLr'), pos.number('stepSizeUp'), pos.nullableNumber('stepSizeDown'), pos.string('mode'),
+  pos.number('gamma'), pos.nullableFn('scaleFn'), pos.string('scaleMode'), pos.boolean('cycleMomentum'), pos.numberOrNumbers('baseMomentum'),
+  pos.numberOrNumbers('maxMomentum'), pos.number('lastEpoch'),
+];
 
 /** One value per parameter group from a scalar or an array (PyTorch's `_format_param`). */
 export function perGroup(optimizer: Optimizer, name: string, key: string, v: unknown): number[] {
@@ -58,7 +64,7 @@ export function perGroup(optimizer: Optimizer, name: string, key: string, v: unk
  * tapegrad rejects maxLr < baseLr (PyTorch 1.13 silently runs the cycle upside down).
  * @example
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
- * const sched = new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 200 });
+ * const sched = new CyclicLR(opt, 0.01, 0.1, { stepSizeUp: 200 }); // or new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 200 })
  */
 export class CyclicLR extends LRScheduler {
   declare maxLrs: number[];
@@ -72,11 +78,18 @@ export class CyclicLR extends LRScheduler {
   declare maxMomentums: number[];
   declare scaleFnCustom: ((x: number) => number) | null;
 
-  constructor(optimizer: Optimizer, options: CyclicLROptions) {
+  /**
+   * PyTorch's `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
+   * gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9,
+   * last_epoch=-1)`: positional values, then the other options.
+   */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[baseLr: number | number[], maxLr: number | number[]], [
+    stepSizeUp: number, stepSizeDown: number | null, mode: CyclicLRMode, gamma: number, scaleFn: ((x: number) => number) | null,
+    scaleMode: 'cycle' | 'iterations', cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], lastEpoch: number,
+  ], CyclicLROptions>) {
     const name = 'CyclicLR';
-    checkKnownKeys(options, KEYS, name);
+    const o = positionalOptions<CyclicLROptions>(name, args, PARAMS);
     checkOptimizer(optimizer, name);
-    const o = options ?? ({} as CyclicLROptions);
     if (o.baseLr === undefined || o.maxLr === undefined) throw new TypeError(`${name}: baseLr and maxLr are required`);
     const lastEpoch = o.lastEpoch ?? -1;
     const baseLrs = perGroup(optimizer, name, 'baseLr', o.baseLr);

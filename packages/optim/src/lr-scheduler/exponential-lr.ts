@@ -1,6 +1,7 @@
 /** ExponentialLR: multiply the lr by gamma every epoch. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link ExponentialLR}. */
@@ -14,14 +15,15 @@ export interface ExponentialLROptions {
 /**
  * Decays each group's lr by `gamma` every epoch: lr_t = base · gamma^t (PyTorch 1.13's `ExponentialLR`).
  * @example
- * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ * const sched = new ExponentialLR(opt, 0.95); // or new ExponentialLR(opt, { gamma: 0.95 })
  */
 export class ExponentialLR extends LRScheduler {
   declare readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: ExponentialLROptions) {
-    checkKnownKeys(options, ['gamma', 'lastEpoch'], 'ExponentialLR');
-    const gamma = options?.gamma;
+  /** PyTorch's `ExponentialLR(optimizer, gamma, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[gamma: number], [lastEpoch: number], ExponentialLROptions>) {
+    const options = positionalOptions<ExponentialLROptions>('ExponentialLR', args, [pos.number('gamma'), pos.number('lastEpoch')]);
+    const gamma = options.gamma;
     if (typeof gamma !== 'number' || Number.isNaN(gamma)) throw new TypeError(`ExponentialLR: gamma is required and must be a number, got ${pyNum(gamma)}`);
     super(optimizer, options.lastEpoch ?? -1, { gamma }, 'ExponentialLR');
   }

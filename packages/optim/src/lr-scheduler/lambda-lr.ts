@@ -1,6 +1,7 @@
 /** LambdaLR: lr = base lr × a user function of the epoch. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, describe } from '../util';
+import { describe } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** A multiplicative factor as a function of the epoch. */
@@ -35,14 +36,15 @@ export interface LambdaLROptions {
  * Sets each group's lr to its base lr times `lrLambda(epoch)` (PyTorch 1.13's `LambdaLR`). The functions
  * are not saved in the state dict (PyTorch saves `None` for plain functions; so does tapegrad).
  * @example
- * const sched = new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch });
+ * const sched = new LambdaLR(opt, (epoch) => 0.95 ** epoch); // or new LambdaLR(opt, { lrLambda: (epoch) => 0.95 ** epoch })
  */
 export class LambdaLR extends LRScheduler {
   declare lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, options: LambdaLROptions) {
-    checkKnownKeys(options, ['lrLambda', 'lastEpoch'], 'LambdaLR');
-    const lrLambdas = lrLambdasOf(optimizer, options?.lrLambda, 'LambdaLR');
+  /** PyTorch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[lrLambda: LrLambda | LrLambda[]], [lastEpoch: number], LambdaLROptions>) {
+    const options = positionalOptions<LambdaLROptions>('LambdaLR', args, [pos.fnOrFns('lrLambda'), pos.number('lastEpoch')]);
+    const lrLambdas = lrLambdasOf(optimizer, options.lrLambda, 'LambdaLR');
     super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'LambdaLR');
   }
 

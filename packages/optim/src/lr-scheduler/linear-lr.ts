@@ -1,6 +1,7 @@
 /** LinearLR: scale the lr by a factor moving linearly from startFactor to endFactor. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link LinearLR}. */
@@ -23,15 +24,16 @@ export interface LinearLROptions {
  * PyTorch 1.13 accepts startFactor = 0 and then divides by zero at the first step; tapegrad rejects it
  * up front, as later PyTorch versions do.
  * @example
- * const warmup = new LinearLR(opt, { startFactor: 0.1, totalIters: 5 });
+ * const warmup = new LinearLR(opt, 0.1, 1.0, 5); // or new LinearLR(opt, { startFactor: 0.1, totalIters: 5 })
  */
 export class LinearLR extends LRScheduler {
   declare readonly startFactor: number;
   declare readonly endFactor: number;
   declare readonly totalIters: number;
 
-  constructor(optimizer: Optimizer, options: LinearLROptions = {}) {
-    checkKnownKeys(options, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch'], 'LinearLR');
+  /** PyTorch's `LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [startFactor: number, endFactor: number, totalIters: number, lastEpoch: number], LinearLROptions>) {
+    const options = positionalOptions<LinearLROptions>('LinearLR', args, [pos.number('startFactor'), pos.number('endFactor'), pos.number('totalIters'), pos.number('lastEpoch')]);
     const startFactor = options.startFactor ?? 1 / 3;
     const endFactor = options.endFactor ?? 1;
     const totalIters = options.totalIters ?? 5;

@@ -1,6 +1,7 @@
 /** MultiStepLR: multiply the lr by gamma at each milestone epoch. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link MultiStepLR}. */
@@ -17,16 +18,17 @@ export interface MultiStepLROptions {
  * Decays each group's lr by `gamma` when the epoch reaches a milestone: lr_t = base · gamma^(#milestones ≤ t)
  * (PyTorch 1.13's `MultiStepLR`).
  * @example
- * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * const sched = new MultiStepLR(opt, [30, 80], { gamma: 0.1 }); // or new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 })
  */
 export class MultiStepLR extends LRScheduler {
   /** The milestones, sorted (PyTorch keeps a Counter; a sorted list with repeats holds the same). */
   declare readonly milestones: number[];
   declare readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: MultiStepLROptions) {
-    checkKnownKeys(options, ['milestones', 'gamma', 'lastEpoch'], 'MultiStepLR');
-    const ms = options?.milestones;
+  /** PyTorch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[milestones: number[]], [gamma: number, lastEpoch: number], MultiStepLROptions>) {
+    const options = positionalOptions<MultiStepLROptions>('MultiStepLR', args, [pos.numbers('milestones'), pos.number('gamma'), pos.number('lastEpoch')]);
+    const ms = options.milestones;
     if (!Array.isArray(ms) || ms.some((m) => !Number.isInteger(m))) {
       throw new TypeError(`MultiStepLR: milestones must be an array of integer epochs, got ${Array.isArray(ms) ? `[${ms.map(pyNum).join(', ')}]` : pyNum(ms)}`);
     }

@@ -1,6 +1,6 @@
 /** MultiplicativeLR: multiply the lr by a user function of the epoch, every epoch. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, SchedulerStateDict } from './lr-scheduler';
 import { LrLambda, lrLambdasOf } from './lambda-lr';
 
@@ -17,14 +17,15 @@ export interface MultiplicativeLROptions {
  * lr_{t−1}·f(t) (PyTorch 1.13's `MultiplicativeLR`; LambdaLR instead sets lr_t = base·f(t)). The
  * functions are not saved in the state dict.
  * @example
- * const sched = new MultiplicativeLR(opt, { lrLambda: () => 0.95 });
+ * const sched = new MultiplicativeLR(opt, () => 0.95); // or new MultiplicativeLR(opt, { lrLambda: () => 0.95 })
  */
 export class MultiplicativeLR extends LRScheduler {
   declare lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, options: MultiplicativeLROptions) {
-    checkKnownKeys(options, ['lrLambda', 'lastEpoch'], 'MultiplicativeLR');
-    const lrLambdas = lrLambdasOf(optimizer, options?.lrLambda, 'MultiplicativeLR');
+  /** PyTorch's `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[lrLambda: LrLambda | LrLambda[]], [lastEpoch: number], MultiplicativeLROptions>) {
+    const options = positionalOptions<MultiplicativeLROptions>('MultiplicativeLR', args, [pos.fnOrFns('lrLambda'), pos.number('lastEpoch')]);
+    const lrLambdas = lrLambdasOf(optimizer, options.lrLambda, 'MultiplicativeLR');
     super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'MultiplicativeLR');
   }
 

@@ -1,6 +1,7 @@
 /** OneCycleLR: the 1cycle policy (Smith & Topin 2018): warm up to maxLr, then anneal far below the start. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, describe, pyNum } from '../util';
+import { describe, pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, checkOptimizer } from './lr-scheduler';
 import { perGroup } from './cyclic-lr';
 
@@ -43,7 +44,12 @@ export interface OneCyclePhase {
   [key: string]: number | string;
 }
 
-const KEYS = ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch'];
+/** PyTorch's parameter order. */
+const PARAMS = [
+  pos.numberOrNumbers('maxLr'), pos.nullableNumber('totalSteps'), pos.nullableNumber('epochs'), pos.nullableNumber('stepsPerEpoch'), pos.number('pctStart'),
+  pos.string('annealStrategy'), pos.boolean('cycleMomentum'), pos.numberOrNumbers('baseMomentum'), pos.numberOrNumbers('maxMomentum'),
+  pos.number('divFactor'), pos.number('finalDivFactor'), pos.boolean('threePhase'), pos.number('lastEpoch'),
+];
 
 const positiveInt = (v: unknown, what: string): number => {
   if (!(Number.isInteger(v) && (v as number) > 0)) throw new RangeError(`OneCycleLR: Expected positive integer ${what}, but got ${pyNum(v)}`);
@@ -58,7 +64,7 @@ const positiveInt = (v: unknown, what: string): number => {
  * it sets each group's `initialLr`, `maxLr`, `minLr` (and `maxMomentum`, `baseMomentum`), as PyTorch does.
  * Stepping beyond `totalSteps` is an error.
  * @example
- * const sched = new OneCycleLR(opt, { maxLr: 0.1, epochs: 10, stepsPerEpoch: loader.length });
+ * const sched = new OneCycleLR(opt, 0.1, { epochs: 10, stepsPerEpoch: loader.length }); // or new OneCycleLR(opt, 0.1, 1000) for totalSteps 1000
  */
 export class OneCycleLR extends LRScheduler {
   declare totalSteps: number;
@@ -67,11 +73,19 @@ export class OneCycleLR extends LRScheduler {
   declare cycleMomentum: boolean;
   declare useBeta1: boolean;
 
-  constructor(optimizer: Optimizer, options: OneCycleLROptions) {
+  /**
+   * PyTorch's `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
+   * anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.,
+   * final_div_factor=1e4, three_phase=False, last_epoch=-1)`: positional values, then the other options.
+   */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[maxLr: number | number[]], [
+    totalSteps: number | null, epochs: number | null, stepsPerEpoch: number | null, pctStart: number, annealStrategy: 'cos' | 'linear',
+    cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], divFactor: number, finalDivFactor: number,
+    threePhase: boolean, lastEpoch: number,
+  ], OneCycleLROptions>) {
     const name = 'OneCycleLR';
-    checkKnownKeys(options, KEYS, name);
+    const o = positionalOptions<OneCycleLROptions>(name, args, PARAMS);
     checkOptimizer(optimizer, name);
-    const o = options ?? ({} as OneCycleLROptions);
     let totalSteps: number;
     if (o.totalSteps == null && o.epochs == null && o.stepsPerEpoch == null) {
       throw new TypeError(`${name}: You must define either totalSteps OR (epochs AND stepsPerEpoch)`);

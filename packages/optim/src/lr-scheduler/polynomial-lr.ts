@@ -1,6 +1,7 @@
 /** PolynomialLR: decay the lr polynomially to 0 over a fixed number of epochs. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link PolynomialLR}. */
@@ -17,14 +18,15 @@ export interface PolynomialLROptions {
  * lr_t = base·(1 − min(t, totalIters)/totalIters)^power (PyTorch 1.13's `PolynomialLR`, in its
  * recursive form); 0 from `totalIters` on.
  * @example
- * const sched = new PolynomialLR(opt, { totalIters: 100, power: 2 });
+ * const sched = new PolynomialLR(opt, 100, 2); // or new PolynomialLR(opt, { totalIters: 100, power: 2 })
  */
 export class PolynomialLR extends LRScheduler {
   declare readonly totalIters: number;
   declare readonly power: number;
 
-  constructor(optimizer: Optimizer, options: PolynomialLROptions = {}) {
-    checkKnownKeys(options, ['totalIters', 'power', 'lastEpoch'], 'PolynomialLR');
+  /** PyTorch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [totalIters: number, power: number, lastEpoch: number], PolynomialLROptions>) {
+    const options = positionalOptions<PolynomialLROptions>('PolynomialLR', args, [pos.number('totalIters'), pos.number('power'), pos.number('lastEpoch')]);
     const totalIters = options.totalIters ?? 5;
     const power = options.power ?? 1.0;
     // PyTorch 1.13 checks neither; totalIters 0 would divide by zero.

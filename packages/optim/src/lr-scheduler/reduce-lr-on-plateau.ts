@@ -2,7 +2,8 @@
 import { noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, cloneOption, describe, isPlainObject, pyNum } from '../util';
+import { cloneOption, describe, isPlainObject, pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { JsonValue, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */
@@ -30,7 +31,7 @@ export interface ReduceLROnPlateauOptions {
  * than `patience` epochs (PyTorch 1.13's `ReduceLROnPlateau`, same counters and comparisons). Unlike the
  * other schedulers it does not step on construction and needs the metric.
  * @example
- * const sched = new ReduceLROnPlateau(opt, { mode: 'min', factor: 0.5, patience: 2 });
+ * const sched = new ReduceLROnPlateau(opt, 'min', 0.5, 2); // or new ReduceLROnPlateau(opt, { mode: 'min', factor: 0.5, patience: 2 })
  * for (let epoch = 0; epoch < 50; epoch++) { train(); sched.step(validationLoss()); }
  */
 export class ReduceLROnPlateau {
@@ -52,8 +53,18 @@ export class ReduceLROnPlateau {
   /** @internal */
   _lastLr: number[];
 
-  constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
-    checkKnownKeys(options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'], 'ReduceLROnPlateau');
+  /**
+   * PyTorch's `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
+   * threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`: positional values, then the other options.
+   */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [
+    mode: 'min' | 'max', factor: number, patience: number, threshold: number, thresholdMode: 'rel' | 'abs', cooldown: number,
+    minLr: number | number[], eps: number,
+  ], ReduceLROnPlateauOptions>) {
+    const options = positionalOptions<ReduceLROnPlateauOptions>('ReduceLROnPlateau', args, [
+      pos.string('mode'), pos.number('factor'), pos.number('patience'), pos.number('threshold'), pos.string('thresholdMode'),
+      pos.number('cooldown'), pos.numberOrNumbers('minLr'), pos.number('eps'),
+    ]);
     const factor = options.factor ?? 0.1;
     if (!(typeof factor === 'number' && factor < 1)) throw new RangeError(`ReduceLROnPlateau: Factor should be < 1.0. (got ${pyNum(factor)})`);
     checkOptimizer(optimizer, 'ReduceLROnPlateau');

@@ -1,6 +1,7 @@
 /** SequentialLR: hand the lr from one scheduler to the next at milestone epochs. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, describe, isPlainObject } from '../util';
+import { describe, isPlainObject } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** Options of {@link SequentialLR}. */
@@ -18,18 +19,19 @@ export interface SequentialLROptions {
  * its closed form), and so on — PyTorch 1.13's `SequentialLR`. Creating it undoes the initial steps the
  * given schedulers took and resets every group's lr to its `initialLr`.
  * @example
- * const warmup = new LinearLR(opt, { startFactor: 0.1, totalIters: 5 });
- * const decay = new ExponentialLR(opt, { gamma: 0.9 });
- * const sched = new SequentialLR(opt, { schedulers: [warmup, decay], milestones: [5] });
+ * const warmup = new LinearLR(opt, 0.1, 1.0, 5);
+ * const decay = new ExponentialLR(opt, 0.9);
+ * const sched = new SequentialLR(opt, [warmup, decay], [5]); // or new SequentialLR(opt, { schedulers: [warmup, decay], milestones: [5] })
  */
 export class SequentialLR extends LRScheduler {
   declare _schedulers: LRScheduler[];
   declare _milestones: number[];
 
-  constructor(optimizer: Optimizer, options: SequentialLROptions) {
-    checkKnownKeys(options, ['schedulers', 'milestones', 'lastEpoch'], 'SequentialLR');
+  /** PyTorch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[schedulers: LRScheduler[], milestones: number[]], [lastEpoch: number], SequentialLROptions>) {
+    const options = positionalOptions<SequentialLROptions>('SequentialLR', args, [pos.array('schedulers'), pos.numbers('milestones'), pos.number('lastEpoch')]);
     checkOptimizer(optimizer, 'SequentialLR');
-    const { schedulers, milestones } = options ?? ({} as SequentialLROptions);
+    const { schedulers, milestones } = options;
     if (!Array.isArray(schedulers) || schedulers.length === 0) throw new TypeError(`SequentialLR: schedulers must be a non-empty array of schedulers, got ${describe(schedulers)}`);
     schedulers.forEach((s, i) => {
       if (!(s instanceof LRScheduler)) throw new TypeError(`SequentialLR: schedulers[${i}] is ${describe(s)}, not an LRScheduler (ReduceLROnPlateau cannot be sequenced)`);

@@ -1,6 +1,7 @@
 /** StepLR: multiply the lr by gamma every `stepSize` epochs. */
 import { Optimizer } from '../optimizer';
-import { checkKnownKeys, pyNum } from '../util';
+import { pyNum } from '../util';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { LRScheduler, pyMod } from './lr-scheduler';
 
 /** Options of {@link StepLR}. */
@@ -17,16 +18,17 @@ export interface StepLROptions {
  * Decays each group's lr by `gamma` every `stepSize` epochs: lr_t = base · gamma^floor(t / stepSize)
  * (PyTorch 1.13's `StepLR`; the step multiplies the current lr, so other changes to it are kept).
  * @example
- * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * const sched = new StepLR(opt, 30, { gamma: 0.1 }); // or new StepLR(opt, 30, 0.1), or new StepLR(opt, { stepSize: 30, gamma: 0.1 })
  * for (let epoch = 0; epoch < 100; epoch++) { train(); sched.step(); }
  */
 export class StepLR extends LRScheduler {
   declare readonly stepSize: number;
   declare readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: StepLROptions) {
-    checkKnownKeys(options, ['stepSize', 'gamma', 'lastEpoch'], 'StepLR');
-    const stepSize = options?.stepSize;
+  /** PyTorch's `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[stepSize: number], [gamma: number, lastEpoch: number], StepLROptions>) {
+    const options = positionalOptions<StepLROptions>('StepLR', args, [pos.number('stepSize'), pos.number('gamma'), pos.number('lastEpoch')]);
+    const stepSize = options.stepSize as number;
     if (!(Number.isInteger(stepSize) && stepSize > 0)) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${pyNum(stepSize)}`);
     const gamma = options.gamma ?? 0.1;
     if (typeof gamma !== 'number' || Number.isNaN(gamma)) throw new TypeError(`StepLR: gamma must be a number, got ${pyNum(gamma)}`);

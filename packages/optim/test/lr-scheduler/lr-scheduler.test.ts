@@ -54,7 +54,7 @@ describe('LRScheduler base', () => {
   });
 
   it('rejects a non-optimizer and a bad lastEpoch', () => {
-    expect(() => new StepLR({} as unknown as Optimizer, { stepSize: 1 })).toThrow(/StepLR: a Object is not an Optimizer/);
+    expect(() => new StepLR({} as unknown as Optimizer, { stepSize: 1 })).toThrow(/StepLR: an object is not an Optimizer/);
     expect(() => new StepLR(sgdWithLrs(0.1), { stepSize: 1, lastEpoch: -2 })).toThrow(/lastEpoch must be an integer >= -1/);
     expect(() => new StepLR(sgdWithLrs(0.1), { step_size: 1 } as never)).toThrow(/unknown option 'step_size'/);
   });
