@@ -5,7 +5,7 @@ import { Parameter } from './parameter';
 import { Linear } from './linear';
 import * as init from './init';
 import { checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { multiHeadAttentionForward } from './functional/attention';
 
 export interface MultiheadAttentionOptions {

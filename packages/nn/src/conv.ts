@@ -7,7 +7,7 @@ import { Parameter } from './parameter';
 import * as init from './init';
 import * as F from './functional/conv';
 import { checkFloatInput, checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 

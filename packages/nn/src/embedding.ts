@@ -4,7 +4,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as init from './init';
 import { embedding } from './functional/embedding';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** Embedding's options. */
 export interface EmbeddingOptions {

@@ -10,7 +10,7 @@ import { Module } from './module';
 import * as L from './functional/loss';
 import type { Reduction } from './functional/loss';
 import { checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /**
  * A loss constructor's argument as options. PyTorch's first positional parameter of the weighted

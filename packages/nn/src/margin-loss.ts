@@ -6,7 +6,7 @@ import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
 import { Loss } from './loss';
 import { checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import * as M from './functional/margin-loss';
 import type { Reduction } from './functional/loss';
 

@@ -4,7 +4,7 @@ import { Module, typeName } from './module';
 import { Parameter } from './parameter';
 import { batchNorm, layerNorm, groupNorm, instanceNorm } from './functional/normalization';
 import { checkFloatInput, checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** PyTorch's positional parameters of BatchNorm and InstanceNorm after numFeatures, in its order. */
 const NORM_POSITIONAL = [pos.number('eps'), pos.nullableNumber('momentum'), pos.boolean('affine'), pos.boolean('trackRunningStats')];

@@ -6,7 +6,7 @@ import {
 } from '@tapegrad/core';
 import { Module } from './module';
 import { checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** PyTorch's positional parameters after kernelSize, in its order. */
 const MAXPOOL_POSITIONAL = [pos.nullableSize('stride'), pos.size('padding'), pos.size('dilation'), pos.boolean('returnIndices'), pos.boolean('ceilMode')];

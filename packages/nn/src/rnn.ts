@@ -16,7 +16,7 @@ import { Parameter } from './parameter';
 import * as init from './init';
 import { dropout as dropoutFn } from './functional/dropout';
 import { checkFloatInput, checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { PackedSequence, paddedIndex } from './utils/rnn';
 
 type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';

@@ -14,7 +14,7 @@ import * as init from './init';
 import { relu, gelu } from './functional/activation';
 import { causalBias } from './functional/attention';
 import { checkOptions } from './check';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** The feed-forward activation: PyTorch's strings, a function of a Tensor, or a Module (then a sub-module). */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;

@@ -1,7 +1,7 @@
 /** Upsampling layers: Upsample, UpsamplingNearest2d, UpsamplingBilinear2d. */
 import { Tensor, interpolate, InterpolateMode } from '@tapegrad/core';
 import { Module } from './module';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 export interface UpsampleOptions {
   /** The output's spatial size. Exactly one of size and scaleFactor. */

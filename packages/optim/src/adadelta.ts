@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adadeltaKernel } from './kernels';
 import { checkNonNegative, checkUnitInterval } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** Adadelta's options (PyTorch names in camelCase). */
 export interface AdadeltaOptions extends BaseOptions {

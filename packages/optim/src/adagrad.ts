@@ -4,7 +4,7 @@ import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './o
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adagradKernel } from './kernels';
 import { checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** Adagrad's options (PyTorch names in camelCase). */
 export interface AdagradOptions extends BaseOptions {

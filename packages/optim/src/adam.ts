@@ -4,7 +4,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimi
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
 import { checkNonNegative, pyNum } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** Adam's options (PyTorch names in camelCase). */
 export interface AdamOptions extends BaseOptions {

@@ -1,7 +1,7 @@
 /** AdamW: Adam with decoupled weight decay. */
 import { Optimizer, ParamGroup, Params } from './optimizer';
 import { ADAM_KEYS, AdamOptions, adamDefaults, adamUpdateGroup, checkAdamOptions } from './adam';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** AdamW's options: Adam's, with `weightDecay` defaulting to 1e-2 and applied decoupled. */
 export type AdamWOptions = AdamOptions;

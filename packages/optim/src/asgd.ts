@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { asgdKernel } from './kernels';
 import { asDefaultDtype, checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** ASGD's options (PyTorch names in camelCase). */
 export interface ASGDOptions extends BaseOptions {

@@ -4,7 +4,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params, ParamStateValue } from './o
 import { commitParam, paramData } from './param-access';
 import { checkNonNegative, describe, pyNum } from './util';
 import { strongWolfe } from './line-search';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** LBFGS's options (PyTorch names in camelCase). */
 export interface LBFGSOptions extends BaseOptions {

@@ -4,7 +4,7 @@ import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } fro
 import { nadamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
 import { asDefaultDtype, checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** NAdam's options (PyTorch names in camelCase; PyTorch 1.13's NAdam has no `maximize`). */
 export interface NAdamOptions extends BaseOptions {

@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { radamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** RAdam's options (PyTorch names in camelCase; PyTorch 1.13's RAdam has no `maximize`). */
 export interface RAdamOptions extends BaseOptions {

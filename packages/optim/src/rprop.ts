@@ -3,7 +3,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rpropKernel } from './kernels';
 import { checkNonNegative, pyNum } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** Rprop's options (PyTorch names in camelCase). */
 export interface RpropOptions extends BaseOptions {

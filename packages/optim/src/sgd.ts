@@ -4,7 +4,7 @@ import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
 import { sgdKernel } from './kernels';
 import { checkNonNegative, pyNum } from './util';
-import { PositionalArgs, pos, positionalOptions } from './positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** SGD's options (PyTorch names in camelCase). */
 export interface SGDOptions extends BaseOptions {

@@ -4,8 +4,6 @@
  */
 import { Tensor, tensor } from '@tapegrad/core';
 import { SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, ASGD, NAdam, RAdam, Rprop, LBFGS, Optimizer } from '@tapegrad/optim';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { param, setGrad, values } from './helpers/params';
 
 const TARGET = [0.5, -1.5, 2];
@@ -106,12 +104,5 @@ describe('optimizer positional argument errors', () => {
   it('positional values get the same range checks as options', () => {
     expect(() => new SGD(ps(), -0.1)).toThrow('SGD: Invalid learning rate: -0.1');
     expect(() => new Adam(ps(), 1e-3, [1.5, 0.9])).toThrow(/Adam: Invalid beta parameter at index 0: 1.5/);
-  });
-});
-
-describe('positional-args.ts', () => {
-  it('is the same file in optim and nn (neither package depends on the other; it belongs in core)', () => {
-    const read = (pkg: string) => readFileSync(join(__dirname, '..', '..', pkg, 'src', 'positional-args.ts'), 'utf8');
-    expect(read('nn')).toBe(read('optim'));
   });
 });

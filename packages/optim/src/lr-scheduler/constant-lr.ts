@@ -1,7 +1,7 @@
 /** ConstantLR: a constant factor on the lr for the first epochs (a simple warm-up). */
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link ConstantLR}. */

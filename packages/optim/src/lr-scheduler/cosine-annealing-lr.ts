@@ -1,7 +1,7 @@
 /** CosineAnnealingLR: the cosine part of SGDR, without restarts. */
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, pyMod } from './lr-scheduler';
 
 /** Options of {@link CosineAnnealingLR}. */

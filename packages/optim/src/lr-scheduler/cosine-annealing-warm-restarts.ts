@@ -1,7 +1,7 @@
 /** CosineAnnealingWarmRestarts: SGDR's cosine annealing with restarts. */
 import { Optimizer } from '../optimizer';
 import { describe, pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link CosineAnnealingWarmRestarts}. */

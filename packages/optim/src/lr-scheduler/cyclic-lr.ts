@@ -1,7 +1,7 @@
 /** CyclicLR: cycle the lr (and optionally the momentum) between two bounds (Smith 2017). */
 import { Optimizer } from '../optimizer';
 import { describe, pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, checkOptimizer } from './lr-scheduler';
 
 /** PyTorch's policy names. */

@@ -1,7 +1,7 @@
 /** ExponentialLR: multiply the lr by gamma every epoch. */
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link ExponentialLR}. */

@@ -1,7 +1,7 @@
 /** LambdaLR: lr = base lr × a user function of the epoch. */
 import { Optimizer } from '../optimizer';
 import { describe } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** A multiplicative factor as a function of the epoch. */

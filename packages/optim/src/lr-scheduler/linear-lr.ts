@@ -1,7 +1,7 @@
 /** LinearLR: scale the lr by a factor moving linearly from startFactor to endFactor. */
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link LinearLR}. */

@@ -1,6 +1,6 @@
 /** MultiplicativeLR: multiply the lr by a user function of the epoch, every epoch. */
 import { Optimizer } from '../optimizer';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, SchedulerStateDict } from './lr-scheduler';
 import { LrLambda, lrLambdasOf } from './lambda-lr';
 

@@ -1,7 +1,7 @@
 /** OneCycleLR: the 1cycle policy (Smith & Topin 2018): warm up to maxLr, then anneal far below the start. */
 import { Optimizer } from '../optimizer';
 import { describe, pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, checkOptimizer } from './lr-scheduler';
 import { perGroup } from './cyclic-lr';
 

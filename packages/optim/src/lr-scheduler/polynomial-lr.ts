@@ -1,7 +1,7 @@
 /** PolynomialLR: decay the lr polynomially to 0 over a fixed number of epochs. */
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler } from './lr-scheduler';
 
 /** Options of {@link PolynomialLR}. */

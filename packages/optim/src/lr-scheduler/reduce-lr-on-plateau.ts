@@ -3,7 +3,7 @@ import { noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
 import { cloneOption, describe, isPlainObject, pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { JsonValue, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */

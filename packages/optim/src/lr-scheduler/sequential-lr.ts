@@ -1,7 +1,7 @@
 /** SequentialLR: hand the lr from one scheduler to the next at milestone epochs. */
 import { Optimizer } from '../optimizer';
 import { describe, isPlainObject } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** Options of {@link SequentialLR}. */

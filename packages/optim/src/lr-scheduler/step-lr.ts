@@ -1,7 +1,7 @@
 /** StepLR: multiply the lr by gamma every `stepSize` epochs. */
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
-import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { LRScheduler, pyMod } from './lr-scheduler';
 
 /** Options of {@link StepLR}. */

@@ -173,7 +173,7 @@ console.log(JSON.stringify({
 }));
 `);
     expect(JSON.parse(node(f).trim())).toEqual({
-      root: [], internal: ['Storage', 'adamUpdateF32', 'checkOptionKeys', 'gemm', 'noteUncapturable', 'runKernel', 'sgdMomentumUpdateF32', 'sgdUpdateF32', 'sizes', 'suggestName', 'unknownOptionError', 'valueGuard'],
+      root: [], internal: ['Storage', 'adamUpdateF32', 'checkOptionKeys', 'gemm', 'noteUncapturable', 'pos', 'positionalOptions', 'runKernel', 'sgdMomentumUpdateF32', 'sgdUpdateF32', 'sizes', 'suggestName', 'unknownOptionError', 'valueGuard'],
       wasm: true, x0: 0.5, afterJs: false, sameStorage: true, umbrella: [],
     });
   });

@@ -3,11 +3,10 @@
  * options object of the remaining keyword arguments (`StepLR(opt, 30, gamma=0.5)` is
  * `new StepLR(opt, 30, { gamma: 0.5 })`). The all-options form (`new StepLR(opt, { stepSize: 30 })`)
  * stays valid. Used by the optimizers and schedulers (`new SGD(params, 0.1, 0.9)` is momentum 0.9) and
- * the nn layers (`new Conv2d(3, 8, 3, 1, 1)`); the same file is in packages/optim/src and packages/nn/src,
- * as neither package depends on the other (it only needs core: it belongs in core's options.ts).
+ * the nn layers (`new Conv2d(3, 8, 3, 1, 1)`), through `@tapegrad/core/internal`.
  */
-import { Tensor } from '@tapegrad/core';
-import { checkOptionKeys } from '@tapegrad/core/internal';
+import { Tensor } from './tensor';
+import { checkOptionKeys } from './options';
 
 /** Every prefix of a tuple: `Prefixes<[a: A, b: B]>` is `[] | [a: A] | [a: A, b: B]`. */
 export type Prefixes<T extends readonly unknown[]> = T extends readonly [...infer Init, unknown] ? Prefixes<Init> | T : [];
