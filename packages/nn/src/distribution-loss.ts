@@ -1,7 +1,7 @@
 /** Loss modules for the distribution losses (issue 14): KLDivLoss, PoissonNLLLoss, GaussianNLLLoss. */
 import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
-import { Loss } from './loss';
+import { Loss, noExtraArguments } from './loss';
 import { checkOptions } from './check';
 import * as D from './functional/distribution-loss';
 import type { Reduction } from './functional/loss';
@@ -13,8 +13,9 @@ import type { Reduction } from './functional/loss';
 export class KLDivLoss extends Module {
   readonly reduction: Reduction | 'batchmean';
   readonly logTarget: boolean;
-  constructor(opts: D.KLDivOptions = {}) {
+  constructor(opts: D.KLDivOptions = {}, ...extra: never[]) {
     super();
+    noExtraArguments('KLDivLoss', extra);
     const { reduction = 'mean', logTarget = false } = checkOptions('KLDivLoss', opts, D.DISTRIBUTION_LOSS_KEYS.klDiv);
     if (!['mean', 'sum', 'none', 'batchmean'].includes(reduction)) {
       throw new RangeError(`KLDivLoss: '${String(reduction)}' is not a valid value for reduction; expected 'mean', 'batchmean', 'sum' or 'none'`);
@@ -55,8 +56,9 @@ export class GaussianNLLLoss extends Module {
   readonly reduction: Reduction;
   readonly full: boolean;
   readonly eps: number;
-  constructor(opts: D.GaussianNLLOptions = {}) {
+  constructor(opts: D.GaussianNLLOptions = {}, ...extra: never[]) {
     super();
+    noExtraArguments('GaussianNLLLoss', extra);
     const { reduction = 'mean', full = false, eps = 1e-6 } = checkOptions('GaussianNLLLoss', opts, D.DISTRIBUTION_LOSS_KEYS.gaussianNllLoss);
     if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
       throw new RangeError(`GaussianNLLLoss: '${String(reduction)}' is not a valid value for reduction; expected 'mean', 'sum' or 'none'`);

@@ -23,6 +23,17 @@ function lossOptions<O extends object>(name: string, fn: keyof typeof L.OPTION_K
   return checkOptions(name, arg as O | undefined, L.OPTION_KEYS[fn]);
 }
 
+/**
+ * PyTorch's losses still take the deprecated `size_average` and `reduce` positionally
+ * (`MSELoss(None, None, 'sum')`); tapegrad takes only the options object, and says so rather than
+ * silently ignoring the extra arguments.
+ */
+export function noExtraArguments(name: string, extra: readonly unknown[]): void {
+  if (extra.length > 0) {
+    throw new TypeError(`${name}: takes one options object (e.g. new ${name}({ reduction: 'sum' })); PyTorch's deprecated positional size_average/reduce arguments are not supported, got ${extra.length + 1} arguments`);
+  }
+}
+
 /** Base of the loss modules: holds `reduction`. */
 export abstract class Loss extends Module {
   readonly reduction: Reduction;
@@ -41,7 +52,8 @@ export abstract class Loss extends Module {
 
 /** Mean squared error; see `F.mseLoss`. */
 export class MSELoss extends Loss {
-  constructor(opts: L.ReductionOptions = {}) {
+  constructor(opts: L.ReductionOptions = {}, ...extra: never[]) {
+    noExtraArguments('MSELoss', extra);
     const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('MSELoss', 'mseLoss', opts);
     super(reduction);
   }
@@ -52,7 +64,8 @@ export class MSELoss extends Loss {
 
 /** Mean absolute error; see `F.l1Loss`. */
 export class L1Loss extends Loss {
-  constructor(opts: L.ReductionOptions = {}) {
+  constructor(opts: L.ReductionOptions = {}, ...extra: never[]) {
+    noExtraArguments('L1Loss', extra);
     const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('L1Loss', 'l1Loss', opts);
     super(reduction);
   }
@@ -79,7 +92,8 @@ export class HuberLoss extends Loss {
 /** Smooth L1 with `beta` (default 1); see `F.smoothL1Loss`. */
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
-  constructor(opts: L.SmoothL1Options = {}) {
+  constructor(opts: L.SmoothL1Options = {}, ...extra: never[]) {
+    noExtraArguments('SmoothL1Loss', extra);
     const { reduction = 'mean', beta = 1 } = lossOptions<L.SmoothL1Options>('SmoothL1Loss', 'smoothL1Loss', opts);
     super(reduction);
     this.beta = beta;
@@ -92,7 +106,8 @@ export class SmoothL1Loss extends Loss {
 /** Binary cross-entropy on probabilities; see `F.binaryCrossEntropy`. */
 export class BCELoss extends Loss {
   declare weight: Tensor | null;
-  constructor(opts: L.BCEOptions | Tensor = {}) {
+  constructor(opts: L.BCEOptions | Tensor = {}, ...extra: never[]) {
+    noExtraArguments('BCELoss', extra);
     const { reduction = 'mean', weight = null } = lossOptions<L.BCEOptions>('BCELoss', 'binaryCrossEntropy', opts, true);
     super(reduction);
     this.registerBuffer('weight', weight);
@@ -106,7 +121,8 @@ export class BCELoss extends Loss {
 export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare posWeight: Tensor | null;
-  constructor(opts: L.BCEWithLogitsOptions | Tensor = {}) {
+  constructor(opts: L.BCEWithLogitsOptions | Tensor = {}, ...extra: never[]) {
+    noExtraArguments('BCEWithLogitsLoss', extra);
     const { reduction = 'mean', weight = null, posWeight = null } = lossOptions<L.BCEWithLogitsOptions>('BCEWithLogitsLoss', 'binaryCrossEntropyWithLogits', opts, true);
     super(reduction);
     this.registerBuffer('weight', weight);
@@ -121,7 +137,8 @@ export class BCEWithLogitsLoss extends Loss {
 export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
-  constructor(opts: L.NLLOptions | Tensor = {}) {
+  constructor(opts: L.NLLOptions | Tensor = {}, ...extra: never[]) {
+    noExtraArguments('NLLLoss', extra);
     const { reduction = 'mean', weight = null, ignoreIndex = -100 } = lossOptions<L.NLLOptions>('NLLLoss', 'nllLoss', opts, true);
     super(reduction);
     this.registerBuffer('weight', weight);
@@ -137,7 +154,8 @@ export class CrossEntropyLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
-  constructor(opts: L.CrossEntropyOptions | Tensor = {}) {
+  constructor(opts: L.CrossEntropyOptions | Tensor = {}, ...extra: never[]) {
+    noExtraArguments('CrossEntropyLoss', extra);
     const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = lossOptions<L.CrossEntropyOptions>('CrossEntropyLoss', 'crossEntropy', opts, true);
     super(reduction);
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);

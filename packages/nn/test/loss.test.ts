@@ -78,3 +78,14 @@ describe('loss modules equal their functions', () => {
     expect(String(new MSELoss())).toBe('MSELoss()');
   });
 });
+
+describe('loss constructors refuse PyTorch\'s deprecated positional arguments instead of ignoring them', () => {
+  test('MSELoss(null, null, \'sum\') and friends are errors naming the options form', () => {
+    const ctor = (C: unknown, ...args: unknown[]) => () => new (C as new (...a: unknown[]) => unknown)(...args);
+    expect(ctor(MSELoss, null, null, 'sum')).toThrow(/MSELoss: takes one options object .*\{ reduction: 'sum' \}.*size_average\/reduce/);
+    expect(ctor(CrossEntropyLoss, null, null, 0)).toThrow(/CrossEntropyLoss: takes one options object/);
+    expect(ctor(L1Loss, {}, true)).toThrow(/L1Loss/);
+    // the one-argument forms still work
+    expect(new MSELoss({ reduction: 'sum' }).reduction).toBe('sum');
+  });
+});
