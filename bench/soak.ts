@@ -21,7 +21,7 @@ import { Generator, setKernelThreads, tensor, type Tensor } from '@tapegrad/core
 import { DataLoader, TensorDataset } from '@tapegrad/data';
 import { wasmKernels } from '../packages/core/src/kernels/wasm-module';
 import { loadDigitsArrays } from './digits-data';
-import { crossEntropy, makeMlp, sgd } from './tapegrad';
+import { classifierStep, crossEntropy, makeMlp, sgd } from './tapegrad';
 import { COMPILED, EAGER, type StepMode } from './compiled';
 
 const MB = 2 ** 20;
@@ -150,13 +150,7 @@ function main(): void {
       }
       return r.value as [Tensor, Tensor];
     };
-    const step = mode.wrap('soak training step', (xb: Tensor, yb: Tensor) => {
-      opt.zeroGrad();
-      const loss = crossEntropy(model.forward(xb), yb);
-      loss.backward();
-      opt.step();
-      return loss;
-    }, [model.module]);
+    const step = classifierStep(mode, 'soak training step', model, opt);
     return { model, nextBatch, step };
   };
 

@@ -57,6 +57,17 @@ export function sgd(params: Tensor[], lr: number, momentum = 0): SGD {
   return new SGD(params, { lr, momentum });
 }
 
+/** The classifier training step every MLP/CNN row times (zero grads, cross-entropy, backward, SGD), eager or compiled. */
+export function classifierStep(mode: StepMode, label: string, model: Mlp, opt: SGD, setToNone = true): Step<[Tensor, Tensor], Tensor> {
+  return mode.wrap(label, (xb: Tensor, yb: Tensor) => {
+    opt.zeroGrad({ setToNone });
+    const loss = crossEntropy(model.forward(xb), yb);
+    loss.backward();
+    opt.step();
+    return loss;
+  }, [model.module]);
+}
+
 // ---- rows -----------------------------------------------------------------------------------------
 
 function matmulRows(cfg: BenchConfig, log: Log): ColumnFigures {
@@ -90,14 +101,7 @@ export function makeStep(cfg: BenchConfig, batch: number, setToNone = true, mode
   const opt = sgd(model.params, lr);
   const x = rand([batch, inF], { generator: g });
   const y = randint(0, classes, [batch], { generator: g, dtype: 'int32' });
-  const step = mode.wrap(`MLP step at batch ${batch}`, (xb: Tensor, yb: Tensor) => {
-    opt.zeroGrad({ setToNone });
-    const loss = crossEntropy(model.forward(xb), yb);
-    loss.backward();
-    opt.step();
-    return loss;
-  }, [model.module]);
-  return withArgs(step, x, y);
+  return withArgs(classifierStep(mode, `MLP step at batch ${batch}`, model, opt, setToNone), x, y);
 }
 
 function stepRow(cfg: BenchConfig, batch: number, mode: StepMode): number {
@@ -141,13 +145,7 @@ function cnnStepRow(cfg: BenchConfig, batch: number, mode: StepMode): number {
   const opt = sgd(model.params, cfg.cnn.lr);
   const x = rand([batch, 1, cfg.cnn.side, cfg.cnn.side], { generator: g });
   const y = randint(0, cfg.cnn.classes, [batch], { generator: g, dtype: 'int32' });
-  const step = mode.wrap(`LeNet step at batch ${batch}`, (xb: Tensor, yb: Tensor) => {
-    opt.zeroGrad();
-    const loss = crossEntropy(model.forward(xb), yb);
-    loss.backward();
-    opt.step();
-    return loss;
-  }, [model.module]);
+  const step = classifierStep(mode, `LeNet step at batch ${batch}`, model, opt);
   const t = timeIt(() => step(x, y), cfg.cnnStepTiming);
   step.verify();
   return t.seconds * 1e3;
@@ -187,13 +185,7 @@ export function digitsJob(cfg: BenchConfig, data: DigitsArrays, log: Log, net: '
   const model = net === 'cnn' ? makeCnn(cfg, g) : makeMlp(P, cfg.mlp.hidden, cfg.mlp.classes, g);
   const opt = sgd(model.params, job.lr, job.momentum);
   const loader = new DataLoader(new TensorDataset(trainX, trainY), { batchSize: job.batchSize, shuffle: true, generator: g });
-  const step = mode.wrap(`${net === 'cnn' ? 'CNN ' : ''}digits job's step`, (xb: Tensor, yb: Tensor) => {
-    opt.zeroGrad();
-    const loss = crossEntropy(model.forward(xb), yb);
-    loss.backward();
-    opt.step();
-    return loss;
-  }, [model.module]);
+  const step = classifierStep(mode, `${net === 'cnn' ? 'CNN ' : ''}digits job's step`, model, opt);
   let accuracy = 0;
   for (let epoch = 0; epoch < job.epochs; epoch++) {
     for (const [xb, yb] of loader) step(xb, yb);
