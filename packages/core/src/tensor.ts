@@ -10,7 +10,7 @@ import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
 import { poolGive } from './pool';
 import { noteValueRead } from './compile/hooks'; // compile (issue 15)
-import { noteGradChange, noteStorage, noteVersionBump } from './compile/capture';
+import { noteGradChange, noteGradRead, noteGradSet, noteStorage, noteVersionBump } from './compile/capture';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
@@ -58,7 +58,10 @@ export class Tensor {
   /** Accumulated gradient (leaves, and non-leaves that called retainGrad()). */
   get grad(): Tensor | null {
     const g = this._grad;
-    if (g !== null) privateGrads.delete(g);
+    if (g !== null) {
+      privateGrads.delete(g);
+      noteGradRead(g); // compile: a replay must not overwrite a grad the caller may hold
+    }
     return g;
   }
   set grad(g: Tensor | null) {
@@ -66,6 +69,7 @@ export class Tensor {
     if (this._grad !== null) privateGrads.delete(this._grad);
     if (g !== null) privateGrads.delete(g);
     this._grad = g;
+    noteGradSet(this);
   }
   /** @internal Whether `.grad` is engine-private (see above). */
   get _gradPrivate(): boolean {
@@ -77,6 +81,13 @@ export class Tensor {
     if (this._grad !== null) privateGrads.delete(this._grad);
     this._grad = g;
     if (priv) privateGrads.add(g);
+    noteGradSet(this);
+  }
+  /** @internal compile's replay (compile/capture.ts): puts back the grad a captured step left at this point. */
+  _restoreGrad(g: Tensor | null, priv: boolean): void {
+    if (this._grad !== null) privateGrads.delete(this._grad);
+    this._grad = g;
+    if (g !== null && priv) privateGrads.add(g);
   }
   /** @internal The grad without exposing it: for code that reads it and keeps no reference (optimizer steps). */
   _peekGrad(): Tensor | null {
@@ -88,6 +99,7 @@ export class Tensor {
     const g = this._grad;
     this._grad = null;
     if (g !== null && privateGrads.delete(g)) poolGive(g._storage.data);
+    noteGradSet(this);
   }
   private _requiresGrad = false;
   /** Set when an op made this from inputs that require grad while grad mode was off (noGrad). */

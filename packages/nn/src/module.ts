@@ -11,7 +11,7 @@
  * }
  * ```
  */
-import { noteUncapturable } from '@tapegrad/core/internal';
+import { invalidateCaptures, noteModuleCall, noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor, DType, noGrad, isFloating } from '@tapegrad/core';
 import { Parameter } from './parameter';
 
@@ -132,6 +132,7 @@ export abstract class Module {
       throw new TypeError(`Module [${typeName(this)}] is missing the required "forward" function`);
     }
     const { forwardHooks, forwardPreHooks } = this._internals;
+    noteModuleCall(this); // compile learns the modules a step uses (their train/eval flags and parameters)
     // A compiled step's replay runs kernels, not JavaScript: hooks would silently stop running.
     if (forwardHooks.size + forwardPreHooks.size > 0) noteUncapturable(`forward hooks of ${this.constructor.name}`);
     for (const hook of forwardPreHooks.values()) {
@@ -150,14 +151,16 @@ export abstract class Module {
   registerForwardHook(hook: ForwardHook): RemovableHandle {
     const id = hookId++;
     this._internals.forwardHooks.set(id, hook);
-    return { remove: () => void this._internals.forwardHooks.delete(id) };
+    invalidateCaptures(); // compiled steps that call this module must capture again (and then stay eager)
+    return { remove: () => { this._internals.forwardHooks.delete(id); invalidateCaptures(); } };
   }
 
   /** Registers `hook(module, inputs)` to run before every `call()`'s forward. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
     const id = hookId++;
     this._internals.forwardPreHooks.set(id, hook);
-    return { remove: () => void this._internals.forwardPreHooks.delete(id) };
+    invalidateCaptures();
+    return { remove: () => { this._internals.forwardPreHooks.delete(id); invalidateCaptures(); } };
   }
 
   // ---- registration ------------------------------------------------------------------------------------

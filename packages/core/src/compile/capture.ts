@@ -31,8 +31,13 @@ export class Capture {
   readonly arena = new Set<TypedArray>();
   /** The outputs of the kernel that ran last (an in-place op bumps the version right after writing). */
   lastOuts: (TypedArray | undefined)[] = [];
-  /** Leaves whose `.grad` the captured backward set or accumulated into, with their grad just before. */
-  readonly leaves = new Map<Tensor, Tensor | null>();
+  /**
+   * Leaves whose `.grad` the captured backward set or accumulated into: the grad it found there, and
+   * whether a grad assignment earlier in the step put that grad there (else it came from before the step).
+   */
+  readonly leaves = new Map<Tensor, { before: Tensor | null; assigned: boolean }>();
+  /** Tensors whose `.grad` an assignment during the capture set (each assignment is replayed as a kernel). */
+  readonly gradAssigned = new Set<Tensor>();
   /** The graph nodes a backward() during the capture walked (a returned tensor's graph must be one of them). */
   readonly walked = new WeakSet<object>();
   /** Every tensor whose `.grad` changed during the capture, with the grad it had at the start. */
@@ -40,6 +45,8 @@ export class Capture {
   failure: string | null = null;
   /** The staged arguments' arrays (a replay copies each call's arguments into them first). */
   readonly inputs = new Set<TypedArray>();
+  /** Staged arrays fn wrote into (copied back to the caller's tensors after the capture call). */
+  readonly inputsWritten = new Set<TypedArray>();
   /** Decisions taken on argument values ({@link valueGuard}): a replay checks them before running. */
   readonly guards: ValueGuard[] = [];
 
@@ -112,6 +119,11 @@ export function runKernel(run: () => void, out?: TypedArray | readonly TypedArra
 }
 
 function claim(c: Capture, a: TypedArray): void {
+  // The staged copy of an argument: the caller's tensor would not see the write.
+  if (c.inputs.has(a)) {
+    c.inputsWritten.add(a);
+    c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
+  }
   c.written.add(a);
   c.pending.delete(a);
 }
@@ -180,7 +192,19 @@ export function noteLeafGrad(leaf: Tensor): void {
   const c = active;
   if (c === null) return;
   if (!c.gradAtStart.has(leaf)) c.gradAtStart.set(leaf, leaf._grad);
-  if (!c.leaves.has(leaf)) c.leaves.set(leaf, leaf._grad);
+  if (!c.leaves.has(leaf)) c.leaves.set(leaf, { before: leaf._grad, assigned: c.gradAssigned.has(leaf) });
+}
+
+/**
+ * @internal A tensor's `.grad` was just set (backward, zeroGrad, an assignment): under a capture the
+ * assignment becomes a kernel, so a replay leaves every `.grad` where eager mode would, in order.
+ */
+export function noteGradSet(t: Tensor): void {
+  const c = active;
+  if (c === null || depth > 0) return;
+  const g = t._grad, priv = t._gradPrivate;
+  c.kernels.push(() => t._restoreGrad(g, priv));
+  c.gradAssigned.add(t);
 }
 
 /** @internal backward() walked these nodes. */
@@ -208,6 +232,34 @@ export function noteCapturedRandomDraw(): void {
 export function noteUncapturable(reason: string): void {
   const c = active;
   if (c !== null && depth === 0) c.fail(reason);
+}
+
+/** Grads read through the public `.grad` getter (compile's replays check the ones they write). */
+const readGrads = new WeakSet<Tensor>();
+/** @internal `.grad` handed `g` to code that may keep it. */
+export function noteGradRead(g: Tensor): void {
+  readGrads.add(g);
+}
+/** @internal Whether `g` was read through `.grad` since `forgetGradRead(g)`. */
+export function gradWasRead(g: Tensor): boolean {
+  return readGrads.has(g);
+}
+/** @internal A replay wrote `g` again: reads before it no longer matter. */
+export function forgetGradRead(g: Tensor): void {
+  readGrads.delete(g);
+}
+
+let epoch = 0;
+/**
+ * @internal Something every capture may depend on changed (a forward hook registered or removed):
+ * replays capture again first, and the capture then decides.
+ */
+export function invalidateCaptures(): void {
+  epoch++;
+}
+/** @internal The current epoch (a capture records it; a replay needs it unchanged). */
+export function captureEpoch(): number {
+  return epoch;
 }
 
 /** @internal Whether `a` belongs to a live capture's arena (the pool refuses such arrays). */

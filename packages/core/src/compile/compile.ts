@@ -7,8 +7,8 @@
 import { Tensor, isTensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { poolEvict } from '../pool';
-import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, setActiveCapture, _tracing as tracing } from './capture';
-import { isGradEnabled } from '../autograd/grad-mode';
+import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, setActiveCapture, _tracing as tracing } from './capture';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
 import { checkOptions } from '../options';
@@ -76,6 +76,9 @@ interface Entry {
   replay: Replay | null;
   /** How often a call's graph differed from the one before under this signature. */
   changes: number;
+  /** The modules whose call() the trace saw, and their train/eval flags then (found without `opts.modules`). */
+  used: TrainingFlagged[];
+  usedFlags: string;
 }
 
 const MAX_GRAPH_CHANGES = 2;
@@ -90,7 +93,9 @@ interface Replay {
   /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
   guards: GradGuard[];
   /** The modules' parameters and buffers with their storages at the capture (a replaced one captures again). */
-  tensors: [Tensor, TypedArray][];
+  tensors: [Tensor, TypedArray, boolean][];
+  /** captureEpoch() at the capture: a forward hook registered or removed since captures again. */
+  epoch: number;
   /** Decisions the captured call took on its arguments' values (see valueGuard in compile/capture.ts). */
   valueGuards: ValueGuard[];
 }
@@ -162,7 +167,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       }
       const rec = new Recorder(null);
       const out = runUnder(rec, fn, args);
-      const fresh: Entry = { ops: rec.ops, fallback: null, random: rec.random, replay: null, changes: 0 };
+      const used = [...rec.modules];
+      const fresh: Entry = { ops: rec.ops, fallback: null, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used) };
       entries.set(key, fresh);
       stats.traces++;
       stats.signatures = entries.size;
@@ -175,12 +181,24 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return fn(...args);
     }
-    if (entry.replay !== null && sameTensors(entry.replay, modules) && guardsHold(entry.replay)) {
+    if (flagsOf(entry.used) !== entry.usedFlags) {
+      // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
+      const rec = new Recorder(null);
+      const out = runUnder(rec, fn, args);
+      const used = [...rec.modules];
+      Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used) });
+      stats.traces++;
+      if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
+      return out;
+    }
+    const watched = entry.used.length ? [...modules, ...entry.used.filter((m) => !modules.includes(m))] : modules;
+    if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay, watched) && guardsHold(entry.replay)) {
       const r = entry.replay;
       stageIn(r, args);
       if (r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
         stats.replays++;
         for (const k of r.kernels) k();
+        for (const g of r.guards) if (g.after !== null) forgetGradRead(g.after);
         return copyOut(r.result) as R;
       }
       // fn would take another branch on these values: this call runs eagerly (the capture stays).
@@ -192,6 +210,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const staging = why === null ? stage(args) : null;
     const check = new Recorder(entry.ops);
     const capture = new Capture();
+    const epoch = captureEpoch();
     if (staging !== null) for (const t of staging.tensors) capture.inputs.add(t._storage.data);
     const prev = setActiveCapture(staging === null ? null : capture);
     let out: R;
@@ -199,6 +218,13 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       out = runUnder(check, fn, staging === null ? args : (staging.args as A));
     } finally {
       setActiveCapture(prev);
+      // fn ran on the staged copies: what it wrote into an argument goes back to the caller's tensor.
+      if (staging !== null && capture.inputsWritten.size) {
+        tensorsIn(args, []).forEach((t, i) => {
+          const st = staging.tensors[i];
+          if (capture.inputsWritten.has(st._storage.data)) noGrad(() => t.copy_(st));
+        });
+      }
     }
     const changed = check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
     if (check.reads.length) {
@@ -214,13 +240,14 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return out;
     }
-    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? graphEscapes(out, capture) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
+    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? graphEscapes(out, capture) ?? unplainResult(out) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
     if (DEBUG) for (const st of capture.pending.values()) console.error(`[capture] unwritten storage\n${st}`);
     if (failure !== null || staging === null) {
       fallBack(entry, key, `cannot be replayed: ${failure ?? 'no capture'}`);
       stats.eager++;
       return out;
     }
+    for (const [leaf] of capture.leaves) if (leaf._grad !== null) forgetGradRead(leaf._grad);
     adoptArena(capture);
     poolEvict(capture.arena);
     entry.replay = {
@@ -228,7 +255,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       staging: staging.tensors,
       result: out,
       guards: gradGuards(capture),
-      tensors: moduleTensors(modules).map((t) => [t, t._storage.data]),
+      tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
+      epoch,
       valueGuards: capture.guards,
     };
     stats.captures++;
@@ -243,38 +271,54 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
 }
 
 /**
- * A leaf whose `.grad` the captured backward wrote. A replay writes `grad` (the tensor the capture left
- * there) again. When the captured backward found no grad (`fresh`) that is eager mode's result if the
- * leaf has none now or `fn` itself drops it (`fnDrops`: it had one at the start of the capture and none
- * when the backward reached it, as after `opt.zeroGrad()` inside `fn`); when it added into the grad in
- * place, `.grad` must still be that tensor.
+ * A leaf the captured backward reached. Every `.grad` assignment of the step (backward's, zeroGrad's,
+ * the user's) is itself a replayed kernel, so only a grad the backward found from *before* the step
+ * matters: a replay is eager mode's result when the leaf has that same grad (the tensor it adds into, or
+ * none) when the replay starts, and still requires grad.
  */
 interface GradGuard {
   leaf: Tensor;
-  grad: Tensor | null;
-  priv: boolean;
+  /** The grad the backward found and no assignment of the step had put there (checked), or undefined. */
+  before: Tensor | null | undefined;
   data: TypedArray;
-  fresh: boolean;
-  fnDrops: boolean;
+  /** The grad the step left on the leaf (a replay writes that tensor again). */
+  after: Tensor | null;
 }
 
 function gradGuards(c: Capture): GradGuard[] {
-  return [...c.leaves].map(([leaf, before]) => ({
-    leaf, grad: leaf._grad, priv: leaf._gradPrivate, data: leaf._storage.data,
-    fresh: before === null, fnDrops: before === null && (c.gradAtStart.get(leaf) ?? null) !== null,
-  }));
+  return [...c.leaves].map(([leaf, l]) => ({ leaf, before: l.assigned ? undefined : l.before, data: leaf._storage.data, after: leaf._grad }));
 }
 
 /**
- * A backward that added into a leaf's existing grad out of place (the grad had been read through
- * `.grad`, so the engine would not write into it) made a new grad from the old one: a replay would add
- * to that old tensor again instead of to the latest grad.
+ * A backward that added into a grad from before the step out of place (the grad had been read through
+ * `.grad`, or is too small for the engine to track, so the engine would not write into it) made a new
+ * grad from the old one: the next replay would find the new grad, not the one its kernel reads.
  */
 function outOfPlaceAccumulation(c: Capture): string | null {
-  for (const [leaf, before] of c.leaves) {
-    if (before !== null && leaf._grad !== before) return 'a backward added into a grad out of place (read .grad between steps only after compile\'s fn zeroes it, or let the optimizer read it)';
+  for (const [leaf, l] of c.leaves) {
+    if (!l.assigned && l.before !== null && leaf._grad !== l.before) return 'a backward added into a grad from before the step out of place (zero the grads inside fn, or let only the optimizer read them)';
   }
   return null;
+}
+
+/** Whether each leaf is as the capture found it (see GradGuard). */
+function guardsHold(r: Replay): boolean {
+  for (const g of r.guards) {
+    if (g.leaf._storage.data !== g.data || !g.leaf.requiresGrad) return false;
+    if (g.before !== undefined && g.leaf._grad !== g.before) return false;
+    // The grad a replay writes was read through .grad since: the caller may hold it, and eager mode
+    // would leave that tensor as it is. Capture again (new grads) rather than overwrite it.
+    if (g.after !== null && g.leaf._grad === g.after && gradWasRead(g.after)) return false;
+  }
+  return true;
+}
+
+/** A result holding class instances (a Map, a custom object): its tensors could not be copied out per call. */
+function unplainResult(v: unknown, depth = 0): string | null {
+  if (isTensor(v) || v === null || v === undefined || typeof v !== 'object' || depth > 32) return null;
+  if (Array.isArray(v)) { for (const x of v) { const r = unplainResult(x, depth + 1); if (r) return r; } return null; }
+  if (isPlainObject(v)) { for (const x of Object.values(v)) { const r = unplainResult(x, depth + 1); if (r) return r; } return null; }
+  return `fn returns ${(v as object).constructor?.name ?? 'an object'} (return tensors, numbers, arrays or plain objects of them, so that each call gets its own copies)`;
 }
 
 /** A returned tensor whose graph no backward inside fn used: the caller may backpropagate it, which needs the tape. */
@@ -298,21 +342,9 @@ function moduleTensors(modules: readonly TrainingFlagged[]): Tensor[] {
 function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
   if (r.tensors.length === 0) return true;
   const now = moduleTensors(modules);
-  return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1]);
+  return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1] && t.requiresGrad === r.tensors[i][2]);
 }
 
-/** Whether a replay gives eager mode's result for the leaves' grads; puts each captured grad back in place. */
-function guardsHold(r: Replay): boolean {
-  for (const g of r.guards) {
-    const now = g.leaf._grad;
-    if (g.leaf._storage.data !== g.data) return false;
-    // A captured backward that found no grad writes a fresh one: right when there is none now or fn drops
-    // it first; one that added in place into the grad must find that same grad.
-    if (g.fresh ? !(now === null || g.fnDrops) : now !== g.grad) return false;
-  }
-  for (const g of r.guards) if (g.grad !== null && g.leaf._grad !== g.grad) g.leaf._setGradAsEngine(g.grad, g.priv);
-  return true;
-}
 
 /** Copies a call's tensor arguments into the capture's staged ones. */
 function stageIn(r: Replay, args: readonly unknown[]): void {
@@ -406,6 +438,19 @@ class Recorder implements TraceListener {
     this.random = true;
     this.outer?.randomDraw();
   }
+  /** The modules whose call() ran (nn.Module), in first-call order. */
+  readonly modules = new Set<TrainingFlagged>();
+  module(m: object): void {
+    if (typeof (m as TrainingFlagged).training === 'boolean') this.modules.add(m as TrainingFlagged);
+    this.outer?.module?.(m);
+  }
+}
+
+/** The train/eval flags of the modules a trace saw being called (a change traces again). */
+function flagsOf(ms: readonly TrainingFlagged[]): string {
+  let s = '';
+  for (const m of ms) s += m.training ? 't' : 'e';
+  return s;
 }
 
 /** The cache key of a call: its arguments (see {@link compile}) and the global modes a graph depends on. */

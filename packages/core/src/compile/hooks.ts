@@ -13,6 +13,8 @@ export interface TraceListener {
   valueRead(what: string): void;
   /** A draw from a random generator. */
   randomDraw(): void;
+  /** A module's `call()` ran (its `training` flag and parameters are part of what the trace depends on). */
+  module?(m: object): void;
 }
 
 let active: TraceListener | null = null;
@@ -40,4 +42,9 @@ export function noteValueRead(what: string): void {
 export function noteRandomDraw(): void {
   if (active !== null) active.randomDraw();
   noteCapturedRandomDraw();
+}
+
+/** @internal Called by nn's Module.call: compile learns the modules a step uses without being told. */
+export function noteModuleCall(m: object): void {
+  if (active !== null) active.module?.(m);
 }

@@ -211,4 +211,94 @@ describe('compile on training steps', () => {
     expect(Buffer.from(e1.dataSync().buffer).equals(Buffer.from(e3.dataSync().buffer))).toBe(true);
     expect(f.stats()).toMatchObject({ traces: 2, captures: 2, replays: 1 });
   });
+
+  // The review of the replay (issue 15): each of these once replayed wrong values without a fallback.
+  describe('state around the step: eager mode\'s results, by replaying or by capturing again', () => {
+    /** Runs `make()`'s step eagerly and compiled from the same seed; returns both logs (losses, params, grads). */
+    const both = (make: () => { model: nn.Module; step: (x: Tensor, y: Tensor) => Tensor; between?: (i: number) => void }, data: Batch[], modules = true) => {
+      const logs: string[][] = [];
+      let stats: CompileStats | null = null;
+      for (const compiled of [false, true]) {
+        manualSeed(0);
+        const s = make();
+        const run = compiled ? compile(s.step, { modules: modules ? [s.model] : [] }) : s.step;
+        logs.push(data.map(([x, y], i) => {
+          const l = run(x, y).item();
+          const ps = [...s.model.parameters()];
+          const line = `${l} ${ps.map((p) => p.dataSync()[0]).join(' ')} ${ps.map((p) => p._peekGrad()?.dataSync()[0] ?? 'null').join(' ')}`;
+          s.between?.(i);
+          return line;
+        }));
+        if (compiled) stats = (run as ReturnType<typeof compile>).stats();
+      }
+      expect(logs[1]).toEqual(logs[0]);
+      return stats as unknown as CompileStats;
+    };
+    const data = batches(8, [8, 20], 5);
+    const ce = (o: Tensor, y: Tensor) => F.crossEntropy(o, y);
+
+    test('zeroGrad at the end of fn (the grads are put back for the optimizer, then dropped as eager mode drops them)', () => {
+      const st = both(() => {
+        const model = mlp(); const o = new SGD(model.parameters(), { lr: 0.1 });
+        return { model, step: (x, y) => { const l = ce(model.call(x) as Tensor, y); l.backward(); o.step(); o.zeroGrad(); return l; } };
+      }, data);
+      expect(st).toMatchObject({ replays: 6, fallbacks: [] });
+    });
+
+    test('zeroGrad inside fn drops a grad its backward never reaches (a second head trained elsewhere)', () => {
+      both(() => {
+        const model = new nn.Sequential(new nn.Linear(20, 5), new nn.Linear(20, 5));
+        const o = new SGD(model.parameters(), { lr: 0.1 });
+        const head = model.get(1) as nn.Linear;
+        return { model, step: (x, y) => { o.zeroGrad(); const l = ce((model.get(0) as nn.Linear).call(x), y); l.backward(); o.step(); return l; },
+          between: () => { head.call(data[0][0]).sum().backward(); } };
+      }, data);
+    });
+
+    test('freezing a layer between calls, and a forward hook registered after the capture', () => {
+      both(() => {
+        const model = mlp(); const o = new SGD(model.parameters(), { lr: 0.1 });
+        return { model, step: (x, y) => { o.zeroGrad(); const l = ce(model.call(x) as Tensor, y); l.backward(); o.step(); return l; },
+          between: (i) => { if (i === 3) (model.get(0) as nn.Linear).weight.requiresGrad_(false); } };
+      }, data);
+      const st = both(() => {
+        const model = mlp(); const o = new SGD(model.parameters(), { lr: 0.1 });
+        return { model, step: (x, y) => { o.zeroGrad(); const l = ce(model.call(x) as Tensor, y); l.backward(); o.step(); return l; },
+          between: (i) => { if (i === 3) (model.get(2) as nn.Linear).registerForwardHook((_m, _i, out) => (out as Tensor).mul(0)); } };
+      }, data);
+      expect(st.fallbacks[0].reason).toMatch(/forward hooks/);
+    });
+
+    test('without opts.modules, the modules a step calls are found: eval() between calls traces again', () => {
+      const st = both(() => {
+        const model = new nn.Sequential(new nn.Linear(20, 16), new nn.Dropout(0.5), new nn.Linear(16, 5));
+        const o = new SGD(model.parameters(), { lr: 0.1 });
+        return { model, step: (x, y) => { o.zeroGrad(); const l = ce(model.call(x) as Tensor, y); l.backward(); o.step(); return l; },
+          between: (i) => { if (i === 4) model.eval(); } };
+      }, data, false);
+      expect(st.traces).toBe(2);
+    });
+
+    test('grads read through .grad between calls stay the caller\'s: the next call captures fresh ones', () => {
+      manualSeed(0);
+      const model = mlp(); const o = new SGD(model.parameters(), { lr: 0.1 });
+      const step = compile((x: Tensor, y: Tensor) => { o.zeroGrad(); const l = ce(model.call(x) as Tensor, y); l.backward(); o.step(); return l; }, { modules: [model] });
+      const held = data.map(([x, y]) => { step(x, y); const g = (model.get(0) as nn.Linear).weight.grad as Tensor; return [g, g.dataSync()[0]] as const; });
+      held.forEach(([g, v]) => expect(g.dataSync()[0]).toBe(v));
+      expect(new Set(held.map(([g]) => g)).size).toBe(held.length);
+    });
+
+    test('writing into a tensor argument in place, or returning a class instance, keeps the step eager', () => {
+      const x = tensor([1, 2, 3]);
+      const f = compile((t: Tensor) => { noGrad(() => t.mul_(2)); return t.sum(); });
+      for (let i = 0; i < 3; i++) f(x);
+      expect(x.toArray()).toEqual([8, 16, 24]);
+      expect(f.stats().fallbacks[0].reason).toMatch(/writes into a tensor argument in place/);
+      class Out { constructor(readonly v: Tensor) {} }
+      const g = compile((t: Tensor) => new Out(t.mul(2)));
+      const outs = [0, 1, 2, 3].map((i) => g(tensor([i])).v);
+      expect(outs.map((o) => o.item())).toEqual([0, 2, 4, 6]);
+      expect(g.stats().fallbacks[0].reason).toMatch(/fn returns Out/);
+    });
+  });
 });
