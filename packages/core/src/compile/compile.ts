@@ -123,13 +123,23 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * `.grad` must be what eager mode would add to or replace (a grad dropped outside `fn`, as by
  * `opt.zeroGrad()` before the call, is fine); otherwise the call captures again.
  *
+ * Every `.grad` assignment inside `fn` (backward's, `zeroGrad`'s, the user's) is replayed in order, so
+ * `.grad` ends each call where eager mode leaves it. Before a replay, the modules `fn` calls (found while
+ * tracing; `opts.modules` adds more) must be in the same train/eval state (else it traces again) and
+ * have the same parameters and buffers with the same `requiresGrad`; each grad the step reads from before
+ * it must still be in place, and no grad it writes may have been read through `.grad` since (the caller
+ * may hold it); a forward hook registered or removed anywhere captures again. Otherwise the call captures
+ * again.
+ *
  * What a capture fixes: JavaScript values `fn` reads from its closure (a weight, a `tensor([...])` made
- * from a JS array) are constants of the capture, as in TinyJit and CUDA graphs; pass values that change as
- * arguments (they are part of the signature), or keep them in tensors. An optimizer's learning rate and
- * step count are read when its kernel runs, so schedulers stepping outside `fn` work. JavaScript side
- * effects in `fn` (logging, pushing to an array) happen on the traced and captured calls only.
- * Tensors that `fn` returns are fresh on every call; tensors it stores elsewhere hold the latest replay's
- * values.
+ * from a JS array, a JS variable holding a tensor) are constants of the capture, as in TinyJit and CUDA
+ * graphs: a replay reads the same tensor objects, with their current values. Pass values that change as
+ * arguments (they are part of the signature), and carry state from call to call through arguments and
+ * results (`const [loss, h2] = step(x, h); h = h2.detach()`), not by reassigning a closure variable. An
+ * optimizer's learning rate and step count are read when its kernel runs, so schedulers stepping outside
+ * `fn` work. JavaScript side effects in `fn` (logging, pushing to an array) happen on the traced and
+ * captured calls only. Tensors that `fn` returns are fresh on every call; writing into an argument in
+ * place, or returning a class instance, keeps the signature eager.
  * @example
  * const step = compile((x: Tensor, y: Tensor) => {
  *   opt.zeroGrad();
