@@ -166,14 +166,15 @@ const wasm = internal.sgdUpdateF32(x, g, 0.5);
 core.setKernelBackend('js');  // the internal kernels see the main entry's setting: one shared module
 const afterJs = internal.sgdUpdateF32(x, g, 0.5);
 console.log(JSON.stringify({
-  root: ['Storage', 'gemm', 'sgdUpdateF32', 'sgdMomentumUpdateF32', 'adamUpdateF32', 'checkOptionKeys', 'unknownOptionError', 'suggestName', 'runKernel', 'valueGuard', 'noteUncapturable'].filter((k) => k in core),
+  root: Object.keys(internal).filter((k) => k in core),
   internal: Object.keys(internal).sort(), wasm, x0: x[0], afterJs,
   sameStorage: core.tensor([1]).constructor === core.Tensor && core.tensor([1])._storage instanceof internal.Storage,
   umbrella: ['writeFileAtomicSync', 'Storage', 'gemm'].filter((k) => k in require('tapegrad')),
 }));
 `);
     expect(JSON.parse(node(f).trim())).toEqual({
-      root: [], internal: ['Storage', 'adamUpdateF32', 'checkOptionKeys', 'gemm', 'noteUncapturable', 'pos', 'positionalOptions', 'runKernel', 'sgdMomentumUpdateF32', 'sgdUpdateF32', 'sizes', 'suggestName', 'unknownOptionError', 'valueGuard'],
+      // none of core/internal's names is on the root entry; the ones the sibling packages import are there
+      root: [], internal: expect.arrayContaining(['Storage', 'adamUpdateF32', 'checkOptionKeys', 'gemm', 'invalidateCaptures', 'noteModuleCall', 'noteUncapturable', 'pos', 'positionalOptions', 'runKernel', 'sgdMomentumUpdateF32', 'sgdUpdateF32', 'sizes', 'suggestName', 'unknownOptionError', 'valueGuard']),
       wasm: true, x0: 0.5, afterJs: false, sameStorage: true, umbrella: [],
     });
   });
