@@ -4,7 +4,7 @@ import { DType, TypedArray, allocate, checkDtype, checkInt32, dtypeOfArray, getD
 import { checkShape, fmt, numelOf } from './shape';
 import { Generator, defaultGenerator } from './random';
 import { checkOptionKeys, isPlainOptions } from './options';
-import { runKernel } from './compile/capture';
+import { activeCapture, runKernel } from './compile/capture';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -94,7 +94,9 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOpti
     const dtype = opts.dtype ? checkDtype(opts.dtype, 'tensor') : own;
     if (dtype === 'int32' && own !== 'int32' && own !== 'bool') for (let i = 0; i < src.length; i++) checkInt32(src[i], 'tensor', `element [${i}]`);
     const out = allocate(dtype, src.length);
-    runKernel(() => out.set(src as never), out); // a compiled step's constant (compile.ts)
+    // A compiled step's constant (compile.ts): the values as they are now, not as the array holds them later.
+    const values = activeCapture() === null ? src : src.slice();
+    runKernel(() => out.set(values as never), out);
     return finish(out, [src.length], dtype, opts);
   }
   const shape: number[] = [];
