@@ -21,3 +21,5 @@ export { checkOptionKeys, unknownOptionError, suggestName } from './options';
 export { sizes } from './ops/conv';
 /** compile's capture (compile/capture.ts): kernels that sibling packages run, and decisions on argument values. */
 export { runKernel, valueGuard, noteUncapturable } from './compile/capture';
+/** webgpu (issue 17): the optimizer updates as device kernels. */
+export { sgdStep as webgpuSgdStep, adamStep as webgpuAdamStep } from './webgpu/ops';

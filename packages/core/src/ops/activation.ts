@@ -10,6 +10,7 @@ import { noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { logSoftmaxRowsF32, simdApplies, softmaxRowsF32 } from '../kernels/elementwise';
 
 /**
@@ -17,6 +18,7 @@ import { logSoftmaxRowsF32, simdApplies, softmaxRowsF32 } from '../kernels/eleme
  * row kernel (one pass per row, ~1-ulp exp), or null when that path does not apply.
  */
 function simdRows(x: Tensor, d: number, log: boolean): Tensor | null {
+  if (x._storage.gpu !== null) return d === x.ndim - 1 ? WG.softmaxRows(x, log) : null; // webgpu (issue 17): other dims compose
   const n = x.numel();
   if (x.dtype !== 'float32' || d !== x.ndim - 1 || !x.isContiguous() || !simdApplies(n)) return null;
   const cols = x._shape[d];

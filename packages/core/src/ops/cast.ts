@@ -3,10 +3,12 @@ import { Tensor } from '../tensor';
 import { DType, allocate, checkDtype, isFloating } from '../dtype';
 import { record } from '../autograd/tape';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkDtype(dtype, 'to');
   if (x.dtype === dtype) return x;
+  if (x._storage.gpu !== null) return isFloating(dtype) ? record('to', [x], WG.cast(x, dtype), (g) => [g.to(x.dtype)]) : WG.cast(x, dtype); // webgpu (issue 17)
   const out = allocate(dtype, x.numel());
   runKernel(() => {
     const src = x._contigData();

@@ -14,6 +14,7 @@ import { allocate, checkInt32 } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
 import { operand } from './scalar';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 function checkLeaf(t: Tensor, op: string): void {
   if (isGradEnabled() && t.requiresGrad && t.isLeaf) {
@@ -23,6 +24,7 @@ function checkLeaf(t: Tensor, op: string): void {
 
 /** Writes `src` (already broadcast to t's shape) into t's strided storage. */
 function writeInto(t: Tensor, src: Tensor): void {
+  if (t._storage.gpu !== null) return WG.copyInto(t, src); // webgpu (issue 17)
   const vals = src.dtype === t.dtype ? src._contigData() : src.to(t.dtype)._contigData();
   const dst = t._storage.data;
   if (t.isContiguous()) {
@@ -119,6 +121,7 @@ export function fill_<T extends Tensor>(t: T, value: number): T {
   if (t.dtype === 'int32') checkInt32(value, 'fill_');
   // In a graph the overwritten value's gradient must be cut to zero (PyTorch's FillBackward).
   if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool'), value, old));
+  if (t._storage.gpu !== null) { WG.fillInto(t, value); t._bumpVersion(); return t; } // webgpu (issue 17)
   // A contiguous target is filled directly (a typed array's fill converts the value as an element write
   // does); a strided one through the expanded scalar.
   const v = t.isContiguous() ? null : Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape);

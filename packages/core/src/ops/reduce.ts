@@ -12,6 +12,7 @@ import { groupShape, groupsFor, reducedShape } from './kernels';
 import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export interface ValuesIndices {
   values: Tensor;
@@ -71,9 +72,9 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
 export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   const dims = dimsOf(x, dim, 'sum');
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
-  const out = leadingSum(x, dims, dtype) ?? sumGroups(x, dims, dtype);
   const shape = reducedShape(x._shape, dims, keepdim);
-  const res = Tensor._fromData(out, shape, dtype);
+  const res = x._storage.gpu !== null ? WG.reduce('sum', x, dims, shape, dtype, 'sum') // webgpu (issue 17)
+    : Tensor._fromData(leadingSum(x, dims, dtype) ?? sumGroups(x, dims, dtype), shape, dtype);
   return record('sum', [x], res, (g) => [g.reshape(reducedShape(x._shape, dims, true)).expand(x._shape)]);
 }
 
@@ -207,9 +208,10 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   const dims = dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0));
   const { outer, inner } = groupShape(x, dims);
-  const out = allocate(x.dtype, outer);
+  if (x._storage.gpu !== null && op !== 'amax') throw new Error(`${op}: not implemented on the webgpu device yet (amax is)`); // webgpu (issue 17)
+  const out = x._storage.gpu !== null ? null : allocate(x.dtype, outer);
   const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
-  runKernel(() => {
+  if (out !== null) runKernel(() => {
     const { data } = groupsFor(x, dims);
     for (let o = 0; o < outer; o++) {
       let bv = data[o * inner];
@@ -217,7 +219,7 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
       out[o] = bv;
     }
   }, out);
-  const res = Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
+  const res = out === null ? WG.reduce('max', x, dims, reducedShape(x._shape, dims, keepdim), x.dtype, op) : Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
   const kshape = reducedShape(x._shape, dims, true);
   // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's
   // evenly_distribute_backward); amax/amin keep `x == result`, which gives them none (as PyTorch).

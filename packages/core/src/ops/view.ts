@@ -6,6 +6,7 @@ import { Tensor, Storage, stridedCopy } from '../tensor';
 import { allocate, promote } from '../dtype';
 import { checkShape, fmt, normDim, numelOf, contiguousStrides } from '../shape';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { record } from '../autograd/tape';
 import { sumTo } from './reduce';
 import { zerosOf } from './cast';
@@ -228,6 +229,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** A contiguous copy that stays in the graph (gradient passes through unchanged). */
 export function clone(x: Tensor): Tensor {
+  if (x._storage.gpu !== null) return record('clone', [x], WG.copy(x), (g) => [g]); // webgpu (issue 17)
   const out = allocate(x.dtype, x.numel());
   runKernel(() => stridedCopy(x, out), out);
   const c = new Tensor(new Storage(out), x.shape, undefined, 0, x.dtype);
