@@ -23,6 +23,8 @@ export type Device = 'cpu' | 'webgpu';
 /** A webgpu tensor's device data. `host` mirrors values uploaded from the host until a kernel writes them in place. */
 export interface GpuData {
   buffer: GpuBufferHandle;
+  /** Elements of the storage (the tensor that created it). */
+  length: number;
   host: TypedArray | null;
 }
 
@@ -45,7 +47,7 @@ function emptyOf(dtype: DType): TypedArray {
 export function gpuTensor(op: string, dtype: DType, shape: readonly number[]): Tensor {
   wgsl(dtype, op);
   const storage = new Storage(emptyOf(dtype));
-  storage.gpu = { buffer: acquireBuffer(op, numelOf(shape) * 4, storage), host: null };
+  storage.gpu = { buffer: acquireBuffer(op, numelOf(shape) * 4, storage), length: numelOf(shape), host: null };
   return new Tensor(storage, shape.slice(), undefined, 0, dtype);
 }
 

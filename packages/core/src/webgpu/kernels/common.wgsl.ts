@@ -34,8 +34,9 @@ export const MAIN_1D = /* wgsl */ `@compute @workgroup_size(64) fn main(@builtin
 export const MATH = /* wgsl */ `
 fn isnanf(x: f32) -> bool { let b = bitcast<u32>(x); return (b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu) != 0u; }
 fn isinff(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
-fn nanf() -> f32 { return bitcast<f32>(0x7fc00000u); }
-fn inff() -> f32 { return bitcast<f32>(0x7f800000u); }
+// NaN and ∞ built at run time (slot word 63 is always 0): WGSL refuses them as constants.
+fn nanf() -> f32 { return bitcast<f32>(pu(63u) | 0x7fc00000u); }
+fn inff() -> f32 { return bitcast<f32>(pu(63u) | 0x7f800000u); }
 fn expm1f(x: f32) -> f32 { if (abs(x) < 1e-3) { return x + 0.5 * x * x + x * x * x / 6.0; } return exp(x) - 1.0; }
 fn log1pf(x: f32) -> f32 { let u = 1.0 + x; if (u == 1.0) { return x; } return log(u) * x / (u - 1.0); }
 fn tanhf(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); let t = (1.0 - e) / (1.0 + e); return select(t, -t, x < 0.0); }
@@ -51,6 +52,28 @@ fn erff(x: f32) -> f32 {
     y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
   }
   return select(y, -y, x < 0.0);
+}
+// sin/cos to ~1 ulp (WGSL's builtins only promise 2^-11 absolute): reduce by 2π in two parts, fold to
+// [-π/2, π/2], then Taylor series to the 13th power (truncation < 1e-9 there).
+fn reduceAngle(x: f32) -> f32 {
+  let k = round(x * 0.15915494309189535);
+  return (x - k * 6.28125) - k * 0.0019353071795864769;
+}
+fn sinPoly(r: f32) -> f32 {
+  let z = r * r;
+  return r * (1.0 + z * (-1.0 / 6.0 + z * (1.0 / 120.0 + z * (-1.0 / 5040.0 + z * (1.0 / 362880.0 + z * (-1.0 / 39916800.0 + z / 6227020800.0))))));
+}
+fn sinf(x: f32) -> f32 {
+  var r = reduceAngle(x);
+  if (r > 1.5707963267948966) { r = 3.141592653589793 - r; } else if (r < -1.5707963267948966) { r = -3.141592653589793 - r; }
+  return sinPoly(r);
+}
+fn cosf(x: f32) -> f32 {
+  var r = reduceAngle(x);
+  var s = 1.0;
+  if (r > 1.5707963267948966) { r = 3.141592653589793 - r; s = -1.0; } else if (r < -1.5707963267948966) { r = -3.141592653589793 - r; s = -1.0; }
+  let z = r * r;
+  return s * (1.0 + z * (-0.5 + z * (1.0 / 24.0 + z * (-1.0 / 720.0 + z * (1.0 / 40320.0 + z * (-1.0 / 3628800.0 + z * (1.0 / 479001600.0 - z / 87178291200.0)))))));
 }
 fn powf(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
