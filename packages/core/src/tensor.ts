@@ -207,12 +207,13 @@ export class Tensor {
   }
 
   toString(): string {
+    if (this._storage.gpu !== null) return WG.describe(this); // webgpu (issue 17): values only asynchronously
     return formatTensor(this);
   }
 
   /** `console.log(t)` in Node prints the values as PyTorch does, not the object's internals. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return formatTensor(this);
+    return this.toString();
   }
 
   // ---- autograd state -----------------------------------------------------------------------------

@@ -47,17 +47,14 @@ export const counters: WebGpuCounters = zeroCounters();
 
 /** Why WebGPU is unavailable here, or null when navigator.gpu exists. */
 function missingReason(): string | null {
-  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
-  if (nav === undefined) {
-    return 'there is no navigator (this is Node or a worker without WebGPU): the webgpu device is browser only for now — in Node the `webgpu` npm package (Dawn) finds no adapter without a Vulkan/Metal/D3D12 driver';
+  const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; isSecureContext?: boolean };
+  if (g.navigator?.gpu !== undefined) return null;
+  if (g.process?.versions?.node !== undefined) {
+    return `this is Node ${g.process.versions.node}, which has no navigator.gpu: the webgpu device is browser only for now (the \`webgpu\` npm package (Dawn) finds no adapter without a Vulkan, Metal or D3D12 driver)`;
   }
-  if (nav.gpu === undefined) {
-    const secure = (globalThis as { isSecureContext?: boolean }).isSecureContext;
-    return secure === false
-      ? 'navigator.gpu is undefined because the page is not a secure context (serve it from https:// or http://localhost / 127.0.0.1)'
-      : 'navigator.gpu is undefined: this browser has no WebGPU (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu)';
-  }
-  return null;
+  if (g.navigator === undefined) return 'there is no navigator (a worker or runtime without WebGPU): the webgpu device is browser only for now';
+  if (g.isSecureContext === false) return 'navigator.gpu is undefined because the page is not a secure context (serve it from https:// or http://localhost / 127.0.0.1)';
+  return 'navigator.gpu is undefined: this browser has no WebGPU (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu)';
 }
 
 /**

@@ -421,6 +421,11 @@ export async function toCpu(x: Tensor): Promise<Tensor> {
   return Tensor._fromData(await data(x), x.shape, x.dtype);
 }
 
+/** What printing a webgpu tensor shows (its values need an async read). */
+export function describe(x: Tensor): string {
+  return `tensor(<${x.numel()} values on webgpu: print (await x.cpuAsync())>, shape=[${x._shape.join(', ')}], dtype=${x.dtype}, device='webgpu')`;
+}
+
 /** The error of a synchronous reader on a webgpu tensor. */
 export function syncReadError(reader: string, asyncName: string): Error {
   return new Error(`${reader}: this tensor is on the webgpu device, whose values can only be read asynchronously; use \`await x.${asyncName}\` instead`);

@@ -249,6 +249,7 @@ async function errorChecks(): Promise<Record<string, string>> {
     dataSync: messageOf(() => g.dataSync()),
     toArray: messageOf(() => g.toArray()),
     toString: messageOf(() => g.toString()),
+    printed: g.toString(),
     float64: messageOf(() => tensor([1, 2], { dtype: 'float64' }).to('webgpu')),
     toCpu: messageOf(() => g.to('cpu')),
     itemAsync: String(await g.sum().itemAsync()),

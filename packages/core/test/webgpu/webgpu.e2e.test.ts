@@ -116,7 +116,8 @@ describeBrowser('webgpu device in headless Chromium (SwiftShader)', () => {
     expect(e.item).toMatch(/^item: .*webgpu.*await x\.itemAsync\(\)/);
     expect(e.dataSync).toMatch(/^dataSync: .*await x\.dataAsync\(\)/);
     expect(e.toArray).toMatch(/^toArray: .*await x\.toArrayAsync\(\)/);
-    expect(e.toString).toMatch(/webgpu/);
+    expect(e.toString).toBe('no error');
+    expect(e.printed).toBe("tensor(<3 values on webgpu: print (await x.cpuAsync())>, shape=[3], dtype=float32, device='webgpu')");
     expect(e.float64).toMatch(/float64 tensors cannot move to the webgpu device/);
     expect(e.toCpu).toMatch(/await x\.cpuAsync\(\)/);
     expect(e.itemAsync).toBe('6');
