@@ -156,6 +156,7 @@ function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdi
   const all = dim === null || dim === undefined;
   const dims = all ? dimsOf(x, undefined, op) : dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, all);
+  if (x._storage.gpu !== null) return WG.argReduce(op, x, dims, all ? (keepdim ? x._shape.map(() => 1) : []) : reducedShape(x._shape, dims, keepdim)); // webgpu (issue 17)
   const { outer, inner } = groupShape(x, dims);
   const out = new Int32Array(outer);
   runKernel(() => {

@@ -12,7 +12,7 @@ import { acquireBuffer, dispatch, readBack, upload, gpuState, type Params } from
 import type { GpuBufferHandle } from './gpu-types';
 import type { WgslType } from './kernels/common.wgsl';
 import { BINARY, UNARY, elementwiseSource, type OperandKind } from './kernels/elementwise.wgsl';
-import { rowReduceSource, softmaxRowsSource } from './kernels/reduce.wgsl';
+import { argReduceSource, columnReduceSource, rowReduceSource, softmaxRowsSource } from './kernels/reduce.wgsl';
 import { gemmSource, GEMM_TILE } from './kernels/gemm.wgsl';
 import { gatherSource, scatterAddSource } from './kernels/indexing.wgsl';
 import { adamSource, sgdSource } from './kernels/optim.wgsl';
@@ -222,14 +222,40 @@ function groupsLast(x: Tensor, dims: number[]): Tensor {
 /** sum or amax over `dims` (normalised, sorted) into a tensor of `shape`. */
 export function reduce(op: 'sum' | 'max', x: Tensor, dims: number[], shape: number[], dtype: DType, name: string): Tensor {
   checkRank(name, x._shape);
-  const src = groupsLast(x, dims);
   const inner = numelOf(dims.map((d) => x._shape[d]));
   const outer = numelOf(x._shape.filter((_, i) => !dims.includes(i)));
   const res = gpuTensor(name, dtype, shape);
   if (outer === 0) return res;
   const it = wgsl(x.dtype, name), ot = wgsl(dtype, name);
   const ct: WgslType = op === 'sum' ? (ot === 'f32' ? 'f32' : 'i32') : it === 'f32' ? 'f32' : 'i32';
+  if (dims.length > 0 && dims.length < x.ndim && dims.every((d, i) => d === i) && x.isContiguous() && (outer >= 16 || inner <= 1024)) {
+    // Leading dims of a contiguous tensor (a bias gradient): per column, no transposing copy.
+    dispatch(name, `colreduce:${op}:${it}:${ct}:${ot}`, () => columnReduceSource(op, it, ct, ot), groupsOf(outer, 64), [bufferOf(x), bufferOf(res)], (p) => {
+      p.i[0] = outer;
+      p.i[1] = inner;
+      p.i[4] = x.nd.offset;
+    });
+    return res;
+  }
+  const src = groupsLast(x, dims);
   dispatch(name, `reduce:${op}:${it}:${ct}:${ot}`, () => rowReduceSource(op, it, ct, ot), outer, [bufferOf(src), bufferOf(res)], (p) => {
+    p.i[0] = outer;
+    p.i[1] = inner;
+    p.i[4] = src.nd.offset;
+  });
+  return res;
+}
+
+/** argmax / argmin over `dims` (all, or one) into an int32 tensor of `shape`. */
+export function argReduce(op: string, x: Tensor, dims: number[], shape: number[]): Tensor {
+  checkRank(op, x._shape);
+  const src = groupsLast(x, dims);
+  const inner = numelOf(dims.map((d) => x._shape[d]));
+  const outer = numelOf(x._shape.filter((_, i) => !dims.includes(i)));
+  const res = gpuTensor(op, 'int32', shape);
+  if (outer === 0) return res;
+  const it = wgsl(x.dtype, op);
+  dispatch(op, `arg:${op}:${it}`, () => argReduceSource(op === 'argmax', it), outer, [bufferOf(src), bufferOf(res)], (p) => {
     p.i[0] = outer;
     p.i[1] = inner;
     p.i[4] = src.nd.offset;

@@ -107,6 +107,13 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await check('mean dim -1', [a], (x) => x.mean(-1)));
   out.push(await check('amax dim 1', [a], (x) => x.amax(1)));
   out.push(await check('amax of a transposed view', [a], (x) => x.transpose(0, 2).amax()));
+  out.push(await check('sum leading dims [0, 1] (column kernel)', [rnd(40, 3, 6)], (x) => x.sum([0, 1])));
+  out.push(await check('amax dim 0 (column kernel)', [rnd(30, 20)], (x) => x.amax(0)));
+  out.push(await check('int sum dim 0 (column kernel)', [ints(Array.from({ length: 60 }, (_, i) => i * 37 % 11 - 5), [3, 20])], (x) => x.sum(0)));
+  out.push(await check('argmax dim 1 (ties: first)', [a], (x) => x.round().argmax(1).float()));
+  out.push(await check('argmin all', [a], (x) => x.argmin().float()));
+  out.push(await check('argmax of int rows of 100', [ints(Array.from({ length: 300 }, (_, i) => (i * 7919) % 23), [3, 100])], (x) => x.argmax(-1).float()));
+  out.push(await check('max(dim) values and indices', [a], (x) => { const r = x.max(2); return r.values.add(r.indices.float()); }));
   out.push(await check('softmax -1', [a], (x) => x.softmax(-1)));
   out.push(await check('logSoftmax -1', [a], (x) => x.logSoftmax(-1)));
   out.push(await check('softmax 0 (composed)', [a], (x) => x.softmax(0)));
