@@ -60,7 +60,7 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   const out = mapUnary(x, x.dtype, (v) => {
     const z = beta * v;
     return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
-  });
+  }, undefined, { op: 'softplus', args: [beta, threshold] });
   return record('softplus', [x], out, (g) => [where(x.mul(beta).gt(threshold), g, g.mul(x.mul(beta).sigmoid()))], [x]);
 }
 

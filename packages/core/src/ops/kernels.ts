@@ -95,8 +95,8 @@ const outputOf = (dtype: DType, n: number): TypedArray =>
   dtype === 'float32' || dtype === 'float64' ? allocateUninit(dtype, n) : allocate(dtype, n);
 
 /** Elementwise f(x). `key` names a fixed f (the op) so its compiled loop is reused; omit it for closures over arguments. */
-export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
-  if (x._storage.gpu !== null) return WG.unary(x, dtype, key); // webgpu (issue 17)
+export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string, gpu?: WG.UnaryArgs): Tensor {
+  if (x._storage.gpu !== null) return WG.unary(x, dtype, gpu?.op ?? key, gpu?.args); // webgpu (issue 17): closures name their device kernel and its scalars
   const n = x.numel();
   const out = outputOf(dtype, n);
   runKernel(() => {

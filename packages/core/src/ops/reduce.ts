@@ -209,7 +209,6 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   const dims = dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0));
   const { outer, inner } = groupShape(x, dims);
-  if (x._storage.gpu !== null && op !== 'amax') throw new Error(`${op}: not implemented on the webgpu device yet (amax is)`); // webgpu (issue 17)
   const out = x._storage.gpu !== null ? null : allocate(x.dtype, outer);
   const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   if (out !== null) runKernel(() => {
@@ -220,11 +219,12 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
       out[o] = bv;
     }
   }, out);
-  const res = out === null ? WG.reduce('max', x, dims, reducedShape(x._shape, dims, keepdim), x.dtype, op) : Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
+  const res = out === null ? WG.reduce(arg === argmax ? 'max' : 'min', x, dims, reducedShape(x._shape, dims, keepdim), x.dtype, op) : Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
   const kshape = reducedShape(x._shape, dims, true);
   // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's
   // evenly_distribute_backward); amax/amin keep `x == result`, which gives them none (as PyTorch).
-  const nanAll = (op === 'max' || op === 'min') && res.numel() === 1 && res.item() !== res.item();
+  // (webgpu: not read back; a NaN max's gradient goes where x == NaN, i.e. nowhere)
+  const nanAll = out !== null && (op === 'max' || op === 'min') && res.numel() === 1 && res.item() !== res.item();
   return record(op, [x], res, (g) => {
     const mask = nanAll ? x.isnan() : x.eq(res.reshape(kshape));
     const count = sum(mask, dims, true);

@@ -12,7 +12,7 @@ import { acquireBuffer, dispatch, readBack, upload, gpuState, type Params } from
 import type { GpuBufferHandle } from './gpu-types';
 import type { WgslType } from './kernels/common.wgsl';
 import { BINARY, UNARY, elementwiseSource, type OperandKind } from './kernels/elementwise.wgsl';
-import { argReduceSource, columnReduceSource, rowReduceSource, softmaxRowsSource } from './kernels/reduce.wgsl';
+import { argReduceSource, columnReduceSource, rowReduceSource, softmaxRowsSource, type ReduceOp } from './kernels/reduce.wgsl';
 import { gemmSource, GEMM_TILE } from './kernels/gemm.wgsl';
 import { gatherSource, scatterAddSource } from './kernels/indexing.wgsl';
 import { adamSource, sgdSource } from './kernels/optim.wgsl';
@@ -31,6 +31,12 @@ export interface GpuData {
 const MAX_RANK = 8;
 
 export const onGpu = (t: Tensor): boolean => t._storage.gpu !== null;
+
+/** A unary op whose CPU kernel is a closure: the device kernel's name and its scalars (slot words 44…). */
+export interface UnaryArgs { op: string; args: number[] }
+
+/** float64 results of promotions with host scalars are computed in the device's float32. */
+const onDevice = (dtype: DType): DType => (dtype === 'float64' ? 'float32' : dtype);
 
 function wgsl(dtype: DType, op: string): WgslType {
   if (dtype === 'float32') return 'f32';
@@ -81,7 +87,7 @@ const groupsOf = (n: number, per: number): number => Math.max(1, Math.ceil(n / p
  * One elementwise kernel over `shape`: operands broadcast (device tensors, strided) or host 0-d scalars;
  * the result is a new contiguous tensor, or written into the view `into` (then nothing is returned).
  */
-function elementwise(op: string, key: string, xs: readonly Tensor[], shape: readonly number[], out: DType, ct: WgslType, expr: string, boolExpr: boolean, into?: Tensor): Tensor {
+function elementwise(op: string, key: string, xs: readonly Tensor[], shape: readonly number[], out: DType, ct: WgslType, expr: string, boolExpr: boolean, into?: Tensor, args?: readonly number[]): Tensor {
   checkSameDevice(op, ...xs);
   checkRank(op, shape);
   const n = numelOf(shape);
@@ -104,6 +110,10 @@ function elementwise(op: string, key: string, xs: readonly Tensor[], shape: read
     p.i[1] = shape.length;
     p.i[2] = flat ? 1 : 0;
     for (let d = 0; d < shape.length; d++) p.i[8 + d] = shape[d];
+    args?.forEach((v, k) => {
+      if (ct === 'f32') p.f[44 + k] = v;
+      else p.i[44 + k] = v >= 2147483647 ? 2147483647 : v <= -2147483648 ? -2147483648 : Math.trunc(v);
+    });
     const all = into ? [...xs, into] : xs;
     all.forEach((t, j) => {
       if (t._storage.gpu === null) {
@@ -129,7 +139,8 @@ function markWritten(t: Tensor): void {
 const isFloatT = (t: Tensor): boolean => t.dtype === 'float32' || t.dtype === 'float64';
 
 /** mapUnary on the device: `key` names the op (ops/unary.ts). */
-export function unary(x: Tensor, dtype: DType, key: string | undefined): Tensor {
+export function unary(x: Tensor, dtype0: DType, key: string | undefined, args?: readonly number[]): Tensor {
+  const dtype = onDevice(dtype0);
   const entry = key === undefined ? undefined : UNARY[key];
   if (key === undefined || entry === undefined) throw new Error(`${key ?? 'this op'}: not implemented on the webgpu device yet (move the tensor to the cpu with await x.cpuAsync())`);
   let ct: WgslType;
@@ -137,11 +148,12 @@ export function unary(x: Tensor, dtype: DType, key: string | undefined): Tensor 
   else { const o = wgsl(dtype, key); ct = o === 'u32' ? 'i32' : o; }
   const expr = ct === 'f32' ? entry.float : entry.int;
   if (expr === undefined) throw new TypeError(`${key}: not supported for ${x.dtype} tensors on the webgpu device`);
-  return elementwise(key, key, [x], x._shape, dtype, ct, expr, entry.bool === true);
+  return elementwise(key, key, [x], x._shape, dtype, ct, expr, entry.bool === true, undefined, args);
 }
 
 /** mapBinary on the device. */
-export function binary(a: Tensor, b: Tensor, shape: number[], dtype: DType, key: string | undefined): Tensor {
+export function binary(a: Tensor, b: Tensor, shape: number[], dtype0: DType, key: string | undefined): Tensor {
+  const dtype = onDevice(dtype0);
   const entry = key === undefined ? undefined : BINARY[key];
   if (key === undefined || entry === undefined) throw new Error(`${key ?? 'this op'}: not implemented on the webgpu device yet`);
   const [expr, boolExpr] = entry;
@@ -152,7 +164,8 @@ export function binary(a: Tensor, b: Tensor, shape: number[], dtype: DType, key:
 }
 
 /** mapWhere on the device. */
-export function where(c: Tensor, a: Tensor, b: Tensor, shape: number[], dtype: DType): Tensor {
+export function where(c: Tensor, a: Tensor, b: Tensor, shape: number[], dtype0: DType): Tensor {
+  const dtype = onDevice(dtype0);
   const ct = wgsl(dtype, 'where');
   return elementwise('where', 'where', [c, a, b], shape, dtype, ct, 'select(z, y, x != T(0))', false);
 }
@@ -206,6 +219,19 @@ function fillKernel(op: string, t: Tensor, value: number, into?: Tensor): void {
   if (into) markWritten(into);
 }
 
+/** cat along `d` (shapes checked by ops/view.ts): each part copied into its slice of the result. */
+export function cat(parts: readonly Tensor[], d: number, shape: number[], dtype: DType): Tensor {
+  checkAllOnDevice('cat', ...parts);
+  const res = gpuTensor('cat', dtype, shape);
+  let at = 0;
+  for (const t of parts) {
+    const slice = new Tensor(res._storage, t._shape.slice(), res.nd.stride.slice(), at * res.nd.stride[d], dtype);
+    if (t.numel() > 0) copyInto(slice, t);
+    at += t._shape[d];
+  }
+  return res;
+}
+
 // ---- reductions ---------------------------------------------------------------------------------
 
 /** Row-major values with `dims` moved last, as one contiguous device tensor (no copy when already so). */
@@ -220,7 +246,7 @@ function groupsLast(x: Tensor, dims: number[]): Tensor {
 }
 
 /** sum or amax over `dims` (normalised, sorted) into a tensor of `shape`. */
-export function reduce(op: 'sum' | 'max', x: Tensor, dims: number[], shape: number[], dtype: DType, name: string): Tensor {
+export function reduce(op: ReduceOp, x: Tensor, dims: number[], shape: number[], dtype: DType, name: string): Tensor {
   checkRank(name, x._shape);
   const inner = numelOf(dims.map((d) => x._shape[d]));
   const outer = numelOf(x._shape.filter((_, i) => !dims.includes(i)));

@@ -4,14 +4,20 @@
  * (allclose with rtol 1e-4, atol 1e-5·max|cpu|); an MLP trains a few steps on both devices from one seed,
  * with the device's counters per step; the device-mixing and sync-reader errors are caught.
  */
-import { Generator, Tensor, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
+import { Generator, Tensor, cat, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { Adam, SGD } from '@tapegrad/optim';
+import { ops as oracleOps, modules as oracleModules, runLoss } from '../../../tapegrad/src/oracle/kinds';
+import type { OracleCase, OracleFile, OracleTensor } from '../../../tapegrad/src/oracle/format';
+import oracleFile from '../../../../fixtures/oracle/public.json';
 
 export interface CheckResult { name: string; worst: number; error?: string }
 export interface StepCounters { dispatches: number; submissions: number; bytesReadBack: number; bytesUploaded: number; buffersCreated: number }
+/** An oracle case on the device: passed, failed (message), or not on the device yet (the error). */
+export interface OracleResult { id: string; status: 'ok' | 'failed' | 'unsupported'; message?: string }
 export interface Report {
   adapter: string;
+  oracle: OracleResult[];
   initError?: string;
   checks: CheckResult[];
   mlp?: { cpu: number[]; gpu: number[]; steps: StepCounters[]; steady: StepCounters | null; paramErr: number };
@@ -114,6 +120,12 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await check('argmin all', [a], (x) => x.argmin().float()));
   out.push(await check('argmax of int rows of 100', [ints(Array.from({ length: 300 }, (_, i) => (i * 7919) % 23), [3, 100])], (x) => x.argmax(-1).float()));
   out.push(await check('max(dim) values and indices', [a], (x) => { const r = x.max(2); return r.values.add(r.indices.float()); }));
+  out.push(await check('amin dim 2, min(), max()', [a], (x) => x.amin(2).sum().add(x.min()).add(x.max())));
+  out.push(await check('clamp', [a], (x) => x.clamp(-0.5, 0.7)));
+  out.push(await check('clamp min only, int32', [ints([1, -5, 9, 3], [4])], (x) => x.clamp(0, null)));
+  out.push(await check('softplus', [a], (x) => x.mul(10).softplus(2, 15)));
+  out.push(await check('cat dim 1', [a, rnd(3, 2, 5)], (x, y) => cat([x, y], 1)));
+  out.push(await check('stack dim -1', [a], (x) => stack([x, x.mul(2)], -1)));
   out.push(await check('softmax -1', [a], (x) => x.softmax(-1)));
   out.push(await check('logSoftmax -1', [a], (x) => x.logSoftmax(-1)));
   out.push(await check('softmax 0 (composed)', [a], (x) => x.softmax(0)));
@@ -145,8 +157,57 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await checkGrad('grad: MLP-like graph', [rnd(8, 5), rnd(6, 5), rnd(6), rnd(3, 6)], (x, w, bb, w2) => F.linear(x, w, bb).relu().matmul(w2.t()).logSoftmax(-1).sum()));
   out.push(await checkGrad('grad: crossEntropy through linear', [rnd(8, 5), rnd(4, 5), rnd(4)], (x, w, bb) => F.crossEntropy(F.linear(x, w, bb), ints([0, 1, 2, 3, 3, 2, 1, 0], [8]).to(x.device))));
   out.push(await checkGrad('grad: broadcasting, sum, mean, softmax, amax', [rnd(4, 5), rnd(5)], (x, y) => x.mul(y).softmax(-1).sum(0).mean().add(x.amax(1).sum()).add(x.sub(y).tanh().sum())));
+  out.push(await checkGrad('grad: narrow, cat, clamp, softplus, min', [rnd(4, 6), rnd(4, 2)], (x, y) => cat([x.narrow(1, 1, 3), y], 1).clamp(-1, 1).softplus().sum().add(x.min())));
   out.push(await checkGrad('grad: bmm and transposes', [rnd(2, 3, 4), rnd(2, 5, 4)], (x, y) => x.bmm(y.transpose(1, 2)).sigmoid().sum()));
   return out;
+}
+
+/**
+ * One oracle case (fixtures/oracle: PyTorch 1.13's float64 values and gradients) run in float32 on the
+ * device, as packages/tapegrad/src/oracle/run.ts runs it on the cpu: |got − want| <= 1e-4 · max(1, max|want|).
+ */
+async function oracleCase(c: OracleCase): Promise<OracleResult> {
+  const tol = 1e-4;
+  const compare = async (what: string, got: Tensor, want: OracleTensor): Promise<string | null> => {
+    if (got.device !== 'webgpu') return `${what}: on ${got.device}`;
+    if (got.shape.join() !== want.shape.join()) return `${what}: shape [${got.shape}], want [${want.shape}]`;
+    const g = await got.dataAsync();
+    const scale = Math.max(1, ...want.data.map(Math.abs));
+    for (let i = 0; i < want.data.length; i++) {
+      const err = Math.abs(g[i] - want.data[i]);
+      if (!(err <= tol * scale)) return `${what}[${i}]: got ${g[i]}, want ${want.data[i]}`;
+    }
+    return null;
+  };
+  let stage = 'run';
+  try {
+    const inputs = c.inputs.map((x) => tensor(x.data, { dtype: x.dtype === 'int64' ? 'int32' : 'float32', device: 'webgpu' }).reshape(x.shape).requiresGrad_(x.requiresGrad));
+    const fn = c.kind === 'op' ? oracleOps[c.op] : c.kind === 'module' ? oracleModules[c.op] : null;
+    const out = c.kind === 'loss' ? runLoss(c.op, inputs, c.args) : fn ? fn(inputs, c.args) : null;
+    if (out === null) return { id: c.id, status: 'unsupported', message: 'no such op in the harness' };
+    stage = 'compare';
+    const bad = await compare('output', out, c.output);
+    if (bad) return { id: c.id, status: 'failed', message: bad };
+    if (c.upstream && c.grads.some((g) => g !== null)) {
+      stage = 'backward';
+      out.backward(tensor(c.upstream.data, { dtype: 'float32', device: 'webgpu' }).reshape(c.upstream.shape));
+      stage = 'compare';
+      for (let i = 0; i < c.grads.length; i++) {
+        const want = c.grads[i];
+        if (!want) continue;
+        const g = inputs[i].grad;
+        if (!g) return { id: c.id, status: 'failed', message: `grad of input ${i}: none` };
+        const m = await compare(`grad of input ${i}`, g, want);
+        if (m) return { id: c.id, status: 'failed', message: m };
+      }
+    }
+    return { id: c.id, status: 'ok' };
+  } catch (e) {
+    const msg = String((e as Error).message).split('\n')[0];
+    // An op the device lacks names itself: "not implemented on the webgpu device", a host read, or a cpu constant.
+    const unsupported = stage !== 'compare' && /not implemented on the webgpu device|not supported .*webgpu|only be read asynchronously|needs them on the host|same device/.test(msg);
+    return { id: c.id, status: unsupported ? 'unsupported' : 'failed', message: `${stage}: ${msg}` };
+  }
 }
 
 /** SGD (momentum, nesterov, weight decay) and Adam/AdamW updates: a few steps with fixed gradients on both devices. */
@@ -273,14 +334,16 @@ async function run(): Promise<Report> {
   try {
     await webgpu.init();
   } catch (e) {
-    return { adapter: '', initError: String((e as Error).message), checks: [], errors: {}, deviceErrors: [] };
+    return { adapter: '', initError: String((e as Error).message), checks: [], oracle: [], errors: {}, deviceErrors: [] };
   }
   const checks = [...await opChecks(), ...await optimizerChecks()];
+  const oracle: OracleResult[] = [];
+  for (const c of (oracleFile as unknown as OracleFile).cases) if (c.kind === 'op' || c.kind === 'loss' || (c.kind === 'module' && !c.args.params)) oracle.push(await oracleCase(c));
   const errors = await errorChecks();
   const mlpReport = await trainMlp();
   await webgpu.sync();
   const info = webgpu.info();
-  return { adapter: info.adapter, checks, mlp: mlpReport, errors, deviceErrors: info.errors };
+  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, errors, deviceErrors: info.errors };
 }
 
 declare global {

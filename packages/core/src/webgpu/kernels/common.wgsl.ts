@@ -75,6 +75,12 @@ fn cosf(x: f32) -> f32 {
   let z = r * r;
   return s * (1.0 + z * (-0.5 + z * (1.0 / 24.0 + z * (-1.0 / 720.0 + z * (1.0 / 40320.0 + z * (-1.0 / 3628800.0 + z * (1.0 / 479001600.0 - z / 87178291200.0)))))));
 }
+fn clampf(x: f32, lo: f32, hi: f32) -> f32 { let m = select(x, lo, x < lo); return select(m, hi, m > hi); }
+fn softplusf(x: f32, beta: f32, threshold: f32) -> f32 {
+  let z = beta * x;
+  if (z > threshold) { return x; }
+  return (max(z, 0.0) + log1pf(exp(-abs(z)))) / beta;
+}
 fn powf(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
   if (y == 1.0) { return x; }

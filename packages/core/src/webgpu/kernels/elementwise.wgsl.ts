@@ -54,6 +54,9 @@ export const UNARY: Record<string, { float: string; int?: string; bool?: boolean
   isinf: { float: 'isinff(x)', int: 'false', bool: true },
   isfinite: { float: '!isnanf(x) && !isinff(x)', int: 'true', bool: true },
   logicalNot: { float: 'x == 0.0', int: 'x == 0', bool: true },
+  // with scalars in slot words 44… (ops/unary.ts and activation.ts pass them)
+  clamp: { float: 'clampf(x, pf(44u), pf(45u))', int: 'min(max(x, pi(44u)), pi(45u))' },
+  softplus: { float: 'softplusf(x, pf(44u), pf(45u))' },
 };
 
 const NAMES = ['a', 'b', 'c'];

@@ -19,12 +19,20 @@ const TREE = /* wgsl */ `
     workgroupBarrier();
   }`;
 
-/** sum or max of each row, in compute type `ct` (f32, or i32 for integer sums), written as `out`. */
-export function rowReduceSource(op: 'sum' | 'max', input: WgslType, ct: WgslType, out: WgslType): string {
-  const init = op === 'sum' ? `${ct}(0)` : ct === 'f32' ? '-inff()' : '(-2147483647 - 1)';
-  const comb = op === 'sum' ? 'fn OP(a: T, b: T) -> T { return a + b; }'
-    : ct === 'f32' ? 'fn OP(a: T, b: T) -> T { if (isnanf(a) || isnanf(b)) { return nanf(); } return max(a, b); }'
-    : 'fn OP(a: T, b: T) -> T { return max(a, b); }';
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** The identity and the combining function of a reduction (NaN propagates through max and min). */
+function combiner(op: ReduceOp, ct: WgslType): { init: string; comb: string } {
+  if (op === 'sum') return { init: `${ct}(0)`, comb: 'fn OP(a: T, b: T) -> T { return a + b; }' };
+  const f = op === 'max' ? 'max' : 'min';
+  const init = ct === 'f32' ? (op === 'max' ? '-inff()' : 'inff()') : op === 'max' ? '(-2147483647 - 1)' : '2147483647';
+  const comb = ct === 'f32' ? `fn OP(a: T, b: T) -> T { if (isnanf(a) || isnanf(b)) { return nanf(); } return ${f}(a, b); }` : `fn OP(a: T, b: T) -> T { return ${f}(a, b); }`;
+  return { init, comb };
+}
+
+/** sum, max or min of each row, in compute type `ct` (f32, or i32 for integer sums), written as `out`. */
+export function rowReduceSource(op: ReduceOp, input: WgslType, ct: WgslType, out: WgslType): string {
+  const { init, comb } = combiner(op, ct);
   const src = `${HEADER}${MATH}
 @group(0) @binding(1) var<storage, read> a: array<${input}>;
 @group(0) @binding(2) var<storage, read_write> o: array<${out}>;
@@ -67,11 +75,8 @@ ${ROW_MAIN}
  * sum or max over the leading dim of a contiguous [rows, cols] block (a bias gradient: g.sum(0)), one
  * thread per column, reading rows in order (no transposing copy). Slot: [0] cols, [1] rows, [4] offset.
  */
-export function columnReduceSource(op: 'sum' | 'max', input: WgslType, ct: WgslType, out: WgslType): string {
-  const init = op === 'sum' ? `${ct}(0)` : ct === 'f32' ? '-inff()' : '(-2147483647 - 1)';
-  const comb = op === 'sum' ? 'fn OP(a: T, b: T) -> T { return a + b; }'
-    : ct === 'f32' ? 'fn OP(a: T, b: T) -> T { if (isnanf(a) || isnanf(b)) { return nanf(); } return max(a, b); }'
-    : 'fn OP(a: T, b: T) -> T { return max(a, b); }';
+export function columnReduceSource(op: ReduceOp, input: WgslType, ct: WgslType, out: WgslType): string {
+  const { init, comb } = combiner(op, ct);
   const src = `${HEADER}${MATH}
 @group(0) @binding(1) var<storage, read> a: array<${input}>;
 @group(0) @binding(2) var<storage, read_write> o: array<${out}>;
