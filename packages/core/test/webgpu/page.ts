@@ -4,7 +4,7 @@
  * (allclose with rtol 1e-4, atol 1e-5·max|cpu|); an MLP trains a few steps on both devices from one seed,
  * with the device's counters per step; the device-mixing and sync-reader errors are caught.
  */
-import { Generator, Tensor, cat, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
+import { Generator, Tensor, cat, compile, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { Adam, SGD } from '@tapegrad/optim';
 import { ops as oracleOps, modules as oracleModules, runLoss } from '../../../tapegrad/src/oracle/kinds';
@@ -297,6 +297,27 @@ async function trainMlp(): Promise<NonNullable<Report['mlp']>> {
   return { cpu, gpu, steps: counts.slice(), steady, paramErr };
 }
 
+/** compile(fn) with webgpu tensors: every call runs eagerly (the capture records cpu kernels only) and gives the eager values. */
+async function compiledFallback(): Promise<string> {
+  const w = tensor([[1, 2], [3, 4]], { device: 'webgpu' });
+  const f = compile((x: Tensor) => x.matmul(w).relu().sum(1));
+  const vals: string[] = [];
+  for (let i = 0; i < 3; i++) vals.push(JSON.stringify(await f(tensor([[1, -1], [2, 0.5]], { device: 'webgpu' })).toArrayAsync()));
+  const st = f.stats();
+  return `${vals.join(' ')} replays ${st.replays} fallbacks ${st.fallbacks.map((b) => b.reason).join('; ')}`;
+}
+
+/** A cpu model's state dict loaded into a webgpu model gives the cpu model's outputs. */
+async function loadIntoDeviceModel(): Promise<string> {
+  const cpuModel = mlp();
+  manualSeed(11);
+  const gpuModel = new nn.Sequential(new nn.Linear(8, 32), new nn.ReLU(), new nn.Linear(32, 16), new nn.ReLU(), new nn.Linear(16, 3)).to('webgpu');
+  gpuModel.loadStateDict(cpuModel.stateDict());
+  const x = rnd(5, 8);
+  const err = worstError(await (gpuModel.forward(x.to('webgpu')) as Tensor).dataAsync(), (cpuModel.forward(x) as Tensor).dataSync());
+  return `${[...gpuModel.parameters()].every((p) => p.device === 'webgpu')} ${err <= 1}`;
+}
+
 /** The error message of `f`, or 'no error'. */
 function messageOf(f: () => unknown): string {
   try { f(); return 'no error'; } catch (e) { return String((e as Error).message); }
@@ -327,6 +348,9 @@ async function errorChecks(): Promise<Record<string, string>> {
     intData: JSON.stringify(Array.from(await tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).add(5).dataAsync())),
     devices: [g.device, c.device, zerosLike(g).device, zeros(2, { device: 'webgpu' }).device].join(','),
     initTwice: await asyncMessage(() => webgpu.init()),
+    gradToHost: messageOf(() => tensor([1, 2], { requiresGrad: true }).to('webgpu').mul(2).sum().backward()),
+    compiled: await compiledFallback(),
+    loadStateDict: await loadIntoDeviceModel(),
   };
 }
 
