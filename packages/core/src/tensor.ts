@@ -92,7 +92,10 @@ export class Tensor {
     noteGradChange(this);
     const g = this._grad;
     this._grad = null;
-    if (g !== null && privateGrads.delete(g)) poolGive(g._storage.data);
+    if (g !== null && privateGrads.delete(g)) {
+      if (g._storage.gpu !== null) WG.release(g._storage); // webgpu (issue 17): its device buffer, now
+      else poolGive(g._storage.data);
+    }
   }
   private _requiresGrad = false;
   /** Set when an op made this from inputs that require grad while grad mode was off (noGrad). */

@@ -182,11 +182,12 @@ export function flush(): void {
 
 const pool = new Map<number, GpuBufferHandle[]>();
 const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
-const released = new FinalizationRegistry<GpuBufferHandle>((b) => {
+function giveBack(b: GpuBufferHandle): void {
   let list = pool.get(b.size);
   if (list === undefined) pool.set(b.size, (list = []));
   list.push(b);
-});
+}
+const released = new FinalizationRegistry<GpuBufferHandle>(giveBack);
 
 const sizeClass = (bytes: number): number => Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1))));
 
@@ -204,8 +205,16 @@ export function acquireBuffer(op: string, bytes: number, owner: object): GpuBuff
     b = s.device.createBuffer({ size, usage: STORAGE_USAGE });
     counters.buffersCreated++;
   }
-  released.register(owner, b);
+  released.register(owner, b, owner);
   return b;
+}
+
+/**
+ * Returns `owner`'s buffer to the pool now, for a storage that nothing can reach any more (an engine-private
+ * gradient being released): the collector would return it later. Work already recorded still runs first.
+ */
+export function releaseBuffer(owner: object, b: GpuBufferHandle): void {
+  if (released.unregister(owner)) giveBack(b);
 }
 
 /** A temporary buffer for one readback. */

@@ -8,7 +8,8 @@ import { Storage, Tensor } from '../tensor';
 import type { DType, TypedArray } from '../dtype';
 import { broadcastStrides, fmt, numelOf, sameShape } from '../shape';
 import { record } from '../autograd/tape';
-import { acquireBuffer, dispatch, readBack, upload, gpuState, type Params } from './device';
+import { _noteDeviceBirth as noteDeviceBirth } from '../pool';
+import { acquireBuffer, dispatch, readBack, releaseBuffer, upload, gpuState, type Params } from './device';
 import type { GpuBufferHandle } from './gpu-types';
 import type { WgslType } from './kernels/common.wgsl';
 import { BINARY, UNARY, elementwiseSource, type OperandKind } from './kernels/elementwise.wgsl';
@@ -54,10 +55,17 @@ export function gpuTensor(op: string, dtype: DType, shape: readonly number[]): T
   wgsl(dtype, op);
   const storage = new Storage(emptyOf(dtype));
   storage.gpu = { buffer: acquireBuffer(op, numelOf(shape) * 4, storage), length: numelOf(shape), host: null };
+  noteDeviceBirth(storage.data); // a gradient made in a backward walk may be engine-private (released at zeroGrad)
   return new Tensor(storage, shape.slice(), undefined, 0, dtype);
 }
 
 const bufferOf = (t: Tensor): GpuBufferHandle => (t._storage.gpu as GpuData).buffer;
+
+/** Gives an unreachable storage's buffer back to the pool at once (see device.ts's releaseBuffer). */
+export function release(storage: Storage): void {
+  const g = storage.gpu;
+  if (g !== null) releaseBuffer(storage, g.buffer);
+}
 
 /** Refuses a host tensor among device ones (a 0-d host tensor is a scalar operand, as in PyTorch). */
 export function checkSameDevice(op: string, ...ts: (Tensor | null | undefined)[]): void {
