@@ -72,7 +72,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
     return e.div(e.sum(d, true));
   });
   // One node with PyTorch's rule, ∂L/∂x = y ⊙ (g − Σ g ⊙ y), instead of the composition's five.
-  return record('softmax', [x], out, (g) => [out.mul(g.sub(g.mul(out).sum(d, true)))], [out]);
+  return record('softmax', [x], out, (g) => [(out._storage.gpu !== null ? WG.softmaxBackwardRows(g, out, d, false) : null) ?? out.mul(g.sub(g.mul(out).sum(d, true)))], [out]); // webgpu (issue 17): one row kernel
 }
 
 /**
@@ -88,5 +88,5 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
     const shifted = x.sub(where(m.eq(-Infinity), 0, m));
     return shifted.sub(shifted.exp().sum(d, true).log());
   });
-  return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(d, true)))], [out]);
+  return record('logSoftmax', [x], out, (g) => [(out._storage.gpu !== null ? WG.softmaxBackwardRows(g, out, d, true) : null) ?? g.sub(out.exp().mul(g.sum(d, true)))], [out]); // webgpu (issue 17): one row kernel
 }

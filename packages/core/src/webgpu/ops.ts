@@ -8,12 +8,13 @@ import { Storage, Tensor } from '../tensor';
 import type { DType, TypedArray } from '../dtype';
 import { broadcastStrides, fmt, numelOf, sameShape } from '../shape';
 import { record } from '../autograd/tape';
+import { isGradEnabled } from '../autograd/grad-mode';
 import { _noteDeviceBirth as noteDeviceBirth } from '../pool';
 import { acquireBuffer, dispatch, readBack, releaseBuffer, upload, gpuState, type Params } from './device';
 import type { GpuBufferHandle } from './gpu-types';
 import type { WgslType } from './kernels/common.wgsl';
 import { BINARY, UNARY, elementwiseSource, type OperandKind } from './kernels/elementwise.wgsl';
-import { argReduceSource, columnReduceSource, rowReduceSource, softmaxRowsSource, type ReduceOp } from './kernels/reduce.wgsl';
+import { argReduceSource, columnReduceSource, rowReduceSource, softmaxBackwardRowsSource, softmaxRowsSource, type ReduceOp } from './kernels/reduce.wgsl';
 import { gemmSource, GEMM_TILE } from './kernels/gemm.wgsl';
 import { gatherSource, scatterAddSource } from './kernels/indexing.wgsl';
 import { adamSource, sgdSource } from './kernels/optim.wgsl';
@@ -311,6 +312,28 @@ export function softmaxRows(x: Tensor, log: boolean): Tensor {
     p.i[0] = rows;
     p.i[1] = cols;
     p.i[4] = src.nd.offset;
+  });
+  return res;
+}
+
+/**
+ * softmax / logSoftmax's VJP along the last dim as one row kernel, or null where the composition must run
+ * (a graph of the backward itself is being recorded, or other dims / dtypes).
+ */
+export function softmaxBackwardRows(g: Tensor, y: Tensor, d: number, log: boolean): Tensor | null {
+  if (isGradEnabled() || d !== y.ndim - 1 || g.dtype !== 'float32' || y.dtype !== 'float32' || !sameShape(g._shape, y._shape)) return null;
+  checkAllOnDevice(log ? 'logSoftmax' : 'softmax', g, y);
+  const op = log ? 'logSoftmax backward' : 'softmax backward';
+  const gc = g.isContiguous() ? g : copy(g), yc = y.isContiguous() ? y : copy(y);
+  const cols = y._shape[y.ndim - 1] ?? 1;
+  const res = gpuTensor(op, 'float32', y._shape);
+  const n = y.numel();
+  if (n === 0) return res;
+  dispatch(op, `softmaxBackward:${log}`, () => softmaxBackwardRowsSource(log), n / cols, [bufferOf(gc), bufferOf(yc), bufferOf(res)], (p) => {
+    p.i[0] = n / cols;
+    p.i[1] = cols;
+    p.i[4] = gc.nd.offset;
+    p.i[5] = yc.nd.offset;
   });
   return res;
 }

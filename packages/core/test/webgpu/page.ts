@@ -4,7 +4,7 @@
  * (allclose with rtol 1e-4, atol 1e-5·max|cpu|); an MLP trains a few steps on both devices from one seed,
  * with the device's counters per step; the device-mixing and sync-reader errors are caught.
  */
-import { Generator, Tensor, cat, compile, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
+import { Generator, Tensor, cat, compile, grad, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { Adam, SGD } from '@tapegrad/optim';
 import { ops as oracleOps, modules as oracleModules, runLoss } from '../../../tapegrad/src/oracle/kinds';
@@ -158,6 +158,14 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await checkGrad('grad: crossEntropy through linear', [rnd(8, 5), rnd(4, 5), rnd(4)], (x, w, bb) => F.crossEntropy(F.linear(x, w, bb), ints([0, 1, 2, 3, 3, 2, 1, 0], [8]).to(x.device))));
   out.push(await checkGrad('grad: broadcasting, sum, mean, softmax, amax', [rnd(4, 5), rnd(5)], (x, y) => x.mul(y).softmax(-1).sum(0).mean().add(x.amax(1).sum()).add(x.sub(y).tanh().sum())));
   out.push(await checkGrad('grad: narrow, cat, clamp, softplus, min', [rnd(4, 6), rnd(4, 2)], (x, y) => cat([x.narrow(1, 1, 3), y], 1).clamp(-1, 1).softplus().sum().add(x.min())));
+  out.push(await checkGrad('second derivative through softmax, logSoftmax and tanh (createGraph)', [rnd(3, 4)], (x) => {
+    const [g] = grad(x.softmax(-1).mul(x.tanh()).add(x.logSoftmax(-1)).sum(), [x], { createGraph: true });
+    return (g as Tensor).square().sum();
+  }));
+  out.push(await checkGrad('gradients accumulate over two backward calls', [rnd(3, 4), rnd(4, 2)], (x, w) => {
+    x.matmul(w).relu().sum().backward();
+    return x.matmul(w).tanh().sum();
+  }));
   out.push(await checkGrad('grad: bmm and transposes', [rnd(2, 3, 4), rnd(2, 5, 4)], (x, y) => x.bmm(y.transpose(1, 2)).sigmoid().sum()));
   return out;
 }

@@ -46,6 +46,30 @@ ${ROW_MAIN}
   return src.replace(/\bT\b/g, ct);
 }
 
+/**
+ * The VJPs of softmax and log-softmax along rows in one pass per row (float32), the same formulas as
+ * ops/activation.ts's: log: g − exp(y)·Σg; softmax: y ⊙ (g − Σ g ⊙ y). Slot: [0] rows, [1] cols,
+ * [4] g offset, [5] y offset (both contiguous).
+ */
+export function softmaxBackwardRowsSource(log: boolean): string {
+  const src = `${HEADER}${MATH}
+@group(0) @binding(1) var<storage, read> gr: array<f32>;
+@group(0) @binding(2) var<storage, read> y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> o: array<f32>;
+${ROW_MAIN}
+  let yb = pu(5u) + row * cols;
+  var acc = 0.0;
+  for (var j = lid; j < cols; j += 64u) { acc += ${log ? 'gr[base + j]' : 'gr[base + j] * y[yb + j]'}; }
+  ${TREE.replace('OP(sh[lid], sh[lid + s])', 'sh[lid] + sh[lid + s]')}
+  let s = sh[0];
+  let ob = row * cols;
+  for (var j = lid; j < cols; j += 64u) {
+    ${log ? 'o[ob + j] = gr[base + j] - exp(y[yb + j]) * s;' : 'o[ob + j] = y[yb + j] * (gr[base + j] - s);'}
+  }
+}`;
+  return src.replace(/\bT\b/g, 'f32');
+}
+
 /** softmax or log-softmax of each row (float32), max-shifted as the CPU kernels are. */
 export function softmaxRowsSource(log: boolean): string {
   const src = `${HEADER}${MATH}
