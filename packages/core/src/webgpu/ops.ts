@@ -18,6 +18,8 @@ import { argReduceSource, columnReduceSource, rowReduceSource, softmaxBackwardRo
 import { gemmSource, GEMM_TILE } from './kernels/gemm.wgsl';
 import { gatherSource, scatterAddSource } from './kernels/indexing.wgsl';
 import { adamSource, sgdSource } from './kernels/optim.wgsl';
+import { col2imSource, im2colSource } from './kernels/conv.wgsl';
+import type { ConvGeom } from '../kernels/im2col';
 
 /** Where a tensor lives. */
 export type Device = 'cpu' | 'webgpu';
@@ -401,6 +403,52 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   const W = operandOf(w);
   gemm('linear', operandOf(x), { ...W, trans: !W.trans }, 1, N, outF, inF, bias && bias.isContiguous() ? bias : bias ? copy(bias) : null, res);
   return res;
+}
+
+// ---- convolution ------------------------------------------------------------------------------
+
+function convParams(p: Params, n: number, off: number, N: number, g: ConvGeom): void {
+  p.i[0] = n;
+  p.i[4] = off;
+  const v = [N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow];
+  for (let k = 0; k < v.length; k++) p.i[8 + k] = v[k];
+}
+
+/** unfold on the device: [N, C, H, W] -> [N, C·kh·kw, oh·ow]; its VJP is col2im (and col2im's is this). */
+function im2col(x: Tensor, g: ConvGeom): Tensor {
+  const [N, C, H, W] = x._shape;
+  const gg = { ...g, C, H, W };
+  const xc = x.isContiguous() ? x : copy(x);
+  const K = C * g.kh * g.kw, L = g.oh * g.ow;
+  const res = gpuTensor('conv2d', 'float32', [N, K, L]);
+  const n = N * K * L;
+  if (n > 0) dispatch('conv2d', 'im2col', im2colSource, groupsOf(n, 64), [bufferOf(xc), bufferOf(res)], (p) => convParams(p, n, xc.nd.offset, N, gg));
+  return record('unfold', [x], res, (gr) => [col2im(gr, gg)]);
+}
+
+function col2im(cols: Tensor, g: ConvGeom): Tensor {
+  const N = cols._shape[0];
+  const cc = cols.isContiguous() ? cols : copy(cols);
+  const res = gpuTensor('conv2d', 'float32', [N, g.C, g.H, g.W]);
+  const n = res.numel();
+  if (n > 0) dispatch('conv2d', 'col2im', col2imSource, groupsOf(n, 64), [bufferOf(cc), bufferOf(res)], (p) => convParams(p, n, cc.nd.offset, N, g));
+  return record('fold', [cols], res, (gr) => [im2col(gr, g)]);
+}
+
+/**
+ * conv2d on the device (ops/conv.ts's primitive, geometry checked there), composed of im2col and one
+ * batched GEMM per group, so its gradients (and theirs) come from those ops' VJPs.
+ */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: number): Tensor {
+  checkAllOnDevice('conv2d', x, w, b);
+  if (x.dtype !== 'float32') wgsl(x.dtype, 'conv2d');
+  const [N, , H, W] = x._shape;
+  const [O, Cg, kh, kw] = w._shape;
+  const cols = im2col(x, { ...g, C: x._shape[1], H, W }); // [N, C·kh·kw, L]
+  const L = g.oh * g.ow, K = Cg * kh * kw;
+  const y = w.reshape([groups, O / groups, K]).matmul(cols.reshape([N, groups, K, L])); // [N, groups, O/groups, L]
+  const out = y.reshape([N, O, g.oh, g.ow]);
+  return b ? out.add(b.reshape([1, O, 1, 1])) : out;
 }
 
 // ---- indexing -----------------------------------------------------------------------------------

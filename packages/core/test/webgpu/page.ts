@@ -166,6 +166,13 @@ async function opChecks(): Promise<CheckResult[]> {
     x.matmul(w).relu().sum().backward();
     return x.matmul(w).tanh().sum();
   }));
+  const conv = (o: Record<string, unknown>) => (x: Tensor, w: Tensor, bb?: Tensor) => F.conv2d(x, w, bb ?? null, o);
+  out.push(await check('conv2d 3×3, padding 1', [rnd(2, 3, 7, 6), rnd(4, 3, 3, 3), rnd(4)], conv({ padding: 1 })));
+  out.push(await check('conv2d stride 2, dilation 2, groups 2', [rnd(2, 4, 9, 8), rnd(6, 2, 2, 3)], conv({ stride: 2, dilation: 2, groups: 2 })));
+  out.push(await check("conv2d padding 'same', even kernel", [rnd(1, 2, 5, 5), rnd(3, 2, 2, 4), rnd(3)], conv({ padding: 'same' })));
+  out.push(await check('conv1d', [rnd(2, 3, 11), rnd(5, 3, 3)], (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 2 })));
+  out.push(await checkGrad('grad: conv2d (input, weight, bias)', [rnd(2, 3, 6, 5), rnd(4, 3, 3, 2), rnd(4)], (x, w, bb) => F.conv2d(x, w, bb, { padding: 1, stride: [2, 1] }).tanh().sum()));
+  out.push(await checkGrad('grad: grouped dilated conv2d', [rnd(1, 4, 7, 7), rnd(4, 2, 3, 3)], (x, w) => F.conv2d(x, w, null, { dilation: 2, groups: 2 }).square().sum()));
   out.push(await checkGrad('grad: bmm and transposes', [rnd(2, 3, 4), rnd(2, 5, 4)], (x, y) => x.bmm(y.transpose(1, 2)).sigmoid().sum()));
   return out;
 }
