@@ -21,6 +21,7 @@ export interface Report {
   initError?: string;
   checks: CheckResult[];
   mlp?: { cpu: number[]; gpu: number[]; steps: StepCounters[]; steady: StepCounters | null; paramErr: number };
+  cnn?: { cpu: number[]; gpu: number[] };
   errors: Record<string, string>;
   deviceErrors: string[];
 }
@@ -333,6 +334,32 @@ async function loadIntoDeviceModel(): Promise<string> {
   return `${[...gpuModel.parameters()].every((p) => p.device === 'webgpu')} ${err <= 1}`;
 }
 
+/** A small CNN (conv, ReLU, conv with stride 2, flatten, linear), 5 steps of Adam on each device from one seed. */
+async function trainCnn(): Promise<{ cpu: number[]; gpu: number[] }> {
+  const x = rnd(8, 1, 8, 8);
+  const y = ints([0, 1, 2, 3, 0, 1, 2, 3], [8]);
+  const make = (): nn.Module => {
+    manualSeed(5);
+    return new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(4, 6, 3, { stride: 2 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(6 * 3 * 3, 4));
+  };
+  const run = (model: nn.Module, xs: Tensor, ys: Tensor): Tensor[] => {
+    const opt = new Adam(model.parameters(), { lr: 0.01 });
+    const losses: Tensor[] = [];
+    for (let s = 0; s < 5; s++) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(xs) as Tensor, ys);
+      loss.backward();
+      opt.step();
+      losses.push(loss.detach());
+    }
+    return losses;
+  };
+  const cpu = run(make(), x, y).map((l) => l.item());
+  const gpu: number[] = [];
+  for (const l of run(make().to('webgpu'), x.to('webgpu'), y.to('webgpu'))) gpu.push(await l.itemAsync());
+  return { cpu, gpu };
+}
+
 /** The error message of `f`, or 'no error'. */
 function messageOf(f: () => unknown): string {
   try { f(); return 'no error'; } catch (e) { return String((e as Error).message); }
@@ -380,9 +407,11 @@ async function run(): Promise<Report> {
   for (const c of (oracleFile as unknown as OracleFile).cases) if (c.kind === 'op' || c.kind === 'loss' || (c.kind === 'module' && !c.args.params)) oracle.push(await oracleCase(c));
   const errors = await errorChecks();
   const mlpReport = await trainMlp();
+  let cnn: Report['cnn'];
+  try { cnn = await trainCnn(); } catch (e) { errors.cnn = String((e as Error).stack ?? e); }
   await webgpu.sync();
   const info = webgpu.info();
-  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, errors, deviceErrors: info.errors };
+  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, cnn, errors, deviceErrors: info.errors };
 }
 
 declare global {

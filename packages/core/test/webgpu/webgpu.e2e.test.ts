@@ -117,6 +117,15 @@ describeBrowser('webgpu device in headless Chromium (SwiftShader)', () => {
     console.log(`webgpu MLP step (8-32-16-3, batch 64, SGD momentum): ${JSON.stringify(m.steps[m.steps.length - 1])}, after a collection ${JSON.stringify(m.steady)}; losses cpu ${m.cpu.map((v) => v.toFixed(5)).join(' ')}`);
   });
 
+  test('a CNN (conv2d, ReLU, Flatten, Linear) trained with Adam on webgpu follows the cpu loss curve', () => {
+    expect(report.errors.cnn).toBeUndefined();
+    const c = report.cnn;
+    if (!c) throw new Error('no CNN report');
+    expect(c.gpu.length).toBe(5);
+    for (let i = 0; i < c.cpu.length; i++) expect(Math.abs(c.gpu[i] - c.cpu[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(c.cpu[i])));
+    expect(c.cpu[4]).toBeLessThan(c.cpu[0]);
+  });
+
   test('mixing devices and synchronous readers fail with messages naming the op and the async call', () => {
     const e = report.errors;
     expect(e.mixAdd).toMatch(/^add: Expected all tensors to be on the same device, but found webgpu and cpu/);
