@@ -407,22 +407,26 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
 
 // ---- convolution ------------------------------------------------------------------------------
 
-function convParams(p: Params, n: number, off: number, N: number, g: ConvGeom): void {
+function convParams(p: Params, n: number, off: number, N: number, g: ConvGeom, pad = 0): void {
   p.i[0] = n;
+  p.f[22] = pad;
   p.i[4] = off;
   const v = [N, g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow];
   for (let k = 0; k < v.length; k++) p.i[8 + k] = v[k];
 }
 
-/** unfold on the device: [N, C, H, W] -> [N, C·kh·kw, oh·ow]; its VJP is col2im (and col2im's is this). */
-function im2col(x: Tensor, g: ConvGeom): Tensor {
+/**
+ * unfold on the device: [N, C, H, W] -> [N, C·kh·kw, oh·ow], `pad` outside the image; its VJP is col2im
+ * (and col2im's is this).
+ */
+function im2col(x: Tensor, g: ConvGeom, pad = 0): Tensor {
   const [N, C, H, W] = x._shape;
   const gg = { ...g, C, H, W };
   const xc = x.isContiguous() ? x : copy(x);
   const K = C * g.kh * g.kw, L = g.oh * g.ow;
   const res = gpuTensor('conv2d', 'float32', [N, K, L]);
   const n = N * K * L;
-  if (n > 0) dispatch('conv2d', 'im2col', im2colSource, groupsOf(n, 64), [bufferOf(xc), bufferOf(res)], (p) => convParams(p, n, xc.nd.offset, N, gg));
+  if (n > 0) dispatch('conv2d', 'im2col', im2colSource, groupsOf(n, 64), [bufferOf(xc), bufferOf(res)], (p) => convParams(p, n, xc.nd.offset, N, gg, pad));
   return record('unfold', [x], res, (gr) => [col2im(gr, gg)]);
 }
 
@@ -449,6 +453,70 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, grou
   const y = w.reshape([groups, O / groups, K]).matmul(cols.reshape([N, groups, K, L])); // [N, groups, O/groups, L]
   const out = y.reshape([N, O, g.oh, g.ow]);
   return b ? out.add(b.reshape([1, O, 1, 1])) : out;
+}
+
+/** The sliding-window arguments of a pooling op (ops/pooling.ts's, already checked). */
+export interface PoolArgs { kernel: number[]; stride: number[]; padding: number[]; dilation: number[] }
+
+function poolGeom(x: Tensor, spatial: number, a: PoolArgs, out: number[]): ConvGeom {
+  const two = (v: number[], fill: number): number[] => (spatial === 1 ? [fill, v[0]] : v);
+  const sp = x._shape.slice(x.ndim - spatial);
+  const [H, W] = two(sp, 1), [kh, kw] = two(a.kernel, 1), [sh, sw] = two(a.stride, 1), [ph, pw] = two(a.padding, 0), [dh, dw] = two(a.dilation, 1), [oh, ow] = two(out, 1);
+  return { C: 1, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
+}
+
+/** The windows of x's last `spatial` dims as [planes, kh·kw, L] (planes = all leading dims), `pad` outside. */
+function windows(x: Tensor, g: ConvGeom, pad: number): Tensor {
+  const planes = x.numel() / (g.H * g.W);
+  return im2col(x.reshape([planes, 1, g.H, g.W]), g, pad);
+}
+
+const tapTables = new Map<string, Tensor>();
+/** For each window tap and output cell, the flat position in the input plane it reads (uploaded once per geometry). */
+function tapPositions(g: ConvGeom): Tensor {
+  const key = JSON.stringify(g);
+  let t = tapTables.get(key);
+  if (t === undefined) {
+    const L = g.oh * g.ow, pos = new Int32Array(g.kh * g.kw * L);
+    for (let ki = 0; ki < g.kh; ki++) for (let kj = 0; kj < g.kw; kj++) {
+      for (let y = 0; y < g.oh; y++) for (let z = 0; z < g.ow; z++) {
+        pos[((ki * g.kw + kj) * g.oh + y) * g.ow + z] = (y * g.sh - g.ph + ki * g.dh) * g.W + (z * g.sw - g.pw + kj * g.dw);
+      }
+    }
+    t = toDevice(Tensor._fromData(pos, [g.kh * g.kw, L], 'int32'), 'webgpu');
+    tapTables.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * maxPool on the device: the argmax of each window (padding never wins), its value gathered there (so the
+ * gradient goes to that one element, as PyTorch), and PyTorch's indices (flat positions in the input plane).
+ */
+export function maxPool(op: string, x: Tensor, spatial: number, a: PoolArgs, out: number[], returnIndices: boolean): Tensor | [Tensor, Tensor] {
+  if (x.dtype !== 'float32') wgsl(x.dtype, op);
+  const g = poolGeom(x, spatial, a, out);
+  const cols = windows(x, g, -Infinity); // [planes, K, L]
+  const arg = cols.argmax(1, true); // [planes, 1, L]
+  const shape = [...x._shape.slice(0, x.ndim - spatial), ...out];
+  const values = cols.gather(1, arg).reshape(shape);
+  if (!returnIndices) return values;
+  const taps = tapPositions(g);
+  const indices = taps.unsqueeze(0).expand([cols._shape[0], taps._shape[0], taps._shape[1]]).gather(1, arg).reshape(shape);
+  return [values, indices];
+}
+
+const divisors = new Map<string, Tensor>();
+/** avgPool on the device: window sums over the divisors ops/pooling.ts computed (uploaded once per geometry). */
+export function avgPool(op: string, x: Tensor, spatial: number, a: PoolArgs, out: number[], div: Float64Array): Tensor {
+  if (x.dtype !== 'float32') wgsl(x.dtype, op);
+  const key = Array.from(div).join(',');
+  let d = divisors.get(key);
+  if (d === undefined) {
+    d = toDevice(Tensor._fromData(Float32Array.from(div), [div.length], 'float32'), 'webgpu');
+    divisors.set(key, d);
+  }
+  return windows(x, poolGeom(x, spatial, a, out), 0).sum(1).div(d).reshape([...x._shape.slice(0, x.ndim - spatial), ...out]);
 }
 
 // ---- indexing -----------------------------------------------------------------------------------

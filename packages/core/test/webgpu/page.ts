@@ -172,6 +172,13 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await check('conv2d stride 2, dilation 2, groups 2', [rnd(2, 4, 9, 8), rnd(6, 2, 2, 3)], conv({ stride: 2, dilation: 2, groups: 2 })));
   out.push(await check("conv2d padding 'same', even kernel", [rnd(1, 2, 5, 5), rnd(3, 2, 2, 4), rnd(3)], conv({ padding: 'same' })));
   out.push(await check('conv1d', [rnd(2, 3, 11), rnd(5, 3, 3)], (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 2 })));
+  out.push(await check('maxPool2d 2×2', [rnd(2, 3, 6, 7)], (x) => F.maxPool2d(x, 2)));
+  out.push(await check('maxPool2d 3×3 stride 2 padding 1 ceilMode', [rnd(1, 2, 7, 6)], (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })));
+  out.push(await check('maxPool2d indices (returnIndices)', [rnd(2, 3, 7, 6)], (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true })[1].float()));
+  out.push(await check('maxPool1d dilation 2', [rnd(2, 3, 11)], (x) => F.maxPool1d(x, 2, { dilation: 2, stride: 1 })));
+  out.push(await check('avgPool2d padding 1 (count includes padding)', [rnd(2, 3, 6, 5)], (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 })));
+  out.push(await check('avgPool2d countIncludePad false, ceilMode', [rnd(1, 2, 7, 7)], (x) => F.avgPool2d(x, 2, { padding: 1, countIncludePad: false, ceilMode: true })));
+  out.push(await checkGrad('grad: maxPool2d and avgPool2d', [rnd(2, 2, 6, 6)], (x) => F.maxPool2d(x, 2).sum().add(F.avgPool2d(x, 3, { stride: 1, padding: 1 }).square().sum())));
   out.push(await checkGrad('grad: conv2d (input, weight, bias)', [rnd(2, 3, 6, 5), rnd(4, 3, 3, 2), rnd(4)], (x, w, bb) => F.conv2d(x, w, bb, { padding: 1, stride: [2, 1] }).tanh().sum()));
   out.push(await checkGrad('grad: grouped dilated conv2d', [rnd(1, 4, 7, 7), rnd(4, 2, 3, 3)], (x, w) => F.conv2d(x, w, null, { dilation: 2, groups: 2 }).square().sum()));
   out.push(await checkGrad('grad: bmm and transposes', [rnd(2, 3, 4), rnd(2, 5, 4)], (x, y) => x.bmm(y.transpose(1, 2)).sigmoid().sum()));
@@ -334,13 +341,13 @@ async function loadIntoDeviceModel(): Promise<string> {
   return `${[...gpuModel.parameters()].every((p) => p.device === 'webgpu')} ${err <= 1}`;
 }
 
-/** A small CNN (conv, ReLU, conv with stride 2, flatten, linear), 5 steps of Adam on each device from one seed. */
+/** A small CNN (conv, ReLU, max pooling, conv with stride 2, flatten, linear), 5 steps of Adam on each device from one seed. */
 async function trainCnn(): Promise<{ cpu: number[]; gpu: number[] }> {
   const x = rnd(8, 1, 8, 8);
   const y = ints([0, 1, 2, 3, 0, 1, 2, 3], [8]);
   const make = (): nn.Module => {
     manualSeed(5);
-    return new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(4, 6, 3, { stride: 2 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(6 * 3 * 3, 4));
+    return new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(4, 6, 3, { stride: 1 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(6 * 2 * 2, 4));
   };
   const run = (model: nn.Module, xs: Tensor, ys: Tensor): Tensor[] => {
     const opt = new Adam(model.parameters(), { lr: 0.01 });

@@ -117,7 +117,7 @@ describeBrowser('webgpu device in headless Chromium (SwiftShader)', () => {
     console.log(`webgpu MLP step (8-32-16-3, batch 64, SGD momentum): ${JSON.stringify(m.steps[m.steps.length - 1])}, after a collection ${JSON.stringify(m.steady)}; losses cpu ${m.cpu.map((v) => v.toFixed(5)).join(' ')}`);
   });
 
-  test('a CNN (conv2d, ReLU, Flatten, Linear) trained with Adam on webgpu follows the cpu loss curve', () => {
+  test('a CNN (conv2d, ReLU, MaxPool2d, Flatten, Linear) trained with Adam on webgpu follows the cpu loss curve', () => {
     expect(report.errors.cnn).toBeUndefined();
     const c = report.cnn;
     if (!c) throw new Error('no CNN report');

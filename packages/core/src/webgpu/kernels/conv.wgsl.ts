@@ -1,7 +1,8 @@
 /**
  * im2col and col2im for conv2d on the device (float32, contiguous): [N, C, H, W] <-> [N, C·kh·kw, oh·ow],
  * PyTorch's unfold layout. col2im gathers, per image element, the columns that read it (no atomics).
- * Slot: [0] n (elements written), [4] input offset, [8..21] N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow.
+ * Slot: [0] n (elements written), [4] input offset, [8..21] N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow,
+ * [22] im2col's padding value (f32: 0 for conv, −∞ for max pooling).
  */
 import { HEADER, MAIN_1D } from './common.wgsl';
 
@@ -23,7 +24,7 @@ ${MAIN_1D}
   let ki = i32(kk / kw); let kj = i32(kk % kw);
   let ih = i32(l / ow) * sh - ph + ki * dh;
   let iw = i32(l % ow) * sw - pw + kj * dw;
-  var v = 0.0;
+  var v = pf(22u);
   if (ih >= 0 && ih < H && iw >= 0 && iw < W) { v = x[pu(4u) + ((n * C + c) * u32(H) + u32(ih)) * u32(W) + u32(iw)]; }
   o[i] = v;
 }`;
