@@ -5,17 +5,21 @@ import { checkShape, fmt, numelOf } from './shape';
 import { Generator, defaultGenerator } from './random';
 import { checkOptionKeys, isPlainOptions } from './options';
 import { activeCapture, runKernel } from './compile/capture';
+import * as WG from './webgpu/ops'; // webgpu (issue 17)
+import type { Device } from './webgpu/ops';
 
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** webgpu (issue 17): `'webgpu'` creates the tensor on the GPU device (after `await webgpu.init()`); default `'cpu'`. */
+  device?: Device;
 }
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
 
-const TENSOR_KEYS = ['dtype', 'requiresGrad'] as const;
-const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator'] as const;
+const TENSOR_KEYS = ['dtype', 'requiresGrad', 'device'] as const;
+const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator', 'device'] as const;
 
 /**
  * A size given PyTorch's ways: `zeros(2, 3)`, `zeros([2, 3])`, or `zeros(3)`, optionally followed by an
@@ -54,6 +58,7 @@ function options<O extends TensorOptions>(op: string, opts: O | DType | undefine
   if (o.requiresGrad !== undefined && typeof o.requiresGrad !== 'boolean') {
     throw new TypeError(`${op}: requiresGrad must be a boolean, got ${describeArg(o.requiresGrad)}`);
   }
+  if (o.device !== undefined && o.device !== 'cpu' && o.device !== 'webgpu') throw new TypeError(`${op}: device must be 'cpu' or 'webgpu', got ${describeArg(o.device)}`);
   return o;
 }
 
@@ -63,7 +68,8 @@ const numberArg = (op: string, name: string, v: unknown): number => {
 };
 
 function finish(data: TypedArray, shape: number[], dtype: DType, opts?: TensorOptions): Tensor {
-  const t = Tensor._fromData(data, shape, dtype);
+  const host = Tensor._fromData(data, shape, dtype);
+  const t = opts?.device === 'webgpu' ? WG.toDevice(host, 'webgpu') : host; // webgpu (issue 17)
   if (opts?.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -144,6 +150,7 @@ function fill(op: string, shape: readonly number[] | number, value: number | boo
   // A boolean fills a bool tensor (as torch.full); a number the default float dtype, whatever its value.
   const dtype = opts.dtype ? checkDtype(opts.dtype, op) : typeof value === 'boolean' ? 'bool' : getDefaultDtype();
   if (dtype === 'int32') checkInt32(Number(value), op, 'fill value');
+  if (opts.device === 'webgpu') { const t = WG.full(s, dtype, Number(value)); if (opts.requiresGrad) t.requiresGrad = true; return t; } // webgpu (issue 17)
   const d = allocate(dtype, numelOf(s));
   const v = Number(value);
   // A kernel even for zeros: in-place ops may write the tensor, and a replay must start from the fill again.
@@ -168,7 +175,7 @@ export const empty = (...size: SizeArgs<TensorOptions>): Tensor => constant('emp
 function like(op: string, t: Tensor, value: number | boolean, opts: TensorOptions | DType | undefined): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describeArg(t)}`);
   const o = options(op, opts, TENSOR_KEYS);
-  return fill(op, t.shape, value, { ...o, dtype: o.dtype ?? t.dtype });
+  return fill(op, t.shape, value, { ...o, dtype: o.dtype ?? t.dtype, device: o.device ?? t.device });
 }
 export const zerosLike = (t: Tensor, opts: TensorOptions | DType = {}): Tensor => like('zerosLike', t, 0, opts);
 export const onesLike = (t: Tensor, opts: TensorOptions | DType = {}): Tensor => like('onesLike', t, 1, opts);

@@ -103,3 +103,6 @@ export { setBufferPool, bufferPoolEnabled, clearPool } from './pool';
 // compile (issue 15): trace-and-guard stage of a compiled step
 export { compile } from './compile/compile';
 export type { CompileOptions, CompileStats, CompileFallback, CompiledFunction, TrainingFlagged } from './compile/compile';
+// webgpu device (issue 17, preview): `await webgpu.init()`, then tensors with { device: 'webgpu' }
+export { webgpu } from './webgpu/index';
+export type { WebGpuCounters, Device } from './webgpu/index';

@@ -25,3 +25,5 @@ export { noteModuleCall } from './compile/hooks';
 /** PyTorch's positional constructor arguments, then an options object (every optimizer, scheduler and nn layer). */
 export { pos, positionalOptions } from './positional-args';
 export type { PositionalArgs, PositionalParam, Prefixes } from './positional-args';
+/** webgpu (issue 17): the optimizer updates as device kernels. */
+export { sgdStep as webgpuSgdStep, adamStep as webgpuAdamStep } from './webgpu/ops';

@@ -136,6 +136,11 @@ export function _noteBirth(a: TypedArray): void {
   if (walks > 0 && a.length >= POOL_MIN_LENGTH) bornAt.set(a.buffer, ++serial);
 }
 
+/** @internal webgpu (issue 17): a device storage's (empty) host array, so its gradients can be engine-private too. */
+export function _noteDeviceBirth(a: TypedArray): void {
+  if (walks > 0) bornAt.set(a.buffer, ++serial);
+}
+
 /** @internal Whether `a` was allocated (by allocate()) after serial `s`, i.e. inside the walk that began at `s`. */
 export function _bornAfter(a: TypedArray, s: number): boolean {
   const b = bornAt.get(a.buffer);

@@ -29,6 +29,9 @@ import * as SO from './ops/sort';
 import * as TR from './ops/triangle';
 import * as RO from './ops/reorder';
 import * as NO from './ops/norm';
+// webgpu device (issue 17)
+import * as WG from './webgpu/ops';
+import type { Device, GpuData } from './webgpu/ops';
 
 /** The engine-private gradients (Tensor.grad's comment). */
 const privateGrads = new WeakSet<Tensor>();
@@ -36,6 +39,8 @@ const privateGrads = new WeakSet<Tensor>();
 /** Shared by a tensor and all its views: in-place writes bump `version`. */
 export class Storage {
   version = 0;
+  /** @internal webgpu (issue 17): the device buffer of a webgpu tensor (whose `data` is then empty), else null. */
+  gpu: GpuData | null = null;
   constructor(readonly data: TypedArray) {
     noteStorage(data); // compile: a storage made outside a kernel must be written by one (compile/capture.ts)
   }
@@ -98,7 +103,10 @@ export class Tensor {
     noteGradChange(this);
     const g = this._grad;
     this._grad = null;
-    if (g !== null && privateGrads.delete(g)) poolGive(g._storage.data);
+    if (g !== null && privateGrads.delete(g)) {
+      if (g._storage.gpu !== null) WG.release(g._storage); // webgpu (issue 17): its device buffer, now
+      else poolGive(g._storage.data);
+    }
     noteGradSet(this);
   }
   private _requiresGrad = false;
@@ -166,6 +174,7 @@ export class Tensor {
    * write to it), else a fresh copy.
    */
   _contigData(): TypedArray {
+    if (this._storage.gpu !== null) throw WG.syncReadError('reading values on the host', 'dataAsync()'); // webgpu (issue 17)
     const n = this.numel();
     const d = this._storage.data;
     if (this.isContiguous()) {
@@ -180,6 +189,7 @@ export class Tensor {
   /** The single value of a one-element tensor, as a JS number (booleans as 0/1). */
   item(): number {
     noteValueRead('item'); // compile (issue 15)
+    if (this._storage.gpu !== null) throw WG.syncReadError('item', 'itemAsync()'); // webgpu (issue 17)
     if (this.numel() !== 1) {
       throw new RangeError(`item: only one-element tensors can be converted to a number, but this tensor has shape ${fmt(this._shape)} (${this.numel()} elements)`);
     }
@@ -189,6 +199,7 @@ export class Tensor {
   /** A row-major copy of the values as a typed array of this dtype. */
   dataSync(): TypedArray {
     noteValueRead('dataSync'); // compile (issue 15)
+    if (this._storage.gpu !== null) throw WG.syncReadError('dataSync', 'dataAsync()'); // webgpu (issue 17)
     const d = this._contigData();
     return d === this._storage.data || d.buffer === this._storage.data.buffer ? (d.slice() as TypedArray) : d;
   }
@@ -196,6 +207,7 @@ export class Tensor {
   /** Nested JS arrays (a number for 0-d tensors); bool tensors give booleans. */
   toArray(): NestedArray {
     noteValueRead('toArray'); // compile (issue 15)
+    if (this._storage.gpu !== null) throw WG.syncReadError('toArray', 'toArrayAsync()'); // webgpu (issue 17)
     const d = this._contigData();
     const sh = this.nd.shape;
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
@@ -210,12 +222,13 @@ export class Tensor {
   }
 
   toString(): string {
+    if (this._storage.gpu !== null) return WG.describe(this); // webgpu (issue 17): values only asynchronously
     return formatTensor(this);
   }
 
   /** `console.log(t)` in Node prints the values as PyTorch does, not the object's internals. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return formatTensor(this);
+    return this.toString();
   }
 
   // ---- autograd state -----------------------------------------------------------------------------
@@ -275,7 +288,7 @@ export class Tensor {
       if (this.numel() !== 1) {
         throw new Error(`backward: grad can be implicitly created only for scalar outputs, but this tensor has shape ${fmt(this._shape)}; pass a gradient of that shape`);
       }
-      g = C.onesOf(this._shape, this.dtype);
+      g = this._storage.gpu !== null ? WG.full(this._shape, this.dtype, 1) : C.onesOf(this._shape, this.dtype); // webgpu (issue 17)
     } else {
       if (!(gradient instanceof Tensor)) {
         const obj = typeof gradient === 'object' && !Array.isArray(gradient);
@@ -406,7 +419,8 @@ export class Tensor {
   maskedFill(mask: Tensor, value: number): Tensor { return I.maskedFill(this, mask, value); }
   oneHot(numClasses = -1): Tensor { return I.oneHot(this, numClasses); }
 
-  to(dtype: DType): Tensor { return C.cast(this, dtype); }
+  /** A copy in another dtype, or on another device (`'webgpu'`; back to the host with `await x.cpuAsync()`). */
+  to(dtypeOrDevice: DType | Device): Tensor { return dtypeOrDevice === 'webgpu' || dtypeOrDevice === 'cpu' ? WG.toDevice(this, dtypeOrDevice) : C.cast(this, dtypeOrDevice); }
   float(): Tensor { return C.cast(this, 'float32'); }
   double(): Tensor { return C.cast(this, 'float64'); }
   int(): Tensor { return C.cast(this, 'int32'); }
@@ -461,6 +475,22 @@ export class Tensor {
    * @example tensor([1.7, -2.5], { dtype: 'float32' }).long().toArray(); // [1, -2] (int32, truncated toward 0)
    */
   long(): Tensor { return this.int(); }
+
+  // webgpu device (issue 17)
+  /** Where the values live: `'cpu'`, or `'webgpu'` for tensors on the GPU device (`webgpu.init()`). */
+  get device(): Device { return this._storage.gpu === null ? 'cpu' : 'webgpu'; }
+  /**
+   * The values, row-major, as a typed array of this dtype: a copy, read back from the device for a
+   * webgpu tensor (the async counterpart of {@link dataSync}).
+   * @example const v = await tensor([1, 2], { device: 'webgpu' }).mul(3).dataAsync(); // Float32Array [3, 6]
+   */
+  async dataAsync(): Promise<TypedArray> { return this._storage.gpu === null ? this.dataSync() : WG.data(this); }
+  /** {@link toArray} for tensors on any device. @example await x.toArrayAsync(); // [[1, 2], [3, 4]] */
+  async toArrayAsync(): Promise<NestedArray> { return (await WG.toCpu(this)).toArray(); }
+  /** {@link item} for tensors on any device. @example const loss = await lossTensor.itemAsync(); */
+  async itemAsync(): Promise<number> { return (await WG.toCpu(this)).item(); }
+  /** A host (cpu) copy of this tensor (itself when already there), detached. @example const h = await x.cpuAsync(); */
+  async cpuAsync(): Promise<Tensor> { return WG.toCpu(this); }
 }
 
 type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;

@@ -13,6 +13,7 @@
  */
 import { invalidateCaptures, noteModuleCall, noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor, DType, noGrad, isFloating } from '@tapegrad/core';
+import type { Device } from '@tapegrad/core';
 import { Parameter } from './parameter';
 
 /** A member the Module walker found: a sub-module or a parameter, under its (possibly dotted) local name. */
@@ -365,7 +366,8 @@ export abstract class Module {
    * (its storage is swapped, like PyTorch's `param.data = ...`), gradients are cast too. Integer buffers
    * (`num_batches_tracked`) are left alone, as PyTorch.
    */
-  to(dtype: DType): this {
+  to(dtype: DType | Device): this {
+    if (dtype === 'webgpu' || dtype === 'cpu') return this.toDevice(dtype); // webgpu (issue 17)
     if (!isFloating(dtype)) throw new TypeError(`Module.to: nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
     noGrad(() => {
       for (const p of this.parameters()) {
@@ -376,6 +378,24 @@ export abstract class Module {
       }
       for (const [, t, , owner, local] of this._namedBuffersWithFlag('', true)) {
         if (isFloating(t.dtype) && t.dtype !== dtype) (owner as unknown as Record<string, unknown>)[local] = t.to(dtype);
+      }
+    });
+    return this;
+  }
+  /**
+   * webgpu (issue 17): moves every parameter (keeping its identity, as `to(dtype)`), its gradient and
+   * every buffer to `device`. Back to the cpu is asynchronous for webgpu tensors and not done here yet.
+   */
+  private toDevice(device: Device): this {
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (p.device === device) continue;
+        const g = p.grad;
+        p.data = p.detach().to(device);
+        if (g) p.grad = g.to(device);
+      }
+      for (const [, t, , owner, local] of this._namedBuffersWithFlag('', true)) {
+        if (t.device !== device) (owner as unknown as Record<string, unknown>)[local] = t.to(device);
       }
     });
     return this;

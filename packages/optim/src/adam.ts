@@ -1,7 +1,9 @@
 /** Adam (and the kernel AdamW shares with it). */
 import { Tensor } from '@tapegrad/core';
+import type { FloatArray, TypedArray } from '@tapegrad/core';
+import { webgpuAdamStep } from '@tapegrad/core/internal'; // webgpu (issue 17)
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
 import { checkNonNegative, pyNum } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -61,12 +63,16 @@ export function adamUpdateGroup(
   const { lr, eps, weightDecay: wd, amsgrad, maximize } = group;
   const [beta1, beta2] = group.betas;
   group.params.forEach((p, pi) => {
-    const g = gradData(p, where, gi, pi);
-    if (g === null) return;
+    const gt = gradTensor(p, where, gi, pi);
+    if (gt === null) return;
     const state = stateOf(states, p);
     if (state.step === undefined) state.step = 0;
-    const m = stateData(stateTensor(state, 'expAvg', p));
-    const v = stateData(stateTensor(state, 'expAvgSq', p));
+    const gpu = p.device === 'webgpu'; // webgpu (issue 17)
+    if (gpu && amsgrad) throw new Error(`${where}: amsgrad is not implemented for webgpu parameters yet`);
+    const mt = stateTensor(state, 'expAvg', p), vt = stateTensor(state, 'expAvgSq', p);
+    const g = gpu ? null : gt._contigData();
+    const m = gpu ? null : stateData(mt);
+    const v = gpu ? null : stateData(vt);
     const vmax = amsgrad ? stateData(stateTensor(state, 'maxExpAvgSq', p)) : null;
     const step = (state.step as number) + 1;
     state.step = step;
@@ -74,9 +80,13 @@ export function adamUpdateGroup(
     const biasCorrection2 = 1 - beta2 ** step;
     const stepSize = lr / biasCorrection1;
     const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    if (gpu) {
+      webgpuAdamStep(p, gt, mt, vt, beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, maximize ? -1 : 1);
+      return;
+    }
     const x = paramData(p);
     // Adam folds L2 into the gradient; AdamW multiplies the parameter by 1 - lr*wd before the moments.
-    adamKernel(x, g, m, v, vmax, beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, maximize ? -1 : 1);
+    adamKernel(x, g as TypedArray, m as FloatArray, v as FloatArray, vmax, beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, maximize ? -1 : 1);
     commitParam(p, x);
   });
 }

@@ -13,6 +13,12 @@ import { fmtShape } from './util';
  * parameter is skipped, as PyTorch does). Checks that the parameter is floating point and the grad's shape.
  */
 export function gradData(p: Tensor, where: string, gi: number, pi: number): TypedArray | null {
+  const g = gradTensor(p, where, gi, pi);
+  return g === null ? null : g._contigData();
+}
+
+/** {@link gradData}'s checks, returning the grad tensor itself (for webgpu parameters, whose values stay on the device). */
+export function gradTensor(p: Tensor, where: string, gi: number, pi: number): Tensor | null {
   // Read without exposing it (the step keeps no reference), so the engine may still recycle it.
   const g = p._peekGrad();
   if (g === null || g === undefined) return null;
@@ -23,7 +29,7 @@ export function gradData(p: Tensor, where: string, gi: number, pi: number): Type
   if (gs.length !== ps.length || gs.some((d, i) => d !== ps[i])) {
     throw new RangeError(`${where}: parameter ${pi} of group ${gi} has shape ${fmtShape(ps)} but its grad has shape ${fmtShape(gs)}`);
   }
-  return g._contigData();
+  return g;
 }
 
 /**

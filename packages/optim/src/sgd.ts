@@ -1,7 +1,8 @@
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay. */
 import { Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf } from './param-access';
+import { commitParam, gradTensor, paramData, stateData, stateOf } from './param-access';
+import { webgpuSgdStep } from '@tapegrad/core/internal'; // webgpu (issue 17)
 import { sgdKernel } from './kernels';
 import { checkNonNegative, pyNum } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -78,8 +79,8 @@ export class SGD extends Optimizer<SGDOptions> {
   protected updateGroup(group: ParamGroup<SGDOptions>, gi: number): void {
     const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
     group.params.forEach((p: Tensor, pi) => {
-      const g = gradData(p, 'SGD.step', gi, pi);
-      if (g === null) return;
+      const gt = gradTensor(p, 'SGD.step', gi, pi);
+      if (gt === null) return;
       const state = stateOf(this.state, p);
       let buf = state.momentumBuffer instanceof Tensor ? state.momentumBuffer : null;
       const first = buf === null;
@@ -89,6 +90,11 @@ export class SGD extends Optimizer<SGDOptions> {
       } else if (momentum === 0 && !('momentumBuffer' in state)) {
         state.momentumBuffer = null; // PyTorch stores None when momentum is 0
       }
+      if (p.device === 'webgpu') { // webgpu (issue 17): one device kernel, in place
+        webgpuSgdStep(p, gt, momentum !== 0 ? buf : null, first, lr, momentum, dampening, wd, nesterov, maximize ? -1 : 1);
+        return;
+      }
+      const g = gt._contigData();
       const b = momentum !== 0 ? stateData(buf as Tensor) : null;
       const x = paramData(p);
       sgdKernel(x, g, b, first, lr, momentum, dampening, wd, nesterov, maximize ? -1 : 1);

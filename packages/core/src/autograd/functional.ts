@@ -37,7 +37,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
       return g;
     }
     if (o.numel() !== 1) throw new Error(`grad: grad can be implicitly created only for scalar outputs; output ${i} has shape ${fmt(o._shape)}, pass gradOutputs`);
-    return onesOf(o._shape, o.dtype);
+    return onesOf(o._shape, o.dtype, o); // on o's device (webgpu, issue 17)
   });
   return runBackward(outs, rootGrads, { retainGraph: opts.retainGraph, createGraph: opts.createGraph, inputs: ins, allowUnused: opts.allowUnused });
 }

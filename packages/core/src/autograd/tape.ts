@@ -304,7 +304,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           // when nothing else can see that storage; it is copied (as PyTorch's AccumulateGrad does) when it
           // may be shared: handed to another leaf too (add's VJP gives the same tensor to both inputs), a view
           // of the caller's gradient or of a retained grad, or not contiguous (a copy also makes it so).
-          const fresh = !pinned.has(b) && gg.isContiguous() && gg.nd.offset === 0 && gg._storage.data.length === gg.numel() &&
+          const fresh = !pinned.has(b) && gg.isContiguous() && gg.nd.offset === 0 && (gg._storage.gpu?.length ?? gg._storage.data.length) === gg.numel() && // webgpu (issue 17): its storage's length
             (!track || (refs.get(b) ?? 0) <= 1);
           const own = fresh ? gg : createGraph ? enableGrad(() => gg.clone()) : gg.clone();
           if (fresh) pinned.add(b);

@@ -148,7 +148,20 @@ export function inKernel(): boolean {
  * @example
  * const anyIgnored = valueGuard(target, (t) => t.includes(ignoreIndex));
  */
+/**
+ * webgpu (issue 17): the host copy kept by `to('webgpu')` of an int or bool tensor (class targets,
+ * indices), for checks that read values; a tensor computed or written on the device has none.
+ */
+function hostMirror(t: Tensor): TypedArray {
+  const host = (t._storage.gpu as { host: TypedArray | null }).host;
+  if (host === null || !t.isContiguous()) {
+    throw new Error(`a check on the values of a webgpu ${t.dtype} tensor of shape [${t.shape.join(', ')}] needs them on the host: create it from host values (tensor(data, { device: 'webgpu' }) or x.to('webgpu') keep a host copy of int and bool tensors), not on the device`);
+  }
+  return host.subarray(t.nd.offset, t.nd.offset + t.numel()) as TypedArray;
+}
+
 export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
+  if (t._storage.gpu !== null) return decide(hostMirror(t)); // webgpu (issue 17): never inside a capture (dispatch refuses it)
   const data = t._contigData();
   const result = decide(data);
   const c = active;

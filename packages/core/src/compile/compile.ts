@@ -366,6 +366,7 @@ function stageIn(r: Replay, args: readonly unknown[]): void {
 function unreplayableArguments(args: readonly unknown[]): string | null {
   for (const t of tensorsIn(args, [])) {
     if (t.requiresGrad) return 'a tensor argument requires grad';
+    if (t._storage.gpu !== null) return 'a tensor argument is on the webgpu device (compile records cpu kernels only)'; // webgpu (issue 17)
     if (!t.isContiguous()) return 'a tensor argument is not contiguous';
   }
   return null;

@@ -10,6 +10,7 @@ import { noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { logSoftmaxRowsF32, simdApplies, softmaxRowsF32 } from '../kernels/elementwise';
 
 /**
@@ -17,6 +18,7 @@ import { logSoftmaxRowsF32, simdApplies, softmaxRowsF32 } from '../kernels/eleme
  * row kernel (one pass per row, ~1-ulp exp), or null when that path does not apply.
  */
 function simdRows(x: Tensor, d: number, log: boolean): Tensor | null {
+  if (x._storage.gpu !== null) return d === x.ndim - 1 ? WG.softmaxRows(x, log) : null; // webgpu (issue 17): other dims compose
   const n = x.numel();
   if (x.dtype !== 'float32' || d !== x.ndim - 1 || !x.isContiguous() || !simdApplies(n)) return null;
   const cols = x._shape[d];
@@ -58,7 +60,7 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   const out = mapUnary(x, x.dtype, (v) => {
     const z = beta * v;
     return z > threshold ? v : (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
-  });
+  }, undefined, { op: 'softplus', args: [beta, threshold] });
   return record('softplus', [x], out, (g) => [where(x.mul(beta).gt(threshold), g, g.mul(x.mul(beta).sigmoid()))], [x]);
 }
 
@@ -70,7 +72,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
     return e.div(e.sum(d, true));
   });
   // One node with PyTorch's rule, ∂L/∂x = y ⊙ (g − Σ g ⊙ y), instead of the composition's five.
-  return record('softmax', [x], out, (g) => [out.mul(g.sub(g.mul(out).sum(d, true)))], [out]);
+  return record('softmax', [x], out, (g) => [(out._storage.gpu !== null ? WG.softmaxBackwardRows(g, out, d, false) : null) ?? out.mul(g.sub(g.mul(out).sum(d, true)))], [out]); // webgpu (issue 17): one row kernel
 }
 
 /**
@@ -86,5 +88,5 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
     const shifted = x.sub(where(m.eq(-Infinity), 0, m));
     return shifted.sub(shifted.exp().sum(d, true).log());
   });
-  return record('logSoftmax', [x], out, (g) => [g.sub(out.exp().mul(g.sum(d, true)))], [out]);
+  return record('logSoftmax', [x], out, (g) => [(out._storage.gpu !== null ? WG.softmaxBackwardRows(g, out, d, true) : null) ?? g.sub(out.exp().mul(g.sum(d, true)))], [out]); // webgpu (issue 17): one row kernel
 }

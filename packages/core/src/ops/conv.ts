@@ -23,6 +23,7 @@ import { gemm } from '../kernels/gemm';
 import { ConvGeom, im2col, col2im, columnScratch } from '../kernels/im2col';
 import { convForwardWasm, convTransposeWasm, convWeightGradWasm } from '../kernels/conv-wasm';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 /** A size for each spatial dim: one number for all, or one per dim. */
 export type SizeArg = number | readonly number[];
@@ -193,6 +194,7 @@ function convWeightGradOp(img: Tensor, up: Tensor, g: ConvGeom, groups: number, 
 
 /** x [N, C, H, W], w [O, C/groups, kh, kw], b [O] | null, all one dtype; g's image is x's. */
 function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: number): Tensor {
+  if (x._storage.gpu !== null || w._storage.gpu !== null) return WG.conv2d(x, w, b, g, groups); // webgpu (issue 17)
   const [N, C, H, W] = x._shape;
   const [O, Cg, kh, kw] = w._shape;
   const Og = O / groups, K = Cg * kh * kw, L = g.oh * g.ow;

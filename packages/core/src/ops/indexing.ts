@@ -7,6 +7,7 @@ import { runKernel } from '../compile/capture';
 import { mapWhere } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 /** `where(cond, a, b)`: a where cond is true (non-zero), else b; all three broadcast. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
@@ -69,13 +70,17 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex('gather', index);
   const d = normDim(dim, x.ndim, 'gather');
   checkGatherShapes('gather', x, d, index);
+  const res = x._storage.gpu !== null || index._storage.gpu !== null ? WG.gather(x, d, index) : gatherCpu(x, d, index); // webgpu (issue 17)
+  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], [index]);
+}
+
+function gatherCpu(x: Tensor, d: number, index: Tensor): Tensor {
   const out = allocate(x.dtype, index.numel());
   runKernel(() => {
     const src = x._contigData();
     forIndex('gather', x._shape, d, index, (p, i) => { out[i] = src[p]; });
   }, out);
-  const res = Tensor._fromData(out, index.shape, x.dtype);
-  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], [index]);
+  return Tensor._fromData(out, index.shape, x.dtype);
 }
 
 /** Returns x with src added at the index positions along dim (out-of-place `scatter_add`). */
@@ -91,13 +96,17 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     }
     if (src._shape[k] > index._shape[k]) used = used.narrow(k, 0, index._shape[k]);
   }
-  const out = allocate(x.dtype, x.numel());
-  runKernel(() => {
-    out.set(x._contigData());
-    const s = used._contigData();
-    forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
-  }, out);
-  const res = Tensor._fromData(out, x.shape, x.dtype);
+  let res: Tensor;
+  if (x._storage.gpu !== null || index._storage.gpu !== null || used._storage.gpu !== null) res = WG.scatterAdd(x, d, index, used); // webgpu (issue 17)
+  else {
+    const out = allocate(x.dtype, x.numel());
+    runKernel(() => {
+      out.set(x._contigData());
+      const s = used._contigData();
+      forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
+    }, out);
+    res = Tensor._fromData(out, x.shape, x.dtype);
+  }
   return record('scatterAdd', [x, used], res, (g) => [g, used.requiresGrad ? g.gather(d, index) : null], [index]);
 }
 
@@ -176,6 +185,7 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
 }
 
 function zerosLikeShape(x: Tensor): Tensor {
+  if (x._storage.gpu !== null) return WG.full(x._shape, x.dtype, 0); // webgpu (issue 17)
   const d = allocate(x.dtype, x.numel());
   runKernel(() => d.fill(0), d);
   return Tensor._fromData(d, x.shape, x.dtype);

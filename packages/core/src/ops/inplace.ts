@@ -14,6 +14,7 @@ import { allocate, checkInt32 } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
 import { operand } from './scalar';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 function checkLeaf(t: Tensor, op: string): void {
   if (isGradEnabled() && t.requiresGrad && t.isLeaf) {
@@ -23,6 +24,7 @@ function checkLeaf(t: Tensor, op: string): void {
 
 /** Writes `src` (already broadcast to t's shape) into t's strided storage. */
 function writeInto(t: Tensor, src: Tensor): void {
+  if (t._storage.gpu !== null) return WG.copyInto(t, src); // webgpu (issue 17)
   const vals = src.dtype === t.dtype ? src._contigData() : src.to(t.dtype)._contigData();
   const dst = t._storage.data;
   if (t.isContiguous()) {
@@ -118,7 +120,8 @@ export function fill_<T extends Tensor>(t: T, value: number): T {
   checkLeaf(t, 'fill_');
   if (t.dtype === 'int32') checkInt32(value, 'fill_');
   // In a graph the overwritten value's gradient must be cut to zero (PyTorch's FillBackward).
-  if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool'), value, old));
+  if (tracked(t)) return inplace(t, 'fill_', (old) => where(onesOf(old.shape, 'bool', old), value, old));
+  if (t._storage.gpu !== null) { WG.fillInto(t, value); t._bumpVersion(); return t; } // webgpu (issue 17)
   // A contiguous target is filled directly (a typed array's fill converts the value as an element write
   // does); a strided one through the expanded scalar.
   const v = t.isContiguous() ? null : Tensor._fromData(Object.assign(allocate(t.dtype, 1), { 0: value }), [], t.dtype).expand(t._shape);
@@ -135,7 +138,7 @@ export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
   if (t.dtype === 'int32' && typeof src === 'number') checkInt32(src, 'copy_');
   const s = operand(src, 'copy_').t;
   // In a graph the gradient goes to src and none to the overwritten value (PyTorch's CopyBackwards).
-  if (tracked(t, s)) return inplace(t, 'copy_', (old) => where(onesOf(old.shape, 'bool'), s.expand(old.shape), old));
+  if (tracked(t, s)) return inplace(t, 'copy_', (old) => where(onesOf(old.shape, 'bool', old), s.expand(old.shape), old));
   const e = s.expand(t._shape);
   runKernel(() => { writeInto(t, e); t._bumpVersion(); }, t._storage.data);
   return t;

@@ -8,6 +8,7 @@ import { DType, TypedArray, allocate, allocateUninit } from '../dtype';
 import { numelOf, broadcastStrides, sameShape } from '../shape';
 import { reluBackwardF32, reluF32, simdApplies } from '../kernels/elementwise';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export type BinaryFn = (x: number, y: number) => number;
 export type UnaryFn = (x: number) => number;
@@ -110,7 +111,8 @@ const outputOf = (dtype: DType, n: number): TypedArray =>
   dtype === 'float32' || dtype === 'float64' ? allocateUninit(dtype, n) : allocate(dtype, n);
 
 /** Elementwise f(x). `key` names a fixed f (the op) so its compiled loop is reused; omit it for closures over arguments. */
-export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Tensor {
+export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string, gpu?: WG.UnaryArgs): Tensor {
+  if (x._storage.gpu !== null) return WG.unary(x, dtype, gpu?.op ?? key, gpu?.args); // webgpu (issue 17): closures name their device kernel and its scalars
   const n = x.numel();
   const out = outputOf(dtype, n);
   runKernel(() => {
@@ -124,6 +126,7 @@ export function mapUnary(x: Tensor, dtype: DType, f: UnaryFn, key?: string): Ten
 
 /** Elementwise f(a, b) over the broadcast `shape`. `key` as for mapUnary. */
 export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f: BinaryFn, key?: string): Tensor {
+  if (a._storage.gpu !== null || b._storage.gpu !== null) return WG.binary(a, b, shape, dtype, key); // webgpu (issue 17)
   const n = numelOf(shape);
   const out = outputOf(dtype, n);
   const k = loopsFor(binaryCache, key, binaryLoops, f, probeBinary);
@@ -163,6 +166,7 @@ export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f
 
 /** Ternary select for `where`: out = c ? a : b with three-way broadcasting. */
 export function mapWhere(c: Tensor, a: Tensor, b: Tensor, shape: number[], dtype: DType): Tensor {
+  if (c._storage.gpu !== null || a._storage.gpu !== null || b._storage.gpu !== null) return WG.where(c, a, b, shape, dtype); // webgpu (issue 17)
   const n = numelOf(shape);
   const out = allocate(dtype, n);
   const nd = shape.length;

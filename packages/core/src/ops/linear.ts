@@ -10,6 +10,7 @@ import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { asOperand } from './matmul';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new TypeError('linear: expected Tensor input and weight');
@@ -33,18 +34,22 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const x2 = x.ndim === 2 ? x : x.reshape([-1, inF]);
   const xs = x2.to(dtype), w = weight.to(dtype);
   const N = x2._shape[0];
-  // Fully written either way (bias rows, or GEMM with beta 0), so it may be a recycled buffer.
-  const out = (bias || inF > 0 ? allocateUninit(dtype as FloatDType, N * outF) : allocate(dtype, N * outF)) as FloatArray;
   const b = bias ? bias.to(dtype) : null;
-  const A = N * outF > 0 && inF > 0 ? asOperand(xs) : null, W = A ? asOperand(w) : null;
-  runKernel(() => {
-    if (b) {
-      const bd = b._contigData() as FloatArray;
-      for (let i = 0; i < N; i++) out.set(bd, i * outF);
-    }
-    if (A && W) gemm(A.trans, !W.trans, N, outF, inF, 1, A.data, A.off, A.ld, W.data, W.off, W.ld, b ? 1 : 0, out, 0, outF);
-  }, out);
-  const res = Tensor._fromData(out, [N, outF], dtype);
+  let res: Tensor;
+  if (xs._storage.gpu !== null || w._storage.gpu !== null || (b !== null && b._storage.gpu !== null)) res = WG.linear(xs, w, b); // webgpu (issue 17)
+  else {
+    // Fully written either way (bias rows, or GEMM with beta 0), so it may be a recycled buffer.
+    const out = (bias || inF > 0 ? allocateUninit(dtype as FloatDType, N * outF) : allocate(dtype, N * outF)) as FloatArray;
+    const A = N * outF > 0 && inF > 0 ? asOperand(xs) : null, W = A ? asOperand(w) : null;
+    runKernel(() => {
+      if (b) {
+        const bd = b._contigData() as FloatArray;
+        for (let i = 0; i < N; i++) out.set(bd, i * outF);
+      }
+      if (A && W) gemm(A.trans, !W.trans, N, outF, inF, 1, A.data, A.off, A.ld, W.data, W.off, W.ld, b ? 1 : 0, out, 0, outF);
+    }, out);
+    res = Tensor._fromData(out, [N, outF], dtype);
+  }
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
   const y = record('linear', inputs, res, (g) => [
     x2.requiresGrad ? g.matmul(weight.to(dtype)).to(x2.dtype) : null,

@@ -10,6 +10,7 @@ import { record } from '../autograd/tape';
 import { gemmBatched } from '../kernels/gemm';
 import { checkOptions } from '../options';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
 
@@ -35,6 +36,7 @@ function checkFloat(op: string, a: Tensor, b: Tensor): void {
 
 /** The primitive: [B, n, k] @ [B, k, m] -> [B, n, m]. */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a instanceof Tensor && b instanceof Tensor && (a._storage.gpu !== null || b._storage.gpu !== null)) return WG.bmm(a, b); // webgpu (issue 17)
   checkFloat('bmm', a, b);
   if (a.ndim !== 3 || b.ndim !== 3) throw new RangeError(`bmm: expected 3-D tensors, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
   const [B, n, k] = a._shape, [B2, k2, m] = b._shape;

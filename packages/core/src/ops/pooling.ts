@@ -17,6 +17,7 @@ import { runKernel } from '../compile/capture';
 import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 import { maxPool2x2BackwardWasm, maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
@@ -355,6 +356,7 @@ function maxPool(op: string, spatial: number, x: Tensor, kernelSize: PoolSize, o
   const a = parseSliding(op, spatial, kernelSize, o);
   const out = outSizes(op, x, spatial, a);
   const sp = x._shape.slice(x.ndim - spatial);
+  if (x._storage.gpu !== null) return WG.maxPool(op, x, spatial, a, out, !!o.returnIndices); // webgpu (issue 17)
   const plan = planOf(sp.map((n, i) => slidingAxis(n, out[i], a.kernel[i], a.stride[i], a.padding[i], a.dilation[i])));
   const [y, idx] = maxPoolRun(op, x, spatial, plan);
   return o.returnIndices ? [y, idx] : y;
@@ -429,6 +431,7 @@ function avgPool(op: string, spatial: number, x: Tensor, kernelSize: PoolSize, o
     }
   }
   plan.div = div;
+  if (x._storage.gpu !== null) return WG.avgPool(op, x, spatial, a, out, div); // webgpu (issue 17)
   return windowAverage(op, x, spatial, plan);
 }
 

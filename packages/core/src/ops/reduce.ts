@@ -12,6 +12,7 @@ import { groupShape, groupsFor, reducedShape } from './kernels';
 import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export interface ValuesIndices {
   values: Tensor;
@@ -71,9 +72,9 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
 export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   const dims = dimsOf(x, dim, 'sum');
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
-  const out = leadingSum(x, dims, dtype) ?? sumGroups(x, dims, dtype);
   const shape = reducedShape(x._shape, dims, keepdim);
-  const res = Tensor._fromData(out, shape, dtype);
+  const res = x._storage.gpu !== null ? WG.reduce('sum', x, dims, shape, dtype, 'sum') // webgpu (issue 17)
+    : Tensor._fromData(leadingSum(x, dims, dtype) ?? sumGroups(x, dims, dtype), shape, dtype);
   return record('sum', [x], res, (g) => [g.reshape(reducedShape(x._shape, dims, true)).expand(x._shape)]);
 }
 
@@ -155,6 +156,7 @@ function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdi
   const all = dim === null || dim === undefined;
   const dims = all ? dimsOf(x, undefined, op) : dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, all);
+  if (x._storage.gpu !== null) return WG.argReduce(op, x, dims, all ? (keepdim ? x._shape.map(() => 1) : []) : reducedShape(x._shape, dims, keepdim)); // webgpu (issue 17)
   const { outer, inner } = groupShape(x, dims);
   const out = new Int32Array(outer);
   runKernel(() => {
@@ -207,9 +209,9 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   const dims = dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0));
   const { outer, inner } = groupShape(x, dims);
-  const out = allocate(x.dtype, outer);
+  const out = x._storage.gpu !== null ? null : allocate(x.dtype, outer);
   const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
-  runKernel(() => {
+  if (out !== null) runKernel(() => {
     const { data } = groupsFor(x, dims);
     for (let o = 0; o < outer; o++) {
       let bv = data[o * inner];
@@ -217,11 +219,12 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
       out[o] = bv;
     }
   }, out);
-  const res = Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
+  const res = out === null ? WG.reduce(arg === argmax ? 'max' : 'min', x, dims, reducedShape(x._shape, dims, keepdim), x.dtype, op) : Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
   const kshape = reducedShape(x._shape, dims, true);
   // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's
   // evenly_distribute_backward); amax/amin keep `x == result`, which gives them none (as PyTorch).
-  const nanAll = (op === 'max' || op === 'min') && res.numel() === 1 && res.item() !== res.item();
+  // (webgpu: not read back; a NaN max's gradient goes where x == NaN, i.e. nowhere)
+  const nanAll = out !== null && (op === 'max' || op === 'min') && res.numel() === 1 && res.item() !== res.item();
   return record(op, [x], res, (g) => {
     const mask = nanAll ? x.isnan() : x.eq(res.reshape(kshape));
     const count = sum(mask, dims, true);

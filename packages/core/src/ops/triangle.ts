@@ -74,7 +74,7 @@ function diagonalBackward(g: Tensor, shape: number[], offset: number, a: number,
     if (have >= size) return t.narrow(dim, 0, size);
     const pad = t.shape;
     pad[dim] = size - have;
-    return cat([t, zerosOf(pad, t.dtype)], dim);
+    return cat([t, zerosOf(pad, t.dtype, t)], dim);
   };
   m = fit(fit(m, rank - 2, shape[a]), rank - 1, shape[b]);
   // m is laid out [...others, a, b]; put a and b back where they were.

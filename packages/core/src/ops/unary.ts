@@ -10,10 +10,10 @@ import { where } from './indexing';
 
 type Kind = 'float' | 'same' | 'bool';
 
-function unary(op: string, x: Tensor, f: UnaryFn, kind: Kind, vjp: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null, saves: 'x' | 'out' | 'none' = 'x', fixed = true): Tensor {
+function unary(op: string, x: Tensor, f: UnaryFn, kind: Kind, vjp: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null, saves: 'x' | 'out' | 'none' = 'x', fixed = true, gpuArgs?: number[]): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
   const dtype: DType = kind === 'bool' ? 'bool' : kind === 'float' && !isFloating(x.dtype) ? getDefaultDtype() : x.dtype;
-  const out = mapUnary(x, dtype, f, fixed ? op : undefined);
+  const out = mapUnary(x, dtype, f, fixed ? op : undefined, gpuArgs && { op, args: gpuArgs });
   if (!vjp) return out;
   return record(op, [x], out, (g) => [vjp(g, x, out)], saves === 'x' ? [x] : saves === 'out' ? [out] : []);
 }
@@ -57,7 +57,7 @@ export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tens
   // A fractional bound makes an integer tensor's result float, as torch.clamp(int_tensor, 1.5) (type promotion).
   if (!isFloating(x.dtype) && [min, max].some((b) => b != null && !Number.isInteger(b))) x = x.to(getDefaultDtype());
   // min(max(v, lo), hi) as PyTorch (so hi wins when lo > hi), NaN passing through.
-  return unary('clamp', x, (v) => { const m = v < lo ? lo : v; return m > hi ? hi : m; }, 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))), 'x', false);
+  return unary('clamp', x, (v) => { const m = v < lo ? lo : v; return m > hi ? hi : m; }, 'same', (g, x) => g.mul(x.ge(lo).logicalAnd(x.le(hi))), 'x', false, [lo, hi]);
 };
 // Piecewise-constant functions: defined gradient zero (the seeds' step activation is among them).
 // sign(±0) = +0 and sign(NaN) = 0, as torch.sign ((0 < v) - (v < 0)).

@@ -6,6 +6,7 @@ import { Tensor, Storage, stridedCopy } from '../tensor';
 import { allocate, promote } from '../dtype';
 import { checkShape, fmt, normDim, numelOf, contiguousStrides } from '../shape';
 import { runKernel } from '../compile/capture';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { record } from '../autograd/tape';
 import { sumTo } from './reduce';
 import { zerosOf } from './cast';
@@ -163,7 +164,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     const before = x.shape, after = x.shape;
     before[d] = s;
     after[d] = size - s - length;
-    return [cat([zerosOf(before, g.dtype), g, zerosOf(after, g.dtype)], d)];
+    return [cat([zerosOf(before, g.dtype, g), g, zerosOf(after, g.dtype, g)], d)];
   });
 }
 
@@ -228,6 +229,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** A contiguous copy that stays in the graph (gradient passes through unchanged). */
 export function clone(x: Tensor): Tensor {
+  if (x._storage.gpu !== null) return record('clone', [x], WG.copy(x), (g) => [g]); // webgpu (issue 17)
   const out = allocate(x.dtype, x.numel());
   runKernel(() => stridedCopy(x, out), out);
   const c = new Tensor(new Storage(out), x.shape, undefined, 0, x.dtype);
@@ -252,24 +254,28 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
   }
   const shape = ref.shape;
   shape[d] = parts.reduce((a, t) => a + t._shape[d], 0);
-  const out = allocate(dtype, numelOf(shape));
-  const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
-  const rowOut = shape[d] * inner;
-  runKernel(() => {
-    let col = 0;
-    for (const t of parts) {
-      const src = t._contigData();
-      const w = t._shape[d] * inner;
-      for (let o = 0; o < outer; o++) {
-        const so = o * w, oo = o * rowOut + col;
-        // A block copy: the element loop was megamorphic over the typed-array kinds cat sees.
-        if (w > 16) out.set(src.subarray(so, so + w), oo);
-        else for (let i = 0; i < w; i++) out[oo + i] = src[so + i];
+  let res: Tensor;
+  if (parts.some((t) => t._storage.gpu !== null)) res = WG.cat(parts, d, shape, dtype); // webgpu (issue 17)
+  else {
+    const out = allocate(dtype, numelOf(shape));
+    const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
+    const rowOut = shape[d] * inner;
+    runKernel(() => {
+      let col = 0;
+      for (const t of parts) {
+        const src = t._contigData();
+        const w = t._shape[d] * inner;
+        for (let o = 0; o < outer; o++) {
+          const so = o * w, oo = o * rowOut + col;
+          // A block copy: the element loop was megamorphic over the typed-array kinds cat sees.
+          if (w > 16) out.set(src.subarray(so, so + w), oo);
+          else for (let i = 0; i < w; i++) out[oo + i] = src[so + i];
+        }
+        col += w;
       }
-      col += w;
-    }
-  }, out);
-  const res = Tensor._fromData(out, shape, dtype);
+    }, out);
+    res = Tensor._fromData(out, shape, dtype);
+  }
   const offsets: number[] = [];
   let acc = 0;
   for (const t of parts) { offsets.push(acc); acc += t._shape[d]; }

@@ -655,6 +655,8 @@ export const NOT_OPS = [
   'setBufferPool', 'bufferPoolEnabled', 'clearPool',
   // compile (issue 15): test/compile.test.ts
   'compile',
+  // webgpu device (issue 17): test/webgpu/
+  'webgpu',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */

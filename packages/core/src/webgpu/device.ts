@@ -1,0 +1,263 @@
+/**
+ * The webgpu device (issue 17): adapter and device, the pipeline cache, the command batcher and the
+ * counters. Kernels are recorded into one open compute pass; the batch is submitted only when something
+ * needs the queue (a host upload, a readback, a full parameter arena), so a training step enqueues its
+ * work without waiting for the GPU. Each dispatch's parameters (shapes, strides, scalars) take one
+ * 256-byte slot of a uniform arena that is written with a single `writeBuffer` just before its submit.
+ */
+import type { GpuAdapterHandle, GpuBindGroupEntry, GpuBufferHandle, GpuCommandEncoder, GpuComputePass, GpuComputePipeline, GpuDeviceHandle, GpuEntry } from './gpu-types';
+import { USAGE } from './gpu-types';
+import { noteUncapturable } from '../compile/capture';
+
+/** Counters of the work the device did, for tests and the bench (see `webgpu.counters()`). */
+export interface WebGpuCounters {
+  /** Compute dispatches recorded. */
+  dispatches: number;
+  /** Command buffers submitted to the queue. */
+  submissions: number;
+  /** Bytes copied back to the host (`await x.dataAsync()` and the other async readers). */
+  bytesReadBack: number;
+  /** Bytes written from the host into device buffers (uploads). */
+  bytesUploaded: number;
+  /** Device buffers created (a pool reuses freed ones). */
+  buffersCreated: number;
+  /** Compute pipelines compiled. */
+  pipelinesCreated: number;
+}
+
+interface State {
+  device: GpuDeviceHandle;
+  adapterInfo: string;
+  pipelines: Map<string, GpuComputePipeline>;
+  encoder: GpuCommandEncoder | null;
+  pass: GpuComputePass | null;
+  uniform: GpuBufferHandle;
+  staging: ArrayBuffer;
+  slots: number;
+  errors: string[];
+}
+
+const SLOT = 256; // minUniformBufferOffsetAlignment
+const SLOTS = 512;
+let state: State | null = null;
+let initPromise: Promise<void> | null = null;
+
+const zeroCounters = (): WebGpuCounters => ({ dispatches: 0, submissions: 0, bytesReadBack: 0, bytesUploaded: 0, buffersCreated: 0, pipelinesCreated: 0 });
+export const counters: WebGpuCounters = zeroCounters();
+
+/** Why WebGPU is unavailable here, or null when navigator.gpu exists. */
+function missingReason(): string | null {
+  const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; isSecureContext?: boolean };
+  if (g.navigator?.gpu !== undefined) return null;
+  if (g.process?.versions?.node !== undefined) {
+    return `this is Node ${g.process.versions.node}, which has no navigator.gpu: the webgpu device is browser only for now (the \`webgpu\` npm package (Dawn) finds no adapter without a Vulkan, Metal or D3D12 driver)`;
+  }
+  if (g.navigator === undefined) return 'there is no navigator (a worker or runtime without WebGPU): the webgpu device is browser only for now';
+  if (g.isSecureContext === false) return 'navigator.gpu is undefined because the page is not a secure context (serve it from https:// or http://localhost / 127.0.0.1)';
+  return 'navigator.gpu is undefined: this browser has no WebGPU (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu)';
+}
+
+/**
+ * Opens the webgpu device (once; later calls return the same promise).
+ * @example
+ * await webgpu.init();
+ * const x = tensor([1, 2, 3], { device: 'webgpu' });
+ */
+export function init(): Promise<void> {
+  if (initPromise === null) {
+    initPromise = open().catch((e: unknown) => {
+      initPromise = null; // a later call may try again (e.g. after enabling a flag)
+      throw e;
+    });
+  }
+  return initPromise;
+}
+
+async function open(): Promise<void> {
+  const reason = missingReason();
+  if (reason !== null) throw new Error(`webgpu.init: WebGPU is not available: ${reason}`);
+  const gpu = (globalThis as unknown as { navigator: { gpu: GpuEntry } }).navigator.gpu;
+  let adapter: GpuAdapterHandle | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new Error(`webgpu.init: navigator.gpu.requestAdapter() failed: ${String(e)}`);
+  }
+  if (adapter === null) {
+    throw new Error('webgpu.init: navigator.gpu.requestAdapter() returned no adapter (no usable GPU or driver; in headless Chromium pass --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader)');
+  }
+  const device = await adapter.requestDevice({
+    requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
+  });
+  const errors: string[] = [];
+  (device as unknown as { onuncapturederror: ((e: { error: { message: string } }) => void) | null }).onuncapturederror = (e) => {
+    errors.push(e.error.message);
+  };
+  const info = adapter.info;
+  state = {
+    device,
+    adapterInfo: info ? [info.vendor, info.architecture, info.description].filter((s) => s).join(' ') : 'unknown adapter',
+    pipelines: new Map(),
+    encoder: null,
+    pass: null,
+    uniform: device.createBuffer({ size: SLOT * SLOTS, usage: USAGE.UNIFORM | USAGE.COPY_DST }),
+    staging: new ArrayBuffer(SLOT * SLOTS),
+    slots: 0,
+    errors,
+  };
+  void device.lost.then((l) => { errors.push(`device lost: ${l.reason} ${l.message}`); state = null; initPromise = null; });
+}
+
+/** Whether init() has succeeded. */
+export const isReady = (): boolean => state !== null;
+
+/** The open device, or an error naming the op that needed it. */
+export function gpuState(op: string): State {
+  if (state === null) throw new Error(`${op}: the webgpu device is not initialised; call \`await webgpu.init()\` first`);
+  return state;
+}
+
+/** The adapter's description and any uncaptured device errors so far (validation errors, device loss). */
+export function info(): { adapter: string; errors: string[] } {
+  const s = gpuState('webgpu.info');
+  return { adapter: s.adapterInfo, errors: s.errors.slice() };
+}
+
+/** One dispatch's parameter slot: int and float views over the same 64 words. */
+export interface Params { i: Int32Array; f: Float32Array }
+
+function pipeline(s: State, key: string, source: () => string): GpuComputePipeline {
+  let p = s.pipelines.get(key);
+  if (p === undefined) {
+    const module = s.device.createShaderModule({ code: source() });
+    p = s.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+    s.pipelines.set(key, p);
+    counters.pipelinesCreated++;
+  }
+  return p;
+}
+
+/** The most workgroups per grid dimension (WebGPU's guaranteed limit). */
+export const MAX_GROUPS = 65535;
+
+/**
+ * Records one dispatch of the kernel `key` (its WGSL from `source`, compiled once) over `groups`
+ * workgroups (split over x and y beyond 65535; kernels rebuild the linear id with `num_workgroups`).
+ * Binding 0 is the parameter slot that `write` fills; bindings 1… are `buffers`, in order.
+ */
+export function dispatch(op: string, key: string, source: () => string, groups: number, buffers: readonly GpuBufferHandle[], write: (p: Params) => void, groupsY = 1): void {
+  const s = gpuState(op);
+  noteUncapturable('webgpu tensors'); // compile (issue 15) records CPU kernels only: a capture falls back to eager
+  if (s.slots === SLOTS) flush();
+  const slot = s.slots++;
+  const words = new Int32Array(s.staging, slot * SLOT, SLOT / 4);
+  words.fill(0);
+  write({ i: words, f: new Float32Array(s.staging, slot * SLOT, SLOT / 4) });
+  const p = pipeline(s, key, source);
+  const entries: GpuBindGroupEntry[] = [{ binding: 0, resource: { buffer: s.uniform, offset: slot * SLOT, size: SLOT } }];
+  for (let k = 0; k < buffers.length; k++) entries.push({ binding: k + 1, resource: { buffer: buffers[k] } });
+  const bg = s.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
+  if (s.encoder === null) s.encoder = s.device.createCommandEncoder();
+  if (s.pass === null) s.pass = s.encoder.beginComputePass();
+  s.pass.setPipeline(p);
+  s.pass.setBindGroup(0, bg);
+  const gx = Math.min(groups, MAX_GROUPS), gy = Math.ceil(groups / MAX_GROUPS) * groupsY;
+  s.pass.dispatchWorkgroups(gx, gy);
+  counters.dispatches++;
+}
+
+/** Submits the recorded work (with its parameter slots). Nothing waits for the GPU. */
+export function flush(): void {
+  const s = state;
+  if (s === null || s.encoder === null) return;
+  if (s.pass !== null) { s.pass.end(); s.pass = null; }
+  if (s.slots > 0) s.device.queue.writeBuffer(s.uniform, 0, s.staging, 0, s.slots * SLOT);
+  s.device.queue.submit([s.encoder.finish()]);
+  s.encoder = null;
+  s.slots = 0;
+  counters.submissions++;
+}
+
+// ---- device buffers: a pool of power-of-two size classes, refilled when tensors are collected ----------
+
+const pool = new Map<number, GpuBufferHandle[]>();
+const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+function giveBack(b: GpuBufferHandle): void {
+  let list = pool.get(b.size);
+  if (list === undefined) pool.set(b.size, (list = []));
+  list.push(b);
+}
+const released = new FinalizationRegistry<GpuBufferHandle>(giveBack);
+
+const sizeClass = (bytes: number): number => Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1))));
+
+/**
+ * A storage buffer of at least `bytes`, from the pool when one is free. `owner` is the object whose
+ * collection returns it to the pool (a tensor's Storage); queue order makes the reuse safe: work
+ * recorded before the owner died runs before anything recorded after.
+ */
+export function acquireBuffer(op: string, bytes: number, owner: object): GpuBufferHandle {
+  const s = gpuState(op);
+  const size = sizeClass(bytes);
+  const list = pool.get(size);
+  let b = list !== undefined ? list.pop() : undefined;
+  if (b === undefined) {
+    b = s.device.createBuffer({ size, usage: STORAGE_USAGE });
+    counters.buffersCreated++;
+  }
+  released.register(owner, b, owner);
+  return b;
+}
+
+/**
+ * Returns `owner`'s buffer to the pool now, for a storage that nothing can reach any more (an engine-private
+ * gradient being released): the collector would return it later. Work already recorded still runs first.
+ */
+export function releaseBuffer(owner: object, b: GpuBufferHandle): void {
+  if (released.unregister(owner)) giveBack(b);
+}
+
+/** A temporary buffer for one readback. */
+function mapBuffer(s: State, bytes: number): GpuBufferHandle {
+  counters.buffersCreated++;
+  return s.device.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: USAGE.MAP_READ | USAGE.COPY_DST });
+}
+
+/** Writes host bytes into a device buffer (flushing first, so earlier recorded work sees the old values). */
+export function upload(op: string, dst: GpuBufferHandle, data: ArrayBufferView): void {
+  const s = gpuState(op);
+  flush();
+  if (data.byteLength > 0) s.device.queue.writeBuffer(dst, 0, data);
+  counters.bytesUploaded += data.byteLength;
+}
+
+/** Copies `bytes` from `src` at `offset` back to the host: the one place that waits for the GPU. */
+export async function readBack(op: string, src: GpuBufferHandle, offset: number, bytes: number): Promise<ArrayBuffer> {
+  const s = gpuState(op);
+  if (bytes === 0) return new ArrayBuffer(0);
+  const dst = mapBuffer(s, bytes);
+  if (s.pass !== null) { s.pass.end(); s.pass = null; }
+  if (s.encoder === null) s.encoder = s.device.createCommandEncoder();
+  s.encoder.copyBufferToBuffer(src, offset, dst, 0, Math.ceil(bytes / 4) * 4);
+  flush();
+  await dst.mapAsync(1);
+  const out = dst.getMappedRange().slice(0, bytes);
+  dst.unmap();
+  dst.destroy();
+  counters.bytesReadBack += bytes;
+  return out;
+}
+
+/** Waits until the queue has run everything submitted (flushing first). */
+export async function sync(): Promise<void> {
+  const s = gpuState('webgpu.sync');
+  flush();
+  await s.device.queue.onSubmittedWorkDone();
+}
+
+/** A copy of the counters. */
+export const snapshot = (): WebGpuCounters => ({ ...counters });
+/** Sets every counter to 0. */
+export function resetCounters(): void {
+  Object.assign(counters, zeroCounters());
+}
