@@ -184,9 +184,11 @@ describeBrowser('playground in headless Chromium', () => {
     await page.locator('#train').click(); // Pause
     const after = await state();
 
+    // It passed 95 % above (the wait); training went on until the pause, so the accuracy may have moved by
+    // a point or two since (200 test points: 95.0 % is 190 of them). The readout shows the state's value.
     const shown = Number((await statText('test-acc')).replace('%', ''));
-    expect(shown).toBeGreaterThan(95);
-    expect(after.testAccuracy).toBeGreaterThan(0.95);
+    expect(after.testAccuracy).toBeGreaterThan(0.92);
+    expect(shown).toBeCloseTo(after.testAccuracy * 100, 1);
     expect((await page.evaluate(() => window.playground.accuracy())).test).toBe(after.testAccuracy);
     expect(after.epoch).toBeGreaterThan(0);
     expect(Number(await statText('epoch'))).toBe(after.epoch);
