@@ -10,7 +10,7 @@ import type { NdArray } from 'ndarray';
 import { DType, TypedArray, isFloating, allocate } from './dtype';
 import { poolGive } from './pool';
 import { noteValueRead } from './compile/hooks'; // compile (issue 15)
-import { noteGradChange, noteGradRead, noteGradSet, noteStorage, noteVersionBump } from './compile/capture';
+import { noteGradRead, noteGradSet, noteStorage, noteVersionBump } from './compile/capture';
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
@@ -70,7 +70,6 @@ export class Tensor {
     return g;
   }
   set grad(g: Tensor | null) {
-    noteGradChange(this); // compile (compile/capture.ts)
     if (this._grad !== null) privateGrads.delete(this._grad);
     if (g !== null) privateGrads.delete(g);
     this._grad = g;
@@ -82,7 +81,6 @@ export class Tensor {
   }
   /** @internal Sets `.grad` as the engine: `priv` when nothing but this tensor can reach its buffer. */
   _setGradAsEngine(g: Tensor, priv: boolean): void {
-    noteGradChange(this);
     if (this._grad !== null) privateGrads.delete(this._grad);
     this._grad = g;
     if (priv) privateGrads.add(g);
@@ -100,7 +98,6 @@ export class Tensor {
   }
   /** @internal Sets `.grad` to null, returning its buffer to the engine's pool when nobody else can hold it. */
   _releaseGrad(): void {
-    noteGradChange(this);
     const g = this._grad;
     this._grad = null;
     if (g !== null && privateGrads.delete(g)) {

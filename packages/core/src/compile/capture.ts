@@ -40,8 +40,6 @@ export class Capture {
   readonly gradAssigned = new Set<Tensor>();
   /** The graph nodes a backward() during the capture walked (a returned tensor's graph must be one of them). */
   readonly walked = new WeakSet<object>();
-  /** Every tensor whose `.grad` changed during the capture, with the grad it had at the start. */
-  readonly gradAtStart = new Map<Tensor, Tensor | null>();
   failure: string | null = null;
   /** The staged arguments' arrays (a replay copies each call's arguments into them first). */
   readonly inputs = new Set<TypedArray>();
@@ -139,16 +137,6 @@ export function inKernel(): boolean {
 }
 
 /**
- * @internal For code that takes a decision on a tensor's values outside any kernel (crossEntropy asks
- * whether any target is ignoreIndex, and checks the class range). `decide(data)` runs now on the row-major
- * values and its result is returned. Under a capture the tensor must be one no kernel of the step wrote
- * before the decision — one of `fn`'s arguments, or a tensor from its closure: a replay evaluates `decide`
- * again on the current values first (so its errors are thrown again) and runs eagerly instead when the
- * result differs. On a value the step computed the capture fails.
- * @example
- * const anyIgnored = valueGuard(target, (t) => t.includes(ignoreIndex));
- */
-/**
  * webgpu (issue 17): the host copy kept by `to('webgpu')` of an int or bool tensor (class targets,
  * indices), for checks that read values; a tensor computed or written on the device has none.
  */
@@ -160,6 +148,16 @@ function hostMirror(t: Tensor): TypedArray {
   return host.subarray(t.nd.offset, t.nd.offset + t.numel()) as TypedArray;
 }
 
+/**
+ * @internal For code that takes a decision on a tensor's values outside any kernel (crossEntropy asks
+ * whether any target is ignoreIndex, and checks the class range). `decide(data)` runs now on the row-major
+ * values and its result is returned. Under a capture the tensor must be one no kernel of the step wrote
+ * before the decision — one of `fn`'s arguments, or a tensor from its closure: a replay evaluates `decide`
+ * again on the current values first (so its errors are thrown again) and runs eagerly instead when the
+ * result differs. On a value the step computed the capture fails.
+ * @example
+ * const anyIgnored = valueGuard(target, (t) => t.includes(ignoreIndex));
+ */
 export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
   if (t._storage.gpu !== null) return decide(hostMirror(t)); // webgpu (issue 17): never inside a capture (dispatch refuses it)
   const data = t._contigData();
@@ -204,7 +202,6 @@ export function noteVersionBump(data: TypedArray): void {
 export function noteLeafGrad(leaf: Tensor): void {
   const c = active;
   if (c === null) return;
-  if (!c.gradAtStart.has(leaf)) c.gradAtStart.set(leaf, leaf._grad);
   if (!c.leaves.has(leaf)) c.leaves.set(leaf, { before: leaf._grad, assigned: c.gradAssigned.has(leaf) });
 }
 
@@ -224,12 +221,6 @@ export function noteGradSet(t: Tensor): void {
 export function noteWalked(nodes: readonly object[]): void {
   const c = active;
   if (c !== null) for (const n of nodes) c.walked.add(n);
-}
-
-/** @internal A tensor's `.grad` is about to change (zeroGrad, an assignment, backward). */
-export function noteGradChange(t: Tensor): void {
-  const c = active;
-  if (c !== null && !c.gradAtStart.has(t)) c.gradAtStart.set(t, t._grad);
 }
 
 /** @internal A random draw outside a kernel would not be drawn again by a replay. */

@@ -118,10 +118,7 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * a different sequence of ops under one signature, or do something a replay would not redo (an op with
  * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
  * which and why; so does returning a tensor whose graph no `backward()` inside `fn` used (the caller
- * may backpropagate it: compile the whole step, or run a forward under `noGrad`). Before each replay the
- * parameters and buffers of `opts.modules` must still be the tensors the capture used, and each leaf's
- * `.grad` must be what eager mode would add to or replace (a grad dropped outside `fn`, as by
- * `opt.zeroGrad()` before the call, is fine); otherwise the call captures again.
+ * may backpropagate it: compile the whole step, or run a forward under `noGrad`).
  *
  * Every `.grad` assignment inside `fn` (backward's, `zeroGrad`'s, the user's) is replayed in order, so
  * `.grad` ends each call where eager mode leaves it. Before a replay, the modules `fn` calls (found while
@@ -166,6 +163,17 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     stats.fallbacks.push({ signature: key, reason });
   };
 
+  /** Runs `fn` eagerly under a trace and makes `entry` that trace (its ops, random draws, the modules it called). */
+  const trace = (entry: Entry, key: string, args: A): R => {
+    const rec = new Recorder(null);
+    const out = runUnder(rec, fn, args);
+    const used = [...rec.modules];
+    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used) });
+    stats.traces++;
+    if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
+    return out;
+  };
+
   const compiled = ((...args: A): R => {
     const key = signatureOf(args, modules);
     stats.calls++;
@@ -175,15 +183,11 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         stats.eager++;
         return fn(...args);
       }
-      const rec = new Recorder(null);
-      const out = runUnder(rec, fn, args);
-      const used = [...rec.modules];
-      const fresh: Entry = { ops: rec.ops, fallback: null, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used) };
+      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '' };
+      const out = trace(fresh, key, args); // entered only once the trace succeeded
       entries.set(key, fresh);
-      stats.traces++;
       stats.signatures = entries.size;
       if (fresh.random) stats.random++;
-      if (rec.reads.length) fallBack(fresh, key, `a tensor value was read during tracing (${rec.reads[0]})`);
       return out;
     }
     if (entry.fallback !== null || activeCapture() !== null) {
@@ -191,16 +195,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return fn(...args);
     }
-    if (flagsOf(entry.used) !== entry.usedFlags) {
-      // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
-      const rec = new Recorder(null);
-      const out = runUnder(rec, fn, args);
-      const used = [...rec.modules];
-      Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used) });
-      stats.traces++;
-      if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
-      return out;
-    }
+    // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
+    if (flagsOf(entry.used) !== entry.usedFlags) return trace(entry, key, args);
     const watched = entry.used.length ? [...modules, ...entry.used.filter((m) => !modules.includes(m))] : modules;
     if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay, watched) && guardsHold(entry.replay)) {
       const r = entry.replay;
@@ -354,7 +350,6 @@ function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
   const now = moduleTensors(modules);
   return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1] && t.requiresGrad === r.tensors[i][2]);
 }
-
 
 /** Copies a call's tensor arguments into the capture's staged ones. */
 function stageIn(r: Replay, args: readonly unknown[]): void {
