@@ -146,22 +146,29 @@ export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f
     // The two broadcasts that reductions' gradients and normalizations make ([N, C] with [N, 1] or with
     // [C]) run as plain row loops, without the strided loop's per-element odometer.
     const cols = shape[shape.length - 1], rows = n / cols;
-    // Row-major strides over dims [0, end) of the output (size-1 dims may have any stride).
-    const rowMajor = (s: number[], end: number): boolean => {
-      for (let d = end - 1, acc = 1; d >= 0; acc *= shape[d], d--) if (shape[d] !== 1 && s[d] !== acc) return false;
-      return true;
-    };
-    const last = shape.length - 1;
-    const full = (s: number[]): boolean => rowMajor(s, last + 1);
-    const perRow = (s: number[]): boolean => s[last] === 0 && rowMajor(s, last);
-    const perCol = (s: number[]): boolean => s[last] === 1 && s.every((v, d) => d === last || v === 0 || shape[d] === 1);
-    if (shape.length >= 2 && full(as) && perRow(bs)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, false), out);
-    else if (shape.length >= 2 && full(bs) && perRow(as)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, true), out);
-    else if (shape.length >= 2 && full(as) && perCol(bs)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, false), out);
-    else if (shape.length >= 2 && full(bs) && perCol(as)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, true), out);
+    const nd = shape.length;
+    if (nd >= 2 && rowMajor(as, shape, nd) && perRow(bs, shape)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, false), out);
+    else if (nd >= 2 && rowMajor(bs, shape, nd) && perRow(as, shape)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, true), out);
+    else if (nd >= 2 && rowMajor(as, shape, nd) && perCol(bs, shape)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, false), out);
+    else if (nd >= 2 && rowMajor(bs, shape, nd) && perCol(as, shape)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, true), out);
     else runKernel(() => k.strided(ad, ao, as, bd, bo, bs, out, shape, n), out);
   } else runKernel(() => undefined, out);
   return Tensor._fromData(out, shape, dtype);
+}
+
+/** Whether broadcast strides `s` are row-major over dims [0, end) of `shape` (size-1 dims may have any stride). */
+function rowMajor(s: readonly number[], shape: readonly number[], end: number): boolean {
+  for (let d = end - 1, acc = 1; d >= 0; acc *= shape[d], d--) if (shape[d] !== 1 && s[d] !== acc) return false;
+  return true;
+}
+/** One value per row of `shape`'s last dim ([N, C] against [N, 1]). */
+const perRow = (s: readonly number[], shape: readonly number[]): boolean => s[s.length - 1] === 0 && rowMajor(s, shape, s.length - 1);
+/** One value per column ([N, C] against [C]). */
+function perCol(s: readonly number[], shape: readonly number[]): boolean {
+  const last = s.length - 1;
+  if (s[last] !== 1) return false;
+  for (let d = 0; d < last; d++) if (s[d] !== 0 && shape[d] !== 1) return false;
+  return true;
 }
 
 /** Ternary select for `where`: out = c ? a : b with three-way broadcasting. */
