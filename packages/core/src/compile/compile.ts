@@ -11,7 +11,7 @@ import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, fo
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
-import { checkOptions } from '../options';
+import { checkOptions, isPlainOptions } from '../options';
 import { TraceListener, activeTrace, setActiveTrace } from './hooks';
 
 /** Anything with a `training` flag, like an `nn.Module`; `modules()` (if present) lists its descendants. */
@@ -323,7 +323,7 @@ function guardsHold(r: Replay): boolean {
 function unplainResult(v: unknown, depth = 0): string | null {
   if (isTensor(v) || v === null || v === undefined || typeof v !== 'object' || depth > 32) return null;
   if (Array.isArray(v)) { for (const x of v) { const r = unplainResult(x, depth + 1); if (r) return r; } return null; }
-  if (isPlainObject(v)) { for (const x of Object.values(v)) { const r = unplainResult(x, depth + 1); if (r) return r; } return null; }
+  if (isPlainOptions(v)) { for (const x of Object.values(v)) { const r = unplainResult(x, depth + 1); if (r) return r; } return null; }
   return `fn returns ${(v as object).constructor?.name ?? 'an object'} (return tensors, numbers, arrays or plain objects of them, so that each call gets its own copies)`;
 }
 
@@ -381,24 +381,20 @@ function stage(args: readonly unknown[]): { args: unknown[]; tensors: Tensor[] }
 function tensorsIn(v: unknown, acc: Tensor[]): Tensor[] {
   if (isTensor(v)) acc.push(v);
   else if (Array.isArray(v)) for (const x of v) tensorsIn(x, acc);
-  else if (isPlainObject(v)) for (const x of Object.values(v)) tensorsIn(x, acc);
+  else if (isPlainOptions(v)) for (const x of Object.values(v)) tensorsIn(x, acc);
   return acc;
 }
 
 function mapTensors(v: unknown, f: (t: Tensor) => Tensor): unknown {
   if (isTensor(v)) return f(v);
   if (Array.isArray(v)) return v.map((x) => mapTensors(x, f));
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapTensors(x, f)]));
+  if (isPlainOptions(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapTensors(x, f)]));
   return v;
 }
 
 /** The captured result with each tensor replaced by a fresh copy of its current values. */
 function copyOut(v: unknown): unknown {
   return mapTensors(v, (t) => Tensor._fromData(t._contigData().slice(), t.shape, t.dtype));
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 }
 
 function freshStats(): CompileStats {
@@ -476,7 +472,7 @@ function describe(v: unknown, where: string): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
   if (Array.isArray(v)) return `[${v.map((x, i) => describe(x, `${where}[${i}]`)).join(', ')}]`;
-  if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+  if (isPlainOptions(v)) {
     return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${describe(x, `${where}.${k}`)}`).join(', ')}}`;
   }
   const what = typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : `a ${typeof v}`;
