@@ -12,6 +12,7 @@ import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { sumTo } from './reduce';
 import { runKernel } from '../compile/capture';
+import { layerNormF32, layerNormBackwardF32 } from '../kernels/row-kernels';
 
 /**
  * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
@@ -41,6 +42,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   const mean = new Float64Array(rows), rstd = new Float64Array(rows);
   runKernel(() => {
     const X = x._contigData(), W = weight?._contigData() ?? null, Bv = bias?._contigData() ?? null;
+    if (rows > 0 && layerNormF32(X, W, Bv, out, mean, rstd, rows, C, eps)) return;
     for (let r = 0; r < rows; r++) {
       const o = r * C;
       let s = 0;
@@ -81,6 +83,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
       const dbOut = bias?.requiresGrad ? (allocate(bias.dtype, C) as FloatArray) : null;
       runKernel(() => {
         const G = g._contigData(), X = x._contigData(), W = weight?._contigData() ?? null;
+        if (rows > 0 && layerNormBackwardF32(G, X, W, mean, rstd, DX, dwOut, dbOut, rows, C)) return;
         const DW = dwOut ? new Float64Array(C) : null;
         const DB = dbOut ? new Float64Array(C) : null;
         for (let r = 0; r < rows; r++) {

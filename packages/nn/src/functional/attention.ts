@@ -3,7 +3,7 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
-import { runKernel } from '@tapegrad/core/internal';
+import { runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32 } from '@tapegrad/core/internal';
 import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
@@ -76,8 +76,12 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
     forward(ctx) {
       // z = scores·scale + bias in one pass, then softmax's row kernel (SIMD for float32).
       const Z = allocateLike(scores.dtype, N * L * S);
+      // float32 with contiguous bias rows: the whole softmax(z) in this one kernel (wasm/rows.as), the
+      // softmax in place on z when the wasm path is unavailable at run time. Otherwise z, then softmax().
+      const fused = scores.dtype === 'float32' && (!biasData || colStride === 1);
       runKernel(() => {
         const X = scores._contigData();
+        if (fused && scaledSoftmaxF32(X, biasData as Float32Array | null, rowOff, Z, N * L, S, scale)) return;
         if (biasData && rowOff) {
           for (let r = 0; r < N * L; r++) {
             const o = r * S, bo = rowOff[r];
@@ -86,8 +90,10 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
         } else {
           for (let i = 0; i < Z.length; i++) Z[i] = X[i] * scale;
         }
+        if (fused) softmaxRowsF32(Z as Float32Array, Z as Float32Array, N * L, S);
       }, Z);
-      const out = fromData(Z, [N, L, S], scores.dtype).softmax(-1);
+      const z = fromData(Z, [N, L, S], scores.dtype);
+      const out = fused ? z : z.softmax(-1);
       ctx.saveForBackward(out);
       return out;
     },
@@ -105,6 +111,7 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
         const D = allocateLike(scores.dtype, N * L * S);
         runKernel(() => {
           const Wd = w._contigData(), G = g._contigData();
+          if (softmaxBackwardF32(Wd, G, D, N * L, S, c)) return;
           for (let r = 0; r < N * L; r++) {
             const o = r * S;
             let dot = 0;
