@@ -1,7 +1,7 @@
 /**
  * float32 row kernels of a Transformer layer on WebAssembly SIMD (wasm/rows.as): layer norm forward and
- * fused backward (ops/layer-norm.ts) and the attention softmax softmax(scores·scale + bias) with its
- * backward (@tapegrad/nn's scaledMaskedSoftmax). Each copies its operands into the module's memory, runs
+ * fused backward (ops/layer-norm.ts), the attention softmax softmax(scores·scale + bias) with its
+ * backward (@tapegrad/nn's scaledMaskedSoftmax), and the head split/merge copy (float32 and float64). Each copies its operands into the module's memory, runs
  * and copies the results out, and returns false without touching anything when the wasm path does not
  * apply (backend 'js', no SIMD, a non-float32 array, memory that cannot grow): the caller then runs its
  * plain-JS loop. The per-element arithmetic is the JS loops' float64 expressions rounded once; only the
@@ -122,5 +122,27 @@ export function softmaxBackwardF32(w: TypedArray, g: TypedArray, out: TypedArray
   put(g, pg);
   k.softmaxBackwardF32(pw, pg, pg, rows, S, c);
   out.set(heapF32().subarray(pg / 4, pg / 4 + n));
+  return true;
+}
+
+/**
+ * Multi-head attention's head split (out[n, h, l, :] = src[n, l, h·D : (h+1)·D], [N, L, H·D] → [N·H, L, D])
+ * or, with split false, the inverse merge; float32 or float64 (src and out of the same type). The JS
+ * element loop costs ~3 ns an element; this is two memcpys and a v128 copy. False when the wasm path
+ * does not apply.
+ * @example if (!moveHeads(x, out, N, L, H, D, true)) jsLoop();
+ */
+export function moveHeads(src: TypedArray, out: TypedArray, N: number, L: number, H: number, D: number, split: boolean): boolean {
+  const f64 = src instanceof Float64Array;
+  if (!(f64 || src instanceof Float32Array) || out.constructor !== src.constructor) return false;
+  const n = N * L * H * D, bytes = (f64 ? 8 : 4) * n;
+  const [[ps, po], total] = layout([bytes, bytes]);
+  const k = wasmFor(total);
+  if (k === null) return false;
+  if (f64) heapF64().set(src, ps / 8);
+  else heapF32().set(src, ps / 4);
+  k.moveHeads(ps, po, N, L, H, (f64 ? 8 : 4) * D, split ? 1 : 0);
+  if (f64) out.set(heapF64().subarray(po / 8, po / 8 + n));
+  else out.set(heapF32().subarray(po / 4, po / 4 + n));
   return true;
 }

@@ -58,6 +58,7 @@ export interface KernelExports {
   layerNormBackwardF32(g: number, x: number, w: number, stats: number, dx: number, dw: number, db: number, rows: number, C: number): void;
   scaledSoftmaxF32(x: number, bias: number, rowOff: number, out: number, rows: number, S: number, scale: number): void;
   softmaxBackwardF32(w: number, g: number, out: number, rows: number, S: number, c: number): void;
+  moveHeads(src: number, out: number, N: number, L: number, H: number, runBytes: number, split: number): void;
 }
 
 /** im2col/col2im on byte pointers: (src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow). */

@@ -1,5 +1,5 @@
 import { setKernelBackend } from '../../src/kernels/backend';
-import { layerNormF32, layerNormBackwardF32, scaledSoftmaxF32, softmaxBackwardF32 } from '../../src/kernels/row-kernels';
+import { layerNormF32, layerNormBackwardF32, moveHeads, scaledSoftmaxF32, softmaxBackwardF32 } from '../../src/kernels/row-kernels';
 import { layerNorm } from '../../src/ops/layer-norm';
 import { Tensor } from '../../src/tensor';
 
@@ -125,5 +125,25 @@ describe('scaledSoftmaxF32 / softmaxBackwardF32 (wasm/rows.as)', () => {
       expectNear(out.subarray(r * 5, r * 5 + 5), e.map((v) => v / s), 1e-6);
     }
     expect(scaledSoftmaxF32(x, new Float32Array(5), null, out, 2, 5, 1)).toBe(false);
+  });
+});
+
+describe('moveHeads (wasm/rows.as)', () => {
+  for (const [Ctor, D] of [[Float32Array, 16], [Float32Array, 3], [Float64Array, 5]] as const) {
+    it(`${Ctor.name} D=${D}: the head split and the merge are the permutation [N, L, H, D] ↔ [N, H, L, D]`, () => {
+      const N = 2, L = 3, H = 4, n = N * L * H * D;
+      const x = new Ctor(n).map((_, i) => i + 0.5);
+      const split = new Ctor(n), back = new Ctor(n);
+      expect(moveHeads(x, split, N, L, H, D, true)).toBe(true);
+      for (let a = 0; a < N; a++) for (let l = 0; l < L; l++) for (let h = 0; h < H; h++) for (let d = 0; d < D; d++) {
+        expect(split[((a * H + h) * L + l) * D + d]).toBe(x[((a * L + l) * H + h) * D + d]);
+      }
+      expect(moveHeads(split, back, N, L, H, D, false)).toBe(true);
+      expect(Array.from(back)).toEqual(Array.from(x));
+    });
+  }
+  it('declines mixed or integer arrays', () => {
+    expect(moveHeads(new Float32Array(8), new Float64Array(8), 1, 2, 2, 2, true)).toBe(false);
+    expect(moveHeads(new Int32Array(8), new Int32Array(8), 1, 2, 2, 2, true)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32 } from 
 import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
+import { splitHeads, mergeHeads } from './heads';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
@@ -301,16 +302,15 @@ export function multiHeadAttentionForward(
     bias = bias ? bias.add(b) : b;
   }
 
-  // In-projection.
-  const heads = (t: Tensor, len: number): Tensor => t.reshape([N, len, H, D]).permute([0, 2, 1, 3]).reshape([N * H, len, D]);
+  // In-projection, split into heads by one copy each (functional/heads.ts).
   // Three GEMMs on row blocks of the packed weight (PyTorch's chunk of one GEMM gives the same values):
   // the gradient of a weight block is a small [E, E] pad, where a chunk of the [N, L, 3E] output would
   // pad three full-size gradients.
   const W = p.inProjWeight;
   const b = (i: number): Tensor | null => p.inProjBias?.narrow(0, i * E, E) ?? null;
-  const qp = heads(linear(q0, separate ? p.qProjWeight! : W!.narrow(0, 0, E), b(0)), L);
-  let kp = heads(linear(k0, separate ? p.kProjWeight! : W!.narrow(0, E, E), b(1)), S0);
-  let vp = heads(linear(v0, separate ? p.vProjWeight! : W!.narrow(0, 2 * E, E), b(2)), S0);
+  const qp = splitHeads(linear(q0, separate ? p.qProjWeight! : W!.narrow(0, 0, E), b(0)), H);
+  let kp = splitHeads(linear(k0, separate ? p.kProjWeight! : W!.narrow(0, E, E), b(1)), H);
+  let vp = splitHeads(linear(v0, separate ? p.vProjWeight! : W!.narrow(0, 2 * E, E), b(2)), H);
   let S = S0;
   const append = (t: Tensor, row: Tensor): Tensor => cat([t, row], 1);
   if (p.biasK && p.biasV) {
@@ -332,8 +332,7 @@ export function multiHeadAttentionForward(
 
   const [o, w] = attend(qp, kp, vp, [N, H], bias, 1 / Math.sqrt(D), p.dropoutP, p.training, p.generator);
   // [N·H, L, D] -> [N, L, H·D] (or [L, N, E] for sequence-first outputs) and the output projection.
-  const o4 = o.reshape([N, H, L, D]);
-  const merged = (batched && !p.batchFirst ? o4.permute([2, 0, 1, 3]) : o4.permute([0, 2, 1, 3])).reshape(batched && !p.batchFirst ? [L, N, E] : [N, L, E]);
+  const merged = batched && !p.batchFirst ? o.reshape([N, H, L, D]).permute([2, 0, 1, 3]).reshape([L, N, E]) : mergeHeads(o, N, H);
   let out = linear(merged, p.outProjWeight, p.outProjBias);
   if (!batched) out = out.squeeze(0);
   if (!needWeights) return [out, null];

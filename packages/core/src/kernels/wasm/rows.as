@@ -186,3 +186,25 @@ export function softmaxBackwardF32(w: usize, g: usize, out: usize, rows: i32, S:
     }
   }
 }
+
+/**
+ * Multi-head attention's head split (split = 1: out[n, h, l, :] = src[n, l, h·D : (h+1)·D]) or merge
+ * (split = 0, the inverse) of N·L·H runs of `runBytes` bytes each (D elements; a multiple of 4).
+ */
+export function moveHeads(src: usize, out: usize, N: i32, L: i32, H: i32, runBytes: i32, split: i32): void {
+  const rowBytes = <usize>H * <usize>runBytes;
+  for (let n = 0; n < N; n++) {
+    for (let h = 0; h < H; h++) {
+      let packed = <usize>n * <usize>L * rowBytes + <usize>h * <usize>runBytes;
+      let heads = (<usize>n * <usize>H + <usize>h) * <usize>L * <usize>runBytes;
+      for (let l = 0; l < L; l++) {
+        const from = split ? src + packed : src + heads, to = split ? out + heads : out + packed;
+        let j = 0;
+        for (; j + 16 <= runBytes; j += 16) v128.store(to + <usize>j, v128.load(from + <usize>j));
+        for (; j < runBytes; j += 4) store<u32>(to + <usize>j, load<u32>(from + <usize>j));
+        packed += rowBytes;
+        heads += <usize>runBytes;
+      }
+    }
+  }
+}
