@@ -27,3 +27,5 @@ export type { PositionalArgs, PositionalParam, Prefixes } from './positional-arg
 /** float32 Transformer row kernels (issue 13): the attention softmax of @tapegrad/nn's scaledMaskedSoftmax, the head split/merge. */
 export { scaledSoftmaxF32, softmaxBackwardF32, moveHeads } from './kernels/row-kernels';
 export { softmaxRowsF32 } from './kernels/elementwise';
+/** A pooled float buffer for a kernel that writes every element (backward buffers the engine can recycle). */
+export { allocateUninit } from './dtype';

@@ -3,7 +3,7 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
-import { runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32 } from '@tapegrad/core/internal';
+import { runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, allocateUninit } from '@tapegrad/core/internal';
 import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
@@ -131,7 +131,8 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
   })(...inputs);
 }
 
-const allocateLike = (dtype: Tensor['dtype'], n: number): Float32Array | Float64Array => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+// From the engine's pool: every element is written, and a backward buffer can be recycled after use.
+const allocateLike = (dtype: Tensor['dtype'], n: number): Float32Array | Float64Array => allocateUninit(dtype === 'float64' ? 'float64' : 'float32', n);
 const fromData = (d: Float32Array | Float64Array, shape: number[], dtype: Tensor['dtype']): Tensor => Tensor._fromData(d, shape, dtype);
 
 /**

@@ -5,7 +5,7 @@
  * js backend). Each
  * op's VJP is the other op, so gradients of any order are taped.
  */
-import { runKernel, moveHeads as moveHeadsWasm } from '@tapegrad/core/internal';
+import { runKernel, moveHeads as moveHeadsWasm, allocateUninit } from '@tapegrad/core/internal';
 import { Tensor, defineFunction } from '@tapegrad/core';
 
 type Floats = Float32Array | Float64Array;
@@ -27,7 +27,7 @@ function moveHeads(src: Floats, out: Floats, N: number, L: number, H: number, D:
 function headsOp(x: Tensor, N: number, L: number, H: number, D: number, split: boolean): Tensor {
   return defineFunction(split ? 'splitHeads' : 'mergeHeads', {
     forward() {
-      const out = x.dtype === 'float64' ? new Float64Array(N * L * H * D) : new Float32Array(N * L * H * D);
+      const out = allocateUninit(x.dtype === 'float64' ? 'float64' : 'float32', N * L * H * D) as Floats;
       runKernel(() => {
         const src = x._contigData() as Floats;
         if (!moveHeadsWasm(src, out, N, L, H, D, split)) moveHeads(src, out, N, L, H, D, split);

@@ -6,7 +6,7 @@
  * `input.sub(target).square().mean()` and its gradient. With grad mode on (createGraph) the VJP is
  * written in Tensor ops, so second derivatives are taped.
  */
-import { runKernel } from '@tapegrad/core/internal';
+import { runKernel, allocateUninit } from '@tapegrad/core/internal';
 import { Tensor, defineFunction, isGradEnabled } from '@tapegrad/core';
 
 /**
@@ -50,17 +50,17 @@ export function fusedSquaredError(input: Tensor, target: Tensor, mean: boolean):
         return [wantX ? gi : null, wantT ? gi.neg() : null];
       }
       // The composition's gradient: (g / n) broadcast, times d twice, summed (2·p, exact), negated for target.
-      const DX = wantX ? alloc(n) : null, DT = wantT ? alloc(n) : null;
+      const DX = wantX ? allocateUninit(dtype === 'float64' ? 'float64' : 'float32', n) : null;
+      const DT = wantT ? allocateUninit(dtype === 'float64' ? 'float64' : 'float32', n) : null;
       runKernel(() => {
         const X = input._contigData(), T = target._contigData();
         const gv = g._contigData()[0];
         const gm = mean ? (f32 ? Math.fround(gv / n) : gv / n) : gv;
-        for (let i = 0; i < n; i++) {
-          const d = f32 ? Math.fround(X[i] - T[i]) : X[i] - T[i];
-          const p = f32 ? Math.fround(gm * d) : gm * d;
-          if (DX) DX[i] = p + p;
-          if (DT) DT[i] = -(p + p);
-        }
+        const out = DX ?? DT!;
+        if (f32) for (let i = 0; i < n; i++) out[i] = 2 * Math.fround(gm * Math.fround(X[i] - T[i]));
+        else for (let i = 0; i < n; i++) out[i] = 2 * (gm * (X[i] - T[i]));
+        if (DX && DT) for (let i = 0; i < n; i++) DT[i] = -DX[i];
+        else if (DT) for (let i = 0; i < n; i++) DT[i] = -DT[i];
       }, DX ?? undefined, DT ?? undefined);
       return [DX ? Tensor._fromData(DX, input.shape, dtype) : null, DT ? Tensor._fromData(DT, target.shape, dtype) : null];
     },
