@@ -24,8 +24,8 @@ export { runKernel, valueGuard, noteUncapturable } from './compile/capture';
 /** PyTorch's positional constructor arguments, then an options object (every optimizer, scheduler and nn layer). */
 export { pos, positionalOptions } from './positional-args';
 export type { PositionalArgs, PositionalParam, Prefixes } from './positional-args';
-/** float32 Transformer row kernels (issue 13): the attention softmax of @tapegrad/nn's scaledMaskedSoftmax, the head split/merge. */
-export { scaledSoftmaxF32, softmaxBackwardF32, moveHeads } from './kernels/row-kernels';
+/** float32 Transformer row kernels (issue 13): the attention softmax of @tapegrad/nn's scaledMaskedSoftmax, the head split/merge, mseLoss. */
+export { scaledSoftmaxF32, softmaxBackwardF32, moveHeads, squaredErrorSumF32, squaredErrorGradF32 } from './kernels/row-kernels';
 export { softmaxRowsF32 } from './kernels/elementwise';
 /** A pooled float buffer for a kernel that writes every element (backward buffers the engine can recycle). */
 export { allocateUninit } from './dtype';

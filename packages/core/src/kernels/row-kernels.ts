@@ -146,3 +146,39 @@ export function moveHeads(src: TypedArray, out: TypedArray, N: number, L: number
   else out.set(heapF32().subarray(po / 4, po / 4 + n));
   return true;
 }
+
+/**
+ * Σ (x − t)² of two float32 arrays of the same length, with the composition's roundings (difference
+ * and square in float32, one float64 accumulator in index order): bitwise the JS loop. null when the
+ * wasm path does not apply.
+ * @example const s = squaredErrorSumF32(pred, target) ?? jsLoop();
+ */
+export function squaredErrorSumF32(x: TypedArray, t: TypedArray): number | null {
+  if (!(x instanceof Float32Array) || !(t instanceof Float32Array) || x.length !== t.length) return null;
+  const n = x.length;
+  const [[px, pt], total] = layout([4 * n, 4 * n]);
+  const k = wasmFor(total);
+  if (k === null) return null;
+  put(x, px);
+  put(t, pt);
+  return k.squaredErrorSumF32(px, pt, n);
+}
+
+/**
+ * out = 2·(gm·(x − t)) in float32 (gm a float32 value): the gradient of Σ (x − t)²·gm as the composition
+ * computes it, bitwise. False when the wasm path does not apply.
+ * @example if (!squaredErrorGradF32(pred, target, dx, Math.fround(g / n))) jsLoop();
+ */
+export function squaredErrorGradF32(x: TypedArray, t: TypedArray, out: TypedArray, gm: number): boolean {
+  if (!(x instanceof Float32Array) || !(t instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+  const n = x.length;
+  if (t.length !== n || out.length !== n) return false;
+  const [[px, pt], total] = layout([4 * n, 4 * n]);
+  const k = wasmFor(total);
+  if (k === null) return false;
+  put(x, px);
+  put(t, pt);
+  k.squaredErrorGradF32(px, pt, px, n, gm);
+  out.set(heapF32().subarray(px / 4, px / 4 + n));
+  return true;
+}

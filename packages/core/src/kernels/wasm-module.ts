@@ -59,6 +59,8 @@ export interface KernelExports {
   scaledSoftmaxF32(x: number, bias: number, rowOff: number, out: number, rows: number, S: number, scale: number): void;
   softmaxBackwardF32(w: number, g: number, out: number, rows: number, S: number, c: number): void;
   moveHeads(src: number, out: number, N: number, L: number, H: number, runBytes: number, split: number): void;
+  squaredErrorSumF32(x: number, t: number, n: number): number;
+  squaredErrorGradF32(x: number, t: number, out: number, n: number, gm: number): void;
 }
 
 /** im2col/col2im on byte pointers: (src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow). */

@@ -6,7 +6,7 @@
  * `input.sub(target).square().mean()` and its gradient. With grad mode on (createGraph) the VJP is
  * written in Tensor ops, so second derivatives are taped.
  */
-import { runKernel, allocateUninit } from '@tapegrad/core/internal';
+import { runKernel, allocateUninit, squaredErrorSumF32, squaredErrorGradF32 } from '@tapegrad/core/internal';
 import { Tensor, defineFunction, isGradEnabled } from '@tapegrad/core';
 
 /**
@@ -25,8 +25,10 @@ export function fusedSquaredError(input: Tensor, target: Tensor, mean: boolean):
       runKernel(() => {
         const X = input._contigData(), T = target._contigData();
         // As sub, mul (each rounded to dtype) then sum (a float64 accumulator rounded once), then div.
+        const fromWasm = f32 ? squaredErrorSumF32(X, T) : null; // wasm/rows.as: the same roundings and order
         let s = 0;
-        if (f32) {
+        if (fromWasm !== null) s = fromWasm;
+        else if (f32) {
           for (let i = 0; i < n; i++) {
             const d = Math.fround(X[i] - T[i]);
             s += Math.fround(d * d);
@@ -57,7 +59,9 @@ export function fusedSquaredError(input: Tensor, target: Tensor, mean: boolean):
         const gv = g._contigData()[0];
         const gm = mean ? (f32 ? Math.fround(gv / n) : gv / n) : gv;
         const out = DX ?? DT!;
-        if (f32) for (let i = 0; i < n; i++) out[i] = 2 * Math.fround(gm * Math.fround(X[i] - T[i]));
+        if (f32 && squaredErrorGradF32(X, T, out, gm)) {
+          // the wasm kernel (wasm/rows.as), bitwise the loop below
+        } else if (f32) for (let i = 0; i < n; i++) out[i] = 2 * Math.fround(gm * Math.fround(X[i] - T[i]));
         else for (let i = 0; i < n; i++) out[i] = 2 * (gm * (X[i] - T[i]));
         if (DX && DT) for (let i = 0; i < n; i++) DT[i] = -DX[i];
         else if (DT) for (let i = 0; i < n; i++) DT[i] = -DT[i];

@@ -80,3 +80,20 @@ describe('scaledDotProductAttention float32 on the wasm row kernels', () => {
     }
   });
 });
+
+describe('F.mseLoss float32 on the wasm kernels', () => {
+  afterEach(() => setKernelBackend('auto'));
+  it('bitwise the js backend (value and gradients), an odd length included', () => {
+    const run = () => {
+      const g = new Generator(11);
+      const x = randn([5, 7], { generator: g }).mul(3).requiresGrad_(true);
+      const t = randn([5, 7], { generator: g }).requiresGrad_(true);
+      const l = F.mseLoss(x, t);
+      l.backward();
+      return [l, x.grad!, t.grad!].map(bits);
+    };
+    const wasm = run();
+    setKernelBackend('js');
+    expect(run()).toEqual(wasm);
+  });
+});

@@ -208,3 +208,43 @@ export function moveHeads(src: usize, out: usize, N: i32, L: i32, H: i32, runByt
     }
   }
 }
+
+/**
+ * Σ (x − t)² over n float32 pairs, as the composition sub → mul → sum computes it: the difference and
+ * the square each rounded to float32, added into one float64 accumulator in index order.
+ */
+export function squaredErrorSumF32(x: usize, t: usize, n: i32): f64 {
+  let s: f64 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = f32x4.sub(v128.load(x), v128.load(t));
+    const q = f32x4.mul(d, d);
+    s += <f64>f32x4.extract_lane(q, 0);
+    s += <f64>f32x4.extract_lane(q, 1);
+    s += <f64>f32x4.extract_lane(q, 2);
+    s += <f64>f32x4.extract_lane(q, 3);
+    x += 16; t += 16;
+  }
+  for (; i < n; i++) {
+    const d = load<f32>(x) - load<f32>(t);
+    s += <f64>(d * d);
+    x += 4; t += 4;
+  }
+  return s;
+}
+
+/** The composition's gradient of Σ (x − t)²·gm: out = 2·(gm·(x − t)), each step rounded to float32 (the doubling is exact). */
+export function squaredErrorGradF32(x: usize, t: usize, out: usize, n: i32, gm: f32): void {
+  const g = f32x4.splat(gm);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = f32x4.mul(g, f32x4.sub(v128.load(x), v128.load(t)));
+    v128.store(out, f32x4.add(p, p));
+    x += 16; t += 16; out += 16;
+  }
+  for (; i < n; i++) {
+    const p = gm * (load<f32>(x) - load<f32>(t));
+    store<f32>(out, p + p);
+    x += 4; t += 4; out += 4;
+  }
+}
