@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles packages/core/src/kernels/wasm/{gemm,elementwise,optim,conv}.as (AssemblyScript) into one
+// Compiles packages/core/src/kernels/wasm/{gemm,elementwise,optim,conv,rows}.as (AssemblyScript) into one
 // module with the locally installed compiler and writes packages/core/src/kernels/wasm-bytes.generated.ts (the module bytes as
 // base64), so the kernels load synchronously at import in Node and browsers without fetch/fs.
 // Also writes wasm-shared-bytes.generated.ts: gemm.as alone, importing a shared memory, for the
@@ -36,7 +36,7 @@ const BASE_OPTIONS = {
 //   and the single-thread module above is not affected by it.
 const VARIANTS = [
   {
-    sources: ['gemm.as', 'elementwise.as', 'optim.as', 'conv.as'],
+    sources: ['gemm.as', 'elementwise.as', 'optim.as', 'conv.as', 'rows.as'],
     out: 'wasm-bytes.generated.ts',
     constName: 'GEMM_WASM_BASE64',
     doc: 'The compiled kernel module (WebAssembly binary, base64).',
@@ -54,7 +54,7 @@ const VARIANTS = [
   // since Chrome 114, Node with V8 >= 11.4 or --experimental-wasm-relaxed-simd); wasm-module.ts and
   // gemm-threads.ts fall back to the modules above elsewhere.
   {
-    sources: ['gemm.as', 'elementwise.as', 'optim.as', 'conv.as'],
+    sources: ['gemm.as', 'elementwise.as', 'optim.as', 'conv.as', 'rows.as'],
     out: 'wasm-relaxed-bytes.generated.ts',
     constName: 'GEMM_RELAXED_WASM_BASE64',
     doc: 'The kernel module built with relaxed SIMD (fused multiply-add in the GEMM micro-kernel), base64.',

@@ -27,3 +27,11 @@ export { pos, positionalOptions } from './positional-args';
 export type { PositionalArgs, PositionalParam, Prefixes } from './positional-args';
 /** webgpu (issue 17): the optimizer updates as device kernels. */
 export { sgdStep as webgpuSgdStep, adamStep as webgpuAdamStep } from './webgpu/ops';
+/**
+ * float32 Transformer row kernels (issue 13): the attention softmax of @tapegrad/nn's scaledMaskedSoftmax,
+ * the head split/merge, mseLoss. All from row-kernels.ts, whose declarations name only typed arrays: a
+ * consumer's typecheck must not need the WebAssembly types (kernels/elementwise's declarations do).
+ */
+export { scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, moveHeads, squaredErrorSumF32, squaredErrorGradF32 } from './kernels/row-kernels';
+/** A pooled float buffer for a kernel that writes every element (backward buffers the engine can recycle). */
+export { allocateUninit } from './dtype';

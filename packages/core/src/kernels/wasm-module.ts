@@ -53,6 +53,14 @@ export interface KernelExports {
   maxPool2x2BackwardF64(g: number, idx: number, out: number, planes: number, H: number, W: number, OH: number, OW: number): void;
   fillRowsF32(dst: number, bias: number, N: number, O: number, L: number): void;
   fillRowsF64(dst: number, bias: number, N: number, O: number, L: number): void;
+  // Transformer row kernels (issue 13; wasm/rows.as)
+  layerNormF32(x: number, w: number, b: number, out: number, stats: number, rows: number, C: number, eps: number): void;
+  layerNormBackwardF32(g: number, x: number, w: number, stats: number, dx: number, dw: number, db: number, rows: number, C: number): void;
+  scaledSoftmaxF32(x: number, bias: number, rowOff: number, out: number, rows: number, S: number, scale: number): void;
+  softmaxBackwardF32(w: number, g: number, out: number, rows: number, S: number, c: number): void;
+  moveHeads(src: number, out: number, N: number, L: number, H: number, runBytes: number, split: number): void;
+  squaredErrorSumF32(x: number, t: number, n: number): number;
+  squaredErrorGradF32(x: number, t: number, out: number, n: number, gm: number): void;
 }
 
 /** im2col/col2im on byte pointers: (src, dst, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow). */

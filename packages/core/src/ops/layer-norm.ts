@@ -6,12 +6,13 @@
  * (`createGraph`) it is written in Tensor ops from the inputs, so second derivatives are taped.
  */
 import { Tensor } from '../tensor';
-import { allocate, promote, isFloating, FloatArray, DType } from '../dtype';
+import { allocate, allocateUninit, promote, isFloating, FloatArray, FloatDType, DType } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { sumTo } from './reduce';
 import { runKernel } from '../compile/capture';
+import { layerNormF32, layerNormBackwardF32 } from '../kernels/row-kernels';
 
 /**
  * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
@@ -37,10 +38,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   }
   const C = normalizedShape.reduce((p, s) => p * s, 1);
   const rows = C === 0 ? 0 : x.numel() / C;
-  const out = allocate(dtype, rows * C) as FloatArray;
+  // Every element is written (by the wasm kernel or the loop), so a recycled buffer needs no zeroing.
+  const out = allocateUninit(dtype as FloatDType, rows * C);
   const mean = new Float64Array(rows), rstd = new Float64Array(rows);
   runKernel(() => {
     const X = x._contigData(), W = weight?._contigData() ?? null, Bv = bias?._contigData() ?? null;
+    if (rows > 0 && layerNormF32(X, W, Bv, out, mean, rstd, rows, C, eps)) return;
     for (let r = 0; r < rows; r++) {
       const o = r * C;
       let s = 0;
@@ -76,11 +79,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
       if (weight?.requiresGrad) dw = sumTo(g.mul(xhat), weight.shape);
       if (bias?.requiresGrad) db = sumTo(g, bias.shape);
     } else {
-      const DX = x.requiresGrad ? (allocate(dtype, rows * C) as FloatArray) : null;
+      const DX = x.requiresGrad ? allocateUninit(dtype as FloatDType, rows * C) : null;
       const dwOut = weight?.requiresGrad ? (allocate(weight.dtype, C) as FloatArray) : null;
       const dbOut = bias?.requiresGrad ? (allocate(bias.dtype, C) as FloatArray) : null;
       runKernel(() => {
         const G = g._contigData(), X = x._contigData(), W = weight?._contigData() ?? null;
+        if (rows > 0 && layerNormBackwardF32(G, X, W, mean, rstd, DX, dwOut, dbOut, rows, C)) return;
         const DW = dwOut ? new Float64Array(C) : null;
         const DB = dbOut ? new Float64Array(C) : null;
         for (let r = 0; r < rows; r++) {

@@ -19,7 +19,8 @@ describe('embedded wasm module', () => {
     expect(WebAssembly.validate(bytes)).toBe(true);
     const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
     const conv = ['col2imF32', 'col2imF64', 'im2colF32', 'im2colF64', 'maxPool2dF32', 'maxPool2dF64', 'scatterAddF32', 'scatterAddF64', 'maxPool2x2BackwardF32', 'maxPool2x2BackwardF64', 'fillRowsF32', 'fillRowsF64']; // issue 12
-    expect(names).toEqual(['adamF32', 'addF32', 'dgemm', 'dgemmBatched', 'lstmCellBackwardF32', 'lstmCellF32', 'memory', 'mulF32', 'reluBackwardF32', 'reluF32', 'sgdF32', 'sgdMomentumF32', 'sgemm', 'sgemmBatched', 'softmaxRowsF32', 'sumRowsF32', 'workspaceBytes', ...conv].sort());
+    const rows = ['layerNormF32', 'layerNormBackwardF32', 'scaledSoftmaxF32', 'softmaxBackwardF32', 'moveHeads', 'squaredErrorSumF32', 'squaredErrorGradF32']; // Transformer row kernels (issue 13)
+    expect(names).toEqual(['adamF32', 'addF32', 'dgemm', 'dgemmBatched', 'lstmCellBackwardF32', 'lstmCellF32', 'memory', 'mulF32', 'reluBackwardF32', 'reluF32', 'sgdF32', 'sgdMomentumF32', 'sgemm', 'sgemmBatched', 'softmaxRowsF32', 'sumRowsF32', 'workspaceBytes', ...conv, ...rows].sort());
     expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).toEqual([]);
     // No data section (id 11): the JS side owns all of linear memory, starting at offset 0.
     const ids: number[] = [];

@@ -3,10 +3,11 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
-import { runKernel } from '@tapegrad/core/internal';
+import { runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, allocateUninit } from '@tapegrad/core/internal';
 import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
+import { splitHeads, mergeHeads } from './heads';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
@@ -76,8 +77,12 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
     forward(ctx) {
       // z = scores·scale + bias in one pass, then softmax's row kernel (SIMD for float32).
       const Z = allocateLike(scores.dtype, N * L * S);
+      // float32 with contiguous bias rows: the whole softmax(z) in this one kernel (wasm/rows.as), the
+      // softmax in place on z when the wasm path is unavailable at run time. Otherwise z, then softmax().
+      const fused = scores.dtype === 'float32' && (!biasData || colStride === 1);
       runKernel(() => {
         const X = scores._contigData();
+        if (fused && scaledSoftmaxF32(X, biasData as Float32Array | null, rowOff, Z, N * L, S, scale)) return;
         if (biasData && rowOff) {
           for (let r = 0; r < N * L; r++) {
             const o = r * S, bo = rowOff[r];
@@ -86,8 +91,10 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
         } else {
           for (let i = 0; i < Z.length; i++) Z[i] = X[i] * scale;
         }
+        if (fused) softmaxRowsF32(Z as Float32Array, Z as Float32Array, N * L, S);
       }, Z);
-      const out = fromData(Z, [N, L, S], scores.dtype).softmax(-1);
+      const z = fromData(Z, [N, L, S], scores.dtype);
+      const out = fused ? z : z.softmax(-1);
       ctx.saveForBackward(out);
       return out;
     },
@@ -105,6 +112,7 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
         const D = allocateLike(scores.dtype, N * L * S);
         runKernel(() => {
           const Wd = w._contigData(), G = g._contigData();
+          if (softmaxBackwardF32(Wd, G, D, N * L, S, c)) return;
           for (let r = 0; r < N * L; r++) {
             const o = r * S;
             let dot = 0;
@@ -123,7 +131,8 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
   })(...inputs);
 }
 
-const allocateLike = (dtype: Tensor['dtype'], n: number): Float32Array | Float64Array => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n));
+// From the engine's pool: every element is written, and a backward buffer can be recycled after use.
+const allocateLike = (dtype: Tensor['dtype'], n: number): Float32Array | Float64Array => allocateUninit(dtype === 'float64' ? 'float64' : 'float32', n);
 const fromData = (d: Float32Array | Float64Array, shape: number[], dtype: Tensor['dtype']): Tensor => Tensor._fromData(d, shape, dtype);
 
 /**
@@ -294,16 +303,15 @@ export function multiHeadAttentionForward(
     bias = bias ? bias.add(b) : b;
   }
 
-  // In-projection.
-  const heads = (t: Tensor, len: number): Tensor => t.reshape([N, len, H, D]).permute([0, 2, 1, 3]).reshape([N * H, len, D]);
+  // In-projection, split into heads by one copy each (functional/heads.ts).
   // Three GEMMs on row blocks of the packed weight (PyTorch's chunk of one GEMM gives the same values):
   // the gradient of a weight block is a small [E, E] pad, where a chunk of the [N, L, 3E] output would
   // pad three full-size gradients.
   const W = p.inProjWeight;
   const b = (i: number): Tensor | null => p.inProjBias?.narrow(0, i * E, E) ?? null;
-  const qp = heads(linear(q0, separate ? p.qProjWeight! : W!.narrow(0, 0, E), b(0)), L);
-  let kp = heads(linear(k0, separate ? p.kProjWeight! : W!.narrow(0, E, E), b(1)), S0);
-  let vp = heads(linear(v0, separate ? p.vProjWeight! : W!.narrow(0, 2 * E, E), b(2)), S0);
+  const qp = splitHeads(linear(q0, separate ? p.qProjWeight! : W!.narrow(0, 0, E), b(0)), H);
+  let kp = splitHeads(linear(k0, separate ? p.kProjWeight! : W!.narrow(0, E, E), b(1)), H);
+  let vp = splitHeads(linear(v0, separate ? p.vProjWeight! : W!.narrow(0, 2 * E, E), b(2)), H);
   let S = S0;
   const append = (t: Tensor, row: Tensor): Tensor => cat([t, row], 1);
   if (p.biasK && p.biasV) {
@@ -325,8 +333,7 @@ export function multiHeadAttentionForward(
 
   const [o, w] = attend(qp, kp, vp, [N, H], bias, 1 / Math.sqrt(D), p.dropoutP, p.training, p.generator);
   // [N·H, L, D] -> [N, L, H·D] (or [L, N, E] for sequence-first outputs) and the output projection.
-  const o4 = o.reshape([N, H, L, D]);
-  const merged = (batched && !p.batchFirst ? o4.permute([2, 0, 1, 3]) : o4.permute([0, 2, 1, 3])).reshape(batched && !p.batchFirst ? [L, N, E] : [N, L, E]);
+  const merged = batched && !p.batchFirst ? o.reshape([N, H, L, D]).permute([2, 0, 1, 3]).reshape([L, N, E]) : mergeHeads(o, N, H);
   let out = linear(merged, p.outProjWeight, p.outProjBias);
   if (!batched) out = out.squeeze(0);
   if (!needWeights) return [out, null];
