@@ -35,3 +35,5 @@ export { sgdStep as webgpuSgdStep, adamStep as webgpuAdamStep } from './webgpu/o
 export { scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, moveHeads, squaredErrorSumF32, squaredErrorGradF32 } from './kernels/row-kernels';
 /** A pooled float buffer for a kernel that writes every element (backward buffers the engine can recycle). */
 export { allocateUninit } from './dtype';
+/** PyTorch's `inplace=True` of nn's activations and dropout: a result written into its input, with the in-place ops' autograd rules (ops/inplace.ts). */
+export { inplace as applyInPlace } from './ops/inplace';

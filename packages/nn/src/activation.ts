@@ -1,45 +1,69 @@
 /** Activation layers (PyTorch's `nn.ReLU` etc.); each forwards to the function of the same name in `functional`. */
 import { Tensor } from '@tapegrad/core';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { maybeInPlace, inplaceArg } from './inplace';
 import { Module } from './module';
 import * as Fa from './functional/activation';
 import { checkOptions, isOptionsObject, keywordArg } from './check';
 
-/** max(0, x). @example new ReLU().call(tensor([-1, 2])) // [0, 2] */
+/**
+ * max(0, x). `new ReLU(true)` or `new ReLU({ inplace: true })` writes the result into the input, as
+ * PyTorch's `nn.ReLU(inplace=True)`.
+ * @example new ReLU().call(tensor([-1, 2])) // [0, 2]
+ */
 export class ReLU extends Module {
+  readonly inplace: boolean;
+  constructor(inplace: boolean | { inplace?: boolean } = false) {
+    super();
+    this.inplace = inplaceArg('ReLU', inplace);
+  }
   forward(x: Tensor): Tensor {
-    return Fa.relu(x);
+    return maybeInPlace(x, this.inplace, 'relu_', Fa.relu);
+  }
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
   }
 }
+
+interface SlopeOptions { negativeSlope: number; inplace: boolean }
 
 /** x if x > 0 else negativeSlope·x (default 0.01; the course's leaky ReLU uses 0.1). */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
-  /** `new LeakyReLU(0.2)` or `new LeakyReLU({ negativeSlope: 0.2 })`. */
-  constructor(negativeSlope: number | { negativeSlope?: number } = 0.01) {
+  readonly inplace: boolean;
+  /** `new LeakyReLU(0.2)`, `new LeakyReLU(0.2, true)` or `new LeakyReLU({ negativeSlope: 0.2, inplace: true })`. */
+  constructor(...args: PositionalArgs<[], [negativeSlope: number, inplace: boolean], SlopeOptions>) {
     super();
-    this.negativeSlope = keywordArg('LeakyReLU', negativeSlope, 'negativeSlope', 0.01);
+    const o = positionalOptions<SlopeOptions>('LeakyReLU', args, [pos.number('negativeSlope'), pos.boolean('inplace')], ['negativeSlope', 'inplace'], 0);
+    this.negativeSlope = o.negativeSlope ?? 0.01;
+    this.inplace = inplaceArg('LeakyReLU', o.inplace);
   }
   forward(x: Tensor): Tensor {
-    return Fa.leakyRelu(x, this.negativeSlope);
+    return maybeInPlace(x, this.inplace, 'leakyRelu_', (t) => Fa.leakyRelu(t, this.negativeSlope));
   }
   override extraRepr(): string {
-    return `negativeSlope=${this.negativeSlope}`;
+    return `negativeSlope=${this.negativeSlope}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
+
+interface AlphaOptions { alpha: number; inplace: boolean }
 
 /** x if x > 0 else α(eˣ − 1). */
 export class ELU extends Module {
   readonly alpha: number;
-  /** `new ELU(0.5)` or `new ELU({ alpha: 0.5 })`. */
-  constructor(alpha: number | { alpha?: number } = 1) {
+  readonly inplace: boolean;
+  /** `new ELU(0.5)`, `new ELU(0.5, true)` or `new ELU({ alpha: 0.5, inplace: true })`. */
+  constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], AlphaOptions>) {
     super();
-    this.alpha = keywordArg('ELU', alpha, 'alpha', 1);
+    const o = positionalOptions<AlphaOptions>('ELU', args, [pos.number('alpha'), pos.boolean('inplace')], ['alpha', 'inplace'], 0);
+    this.alpha = o.alpha ?? 1;
+    this.inplace = inplaceArg('ELU', o.inplace);
   }
   forward(x: Tensor): Tensor {
-    return Fa.elu(x, this.alpha);
+    return maybeInPlace(x, this.inplace, 'elu_', (t) => Fa.elu(t, this.alpha));
   }
   override extraRepr(): string {
-    return `alpha=${this.alpha}`;
+    return `alpha=${this.alpha}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
@@ -94,10 +118,18 @@ export class Softplus extends Module {
   }
 }
 
-/** x·σ(x). */
+/** x·σ(x). `new SiLU(true)` or `new SiLU({ inplace: true })` writes the result into the input. */
 export class SiLU extends Module {
+  readonly inplace: boolean;
+  constructor(inplace: boolean | { inplace?: boolean } = false) {
+    super();
+    this.inplace = inplaceArg('SiLU', inplace);
+  }
   forward(x: Tensor): Tensor {
-    return Fa.silu(x);
+    return maybeInPlace(x, this.inplace, 'silu_', Fa.silu);
+  }
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
   }
 }
 

@@ -2,7 +2,11 @@
 import { Tensor, Generator } from '@tapegrad/core';
 import { Module } from './module';
 import { dropout, dropout1d, dropout2d } from './functional/dropout';
-import { checkOptions, isOptionsObject } from './check';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { maybeInPlace, inplaceArg } from './inplace';
+
+/** Dropout's keyword arguments (`generator` is an extension: the stream the masks are drawn from). */
+export interface DropoutOptions { p: number; inplace: boolean; generator: Generator }
 
 /**
  * In training mode zeroes each element with probability p and scales the survivors by 1/(1 − p);
@@ -17,21 +21,36 @@ export class Dropout extends Module {
   readonly p: number;
   protected readonly generator?: Generator;
 
-  /** `new Dropout(0.2)` or `new Dropout({ p: 0.2 })`; an optional `generator` in the options. */
-  constructor(p: number | { p?: number; generator?: Generator } = 0.5, { generator }: { generator?: Generator } = {}) {
+  /** PyTorch's `inplace`: in training, the zeroed and scaled values are written into the input. */
+  readonly inplace: boolean;
+
+  /**
+   * `new Dropout(0.2)`, `new Dropout(0.2, true)` (inplace) or `new Dropout({ p: 0.2, inplace: true })`;
+   * an optional `generator` in the options.
+   */
+  constructor(...args: PositionalArgs<[], [p: number, inplace: boolean], DropoutOptions>) {
     super();
-    if (isOptionsObject(p)) ({ p = 0.5, generator } = checkOptions(new.target.name, p, ['p', 'generator']));
+    const o = positionalOptions<DropoutOptions>(new.target.name, args, [pos.number('p'), pos.boolean('inplace')], ['p', 'inplace', 'generator'], 0);
+    const p = o.p ?? 0.5;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${new.target.name}: dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p;
-    this.generator = generator;
+    this.inplace = inplaceArg(new.target.name, o.inplace);
+    this.generator = o.generator;
   }
 
   forward(x: Tensor): Tensor {
-    return dropout(x, this.p, this.training, { generator: this.generator });
+    return this.applyMask(x, (t) => dropout(t, this.p, this.training, { generator: this.generator }));
+  }
+
+  /** f(x), written into x when `inplace` (in eval mode dropout is the identity: x itself). */
+  protected applyMask(x: Tensor, f: (t: Tensor) => Tensor): Tensor {
+    if (!this.inplace) return f(x);
+    if (!this.training) return x;
+    return maybeInPlace(x, true, `${this.constructor.name.toLowerCase()}_`, f);
   }
 
   override extraRepr(): string {
-    return `p=${this.p}`;
+    return `p=${this.p}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
@@ -43,7 +62,7 @@ export class Dropout extends Module {
  */
 export class Dropout2d extends Dropout {
   override forward(x: Tensor): Tensor {
-    return dropout2d(x, this.p, this.training, { generator: this.generator });
+    return this.applyMask(x, (t) => dropout2d(t, this.p, this.training, { generator: this.generator }));
   }
 }
 
@@ -54,6 +73,6 @@ export class Dropout2d extends Dropout {
  */
 export class Dropout1d extends Dropout {
   override forward(x: Tensor): Tensor {
-    return dropout1d(x, this.p, this.training, { generator: this.generator });
+    return this.applyMask(x, (t) => dropout1d(t, this.p, this.training, { generator: this.generator }));
   }
 }

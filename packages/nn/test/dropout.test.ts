@@ -63,7 +63,7 @@ describe("Dropout with PyTorch's keyword arguments as options", () => {
     expect(F.dropout(x, { p: 0.5, training: false })).toBe(x); // identity in eval, as F.dropout(x, p=0.5, training=False)
     const c = F.dropout(ones([40]), { p: 0.3, generator: new Generator(8) });
     expect(c.toArray()).toEqual(F.dropout(ones([40]), 0.3, true, { generator: new Generator(8) }).toArray());
-    expect(() => new Dropout({ prob: 0.2 } as never)).toThrow(/Dropout: unknown option 'prob'.*expected one of p, generator/);
+    expect(() => new Dropout({ prob: 0.2 } as never)).toThrow(/Dropout: unknown option 'prob'.*expected one of p, inplace, generator/);
   });
 });
 
