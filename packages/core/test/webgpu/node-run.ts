@@ -15,7 +15,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0), // Dawn's instance would otherwise keep the process alive
+  () => process.exit(0), // not left to Dawn: the `webgpu` package's README warns that a live instance can keep Node running
   (e: unknown) => {
     process.stderr.write(`${String((e as Error).stack ?? e)}\n`);
     process.exit(1);
