@@ -5,9 +5,10 @@
  * Dawn drives the machine's Vulkan (Linux), Metal or D3D12. A Linux machine without a GPU driver has no
  * Vulkan adapter, but a Chromium install carries a software one: SwiftShader's Vulkan driver with its own
  * Vulkan loader (Debian/Ubuntu: /usr/lib/chromium/{libvulkan.so.1,libvk_swiftshader.so,vk_swiftshader_icd.json}).
- * When Dawn finds no adapter, that driver is tried: the loader is preloaded (Dawn dlopens `libvulkan.so.1`
- * by name, which then resolves to the loaded copy) and `VK_ICD_FILENAMES` names the SwiftShader ICD while the
- * adapter is requested. This is how the Node tests get a device on a CI machine without a GPU.
+ * When Dawn finds no adapter, that driver is tried: Chromium's loader is preloaded if the system has none
+ * (Dawn dlopens `libvulkan.so.1` by name, which then resolves to the loaded copy), and `VK_ICD_FILENAMES`
+ * names the SwiftShader ICD while the adapter is requested. This is how the Node tests get a device on a CI
+ * machine without a GPU (docs/webgpu.md, "WebGPU in Node").
  */
 import type { GpuEntry } from './gpu-types';
 
@@ -15,7 +16,7 @@ import type { GpuEntry } from './gpu-types';
 interface DawnModule { create(flags: string[]): GpuEntry }
 
 /** Chromium installs that ship SwiftShader's Vulkan driver and a Vulkan loader. */
-const SWIFTSHADER_DIRS = ['/usr/lib/chromium', '/usr/lib/chromium-browser', '/usr/lib64/chromium-browser', '/opt/google/chrome', '/snap/chromium/current/usr/lib/chromium-browser'];
+const SWIFTSHADER_DIRS = ['/usr/lib/chromium', '/usr/lib/chromium-browser', '/usr/lib64/chromium-browser', '/opt/google/chrome'];
 
 /** glibc's RTLD_NOW | RTLD_NODELETE (Node's os.constants.dlopen has no RTLD_NODELETE). */
 const RTLD_NOW_NODELETE = 0x2 | 0x1000;
@@ -53,10 +54,10 @@ function preload(p: NodeProcess, file: string): boolean {
   }
 }
 
+/** Whether `file` exists (false on Node < 20.16, which has no getBuiltinModule: no SwiftShader fallback there). */
 function exists(p: NodeProcess, file: string): boolean {
   const fs = p.getBuiltinModule?.('fs') as { existsSync(f: string): boolean } | undefined;
-  if (fs !== undefined) return fs.existsSync(file);
-  return true; // Node < 20.16 has no getBuiltinModule: let dlopen and the Vulkan loader find out
+  return fs !== undefined && fs.existsSync(file);
 }
 
 /** A Chromium's SwiftShader Vulkan driver: its folder (with the loader and the ICD file), or null. */
