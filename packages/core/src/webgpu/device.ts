@@ -8,6 +8,7 @@
 import type { GpuAdapterHandle, GpuBindGroupEntry, GpuBufferHandle, GpuCommandEncoder, GpuComputePass, GpuComputePipeline, GpuDeviceHandle, GpuEntry } from './gpu-types';
 import { USAGE } from './gpu-types';
 import { noteUncapturable } from '../compile/capture';
+import { isNodeWithoutGpu, nodeGpu } from './node-gpu';
 
 /** Counters of the work the device did, for tests and the bench (see `webgpu.counters()`). */
 export interface WebGpuCounters {
@@ -47,11 +48,8 @@ export const counters: WebGpuCounters = zeroCounters();
 
 /** Why WebGPU is unavailable here, or null when navigator.gpu exists. */
 function missingReason(): string | null {
-  const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; isSecureContext?: boolean };
+  const g = globalThis as { navigator?: { gpu?: unknown }; isSecureContext?: boolean };
   if (g.navigator?.gpu !== undefined) return null;
-  if (g.process?.versions?.node !== undefined) {
-    return `this is Node ${g.process.versions.node}, which has no navigator.gpu: the webgpu device is browser only for now (the \`webgpu\` npm package (Dawn) finds no adapter without a Vulkan, Metal or D3D12 driver)`;
-  }
   if (g.navigator === undefined) return 'there is no navigator (a worker or runtime without WebGPU): the webgpu device is browser only for now';
   if (g.isSecureContext === false) return 'navigator.gpu is undefined because the page is not a secure context (serve it from https:// or http://localhost / 127.0.0.1)';
   return 'navigator.gpu is undefined: this browser has no WebGPU (Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu)';
@@ -74,9 +72,11 @@ export function init(): Promise<void> {
 }
 
 async function open(): Promise<void> {
-  const reason = missingReason();
+  // Node (issue 17): Dawn's navigator.gpu from the optional `webgpu` package (node-gpu.ts), or why not
+  const nodeWithoutGpu = isNodeWithoutGpu();
+  const reason = nodeWithoutGpu ? null : missingReason();
   if (reason !== null) throw new Error(`webgpu.init: WebGPU is not available: ${reason}`);
-  const gpu = (globalThis as unknown as { navigator: { gpu: GpuEntry } }).navigator.gpu;
+  const gpu = nodeWithoutGpu ? await nodeGpu() : (globalThis as unknown as { navigator: { gpu: GpuEntry } }).navigator.gpu;
   let adapter: GpuAdapterHandle | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -2,7 +2,7 @@
  * `webgpu`: the second device (issue 17, preview). `await webgpu.init()` once, then create tensors with
  * `{ device: 'webgpu' }` or move them with `x.to('webgpu')`; ops on them run as WGSL kernels and return
  * webgpu tensors, and values come back only through the async readers (`await x.dataAsync()`).
- * Browser only for now: in Node, init() explains why it cannot open a device.
+ * In Node, init() opens Dawn from the optional `webgpu` package (see node-gpu.ts), or says what is missing.
  */
 import { init, isReady, snapshot, resetCounters, info, sync, flush } from './device';
 export type { WebGpuCounters } from './device';

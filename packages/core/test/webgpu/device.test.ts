@@ -1,18 +1,25 @@
 /**
- * The webgpu device's Node-side behaviour (issue 17): Node has no WebGPU, so init() must say why, and
- * everything that needs the device must fail with a message naming the call to make, while cpu tensors
- * keep their behaviour (`device`, the async readers on the host). The kernels themselves run in
- * webgpu.e2e.test.ts (headless Chromium with SwiftShader).
+ * The webgpu device's Node-side behaviour without a device (issue 17): Node has no WebGPU, and here the
+ * optional `webgpu` package (Dawn) is made absent, so init() must say what to install, and everything that
+ * needs the device must fail with a message naming the call to make, while cpu tensors keep their behaviour
+ * (`device`, the async readers on the host). The kernels themselves run in webgpu.e2e.test.ts (headless
+ * Chromium with SwiftShader) and node-gpu.test.ts (Dawn in Node).
  */
 import { tensor, webgpu, zeros, zerosLike, Tensor } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 
-describe('webgpu in Node (no navigator.gpu)', () => {
-  test('init() rejects, naming the reason (browser only for now)', async () => {
-    await expect(webgpu.init()).rejects.toThrow(/^webgpu\.init: WebGPU is not available: this is Node .*no navigator\.gpu: the webgpu device is browser only for now/);
+// As in a project that did not install the optional package (jest's module system could not load it anyway:
+// it is an ES module).
+jest.mock('webgpu', () => {
+  throw Object.assign(new Error("Cannot find module 'webgpu' from 'node-gpu.ts'"), { code: 'MODULE_NOT_FOUND' });
+}, { virtual: true });
+
+describe('webgpu in Node without the webgpu package', () => {
+  test('init() rejects, naming the package to install and why', async () => {
+    await expect(webgpu.init()).rejects.toThrow(/^webgpu\.init: WebGPU is not available: this is Node \d+\.\d+\.\d+, which has no navigator\.gpu; the webgpu device needs the optional `webgpu` package \(Dawn's Node bindings\): npm install webgpu$/);
     expect(webgpu.isReady()).toBe(false);
     // A failed init can be retried (and fails the same way).
-    await expect(webgpu.init()).rejects.toThrow(/browser only/);
+    await expect(webgpu.init()).rejects.toThrow(/npm install webgpu/);
   });
 
   test('init() names a missing adapter and a failing requestAdapter', async () => {
