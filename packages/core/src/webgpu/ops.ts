@@ -585,7 +585,7 @@ export function scatterAdd(x: Tensor, d: number, index: Tensor, src: Tensor): Te
 export function toDevice(x: Tensor, device: Device): Tensor {
   if (device === 'cpu') {
     if (x._storage.gpu === null) return x;
-    throw new Error("to('cpu'): reading a webgpu tensor back to the host is asynchronous in browsers; use `await x.cpuAsync()` (or `await x.dataAsync()` for the values)");
+    throw new Error("to('cpu'): reading a webgpu tensor back to the host is asynchronous (WebGPU maps buffers asynchronously); use `await x.cpuAsync()` (or `await x.dataAsync()` for the values)");
   }
   if (x._storage.gpu !== null) return x;
   if (x.dtype === 'float64') {
