@@ -1,0 +1,91 @@
+/**
+ * The in-browser half of compile.e2e.test.ts: compile(fn) on webgpu tensors (issue 17) — the structural
+ * figures of an MLP and a CNN step, eager and compiled (structure.ts), and the cases where a compiled
+ * step must fall back to eager mode or check its arguments again.
+ */
+import { Tensor, compile, manualSeed, tensor, webgpu } from '@tapegrad/core';
+import * as nn from '@tapegrad/nn';
+import { SGD, lrScheduler } from '@tapegrad/optim';
+import { structureRows, type StructureRow } from './structure';
+
+const F = nn.functional;
+
+export interface CompileReport {
+  initError?: string;
+  rows: StructureRow[];
+  cases: Record<string, string>;
+  deviceErrors: string[];
+}
+
+async function values(t: Tensor): Promise<string> {
+  return Array.from(await t.dataAsync()).map((v) => v.toPrecision(7)).join(',');
+}
+
+/** Small compiled functions whose replays must give the eager values, or fall back, or throw again. */
+async function cases(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const guard = async (name: string, f: () => Promise<string>): Promise<void> => {
+    try { out[name] = await f(); } catch (e) { out[name] = `threw: ${String((e as Error).message)}`; }
+  };
+  await guard('forward', async () => {
+    const w = tensor([[1, 2], [3, 4]], { device: 'webgpu' });
+    const f = compile((x: Tensor) => x.matmul(w).relu().sum(1));
+    const got: string[] = [];
+    for (let i = 0; i < 4; i++) got.push(await values(f(tensor([[1, -1], [2, 0.5 + i]], { device: 'webgpu' }))));
+    return `${got.join(' ')} replays ${f.stats().replays}`;
+  });
+  await guard('upload inside fn', async () => {
+    const f = compile((x: Tensor) => x.add(tensor([1, 2], { device: 'webgpu' })));
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++) got.push(await values(f(tensor([i, i], { device: 'webgpu' }))));
+    return `${got.join(' ')} replays ${f.stats().replays} fallbacks ${f.stats().fallbacks.map((b) => b.reason).join('; ')}`;
+  });
+  // A scheduler stepping outside fn: the replayed SGD kernel reads the live learning rate.
+  await guard('scheduler outside fn', async () => {
+    const make = (): { step: (x: Tensor, y: Tensor) => Tensor; sched: { step(): void }; model: nn.Module } => {
+      manualSeed(1);
+      const model = new nn.Linear(3, 2).to('webgpu');
+      const opt = new SGD(model.parameters(), { lr: 0.5 });
+      const sched = new lrScheduler.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+      return { model, sched, step: (x, y) => { opt.zeroGrad(); const l = F.mseLoss(model.forward(x) as Tensor, y); l.backward(); opt.step(); return l.detach(); } };
+    };
+    const x = tensor([[1, 2, 3], [-1, 0.5, 2]], { device: 'webgpu' }), y = tensor([[1, 0], [0, 1]], { device: 'webgpu' });
+    const e = make(), c = make();
+    const cs = compile(c.step);
+    const le: string[] = [], lc: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      le.push(await values(e.step(x, y))); e.sched.step();
+      lc.push(await values(cs(x, y))); c.sched.step();
+    }
+    return `${le.join(' ') === lc.join(' ') ? 'same' : `eager ${le.join(' ')} compiled ${lc.join(' ')}`} replays ${cs.stats().replays}`;
+  });
+  // crossEntropy checks the targets' range on the host mirror: a replay checks each call's targets again.
+  await guard('targets checked on replay', async () => {
+    const model = new nn.Linear(4, 3).to('webgpu');
+    const f = compile((x: Tensor, t: Tensor) => F.crossEntropy(model.forward(x) as Tensor, t).detach());
+    const x = tensor([[1, 2, 3, 4], [0, 1, 0, 1]], { device: 'webgpu' });
+    for (let i = 0; i < 3; i++) f(x, tensor(Int32Array.from([0, 2])).to('webgpu'));
+    let msg = 'no error';
+    try { f(x, tensor(Int32Array.from([0, 5])).to('webgpu')); } catch (e) { msg = String((e as Error).message); }
+    return `replays ${f.stats().replays}: ${msg}`;
+  });
+  return out;
+}
+
+async function run(): Promise<CompileReport> {
+  try {
+    await webgpu.init();
+  } catch (e) {
+    return { initError: String((e as Error).message), rows: [], cases: {}, deviceErrors: [] };
+  }
+  const rows = await structureRows();
+  const c = await cases();
+  await webgpu.sync();
+  return { rows, cases: c, deviceErrors: webgpu.info().errors };
+}
+
+declare global {
+  interface Window { compileChecks: () => Promise<CompileReport> }
+}
+window.compileChecks = run;
+export {};
