@@ -12,7 +12,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic, type StaticServer } from '../../../playground/test/helpers/static-server';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const PACKAGES = path.resolve(__dirname, '../../..');
 
 /** A page and what to close after it; `consoleErrors` collects the page's errors (not a favicon's 404). */
 export interface GpuPage {
@@ -23,8 +22,12 @@ export interface GpuPage {
 
 export const haveChromium = (): boolean => existsSync(CHROMIUM);
 
-/** Bundles `entry` into a page, serves it and opens it (the flags give SwiftShader's adapter; `gc()` is exposed). */
-export async function openGpuPage(entry: string): Promise<GpuPage> {
+/**
+ * Bundles `entry` into a page, serves it and opens it (the flags give SwiftShader's adapter; `gc()` is
+ * exposed). `packages` is the monorepo's packages folder (given by callers bundled elsewhere, as the bench).
+ */
+export async function openGpuPage(entry: string, packages = path.resolve(__dirname, '../../..')): Promise<GpuPage> {
+  const PACKAGES = packages;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tapegrad-webgpu-'));
   let server: StaticServer | undefined;
   let browser: Browser | undefined;

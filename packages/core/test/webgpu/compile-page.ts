@@ -85,7 +85,9 @@ async function run(): Promise<CompileReport> {
 }
 
 declare global {
-  interface Window { compileChecks: () => Promise<CompileReport> }
+  interface Window { compileChecks: () => Promise<CompileReport>; structureChecks: () => Promise<StructureRow[]> }
 }
 window.compileChecks = run;
+// bench/webgpu-structure.ts: the figures alone
+window.structureChecks = async () => { await webgpu.init(); return structureRows(); };
 export {};
