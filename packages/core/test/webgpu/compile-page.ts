@@ -3,7 +3,7 @@
  * figures of an MLP and a CNN step, eager and compiled (structure.ts), and the cases where a compiled
  * step must fall back to eager mode or check its arguments again.
  */
-import { Tensor, compile, manualSeed, tensor, webgpu } from '@tapegrad/core';
+import { Tensor, compile, manualSeed, randn, tensor, webgpu } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { SGD, lrScheduler } from '@tapegrad/optim';
 import { structureRows, type StructureRow } from './structure';
@@ -68,6 +68,21 @@ async function cases(): Promise<Record<string, string>> {
     let msg = 'no error';
     try { f(x, tensor(Int32Array.from([0, 5])).to('webgpu')); } catch (e) { msg = String((e as Error).message); }
     return `replays ${f.stats().replays}: ${msg}`;
+  });
+  // The engine releases the gradients of a backward walk as they are consumed (autograd/tape.ts): the walk
+  // through 8 tanh nodes reuses the same few buffers instead of one per node.
+  await guard('backward temporaries', async () => {
+    const n = 1 << 17; // a size class nothing else here uses
+    const x = randn([n]).to('webgpu').requiresGrad_();
+    let y = x;
+    for (let i = 0; i < 8; i++) y = y.tanh();
+    const loss = y.sum();
+    await webgpu.sync();
+    const before = webgpu.counters().buffersCreated;
+    loss.backward();
+    const created = webgpu.counters().buffersCreated - before;
+    const g = await (x.grad as Tensor).dataAsync();
+    return `${created} buffers, grad finite ${g.every((v) => Number.isFinite(v))}`;
   });
   return out;
 }
