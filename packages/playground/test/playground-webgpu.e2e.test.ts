@@ -58,6 +58,8 @@ describeBrowser('playground on the webgpu device (headless Chromium, SwiftShader
       return;
     }
     expect(shown).toMatch(/^webgpu \(.+\)$/);
+    // eslint-disable-next-line no-console
+    console.log(`playground webgpu e2e: Device readout "${shown}"`);
     expect(await page.locator('#device').getAttribute('data-value')).toBe('webgpu');
     const changes = { dataset: 'circles', hidden: '8,8', activation: 'tanh', optimizer: 'adam', lr: 0.03 } as const;
     await page.evaluate((c) => window.playground.setConfig(c), changes);
