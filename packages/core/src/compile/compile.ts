@@ -140,6 +140,9 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * `fn` work. JavaScript side effects in `fn` (logging, pushing to an array) happen on the traced and
  * captured calls only. Tensors that `fn` returns are fresh on every call; writing into an argument in
  * place, or returning a class instance, keeps the signature eager.
+ *
+ * On the webgpu device (issue 17) a replay is one command buffer: the captured dispatches, their parameters
+ * written again from live values, over the capture's buffers (webgpu/replay.ts; docs/webgpu.md).
  * @example
  * const step = compile((x: Tensor, y: Tensor) => {
  *   opt.zeroGrad();

@@ -59,6 +59,29 @@ async function cases(): Promise<Record<string, string>> {
     }
     return `${le.join(' ') === lc.join(' ') ? 'same' : `eager ${le.join(' ')} compiled ${lc.join(' ')}`} replays ${cs.stats().replays}`;
   });
+  // Reading a .grad between calls (the caller may hold it) makes the next call capture again: a new
+  // recording over new buffers, still the eager values; so does a batch of another shape (a new signature).
+  await guard('recapture', async () => {
+    const make = (): { step: (x: Tensor, y: Tensor) => Tensor; model: nn.Module } => {
+      manualSeed(2);
+      const model = new nn.Sequential(new nn.Linear(3, 5), new nn.Tanh(), new nn.Linear(5, 2)).to('webgpu');
+      const opt = new SGD(model.parameters(), { lr: 0.2, momentum: 0.5 });
+      return { model, step: (x, y) => { opt.zeroGrad(); const l = F.crossEntropy(model.forward(x) as Tensor, y); l.backward(); opt.step(); return l.detach(); } };
+    };
+    const xs = [tensor([[1, 2, 3], [-1, 0.5, 2], [0, 1, -1], [2, -2, 1]], { device: 'webgpu' }), tensor([[1, 0, 3], [-1, 1, 2]], { device: 'webgpu' })];
+    const ys = [tensor(Int32Array.from([0, 1, 1, 0])).to('webgpu'), tensor(Int32Array.from([1, 0])).to('webgpu')];
+    const e = make(), c = make();
+    const cs = compile(c.step);
+    const le: string[] = [], lc: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const b = i === 6 ? 1 : 0;
+      le.push(await values(e.step(xs[b], ys[b])));
+      lc.push(await values(cs(xs[b], ys[b])));
+      if (i === 3) for (const m of [e.model, c.model]) void [...m.parameters()][0].grad;
+    }
+    const st = cs.stats();
+    return `${le.join(' ') === lc.join(' ') ? 'same' : `eager ${le.join(' ')} compiled ${lc.join(' ')}`} captures ${st.captures} replays ${st.replays} signatures ${st.signatures}`;
+  });
   // crossEntropy checks the targets' range on the host mirror: a replay checks each call's targets again.
   await guard('targets checked on replay', async () => {
     const model = new nn.Linear(4, 3).to('webgpu');
