@@ -15,7 +15,10 @@ export interface StepCounters { dispatches: number; submissions: number; bytesRe
 export interface StructureRow {
   model: 'mlp' | 'cnn';
   mode: 'eager' | 'compiled';
-  /** Ops one step runs: the tape's ops of forward and backward (every `record`) plus one update per parameter. */
+  /**
+   * Ops one step runs: the tape's ops of forward and backward (every `record`, the VJPs' too) that compute
+   * values, i.e. not views, plus one update per parameter.
+   */
   ops: number;
   /** Counters of each step, in order (the first ones are warm-up: trace, capture). */
   steps: StepCounters[];
@@ -28,6 +31,9 @@ export interface StructureRow {
   replays?: number;
   fallbacks?: string[];
 }
+
+/** Tape ops that only make a view (no kernel): not counted as ops. */
+const VIEWS = new Set(['reshape', 'view', 'permute', 'expand', 'transpose', 't', 'unsqueeze', 'squeeze', 'narrow', 'select', 'flatten', 'unflatten', 'detach', 'asStrided']);
 
 interface Setup { model: nn.Module; x: Tensor; y: Tensor; step: (x: Tensor, y: Tensor) => Tensor }
 
@@ -77,7 +83,7 @@ export async function measure(which: 'mlp' | 'cnn', mode: 'eager' | 'compiled', 
   let ops = [...s.model.parameters()].length;
   if (mode === 'eager') {
     const o = setup(which); // a model of its own: the measured ones start from the same state
-    const prev = setActiveTrace({ op: () => { ops++; }, valueRead: () => undefined, randomDraw: () => undefined });
+    const prev = setActiveTrace({ op: (name) => { if (!VIEWS.has(name)) ops++; }, valueRead: () => undefined, randomDraw: () => undefined });
     try { o.step(o.x, o.y); } finally { setActiveTrace(prev); }
   }
   const counts: StepCounters[] = [];
