@@ -61,7 +61,7 @@ export async function openGpuPage(entry: string, packages = path.resolve(__dirna
     const page = await browser.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text()); });
-    if (process.env.WEBGPU_PAGE_LOG) page.on('console', (m) => console.log(m.text()));
+    if (process.env.WEBGPU_PAGE_LOG) page.on('console', (m) => console.log(m.text())); // WEBGPU_PAGE_LOG=1: the page's console, for a look
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(server.url);
     return { page, consoleErrors, close };
