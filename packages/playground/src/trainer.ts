@@ -62,6 +62,7 @@ export class Trainer {
   private stepsTaken = 0;
   /** webgpu: the data on the device, the compiled step, and what is still to be read back. */
   private readonly gpu: { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor; step: (x: Tensor, y: Tensor) => Tensor } | null = null;
+  private grid: { cols: number; rows: number; xy: Tensor } | null = null;
   private pending: { evals: { epoch: number; step: number; values: Tensor[] }[]; losses: Tensor[] } = { evals: [], losses: [] };
 
   /**
@@ -179,8 +180,11 @@ export class Trainer {
   /** {@link predictGrid} on either device (webgpu reads the probabilities back asynchronously). */
   async predictGridAsync(cols: number, rows: number): Promise<GridPrediction> {
     if (this.gpu === null) return this.predictGrid(cols, rows);
-    const xy = this.gridPoints(cols, rows);
-    const probs = await noGrad(() => this.model.forward(tensor(xy).reshape([cols * rows, 2]).to('webgpu')).softmax(1)).dataAsync();
+    if (this.grid === null || this.grid.cols !== cols || this.grid.rows !== rows) {
+      this.grid = { cols, rows, xy: tensor(this.gridPoints(cols, rows)).reshape([cols * rows, 2]).to('webgpu') }; // uploaded once
+    }
+    const xy = this.grid.xy;
+    const probs = await noGrad(() => this.model.forward(xy).softmax(1)).dataAsync();
     return { cols, rows, numClasses: this.data.numClasses, probs: Float32Array.from(probs) };
   }
 
