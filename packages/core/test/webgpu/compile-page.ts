@@ -3,7 +3,7 @@
  * figures of an MLP and a CNN step, eager and compiled (structure.ts), and the cases where a compiled
  * step must fall back to eager mode or check its arguments again.
  */
-import { Tensor, compile, manualSeed, randn, tensor, webgpu } from '@tapegrad/core';
+import { Tensor, compile, manualSeed, randn, tensor, webgpu, zeros } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { SGD, lrScheduler } from '@tapegrad/optim';
 import { structureRows, type StructureRow } from './structure';
@@ -81,6 +81,27 @@ async function cases(): Promise<Record<string, string>> {
     }
     const st = cs.stats();
     return `${le.join(' ') === lc.join(' ') ? 'same' : `eager ${le.join(' ')} compiled ${lc.join(' ')}`} captures ${st.captures} replays ${st.replays} signatures ${st.signatures}`;
+  });
+  // The buffers a replay writes are withdrawn from the pool (the walk's gradients released during the
+  // capture are there at its end): tensors made after the capture, of every size class the step uses, keep
+  // their values across replays.
+  await guard('pinned buffers', async () => {
+    manualSeed(4);
+    const model = new nn.Sequential(new nn.Linear(8, 32), new nn.ReLU(), new nn.Linear(32, 3)).to('webgpu');
+    const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const f = compile((x: Tensor, y: Tensor) => { opt.zeroGrad(); const l = F.crossEntropy(model.forward(x) as Tensor, y); l.backward(); opt.step(); return l.detach(); });
+    const x = tensor(Array.from({ length: 64 * 8 }, (_, i) => Math.sin(i)), { device: 'webgpu' }).reshape(64, 8);
+    const y = tensor(Int32Array.from({ length: 64 }, (_, i) => i % 3)).to('webgpu');
+    for (let i = 0; i < 3; i++) f(x, y);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 0));
+    const kept: [Tensor, number][] = [];
+    for (const n of [64 * 32, 64 * 8, 32 * 8, 64 * 3, 32 * 3, 64, 32, 3, 1]) for (let k = 1; k <= 6; k++) kept.push([zeros([n], { device: 'webgpu' }).add(k), k]);
+    for (let i = 0; i < 3; i++) f(x, y);
+    let bad = 0;
+    for (const [t, k] of kept) if (!(await t.dataAsync()).every((v) => v === k)) bad++;
+    return `${bad} of ${kept.length} overwritten, replays ${f.stats().replays}`;
   });
   // crossEntropy checks the targets' range on the host mirror: a replay checks each call's targets again.
   await guard('targets checked on replay', async () => {

@@ -95,6 +95,8 @@ describeBrowser('compile(fn) on the webgpu device (headless Chromium, SwiftShade
     expect(k.forward).toBe('0.000000,9.500000 0.000000,16.50000 0.000000,23.50000 0.000000,30.50000 replays 2');
     expect(k['upload inside fn']).toMatch(/^1\.000000,2\.000000 2\.000000,3\.000000 3\.000000,4\.000000 replays 0 fallbacks cannot be replayed: .*host upload to the webgpu device inside the step/);
     expect(k['scheduler outside fn']).toBe('same replays 3');
+    // tensors made after a capture never get a buffer its replays write (without the pins: 2 of 54 overwritten)
+    expect(k['pinned buffers']).toBe('0 of 54 overwritten, replays 4');
     // calls: trace, capture, 2 replays, (a .grad read) capture, replay, (another batch shape) trace, 2 replays
     expect(k.recapture).toBe('same captures 2 replays 5 signatures 2');
     // 8 tanh nodes: each VJP's own temporaries (3 per node: y², 1 − y², the product) are left to the collector,
