@@ -364,6 +364,7 @@ function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
 /** Copies a call's tensor arguments into the capture's staged ones (false: a webgpu one cannot be, the call runs eagerly). */
 function stageIn(r: Replay, args: readonly unknown[]): boolean {
   const given = tensorsIn(args, []);
+  r.device?.dropStaged(); // webgpu (issue 17): copies queued by a call that threw in its value checks
   for (let i = 0; i < given.length; i++) {
     if (r.staging[i]._storage.gpu !== null) { if (r.device === null || !r.device.stageIn(r.staging[i], given[i])) return false; } // webgpu (issue 17)
     else (r.staging[i]._storage.data as TypedArray).set(given[i]._contigData());
