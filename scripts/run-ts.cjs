@@ -29,7 +29,7 @@ const built = buildSync({
     '@tapegrad/data': path.join(root, 'packages/data/src/index.ts'),
     tapegrad: path.join(root, 'packages/tapegrad/src/index.ts'),
   },
-  external: ['@tensorflow/*', 'mnist', 'playwright-core'],
+  external: ['@tensorflow/*', 'mnist', 'playwright-core', 'esbuild'],
 });
 const code = built.outputFiles.find((f) => f.path === filename).text;
 

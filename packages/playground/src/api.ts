@@ -20,20 +20,22 @@ export interface PlaygroundState {
   config: PlaygroundConfig;
   /** GEMM kernel in use: 'wasm' (WebAssembly SIMD) or 'js'. */
   backend: string;
+  /** Where the network trains: 'webgpu' when the browser has WebGPU, else 'cpu'. */
+  device: string;
 }
 
 /**
  * @example
  * // in the browser console or from Playwright's page.evaluate:
  * playground.setConfig({ dataset: 'circles', hidden: '8,8', activation: 'tanh' });
- * playground.train(500).testAccuracy; // about 0.99
+ * (await playground.train(500)).testAccuracy; // about 0.99
  */
 export interface PlaygroundApi {
   /** Changes settings (the form follows) and starts a new model; throws a ConfigError on a bad value. */
   setConfig(changes: ConfigChanges): PlaygroundConfig;
   getConfig(): PlaygroundConfig;
-  /** Takes `steps` optimizer steps right away (blocking), redraws, and returns the new state. */
-  train(steps: number): PlaygroundState;
+  /** Takes `steps` optimizer steps right away (blocking on the cpu; on the GPU it waits for their results), redraws, and returns the new state. */
+  train(steps: number): Promise<PlaygroundState>;
   /** Same as clicking Train / Pause. */
   start(): void;
   pause(): void;

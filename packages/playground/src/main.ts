@@ -2,7 +2,7 @@
  * The page: reads the form into a config, runs the Trainer in short time slices between frames so the
  * page stays responsive, redraws the canvases and numbers, and exposes `window.playground` for tests.
  */
-import { kernelBackend } from '@tapegrad/core';
+import { kernelBackend, webgpu, type Device } from '@tapegrad/core';
 import {
   ConfigError, DEFAULT_CONFIG, DEFAULT_LR, DEFAULT_NOISE, formatHidden, resolveConfig,
   type DatasetName, type OptimizerName, type PlaygroundConfig,
@@ -50,10 +50,15 @@ const ui = {
   noiseHint: byId<HTMLElement>('noise-hint'),
   summary: byId<HTMLElement>('model-summary'),
   backend: byId<HTMLElement>('backend'),
+  device: byId<HTMLElement>('device'),
 };
 
 let config: PlaygroundConfig = { ...DEFAULT_CONFIG, hidden: [...DEFAULT_CONFIG.hidden] };
+/** The GPU when the browser has WebGPU (see start below), else the cpu. */
+let device: Device = 'cpu';
 let trainer = new Trainer(config);
+/** Readbacks of a GPU trainer, one after another (frames and renders wait for them). */
+let settling: Promise<void> = Promise.resolve();
 let running = false;
 let frameId = 0;
 /** Steps and time since the speed readout last changed, for steps per second (live training only). */
@@ -128,12 +133,12 @@ function applyForm(): void {
 // ---- training loop -----------------------------------------------------------------------------------
 
 function newTrainer(): void {
-  trainer = new Trainer(config);
+  trainer = new Trainer(config, device);
   ui.noiseHint.textContent = config.dataset === 'blobs' ? '(std of each cloud)' : '(Gaussian std)';
   speedWindow = { steps: 0, since: performance.now() };
   ui.speed.textContent = '–';
   ui.speed.dataset.value = '0';
-  render();
+  void settle().then(render);
 }
 
 function setRunning(on: boolean): void {
@@ -143,23 +148,28 @@ function setRunning(on: boolean): void {
   cancelAnimationFrame(frameId);
   if (running) {
     speedWindow = { steps: 0, since: performance.now() };
-    frameId = requestAnimationFrame(frame);
+    frameId = requestAnimationFrame(() => void frame());
   }
   updateStatus();
 }
 
-function frame(): void {
+async function frame(): Promise<void> {
   if (!running) return;
   const t0 = performance.now();
   let steps = 0;
+  const t = trainer;
   try {
-    // Whole steps until the time slice is used up; at least one so that slow networks still move.
-    do steps += trainer.trainSteps(1);
-    while (performance.now() - t0 < TRAIN_BUDGET_MS && !trainer.diverged);
+    // Whole steps until the time slice is used up; at least one so that slow networks still move. On the
+    // GPU a step only enqueues work: at most an epoch per frame, then the frame waits for its results.
+    const cap = device === 'webgpu' ? Math.ceil(t.data.xTrain.shape[0] / t.batchSize) : Infinity;
+    do steps += t.trainSteps(1);
+    while (performance.now() - t0 < TRAIN_BUDGET_MS && !t.diverged && steps < cap);
+    if (device === 'webgpu') await settle();
   } catch (err) {
     fail(err);
     return;
   }
+  if (t !== trainer || !running) return; // reset or paused while the GPU worked
   speedWindow.steps += steps;
   const now = performance.now();
   if (now - speedWindow.since >= 500) {
@@ -167,9 +177,16 @@ function frame(): void {
     setStat(ui.speed, rate, `${rate.toFixed(0)} steps/s`);
     speedWindow = { steps: 0, since: now };
   }
-  render();
+  await render();
   if (trainer.diverged) setRunning(false);
-  else frameId = requestAnimationFrame(frame);
+  else if (running) frameId = requestAnimationFrame(() => void frame());
+}
+
+/** Reads a GPU trainer's results back (nothing to wait for on the cpu). */
+function settle(): Promise<void> {
+  const t = trainer;
+  settling = settling.then(() => t.settle());
+  return settling;
 }
 
 /** An unexpected error (a bug, not a bad setting): stop, show it, and let it reach the console. */
@@ -205,7 +222,10 @@ function updateStatus(): void {
   ui.step.disabled = running || trainer.diverged;
 }
 
-function render(): void {
+async function render(): Promise<void> {
+  const t = trainer;
+  const grid = device === 'webgpu' ? await t.predictGridAsync(GRID_CELLS, GRID_CELLS) : t.predictGrid(GRID_CELLS, GRID_CELLS);
+  if (t !== trainer) return;
   const m = trainer.metrics;
   setStat(ui.epoch, m.epoch, String(m.epoch));
   setStat(ui.steps, trainer.steps, String(trainer.steps));
@@ -213,7 +233,7 @@ function render(): void {
   setStat(ui.testLoss, m.testLoss, m.testLoss.toFixed(4));
   setStat(ui.trainAcc, m.trainAccuracy, pct(m.trainAccuracy));
   setStat(ui.testAcc, m.testAccuracy, pct(m.testAccuracy));
-  drawRegions(ui.regions, trainer.predictGrid(GRID_CELLS, GRID_CELLS), trainer.data);
+  drawRegions(ui.regions, grid, trainer.data);
   drawLoss(ui.lossChart, trainer.history);
   const nTrain = trainer.data.xTrain.shape[0], nTest = trainer.data.xTest.shape[0];
   ui.summary.textContent = `${trainer.model.numParameters()} parameters · ${nTrain} training / ${nTest} test points · `
@@ -243,7 +263,7 @@ byId<HTMLFormElement>('controls').addEventListener('submit', (e) => {
 ui.train.addEventListener('click', () => setRunning(!running));
 ui.step.addEventListener('click', () => {
   trainer.trainSteps(Math.ceil(trainer.data.xTrain.shape[0] / trainer.batchSize));
-  render();
+  void settle().then(render);
 });
 ui.reset.addEventListener('click', () => {
   setRunning(false);
@@ -266,6 +286,7 @@ function state(): PlaygroundState {
     testAccuracy: m.testAccuracy,
     config: { ...config, hidden: [...config.hidden] },
     backend: kernelBackend(),
+    device,
   };
 }
 
@@ -279,9 +300,10 @@ const api: PlaygroundApi = {
     return state().config;
   },
   getConfig: () => state().config,
-  train(steps: number): PlaygroundState {
+  async train(steps: number): Promise<PlaygroundState> {
     trainer.trainSteps(steps);
-    render();
+    await settle();
+    await render();
     return state();
   },
   start: () => setRunning(true),
@@ -295,6 +317,27 @@ const api: PlaygroundApi = {
 };
 window.playground = api;
 
-writeForm(config);
-newTrainer();
-document.documentElement.dataset.ready = 'true';
+/**
+ * Trains on the GPU when the browser has WebGPU and an adapter opens, else on the cpu; the readout says
+ * which (and its tooltip why not the GPU).
+ */
+async function start(): Promise<void> {
+  let why = 'this browser has no WebGPU (navigator.gpu)';
+  if ((navigator as { gpu?: unknown }).gpu !== undefined) {
+    try {
+      await webgpu.init();
+      device = 'webgpu';
+    } catch (e) {
+      why = (e instanceof Error ? e.message : String(e)).replace(/^webgpu\.init: /, '');
+    }
+  }
+  ui.device.dataset.value = device;
+  ui.device.textContent = device === 'webgpu' ? `webgpu (${webgpu.info().adapter || 'GPU'})` : 'cpu';
+  ui.device.title = device === 'webgpu' ? 'Training on the GPU through WebGPU: a compiled step, one command buffer per step' : `cpu: ${why}`;
+  writeForm(config);
+  newTrainer();
+  await settle();
+  await render();
+  document.documentElement.dataset.ready = 'true';
+}
+void start();

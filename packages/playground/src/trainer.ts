@@ -2,7 +2,7 @@
  * One training run: data, model, optimizer and the loop that takes mini-batch steps and records the loss
  * once per epoch. No DOM here, so the same code runs in the page and in Node tests.
  */
-import { Generator, noGrad, tensor, type Tensor } from '@tapegrad/core';
+import { Generator, compile, noGrad, tensor, type Device, type Tensor } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import type * as optim from '@tapegrad/optim';
 import type { PlaygroundConfig } from './config';
@@ -60,14 +60,37 @@ export class Trainer {
   private order: Int32Array;
   private cursor = 0;
   private stepsTaken = 0;
+  /** webgpu: the data on the device, the compiled step, and what is still to be read back. */
+  private readonly gpu: { xTrain: Tensor; yTrain: Tensor; xTest: Tensor; yTest: Tensor; step: (x: Tensor, y: Tensor) => Tensor } | null = null;
+  private grid: { cols: number; rows: number; xy: Tensor } | null = null;
+  private pending: { evals: { epoch: number; step: number; values: Tensor[] }[]; losses: Tensor[] } = { evals: [], losses: [] };
 
-  constructor(readonly config: Readonly<PlaygroundConfig>) {
+  /**
+   * `device` 'webgpu' (after `await webgpu.init()`) trains on the GPU through a compiled step; metrics and
+   * predictions are then read asynchronously: call {@link settle} after {@link trainSteps}.
+   */
+  constructor(readonly config: Readonly<PlaygroundConfig>, readonly device: Device = 'cpu') {
     this.data = makeSplit(config);
     this.model = buildMlp(config.hidden, config.activation, this.data.numClasses, config.seed + 2);
+    if (device === 'webgpu') this.model.to('webgpu');
     this.optimizer = buildOptimizer(this.model, config.optimizer, config.lr);
     // Its own generator so the batch order does not depend on anything else drawing random numbers.
     this.batchGenerator = new Generator(config.seed + 1);
     this.order = this.shuffled();
+    if (device === 'webgpu') {
+      const { xTrain, yTrain, xTest, yTest } = this.data;
+      const step = compile((xb: Tensor, yb: Tensor): Tensor => {
+        this.optimizer.zeroGrad();
+        const loss = nn.functional.crossEntropy(this.model.forward(xb), yb);
+        loss.backward();
+        this.optimizer.step();
+        return loss.detach();
+      });
+      this.gpu = { xTrain: xTrain.to('webgpu'), yTrain: yTrain.to('webgpu'), xTest: xTest.to('webgpu'), yTest: yTest.to('webgpu'), step };
+      this.metrics = { epoch: 0, step: 0, trainLoss: NaN, testLoss: NaN, trainAccuracy: 0, testAccuracy: 0 };
+      this.queueEvaluation(0); // read by settle()
+      return;
+    }
     this.metrics = this.evaluate(0);
     // The curve starts at the untrained network's loss (about ln 2 for two classes).
     this.history.push({ epoch: 0, trainLoss: this.metrics.trainLoss, testLoss: this.metrics.testLoss });
@@ -103,17 +126,26 @@ export class Trainer {
         xb = xTrain.indexSelect(0, idx);
         yb = yTrain.indexSelect(0, idx);
       }
-      this.optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(this.model.forward(xb), yb);
-      loss.backward();
-      this.optimizer.step();
+      if (this.gpu !== null) {
+        // the batch is gathered on the host and uploaded; the step enqueues its work and reads nothing
+        this.pending.losses = [size < n ? this.gpu.step(xb.to('webgpu'), yb.to('webgpu')) : this.gpu.step(this.gpu.xTrain, this.gpu.yTrain)]; // a NaN stays: the last loss tells
+      } else {
+        this.optimizer.zeroGrad();
+        const loss = nn.functional.crossEntropy(this.model.forward(xb), yb);
+        loss.backward();
+        this.optimizer.step();
+        if (!Number.isFinite(loss.item())) this.diverged = true;
+      }
       this.stepsTaken++;
       taken++;
       this.cursor = end;
-      if (!Number.isFinite(loss.item())) this.diverged = true;
       if (this.cursor >= n) {
         this.cursor = 0;
         this.order = this.shuffled();
+        if (this.gpu !== null) {
+          this.queueEvaluation(this.pending.evals.length ? this.pending.evals[this.pending.evals.length - 1].epoch + 1 : this.metrics.epoch + 1);
+          continue;
+        }
         this.metrics = this.evaluate(this.metrics.epoch + 1);
         this.history.push({ epoch: this.metrics.epoch, trainLoss: this.metrics.trainLoss, testLoss: this.metrics.testLoss });
         if (!Number.isFinite(this.metrics.trainLoss)) this.diverged = true;
@@ -122,9 +154,51 @@ export class Trainer {
     return taken;
   }
 
+  /**
+   * webgpu: reads back what the steps since the last call left on the device (the epochs' metrics, the
+   * losses' finiteness) and updates `metrics`, `history` and `diverged`. On the cpu there is nothing to wait for.
+   * @example
+   * t.trainSteps(9);
+   * await t.settle();
+   * t.metrics.epoch; // 1
+   */
+  async settle(): Promise<void> {
+    const { evals, losses } = this.pending;
+    this.pending = { evals: [], losses: [] };
+    for (const l of losses) if (!Number.isFinite(await l.itemAsync())) this.diverged = true;
+    for (const e of evals) {
+      const [trainLoss, trainCorrect, testLoss, testCorrect] = await Promise.all(e.values.map((v) => v.itemAsync()));
+      this.metrics = {
+        epoch: e.epoch, step: e.step, trainLoss, testLoss,
+        trainAccuracy: trainCorrect / this.data.yTrain.shape[0], testAccuracy: testCorrect / this.data.yTest.shape[0],
+      };
+      this.history.push({ epoch: e.epoch, trainLoss, testLoss });
+      if (!Number.isFinite(trainLoss)) this.diverged = true;
+    }
+  }
+
+  /** {@link predictGrid} on either device (webgpu reads the probabilities back asynchronously). */
+  async predictGridAsync(cols: number, rows: number): Promise<GridPrediction> {
+    if (this.gpu === null) return this.predictGrid(cols, rows);
+    if (this.grid === null || this.grid.cols !== cols || this.grid.rows !== rows) {
+      this.grid = { cols, rows, xy: tensor(this.gridPoints(cols, rows)).reshape([cols * rows, 2]).to('webgpu') }; // uploaded once
+    }
+    const xy = this.grid.xy;
+    const probs = await noGrad(() => this.model.forward(xy).softmax(1)).dataAsync();
+    return { cols, rows, numClasses: this.data.numClasses, probs: Float32Array.from(probs) };
+  }
+
   /** Class probabilities over a grid covering the data's view square (for the decision-region canvas). */
   predictGrid(cols: number, rows: number): GridPrediction {
-    const { center, extent, numClasses } = this.data;
+    const { numClasses } = this.data;
+    const xy = this.gridPoints(cols, rows);
+    const probs = noGrad(() => this.model.forward(tensor(xy).reshape([cols * rows, 2])).softmax(1).dataSync());
+    return { cols, rows, numClasses, probs: Float32Array.from(probs) };
+  }
+
+  /** The grid's cell centres, row 0 at the top. */
+  private gridPoints(cols: number, rows: number): Float32Array {
+    const { center, extent } = this.data;
     const xy = new Float32Array(cols * rows * 2);
     for (let r = 0; r < rows; r++) {
       const y = center[1] + extent - ((r + 0.5) / rows) * 2 * extent;
@@ -134,8 +208,18 @@ export class Trainer {
         xy[2 * i + 1] = y;
       }
     }
-    const probs = noGrad(() => this.model.forward(tensor(xy).reshape([cols * rows, 2])).softmax(1).dataSync());
-    return { cols, rows, numClasses, probs: Float32Array.from(probs) };
+    return xy;
+  }
+
+  /** webgpu: the losses and correct counts of an epoch's end, left on the device for settle(). */
+  private queueEvaluation(epoch: number): void {
+    const g = this.gpu as NonNullable<Trainer['gpu']>;
+    const values = noGrad(() => [g.xTrain, g.yTrain, g.xTest, g.yTest].flatMap((_, i, a) => {
+      if (i % 2) return [];
+      const logits = this.model.forward(a[i]);
+      return [nn.functional.crossEntropy(logits, a[i + 1]), logits.argmax(1).eq(a[i + 1]).sum()];
+    }));
+    this.pending.evals.push({ epoch, step: this.stepsTaken, values });
   }
 
   private shuffled(): Int32Array {

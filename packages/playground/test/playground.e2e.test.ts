@@ -88,6 +88,8 @@ describeBrowser('playground in headless Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     page.on('console', (msg) => {
+      // The page asks for a WebGPU adapter (to train on the GPU); this Chromium has none and says so.
+      if (msg.type() === 'warning' && msg.text() === 'No available adapters.') return;
       if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -116,6 +118,9 @@ describeBrowser('playground in headless Chromium', () => {
     expect(s.epoch).toBe(0);
     expect(await page.locator('#status').getAttribute('data-state')).toBe('idle');
     expect(await page.locator('#train').innerText()).toBe('Train');
+    // This Chromium runs without WebGPU (--disable-gpu, no --enable-unsafe-webgpu): the cpu fallback, said so.
+    expect(s.device).toBe('cpu');
+    expect(await statText('device')).toBe('cpu');
     // Untrained 2-class network: loss near ln 2.
     expect(s.trainLoss).toBeGreaterThan(0.4);
     expect(s.trainLoss).toBeLessThan(1.2);

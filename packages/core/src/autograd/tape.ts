@@ -16,6 +16,7 @@ import { fmt, sameShape } from '../shape';
 import { activeTrace } from '../compile/hooks'; // compile (issue 15)
 import { noteLeafGrad, noteWalked, runKernel } from '../compile/capture';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
+import { release as releaseDevice } from '../webgpu/ops'; // webgpu (issue 17)
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
 export type Vjp = (grad: Tensor) => ReadonlyArray<Tensor | null | undefined>;
@@ -177,9 +178,13 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   // given back only after checking that no pending small gradient lies in it.
   const refs = new Map<ArrayBufferLike, number>();
   const pinned = new Set<ArrayBufferLike>();
+  // webgpu (issue 17): a device storage (its host array is empty) is counted as a large one, and goes back
+  // to the device's buffer pool (work recorded before runs first, so the next owner's writes come after).
+  const counted = (t: Tensor): boolean => t._storage.gpu !== null || t._storage.data.length >= POOL_MIN_LENGTH;
+  const give = (t: Tensor): void => (t._storage.gpu !== null ? releaseDevice(t._storage) : poolGive(t._storage.data));
   const hold = (t: Tensor): void => {
     const d = t._storage.data;
-    if (track && d.length >= POOL_MIN_LENGTH) refs.set(d.buffer, (refs.get(d.buffer) ?? 0) + 1);
+    if (track && counted(t)) refs.set(d.buffer, (refs.get(d.buffer) ?? 0) + 1);
   };
   const pin = (t: Tensor): void => {
     pinned.add(t._storage.data.buffer);
@@ -187,19 +192,19 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const smallViewOf = (m: Map<unknown, Tensor>, b: ArrayBufferLike): boolean => {
     for (const t of m.values()) {
       const d = t._storage.data;
-      if (d.length < POOL_MIN_LENGTH && d.buffer === b) return true;
+      if (!counted(t) && d.buffer === b) return true;
     }
     return false;
   };
   const drop = (t: Tensor): void => {
     const d = t._storage.data;
-    if (!track || d.length < POOL_MIN_LENGTH) return;
+    if (!track || !counted(t)) return;
     const b = d.buffer;
     const left = (refs.get(b) ?? 1) - 1;
     if (left > 0) { refs.set(b, left); return; }
     refs.delete(b);
     if (pinned.has(b) || !bornAfter(d, born) || smallViewOf(nodeGrads, b) || smallViewOf(leafGrads, b)) return;
-    poolGive(d);
+    give(t);
   };
   const addGrad = <K>(m: Map<K, Tensor>, k: K, g: Tensor): void => {
     hold(g);
@@ -295,7 +300,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           if (cur !== null) {
             const sum = createGraph ? enableGrad(() => cur.add(gg)) : cur.add(gg);
             // The replaced grad was private: nothing else can reach its buffer.
-            if (track && leaf._gradPrivate) poolGive(cur._storage.data);
+            if (track && leaf._gradPrivate) give(cur);
             leaf._setGradAsEngine(sum, track && bornAfter(sum._storage.data, born));
             drop(g);
             continue;

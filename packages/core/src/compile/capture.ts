@@ -159,7 +159,7 @@ function hostMirror(t: Tensor): TypedArray {
  * const anyIgnored = valueGuard(target, (t) => t.includes(ignoreIndex));
  */
 export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
-  if (t._storage.gpu !== null) return decide(hostMirror(t)); // webgpu (issue 17): never inside a capture (dispatch refuses it)
+  if (t._storage.gpu !== null) return deviceValueGuard(t, decide); // webgpu (issue 17)
   const data = t._contigData();
   const result = decide(data);
   const c = active;
@@ -173,6 +173,38 @@ export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
       const off = t.nd.offset, n = t.numel();
       c.guards.push({ data: base, decide: (d) => decide(off === 0 && d.length === n ? d : (d.subarray(off, off + n) as TypedArray)), expected: result });
     }
+  }
+  return result;
+}
+
+// ---- webgpu (issue 17): what the audit needs to know of device tensors (the replay is webgpu/replay.ts) ----
+
+/** The (empty) host arrays of device storages: their values change only by recorded dispatches (or an upload, which fails the capture). */
+const deviceData = new WeakSet<TypedArray>();
+
+/** @internal A new webgpu storage: the dispatch of the op that made it writes it, and a replay records that dispatch. */
+export function noteDeviceStorage(data: TypedArray): void {
+  deviceData.add(data);
+  const c = active;
+  if (c !== null) {
+    c.pending.delete(data);
+    c.written.add(data);
+  }
+}
+
+/**
+ * valueGuard on a webgpu int or bool tensor: the decision is taken on its host mirror, and under a capture
+ * a replay takes it again on the mirror's current values (a staged argument's mirror is refreshed per call;
+ * a mirror a kernel dropped since, by writing the tensor, sends the call to eager mode, which reports it).
+ */
+function deviceValueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
+  const gpu = t._storage.gpu as { host: TypedArray | null };
+  const result = decide(hostMirror(t));
+  const c = active;
+  if (c !== null && depth === 0) {
+    const host = gpu.host as TypedArray, off = t.nd.offset, n = t.numel();
+    const stale = {};
+    c.guards.push({ data: host, decide: (d) => (gpu.host === host ? decide(d.subarray(off, off + n) as TypedArray) : stale), expected: result });
   }
   return result;
 }
@@ -195,6 +227,10 @@ export function noteAllocation(a: TypedArray): void {
 export function noteVersionBump(data: TypedArray): void {
   const c = active;
   if (c === null || depth > 0) return;
+  if (deviceData.has(data)) { // webgpu (issue 17): the dispatch that wrote it is recorded
+    if (c.inputs.has(data)) c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
+    return;
+  }
   if (!c.lastOuts.includes(data)) c.fail(`an in-place write outside a kernel (${where()})`);
 }
 

@@ -13,6 +13,7 @@ import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
 import { checkOptions, isPlainOptions } from '../options';
 import { TraceListener, activeTrace, setActiveTrace } from './hooks';
+import { GpuReplay, adoptDeviceCapture, copyOut as copyOutDevice, stageDeviceArgument } from '../webgpu/replay'; // webgpu (issue 17)
 
 /** Anything with a `training` flag, like an `nn.Module`; `modules()` (if present) lists its descendants. */
 export interface TrainingFlagged {
@@ -98,6 +99,8 @@ interface Replay {
   epoch: number;
   /** Decisions the captured call took on its arguments' values (see valueGuard in compile/capture.ts). */
   valueGuards: ValueGuard[];
+  /** webgpu (issue 17): the step's recorded dispatches, replayed as one command buffer (null: none). */
+  device: GpuReplay | null;
 }
 
 const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
@@ -137,6 +140,9 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * `fn` work. JavaScript side effects in `fn` (logging, pushing to an array) happen on the traced and
  * captured calls only. Tensors that `fn` returns are fresh on every call; writing into an argument in
  * place, or returning a class instance, keeps the signature eager.
+ *
+ * On the webgpu device (issue 17) a replay is one command buffer: the captured dispatches, their parameters
+ * written again from live values, over the capture's buffers (webgpu/replay.ts; docs/webgpu.md).
  * @example
  * const step = compile((x: Tensor, y: Tensor) => {
  *   opt.zeroGrad();
@@ -200,14 +206,17 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const watched = entry.used.length ? [...modules, ...entry.used.filter((m) => !modules.includes(m))] : modules;
     if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay, watched) && guardsHold(entry.replay)) {
       const r = entry.replay;
-      stageIn(r, args);
-      if (r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
+      if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
         stats.replays++;
-        for (const k of r.kernels) k();
-        for (const g of r.guards) if (g.after !== null) forgetGradRead(g.after);
-        return copyOut(r.result) as R;
+        const run = (): R => {
+          for (const k of r.kernels) k();
+          for (const g of r.guards) if (g.after !== null) forgetGradRead(g.after);
+          return copyOut(r.result) as R;
+        };
+        return r.device !== null ? r.device.run(run) : run();
       }
       // fn would take another branch on these values: this call runs eagerly (the capture stays).
+      r.device?.dropStaged();
       stats.eager++;
       return fn(...args);
     }
@@ -264,6 +273,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
       epoch,
       valueGuards: capture.guards,
+      device: adoptDeviceCapture(capture),
     };
     stats.captures++;
     return copyOut(out) as R;
@@ -351,17 +361,21 @@ function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
   return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1] && t.requiresGrad === r.tensors[i][2]);
 }
 
-/** Copies a call's tensor arguments into the capture's staged ones. */
-function stageIn(r: Replay, args: readonly unknown[]): void {
+/** Copies a call's tensor arguments into the capture's staged ones (false: a webgpu one cannot be, the call runs eagerly). */
+function stageIn(r: Replay, args: readonly unknown[]): boolean {
   const given = tensorsIn(args, []);
-  for (let i = 0; i < given.length; i++) (r.staging[i]._storage.data as TypedArray).set(given[i]._contigData());
+  r.device?.dropStaged(); // webgpu (issue 17): copies queued by a call that threw in its value checks
+  for (let i = 0; i < given.length; i++) {
+    if (r.staging[i]._storage.gpu !== null) { if (r.device === null || !r.device.stageIn(r.staging[i], given[i])) return false; } // webgpu (issue 17)
+    else (r.staging[i]._storage.data as TypedArray).set(given[i]._contigData());
+  }
+  return true;
 }
 
 /** Why a call's arguments cannot be staged for replay (null when they can). */
 function unreplayableArguments(args: readonly unknown[]): string | null {
   for (const t of tensorsIn(args, [])) {
     if (t.requiresGrad) return 'a tensor argument requires grad';
-    if (t._storage.gpu !== null) return 'a tensor argument is on the webgpu device (compile records cpu kernels only)'; // webgpu (issue 17)
     if (!t.isContiguous()) return 'a tensor argument is not contiguous';
   }
   return null;
@@ -371,7 +385,7 @@ function unreplayableArguments(args: readonly unknown[]): string | null {
 function stage(args: readonly unknown[]): { args: unknown[]; tensors: Tensor[] } {
   const tensors: Tensor[] = [];
   const rebuilt = mapTensors(args, (t) => {
-    const c = Tensor._fromData(t._contigData().slice(), t.shape, t.dtype);
+    const c = t._storage.gpu !== null ? stageDeviceArgument(t) : Tensor._fromData(t._contigData().slice(), t.shape, t.dtype); // webgpu (issue 17)
     tensors.push(c);
     return c;
   }) as unknown[];
@@ -394,7 +408,7 @@ function mapTensors(v: unknown, f: (t: Tensor) => Tensor): unknown {
 
 /** The captured result with each tensor replaced by a fresh copy of its current values. */
 function copyOut(v: unknown): unknown {
-  return mapTensors(v, (t) => Tensor._fromData(t._contigData().slice(), t.shape, t.dtype));
+  return mapTensors(v, (t) => (t._storage.gpu !== null ? copyOutDevice(t) : Tensor._fromData(t._contigData().slice(), t.shape, t.dtype))); // webgpu (issue 17)
 }
 
 function freshStats(): CompileStats {
@@ -467,7 +481,7 @@ function signatureOf(args: readonly unknown[], modules: readonly TrainingFlagged
 }
 
 function describe(v: unknown, where: string): string {
-  if (isTensor(v)) return `${v.dtype}[${v.shape.join('x')}]${v.isContiguous() ? '' : 's'}${v.requiresGrad ? 'g' : ''}`;
+  if (isTensor(v)) return `${v.dtype}[${v.shape.join('x')}]${v.isContiguous() ? '' : 's'}${v.requiresGrad ? 'g' : ''}${v._storage.gpu !== null ? '@webgpu' : ''}`; // webgpu (issue 17): the device
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean' || v === undefined || v === null) return String(v);

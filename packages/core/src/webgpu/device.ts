@@ -9,6 +9,7 @@ import type { GpuAdapterHandle, GpuBindGroupEntry, GpuBufferHandle, GpuCommandEn
 import { USAGE } from './gpu-types';
 import { noteUncapturable } from '../compile/capture';
 import { isNodeWithoutGpu, nodeGpu } from './node-gpu';
+import { activeCapture } from '../compile/capture';
 
 /** Counters of the work the device did, for tests and the bench (see `webgpu.counters()`). */
 export interface WebGpuCounters {
@@ -38,7 +39,8 @@ interface State {
   errors: string[];
 }
 
-const SLOT = 256; // minUniformBufferOffsetAlignment
+/** Bytes of one dispatch's parameter slot (minUniformBufferOffsetAlignment). */
+export const SLOT = 256;
 const SLOTS = 512;
 let state: State | null = null;
 let initPromise: Promise<void> | null = null;
@@ -140,6 +142,31 @@ function pipeline(s: State, key: string, source: () => string): GpuComputePipeli
 /** The most workgroups per grid dimension (WebGPU's guaranteed limit). */
 export const MAX_GROUPS = 65535;
 
+/** One dispatch as `dispatch` was asked for it: what compile's webgpu replay (replay.ts) records and matches. */
+export interface DispatchRecord {
+  op: string;
+  key: string;
+  pipeline: GpuComputePipeline;
+  buffers: readonly GpuBufferHandle[];
+  /** Fills the dispatch's parameter slot; a replay runs it again, so it reads live values (a learning rate). */
+  write: (p: Params) => void;
+  gx: number;
+  gy: number;
+}
+
+/**
+ * compile's view of the dispatches (replay.ts): told of each one before it is recorded eagerly; true means
+ * it took the dispatch (a replay filling its recorded slot) and nothing is recorded here.
+ */
+let tap: ((d: DispatchRecord) => boolean) | null = null;
+/** @internal Installs compile's dispatch tap (webgpu/replay.ts). */
+export function setDispatchTap(t: ((d: DispatchRecord) => boolean) | null): void {
+  tap = t;
+}
+
+/** @internal The pipeline of `key`, compiled once from `source`. */
+export const pipelineOf = (key: string, source: () => string): GpuComputePipeline => pipeline(gpuState(key), key, source);
+
 /**
  * Records one dispatch of the kernel `key` (its WGSL from `source`, compiled once) over `groups`
  * workgroups (split over x and y beyond 65535; kernels rebuild the linear id with `num_workgroups`).
@@ -147,13 +174,14 @@ export const MAX_GROUPS = 65535;
  */
 export function dispatch(op: string, key: string, source: () => string, groups: number, buffers: readonly GpuBufferHandle[], write: (p: Params) => void, groupsY = 1): void {
   const s = gpuState(op);
-  noteUncapturable('webgpu tensors'); // compile (issue 15) records CPU kernels only: a capture falls back to eager
+  const p = pipeline(s, key, source);
+  const gx = Math.min(groups, MAX_GROUPS), gy = Math.ceil(groups / MAX_GROUPS) * groupsY;
+  if (tap !== null && tap({ op, key, pipeline: p, buffers, write, gx, gy })) return;
   if (s.slots === SLOTS) flush();
   const slot = s.slots++;
   const words = new Int32Array(s.staging, slot * SLOT, SLOT / 4);
   words.fill(0);
   write({ i: words, f: new Float32Array(s.staging, slot * SLOT, SLOT / 4) });
-  const p = pipeline(s, key, source);
   const entries: GpuBindGroupEntry[] = [{ binding: 0, resource: { buffer: s.uniform, offset: slot * SLOT, size: SLOT } }];
   for (let k = 0; k < buffers.length; k++) entries.push({ binding: k + 1, resource: { buffer: buffers[k] } });
   const bg = s.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
@@ -161,7 +189,6 @@ export function dispatch(op: string, key: string, source: () => string, groups: 
   if (s.pass === null) s.pass = s.encoder.beginComputePass();
   s.pass.setPipeline(p);
   s.pass.setBindGroup(0, bg);
-  const gx = Math.min(groups, MAX_GROUPS), gy = Math.ceil(groups / MAX_GROUPS) * groupsY;
   s.pass.dispatchWorkgroups(gx, gy);
   counters.dispatches++;
 }
@@ -182,7 +209,15 @@ export function flush(): void {
 
 const pool = new Map<number, GpuBufferHandle[]>();
 const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+/** Buffers a compiled step's replay binds (how many replays bind each): the pool never hands them out. */
+const pins = new Map<GpuBufferHandle, number>();
+/** Pinned buffers whose owner let go of them: back to the pool when the last replay binding them dies. */
+const freedWhilePinned = new Set<GpuBufferHandle>();
 function giveBack(b: GpuBufferHandle): void {
+  if (pins.has(b)) {
+    freedWhilePinned.add(b);
+    return;
+  }
   let list = pool.get(b.size);
   if (list === undefined) pool.set(b.size, (list = []));
   list.push(b);
@@ -217,6 +252,47 @@ export function releaseBuffer(owner: object, b: GpuBufferHandle): void {
   if (released.unregister(owner)) giveBack(b);
 }
 
+/**
+ * @internal Withdraws `bs` from circulation while a compiled step's replay binds them (see replay.ts): the
+ * pool neither holds nor hands them out, whoever releases them; {@link unpinBuffers} undoes it.
+ */
+export function pinBuffers(bs: Iterable<GpuBufferHandle>): void {
+  for (const b of bs) {
+    pins.set(b, (pins.get(b) ?? 0) + 1);
+    const list = pool.get(b.size);
+    const i = list === undefined ? -1 : list.indexOf(b);
+    if (i >= 0) {
+      (list as GpuBufferHandle[]).splice(i, 1);
+      freedWhilePinned.add(b);
+    }
+  }
+}
+
+/** @internal A replay that bound `bs` is gone: those nobody else holds go back to the pool. */
+export function unpinBuffers(bs: Iterable<GpuBufferHandle>): void {
+  for (const b of bs) {
+    const n = (pins.get(b) ?? 1) - 1;
+    if (n > 0) { pins.set(b, n); continue; }
+    pins.delete(b);
+    if (freedWhilePinned.delete(b)) giveBack(b);
+  }
+}
+
+/** @internal Creates a buffer outside the pool (a replay's own parameter slots), counted. */
+export function createBuffer(op: string, size: number, usage: number): GpuBufferHandle {
+  counters.buffersCreated++;
+  return gpuState(op).device.createBuffer({ size, usage });
+}
+
+/** @internal Records a buffer-to-buffer copy into the open batch (staging a compiled step's argument, copying a result out). */
+export function copyBuffer(op: string, src: GpuBufferHandle, srcOffset: number, dst: GpuBufferHandle, dstOffset: number, bytes: number): void {
+  const s = gpuState(op);
+  if (bytes === 0) return;
+  if (s.pass !== null) { s.pass.end(); s.pass = null; }
+  if (s.encoder === null) s.encoder = s.device.createCommandEncoder();
+  s.encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+}
+
 /** A temporary buffer for one readback. */
 function mapBuffer(s: State, bytes: number): GpuBufferHandle {
   counters.buffersCreated++;
@@ -226,6 +302,8 @@ function mapBuffer(s: State, bytes: number): GpuBufferHandle {
 /** Writes host bytes into a device buffer (flushing first, so earlier recorded work sees the old values). */
 export function upload(op: string, dst: GpuBufferHandle, data: ArrayBufferView): void {
   const s = gpuState(op);
+  // compile: a replay would not upload again (and its one submission would see the upload before every kernel)
+  activeCapture()?.fail(`${op}: a host upload to the webgpu device inside the step (create device tensors from host values outside fn, or pass them as arguments)`);
   flush();
   if (data.byteLength > 0) s.device.queue.writeBuffer(dst, 0, data);
   counters.bytesUploaded += data.byteLength;
@@ -234,6 +312,7 @@ export function upload(op: string, dst: GpuBufferHandle, data: ArrayBufferView):
 /** Copies `bytes` from `src` at `offset` back to the host: the one place that waits for the GPU. */
 export async function readBack(op: string, src: GpuBufferHandle, offset: number, bytes: number): Promise<ArrayBuffer> {
   const s = gpuState(op);
+  activeCapture()?.fail(`${op}: a readback from the webgpu device inside the step`);
   if (bytes === 0) return new ArrayBuffer(0);
   const dst = mapBuffer(s, bytes);
   if (s.pass !== null) { s.pass.end(); s.pass = null; }

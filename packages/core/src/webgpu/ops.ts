@@ -10,6 +10,7 @@ import { broadcastStrides, fmt, numelOf, sameShape } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { _noteDeviceBirth as noteDeviceBirth } from '../pool';
+import { noteDeviceStorage, valueGuard } from '../compile/capture';
 import { acquireBuffer, dispatch, readBack, releaseBuffer, upload, gpuState, type Params } from './device';
 import type { GpuBufferHandle } from './gpu-types';
 import type { WgslType } from './kernels/common.wgsl';
@@ -53,11 +54,18 @@ function emptyOf(dtype: DType): TypedArray {
   return dtype === 'float32' ? new Float32Array(0) : dtype === 'int32' ? new Int32Array(0) : dtype === 'bool' ? new Uint8Array(0) : new Float64Array(0);
 }
 
+/** A storage of `length` elements on the device (its buffer from the pool; its values for a kernel to write). */
+export function deviceStorage(op: string, dtype: DType, length: number): Storage {
+  const storage = new Storage(emptyOf(dtype));
+  storage.gpu = { buffer: acquireBuffer(op, length * 4, storage), length, host: null };
+  noteDeviceStorage(storage.data); // compile: written by the op's dispatch, which a capture records
+  return storage;
+}
+
 /** A new contiguous webgpu tensor (uninitialised: the caller's kernel writes every element). */
 export function gpuTensor(op: string, dtype: DType, shape: readonly number[]): Tensor {
   wgsl(dtype, op);
-  const storage = new Storage(emptyOf(dtype));
-  storage.gpu = { buffer: acquireBuffer(op, numelOf(shape) * 4, storage), length: numelOf(shape), host: null };
+  const storage = deviceStorage(op, dtype, numelOf(shape));
   noteDeviceBirth(storage.data); // a gradient made in a backward walk may be engine-private (released at zeroGrad)
   return new Tensor(storage, shape.slice(), undefined, 0, dtype);
 }
@@ -523,13 +531,15 @@ export function avgPool(op: string, x: Tensor, spatial: number, a: PoolArgs, out
 
 /** The host mirror's range check where one exists (values uploaded from the host and not written since). */
 function checkIndexRange(op: string, index: Tensor, size: number, dim: number): void {
-  const host = (index._storage.gpu as GpuData).host;
-  if (host === null || !index.isContiguous()) return;
-  const o = index.nd.offset;
-  for (let i = 0; i < index.numel(); i++) {
-    const j = host[o + i];
-    if (j < 0 || j >= size) throw new RangeError(`${op}: index ${j} is out of bounds for dim ${dim} with size ${size} (indices must be in [0, ${size - 1}])`);
-  }
+  if ((index._storage.gpu as GpuData).host === null || !index.isContiguous()) return;
+  // a guard: a compiled step's replay checks each call's indices again
+  valueGuard(index, (host) => {
+    for (let i = 0; i < host.length; i++) {
+      const j = host[i];
+      if (j < 0 || j >= size) throw new RangeError(`${op}: index ${j} is out of bounds for dim ${dim} with size ${size} (indices must be in [0, ${size - 1}])`);
+    }
+    return true;
+  });
 }
 
 function indexParams(p: Params, n: number, shape: readonly number[], ops: readonly Tensor[]): void {

@@ -320,7 +320,7 @@ async function trainMlp(): Promise<NonNullable<Report['mlp']>> {
   return { cpu, gpu, steps: counts.slice(), steady, paramErr };
 }
 
-/** compile(fn) with webgpu tensors: every call runs eagerly (the capture records cpu kernels only) and gives the eager values. */
+/** compile(fn) with webgpu tensors: the third call replays the recorded dispatches and gives the eager values. */
 async function compiledFallback(): Promise<string> {
   const w = tensor([[1, 2], [3, 4]], { device: 'webgpu' });
   const f = compile((x: Tensor) => x.matmul(w).relu().sum(1));
