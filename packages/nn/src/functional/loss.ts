@@ -146,9 +146,14 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
   const r = checkReduction('binaryCrossEntropy', reduction);
   checkPair('binaryCrossEntropy', input, target);
   checkSameShape('binaryCrossEntropy', input, target);
-  const v = input.dataSync();
-  for (let i = 0; i < v.length; i++) {
-    if (!(v[i] >= 0 && v[i] <= 1)) throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1, found ${v[i]} (apply a sigmoid, or use binaryCrossEntropyWithLogits)`);
+  // The range check reads the values: on the host only. A webgpu input is not read back (that would wait
+  // for the device inside the step); as on CUDA, where PyTorch's check is a device-side assert, out-of-range
+  // values are not reported there (the clamped logs below keep them finite). Documented in docs/webgpu.md.
+  if (input.device === 'cpu') {
+    const v = input.dataSync();
+    for (let i = 0; i < v.length; i++) {
+      if (!(v[i] >= 0 && v[i] <= 1)) throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1, found ${v[i]} (apply a sigmoid, or use binaryCrossEntropyWithLogits)`);
+    }
   }
   const clampedLog = (p: Tensor): Tensor => {
     // log(p) clamped at -100; the log's argument is kept away from 0 so no NaN reaches the gradient.
