@@ -16,4 +16,6 @@ export * as optim from '@tapegrad/optim';
 export * as data from './data.js';
 // writeFileAtomicSync is internal to the CLI and the checkpoint writer (packaging, issue 18).
 export { save, load, loadWithMetadata, saveCheckpoint, loadCheckpoint } from './io/checkpoint.js';
+// webgpu (issue 17): saving state that lives on the device
+export { saveAsync, saveCheckpointAsync, toCpuAsync } from './io/checkpoint.js';
 export type { Checkpoint, SaveOptions } from './io/checkpoint.js';

@@ -172,8 +172,33 @@ function decodeFile(fn: string, path: string): { tensors: Record<string, RawTens
 // Tensor <-> raw
 // ---------------------------------------------------------------------------------------------------------
 
-function toRaw(t: Tensor): RawTensor {
+function toRaw(t: Tensor, fn: string, where: () => string): RawTensor {
+  if (t.device !== 'cpu') {
+    // webgpu (issue 17): the values are on the device and can only be read asynchronously.
+    throw new Error(`${fn}: ${where()} is on the ${t.device} device, whose values are read asynchronously: use \`await ${fn}Async(...)\` (or \`await toCpuAsync(...)\` first)`);
+  }
   return { dtype: t.dtype, shape: t.shape, data: t.dataSync() } as RawTensor;
+}
+
+/**
+ * A copy of a state dict, a checkpoint or any nested value (plain objects and arrays) in which every tensor
+ * on another device (webgpu) is replaced by its host copy, read asynchronously; cpu tensors and other values
+ * are kept as they are. The synchronous {@link save} and {@link saveCheckpoint} need host tensors.
+ * @example
+ * ```ts
+ * const sd = await toCpuAsync(model.stateDict()); // model on 'webgpu'
+ * save(sd, 'model.safetensors');
+ * ```
+ */
+export async function toCpuAsync<T>(value: T): Promise<T> {
+  if (value instanceof Tensor) return (value.device === 'cpu' ? value : await value.cpuAsync()) as T;
+  if (Array.isArray(value)) return (await Promise.all(value.map((v) => toCpuAsync(v)))) as T;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) defineOwn(out, k, await toCpuAsync((value as Record<string, unknown>)[k]));
+  return out as T;
 }
 
 function fromRaw(r: RawTensor): Tensor {
@@ -198,7 +223,7 @@ function stateDictToRaw(fn: string, stateDict: Record<string, Tensor>, prefix: s
     if (!(t instanceof Tensor)) {
       throw new Error(`${fn}: ${what}["${key}"] is ${describeValue(t)}; expected a Tensor`);
     }
-    const raw = toRaw(t);
+    const raw = toRaw(t, fn, () => `${what}["${key}"]`);
     // PyTorch keeps this counter as int64 and writes it as I64; tapegrad's int32 copy is widened back.
     if (raw.dtype === 'int32' && (key === 'num_batches_tracked' || key.endsWith('.num_batches_tracked'))) raw.storeAs = 'I64';
     defineOwn(out, prefix + key, raw);
@@ -226,6 +251,18 @@ export function save(stateDict: Record<string, Tensor>, path: string, opts: Save
     throw new Error(`save: "${path}": ${(err as Error).message.replace(/^encodeSafetensors: /, '')}`);
   }
   atomicWrite('save', path, bytes);
+}
+
+/**
+ * {@link save} for a state dict that may hold webgpu tensors: reads them back first ({@link toCpuAsync}),
+ * then writes the file as `save` does (atomically).
+ * @example
+ * ```ts
+ * await saveAsync(model.stateDict(), 'model.safetensors'); // model on 'webgpu'
+ * ```
+ */
+export async function saveAsync(stateDict: Record<string, Tensor>, path: string, opts: SaveOptions = {}): Promise<void> {
+  save(await toCpuAsync(stateDict), path, opts);
 }
 
 /**
@@ -300,7 +337,7 @@ function encodeValue(
     throw new Error(`saveCheckpoint: ${fmtPath(path)} is ${describeValue(v)}; checkpoint values must be JSON-able (numbers, strings, booleans, null, arrays, plain objects) or Tensors`);
   }
   if (v instanceof Tensor) {
-    defineOwn(out, name(), toRaw(v));
+    defineOwn(out, name(), toRaw(v, 'saveCheckpoint', () => fmtPath(path)));
     return { $tensor: name() };
   }
   if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array) {
@@ -479,6 +516,18 @@ export function saveCheckpoint(first: Checkpoint<unknown> | string, second: stri
     throw new TypeError(`saveCheckpoint: path must be a string (saveCheckpoint(ckpt, path)), got ${describeValue(path)}`);
   }
   atomicWrite('saveCheckpoint', path, encodeCheckpoint(ckpt as Checkpoint<unknown>));
+}
+
+/**
+ * {@link saveCheckpoint} for a checkpoint whose model or optimizer state may hold webgpu tensors (a model
+ * trained on the GPU): reads them back first ({@link toCpuAsync}), then writes the file atomically.
+ * @example
+ * ```ts
+ * await saveCheckpointAsync({ model: model.stateDict(), optimizer: opt.stateDict(), step }, 'ckpt.safetensors');
+ * ```
+ */
+export async function saveCheckpointAsync(ckpt: Checkpoint<unknown>, path: string): Promise<void> {
+  saveCheckpoint(await toCpuAsync(ckpt), path);
 }
 
 /**
