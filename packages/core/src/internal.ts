@@ -27,3 +27,5 @@ export { pos, positionalOptions } from './positional-args';
 export type { PositionalArgs, PositionalParam, Prefixes } from './positional-args';
 /** webgpu (issue 17): the optimizer updates as device kernels. */
 export { sgdStep as webgpuSgdStep, adamStep as webgpuAdamStep } from './webgpu/ops';
+/** Cross-entropy's plain negative log-likelihood as one primitive (nn's crossEntropy and nllLoss). */
+export { nllRows } from './ops/nll';
