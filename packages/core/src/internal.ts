@@ -37,3 +37,5 @@ export { scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, moveHeads, square
 export { allocateUninit } from './dtype';
 /** PyTorch's `inplace=True` of nn's activations and dropout: a result written into its input, with the in-place ops' autograd rules (ops/inplace.ts). */
 export { inplace as applyInPlace } from './ops/inplace';
+/** Cross-entropy's plain negative log-likelihood as one primitive (nn's crossEntropy and nllLoss). */
+export { nllRows } from './ops/nll';

@@ -258,7 +258,31 @@ export abstract class Module {
   }
   /** This module and all descendants. */
   *modules(): Generator<Module> {
-    for (const [, m] of this.namedModules()) yield m;
+    yield* this._moduleList();
+  }
+
+  /**
+   * namedModules()'s modules in its order, collected into an array without the names: parameters(),
+   * buffers() and modules() run on every compiled step's replay (compile's guards), where the nested
+   * generators and dotted names cost more than the checks. @internal
+   */
+  private _moduleList(): Module[] {
+    const out: Module[] = [];
+    const memo = new Set<Module>();
+    const visit = (m: Module): void => {
+      if (memo.has(m)) return;
+      memo.add(m);
+      out.push(m);
+      const seen = new Set<Module>();
+      for (const [, v] of m._members()) {
+        if (v instanceof Module && !seen.has(v)) {
+          seen.add(v);
+          visit(v);
+        }
+      }
+    };
+    visit(this);
+    return out;
   }
 
   /** Parameters with dotted names (`fc1.weight`, `layers.0.bias`), in registration order, each once. */
@@ -276,7 +300,18 @@ export abstract class Module {
   }
   /** All parameters (what an optimizer takes). `recurse = false`: only this module's own. */
   *parameters(recurse = true): Generator<Parameter> {
-    for (const [, p] of this.namedParameters('', recurse)) yield p;
+    // namedParameters' walk without the names (see _moduleList)
+    const seen = new Set<Parameter>();
+    const out: Parameter[] = [];
+    for (const m of recurse ? this._moduleList() : [this]) {
+      for (const [, v] of m._members()) {
+        if (v instanceof Parameter && !seen.has(v)) {
+          seen.add(v);
+          out.push(v);
+        }
+      }
+    }
+    yield* out;
   }
 
   /** Registered (non-null) buffers with dotted names. */
@@ -285,7 +320,20 @@ export abstract class Module {
   }
   /** All registered buffers. */
   *buffers(recurse = true): Generator<Tensor> {
-    for (const [, t] of this.namedBuffers('', recurse)) yield t;
+    // _namedBuffersWithFlag's walk without the names (see _moduleList)
+    const seen = new Set<Tensor>();
+    const out: Tensor[] = [];
+    for (const m of recurse ? this._moduleList() : [this]) {
+      const self = m as unknown as Record<string, unknown>;
+      for (const { name } of m._internals.buffers) {
+        const t = self[name];
+        if (t instanceof Tensor && !seen.has(t)) {
+          seen.add(t);
+          out.push(t);
+        }
+      }
+    }
+    yield* out;
   }
 
   private *_namedBuffersWithFlag(prefix: string, recurse: boolean): Generator<[string, Tensor, boolean, Module, string]> {

@@ -80,6 +80,8 @@ interface Entry {
   /** The modules whose call() the trace saw, and their train/eval flags then (found without `opts.modules`). */
   used: TrainingFlagged[];
   usedFlags: string;
+  /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks. */
+  watched: readonly TrainingFlagged[];
 }
 
 const MAX_GRAPH_CHANGES = 2;
@@ -174,7 +176,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const rec = new Recorder(null);
     const out = runUnder(rec, fn, args);
     const used = [...rec.modules];
-    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used) });
+    const watched = used.length ? [...modules, ...used.filter((m) => !modules.includes(m))] : modules;
+    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched });
     stats.traces++;
     if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
     return out;
@@ -189,7 +192,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         stats.eager++;
         return fn(...args);
       }
-      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '' };
+      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules };
       const out = trace(fresh, key, args); // entered only once the trace succeeded
       entries.set(key, fresh);
       stats.signatures = entries.size;
@@ -203,7 +206,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     }
     // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
     if (flagsOf(entry.used) !== entry.usedFlags) return trace(entry, key, args);
-    const watched = entry.used.length ? [...modules, ...entry.used.filter((m) => !modules.includes(m))] : modules;
+    const watched = entry.watched;
     if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay, watched) && guardsHold(entry.replay)) {
       const r = entry.replay;
       if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
@@ -481,7 +484,7 @@ function signatureOf(args: readonly unknown[], modules: readonly TrainingFlagged
 }
 
 function describe(v: unknown, where: string): string {
-  if (isTensor(v)) return `${v.dtype}[${v.shape.join('x')}]${v.isContiguous() ? '' : 's'}${v.requiresGrad ? 'g' : ''}${v._storage.gpu !== null ? '@webgpu' : ''}`; // webgpu (issue 17): the device
+  if (isTensor(v)) return `${v.dtype}[${v._shape.join('x')}]${v.isContiguous() ? '' : 's'}${v.requiresGrad ? 'g' : ''}${v._storage.gpu !== null ? '@webgpu' : ''}`; // webgpu (issue 17): the device
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean' || v === undefined || v === null) return String(v);

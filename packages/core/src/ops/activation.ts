@@ -3,10 +3,10 @@
  * VJPs, come from the ops they are built of. softplus is the one primitive, for exact stability.
  */
 import { Tensor } from '../tensor';
-import { allocateUninit, isFloating } from '../dtype';
+import { allocateUninit, isFloating, type FloatArray, type FloatDType } from '../dtype';
 import { record } from '../autograd/tape';
 import { runKernel } from '../compile/capture';
-import { noGrad } from '../autograd/grad-mode';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
@@ -88,5 +88,39 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
     const shifted = x.sub(where(m.eq(-Infinity), 0, m));
     return shifted.sub(shifted.exp().sum(d, true).log());
   });
-  return record('logSoftmax', [x], out, (g) => [(out._storage.gpu !== null ? WG.softmaxBackwardRows(g, out, d, true) : null) ?? g.sub(out.exp().mul(g.sum(d, true)))], [out]); // webgpu (issue 17): one row kernel
+  return record('logSoftmax', [x], out, (g) => [(out._storage.gpu !== null ? WG.softmaxBackwardRows(g, out, d, true) : null) ?? logSoftmaxBackwardRows(g, out, d) ?? g.sub(out.exp().mul(g.sum(d, true)))], [out]); // webgpu (issue 17): one row kernel
+}
+
+/**
+ * logSoftmax's rule g − exp(y) ⊙ Σ g along a contiguous last dim in one pass per row, in a backward
+ * walk without createGraph (null otherwise): the arithmetic of the ops it replaces, rounding where
+ * their outputs round (the exp, the row sum accumulated in float64 in index order as sum() does, the
+ * product, the difference), so the bits are theirs.
+ */
+function logSoftmaxBackwardRows(g: Tensor, y: Tensor, d: number): Tensor | null {
+  if (isGradEnabled() || d !== y.ndim - 1 || g.dtype !== y.dtype || g._storage.gpu !== null || !g.isContiguous() || !y.isContiguous()) return null;
+  const n = y.numel(), cols = y._shape[d];
+  if (n === 0) return null;
+  const dtype = y.dtype as FloatDType;
+  const out = allocateUninit(dtype, n);
+  runKernel(() => (dtype === 'float32' ? logSoftmaxBackwardF32 : logSoftmaxBackwardF64)(g._contigData() as FloatArray, y._contigData() as FloatArray, out, n / cols, cols), out);
+  return Tensor._fromData(out, y.shape, dtype);
+}
+
+function logSoftmaxBackwardF32(g: FloatArray, y: FloatArray, out: FloatArray, rows: number, cols: number): void {
+  const fr = Math.fround;
+  for (let r = 0, b = 0; r < rows; r++, b += cols) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += g[b + j];
+    const sr = fr(s);
+    for (let j = 0; j < cols; j++) out[b + j] = g[b + j] - fr(fr(Math.exp(y[b + j])) * sr);
+  }
+}
+
+function logSoftmaxBackwardF64(g: FloatArray, y: FloatArray, out: FloatArray, rows: number, cols: number): void {
+  for (let r = 0, b = 0; r < rows; r++, b += cols) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += g[b + j];
+    for (let j = 0; j < cols; j++) out[b + j] = g[b + j] - Math.exp(y[b + j]) * s;
+  }
 }

@@ -184,7 +184,7 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
   return Tensor._fromData(out, [...x._shape, c], 'int32');
 }
 
-function zerosLikeShape(x: Tensor): Tensor {
+export function zerosLikeShape(x: Tensor): Tensor {
   if (x._storage.gpu !== null) return WG.full(x._shape, x.dtype, 0); // webgpu (issue 17)
   const d = allocate(x.dtype, x.numel());
   runKernel(() => d.fill(0), d);

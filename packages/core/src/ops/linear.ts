@@ -8,7 +8,8 @@ import { allocate, allocateUninit, type FloatDType, isFloating, FloatArray } fro
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
-import { asOperand } from './matmul';
+import { asOperand, mmUntaped } from './matmul';
+import { isGradEnabled } from '../autograd/grad-mode';
 import { runKernel } from '../compile/capture';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
@@ -51,10 +52,21 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     res = Tensor._fromData(out, [N, outF], dtype);
   }
   const inputs = bias ? [x2, weight, bias] : [x2, weight];
-  const y = record('linear', inputs, res, (g) => [
+  const y = record('linear', inputs, res, (g) => untaped(g, x2, weight) ? [
+    // A backward walk without createGraph: the products of the rule below, without matmul's views.
+    x2.requiresGrad ? mmUntaped(g, weight) : null,
+    weight.requiresGrad ? mmUntaped(g.t(), x2) : null,
+    bias && bias.requiresGrad ? g.sum(0) : null,
+  ] : [
     x2.requiresGrad ? g.matmul(weight.to(dtype)).to(x2.dtype) : null,
     weight.requiresGrad ? g.t().matmul(x2.to(dtype)).to(weight.dtype) : null,
     bias && bias.requiresGrad ? g.sum(0).to(bias.dtype) : null,
   ], [x2, weight]);
   return x.ndim === 2 ? y : y.reshape([...lead, outF]);
+}
+
+/** Whether linear's VJP may take its products without recording them: grad mode off, one float dtype, all on the cpu. */
+function untaped(g: Tensor, x: Tensor, w: Tensor): boolean {
+  return !isGradEnabled() && g.ndim === 2 && g.dtype === w.dtype && x.dtype === w.dtype &&
+    g._storage.gpu === null && x._storage.gpu === null && w._storage.gpu === null;
 }

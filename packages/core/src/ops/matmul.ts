@@ -45,19 +45,42 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const dtype = promote(a.dtype, false, b.dtype, false);
   if (x.dtype !== dtype) x = x.to(dtype);
   if (y.dtype !== dtype) y = y.to(dtype);
+  const res = Tensor._fromData(product(B, n, m, k, x, y, dtype as FloatDType), [B, n, m], dtype);
+  return record('matmul', [a, b], res, (g) => [
+    a.requiresGrad ? g.bmm(b.transpose(1, 2)).to(a.dtype) : null,
+    b.requiresGrad ? a.transpose(1, 2).bmm(g).to(b.dtype) : null,
+  ], [a, b]);
+}
+
+/**
+ * The values of B products [n, k] · [k, m] of `x` and `y` (cpu, both `dtype`, [B, r, c] or [r, c] views with B = 1):
+ * the kernel call of bmm, shared by the untaped products of backward walks.
+ */
+function product(B: number, n: number, m: number, k: number, x: Tensor, y: Tensor, dtype: FloatDType): FloatArray {
   // GEMM with beta 0 overwrites every element (when k > 0), so the output may be a recycled buffer.
-  const out = (k > 0 ? allocateUninit(dtype as FloatDType, B * n * m) : allocate(dtype, B * n * m)) as FloatArray;
+  const out = (k > 0 ? allocateUninit(dtype, B * n * m) : allocate(dtype, B * n * m)) as FloatArray;
   if (n * m > 0) {
     const A = asOperand(x), Bm = asOperand(y);
     runKernel(() => {
       gemmBatched(B, A.trans, Bm.trans, n, m, k, 1, A.data, A.off, A.ld, A.bstride, Bm.data, Bm.off, Bm.ld, Bm.bstride, 0, out, 0, Math.max(m, 1), n * m);
     }, out);
   } else runKernel(() => out.fill(0), out);
-  const res = Tensor._fromData(out, [B, n, m], dtype);
-  return record('matmul', [a, b], res, (g) => [
-    a.requiresGrad ? g.bmm(b.transpose(1, 2)).to(a.dtype) : null,
-    b.requiresGrad ? a.transpose(1, 2).bmm(g).to(b.dtype) : null,
-  ], [a, b]);
+  return out;
+}
+
+const noVjp = (): never => {
+  throw new Error('mmUntaped: recorded with grad mode off, so it has no gradient rule (an engine bug if this runs)');
+};
+
+/**
+ * `a.matmul(b)` of two 2-D cpu tensors of one float dtype while grad mode is off (a backward walk
+ * without createGraph): the same kernel call, so the same bits, without the batch-dim views around
+ * bmm. Recorded like bmm so that the tape's bookkeeping (and a trace's op list) still sees a matmul.
+ */
+export function mmUntaped(a: Tensor, b: Tensor): Tensor {
+  const n = a._shape[0], k = a._shape[1], m = b._shape[1];
+  const res = Tensor._fromData(product(1, n, m, k, a, b, a.dtype as FloatDType), [n, m], a.dtype);
+  return record('matmul', [a, b], res, noVjp);
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {

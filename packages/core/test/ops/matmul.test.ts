@@ -109,3 +109,23 @@ describe('baddbmm', () => {
     expect(() => core.baddbmm(f64([1], [1]), b1, f64([1, 2, 3], [1, 3, 1]))).toThrow(/bmm: shapes \[1, 2, 2\] and \[1, 3, 1\] cannot be multiplied/);
   });
 });
+
+describe("linear's gradient in a backward walk (issue 15: the products without matmul's views)", () => {
+  const bits = (t: Tensor): number[] => Array.from(new Uint8Array((t.dataSync() as Float32Array).slice().buffer));
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`equals g·W, gᵀ·x and Σg taken through matmul and sum, bit for bit (${dtype})`, () => {
+      const g = new Generator(5);
+      for (const [n, inF, outF] of [[64, 784, 128], [64, 128, 10], [3, 1, 2], [1, 5, 1]]) {
+        const x = randn([n, inF], { generator: g, dtype, requiresGrad: true });
+        const w = randn([outF, inF], { generator: g, dtype, requiresGrad: true });
+        const b = randn([outF], { generator: g, dtype, requiresGrad: true });
+        const up = randn([n, outF], { generator: g, dtype });
+        const [gx, gw, gb] = core.grad(core.linear(x, w, b), [x, w, b], { gradOutputs: [up] });
+        const want = core.noGrad(() => [up.matmul(w), up.t().matmul(x), up.sum(0)]);
+        expect(bits(gx!)).toEqual(bits(want[0]));
+        expect(bits(gw!)).toEqual(bits(want[1]));
+        expect(bits(gb!)).toEqual(bits(want[2]));
+      }
+    });
+  }
+});

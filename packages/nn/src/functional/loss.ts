@@ -5,7 +5,7 @@
  * Difference from PyTorch: where PyTorch broadcasts a target of a different shape with a warning
  * (mseLoss, l1Loss, huberLoss, smoothL1Loss), tapegrad throws: it is almost always a bug ([N] vs [N, 1]).
  */
-import { valueGuard } from '@tapegrad/core/internal';
+import { nllRows, valueGuard } from '@tapegrad/core/internal';
 import { Tensor, where, isFloating, broadcastShapes } from '@tapegrad/core';
 import { checkOptions } from '../check';
 import { fusedSquaredError } from './mse';
@@ -273,6 +273,8 @@ function checkClassWeight(fn: string, weight: Tensor | null, C: number): void {
 function plainNll(L: ClassLayout, weight: Tensor | null, r: Reduction): Tensor | null {
   const M = L.flatTarget.numel();
   if (weight || L.anyIgnored || M === 0) return null;
+  // 'sum' and 'mean': one node doing the same arithmetic as the ops below (core's nllRows)
+  if (r !== 'none' && isFloating(L.rows.dtype) && L.rows.device === 'cpu') return nllRows(L.rows, L.flatTarget, r); // webgpu: the composed ops' device kernels
   const loss = L.rows.gather(1, L.flatTarget.unsqueeze(1)).squeeze(1).neg();
   return r === 'none' ? loss.reshape(L.outShape) : r === 'sum' ? loss.sum() : loss.sum().div(M);
 }
