@@ -1,18 +1,9 @@
+import { randomF32 } from '../helpers/random-arrays';
 import fc from 'fast-check';
 import { setKernelBackend } from '../../src/kernels/backend';
 import { addF32, logSoftmaxRowsF32, mulF32, reluBackwardF32, reluF32, softmaxRowsF32, sumRowsF32 } from '../../src/kernels/elementwise';
 
 const BACKENDS = ['wasm', 'js'] as const;
-
-function randomF32(n: number, seed: number, scale = 1): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return x;
-}
 
 /** float64 softmax / log-softmax of the stored float32 values. */
 function reference(x: Float32Array, rows: number, cols: number, log: boolean): Float64Array {

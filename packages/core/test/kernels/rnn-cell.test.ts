@@ -1,19 +1,10 @@
+import { randomF32 } from '../helpers/random-arrays';
 import { setKernelBackend } from '../../src/kernels/backend';
 import { lstmCellBackwardWasm, lstmCellWasm } from '../../src/kernels/rnn-cell';
 import { lstmCell } from '../../src/ops/rnn-cell';
 import { tensor } from '../../src/creation';
 
 afterEach(() => setKernelBackend('auto'));
-
-function randomF32(n: number, seed: number, scale = 1): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return x;
-}
 
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
 

@@ -1,17 +1,8 @@
+import { randomF32 } from '../helpers/random-arrays';
 import { setKernelBackend } from '../../src/kernels/backend';
 import { layerNormF32, layerNormBackwardF32, moveHeads, scaledSoftmaxF32, softmaxBackwardF32 } from '../../src/kernels/row-kernels';
 import { layerNorm } from '../../src/ops/layer-norm';
 import { Tensor } from '../../src/tensor';
-
-function randomF32(n: number, seed: number, scale = 1): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return x;
-}
 
 /** |a − b| ≤ tol·(1 + |b|) elementwise, b the float64 reference. */
 function expectNear(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
