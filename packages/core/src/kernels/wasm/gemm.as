@@ -590,8 +590,7 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
   }
   const NR = nrOf<T>();
   const pa = work;
-  const pb = pa + <usize>(MC5 * KC) * 16;
-  const tile = pb + <usize>(KC * NC) * 8;
+
   // beta == 0: the first K block writes C instead of adding to zeros (no zeroing pass, no reads of C).
   const overwrite = beta == <T>0;
   if (!overwrite) scaleC<T>(M, N, beta, c, ldc);
@@ -603,6 +602,8 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
   const m5 = <f64>(((M + MR5 - 1) / MR5) * MR5), m4 = <f64>(((M + MR - 1) / MR) * MR);
   const five = K >= 64 && 0.95 * m5 * <f64>N + 6.0 * <f64>M < m4 * <f64>N;
   const mr = five ? MR5 : MR;
+  const pb = pa + (five ? <usize>(MC5 * KC) * 16 : <usize>(MC * KC) * sz);
+  const tile = pb + <usize>(KC * NC) * sz;
   const ncb = blockSize(N, NC, NR), kcb = blockSize(K, KC, 1), mcb = blockSize(M, five ? MC5 : MC, mr);
   for (let jc = 0; jc < N; jc += ncb) {
     const nc = min(ncb, N - jc);
