@@ -21,7 +21,8 @@
 // The micro-kernel is MR=4 rows x 2 vectors (8 f32 or 4 f64 columns): 8 accumulators,
 // 2 B vectors and 1 broadcast A value = 11 of the 15 xmm registers V8 can allocate on x64.
 // Measured on the dev machine, 4x8 (f32) beat 6x8, 5x8, 4x12, 3x12, 8x4 and k-unrolled
-// variants (the larger ones spill; unrolling makes Binaryen hoist loads and spill too).
+// variants written the same way (the larger ones spill: V8 then schedules all loads first, see
+// the issue 15 paragraph below for why, and for the 5x8 kernel that avoids it).
 //
 // Packing turns every transpose form into the same contiguous micro-panel layout, so
 // A·B, Aᵀ·B, A·Bᵀ and Aᵀ·Bᵀ all run at the same speed. Products with M == 1 or N == 1 skip
@@ -61,7 +62,8 @@
 //    (pa + offA): V8 knows an i32.add result is zero-extended, where a loop phi fed by a parameter
 //    costs a movl per pointer per iteration.
 //  Result: 7 loads + 20 mul/add + 2 adds + compare/branch + stack check per k, ~31 instructions for 20
-//  flops-pairs, 83-86 % of peak for the loop alone (4x8: 65-73 %), in-process A/B, 2 shared cores.
+//  mul/add, 83-86 % of peak for the loop alone (4x8: 65-73 %), in-process A/B, 2 shared cores. Whole
+//  calls gain less (~+5 points at 256-1024, docs/design.md has the figures).
 //  Pre-splatted A is 4x larger, so macroKernel5 keeps an A micro-panel (20 KiB) in L1 and streams the
 //  B panels past it (ir outer, jr inner), the reverse of macroKernel.
 //
