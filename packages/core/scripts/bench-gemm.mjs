@@ -4,6 +4,7 @@
 //   node packages/core/scripts/bench-gemm.mjs --tfjs     # also @tensorflow/tfjs-backend-wasm, for reference
 //   node packages/core/scripts/bench-gemm.mjs --elementwise   # only the optional float32 kernels
 //   node packages/core/scripts/bench-gemm.mjs --threads       # only 1 vs 2 threads (float32, Node)
+//   node packages/core/scripts/bench-gemm.mjs --peak          # float32 GEMM as a fraction of the SIMD mul+add peak (issue 15)
 // The other tables measure one thread (setKernelThreads(1)).
 // Bundles the TypeScript sources with esbuild into a temp file first (no build step needed).
 import { buildSync } from 'esbuild';
@@ -16,11 +17,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(mkdtempSync(join(tmpdir(), 'bench-gemm-')), 'gemm.mjs');
 const entry = join(dirname(out), 'entry.ts');
 writeFileSync(entry, `export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'gemm.ts'))};
-export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'elementwise.ts'))};`);
+export * from ${JSON.stringify(join(here, '..', 'src', 'kernels', 'elementwise.ts'))};
+export { measureSimdPeak } from ${JSON.stringify(join(here, '..', '..', '..', 'bench', 'simd-peak.ts'))};
+export { setClock } from ${JSON.stringify(join(here, '..', '..', '..', 'bench', 'timing.ts'))};`);
 buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
 const {
   gemm, setKernelBackend, kernelBackend, WASM_MIN_MACS, addF32, mulF32, reluF32, softmaxRowsF32, logSoftmaxRowsF32,
-  setKernelThreads, kernelThreads, kernelThreadsReady, THREAD_MIN_MACS,
+  setKernelThreads, kernelThreads, kernelThreadsReady, THREAD_MIN_MACS, measureSimdPeak, setClock,
 } = await import(pathToFileURL(out).href);
 
 function rand(T, n) {
@@ -89,6 +92,10 @@ if (process.argv.includes('--elementwise')) {
 }
 if (process.argv.includes('--threads')) {
   await threads();
+  process.exit(0);
+}
+if (process.argv.includes('--peak')) {
+  peakTable();
   process.exit(0);
 }
 setKernelThreads(1);
@@ -218,4 +225,64 @@ if (process.argv.includes('--tfjs')) {
     const s = time(() => tf.tidy(() => tf.matMul(a, b, tA, tB).dataSync()), 1000);
     console.log(`  ${name} ${(2 * 512 ** 3 / s / 1e9).toFixed(1)}`);
   }
+}
+
+/**
+ * Issue 15's GEMM target: float32 gemm() (one thread, copies into wasm memory included) at sizes 128-1024 in
+ * three transpose forms and at the shapes of the 784-128-10 MLP step (batch 64 and 256) and the LeNet step
+ * (im2col, per image), each as GFLOP/s and as a fraction of the WASM SIMD mul+add peak (bench/simd-peak.ts),
+ * measured before and after every row so a noisy machine shows as a spread of the peak. Both on the process's
+ * CPU time (user + system), so that time the scheduler gives other processes does not count.
+ */
+function peakTable() {
+  setClock('cpu');
+  const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
+  const time = (fn, minMs) => {
+    for (let i = 0; i < 3; i++) fn();
+    let reps = 1;
+    for (;;) {
+      const t0 = cpuNow();
+      for (let i = 0; i < reps; i++) fn();
+      if (cpuNow() - t0 > 20) break;
+      reps *= 2;
+    }
+    let best = Infinity;
+    const start = performance.now();
+    while (performance.now() - start < minMs) {
+      const t0 = cpuNow();
+      for (let i = 0; i < reps; i++) fn();
+      best = Math.min(best, (cpuNow() - t0) / reps / 1e3);
+    }
+    return best;
+  };
+  setKernelThreads(1);
+  setKernelBackend('auto');
+  const rows = [];
+  for (const n of [128, 256, 512, 1024]) {
+    for (const [tA, tB, name] of forms.slice(0, 3)) rows.push([`${n}^3 ${name.trim()}`, tA, tB, n, n, n]);
+  }
+  for (const b of [64, 256]) {
+    rows.push(
+      [`MLP b${b} x·W1ᵀ`, false, true, b, 128, 784], [`MLP b${b} h·W2ᵀ`, false, true, b, 10, 128],
+      [`MLP b${b} gᵀ·h`, true, false, 10, 128, b], [`MLP b${b} g·W2`, false, false, b, 128, 10],
+      [`MLP b${b} g1ᵀ·x`, true, false, 128, 784, b], [`MLP b${b} g1·W1`, false, false, b, 784, 128],
+    );
+  }
+  rows.push(
+    ['LeNet conv1 W·cols', false, false, 8, 784, 9], ['LeNet conv2 W·cols', false, false, 16, 196, 72],
+    ['LeNet conv2 dW', false, true, 16, 72, 196], ['LeNet conv2 Wᵀ·g', true, false, 72, 196, 16],
+  );
+  const peaks = [measureSimdPeak(5, 40)];
+  console.log('float32 gemm, 1 thread                  GFLOP/s   of peak');
+  const lines = [];
+  for (const [label, tA, tB, M, N, K] of rows) {
+    const s = time(call(Float32Array, tA, tB, M, N, K), 300);
+    peaks.push(measureSimdPeak(3, 30));
+    lines.push([label, M, N, K, 2 * M * N * K / s / 1e9]);
+  }
+  const peak = Math.max(...peaks);
+  for (const [label, M, N, K, g] of lines) {
+    console.log(`  ${label.padEnd(20)} ${`${M}x${N}x${K}`.padEnd(14)} ${pad(g.toFixed(1), 7)} ${pad((100 * g / peak).toFixed(0), 7)} %`);
+  }
+  console.log(`peak (best of ${peaks.length} measurements) ${peak.toFixed(1)} GFLOP/s, lowest ${Math.min(...peaks).toFixed(1)}`);
 }

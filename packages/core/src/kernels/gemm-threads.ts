@@ -7,9 +7,10 @@
  *
  * Why results are bitwise identical to the one-thread path: every C element is still computed
  * by the same micro-kernel over the same K blocks (their size depends on K only) in the same
- * order. Chunk bounds are multiples of the micro-tile (4 rows / 8 columns), so each element
- * lands in the same kind of tile (full or edge) as in the whole product, and no chunk becomes
- * a matrix-vector product (each keeps >= 4 rows and >= 8 columns).
+ * order. Chunk bounds are multiples of the micro-tiles (20 rows, a multiple of both kernels' 4 and 5
+ * rows / 8 columns), so each element lands in the same kind of tile (full or edge) as in the whole
+ * product, and no chunk becomes a matrix-vector product (each keeps >= 20 rows or >= 8 columns). The
+ * 4x8 and 5x8 kernels (gemm.as picks by shape, so a chunk may get the other one) give the same bits.
  *
  * Hand-off is synchronous: the caller wakes the worker (Atomics.notify) before copying the
  * operands in, publishes the job in a small Int32Array on a SharedArrayBuffer, runs chunks
@@ -375,10 +376,10 @@ export function gemmThreaded(
 
   // Split the larger of M and N, so the operand every chunk packs in full is the smaller one
   // (chunks of columns each repack all of A, chunks of rows all of B). Chunk boundaries are
-  // multiples of the micro-tile (8 columns / 4 rows) and every chunk keeps at least one full
-  // tile's worth, so no chunk turns into a matrix-vector product.
+  // multiples of the micro-tiles (8 columns / 20 rows: both kernels' 4 and 5) and every chunk keeps at
+  // least one full tile's worth, so no chunk turns into a matrix-vector product.
   const splitN = N >= M;
-  const unit = splitN ? 8 : 4;
+  const unit = splitN ? 8 : 20;
   const D = splitN ? N : M;
   const units = Math.floor(D / unit);
   const n = Math.max(1, Math.min(CHUNKS, units));

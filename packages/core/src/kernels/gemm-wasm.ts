@@ -3,7 +3,8 @@
  * copying the operands into the module's linear memory. Arguments are validated by `gemm` in
  * gemm.ts.
  *
- * float32 runs the f32x4 kernel (4x8 micro-tile); float64 runs the f64x2 kernel (4x4).
+ * float32 runs the f32x4 kernel (4x8 or 5x8 micro-tile, picked by shape in gemm.as); float64 the f64x2
+ * kernel (4x4 or 5x4).
  *
  * Memory layout per call (byte offsets, all 16-byte aligned):
  *   [0, workspace)  packing buffers owned by the kernel

@@ -3,9 +3,9 @@
  * backward pass. Two implementations sit behind one entry point:
  *
  * - `'wasm'`: WebAssembly SIMD (compiled from wasm/gemm.as; packed panels + register-blocked
- *   micro-kernel, and a matrix-vector path when M or N is 1). float32 uses f32x4 with a 4x8
- *   micro-tile; float64 also runs in wasm, f64x2 with a 4x4 micro-tile (about half the
- *   float32 rate, still ~5x the JS path). Operands are copied into the module's linear memory
+ *   micro-kernel, and a matrix-vector path when M or N is 1). float32 uses f32x4 with a 4x8 or a
+ *   5x8 micro-tile (gemm.as picks by shape; both give the same bits); float64 also runs in wasm,
+ *   f64x2 with a 4x4 or 5x4 micro-tile (about half the float32 rate, still ~5x the JS path). Operands are copied into the module's linear memory
  *   each call (~2% of a 512^3 call).
  * - `'js'`: packed, cache-blocked TypeScript with a 4x4 register tile (gemm-js.ts), used when
  *   SIMD is unavailable, when forced with `setKernelBackend('js')`, and under `'auto'` for

@@ -102,10 +102,12 @@ const base: Case = {
   aOff: 0, bOff: 0, cOff: 0, aPad: 0, bPad: 0, cPad: 0,
 };
 const FORMS: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
-// Odd sizes around the micro-tile (4x8 / 4x4), k-block (256) and m-block (128) edges.
+// Odd sizes around the micro-tiles (4x8 / 4x4 and 5x8 / 5x4), k-block (256) and m-block (128 / 120)
+// edges. The last three take gemm.as's 5x8 kernel (K >= 64 and a wide enough N, see its rule).
 const SIZES: Array<[number, number, number]> = [
   [1, 1, 1], [3, 5, 7], [1, 17, 3], [17, 1, 65], [4, 8, 4], [5, 9, 13], [8, 16, 1],
   [17, 3, 65], [65, 130, 17], [130, 17, 33], [7, 12, 300], [33, 20, 513],
+  [10, 300, 70], [37, 260, 600], [131, 257, 65],
 ];
 const BACKENDS = ['wasm', 'js'] as const;
 const DTYPES: Ctor[] = [Float32Array, Float64Array];
@@ -166,7 +168,7 @@ describe.each(BACKENDS)('gemm vs naive float64 triple loop (%s backend)', (be) =
       const ab: Array<[number, number]> = [[1, 0], [2.5, 0], [1, 1], [-0.5, 0.75], [1, -2]];
       for (const [transA, transB] of FORMS) {
         // includes matrix-vector shapes (M = 1 or N = 1), which the wasm kernel special-cases
-        for (const [M, N, K] of [[3, 5, 7], [17, 9, 33], [65, 33, 130], [1, 37, 70], [41, 1, 9], [1, 1, 19]] as const) {
+        for (const [M, N, K] of [[3, 5, 7], [17, 9, 33], [65, 33, 130], [1, 37, 70], [41, 1, 9], [1, 1, 19], [37, 260, 70]] as const) {
           for (const [alpha, beta] of ab) {
             check(T, { transA, transB, M, N, K, alpha, beta, aOff: 3, bOff: 5, cOff: 2, aPad: 2, bPad: 7, cPad: 3 });
           }
@@ -182,6 +184,30 @@ describe.each(BACKENDS)('gemm vs naive float64 triple loop (%s backend)', (be) =
       check(T, { ...base, transB: true, M: 5, N: 1030, K: 2, beta: 1 });
       // matrix-vector with K past the wasm scratch for the vector (takes the blocked path)
       check(T, { ...base, transA: true, M: 1, N: 2, K: 32769, beta: 0.5 });
+    });
+  }
+
+  // issue 15: gemm.as picks the 5x8 or the 4x8 micro-kernel by shape; both must give the same bits, or
+  // a product's rows would depend on how many rows came with them (batching, threads, tall GEMMs).
+  // M = 10 (K = 200, N = 128) takes the 5x8 kernel, its first 8 rows alone the 4x8 one.
+  if (be === 'wasm') {
+    it('the 5x8 and 4x8 micro-kernels give the same bits (M = 10 vs its first 8 rows)', () => {
+      const M = 10, N = 128, K = 300;
+      for (const T of DTYPES) {
+        for (const [transA, transB] of FORMS) {
+          for (const [alpha, beta] of [[1, 0], [-0.75, 0.5]]) {
+            const A = new T(M * K), B = new T(K * N), C0 = new T(M * N);
+            fill(A, 3); fill(B, 4); fill(C0, 5);
+            const lda = transA ? M : K, ldb = transB ? K : N;
+            const C10 = C0.slice(), C8 = C0.slice(0, 8 * N);
+            gemm(transA, transB, M, N, K, alpha, A, 0, lda, B, 0, ldb, beta, C10, 0, N);
+            gemm(transA, transB, 8, N, K, alpha, A, 0, lda, B, 0, ldb, beta, C8, 0, N);
+            expect(firstDifference(C8, C10.subarray(0, 8 * N))).toBe(-1);
+            // and the values are right (not merely equal to each other)
+            check(T, { ...base, transA, transB, M, N, K, alpha, beta });
+          }
+        }
+      }
     });
   }
 

@@ -21,7 +21,8 @@
 // The micro-kernel is MR=4 rows x 2 vectors (8 f32 or 4 f64 columns): 8 accumulators,
 // 2 B vectors and 1 broadcast A value = 11 of the 15 xmm registers V8 can allocate on x64.
 // Measured on the dev machine, 4x8 (f32) beat 6x8, 5x8, 4x12, 3x12, 8x4 and k-unrolled
-// variants (the larger ones spill; unrolling makes Binaryen hoist loads and spill too).
+// variants written the same way (the larger ones spill: V8 then schedules all loads first, see
+// the issue 15 paragraph below for why, and for the 5x8 kernel that avoids it).
 //
 // Packing turns every transpose form into the same contiguous micro-panel layout, so
 // A·B, Aᵀ·B, A·Bᵀ and Aᵀ·Bᵀ all run at the same speed. Products with M == 1 or N == 1 skip
@@ -39,21 +40,53 @@
 // iteration; the added index costs one lea instead (+3-8% f32, +5-10% f64). Unrolling that loop by 2
 // lost 30-40%; A pre-splatted into whole vectors at packing, or one load + four lane shuffles, lost 10%.
 //
+// Issue 15: a 5x8 micro-kernel beside the 4x8 one (gemm() picks by shape, see the rule there). Both run the same K blocks and the
+// same per-element sum in the same order, so they give the same bits (the tests compare to the 4x8
+// results' values through every caller). What V8 11.3 (Node 20, x64) does to these loops, read from
+// --print-wasm-code, and why the 5x8 kernel looks the way it does:
+//  - On this machine a loop's time is its instruction count: the 12-chain peak loop, a 4x8 loop with
+//    A held in registers, and the 4x8 kernel all run at ~4.8 instructions per cycle, so the kernel's
+//    share of peak is about its multiply/add share of the instructions over the peak loop's (12 of 16).
+//    The 4x8 loop spends 6 loads, 3 lea (load_splat offsets), 2 pointer updates, a compare and half a
+//    stack check on 16 mul/add: ~28 instructions, ~70 % of peak.
+//  - The TurboFan scheduler puts all of an iteration's loads first when the loop is unrolled (V8
+//    unrolls small loops nested inside others) or when C is read after the loop; then every loaded
+//    value is live at once, so 4x8 (6 loads + 8 accumulators + 1 temporary = 15 xmm) is the largest
+//    tile that fits, and 5x8, 3x12 or a k-unrolled 4x8 spill (the earlier measurements above).
+//    microKernel5 therefore is a function of its own (depth 0: not unrolled; two call sites, so
+//    Binaryen does not inline it), stores its accumulators to a tile with plain stores (the caller adds
+//    the tile into C), and then V8 interleaves each load with its uses: 10 accumulators + 2 B vectors
+//    + the A value + 1 temporary = 14 xmm, no spills.
+//  - A is packed pre-splatted (each value as a whole vector), so the kernel reads it with plain loads
+//    at constant offsets: no lea per load_splat. The pointers are formed by an add inside the kernel
+//    (pa + offA): V8 knows an i32.add result is zero-extended, where a loop phi fed by a parameter
+//    costs a movl per pointer per iteration.
+//  Result: 7 loads + 20 mul/add + 2 adds + compare/branch + stack check per k, ~31 instructions for 20
+//  mul/add, 83-86 % of peak for the loop alone (4x8: 65-73 %), in-process A/B, 2 shared cores. Whole
+//  calls gain less (~+5 points at 256-1024, docs/design.md has the figures).
+//  Pre-splatted A is 4x larger, so macroKernel5 keeps an A micro-panel (20 KiB) in L1 and streams the
+//  B panels past it (ir outer, jr inner), the reverse of macroKernel.
+//
 // Memory contract with the JS side (gemm.ts): the caller places A, B, C anywhere in linear
 // memory (byte pointers), with element leading dimensions lda/ldb/ldc, and passes a
 // workspace pointer with workspaceBytes() free bytes. C is read only when beta != 0.
 
-const MR: i32 = 4;      // rows of the micro-tile
-const KC: i32 = 256;    // depth of a packed block
-const MC: i32 = 128;    // rows of A per packed block
+const MR: i32 = 4;      // rows of the 4x8 micro-tile
+const MR5: i32 = 5;     // rows of the 5x8 micro-tile
+const KC: i32 = 256;    // depth of a packed block (both kernels: same K blocks, so the same bits)
+const MC: i32 = 128;    // rows of A per packed block (4x8)
+const MC5: i32 = 120;   // rows of A per packed block (5x8), a multiple of MR5
 const NC: i32 = 2048;   // columns of B per packed block
 
 /** Columns of the micro-tile: two v128 vectors. */
 @inline function nrOf<T>(): i32 { return 32 / <i32>sizeof<T>(); }
 
-/** Bytes of scratch the caller must provide (sized for f64, enough for f32). */
+/**
+ * Bytes of scratch the caller must provide: packed A (the larger of the two kernels' blocks: 5x8 keeps a
+ * 16-byte splat per value, MC5*KC*16 > MC*KC*8), packed B (sized for f64), the edge tile.
+ */
 export function workspaceBytes(): i32 {
-  return (MC * KC + KC * NC + MR * 8) * 8;
+  return MC5 * KC * 16 + KC * NC * 8 + 256;
 }
 
 /** Split `n` into ceil(n / max) nearly equal blocks, each a multiple of `mult`. */
@@ -315,6 +348,133 @@ function macroKernel<T>(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usiz
   }
 }
 
+// ---------------------------------------------------------------- packing A for the 5x8 kernel
+// Packed layout, pre-splatted: for each MR5-row panel, kc groups of MR5 vectors; the vector at
+// pa + ((panel*kc + p)*MR5 + r)*16 holds alpha * opA(ic + panel*MR5 + r, pc + p) in every lane, so the
+// micro-kernel reads A with plain loads at constant offsets (no load_splat: see the header). Rows past
+// M are zero.
+
+function packA5<T>(transA: i32, mc: i32, kc: i32, a: usize, lda: i32, ic: i32, pc: i32, alpha: T, pa: usize): void {
+  const sz = <usize>sizeof<T>();
+  const va = v128.splat<T>(alpha);
+  const z = v128.splat<T>(<T>0);
+  for (let ir = 0; ir < mc; ir += MR5) {
+    const mr = min(MR5, mc - ir);
+    const row0 = ic + ir;
+    if (mr == MR5 && sz == 4) {
+      if (transA) {
+        // A stored K x M: the MR5 values for one p are contiguous (one vector and one more value).
+        let src = a + <usize>(pc * lda + row0) * 4;
+        const step = <usize>lda * 4;
+        for (let p = 0; p < kc; p++) {
+          const x = f32x4.mul(v128.load(src), va);
+          v128.store(pa, i32x4.shuffle(x, x, 0, 0, 0, 0)); v128.store(pa, i32x4.shuffle(x, x, 1, 1, 1, 1), 16);
+          v128.store(pa, i32x4.shuffle(x, x, 2, 2, 2, 2), 32); v128.store(pa, i32x4.shuffle(x, x, 3, 3, 3, 3), 48);
+          v128.store(pa, f32x4.mul(v128.load32_splat(src, 16), va), 64);
+          pa += 80; src += step;
+        }
+      } else {
+        // A stored M x K: 4 values of each of the MR5 rows at a time, each splatted to its (p, r) slot.
+        const ldab = <usize>lda * 4;
+        let r0 = a + <usize>(row0 * lda + pc) * 4;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          let src = r0, dst = pa;
+          for (let r = 0; r < MR5; r++) {
+            const x = f32x4.mul(v128.load(src), va);
+            v128.store(dst, i32x4.shuffle(x, x, 0, 0, 0, 0)); v128.store(dst, i32x4.shuffle(x, x, 1, 1, 1, 1), 80);
+            v128.store(dst, i32x4.shuffle(x, x, 2, 2, 2, 2), 160); v128.store(dst, i32x4.shuffle(x, x, 3, 3, 3, 3), 240);
+            src += ldab; dst += 16;
+          }
+          pa += 320; r0 += 16;
+        }
+        for (; p < kc; p++) {
+          let src = r0;
+          for (let r = 0; r < MR5; r++) { v128.store(pa, v128.splat<T>(load<T>(src) * alpha)); pa += 16; src += ldab; }
+          r0 += 4;
+        }
+      }
+    } else {
+      // float64, or an edge panel (zero-padded to MR5 rows): one value at a time. opA(i, p) = a[i*rs + p*cs].
+      const rs = <usize>(transA ? 1 : lda) * sz;
+      const cs = <usize>(transA ? lda : 1) * sz;
+      let src = a + <usize>row0 * rs + <usize>pc * cs;
+      for (let p = 0; p < kc; p++) {
+        let r = 0;
+        for (; r < mr; r++) v128.store(pa + <usize>r * 16, v128.mul<T>(v128.splat<T>(load<T>(src + <usize>r * rs)), va));
+        for (; r < MR5; r++) v128.store(pa + <usize>r * 16, z);
+        pa += <usize>MR5 * 16; src += cs;
+      }
+    }
+  }
+}
+
+/**
+ * The MR5 x NR accumulators of one tile over kc steps, stored to `tile` (MR5 rows of 32 bytes). A separate
+ * function, not inlined, with plain stores after the loop and its pointers formed by an add: each of these
+ * changes how V8 compiles the loop (see the header), and this is the form that keeps 10 accumulators,
+ * 2 B vectors and the A value in registers with loads interleaved with the arithmetic.
+ */
+function microKernel5<T>(kc: i32, pa: usize, offA: usize, pb: usize, offB: usize, tile: usize): void {
+  let c00 = v128.splat<T>(<T>0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+  let q = pa + offA, p = pb + offB;
+  const pEnd = p + <usize>kc * 32;
+  while (p < pEnd) {
+    const b0 = v128.load(p), b1 = v128.load(p, 16);
+    c00 = madd<T>(b0, v128.load(q), c00); c01 = madd<T>(b1, v128.load(q), c01);
+    c10 = madd<T>(b0, v128.load(q, 16), c10); c11 = madd<T>(b1, v128.load(q, 16), c11);
+    c20 = madd<T>(b0, v128.load(q, 32), c20); c21 = madd<T>(b1, v128.load(q, 32), c21);
+    c30 = madd<T>(b0, v128.load(q, 48), c30); c31 = madd<T>(b1, v128.load(q, 48), c31);
+    c40 = madd<T>(b0, v128.load(q, 64), c40); c41 = madd<T>(b1, v128.load(q, 64), c41);
+    q += 80; p += 32;
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128); v128.store(tile, c41, 144);
+}
+
+/**
+ * macroKernel for the 5x8 kernel. The A micro-panel (kc*MR5 splats, 20 KiB at kc = 256) is the one kept
+ * in L1 while the B panels stream past it from L2: A is four times larger pre-splatted, so it is the
+ * one not to re-read.
+ */
+function macroKernel5<T>(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize, overwrite: bool): void {
+  const sz = <usize>sizeof<T>();
+  const NR = nrOf<T>();
+  const ldcb = <usize>ldc * sz;
+  const z = v128.splat<T>(<T>0);
+  for (let ir = 0; ir < mc; ir += MR5) {
+    const mr = min(MR5, mc - ir);
+    for (let jr = 0; jr < nc; jr += NR) {
+      const nr = min(NR, nc - jr);
+      const offB = <usize>(jr * kc) * sz;
+      const cij = c + <usize>(ir * ldc + jr) * sz;
+      const offA = <usize>(ir * kc) * 16;
+      // Two call sites on purpose: Binaryen inlines a function called from one place, loop and all.
+      if (mr == MR5 && nr == NR) {
+        microKernel5<T>(kc, pa, offA, pb, offB, tile);
+        // overwrite (beta == 0, first K block): C would hold zeros, so 0 + acc, without reading C.
+        let dst = cij, t = tile;
+        for (let r = 0; r < MR5; r++) {
+          const x = overwrite ? z : v128.load(dst), y = overwrite ? z : v128.load(dst, 16);
+          v128.store(dst, v128.add<T>(x, v128.load(t))); v128.store(dst, v128.add<T>(y, v128.load(t, 16)), 16);
+          dst += ldcb; t += 32;
+        }
+      } else {
+        // Edge tile: only the valid part of the zero-padded tile.
+        microKernel5<T>(kc, pa, offA, pb, offB, tile);
+        for (let r = 0; r < mr; r++) {
+          for (let j = 0; j < nr; j++) {
+            const dst = cij + <usize>(r * ldc + j) * sz;
+            store<T>(dst, (overwrite ? <T>0 : load<T>(dst)) + load<T>(tile + <usize>(r * 32 + j * <i32>sz)));
+          }
+        }
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------- matrix-vector
 // M == 1 or N == 1 would waste 3/4 (or 7/8) of the padded micro-tile, so those products
 // run as y[0:L] += X · (alpha v), X(l, p) = x[l*xls + p*xps], with y contiguous.
@@ -432,12 +592,21 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
   }
   const NR = nrOf<T>();
   const pa = work;
-  const pb = pa + <usize>(MC * KC) * sz;
-  const tile = pb + <usize>(KC * NC) * sz;
+
   // beta == 0: the first K block writes C instead of adding to zeros (no zeroing pass, no reads of C).
   const overwrite = beta == <T>0;
   if (!overwrite) scaleC<T>(M, N, beta, c, ldc);
-  const ncb = blockSize(N, NC, NR), kcb = blockSize(K, KC, 1), mcb = blockSize(M, MC, MR);
+  // The 5x8 kernel where it wins (see the header): per flop it is ~5% faster in a whole call, but packing
+  // A pre-splatted costs about 6 multiply-adds' time per A value more, M pads to a multiple of 5 instead
+  // of 4, and for short K its per-tile call and tile copy weigh. So it serves K >= 64 when
+  // 0.95 * ceil5(M) * N + 6 * M < ceil4(M) * N (per unit of K, in multiply-adds): not the N = 10 or
+  // M = 16 products of the training steps, yes for M = 10 (4x8 pads it to 12) and for N >= 256.
+  const m5 = <f64>(((M + MR5 - 1) / MR5) * MR5), m4 = <f64>(((M + MR - 1) / MR) * MR);
+  const five = K >= 64 && 0.95 * m5 * <f64>N + 6.0 * <f64>M < m4 * <f64>N;
+  const mr = five ? MR5 : MR;
+  const pb = pa + (five ? <usize>(MC5 * KC) * 16 : <usize>(MC * KC) * sz);
+  const tile = pb + <usize>(KC * NC) * sz;
+  const ncb = blockSize(N, NC, NR), kcb = blockSize(K, KC, 1), mcb = blockSize(M, five ? MC5 : MC, mr);
   for (let jc = 0; jc < N; jc += ncb) {
     const nc = min(ncb, N - jc);
     for (let pc = 0; pc < K; pc += kcb) {
@@ -445,8 +614,14 @@ function gemm<T>(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: T,
       packB<T>(transB, kc, nc, b, ldb, pc, jc, pb);
       for (let ic = 0; ic < M; ic += mcb) {
         const mc = min(mcb, M - ic);
-        packA<T>(transA, mc, kc, a, lda, ic, pc, alpha, pa);
-        macroKernel<T>(mc, nc, kc, pa, pb, c + <usize>(ic * ldc + jc) * sz, ldc, tile, overwrite && pc == 0);
+        const cb = c + <usize>(ic * ldc + jc) * sz;
+        if (five) {
+          packA5<T>(transA, mc, kc, a, lda, ic, pc, alpha, pa);
+          macroKernel5<T>(mc, nc, kc, pa, pb, cb, ldc, tile, overwrite && pc == 0);
+        } else {
+          packA<T>(transA, mc, kc, a, lda, ic, pc, alpha, pa);
+          macroKernel<T>(mc, nc, kc, pa, pb, cb, ldc, tile, overwrite && pc == 0);
+        }
       }
     }
   }
