@@ -118,7 +118,8 @@ const scalarRead = (ct: WgslType, w: number): string => `${ct === 'f32' ? 'pf' :
 /** The member of dispatch `d` (index `i`), or null when it is not one: its geometry comes from its own slot writer. */
 function memberOf(d: DispatchRecord, i: number): Member | null {
   const info = d.fuse;
-  if (info === undefined || info.strided) return null;
+  // an expression of the operands x, y, z and slot words only: one naming the index or the arrays is not the template's
+  if (info === undefined || info.strided || /\b(i|a|b|c|o|p|offsetOf)\b/.test(info.expr)) return null;
   const buf = new ArrayBuffer(256);
   const p: Params = { i: new Int32Array(buf), f: new Float32Array(buf) };
   d.write(p);
