@@ -28,7 +28,7 @@ export interface FuseReport {
   deviceErrors: string[];
 }
 
-const bits = (a: Float32Array | Int32Array | Uint8Array): number[] => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+const bits = (a: ArrayLike<number>): number[] => Array.from(new Uint32Array(Float32Array.from(a).buffer));
 
 async function outputs(r: Tensor | Tensor[]): Promise<number[]> {
   const out: number[] = [];
