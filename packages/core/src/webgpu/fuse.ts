@@ -216,11 +216,37 @@ export function planFusion(entries: readonly DispatchRecord[], handOvers: Readon
     if (l === undefined) components.set(r, (l = []));
     l.push(i);
   }
+  /** The consumers of each elided member. */
+  const consumers = new Map<number, number[]>();
+  for (const [key, p] of internal) consumers.set(p, [...(consumers.get(p) ?? []), Number(key.split(':')[0])]);
+  /** The kernel of `ms`: a member stays unstored only if every consumer of it is among them. */
+  const attempt = (ms: Member[]): FusedGroup | null => {
+    const set = new Set(ms.map((m) => m.index));
+    const local = new Set(ms.filter((m) => elided.has(m.index) && (consumers.get(m.index) ?? []).every((j) => set.has(j))).map((m) => m.index));
+    return buildGroup(entries, ms, local, internal, bindings, handOvers);
+  };
   const groups: FusedGroup[] = [];
   for (const list of components.values()) {
     if (list.length < 2) continue;
-    const g = buildGroup(entries, list.sort((a, b) => a - b).map((i) => members.get(i) as Member), elided, internal, bindings, handOvers);
-    if (g !== null) groups.push(g);
+    const ms = list.sort((a, b) => a - b).map((i) => members.get(i) as Member);
+    const whole = attempt(ms);
+    if (whole !== null) { groups.push(whole); continue; }
+    // A chain that cannot be one kernel (a reduction between its forward and backward halves, too many
+    // buffers): runs of it in order, each as long as it can be; a value one run hands to the next is stored.
+    let run: Member[] = [];
+    let best: FusedGroup | null = null;
+    for (const m of ms) {
+      const g = run.length === 0 ? null : attempt([...run, m]);
+      if (run.length === 0 || g !== null) {
+        run.push(m);
+        best = g;
+        continue;
+      }
+      if (best !== null) groups.push(best);
+      run = [m];
+      best = null;
+    }
+    if (best !== null) groups.push(best);
   }
   return groups.sort((a, b) => a.position - b.position);
 }
@@ -283,7 +309,7 @@ function buildGroup(entries: readonly DispatchRecord[], ms: Member[], elided: Re
         continue;
       }
       const producer = internal.get(`${m.index}:${k}`);
-      if (producer !== undefined) {
+      if (producer !== undefined && inGroup.has(producer)) {
         args.push(`${m.info.ct}(v${producer})`);
         continue;
       }
@@ -317,7 +343,8 @@ function buildGroup(entries: readonly DispatchRecord[], ms: Member[], elided: Re
     const params = m.info.kinds.map((_, k) => `${'xyz'[k]}: ${m.info.ct}`).join(', ');
     fns.push(`fn m${m.index}(${params}) -> ${m.info.out} { return ${body}; }`);
     const call = `m${m.index}(${args.join(', ')})`;
-    lines.push(`let v${m.index} = ${elided.has(m.index) && m.info.out === 'f32' ? `bar(${call})` : call};`);
+    const passed = ms.some((c) => c.info.kinds.some((_, k) => internal.get(`${c.index}:${k}`) === m.index));
+    lines.push(`let v${m.index} = ${passed && m.info.out === 'f32' ? `bar(${call})` : call};`);
     if (word > LAST_WORD + 1) return null;
   }
   // stored results: nothing else may bind them before the group writes them

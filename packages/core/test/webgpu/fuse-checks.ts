@@ -5,6 +5,7 @@
  * fuse-node.test.ts); the expectations are fuse-expect.ts.
  */
 import { Tensor, compile, tensor, webgpu } from '@tapegrad/core';
+import { SGD } from '@tapegrad/optim';
 import { setFusion } from '../../src/webgpu/fuse';
 import { measure } from './structure';
 
@@ -126,6 +127,18 @@ async function cases(): Promise<Record<string, FuseRun>> {
   out['transposed read'] = await compare(() => (x) => x.exp().t().neg(), (k) => [dev(20 * 15, k, 9, [20, 15])]);
   // the functions of MATH (sigmoid, tanh, erf) in one chain
   out['math'] = await compare(() => (x) => x.sigmoid().mul(x.tanh()).add(x.erf()), (k) => [dev(n, k, 10)]);
+  // a training step: tanh's output is saved for its backward (stored), the leaf and its grad are the caller's
+  out['training'] = await compare(() => {
+    const w = tensor(values(n, 0, 11), { device: 'webgpu', requiresGrad: true });
+    const opt = new SGD([w], { lr: 0.05, momentum: 0.5 });
+    return (x) => {
+      opt.zeroGrad();
+      const loss = x.mul(w).add(0.5).tanh().mul(x).sum();
+      loss.backward();
+      opt.step();
+      return [loss.detach(), w.detach()];
+    };
+  }, (k) => [dev(n, k, 12)]);
   return out;
 }
 

@@ -121,14 +121,32 @@ describe('planFusion', () => {
     expect(fused.scalars).toEqual([[0, 40, 16], [1, 41, 17]]);
   });
 
-  test('a chain is refused when its kernel would bind more than 8 storage buffers', () => {
-    const ins = Array.from({ length: 8 }, (_, k) => buffer(`in${k}`));
+  test('a chain whose kernel would bind more than 8 storage buffers is cut where it would: the value handed across is stored', () => {
+    const ins = Array.from({ length: 9 }, (_, k) => buffer(`in${k}`));
     const outs = Array.from({ length: 8 }, (_, k) => buffer(`t${k}`));
     const list = [ew('x + y', [{ buffer: ins[0] }, { buffer: ins[1] }], outs[0], [8])];
-    for (let k = 2; k < 8; k++) list.push(ew('x + y', [{ buffer: outs[k - 2] }, { buffer: ins[k] }], outs[k - 1], [8]));
+    for (let k = 2; k < 9; k++) list.push(ew('x + y', [{ buffer: outs[k - 2] }, { buffer: ins[k] }], outs[k - 1], [8]));
     const hand = handOvers(list.map((_, i) => [outs[i], i]));
-    expect(planFusion(list, hand, new Set())).toEqual([]); // 8 inputs + 1 output
+    const groups = planFusion(list, hand, new Set());
+    // 7 inputs + 1 output fill the 8 bindings; the last two members make the next kernel
+    expect(groups.map((f) => f.members)).toEqual([[0, 1, 2, 3, 4, 5], [6, 7]]);
+    expect(groups[0].buffers).toEqual([...ins.slice(0, 7), outs[5]]);
+    expect(groups[1].buffers).toEqual([outs[5], ins[7], ins[8], outs[7]]);
     expect(planFusion(list.slice(0, 6), hand, new Set()).map((f) => f.members)).toEqual([[0, 1, 2, 3, 4, 5]]);
+  });
+
+  test('a training step: the forward chain and the backward chain around the reduction are two kernels; what the reduction reads is stored', () => {
+    const [a, b, t, s, one, gy] = ['a', 'b', 't', 's', 'one', 'gy'].map(buffer);
+    // y = tanh(x·w); loss = sum(y); dy = 1 (broadcast); dx = dy·(1 − y²)·w
+    const list = [
+      ew('x * y', [{ buffer: x }, { buffer: w }], a, [8]), ew('tanhf(x)', [{ buffer: a }], t, [8]), other('sum', t, s),
+      ew('', [], one, []), ew('x * y', [{ buffer: t }, { buffer: t }], b, [8]), ew('y - x', [{ buffer: b }, {}], gy, [8]),
+      ew('x * y', [{ buffer: gy }, { buffer: one, strides: [0] }], h, [8]), ew('x * y', [{ buffer: h }, { buffer: w }], g, [8]), other('sgd', w, g),
+    ];
+    const groups = planFusion(list, handOvers([[a, 0], [t, 1], [s, 2], [one, 3], [b, 4], [gy, 5], [h, 6], [g, 7]]), new Set([w, g]));
+    expect(groups.map((f) => f.members)).toEqual([[0, 1], [3, 4, 5, 6, 7]]);
+    expect(groups[0].buffers).toEqual([x, w, t]); // tanh's output: the sum and the backward read it
+    expect(groups[1].buffers).toEqual([t, w, g]);
   });
 
   test('strided writes (copy_ into a view) and kernels without a description are never members', () => {
