@@ -14,10 +14,11 @@
  * - when no hand-over follows in the step: it is not visible after the step (a returned tensor, a leaf or
  *   its `.grad`, see adoptDeviceCapture) and the step does not read the buffer before its first hand-over
  *   (a value carried to the next call).
- * The fused kernel runs at the position of the chain's last member. It is refused (the members stay
- * separate) when an input a member read could be written between the member's position and there, when a
- * stored result is bound by anything else in between, when an input is also a stored result, or when the
- * kernel would need more than 8 storage buffers or 47 parameter words.
+ * The fused kernel runs at the position of the chain's last member. A chain cannot be one kernel when an
+ * input a member read could be written between the member's position and there, when a stored result is
+ * bound by anything else in between, when an input is also a stored result, or when the kernel would need
+ * more than 8 storage buffers or 47 parameter words; it is then cut into runs in order, each as long as it
+ * can be (a value handed from one run to the next is stored), and what no run takes stays its own kernel.
  *
  * Bits: each member is the same WGSL expression as its own kernel, on the same operand values in the same
  * compute type, and its value is converted to its output type as the store would. Between members an f32
