@@ -11,7 +11,7 @@
  * kernels the replay writes all its slots with one `writeBuffer` and submits one command buffer: the
  * arguments' copies into the staged buffers, the dispatches in capture order, the results' copies out.
  *
- * Every buffer a recorded dispatch binds is pinned while the replay lives (device.ts): the pool never hands
+ * Every buffer a replayed dispatch binds is pinned while the replay lives (device.ts): the pool never hands
  * it to another tensor, so the intermediates are the capture's buffers, reused by every replay, and a step
  * creates no buffer after warm-up beyond the copies of its results it hands to the caller. Uploads and
  * readbacks inside the step fail the capture (the call stays eager), as the cpu audit does for what a
@@ -99,7 +99,8 @@ export class GpuReplay {
         this.steps.push({ pipeline, group: bind(pipeline, entries.length + k, g.buffers), gx: g.gx, gy: g.gy });
       } else if (!member.has(i)) this.steps.push({ pipeline: d.pipeline, group: bind(d.pipeline, i, d.buffers), gx: d.gx, gy: d.gy });
     });
-    const bound = [...new Set(entries.flatMap((d) => d.buffers))];
+    // what the replay's dispatches bind (an intermediate a fused chain never stores is no replay's: the pool may have it)
+    const bound = [...new Set([...entries.filter((_, i) => !member.has(i)).flatMap((d) => d.buffers), ...this.fused.flatMap((g) => g.buffers)])];
     pinBuffers(bound);
     unpinWhenCollected.register(this, bound);
   }

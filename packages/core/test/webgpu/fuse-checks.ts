@@ -4,7 +4,7 @@
  * replay. Run in SwiftShader Chromium (fuse-page.ts, fuse.e2e.test.ts) and on Dawn in Node (fuse-run.ts,
  * fuse-node.test.ts); the expectations are fuse-expect.ts.
  */
-import { Tensor, compile, tensor, webgpu } from '@tapegrad/core';
+import { Tensor, compile, tensor, webgpu, where } from '@tapegrad/core';
 import { SGD } from '@tapegrad/optim';
 import { setFusion } from '../../src/webgpu/fuse';
 import { measure } from './structure';
@@ -127,6 +127,8 @@ async function cases(): Promise<Record<string, FuseRun>> {
   out['transposed read'] = await compare(() => (x) => x.exp().t().neg(), (k) => [dev(20 * 15, k, 9, [20, 15])]);
   // the functions of MATH (sigmoid, tanh, erf) in one chain
   out['math'] = await compare(() => (x) => x.sigmoid().mul(x.tanh()).add(x.erf()), (k) => [dev(n, k, 10)]);
+  // where's three operands (a bool condition) over two computed branches
+  out['where'] = await compare(() => (x) => where(x.gt(0), x.exp(), x.neg()).mul(2), (k) => [dev(n, k, 13)]);
   // a training step: tanh's output is saved for its backward (stored), the leaf and its grad are the caller's
   out['training'] = await compare(() => {
     const w = tensor(values(n, 0, 11), { device: 'webgpu', requiresGrad: true });

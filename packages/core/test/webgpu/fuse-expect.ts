@@ -23,6 +23,7 @@ const DISPATCHES: Record<string, [number, number]> = {
   // neg reads exp's result transposed: not element for element, so nothing fuses
   'transposed read': [2, 2],
   math: [1, 5],
+  where: [1, 5],
   // x·w + ½ then tanh is one kernel (tanh's output stored: the sum and the backward read it), the backward's
   // nine elementwise kernels one more (cut at the sum, which needs the forward's values first)
   training: [5, 15],
