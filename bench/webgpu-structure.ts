@@ -5,7 +5,8 @@
  * SwiftShader (/usr/bin/chromium; no GPU needed, and timings there would mean nothing): dispatches,
  * command-buffer submissions, bytes read back and uploaded, buffers created, for the MLP (8-32-16-3, batch
  * 64, SGD with momentum) and CNN (conv-ReLU-maxpool-conv-ReLU-linear, batch 8, Adam) steps of
- * packages/core/test/webgpu/structure.ts, eager and through compile(). "warm" is the last of 8 steps in a
+ * packages/core/test/webgpu/structure.ts, eager and through compile() (with its elementwise chains fused,
+ * webgpu/fuse.ts, and with fusion off: "compiled-unfused"). "warm" is the last of 8 steps in a
  * row; "collected" a step after the collector has returned freed tensors' buffers to the pool. The
  * targets (asserted by packages/core/test/webgpu/compile.e2e.test.ts): a compiled step submits one command
  * buffer, reads nothing back and creates no buffer; dispatches per MLP step ≤ 2 × its ops.
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
   console.log('webgpu: per training step (SwiftShader in headless Chromium; counts, not timings)');
   console.log(line(head));
   for (const t of table) console.log(line(t));
+  // fusion (issue 17): the dispatches of one step, side by side
+  for (const model of ['mlp', 'cnn']) {
+    const d = (mode: string): string => String(rows.find((r) => r.model === model && r.mode === mode)?.collected.dispatches ?? '-');
+    const ops = rows.find((r) => r.model === model)?.ops ?? 0;
+    console.log(`${model}: ${ops} ops; dispatches eager ${d('eager')}, compiled unfused ${d('compiled-unfused')}, compiled fused ${d('compiled')}`);
+  }
 }
 
 void main().catch((e: unknown) => {

@@ -276,7 +276,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
       epoch,
       valueGuards: capture.guards,
-      device: adoptDeviceCapture(capture),
+      device: adoptDeviceCapture(capture, tensorsIn(out, [])), // webgpu (issue 17): what the caller sees stays written (fusion)
     };
     stats.captures++;
     return copyOut(out) as R;

@@ -10,6 +10,7 @@ import { USAGE } from './gpu-types';
 import { noteUncapturable } from '../compile/capture';
 import { isNodeWithoutGpu, nodeGpu } from './node-gpu';
 import { activeCapture } from '../compile/capture';
+import type { ElementwiseInfo } from './fuse';
 
 /** Counters of the work the device did, for tests and the bench (see `webgpu.counters()`). */
 export interface WebGpuCounters {
@@ -152,6 +153,8 @@ export interface DispatchRecord {
   write: (p: Params) => void;
   gx: number;
   gy: number;
+  /** An elementwise kernel's description (its last buffer is its output), for compile's fusion (fuse.ts). */
+  fuse?: ElementwiseInfo;
 }
 
 /**
@@ -172,11 +175,11 @@ export const pipelineOf = (key: string, source: () => string): GpuComputePipelin
  * workgroups (split over x and y beyond 65535; kernels rebuild the linear id with `num_workgroups`).
  * Binding 0 is the parameter slot that `write` fills; bindings 1… are `buffers`, in order.
  */
-export function dispatch(op: string, key: string, source: () => string, groups: number, buffers: readonly GpuBufferHandle[], write: (p: Params) => void, groupsY = 1): void {
+export function dispatch(op: string, key: string, source: () => string, groups: number, buffers: readonly GpuBufferHandle[], write: (p: Params) => void, groupsY = 1, fuse?: ElementwiseInfo): void {
   const s = gpuState(op);
   const p = pipeline(s, key, source);
   const gx = Math.min(groups, MAX_GROUPS), gy = Math.ceil(groups / MAX_GROUPS) * groupsY;
-  if (tap !== null && tap({ op, key, pipeline: p, buffers, write, gx, gy })) return;
+  if (tap !== null && tap({ op, key, pipeline: p, buffers, write, gx, gy, fuse })) return;
   if (s.slots === SLOTS) flush();
   const slot = s.slots++;
   const words = new Int32Array(s.staging, slot * SLOT, SLOT / 4);
@@ -241,7 +244,15 @@ export function acquireBuffer(op: string, bytes: number, owner: object): GpuBuff
     counters.buffersCreated++;
   }
   released.register(owner, b, owner);
+  acquireTap?.(b);
   return b;
+}
+
+/** compile's view of buffers changing hands (replay.ts: where a buffer's new owner starts, for fusion's liveness). */
+let acquireTap: ((b: GpuBufferHandle) => void) | null = null;
+/** @internal Installs compile's tap on {@link acquireBuffer} (webgpu/replay.ts). */
+export function setAcquireTap(t: ((b: GpuBufferHandle) => void) | null): void {
+  acquireTap = t;
 }
 
 /**

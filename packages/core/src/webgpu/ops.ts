@@ -145,7 +145,7 @@ function elementwise(op: string, key: string, xs: readonly Tensor[], shape: read
       const st = j < xs.length ? broadcastStrides(t._shape, t.nd.stride, shape as number[]) : t.nd.stride;
       for (let d = 0; d < shape.length; d++) p.i[16 + 8 * j + d] = st[d];
     });
-  });
+  }, 1, { kinds, ct, out: outType, expr, boolExpr, strided: into !== undefined }); // the description compile's fusion reads (fuse.ts)
   if (into) markWritten(into);
   return res;
 }
@@ -234,7 +234,7 @@ function fillKernel(op: string, t: Tensor, value: number, into?: Tensor): void {
     for (let d = 0; d < t.ndim; d++) { p.i[8 + d] = t._shape[d]; p.i[16 + d] = t.nd.stride[d]; }
     p.i[4] = t.nd.offset;
     if (o === 'f32') p.f[40] = v; else p.i[40] = v | 0;
-  });
+  }, 1, { kinds: [], ct: o, out: o, expr: '', boolExpr: false, strided: into !== undefined });
   if (into) markWritten(into);
 }
 

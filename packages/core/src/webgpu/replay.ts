@@ -11,7 +11,7 @@
  * kernels the replay writes all its slots with one `writeBuffer` and submits one command buffer: the
  * arguments' copies into the staged buffers, the dispatches in capture order, the results' copies out.
  *
- * Every buffer a recorded dispatch binds is pinned while the replay lives (device.ts): the pool never hands
+ * Every buffer a replayed dispatch binds is pinned while the replay lives (device.ts): the pool never hands
  * it to another tensor, so the intermediates are the capture's buffers, reused by every replay, and a step
  * creates no buffer after warm-up beyond the copies of its results it hands to the caller. Uploads and
  * readbacks inside the step fail the capture (the call stays eager), as the cpu audit does for what a
@@ -20,13 +20,26 @@
 import { Tensor } from '../tensor';
 import type { Capture } from '../compile/capture';
 import { activeCapture, inKernel } from '../compile/capture';
-import { SLOT, copyBuffer, counters, createBuffer, flush, gpuState, pinBuffers, setDispatchTap, unpinBuffers, type DispatchRecord } from './device';
-import type { GpuBindGroup, GpuBufferHandle } from './gpu-types';
+import { SLOT, copyBuffer, counters, createBuffer, flush, gpuState, pinBuffers, pipelineOf, setAcquireTap, setDispatchTap, unpinBuffers, type DispatchRecord } from './device';
+import type { GpuBindGroup, GpuBufferHandle, GpuComputePipeline } from './gpu-types';
 import { USAGE } from './gpu-types';
 import { deviceStorage, type GpuData } from './ops';
+import { fillFusedSlot, fusionEnabled, planFusion, type FusedGroup } from './fuse';
 
 /** The dispatches recorded by each capture in progress. */
 const recordings = new WeakMap<Capture, DispatchRecord[]>();
+/** Per capture in progress: where (before which recorded dispatch) the pool handed each buffer to a new tensor (fuse.ts's liveness). */
+const handOvers = new WeakMap<Capture, Map<GpuBufferHandle, number[]>>();
+
+setAcquireTap((b) => {
+  const c = current === null ? activeCapture() : null;
+  if (c === null) return;
+  let m = handOvers.get(c);
+  if (m === undefined) handOvers.set(c, (m = new Map()));
+  let l = m.get(b);
+  if (l === undefined) m.set(b, (l = []));
+  l.push(recordings.get(c)?.length ?? 0);
+});
 /** The replay whose kernels are running (dispatches then fill its slots), or null. */
 let current: GpuReplay | null = null;
 
@@ -52,25 +65,42 @@ const bufferOf = (t: Tensor): GpuBufferHandle => (t._storage.gpu as GpuData).buf
 /** Buffers freed when a replay is collected (its pins). */
 const unpinWhenCollected = new FinalizationRegistry<GpuBufferHandle[]>(unpinBuffers);
 
+/** One dispatch of a replay's command buffer: a recorded one, or a fused chain of them (fuse.ts). */
+interface Step { pipeline: GpuComputePipeline; group: GpuBindGroup; gx: number; gy: number }
+
 /** A captured step on the device: its recorded dispatches with their bind groups and parameter slots. */
 export class GpuReplay {
   private readonly uniform: GpuBufferHandle;
   private readonly staging: ArrayBuffer;
-  private readonly groups: GpuBindGroup[];
+  private readonly steps: Step[] = [];
+  /** The fused chains (their slots follow the recorded dispatches' in the staging area). */
+  readonly fused: readonly FusedGroup[];
   private cursor = 0;
   private copiesIn: [GpuBufferHandle, number, GpuBufferHandle, number][] = [];
   private copiesOut: [GpuBufferHandle, GpuBufferHandle, number][] = [];
 
-  constructor(private readonly entries: DispatchRecord[]) {
+  constructor(private readonly entries: DispatchRecord[], handOver: ReadonlyMap<GpuBufferHandle, readonly number[]> = new Map(), visible: ReadonlySet<GpuBufferHandle> = new Set()) {
     const device = gpuState('compile').device;
-    const n = Math.max(1, entries.length);
+    this.fused = fusionEnabled() ? planFusion(entries, handOver, visible) : [];
+    const n = Math.max(1, entries.length + this.fused.length);
     this.uniform = createBuffer('compile', n * SLOT, USAGE.UNIFORM | USAGE.COPY_DST);
     this.staging = new ArrayBuffer(n * SLOT);
-    this.groups = entries.map((d, i) => device.createBindGroup({
-      layout: d.pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: this.uniform, offset: i * SLOT, size: SLOT } }, ...d.buffers.map((buffer, k) => ({ binding: k + 1, resource: { buffer } }))],
-    }));
-    const bound = [...new Set(entries.flatMap((d) => d.buffers))];
+    const bind = (pipeline: GpuComputePipeline, slot: number, buffers: readonly GpuBufferHandle[]): GpuBindGroup => device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: this.uniform, offset: slot * SLOT, size: SLOT } }, ...buffers.map((buffer, k) => ({ binding: k + 1, resource: { buffer } }))],
+    });
+    const groupAt = new Map<number, number>(), member = new Set<number>();
+    this.fused.forEach((g, k) => { groupAt.set(g.position, k); for (const i of g.members) member.add(i); });
+    entries.forEach((d, i) => {
+      const k = groupAt.get(i);
+      if (k !== undefined) {
+        const g = this.fused[k];
+        const pipeline = pipelineOf(`fused:${g.source}`, () => g.source);
+        this.steps.push({ pipeline, group: bind(pipeline, entries.length + k, g.buffers), gx: g.gx, gy: g.gy });
+      } else if (!member.has(i)) this.steps.push({ pipeline: d.pipeline, group: bind(d.pipeline, i, d.buffers), gx: d.gx, gy: d.gy });
+    });
+    // what the replay's dispatches bind (an intermediate a fused chain never stores is no replay's: the pool may have it)
+    const bound = [...new Set([...entries.filter((_, i) => !member.has(i)).flatMap((d) => d.buffers), ...this.fused.flatMap((g) => g.buffers)])];
     pinBuffers(bound);
     unpinWhenCollected.register(this, bound);
   }
@@ -135,23 +165,24 @@ export class GpuReplay {
     }
     const s = gpuState('compile');
     const n = this.entries.length;
-    if (n > 0) s.device.queue.writeBuffer(this.uniform, 0, this.staging, 0, n * SLOT);
+    this.fused.forEach((g, k) => fillFusedSlot(g, this.staging, SLOT, n + k));
+    const slots = n + this.fused.length;
+    if (slots > 0) s.device.queue.writeBuffer(this.uniform, 0, this.staging, 0, slots * SLOT);
     const enc = s.device.createCommandEncoder();
     for (const [src, off, dst, bytes] of this.copiesIn) if (bytes > 0) enc.copyBufferToBuffer(src, off, dst, 0, bytes);
-    if (n > 0) {
+    if (this.steps.length > 0) {
       const pass = enc.beginComputePass();
-      for (let i = 0; i < n; i++) {
-        const d = this.entries[i];
-        pass.setPipeline(d.pipeline);
-        pass.setBindGroup(0, this.groups[i]);
-        pass.dispatchWorkgroups(d.gx, d.gy);
+      for (const st of this.steps) {
+        pass.setPipeline(st.pipeline);
+        pass.setBindGroup(0, st.group);
+        pass.dispatchWorkgroups(st.gx, st.gy);
       }
       pass.end();
     }
     for (const [src, dst, bytes] of this.copiesOut) if (bytes > 0) enc.copyBufferToBuffer(src, 0, dst, 0, bytes);
     s.device.queue.submit([enc.finish()]);
     counters.submissions++;
-    counters.dispatches += n;
+    counters.dispatches += this.steps.length;
     this.copiesIn = [];
     this.copiesOut = [];
     return out;
@@ -165,12 +196,24 @@ export class GpuReplay {
 
 /**
  * The replay of a finished capture's dispatches, or null when it made none. The capture's buffers are
- * pinned from here on (see device.ts's pinBuffers).
+ * pinned from here on (see device.ts's pinBuffers). `results` are the tensors the call returns: with the
+ * leaves the backward reached and every tensor whose `.grad` the step set (and those grads), what the caller
+ * can see after a replay, so fusion (fuse.ts) writes them.
  */
-export function adoptDeviceCapture(c: Capture): GpuReplay | null {
+export function adoptDeviceCapture(c: Capture, results: readonly Tensor[] = []): GpuReplay | null {
   const list = recordings.get(c);
+  const hand = handOvers.get(c) ?? new Map<GpuBufferHandle, number[]>();
   recordings.delete(c);
-  return list === undefined ? null : new GpuReplay(list);
+  handOvers.delete(c);
+  if (list === undefined) return null;
+  const visible = new Set<GpuBufferHandle>();
+  const see = (t: Tensor | null): void => {
+    const g = t?._storage.gpu;
+    if (g) visible.add((g as GpuData).buffer);
+  };
+  results.forEach(see);
+  for (const t of [...c.leaves.keys(), ...c.gradAssigned]) { see(t); see(t._grad); }
+  return new GpuReplay(list, hand, visible);
 }
 
 /** A copy of a webgpu argument for a capture to run on (and every replay to copy the call's values into). */

@@ -148,5 +148,5 @@ declare global {
 }
 window.compileChecks = run;
 // bench/webgpu-structure.ts: the figures alone
-window.structureChecks = async () => { await webgpu.init(); return structureRows(); };
+window.structureChecks = async () => { await webgpu.init(); return structureRows(8, true); }; // with the unfused compiled rows (issue 17 fusion)
 export {};

@@ -7,6 +7,7 @@ import { Generator, Tensor, compile, manualSeed, randn, tensor, webgpu } from '@
 import * as nn from '@tapegrad/nn';
 import { Adam, SGD } from '@tapegrad/optim';
 import { setActiveTrace } from '../../src/compile/hooks';
+import { setFusion } from '../../src/webgpu/fuse';
 
 const F = nn.functional;
 
@@ -14,7 +15,8 @@ export interface StepCounters { dispatches: number; submissions: number; bytesRe
 
 export interface StructureRow {
   model: 'mlp' | 'cnn';
-  mode: 'eager' | 'compiled';
+  /** 'compiled-unfused': compiled with fusion off (webgpu/fuse.ts's setFusion), for the bench's comparison. */
+  mode: 'eager' | 'compiled' | 'compiled-unfused';
   /**
    * Ops one step runs: the tape's ops of forward and backward (every `record`, the VJPs' too) that compute
    * values, i.e. not views, plus one update per parameter.
@@ -75,7 +77,11 @@ async function settle(): Promise<void> {
 }
 
 /** `steps` steps of one model, eager or compiled, with the counters of each (the device must be initialised). */
-export async function measure(which: 'mlp' | 'cnn', mode: 'eager' | 'compiled', steps = 8): Promise<StructureRow> {
+export async function measure(which: 'mlp' | 'cnn', mode: StructureRow['mode'], steps = 8): Promise<StructureRow> {
+  if (mode === 'compiled-unfused') {
+    const prev = setFusion(false);
+    try { return { ...(await measure(which, 'compiled', steps)), mode }; } finally { setFusion(prev); }
+  }
   const s = setup(which);
   const compiled = mode === 'compiled' ? compile(s.step) : null;
   const run = compiled ?? s.step;
@@ -111,14 +117,17 @@ export async function measure(which: 'mlp' | 'cnn', mode: 'eager' | 'compiled', 
   return row;
 }
 
-/** The op count of an eager step goes with both rows of a model (compile runs the same ops). */
-export async function structureRows(steps = 8): Promise<StructureRow[]> {
+/** The op count of an eager step goes with every row of a model (compile runs the same ops); `unfused` adds compiled rows with fusion off. */
+export async function structureRows(steps = 8, unfused = false): Promise<StructureRow[]> {
   const rows: StructureRow[] = [];
   for (const which of ['mlp', 'cnn'] as const) {
     const eager = await measure(which, 'eager', steps);
-    const comp = await measure(which, 'compiled', steps);
-    comp.ops = eager.ops;
-    rows.push(eager, comp);
+    rows.push(eager);
+    for (const mode of unfused ? ['compiled-unfused', 'compiled'] as const : ['compiled'] as const) {
+      const comp = await measure(which, mode, steps);
+      comp.ops = eager.ops;
+      rows.push(comp);
+    }
   }
   return rows;
 }

@@ -79,11 +79,7 @@ export function elementwiseSource(ops: readonly OperandKind[], ct: WgslType, out
     }
   });
   decl.push(`@group(0) @binding(${binding}) var<storage, read_write> o: array<${out}>;`);
-  const body = expr.replace(/\bT\(/g, `${ct}(`);
-  const value = ops.length === 0 ? (out === 'f32' ? 'pf(40u)' : out === 'i32' ? 'pi(40u)' : 'pu(40u)')
-    : boolExpr ? `select(${out}(0), ${out}(1), ${body})`
-    : out === 'u32' && ct !== 'u32' ? `select(0u, 1u, (${body}) != ${ct}(0))`
-    : `${out}(${body})`;
+  const value = elementwiseValue(ops.length, ct, out, expr, boolExpr);
   const dst = stridedOut ? `offsetOf(i, ${ops.length}u)` : 'i';
   return `${HEADER}${MATH}${decl.join('\n')}
 ${MAIN_1D}
@@ -91,4 +87,16 @@ ${MAIN_1D}
   ${reads.join('\n  ')}
   o[${dst}] = ${value};
 }`;
+}
+
+/**
+ * The value an elementwise kernel stores, in its output type, from the operands x, y, z of compute type `ct`
+ * (the fill value of slot word 40 when there are none). Shared with the fused kernels of compile (webgpu/fuse.ts).
+ */
+export function elementwiseValue(nOps: number, ct: WgslType, out: WgslType, expr: string, boolExpr: boolean): string {
+  const body = expr.replace(/\bT\(/g, `${ct}(`);
+  return nOps === 0 ? (out === 'f32' ? 'pf(40u)' : out === 'i32' ? 'pi(40u)' : 'pu(40u)')
+    : boolExpr ? `select(${out}(0), ${out}(1), ${body})`
+    : out === 'u32' && ct !== 'u32' ? `select(0u, 1u, (${body}) != ${ct}(0))`
+    : `${out}(${body})`;
 }
