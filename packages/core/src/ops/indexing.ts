@@ -118,6 +118,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const m = index.numel();
   const sh = x._shape;
   const size = x.ndim === 0 ? 1 : sh[d];
+  if (x._storage.gpu !== null || index._storage.gpu !== null) { // webgpu (issue 17): a gather of the index broadcast over the other dims
+    WG.checkAllOnDevice('indexSelect', x, index);
+    WG.checkIndexRange('indexSelect', index, size, d);
+    if (x.ndim === 0) return x.reshape([1]).gather(0, index.reshape([-1])).reshape(m === 1 ? [] : [m]);
+    const view = sh.map((_, k) => (k === d ? m : 1));
+    return x.gather(d, index.reshape(view).expand(sh.map((s, k) => (k === d ? m : s))));
+  }
   const outer = numelOf(sh.slice(0, d)), inner = numelOf(sh.slice(d + 1));
   const out = allocate(x.dtype, outer * m * inner);
   runKernel(() => {

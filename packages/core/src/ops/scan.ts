@@ -11,6 +11,7 @@ import { linesOf, fromLines, toLast, fromLast } from './along';
 import { where } from './indexing';
 import { flip } from './reorder';
 import { checkOptions } from '../options';
+import { cumsumLines } from '../webgpu/rows'; // webgpu (issue 17)
 
 export interface ScanOptions {
   /** Cast the input to this dtype first (PyTorch's `dtype=`), e.g. to sum int32 or bool values as floats. */
@@ -51,8 +52,8 @@ const reverseCumsum = (g: Tensor, d: number): Tensor => flip(cumsum(flip(g, [d])
  */
 export function cumsum(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
   const x = castFor('cumsum', input, opts);
-  const res = scan('cumsum', x, dim, (a, v) => a + v, 0);
   const d = normDim(dim, x.ndim, 'cumsum');
+  const res = x._storage.gpu !== null ? cumsumLines(x, d) : scan('cumsum', x, dim, (a, v) => a + v, 0); // webgpu (issue 17)
   return record('cumsum', [x], res, (g) => [x.ndim === 0 ? g : reverseCumsum(g, d)]);
 }
 

@@ -6,7 +6,7 @@
  */
 import { Generator, Tensor, cat, compile, grad, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
-import { Adam, SGD } from '@tapegrad/optim';
+import { Adagrad, Adam, Adamax, RMSprop, SGD } from '@tapegrad/optim';
 import { ops as oracleOps, modules as oracleModules, runLoss } from '../../../tapegrad/src/oracle/kinds';
 import type { OracleCase, OracleFile, OracleTensor } from '../../../tapegrad/src/oracle/format';
 import oracleFile from '../../../../fixtures/oracle/public.json';
@@ -22,6 +22,9 @@ export interface Report {
   checks: CheckResult[];
   mlp?: { cpu: number[]; gpu: number[]; steps: StepCounters[]; steady: StepCounters | null; paramErr: number };
   cnn?: { cpu: number[]; gpu: number[] };
+  /** A Transformer encoder layer (embedding, attention, layerNorm, a causal mask) trained with Adam and a BatchNorm1d model with RMSprop (issue 17). */
+  transformer?: { cpu: number[]; gpu: number[] };
+  batchNormNet?: { cpu: number[]; gpu: number[]; runningErr: number };
   errors: Record<string, string>;
   deviceErrors: string[];
 }
@@ -182,6 +185,53 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await checkGrad('grad: conv2d (input, weight, bias)', [rnd(2, 3, 6, 5), rnd(4, 3, 3, 2), rnd(4)], (x, w, bb) => F.conv2d(x, w, bb, { padding: 1, stride: [2, 1] }).tanh().sum()));
   out.push(await checkGrad('grad: grouped dilated conv2d', [rnd(1, 4, 7, 7), rnd(4, 2, 3, 3)], (x, w) => F.conv2d(x, w, null, { dilation: 2, groups: 2 }).square().sum()));
   out.push(await checkGrad('grad: bmm and transposes', [rnd(2, 3, 4), rnd(2, 5, 4)], (x, y) => x.bmm(y.transpose(1, 2)).sigmoid().sum()));
+  out.push(...await moreOpChecks());
+  return out;
+}
+
+/** Normalization, embedding lookup, attention, cumsum and prod on the device (issue 17). */
+async function moreOpChecks(): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const x = rnd(3, 4, 10), w = rnd(10), bb = rnd(10);
+  out.push(await check('layerNorm [10] with weight and bias', [x, w, bb], (t, ww, b) => F.layerNorm(t, 10, { weight: ww, bias: b })));
+  out.push(await check('layerNorm [4, 10] without affine, of a transposed view', [rnd(3, 10, 4)], (t) => F.layerNorm(t.transpose(1, 2), [4, 10])));
+  out.push(await check('layerNorm rows of 300 (a strided workgroup loop)', [rnd(5, 300)], (t) => F.layerNorm(t, 300, { eps: 1e-3 })));
+  out.push(await checkGrad('grad: layerNorm (input, weight, bias)', [x, w, bb], (t, ww, b) => F.layerNorm(t, 10, { weight: ww, bias: b }).tanh().mul(t).sum()));
+  out.push(await checkGrad('second derivative through layerNorm (createGraph)', [rnd(4, 6), rnd(6)], (t, ww) => {
+    const [g] = grad(F.layerNorm(t, 6, { weight: ww }).sin().sum(), [t], { createGraph: true });
+    return (g as Tensor).square().sum();
+  }));
+  const table = rnd(7, 5), idx = ints([3, 0, 6, 3, 1, 3], [2, 3]);
+  out.push(await check('indexSelect dim 0 (repeated indices)', [table, ints([6, 0, 2, 2], [4])], (t, i) => t.indexSelect(0, i)));
+  out.push(await check('indexSelect dim 1 of a permuted view', [rnd(3, 4, 5), ints([2, 0, 2], [3])], (t, i) => t.permute(2, 0, 1).indexSelect(1, i)));
+  out.push(await check('embedding', [table, idx], (t, i) => F.embedding(i, t)));
+  out.push(await checkGrad('grad: embedding (scatter-add of repeated rows)', [table], (t) => F.embedding(idx.to(t.device), t).tanh().sum()));
+  out.push(await checkGrad('grad: embedding paddingIdx 3', [table], (t) => F.embedding(idx.to(t.device), t, { paddingIdx: 3 }).square().sum()));
+  out.push(await checkGrad('grad: indexSelect dim 1', [rnd(3, 6)], (t) => t.indexSelect(1, ints([5, 0, 5, 2], [4]).to(t.device)).exp().sum()));
+  const bnx = rnd(6, 3, 4, 5);
+  const bnTrain = (t: Tensor, ww: Tensor, b: Tensor): Tensor => F.batchNorm(t, null, null, { weight: ww, bias: b, training: true });
+  out.push(await check('batchNorm training (batch statistics)', [bnx, rnd(3), rnd(3)], bnTrain));
+  out.push(await check('batchNorm eval (running statistics)', [bnx, rnd(3), rnd(3).abs().add(0.5)], (t, m, v) => F.batchNorm(t, m, v, { training: false })));
+  out.push(await checkGrad('grad: batchNorm training', [bnx, rnd(3), rnd(3)], (t, ww, b) => bnTrain(t, ww, b).sin().sum()));
+  out.push(await check('batchNorm updates the running statistics on the device', [rnd(8, 3), rnd(3), rnd(3).abs()], (t, m, v) => {
+    const rm = m.clone(), rv = v.clone();
+    F.batchNorm(t, rm, rv, { training: true, momentum: 0.3 });
+    return cat([rm, rv]);
+  }));
+  const q = rnd(2, 2, 5, 4), k = rnd(2, 2, 6, 4), v = rnd(2, 2, 6, 3);
+  out.push(await check('scaledDotProductAttention', [q, k, v], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2)));
+  out.push(await check('scaledDotProductAttention causal', [q, rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2, { isCausal: true })));
+  out.push(await checkGrad('grad: scaledDotProductAttention with a float mask', [q, k, v, rnd(5, 6)], (a, b2, c2, m) => F.scaledDotProductAttention(a, b2, c2, { attnMask: m }).square().sum()));
+  out.push(await check('cumsum dim 1', [x], (t) => t.cumsum(1)));
+  out.push(await check('cumsum dim -1 of a transposed view', [x], (t) => t.transpose(0, 2).cumsum(-1)));
+  out.push(await checkGrad('grad: cumsum dim 0', [x], (t) => t.cumsum(0).square().sum()));
+  out.push(await check('flip dims [0, 2]', [x], (t) => t.flip([0, 2])));
+  const pm = rnd(3, 4, 5).mul(0.5).add(1);
+  out.push(await check('prod all', [pm], (t) => t.prod()));
+  out.push(await check('prod dim 1 keepdim', [pm], (t) => t.prod(1, true)));
+  out.push(await check('prod dim 0 of int32', [ints([1, -2, 3, 4, 0, 2], [2, 3])], (t) => t.prod(0)));
+  out.push(await checkGrad('grad: prod dim 2', [pm], (t) => t.prod(2).sum()));
+  out.push(await checkGrad('grad: prod with a zero factor', [tensor([[1.5, 0, 2], [3, -1, 0.5]], { dtype: 'float32' })], (t) => t.prod(1).sum()));
   return out;
 }
 
@@ -243,6 +293,10 @@ async function optimizerChecks(): Promise<CheckResult[]> {
     ['SGD plain, dampening', (ps) => new SGD(ps, { lr: 0.1, momentum: 0.5, dampening: 0.3 })],
     ['Adam', (ps) => new Adam(ps, { lr: 0.01 })],
     ['Adam weightDecay', (ps) => new Adam(ps, { lr: 0.01, weightDecay: 0.1 })],
+    ['RMSprop', (ps) => new RMSprop(ps, { lr: 0.01 })],
+    ['RMSprop centered, momentum, weight decay', (ps) => new RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.05 })],
+    ['Adagrad lrDecay, initial accumulator', (ps) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 })],
+    ['Adagrad maximize, weight decay', (ps) => new Adagrad(ps, { lr: 0.05, weightDecay: 0.1, maximize: true })],
   ];
   for (const [name, make] of cases) {
     try {
@@ -367,6 +421,77 @@ async function trainCnn(): Promise<{ cpu: number[]; gpu: number[] }> {
   return { cpu, gpu };
 }
 
+/**
+ * A one-layer Transformer encoder (embedding, self-attention with a causal mask, layerNorm, feed-forward,
+ * a linear head), 5 steps of Adam on each device from one seed (issue 17).
+ */
+async function trainTransformer(): Promise<{ cpu: number[]; gpu: number[] }> {
+  const tokens = ints(Array.from({ length: 24 }, (_, i) => (i * 5 + 3) % 11), [4, 6]);
+  const y = ints(Array.from({ length: 24 }, (_, i) => (i * 7) % 11), [24]);
+  class Net extends nn.Module {
+    emb = new nn.Embedding(11, 16);
+    layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32, dropout: 0, batchFirst: true });
+    head = new nn.Linear(16, 11);
+    forward(t: Tensor): Tensor {
+      const mask = nn.Transformer.generateSquareSubsequentMask(6).to(t.device);
+      return this.head.forward(this.layer.forward(this.emb.forward(t), { srcMask: mask })).reshape(24, 11);
+    }
+  }
+  const make = (): nn.Module => { manualSeed(9); return new Net(); };
+  const run = (model: nn.Module, t: Tensor, ys: Tensor): Tensor[] => {
+    const opt = new Adam(model.parameters(), { lr: 0.01 });
+    const losses: Tensor[] = [];
+    for (let s = 0; s < 5; s++) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(t) as Tensor, ys);
+      loss.backward();
+      opt.step();
+      losses.push(loss.detach());
+    }
+    return losses;
+  };
+  const cpu = run(make(), tokens, y).map((l) => l.item());
+  const gpu: number[] = [];
+  for (const l of run(make().to('webgpu'), tokens.to('webgpu'), y.to('webgpu'))) gpu.push(await l.itemAsync());
+  return { cpu, gpu };
+}
+
+/**
+ * Linear, BatchNorm1d (training: running statistics updated on the device), ReLU, Linear; 5 steps of RMSprop;
+ * then an eval forward. The first Linear has no bias: before a batchNorm its gradient is 0 up to rounding,
+ * which RMSprop's g/√E[g²] would blow up to ±lr steps differing between devices.
+ */
+async function trainBatchNorm(): Promise<{ cpu: number[]; gpu: number[]; runningErr: number }> {
+  const x = rnd(16, 6);
+  const y = ints(Array.from({ length: 16 }, (_, i) => i % 3), [16]);
+  const make = (): nn.Module => { manualSeed(13); return new nn.Sequential(new nn.Linear(6, 8, { bias: false }), new nn.BatchNorm1d(8), new nn.ReLU(), new nn.Linear(8, 3)); };
+  const run = (model: nn.Module, xs: Tensor, ys: Tensor): Tensor[] => {
+    const opt = new RMSprop(model.parameters(), { lr: 0.01 });
+    const losses: Tensor[] = [];
+    for (let s = 0; s < 5; s++) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(xs) as Tensor, ys);
+      loss.backward();
+      opt.step();
+      losses.push(loss.detach());
+    }
+    model.eval();
+    losses.push(F.crossEntropy(model.forward(xs) as Tensor, ys));
+    return losses;
+  };
+  const cm = make(), gm = make().to('webgpu');
+  const cpu = run(cm, x, y).map((l) => l.item());
+  const gpu: number[] = [];
+  for (const l of run(gm, x.to('webgpu'), y.to('webgpu'))) gpu.push(await l.itemAsync());
+  let runningErr = 0;
+  const cb = cm.stateDict(), gb = gm.stateDict();
+  for (const key of ['1.running_mean', '1.running_var', '1.num_batches_tracked']) {
+    const g = gb[key] as Tensor;
+    runningErr = Math.max(runningErr, g.device !== 'webgpu' ? Infinity : worstError(await g.dataAsync(), (cb[key] as Tensor).dataSync()));
+  }
+  return { cpu, gpu, runningErr };
+}
+
 /** The error message of `f`, or 'no error'. */
 function messageOf(f: () => unknown): string {
   try { f(); return 'no error'; } catch (e) { return String((e as Error).message); }
@@ -400,6 +525,16 @@ async function errorChecks(): Promise<Record<string, string>> {
     gradToHost: messageOf(() => tensor([1, 2], { requiresGrad: true }).to('webgpu').mul(2).sum().backward()),
     compiled: await compiledFallback(),
     loadStateDict: await loadIntoDeviceModel(),
+    // issue 17: an optimizer without a device update, and a cumsum that could leave int32 unchecked
+    adamaxOnDevice: messageOf(() => {
+      const p = tensor([1, 2], { device: 'webgpu', requiresGrad: true });
+      p.mul(2).sum().backward();
+      new Adamax([p]).step();
+    }),
+    intCumsum: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumsum(0)),
+    mixLayerNorm: messageOf(() => F.layerNorm(g, 3, { weight: c })),
+    mixIndexSelect: messageOf(() => g.indexSelect(0, tensor([0], { dtype: 'int32' }))),
+    indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
   };
 }
 
@@ -416,9 +551,12 @@ async function run(): Promise<Report> {
   const mlpReport = await trainMlp();
   let cnn: Report['cnn'];
   try { cnn = await trainCnn(); } catch (e) { errors.cnn = String((e as Error).stack ?? e); }
+  let transformer: Report['transformer'], batchNormNet: Report['batchNormNet'];
+  try { transformer = await trainTransformer(); } catch (e) { errors.transformer = String((e as Error).stack ?? e); }
+  try { batchNormNet = await trainBatchNorm(); } catch (e) { errors.batchNormNet = String((e as Error).stack ?? e); }
   await webgpu.sync();
   const info = webgpu.info();
-  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, cnn, errors, deviceErrors: info.errors };
+  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, cnn, transformer, batchNormNet, errors, deviceErrors: info.errors };
 }
 
 declare global {

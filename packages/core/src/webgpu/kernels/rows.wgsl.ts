@@ -1,0 +1,58 @@
+/**
+ * layerNorm's forward as one row kernel, and cumsum as one thread per line (issue 17). layerNorm's slot:
+ * [0] rows, [1] cols, [2] flags (1 weight, 2 bias), [4] x offset, [5] weight offset, [6] bias offset,
+ * f[8] eps; one 64-thread workgroup per row, two passes (mean, then the centred squares, as the CPU kernel).
+ * cumsum's slot: [0] lines (outer·inner), [1] the length along the dim, [2] inner, [4] x offset.
+ */
+import { HEADER, MAIN_1D, MATH } from './common.wgsl';
+
+const SUM_TREE = /* wgsl */ `
+  sh[lid] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sh[lid] = sh[lid] + sh[lid + s]; }
+    workgroupBarrier();
+  }`;
+
+export const layerNormSource = (): string => `${HEADER}${MATH}
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> b: array<f32>;
+@group(0) @binding(4) var<storage, read_write> o: array<f32>;
+var<workgroup> sh: array<f32, 64>;
+@compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= pu(0u)) { return; }
+  let cols = pu(1u);
+  let base = pu(4u) + row * cols;
+  var acc = 0.0;
+  for (var j = lid; j < cols; j += 64u) { acc += a[base + j]; }
+  ${SUM_TREE}
+  let m = sh[0] / f32(cols);
+  workgroupBarrier();
+  acc = 0.0;
+  for (var j = lid; j < cols; j += 64u) { let d = a[base + j] - m; acc += d * d; }
+  ${SUM_TREE}
+  let rs = 1.0 / sqrt(sh[0] / f32(cols) + pf(8u));
+  let flags = pu(2u);
+  let ob = row * cols;
+  for (var j = lid; j < cols; j += 64u) {
+    var y = (a[base + j] - m) * rs;
+    if ((flags & 1u) != 0u) { y *= w[pu(5u) + j]; }
+    if ((flags & 2u) != 0u) { y += b[pu(6u) + j]; }
+    o[ob + j] = y;
+  }
+}`;
+
+export const cumsumSource = (): string => `${HEADER}
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> o: array<f32>;
+${MAIN_1D}
+  if (i >= pu(0u)) { return; }
+  let len = pu(1u);
+  let inner = pu(2u);
+  var p = (i / inner) * len * inner + i % inner;
+  let off = pu(4u);
+  var acc = 0.0;
+  for (var j = 0u; j < len; j++) { acc += a[off + p]; o[p] = acc; p += inner; }
+}`;

@@ -1,0 +1,58 @@
+/**
+ * The webgpu device's layerNorm forward and cumsum (issue 17), called from ops/layer-norm.ts and
+ * ops/scan.ts; their gradients are Tensor ops there (so they run on the device and are differentiable).
+ */
+import type { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { dispatch } from './device';
+import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf } from './ops';
+import { cumsumSource, layerNormSource } from './kernels/rows.wgsl';
+
+function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
+  for (const t of ts) {
+    if (t && t.dtype !== 'float32') throw new TypeError(`${op}: the webgpu device computes ${op} of float32 tensors only, got ${t.dtype} (shape ${fmt(t.shape)})`);
+  }
+}
+
+const contiguous = (t: Tensor): Tensor => (t.isContiguous() ? t : copy(t));
+
+/** (x − mean)·rstd (·w + b) over rows of `C` trailing elements, one workgroup per row (not taped: the caller records it). */
+export function layerNormRows(x: Tensor, w: Tensor | null, b: Tensor | null, C: number, eps: number): Tensor {
+  checkAllOnDevice('layerNorm', x, w, b);
+  floatOnly('layerNorm', x, w, b);
+  const xc = contiguous(x), wc = w && contiguous(w), bc = b && contiguous(b);
+  const res = gpuTensor('layerNorm', 'float32', x.shape);
+  const rows = C === 0 ? 0 : x.numel() / C;
+  if (rows === 0) return res;
+  dispatch('layerNorm', 'layerNorm', layerNormSource, rows, [bufferOf(xc), wc ? bufferOf(wc) : dummyBuffer(), bc ? bufferOf(bc) : dummyBuffer(), bufferOf(res)], (p) => {
+    p.i[0] = rows;
+    p.i[1] = C;
+    p.i[2] = (wc ? 1 : 0) | (bc ? 2 : 0);
+    p.i[4] = xc.nd.offset;
+    p.i[5] = wc ? wc.nd.offset : 0;
+    p.i[6] = bc ? bc.nd.offset : 0;
+    p.f[8] = eps;
+  });
+  return res;
+}
+
+/** Running sums along dim `d` of a float32 tensor, one thread per line (not taped). */
+export function cumsumLines(x: Tensor, d: number): Tensor {
+  if (x.dtype !== 'float32') {
+    throw new TypeError(`cumsum: the webgpu device scans float32 tensors only, got ${x.dtype} (an int32 running sum there could leave int32 unchecked); pass { dtype: 'float32' }`);
+  }
+  const xc = contiguous(x);
+  const res = gpuTensor('cumsum', 'float32', x.shape);
+  const sh = x.shape;
+  const len = x.ndim === 0 ? 1 : sh[d];
+  const inner = sh.slice(d + 1).reduce((p, s) => p * s, 1);
+  const lines = len === 0 ? 0 : x.numel() / len;
+  if (lines === 0) return res;
+  dispatch('cumsum', 'cumsum', cumsumSource, groupsOf(lines, 64), [bufferOf(xc), bufferOf(res)], (p) => {
+    p.i[0] = lines;
+    p.i[1] = len;
+    p.i[2] = inner;
+    p.i[4] = xc.nd.offset;
+  });
+  return res;
+}
