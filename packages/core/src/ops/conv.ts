@@ -346,6 +346,7 @@ const CONVT_KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] 
 
 function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   checkFloat(op, x, weight, bias);
+  WG.notOnDevice(op, x, weight, bias); // webgpu (issue 17)
   checkOptionKeys(op, opts ?? undefined, CONVT_KEYS);
   const { stride = 1, padding = 0, outputPadding = 0, groups: gArg = 1, dilation = 1 } = opts ?? {};
   if (weight.ndim !== nd + 2) {

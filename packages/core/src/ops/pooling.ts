@@ -459,6 +459,7 @@ export function avgPool2d(x: Tensor, kernelSize: PoolSize, options?: AvgPool2dOp
 export type AdaptiveSize = number | (number | null)[];
 
 function adaptiveAxes(op: string, x: Tensor, spatial: number, outputSize: AdaptiveSize): Axis[] {
+  WG.notOnDevice(op, x); // webgpu (issue 17)
   const sp = x._shape.slice(x.ndim - spatial);
   const given = Array.isArray(outputSize) ? outputSize.map((s, i) => (s === null ? sp[i] : s)) : outputSize;
   const out = sizeTuple(op, 'outputSize', given, spatial, 0);

@@ -18,6 +18,7 @@ import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { cat, select, stack } from './view';
 import { zerosOf } from './cast';
 import { linear } from './linear';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 
 // The kernels are top-level functions of typed arrays only, so that V8 optimises their loops once
@@ -121,6 +122,7 @@ function gruBackward(G: Arr, A: Float64Array, Hh: Arr, Hd: Arr, dx: FloatArray, 
 const recorded = (ts: Tensor[]): boolean => isGradEnabled() && ts.some((t) => t.requiresGrad);
 
 function cellDtype(op: string, ts: Tensor[]): FloatDType {
+  WG.notOnDevice(op, ...ts); // webgpu (issue 17)
   let dtype: DType | null = null;
   for (const t of ts) {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected Tensor arguments`);

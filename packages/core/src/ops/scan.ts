@@ -12,6 +12,7 @@ import { where } from './indexing';
 import { flip } from './reorder';
 import { checkOptions } from '../options';
 import { cumsumLines } from '../webgpu/rows'; // webgpu (issue 17)
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export interface ScanOptions {
   /** Cast the input to this dtype first (PyTorch's `dtype=`), e.g. to sum int32 or bool values as floats. */
@@ -26,6 +27,7 @@ function castFor(op: string, x: Tensor, opts: ScanOptions): Tensor {
 
 function scan(op: string, x: Tensor, dim: number, step: (acc: number, v: number) => number, init: number): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
+  WG.notOnDevice(op, x); // webgpu (issue 17)
   const d = normDim(dim, x.ndim, op);
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
   const { data, outer, len } = linesOf(x, d);

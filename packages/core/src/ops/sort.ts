@@ -8,6 +8,7 @@ import { fmt, normDim } from '../shape';
 import { linesOf, fromLines } from './along';
 import type { ValuesIndices } from './reduce';
 import { checkOptions } from '../options';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export interface SortOptions {
   /** Keep the order of equal elements (always true here: the sort is a stable merge sort either way). */
@@ -80,6 +81,7 @@ function indicesTensor(x: Tensor, d: number, descending: boolean, take?: number)
  */
 export function sort(x: Tensor, dim = -1, descending = false, opts: SortOptions = {}): ValuesIndices {
   checkOptions('sort', opts, ['stable']);
+  WG.notOnDevice('sort', x); // webgpu (issue 17)
   const indices = argsort(x, dim, descending, opts);
   const d = normDim(dim, x.ndim, 'sort');
   const values = x.ndim === 0 ? x.clone() : x.gather(d, indices);
@@ -94,6 +96,7 @@ export function sort(x: Tensor, dim = -1, descending = false, opts: SortOptions 
 export function argsort(x: Tensor, dim = -1, descending = false, opts: SortOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('argsort: expected a Tensor');
   checkOptions('argsort', opts, ['stable']);
+  WG.notOnDevice('argsort', x); // webgpu (issue 17)
   const d = normDim(dim, x.ndim, 'argsort');
   return indicesTensor(x, d, descending);
 }
@@ -106,6 +109,7 @@ export function argsort(x: Tensor, dim = -1, descending = false, opts: SortOptio
  */
 export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('topk: expected a Tensor');
+  WG.notOnDevice('topk', x); // webgpu (issue 17)
   void sorted;
   const d = normDim(dim, x.ndim, 'topk');
   const size = x.ndim === 0 ? 1 : x._shape[d];
@@ -125,6 +129,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
  */
 export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('kthvalue: expected a Tensor');
+  WG.notOnDevice('kthvalue', x); // webgpu (issue 17)
   const d = normDim(dim, x.ndim, 'kthvalue');
   const size = x.ndim === 0 ? 1 : x._shape[d];
   if (!Number.isInteger(k) || k < 1 || k > size) {

@@ -635,6 +635,13 @@ export function describe(x: Tensor): string {
   return `tensor(<${x.numel()} values on webgpu: print (await x.cpuAsync())>, shape=[${x._shape.join(', ')}], dtype=${x.dtype}, device='webgpu')`;
 }
 
+/** Refuses webgpu tensors in an op whose kernel reads host memory (no device path yet), naming the op. */
+export function notOnDevice(op: string, ...ts: (Tensor | null | undefined)[]): void {
+  if (ts.some((t) => t instanceof Tensor && t._storage.gpu !== null)) {
+    throw new Error(`${op}: not implemented on the webgpu device yet (its kernel reads host memory); move the tensors to the cpu with await x.cpuAsync()`);
+  }
+}
+
 /** The error of a synchronous reader on a webgpu tensor. */
 export function syncReadError(reader: string, asyncName: string): Error {
   return new Error(`${reader}: this tensor is on the webgpu device, whose values can only be read asynchronously; use \`await x.${asyncName}\` instead`);

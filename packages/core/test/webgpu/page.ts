@@ -218,6 +218,7 @@ async function moreOpChecks(): Promise<CheckResult[]> {
     F.batchNorm(t, rm, rv, { training: true, momentum: 0.3 });
     return cat([rm, rv]);
   }));
+  out.push(await checkGrad('grad: groupNorm and instanceNorm (composed)', [rnd(2, 4, 3, 3), rnd(4), rnd(4)], (t, ww, b) => F.groupNorm(t, 2, { weight: ww, bias: b }).sin().sum().add(F.instanceNorm(t).square().mul(t).sum())));
   const q = rnd(2, 2, 5, 4), k = rnd(2, 2, 6, 4), v = rnd(2, 2, 6, 3);
   out.push(await check('scaledDotProductAttention', [q, k, v], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2)));
   out.push(await check('scaledDotProductAttention causal', [q, rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2, { isCausal: true })));
@@ -534,6 +535,10 @@ async function errorChecks(): Promise<Record<string, string>> {
     intCumsum: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumsum(0)),
     mixLayerNorm: messageOf(() => F.layerNorm(g, 3, { weight: c })),
     mixIndexSelect: messageOf(() => g.indexSelect(0, tensor([0], { dtype: 'int32' }))),
+    sort: messageOf(() => g.sort()),
+    cumprod: messageOf(() => g.cumprod(0)),
+    adaptivePool: messageOf(() => F.adaptiveAvgPool2d(g.reshape(1, 1, 3), 2)),
+    convTranspose: messageOf(() => F.convTranspose1d(g.reshape(1, 1, 3), g.reshape(1, 1, 3))),
     indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
   };
 }
