@@ -6,7 +6,7 @@
  */
 import { Generator, Tensor, cat, compile, grad, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
-import { Adagrad, Adam, Adamax, RMSprop, SGD } from '@tapegrad/optim';
+import { ASGD, Adadelta, Adagrad, Adam, AdamW, Adamax, LBFGS, NAdam, RAdam, RMSprop, Rprop, SGD } from '@tapegrad/optim';
 import { ops as oracleOps, modules as oracleModules, runLoss } from '../../../tapegrad/src/oracle/kinds';
 import type { OracleCase, OracleFile, OracleTensor } from '../../../tapegrad/src/oracle/format';
 import oracleFile from '../../../../fixtures/oracle/public.json';
@@ -287,7 +287,8 @@ async function oracleCase(c: OracleCase): Promise<OracleResult> {
 /** SGD (momentum, nesterov, weight decay) and Adam/AdamW updates: a few steps with fixed gradients on both devices. */
 async function optimizerChecks(): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  const p0 = rnd(5, 3), grads = [rnd(5, 3), rnd(5, 3), rnd(5, 3)];
+  // Seven steps (RAdam's rectified branch starts at step 6 with β2 = 0.9); Rprop's gradient signs flip and hold.
+  const p0 = rnd(5, 3), grads = [rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3)];
   const cases: [string, (ps: Tensor[]) => { step(): void; zeroGrad(): void }][] = [
     ['SGD momentum', (ps) => new SGD(ps, { lr: 0.1, momentum: 0.9 })],
     ['SGD nesterov + weight decay', (ps) => new SGD(ps, { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01 })],
@@ -298,6 +299,14 @@ async function optimizerChecks(): Promise<CheckResult[]> {
     ['RMSprop centered, momentum, weight decay', (ps) => new RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.05 })],
     ['Adagrad lrDecay, initial accumulator', (ps) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 })],
     ['Adagrad maximize, weight decay', (ps) => new Adagrad(ps, { lr: 0.05, weightDecay: 0.1, maximize: true })],
+    ['Adam amsgrad', (ps) => new Adam(ps, { lr: 0.01, amsgrad: true })],
+    ['AdamW amsgrad', (ps) => new AdamW(ps, { lr: 0.01, amsgrad: true, weightDecay: 0.1 })],
+    ['Adadelta weight decay, maximize', (ps) => new Adadelta(ps, { lr: 0.5, weightDecay: 0.1, maximize: true })],
+    ['Adamax', (ps) => new Adamax(ps, { lr: 0.02, weightDecay: 0.05 })],
+    ['NAdam', (ps) => new NAdam(ps, { lr: 0.01, weightDecay: 0.01 })],
+    ['RAdam (rectified from step 6)', (ps) => new RAdam(ps, { lr: 0.01, betas: [0.5, 0.9] })],
+    ['ASGD', (ps) => new ASGD(ps, { lr: 0.05, t0: 1, weightDecay: 0.1 })],
+    ['Rprop', (ps) => new Rprop(ps, { lr: 0.05 })],
   ];
   for (const [name, make] of cases) {
     try {
@@ -527,10 +536,9 @@ async function errorChecks(): Promise<Record<string, string>> {
     compiled: await compiledFallback(),
     loadStateDict: await loadIntoDeviceModel(),
     // issue 17: an optimizer without a device update, and a cumsum that could leave int32 unchecked
-    adamaxOnDevice: messageOf(() => {
+    lbfgsOnDevice: messageOf(() => {
       const p = tensor([1, 2], { device: 'webgpu', requiresGrad: true });
-      p.mul(2).sum().backward();
-      new Adamax([p]).step();
+      new LBFGS([p]).step(() => { const l = p.square().sum(); l.backward(); return l; });
     }),
     intCumsum: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumsum(0)),
     mixLayerNorm: messageOf(() => F.layerNorm(g, 3, { weight: c })),
