@@ -181,6 +181,11 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await check('maxPool1d dilation 2', [rnd(2, 3, 11)], (x) => F.maxPool1d(x, 2, { dilation: 2, stride: 1 })));
   out.push(await check('avgPool2d padding 1 (count includes padding)', [rnd(2, 3, 6, 5)], (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 })));
   out.push(await check('avgPool2d countIncludePad false, ceilMode', [rnd(1, 2, 7, 7)], (x) => F.avgPool2d(x, 2, { padding: 1, countIncludePad: false, ceilMode: true })));
+  out.push(await check('adaptiveAvgPool2d to [3, 2] (uneven, overlapping windows)', [rnd(2, 3, 7, 5)], (t) => F.adaptiveAvgPool2d(t, [3, 2])));
+  out.push(await check('adaptiveAvgPool1d to 4', [rnd(2, 3, 10)], (t) => F.adaptiveAvgPool1d(t, 4)));
+  out.push(await checkGrad('grad: adaptiveAvgPool2d to 1 and [2, 3]', [rnd(2, 2, 5, 6)], (t) => F.adaptiveAvgPool2d(t, 1).sum().add(F.adaptiveAvgPool2d(t, [2, 3]).square().sum())));
+  out.push(await check('adaptiveMaxPool2d to [2, 3] with indices (whole windows)', [rnd(2, 3, 6, 6)], (t) => { const [v, i] = F.adaptiveMaxPool2d(t, [2, 3], { returnIndices: true }); return v.add(i.float()); }));
+  out.push(await checkGrad('grad: adaptiveMaxPool1d to 2', [rnd(2, 3, 8)], (t) => F.adaptiveMaxPool1d(t, 2).square().sum()));
   out.push(await checkGrad('grad: maxPool2d and avgPool2d', [rnd(2, 2, 6, 6)], (x) => F.maxPool2d(x, 2).sum().add(F.avgPool2d(x, 3, { stride: 1, padding: 1 }).square().sum())));
   out.push(await checkGrad('grad: conv2d (input, weight, bias)', [rnd(2, 3, 6, 5), rnd(4, 3, 3, 2), rnd(4)], (x, w, bb) => F.conv2d(x, w, bb, { padding: 1, stride: [2, 1] }).tanh().sum()));
   out.push(await checkGrad('grad: grouped dilated conv2d', [rnd(1, 4, 7, 7), rnd(4, 2, 3, 3)], (x, w) => F.conv2d(x, w, null, { dilation: 2, groups: 2 }).square().sum()));
@@ -545,7 +550,7 @@ async function errorChecks(): Promise<Record<string, string>> {
     mixIndexSelect: messageOf(() => g.indexSelect(0, tensor([0], { dtype: 'int32' }))),
     sort: messageOf(() => g.sort()),
     cumprod: messageOf(() => g.cumprod(0)),
-    adaptivePool: messageOf(() => F.adaptiveAvgPool2d(g.reshape(1, 1, 3), 2)),
+    adaptivePool: messageOf(() => F.adaptiveMaxPool2d(g.reshape(1, 1, 3), 2)),
     convTranspose: messageOf(() => F.convTranspose1d(g.reshape(1, 1, 3), g.reshape(1, 1, 3))),
     indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
   };
