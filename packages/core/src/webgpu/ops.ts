@@ -438,7 +438,7 @@ function im2col(x: Tensor, g: ConvGeom, pad = 0): Tensor {
   return record('unfold', [x], res, (gr) => [col2im(gr, gg)]);
 }
 
-function col2im(cols: Tensor, g: ConvGeom): Tensor {
+export function col2im(cols: Tensor, g: ConvGeom): Tensor {
   const N = cols._shape[0];
   const cc = cols.isContiguous() ? cols : copy(cols);
   const res = gpuTensor('conv2d', 'float32', [N, g.C, g.H, g.W]);

@@ -175,6 +175,11 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await check('conv2d stride 2, dilation 2, groups 2', [rnd(2, 4, 9, 8), rnd(6, 2, 2, 3)], conv({ stride: 2, dilation: 2, groups: 2 })));
   out.push(await check("conv2d padding 'same', even kernel", [rnd(1, 2, 5, 5), rnd(3, 2, 2, 4), rnd(3)], conv({ padding: 'same' })));
   out.push(await check('conv1d', [rnd(2, 3, 11), rnd(5, 3, 3)], (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 2 })));
+  const convT = (o: Record<string, unknown>) => (t: Tensor, w: Tensor, bb?: Tensor) => F.convTranspose2d(t, w, bb ?? null, o);
+  out.push(await check('convTranspose2d stride 2, padding 1, outputPadding 1', [rnd(2, 3, 4, 5), rnd(3, 2, 3, 3), rnd(2)], convT({ stride: 2, padding: 1, outputPadding: 1 })));
+  out.push(await check('convTranspose2d groups 2, dilation 2', [rnd(1, 4, 3, 3), rnd(4, 3, 2, 2)], convT({ groups: 2, dilation: 2 })));
+  out.push(await check('convTranspose1d', [rnd(2, 3, 6), rnd(3, 2, 3)], (t, w) => F.convTranspose1d(t, w, null, { stride: 2, padding: 1 })));
+  out.push(await checkGrad('grad: convTranspose2d (input, weight, bias)', [rnd(2, 2, 3, 4), rnd(2, 3, 3, 2), rnd(3)], (t, w, bb) => F.convTranspose2d(t, w, bb, { stride: [2, 1], padding: 1 }).tanh().sum()));
   out.push(await check('maxPool2d 2×2', [rnd(2, 3, 6, 7)], (x) => F.maxPool2d(x, 2)));
   out.push(await check('maxPool2d 3×3 stride 2 padding 1 ceilMode', [rnd(1, 2, 7, 6)], (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })));
   out.push(await check('maxPool2d indices (returnIndices)', [rnd(2, 3, 7, 6)], (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true })[1].float()));
@@ -224,6 +229,10 @@ async function moreOpChecks(): Promise<CheckResult[]> {
     return cat([rm, rv]);
   }));
   out.push(await checkGrad('grad: groupNorm and instanceNorm (composed)', [rnd(2, 4, 3, 3), rnd(4), rnd(4)], (t, ww, b) => F.groupNorm(t, 2, { weight: ww, bias: b }).sin().sum().add(F.instanceNorm(t).square().mul(t).sum())));
+  const rnnX = rnd(5, 2, 3);
+  const rnn = (t: Tensor): Tensor => { manualSeed(4); const m = new nn.RNN(3, 4, { numLayers: 2 }); if (t.device === 'webgpu') m.to('webgpu'); return (m.forward(t) as [Tensor, Tensor])[0]; };
+  out.push(await check('nn.RNN (tanh, 2 layers) forward, composed of device ops', [rnnX], rnn));
+  out.push(await checkGrad('grad: nn.RNN through time', [rnnX], (t) => rnn(t).square().sum()));
   const q = rnd(2, 2, 5, 4), k = rnd(2, 2, 6, 4), v = rnd(2, 2, 6, 3);
   out.push(await check('scaledDotProductAttention', [q, k, v], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2)));
   out.push(await check('scaledDotProductAttention causal', [q, rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2, { isCausal: true })));
@@ -551,7 +560,8 @@ async function errorChecks(): Promise<Record<string, string>> {
     sort: messageOf(() => g.sort()),
     cumprod: messageOf(() => g.cumprod(0)),
     adaptivePool: messageOf(() => F.adaptiveMaxPool2d(g.reshape(1, 1, 3), 2)),
-    convTranspose: messageOf(() => F.convTranspose1d(g.reshape(1, 1, 3), g.reshape(1, 1, 3))),
+    lstm: messageOf(() => { manualSeed(1); (new nn.LSTM(1, 2) as nn.Module).to('webgpu').forward(g.reshape(3, 1, 1)); }),
+    gru: messageOf(() => { manualSeed(1); (new nn.GRU(1, 2) as nn.Module).to('webgpu').forward(g.reshape(3, 1, 1)); }),
     indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
   };
 }
