@@ -202,7 +202,7 @@ export abstract class RNNBase extends Module {
         const cInit = lstm ? (c0s ? c0s[k] : zeros([B, this.hiddenSize], { dtype, device: x.device })) : null;
         let proj = linear(layerIn, w.wIh, w.bIh);
         if (pad) proj = indexSelect(cat([proj, zeros([1, proj.shape[1]], { dtype: proj.dtype, device: proj.device })], 0), 0, pad).reshape([T, B, -1]);
-        if (lstm && !pad && !w.wHr && T > 0 && cInit && hInit.dtype === proj.dtype && cInit.dtype === proj.dtype) {
+        if (lstm && !pad && !w.wHr && T > 0 && x.device === 'cpu' && cInit && hInit.dtype === proj.dtype && cInit.dtype === proj.dtype) { // webgpu (issue 17): the fused layer reads host memory; the device steps cell by cell
           // The whole direction as one primitive: one tape node, one W_hh gradient GEMM (core's lstmLayer).
           const r = lstmLayer(proj, hInit, cInit, w.wHh, w.bHh, { reverse: d === 1 });
           outs.push(r.narrow(0, 0, T));

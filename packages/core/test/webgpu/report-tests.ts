@@ -110,8 +110,6 @@ export function reportTests(where: string, noAdapterWhy: string, run: () => Repo
     for (const [key, op] of [['sort', 'sort'], ['cumprod', 'cumprod'], ['adaptivePool', 'adaptiveMaxPool2d']]) {
       expect(e[key]).toMatch(new RegExp(`^${op}: not implemented on the webgpu device yet`));
     }
-    expect(e.lstm).toMatch(/^(lstmLayer|lstmCell): not implemented on the webgpu device yet/);
-    expect(e.gru).toMatch(/^gruCell: not implemented on the webgpu device yet/);
     expect(e.indexRange).toMatch(/^indexSelect: index 9 is out of bounds for dim 0 with size 3/);
   });
 
