@@ -1,12 +1,12 @@
 /**
- * The webgpu device's layerNorm forward and cumsum (issue 17), called from ops/layer-norm.ts and
- * ops/scan.ts; their gradients are Tensor ops there (so they run on the device and are differentiable).
+ * The webgpu device's layerNorm forward, cumsum and indexSelect's backward (issue 17), called from ops/layer-norm.ts,
+ * ops/scan.ts and ops/indexing.ts; their gradients are Tensor ops there (so they run on the device and are differentiable).
  */
 import type { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { dispatch } from './device';
 import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf } from './ops';
-import { cumsumSource, layerNormSource } from './kernels/rows.wgsl';
+import { bucketSortSource, bucketSumSource, cumsumSource, layerNormSource } from './kernels/rows.wgsl';
 
 function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
   for (const t of ts) {
@@ -53,6 +53,37 @@ export function cumsumLines(x: Tensor, d: number): Tensor {
     p.i[1] = len;
     p.i[2] = inner;
     p.i[4] = xc.nd.offset;
+  });
+  return res;
+}
+
+/**
+ * indexSelect's VJP on the device: g [..., m, ...] (m at dim d) summed into zeros of `shape` at the rows
+ * `index` names — scatterAdd's values and order, in O(m + V) + O(|result| + |g|) work instead of
+ * scatterAdd's O(|result| · m). Float32 gradients; not taped (the caller records it).
+ */
+export function indexAddRows(g: Tensor, d: number, index: Tensor, shape: readonly number[]): Tensor {
+  floatOnly('indexSelect backward', g);
+  const gc = contiguous(g), ic = contiguous(index);
+  const V = shape[d], m = ic.numel();
+  const inner = shape.slice(d + 1).reduce((p, s) => p * s, 1);
+  const res = gpuTensor('indexSelect backward', 'float32', shape);
+  const n = res.numel();
+  if (n === 0) return res;
+  const offs = gpuTensor('indexSelect backward', 'int32', [V + 1]);
+  const cur = gpuTensor('indexSelect backward', 'int32', [Math.max(V, 1)]);
+  const perm = gpuTensor('indexSelect backward', 'int32', [Math.max(m, 1)]);
+  dispatch('indexSelect backward', 'bucketSort', bucketSortSource, 1, [bufferOf(ic), bufferOf(offs), bufferOf(cur), bufferOf(perm)], (p) => {
+    p.i[0] = V;
+    p.i[1] = m;
+    p.i[4] = ic.nd.offset;
+  });
+  dispatch('indexSelect backward', 'bucketSum', bucketSumSource, groupsOf(n, 64), [bufferOf(gc), bufferOf(offs), bufferOf(perm), bufferOf(res)], (p) => {
+    p.i[0] = n;
+    p.i[1] = V;
+    p.i[2] = m;
+    p.i[3] = inner;
+    p.i[4] = gc.nd.offset;
   });
   return res;
 }

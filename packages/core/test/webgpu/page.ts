@@ -218,6 +218,13 @@ async function moreOpChecks(): Promise<CheckResult[]> {
   out.push(await checkGrad('grad: embedding (scatter-add of repeated rows)', [table], (t) => F.embedding(idx.to(t.device), t).tanh().sum()));
   out.push(await checkGrad('grad: embedding paddingIdx 3', [table], (t) => F.embedding(idx.to(t.device), t, { paddingIdx: 3 }).square().sum()));
   out.push(await checkGrad('grad: indexSelect dim 1', [rnd(3, 6)], (t) => t.indexSelect(1, ints([5, 0, 5, 2], [4]).to(t.device)).exp().sum()));
+  const tokens = ints(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 300), [40, 50]), up = rnd(40, 50, 4);
+  out.push(await checkGrad('grad: embedding of 300 rows by 2000 tokens (the bucketed sum)', [rnd(300, 4)], (t) => F.embedding(tokens.to(t.device), t).mul(up.to(t.device)).sum()));
+  out.push(await checkGrad('second derivative through indexSelect (createGraph)', [rnd(5, 3)], (t) => {
+    const i = ints([4, 4, 0, 2], [4]).to(t.device);
+    const [gt] = grad(t.indexSelect(0, i).square().sum(), [t], { createGraph: true });
+    return (gt as Tensor).indexSelect(0, i).sin().sum();
+  }));
   const bnx = rnd(6, 3, 4, 5);
   const bnTrain = (t: Tensor, ww: Tensor, b: Tensor): Tensor => F.batchNorm(t, null, null, { weight: ww, bias: b, training: true });
   out.push(await check('batchNorm training (batch statistics)', [bnx, rnd(3), rnd(3)], bnTrain));

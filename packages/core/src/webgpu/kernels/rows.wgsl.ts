@@ -56,3 +56,48 @@ ${MAIN_1D}
   var acc = 0.0;
   for (var j = 0u; j < len; j++) { acc += a[off + p]; o[p] = acc; p += inner; }
 }`;
+
+/**
+ * indexSelect's backward, deterministic without atomics: a counting sort of the index positions by
+ * value (one thread: offsets [V + 1], a cursor scratch [V], the positions grouped by value [m], each
+ * group in ascending order), then one thread per element of the [outer, V, inner] result summing its
+ * group's rows of g in that order. Sort slot: [0] V, [1] m, [4] index offset. Sum slot: [0] n,
+ * [1] V, [2] m, [3] inner, [4] g offset.
+ */
+export const bucketSortSource = (): string => `${HEADER}
+@group(0) @binding(1) var<storage, read> idx: array<i32>;
+@group(0) @binding(2) var<storage, read_write> offs: array<i32>;
+@group(0) @binding(3) var<storage, read_write> cur: array<i32>;
+@group(0) @binding(4) var<storage, read_write> perm: array<i32>;
+${MAIN_1D}
+  if (i != 0u) { return; }
+  let V = pu(0u);
+  let m = pu(1u);
+  let io = pu(4u);
+  for (var v = 0u; v <= V; v++) { offs[v] = 0; }
+  for (var k = 0u; k < m; k++) { let j = idx[io + k]; if (j >= 0 && u32(j) < V) { offs[u32(j) + 1u] += 1; } }
+  for (var v = 0u; v < V; v++) { offs[v + 1u] += offs[v]; cur[v] = offs[v]; }
+  for (var k = 0u; k < m; k++) {
+    let j = idx[io + k];
+    if (j >= 0 && u32(j) < V) { perm[cur[u32(j)]] = i32(k); cur[u32(j)] += 1; }
+  }
+}`;
+
+export const bucketSumSource = (): string => `${HEADER}
+@group(0) @binding(1) var<storage, read> g: array<f32>;
+@group(0) @binding(2) var<storage, read> offs: array<i32>;
+@group(0) @binding(3) var<storage, read> perm: array<i32>;
+@group(0) @binding(4) var<storage, read_write> o: array<f32>;
+${MAIN_1D}
+  if (i >= pu(0u)) { return; }
+  let V = pu(1u);
+  let m = pu(2u);
+  let inner = pu(3u);
+  let c = i % inner;
+  let v = (i / inner) % V;
+  let a = i / (inner * V);
+  let base = pu(4u) + a * m * inner + c;
+  var s = 0.0;
+  for (var j = offs[v]; j < offs[v + 1u]; j++) { s += g[base + u32(perm[j]) * inner]; }
+  o[i] = s;
+}`;
