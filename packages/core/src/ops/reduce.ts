@@ -13,6 +13,7 @@ import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { eyeMask } from '../webgpu/rows'; // webgpu (issue 17)
 
 export interface ValuesIndices {
   values: Tensor;
@@ -124,8 +125,8 @@ function productOfOthersDifferentiable(x: Tensor, dims: number[]): Tensor {
   const n = numelOf(dims.map((d) => x._shape[d]));
   const eye = new Uint8Array(n * n);
   for (let i = 0; i < n; i++) eye[i * n + i] = 1;
-  const onDevice = x._storage.gpu !== null; // webgpu (issue 17): the mask goes to the device
-  const rows = where(onDevice ? WG.toDevice(Tensor._fromData(eye, [n, n], 'bool'), 'webgpu') : Tensor._fromData(eye, [n, n], 'bool'), 1, x.permute(perm).reshape([...kept.map((d) => x._shape[d]), 1, n]));
+  const onDevice = x._storage.gpu !== null; // webgpu (issue 17): the mask on the device, uploaded once per n
+  const rows = where(onDevice ? eyeMask(n) : Tensor._fromData(eye, [n, n], 'bool'), 1, x.permute(perm).reshape([...kept.map((d) => x._shape[d]), 1, n]));
   const inv = perm.map((_, i) => perm.indexOf(i));
   return rows.prod(-1).reshape(perm.map((d) => x._shape[d])).permute(inv);
 }

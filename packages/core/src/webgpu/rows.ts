@@ -2,10 +2,10 @@
  * The webgpu device's layerNorm forward, cumsum and indexSelect's backward (issue 17), called from ops/layer-norm.ts,
  * ops/scan.ts and ops/indexing.ts; their gradients are Tensor ops there (so they run on the device and are differentiable).
  */
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { dispatch } from './device';
-import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf } from './ops';
+import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf, toDevice } from './ops';
 import { bucketSortSource, bucketSumSource, cumsumSource, layerNormSource } from './kernels/rows.wgsl';
 
 function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
@@ -86,4 +86,17 @@ export function indexAddRows(g: Tensor, d: number, index: Tensor, shape: readonl
     p.i[4] = gc.nd.offset;
   });
   return res;
+}
+
+const eyes = new Map<number, Tensor>();
+/** The n×n identity as a bool device tensor, uploaded once per n (prod's gradient selects with it). */
+export function eyeMask(n: number): Tensor {
+  let t = eyes.get(n);
+  if (t === undefined) {
+    const eye = new Uint8Array(n * n);
+    for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+    t = toDevice(Tensor._fromData(eye, [n, n], 'bool'), 'webgpu');
+    eyes.set(n, t);
+  }
+  return t;
 }

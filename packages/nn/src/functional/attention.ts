@@ -22,6 +22,18 @@ export function causalBias(L: number, S: number, dtype: Tensor['dtype']): Tensor
   return zeros([L, S], { dtype }).maskedFill(j.gt(i), -Infinity);
 }
 
+const deviceBiases = new Map<string, Tensor>();
+/** causalBias uploaded to a device once per shape (webgpu, issue 17), so a step does not upload it again. */
+function deviceCausalBias(L: number, S: number, dtype: Tensor['dtype'], device: Tensor['device']): Tensor {
+  const key = `${L}:${S}:${dtype}:${device}`;
+  let t = deviceBiases.get(key);
+  if (t === undefined) {
+    t = causalBias(L, S, dtype).to(device);
+    deviceBiases.set(key, t);
+  }
+  return t;
+}
+
 /**
  * A mask as an additive float bias in `dtype`: a bool mask becomes −inf where `blockedWhen` (true for
  * PyTorch's MultiheadAttention convention, True = not allowed; false for scaled_dot_product_attention,
@@ -199,7 +211,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (isCausal && attnMask) throw new Error(`${fn}: explicit attnMask should not be set when isCausal is true`);
   const dtype = query.dtype;
   let bias: Tensor | null = null;
-  if (isCausal) bias = query.device === 'cpu' ? causalBias(L, S, dtype) : causalBias(L, S, dtype).to(query.device); // webgpu (issue 17)
+  if (isCausal) bias = query.device === 'cpu' ? causalBias(L, S, dtype) : deviceCausalBias(L, S, dtype, query.device); // webgpu (issue 17)
   else if (attnMask) {
     const ms = attnMask instanceof Tensor ? attnMask.shape : [];
     const fits = ms.length >= 2 && ms.length <= r && ms.every((s, i) => s === 1 || s === [...batch, L, S][r - ms.length + i]);
