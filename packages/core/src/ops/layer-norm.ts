@@ -13,7 +13,7 @@ import { isGradEnabled } from '../autograd/grad-mode';
 import { sumTo } from './reduce';
 import { runKernel } from '../compile/capture';
 import { layerNormF32, layerNormBackwardF32 } from '../kernels/row-kernels';
-import { layerNormRows } from '../webgpu/rows'; // webgpu (issue 17)
+import { layerNormBackwardRows, layerNormRows } from '../webgpu/rows'; // webgpu (issue 17)
 
 /**
  * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
@@ -52,8 +52,16 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
     if (bias) grads.push(bias.requiresGrad ? like(sumTo(g, bias.shape), bias) : null);
     return grads;
   };
-  if ([x, ...params].some((t) => t._storage.gpu !== null)) { // webgpu (issue 17): one row kernel, the taped VJP
-    return record('layerNorm', [x, ...params], layerNormRows(x, weight, bias, C, eps), tapedGrads, [x, ...params]);
+  if ([x, ...params].some((t) => t._storage.gpu !== null)) { // webgpu (issue 17): row kernels as on the cpu
+    const { y, stats } = layerNormRows(x, weight, bias, C, eps);
+    return record('layerNorm', [x, ...params], y, (g) => {
+      if (isGradEnabled() || g.dtype !== 'float32') return tapedGrads(g);
+      const { dx, xhat } = layerNormBackwardRows(g, x, weight, stats, C);
+      const grads: (Tensor | null)[] = [x.requiresGrad ? dx : null];
+      if (weight) grads.push(weight.requiresGrad ? sumTo(g.mul(xhat), weight.shape) : null);
+      if (bias) grads.push(bias.requiresGrad ? sumTo(g, bias.shape) : null);
+      return grads;
+    }, [x, ...params]);
   }
   const rows = C === 0 ? 0 : x.numel() / C;
   // Every element is written (by the wasm kernel or the loop), so a recycled buffer needs no zeroing.

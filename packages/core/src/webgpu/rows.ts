@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { dispatch } from './device';
 import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf, toDevice } from './ops';
-import { bucketSortSource, bucketSumSource, cumsumSource, layerNormSource } from './kernels/rows.wgsl';
+import { bucketSortSource, bucketSumSource, cumsumSource, layerNormBackwardSource, layerNormSource } from './kernels/rows.wgsl';
 
 function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
   for (const t of ts) {
@@ -16,15 +16,19 @@ function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
 
 const contiguous = (t: Tensor): Tensor => (t.isContiguous() ? t : copy(t));
 
-/** (x − mean)·rstd (·w + b) over rows of `C` trailing elements, one workgroup per row (not taped: the caller records it). */
-export function layerNormRows(x: Tensor, w: Tensor | null, b: Tensor | null, C: number, eps: number): Tensor {
+/**
+ * (x − mean)·rstd (·w + b) over rows of `C` trailing elements, one workgroup per row, and each row's
+ * [mean, rstd] (not taped: the caller records it).
+ */
+export function layerNormRows(x: Tensor, w: Tensor | null, b: Tensor | null, C: number, eps: number): { y: Tensor; stats: Tensor } {
   checkAllOnDevice('layerNorm', x, w, b);
   floatOnly('layerNorm', x, w, b);
   const xc = contiguous(x), wc = w && contiguous(w), bc = b && contiguous(b);
   const res = gpuTensor('layerNorm', 'float32', x.shape);
   const rows = C === 0 ? 0 : x.numel() / C;
-  if (rows === 0) return res;
-  dispatch('layerNorm', 'layerNorm', layerNormSource, rows, [bufferOf(xc), wc ? bufferOf(wc) : dummyBuffer(), bc ? bufferOf(bc) : dummyBuffer(), bufferOf(res)], (p) => {
+  const stats = gpuTensor('layerNorm', 'float32', [Math.max(rows, 1), 2]);
+  if (rows === 0) return { y: res, stats };
+  dispatch('layerNorm', 'layerNorm', layerNormSource, rows, [bufferOf(xc), wc ? bufferOf(wc) : dummyBuffer(), bc ? bufferOf(bc) : dummyBuffer(), bufferOf(res), bufferOf(stats)], (p) => {
     p.i[0] = rows;
     p.i[1] = C;
     p.i[2] = (wc ? 1 : 0) | (bc ? 2 : 0);
@@ -33,7 +37,24 @@ export function layerNormRows(x: Tensor, w: Tensor | null, b: Tensor | null, C: 
     p.i[6] = bc ? bc.nd.offset : 0;
     p.f[8] = eps;
   });
-  return res;
+  return { y: res, stats };
+}
+
+/** layerNorm's input gradient and x̂ from the forward's row statistics, one workgroup per row (not taped). */
+export function layerNormBackwardRows(g: Tensor, x: Tensor, w: Tensor | null, stats: Tensor, C: number): { dx: Tensor; xhat: Tensor } {
+  const gc = contiguous(g), xc = contiguous(x), wc = w && contiguous(w);
+  const dx = gpuTensor('layerNorm backward', 'float32', x.shape), xhat = gpuTensor('layerNorm backward', 'float32', x.shape);
+  const rows = C === 0 ? 0 : x.numel() / C;
+  if (rows === 0) return { dx, xhat };
+  dispatch('layerNorm backward', 'layerNormBackward', layerNormBackwardSource, rows, [bufferOf(xc), wc ? bufferOf(wc) : dummyBuffer(), bufferOf(gc), bufferOf(stats), bufferOf(dx), bufferOf(xhat)], (p) => {
+    p.i[0] = rows;
+    p.i[1] = C;
+    p.i[2] = wc ? 1 : 0;
+    p.i[4] = xc.nd.offset;
+    p.i[5] = wc ? wc.nd.offset : 0;
+    p.i[6] = gc.nd.offset;
+  });
+  return { dx, xhat };
 }
 
 /** Running sums along dim `d` of a float32 tensor, one thread per line (not taped). */
