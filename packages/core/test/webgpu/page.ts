@@ -23,7 +23,7 @@ export interface Report {
   mlp?: { cpu: number[]; gpu: number[]; steps: StepCounters[]; steady: StepCounters | null; paramErr: number };
   cnn?: { cpu: number[]; gpu: number[] };
   /** A Transformer encoder layer (embedding, attention, layerNorm, a causal mask) trained with Adam and a BatchNorm1d model with RMSprop (issue 17). */
-  transformer?: { cpu: number[]; gpu: number[] };
+  transformer?: { cpu: number[]; gpu: number[]; compiled: number[]; replays: number; fallbacks: string[] };
   batchNormNet?: { cpu: number[]; gpu: number[]; runningErr: number };
   errors: Record<string, string>;
   deviceErrors: string[];
@@ -467,35 +467,42 @@ async function trainCnn(): Promise<{ cpu: number[]; gpu: number[] }> {
  * A one-layer Transformer encoder (embedding, self-attention with a causal mask, layerNorm, feed-forward,
  * a linear head), 5 steps of Adam on each device from one seed (issue 17).
  */
-async function trainTransformer(): Promise<{ cpu: number[]; gpu: number[] }> {
+async function trainTransformer(): Promise<NonNullable<Report['transformer']>> {
   const tokens = ints(Array.from({ length: 24 }, (_, i) => (i * 5 + 3) % 11), [4, 6]);
   const y = ints(Array.from({ length: 24 }, (_, i) => (i * 7) % 11), [24]);
   class Net extends nn.Module {
     emb = new nn.Embedding(11, 16);
     layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32, dropout: 0, batchFirst: true });
     head = new nn.Linear(16, 11);
-    forward(t: Tensor): Tensor {
-      const mask = nn.Transformer.generateSquareSubsequentMask(6).to(t.device);
+    forward(t: Tensor, mask: Tensor): Tensor {
       return this.head.forward(this.layer.forward(this.emb.forward(t), { srcMask: mask })).reshape(24, 11);
     }
   }
-  const make = (): nn.Module => { manualSeed(9); return new Net(); };
-  const run = (model: nn.Module, t: Tensor, ys: Tensor): Tensor[] => {
+  const make = (): Net => { manualSeed(9); return new Net(); };
+  const mask = nn.Transformer.generateSquareSubsequentMask(6);
+  const stepOf = (model: Net): ((t: Tensor, ys: Tensor, m: Tensor) => Tensor) => {
     const opt = new Adam(model.parameters(), { lr: 0.01 });
-    const losses: Tensor[] = [];
-    for (let s = 0; s < 5; s++) {
+    return (t, ys, m) => {
       opt.zeroGrad();
-      const loss = F.crossEntropy(model.forward(t) as Tensor, ys);
+      const loss = F.crossEntropy(model.forward(t, m), ys);
       loss.backward();
       opt.step();
-      losses.push(loss.detach());
-    }
-    return losses;
+      return loss.detach();
+    };
   };
-  const cpu = run(make(), tokens, y).map((l) => l.item());
+  const cpuStep = stepOf(make());
+  const cpu = Array.from({ length: 5 }, () => cpuStep(tokens, y, mask).item());
+  const [tg, yg, mg] = [tokens.to('webgpu'), y.to('webgpu'), mask.to('webgpu')];
+  const gpuStep = stepOf(make().to('webgpu') as Net);
+  const gpuLosses = Array.from({ length: 5 }, () => gpuStep(tg, yg, mg));
   const gpu: number[] = [];
-  for (const l of run(make().to('webgpu'), tokens.to('webgpu'), y.to('webgpu'))) gpu.push(await l.itemAsync());
-  return { cpu, gpu };
+  for (const l of gpuLosses) gpu.push(await l.itemAsync());
+  // The same steps through compile(): the third call on replays the recorded dispatches.
+  const compiled = compile(stepOf(make().to('webgpu') as Net));
+  const compiledLosses: number[] = [];
+  for (let s = 0; s < 5; s++) compiledLosses.push(await compiled(tg, yg, mg).itemAsync());
+  const st = compiled.stats();
+  return { cpu, gpu, compiled: compiledLosses, replays: st.replays, fallbacks: st.fallbacks.map((f) => f.reason) };
 }
 
 /**

@@ -82,13 +82,17 @@ export function reportTests(where: string, noAdapterWhy: string, run: () => Repo
   });
 
   // issue 17: the models that need normalization, embedding lookup and attention on the device
-  gpuTest('a Transformer encoder layer (Embedding, MultiheadAttention with a causal mask, LayerNorm) trained with Adam on webgpu follows the cpu loss curve', ({ report }) => {
+  gpuTest('a Transformer encoder layer (Embedding, MultiheadAttention with a causal mask, LayerNorm) trained with Adam on webgpu follows the cpu loss curve, eager and compiled', ({ report }) => {
     expect(report.errors.transformer).toBeUndefined();
     const t = report.transformer;
     if (!t) throw new Error('no Transformer report');
     expect(t.gpu.length).toBe(5);
     for (let i = 0; i < t.cpu.length; i++) expect(Math.abs(t.gpu[i] - t.cpu[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(t.cpu[i])));
     expect(t.cpu[4]).toBeLessThan(t.cpu[0]);
+    // compile(step) replays it (one command buffer per step) with the eager device step's bits
+    expect(t.fallbacks).toEqual([]);
+    expect(t.replays).toBe(3);
+    expect(t.compiled).toEqual(t.gpu);
   });
 
   gpuTest('a BatchNorm1d model trained with RMSprop on webgpu follows the cpu loss curve, with the same running statistics and eval loss', ({ report }) => {
