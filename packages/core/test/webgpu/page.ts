@@ -202,6 +202,7 @@ async function opChecks(): Promise<CheckResult[]> {
 /** Normalization, embedding lookup, attention, cumsum and prod on the device (issue 17). */
 async function moreOpChecks(): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
+  const a3 = (): Tensor => rnd(3, 6, 4);
   const x = rnd(3, 4, 10), w = rnd(10), bb = rnd(10);
   out.push(await check('layerNorm [10] with weight and bias', [x, w, bb], (t, ww, b) => F.layerNorm(t, 10, { weight: ww, bias: b })));
   out.push(await check('layerNorm [4, 10] without affine, of a transposed view', [rnd(3, 10, 4)], (t) => F.layerNorm(t.transpose(1, 2), [4, 10])));
@@ -255,6 +256,13 @@ async function moreOpChecks(): Promise<CheckResult[]> {
   out.push(await check('scaledDotProductAttention', [q, k, v], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2)));
   out.push(await check('scaledDotProductAttention causal', [q, rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2, { isCausal: true })));
   out.push(await checkGrad('grad: scaledDotProductAttention with a float mask', [q, k, v, rnd(5, 6)], (a, b2, c2, m) => F.scaledDotProductAttention(a, b2, c2, { attnMask: m }).square().sum()));
+  const withTies = tensor([[3, 1, NaN, 1, -2, 3, 0, NaN, -0, 5], [2, 2, 2, -1, 4, 4, -1, 0, 7, 2]], { dtype: 'float32' });
+  out.push(await check('sort values and indices (ties: index order; NaN largest)', [withTies], (t) => { const r = t.sort(); return stack([where(r.values.isnan(), 100, r.values), r.indices.float()]); }));
+  out.push(await check('argsort descending dim 0 (ties, NaN first)', [withTies], (t) => t.argsort(0, true).float().add(t.argsort(1, true).float().sum(1, true))));
+  out.push(await check('sort of 700-element rows of a transposed view', [rnd(700, 3)], (t) => { const r = t.t().sort(1); return r.values.add(r.indices.float()); }));
+  out.push(await check('topk 3 and kthvalue 2 along dim 1', [a3()], (t) => { const k = t.topk(3, 1); const v = t.kthvalue(2, 1, true); return cat([k.values.add(k.indices.float()), v.values.add(v.indices.float())], 1); }));
+  out.push(await check('sort int32 descending', [ints([5, -3, 9, 9, 0, -3, 2, 1], [2, 4])], (t) => { const r = t.sort(-1, true); return r.values.add(r.indices.mul(100)); }));
+  out.push(await checkGrad('grad: sort and topk values (scattered back to their positions)', [rnd(3, 7)], (t) => t.sort(1).values.mul(tensor([1, 2, 3, 4, 5, 6, 7], { dtype: 'float32' }).to(t.device)).sum().add(t.topk(2, 0).values.square().sum())));
   out.push(await check('cumsum dim 1', [x], (t) => t.cumsum(1)));
   out.push(await check('cumsum dim -1 of a transposed view', [x], (t) => t.transpose(0, 2).cumsum(-1)));
   out.push(await checkGrad('grad: cumsum dim 0', [x], (t) => t.cumsum(0).square().sum()));
@@ -582,7 +590,7 @@ async function errorChecks(): Promise<Record<string, string>> {
     intCumsum: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumsum(0)),
     mixLayerNorm: messageOf(() => F.layerNorm(g, 3, { weight: c })),
     mixIndexSelect: messageOf(() => g.indexSelect(0, tensor([0], { dtype: 'int32' }))),
-    sort: messageOf(() => g.sort()),
+    longSort: messageOf(() => zeros(1025, { device: 'webgpu' }).topk(2)),
     cumprod: messageOf(() => g.cumprod(0)),
     adaptivePool: messageOf(() => F.adaptiveMaxPool2d(g.reshape(1, 1, 3), 2)),
     indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
