@@ -1,12 +1,12 @@
 /**
- * The webgpu device's layerNorm forward, cumsum and indexSelect's backward (issue 17), called from ops/layer-norm.ts,
+ * The webgpu device's layerNorm, cumsum / cumprod and indexSelect's backward (issue 17), called from ops/layer-norm.ts,
  * ops/scan.ts and ops/indexing.ts; their gradients are Tensor ops there (so they run on the device and are differentiable).
  */
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { dispatch } from './device';
 import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf, toDevice } from './ops';
-import { bucketSortSource, bucketSumSource, cumsumSource, layerNormBackwardSource, layerNormSource } from './kernels/rows.wgsl';
+import { bucketSortSource, bucketSumSource, layerNormBackwardSource, layerNormSource, scanSource } from './kernels/rows.wgsl';
 
 function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
   for (const t of ts) {
@@ -57,19 +57,19 @@ export function layerNormBackwardRows(g: Tensor, x: Tensor, w: Tensor | null, st
   return { dx, xhat };
 }
 
-/** Running sums along dim `d` of a float32 tensor, one thread per line (not taped). */
-export function cumsumLines(x: Tensor, d: number): Tensor {
+/** Running sums (or products) along dim `d` of a float32 tensor, one thread per line (not taped). */
+export function scanLines(op: 'cumsum' | 'cumprod', x: Tensor, d: number): Tensor {
   if (x.dtype !== 'float32') {
-    throw new TypeError(`cumsum: the webgpu device scans float32 tensors only, got ${x.dtype} (an int32 running sum there could leave int32 unchecked); pass { dtype: 'float32' }`);
+    throw new TypeError(`${op}: the webgpu device scans float32 tensors only, got ${x.dtype} (an int32 running value there could leave int32 unchecked); pass { dtype: 'float32' }`);
   }
   const xc = contiguous(x);
-  const res = gpuTensor('cumsum', 'float32', x.shape);
+  const res = gpuTensor(op, 'float32', x.shape);
   const sh = x.shape;
   const len = x.ndim === 0 ? 1 : sh[d];
   const inner = sh.slice(d + 1).reduce((p, s) => p * s, 1);
   const lines = len === 0 ? 0 : x.numel() / len;
   if (lines === 0) return res;
-  dispatch('cumsum', 'cumsum', cumsumSource, groupsOf(lines, 64), [bufferOf(xc), bufferOf(res)], (p) => {
+  dispatch(op, op, () => scanSource(op === 'cumprod'), groupsOf(lines, 64), [bufferOf(xc), bufferOf(res)], (p) => {
     p.i[0] = lines;
     p.i[1] = len;
     p.i[2] = inner;
@@ -109,15 +109,19 @@ export function indexAddRows(g: Tensor, d: number, index: Tensor, shape: readonl
   return res;
 }
 
-const eyes = new Map<number, Tensor>();
-/** The n×n identity as a bool device tensor, uploaded once per n (prod's gradient selects with it). */
-export function eyeMask(n: number): Tensor {
-  let t = eyes.get(n);
+const masks = new Map<string, Tensor>();
+/**
+ * The n×n identity (or, `upper`, the j ≥ k triangle) as a bool device tensor, uploaded once per n (prod's
+ * and cumprod's zero-safe gradients select with them).
+ */
+export function eyeMask(n: number, upper = false): Tensor {
+  const key = `${n}:${upper}`;
+  let t = masks.get(key);
   if (t === undefined) {
-    const eye = new Uint8Array(n * n);
-    for (let i = 0; i < n; i++) eye[i * n + i] = 1;
-    t = toDevice(Tensor._fromData(eye, [n, n], 'bool'), 'webgpu');
-    eyes.set(n, t);
+    const m = new Uint8Array(n * n);
+    for (let k = 0; k < n; k++) { if (upper) m.fill(1, k * n + k, (k + 1) * n); else m[k * n + k] = 1; }
+    t = toDevice(Tensor._fromData(m, [n, n], 'bool'), 'webgpu');
+    masks.set(key, t);
   }
   return t;
 }

@@ -203,6 +203,7 @@ async function opChecks(): Promise<CheckResult[]> {
 async function moreOpChecks(): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   const a3 = (): Tensor => rnd(3, 6, 4);
+  const pm0 = (): Tensor => rnd(3, 4, 5).mul(0.5).add(1);
   const x = rnd(3, 4, 10), w = rnd(10), bb = rnd(10);
   out.push(await check('layerNorm [10] with weight and bias', [x, w, bb], (t, ww, b) => F.layerNorm(t, 10, { weight: ww, bias: b })));
   out.push(await check('layerNorm [4, 10] without affine, of a transposed view', [rnd(3, 10, 4)], (t) => F.layerNorm(t.transpose(1, 2), [4, 10])));
@@ -266,6 +267,9 @@ async function moreOpChecks(): Promise<CheckResult[]> {
   out.push(await check('cumsum dim 1', [x], (t) => t.cumsum(1)));
   out.push(await check('cumsum dim -1 of a transposed view', [x], (t) => t.transpose(0, 2).cumsum(-1)));
   out.push(await checkGrad('grad: cumsum dim 0', [x], (t) => t.cumsum(0).square().sum()));
+  out.push(await check('cumprod dim 2', [pm0()], (t) => t.cumprod(2)));
+  out.push(await checkGrad('grad: cumprod dim 1', [pm0()], (t) => t.cumprod(1).sum()));
+  out.push(await checkGrad('grad: cumprod with zero factors', [tensor([[1.5, 0, 2, -1], [0, 3, 0, 0.5]], { dtype: 'float32' })], (t) => t.cumprod(1).mul(tensor([1, 2, 3, 4], { dtype: 'float32' }).to(t.device)).sum()));
   out.push(await check('flip dims [0, 2]', [x], (t) => t.flip([0, 2])));
   const pm = rnd(3, 4, 5).mul(0.5).add(1);
   out.push(await check('prod all', [pm], (t) => t.prod()));
@@ -588,10 +592,10 @@ async function errorChecks(): Promise<Record<string, string>> {
       new LBFGS([p]).step(() => { const l = p.square().sum(); l.backward(); return l; });
     }),
     intCumsum: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumsum(0)),
+    intCumprod: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumprod(0)),
     mixLayerNorm: messageOf(() => F.layerNorm(g, 3, { weight: c })),
     mixIndexSelect: messageOf(() => g.indexSelect(0, tensor([0], { dtype: 'int32' }))),
     longSort: messageOf(() => zeros(1025, { device: 'webgpu' }).topk(2)),
-    cumprod: messageOf(() => g.cumprod(0)),
     adaptivePool: messageOf(() => F.adaptiveMaxPool2d(g.reshape(1, 1, 3), 2)),
     indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
   };

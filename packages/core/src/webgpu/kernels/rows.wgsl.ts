@@ -1,10 +1,10 @@
 /**
- * layerNorm's forward as one row kernel, and cumsum as one thread per line (issue 17). layerNorm's slot:
+ * layerNorm's forward as one row kernel, and cumsum / cumprod as one thread per line (issue 17). layerNorm's slot:
  * [0] rows, [1] cols, [2] flags (1 weight, 2 bias), [4] x offset, [5] weight offset, [6] bias offset,
  * f[8] eps; one 64-thread workgroup per row, two passes (mean, then the centred squares, as the CPU kernel);
  * each row's mean and rstd go to `stats` [rows, 2] for the backward kernel, whose slot is the same with
  * [5] the weight offset, [6] g's offset and flags 1 (weight).
- * cumsum's slot: [0] lines (outer·inner), [1] the length along the dim, [2] inner, [4] x offset.
+ * cumsum's and cumprod's slot: [0] lines (outer·inner), [1] the length along the dim, [2] inner, [4] x offset.
  */
 import { HEADER, MAIN_1D, MATH } from './common.wgsl';
 
@@ -48,7 +48,7 @@ var<workgroup> sh: array<f32, 64>;
   }
 }`;
 
-export const cumsumSource = (): string => `${HEADER}
+export const scanSource = (prod: boolean): string => `${HEADER}
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read_write> o: array<f32>;
 ${MAIN_1D}
@@ -57,8 +57,8 @@ ${MAIN_1D}
   let inner = pu(2u);
   var p = (i / inner) * len * inner + i % inner;
   let off = pu(4u);
-  var acc = 0.0;
-  for (var j = 0u; j < len; j++) { acc += a[off + p]; o[p] = acc; p += inner; }
+  var acc = ${prod ? '1.0' : '0.0'};
+  for (var j = 0u; j < len; j++) { acc ${prod ? '*=' : '+='} a[off + p]; o[p] = acc; p += inner; }
 }`;
 
 /**
