@@ -191,18 +191,18 @@ export abstract class RNNBase extends Module {
     const h0s = h0 ? unbind(h0, 0) : null, c0s = c0 ? unbind(c0, 0) : null;
     const hN: Tensor[] = [], cN: Tensor[] = [];
     // Packed steps are read from a padded [T, B, G] view of the projection (rows past b_t are never read).
-    const pad = packed ? tensor(paddedIndex(sizes, B, T, x.shape[0]), { dtype: 'int32' }) : null;
+    const pad = packed ? tensor(paddedIndex(sizes, B, T, x.shape[0]), { dtype: 'int32', device: x.device }) : null; // device: webgpu (issue 17)
     let layerIn = x;
     for (let l = 0; l < this.numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const w = this._weights(l, d);
         const k = l * dirs + d;
-        const hInit = h0s ? h0s[k] : zeros([B, outH], { dtype });
-        const cInit = lstm ? (c0s ? c0s[k] : zeros([B, this.hiddenSize], { dtype })) : null;
+        const hInit = h0s ? h0s[k] : zeros([B, outH], { dtype, device: x.device }); // device: webgpu (issue 17)
+        const cInit = lstm ? (c0s ? c0s[k] : zeros([B, this.hiddenSize], { dtype, device: x.device })) : null;
         let proj = linear(layerIn, w.wIh, w.bIh);
-        if (pad) proj = indexSelect(cat([proj, zeros([1, proj.shape[1]], { dtype: proj.dtype })], 0), 0, pad).reshape([T, B, -1]);
-        if (lstm && !pad && !w.wHr && T > 0 && cInit && hInit.dtype === proj.dtype && cInit.dtype === proj.dtype) {
+        if (pad) proj = indexSelect(cat([proj, zeros([1, proj.shape[1]], { dtype: proj.dtype, device: proj.device })], 0), 0, pad).reshape([T, B, -1]);
+        if (lstm && !pad && !w.wHr && T > 0 && x.device === 'cpu' && cInit && hInit.dtype === proj.dtype && cInit.dtype === proj.dtype) { // webgpu (issue 17): the fused layer reads host memory; the device steps cell by cell
           // The whole direction as one primitive: one tape node, one W_hh gradient GEMM (core's lstmLayer).
           const r = lstmLayer(proj, hInit, cInit, w.wHh, w.bHh, { reverse: d === 1 });
           outs.push(r.narrow(0, 0, T));
@@ -409,7 +409,7 @@ abstract class RNNCellBase extends Module {
     const xb = unbatched ? x.unsqueeze(0) : x;
     const want = unbatched ? [this.hiddenSize] : [x.shape[0], this.hiddenSize];
     const out = states.map((s, i) => {
-      if (s === undefined || s === null) return zeros([xb.shape[0], this.hiddenSize], { dtype: x.dtype });
+      if (s === undefined || s === null) return zeros([xb.shape[0], this.hiddenSize], { dtype: x.dtype, device: x.device }); // device: webgpu (issue 17)
       if (!(s instanceof Tensor) || s.ndim !== want.length || s.shape.some((v, j) => v !== want[j])) {
         throw new RangeError(`${n}: expected hidden state ${i === 0 ? 'h' : 'c'} of shape ${shp(want)} for input ${shp(x)}, got ${s instanceof Tensor ? shp(s) : typeof s}`);
       }

@@ -1,6 +1,7 @@
 /** Adadelta (Zeiler 2012): per-coordinate steps from running averages of g² and of the squared updates. */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { adadeltaTensors } from './device-steps'; // webgpu (issue 17)
 import { adadeltaKernel } from './kernels';
 import { checkNonNegative, checkUnitInterval } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -63,6 +64,14 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected updateGroup(group: ParamGroup<AdadeltaOptions>, gi: number): void {
     const { lr, rho, eps, weightDecay: wd, maximize } = group;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'Adadelta.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        st.step = ((st.step as number | undefined) ?? 0) + 1;
+        adadeltaTensors(p, gt, stateTensor(st, 'squareAvg', p), stateTensor(st, 'accDelta', p), lr, rho, eps, wd, maximize ? -1 : 1);
+        return;
+      }
       const g = gradData(p, 'Adadelta.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

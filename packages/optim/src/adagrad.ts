@@ -1,7 +1,8 @@
 /** Adagrad: per-coordinate learning rates from the sum of squared gradients. */
 import { fullLike } from '@tapegrad/core';
 import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { adagradTensors } from './device-steps'; // webgpu (issue 17)
 import { adagradKernel } from './kernels';
 import { checkNonNegative } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -81,6 +82,16 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   protected updateGroup(group: ParamGroup<AdagradOptions>, gi: number): void {
     const { lr, lrDecay, weightDecay: wd, eps, maximize } = group;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'Adagrad.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        const sumT = stateTensor(st, 'sum', p, group.initialAccumulatorValue);
+        const t = ((st.step as number | undefined) ?? 0) + 1;
+        st.step = t;
+        adagradTensors(p, gt, sumT, lr / (1 + (t - 1) * lrDecay), wd, eps, maximize ? -1 : 1);
+        return;
+      }
       const g = gradData(p, 'Adagrad.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

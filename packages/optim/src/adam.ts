@@ -2,6 +2,7 @@
 import { Tensor } from '@tapegrad/core';
 import type { FloatArray, TypedArray } from '@tapegrad/core';
 import { webgpuAdamStep } from '@tapegrad/core/internal'; // webgpu (issue 17)
+import { adamTensors } from './device-steps'; // webgpu (issue 17)
 import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
 import { commitParam, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
@@ -68,18 +69,21 @@ export function adamUpdateGroup(
     const state = stateOf(states, p);
     if (state.step === undefined) state.step = 0;
     const gpu = p.device === 'webgpu'; // webgpu (issue 17)
-    if (gpu && amsgrad) throw new Error(`${where}: amsgrad is not implemented for webgpu parameters yet`);
     const mt = stateTensor(state, 'expAvg', p), vt = stateTensor(state, 'expAvgSq', p);
     const g = gpu ? null : gt._contigData();
     const m = gpu ? null : stateData(mt);
     const v = gpu ? null : stateData(vt);
-    const vmax = amsgrad ? stateData(stateTensor(state, 'maxExpAvgSq', p)) : null;
+    const vmax = amsgrad && !gpu ? stateData(stateTensor(state, 'maxExpAvgSq', p)) : null;
     const step = (state.step as number) + 1;
     state.step = step;
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;
     const stepSize = lr / biasCorrection1;
     const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    if (gpu && amsgrad) { // webgpu (issue 17): the device kernel has no running maximum; tensor ops instead
+      adamTensors(p, gt, mt, vt, stateTensor(state, 'maxExpAvgSq', p), beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, maximize ? -1 : 1);
+      return;
+    }
     if (gpu) {
       webgpuAdamStep(p, gt, mt, vt, beta1, beta2, stepSize, biasCorrection2Sqrt, eps, decoupled ? 0 : wd, decoupled ? 1 - lr * wd : 1, maximize ? -1 : 1);
       return;

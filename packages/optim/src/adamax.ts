@@ -1,6 +1,7 @@
 /** Adamax: Adam with the infinity norm in place of the second moment. */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { adamaxTensors } from './device-steps'; // webgpu (issue 17)
 import { adamaxKernel } from './kernels';
 import { checkAdamOptions } from './adam';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -60,6 +61,15 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     const { lr, eps, weightDecay: wd, maximize } = group;
     const [beta1, beta2] = group.betas;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'Adamax.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        const t = ((st.step as number | undefined) ?? 0) + 1;
+        st.step = t;
+        adamaxTensors(p, gt, stateTensor(st, 'expAvg', p), stateTensor(st, 'expInf', p), beta1, beta2, eps, lr / (1 - beta1 ** t), wd, maximize ? -1 : 1);
+        return;
+      }
       const g = gradData(p, 'Adamax.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

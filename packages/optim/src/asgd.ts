@@ -1,6 +1,7 @@
 /** ASGD: SGD with iterate averaging (Polyak & Juditsky 1992). */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { asgdTensors } from './device-steps'; // webgpu (issue 17)
 import { asgdKernel } from './kernels';
 import { asDefaultDtype, checkNonNegative } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -66,6 +67,22 @@ export class ASGD extends Optimizer<ASGDOptions> {
   protected updateGroup(group: ParamGroup<ASGDOptions>, gi: number): void {
     const { lr, lambd, alpha, t0, weightDecay: wd, maximize } = group;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'ASGD.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        if (st.step === undefined) {
+          st.step = 0;
+          st.eta = asDefaultDtype(lr);
+          st.mu = 1;
+        }
+        const t = (st.step as number) + 1;
+        st.step = t;
+        asgdTensors(p, gt, stateTensor(st, 'ax', p), st.eta as number, st.mu as number, lambd, wd, maximize ? -1 : 1);
+        st.eta = asDefaultDtype(lr / (1 + lambd * lr * t) ** alpha);
+        st.mu = asDefaultDtype(1 / Math.max(1, t - t0));
+        return;
+      }
       const g = gradData(p, 'ASGD.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

@@ -156,6 +156,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
    */
   override step<L = unknown>(closure?: () => L): L | undefined {
     if (typeof closure !== 'function') this.updateGroup();
+    // webgpu (issue 17): the line search reads the loss and the flat gradient on the host
+    if (this.params().some((p) => p.device !== 'cpu')) throw new Error("LBFGS.step: not implemented for webgpu parameters yet (its line search reads values on the host); use another optimizer or train on the cpu");
     const run = closure as () => L;
     return noGrad(() => this.run(run));
   }

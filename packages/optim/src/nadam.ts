@@ -1,6 +1,7 @@
 /** NAdam: Adam with Nesterov momentum (Dozat 2016). */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { nadamTensors } from './device-steps'; // webgpu (issue 17)
 import { nadamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
 import { asDefaultDtype, checkNonNegative } from './util';
@@ -62,6 +63,25 @@ export class NAdam extends Optimizer<NAdamOptions> {
     const { lr, eps, weightDecay: wd, momentumDecay: psi } = group;
     const [beta1, beta2] = group.betas;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'NAdam.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        if (st.step === undefined) {
+          st.step = 0;
+          st.muProduct = 1;
+        }
+        const t = (st.step as number) + 1;
+        st.step = t;
+        const mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi));
+        const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
+        const r = asDefaultDtype; // as the cpu branch below: mu_product rounded as PyTorch's 0-d tensor
+        const muProduct = r((st.muProduct as number) * r(mu));
+        st.muProduct = muProduct;
+        const muProductNext = r(r(muProduct * r(mu)) * r(muNext));
+        nadamTensors(p, gt, stateTensor(st, 'expAvg', p), stateTensor(st, 'expAvgSq', p), beta1, beta2, eps, 1 - beta2 ** t, (-lr * (1 - mu)) / (1 - muProduct), (-lr * muNext) / (1 - muProductNext), wd);
+        return;
+      }
       const g = gradData(p, 'NAdam.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

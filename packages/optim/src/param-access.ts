@@ -14,6 +14,9 @@ import { fmtShape } from './util';
  */
 export function gradData(p: Tensor, where: string, gi: number, pi: number): TypedArray | null {
   const g = gradTensor(p, where, gi, pi);
+  if (g !== null && g.device !== 'cpu') { // webgpu (issue 17): this optimizer's update reads host memory
+    throw new Error(`${where}: not implemented for webgpu parameters yet (parameter ${pi} of group ${gi}); every other optimizer but LBFGS updates them on the device`);
+  }
   return g === null ? null : g._contigData();
 }
 

@@ -1,6 +1,7 @@
 /** RAdam: Adam with a rectified adaptive learning rate (Liu et al. 2019). */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { radamTensors } from './device-steps'; // webgpu (issue 17)
 import { radamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -58,6 +59,18 @@ export class RAdam extends Optimizer<RAdamOptions> {
     const { lr, eps, weightDecay: wd } = group;
     const [beta1, beta2] = group.betas;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'RAdam.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        const t = ((st.step as number | undefined) ?? 0) + 1;
+        st.step = t;
+        const bc2 = 1 - beta2 ** t, rhoInf = 2 / (1 - beta2) - 1;
+        const rhoT = rhoInf - (2 * t * beta2 ** t) / bc2;
+        const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : null;
+        radamTensors(p, gt, stateTensor(st, 'expAvg', p), stateTensor(st, 'expAvgSq', p), beta1, beta2, eps, 1 - beta1 ** t, Math.sqrt(bc2), lr, rect, wd);
+        return;
+      }
       const g = gradData(p, 'RAdam.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

@@ -1,6 +1,7 @@
 /** RMSprop (Hinton's lecture 6e), optionally centered and with momentum. */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { rmspropTensors } from './device-steps'; // webgpu (issue 17)
 import { rmspropKernel } from './kernels';
 import { checkNonNegative } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -71,6 +72,17 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected updateGroup(group: ParamGroup<RMSpropOptions>, gi: number): void {
     const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'RMSprop.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        st.step = ((st.step as number | undefined) ?? 0) + 1;
+        const sqT = stateTensor(st, 'squareAvg', p);
+        const bufT = momentum > 0 ? stateTensor(st, 'momentumBuffer', p) : null;
+        const gaT = centered ? stateTensor(st, 'gradAvg', p) : null;
+        rmspropTensors(p, gt, sqT, gaT, bufT, lr, alpha, eps, wd, momentum, maximize ? -1 : 1);
+        return;
+      }
       const g = gradData(p, 'RMSprop.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

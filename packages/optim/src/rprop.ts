@@ -1,6 +1,7 @@
 /** Rprop: resilient backpropagation, sign-based steps with per-element adaptive sizes. */
 import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
-import { commitParam, gradData, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
+import { rpropTensors } from './device-steps'; // webgpu (issue 17)
 import { rpropKernel } from './kernels';
 import { checkNonNegative, pyNum } from './util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -76,6 +77,14 @@ export class Rprop extends Optimizer<RpropOptions> {
     const [etaminus, etaplus] = group.etas;
     const [minStep, maxStep] = group.stepSizes;
     group.params.forEach((p, pi) => {
+      if (p.device === 'webgpu') { // webgpu (issue 17): the update in device tensor ops
+        const gt = gradTensor(p, 'Rprop.step', gi, pi);
+        if (gt === null) return;
+        const st = stateOf(this.state, p);
+        st.step = ((st.step as number | undefined) ?? 0) + 1;
+        rpropTensors(p, gt, stateTensor(st, 'prev', p), stateTensor(st, 'stepSize', p, lr), etaminus, etaplus, minStep, maxStep, maximize ? -1 : 1);
+        return;
+      }
       const g = gradData(p, 'Rprop.step', gi, pi);
       if (g === null) return;
       const state = stateOf(this.state, p);

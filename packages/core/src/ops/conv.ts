@@ -24,6 +24,7 @@ import { ConvGeom, im2col, col2im, columnScratch } from '../kernels/im2col';
 import { convForwardWasm, convTransposeWasm, convWeightGradWasm } from '../kernels/conv-wasm';
 import { runKernel } from '../compile/capture';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { convTranspose2d as convTranspose2dDevice } from '../webgpu/conv-transpose'; // webgpu (issue 17)
 
 /** A size for each spatial dim: one number for all, or one per dim. */
 export type SizeArg = number | readonly number[];
@@ -234,6 +235,7 @@ function convOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: num
  * positions are x's spatial dims.
  */
 function convTransposeOp(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeom, groups: number): Tensor {
+  if (x._storage.gpu !== null || w._storage.gpu !== null) return convTranspose2dDevice(x, w, b, g, groups); // webgpu (issue 17)
   const [N, Cin] = x._shape;
   const [, Og, kh, kw] = w._shape;
   const Cgi = Cin / groups, O = Og * groups, K = Og * kh * kw, L = g.oh * g.ow, HW = g.H * g.W;

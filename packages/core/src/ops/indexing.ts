@@ -8,6 +8,7 @@ import { mapWhere } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { indexAddRows } from '../webgpu/rows'; // webgpu (issue 17)
 
 /** `where(cond, a, b)`: a where cond is true (non-zero), else b; all three broadcast. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
@@ -118,6 +119,17 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const m = index.numel();
   const sh = x._shape;
   const size = x.ndim === 0 ? 1 : sh[d];
+  if (x._storage.gpu !== null || index._storage.gpu !== null) { // webgpu (issue 17): a gather of the index broadcast over the other dims
+    WG.checkAllOnDevice('indexSelect', x, index);
+    WG.checkIndexRange('indexSelect', index, size, d);
+    if (x.ndim === 0) return x.reshape([1]).gather(0, index.reshape([-1])).reshape(m === 1 ? [] : [m]);
+    const view = sh.map((_, k) => (k === d ? m : 1));
+    const res = WG.gather(x, d, index.reshape(view).expand(sh.map((s, k) => (k === d ? m : s))));
+    // The gradient: a counting sort of the positions by index, then one sum per row (scatterAdd's values
+    // and order, without its |x|·m loop); taped, its own VJP is this indexSelect.
+    const indexAdd = (g: Tensor): Tensor => record('indexAdd', [g], indexAddRows(g, d, index, sh), (gg) => [indexSelect(gg, d, index)]);
+    return record('indexSelect', [x], res, (g) => [indexAdd(g)], [index]);
+  }
   const outer = numelOf(sh.slice(0, d)), inner = numelOf(sh.slice(d + 1));
   const out = allocate(x.dtype, outer * m * inner);
   runKernel(() => {

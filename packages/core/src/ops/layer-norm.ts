@@ -13,6 +13,7 @@ import { isGradEnabled } from '../autograd/grad-mode';
 import { sumTo } from './reduce';
 import { runKernel } from '../compile/capture';
 import { layerNormF32, layerNormBackwardF32 } from '../kernels/row-kernels';
+import { layerNormBackwardRows, layerNormRows } from '../webgpu/rows'; // webgpu (issue 17)
 
 /**
  * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
@@ -37,6 +38,31 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
     dtype = promote(dtype, false, t.dtype, false);
   }
   const C = normalizedShape.reduce((p, s) => p * s, 1);
+  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
+  const params = [...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  // Tensor ops from the inputs, so that this gradient is itself differentiable (and runs on any device).
+  const tapedGrads = (g: Tensor): (Tensor | null)[] => {
+    const xc = x.to(dtype).sub(x.to(dtype).mean(dims, true));
+    const rs = xc.square().mean(dims, true).add(eps).rsqrt();
+    const xhat = xc.mul(rs);
+    const gw = weight ? g.mul(weight.to(dtype)) : g;
+    const like = (t: Tensor, of: Tensor): Tensor => (t.dtype === of.dtype ? t : t.to(of.dtype));
+    const grads: (Tensor | null)[] = [x.requiresGrad ? like(rs.mul(gw.sub(gw.mean(dims, true)).sub(xhat.mul(gw.mul(xhat).mean(dims, true)))), x) : null];
+    if (weight) grads.push(weight.requiresGrad ? like(sumTo(g.mul(xhat), weight.shape), weight) : null);
+    if (bias) grads.push(bias.requiresGrad ? like(sumTo(g, bias.shape), bias) : null);
+    return grads;
+  };
+  if ([x, ...params].some((t) => t._storage.gpu !== null)) { // webgpu (issue 17): row kernels as on the cpu
+    const { y, stats } = layerNormRows(x, weight, bias, C, eps);
+    return record('layerNorm', [x, ...params], y, (g) => {
+      if (isGradEnabled() || g.dtype !== 'float32') return tapedGrads(g);
+      const { dx, xhat } = layerNormBackwardRows(g, x, weight, stats, C);
+      const grads: (Tensor | null)[] = [x.requiresGrad ? dx : null];
+      if (weight) grads.push(weight.requiresGrad ? sumTo(g.mul(xhat), weight.shape) : null);
+      if (bias) grads.push(bias.requiresGrad ? sumTo(g, bias.shape) : null);
+      return grads;
+    }, [x, ...params]);
+  }
   const rows = C === 0 ? 0 : x.numel() / C;
   // Every element is written (by the wasm kernel or the loop), so a recycled buffer needs no zeroing.
   const out = allocateUninit(dtype as FloatDType, rows * C);
@@ -66,19 +92,10 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
     }
   }, out);
   const res = Tensor._fromData(out, x.shape, dtype);
-  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
-  return record('layerNorm', [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])], res, (g) => {
+  return record('layerNorm', [x, ...params], res, (g) => {
+    if (isGradEnabled()) return tapedGrads(g);
     let dx: Tensor | null = null, dw: Tensor | null = null, db: Tensor | null = null;
-    if (isGradEnabled()) {
-      // Tensor ops from the inputs, so that this gradient is itself differentiable.
-      const xc = x.to(dtype).sub(x.to(dtype).mean(dims, true));
-      const rs = xc.square().mean(dims, true).add(eps).rsqrt();
-      const xhat = xc.mul(rs);
-      const gw = weight ? g.mul(weight.to(dtype)) : g;
-      if (x.requiresGrad) dx = rs.mul(gw.sub(gw.mean(dims, true)).sub(xhat.mul(gw.mul(xhat).mean(dims, true))));
-      if (weight?.requiresGrad) dw = sumTo(g.mul(xhat), weight.shape);
-      if (bias?.requiresGrad) db = sumTo(g, bias.shape);
-    } else {
+    {
       const DX = x.requiresGrad ? allocateUninit(dtype as FloatDType, rows * C) : null;
       const dwOut = weight?.requiresGrad ? (allocate(weight.dtype, C) as FloatArray) : null;
       const dbOut = bias?.requiresGrad ? (allocate(bias.dtype, C) as FloatArray) : null;
@@ -119,5 +136,5 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
     if (weight) grads.push(dw && dw.dtype !== weight.dtype ? dw.to(weight.dtype) : dw);
     if (bias) grads.push(db && db.dtype !== bias.dtype ? db.to(bias.dtype) : db);
     return grads;
-  }, [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])]);
+  }, [x, ...params]);
 }

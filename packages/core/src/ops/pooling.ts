@@ -18,6 +18,7 @@ import { fmt, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 import { maxPool2x2BackwardWasm, maxPoolWasm, scatterAddWasm } from '../kernels/conv-wasm';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { adaptiveAvgPool } from '../webgpu/adaptive'; // webgpu (issue 17)
 
 /** @internal A size argument given as one number or one per spatial dim, checked to be integers >= min. */
 export function sizeTuple(op: string, name: string, v: unknown, n: number, min: number): number[] {
@@ -468,6 +469,7 @@ function adaptiveAxes(op: string, x: Tensor, spatial: number, outputSize: Adapti
 function adaptiveAvg(op: string, spatial: number, x: Tensor, outputSize: AdaptiveSize): Tensor {
   checkPoolInput(op, x, spatial);
   const plan = planOf(adaptiveAxes(op, x, spatial, outputSize));
+  if (x._storage.gpu !== null) return adaptiveAvgPool(x, spatial, plan.h, plan.w); // webgpu (issue 17): averaging matrices
   const div = new Float64Array(plan.h.out * plan.w.out);
   for (let oh = 0, c = 0; oh < plan.h.out; oh++) {
     for (let ow = 0; ow < plan.w.out; ow++, c++) div[c] = (plan.h.start[oh + 1] - plan.h.start[oh]) * (plan.w.start[ow + 1] - plan.w.start[ow]);
@@ -505,7 +507,13 @@ export interface AdaptiveMaxPoolOptions {
 function adaptiveMax(op: string, spatial: number, x: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions | undefined): Tensor | [Tensor, Tensor] {
   checkPoolInput(op, x, spatial);
   const o = checkOptions(op, options, ['returnIndices']);
-  const [y, idx] = maxPoolRun(op, x, spatial, planOf(adaptiveAxes(op, x, spatial, outputSize)));
+  const axes = adaptiveAxes(op, x, spatial, outputSize);
+  if (x._storage.gpu !== null) { // webgpu (issue 17): whole windows are max pooling with kernel = stride
+    if (axes.some((a) => a.reg === undefined)) throw new Error(`${op}: not implemented on the webgpu device yet for output sizes that do not divide the input's ${fmt(x._shape.slice(x.ndim - spatial))} (uneven windows); move the tensor to the cpu with await x.cpuAsync()`);
+    const k = axes.map((a) => (a.reg as Regular).k);
+    return WG.maxPool(op, x, spatial, { kernel: k, stride: k, padding: k.map(() => 0), dilation: k.map(() => 1) }, axes.map((a) => a.out), !!o.returnIndices);
+  }
+  const [y, idx] = maxPoolRun(op, x, spatial, planOf(axes));
   return o.returnIndices ? [y, idx] : y;
 }
 

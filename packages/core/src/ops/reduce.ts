@@ -13,6 +13,7 @@ import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { eyeMask } from '../webgpu/rows'; // webgpu (issue 17)
 
 export interface ValuesIndices {
   values: Tensor;
@@ -91,6 +92,11 @@ export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false)
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   const dims = dim === null || dim === undefined ? dimsOf(x, undefined, 'prod') : dimsOf(x, dim, 'prod');
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
+  if (x._storage.gpu !== null) { // webgpu (issue 17): a product kernel; whether a factor is 0 is not known on the host
+    const kshape = reducedShape(x._shape, dims, true);
+    const res = WG.reduce('prod', x, dims, reducedShape(x._shape, dims, keepdim), dtype, 'prod');
+    return record('prod', [x], res, (g) => [g.reshape(kshape).mul(productOfOthersDifferentiable(x, dims))], [x]);
+  }
   const { data, outer, inner } = groupsFor(x, dims);
   const out = allocate(dtype, outer);
   let zeros = false;
@@ -119,7 +125,8 @@ function productOfOthersDifferentiable(x: Tensor, dims: number[]): Tensor {
   const n = numelOf(dims.map((d) => x._shape[d]));
   const eye = new Uint8Array(n * n);
   for (let i = 0; i < n; i++) eye[i * n + i] = 1;
-  const rows = where(Tensor._fromData(eye, [n, n], 'bool'), 1, x.permute(perm).reshape([...kept.map((d) => x._shape[d]), 1, n]));
+  const onDevice = x._storage.gpu !== null; // webgpu (issue 17): the mask on the device, uploaded once per n
+  const rows = where(onDevice ? eyeMask(n) : Tensor._fromData(eye, [n, n], 'bool'), 1, x.permute(perm).reshape([...kept.map((d) => x._shape[d]), 1, n]));
   const inv = perm.map((_, i) => perm.indexOf(i));
   return rows.prod(-1).reshape(perm.map((d) => x._shape[d])).permute(inv);
 }

@@ -6,6 +6,7 @@ import { record } from '../autograd/tape';
 import { cat } from './view';
 import { indexSelect } from './indexing';
 import { checkOptions } from '../options';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 /**
  * Reverses the order of elements along each of `dims` (a copy, as torch.flip).
@@ -23,9 +24,14 @@ export function flip(x: Tensor, dims: number | number[]): Tensor {
     if (x._shape[d] > 0) offset += (x._shape[d] - 1) * stride[d];
     stride[d] = -stride[d];
   }
-  const out = allocate(x.dtype, x.numel());
-  stridedCopy(new Tensor(x._storage, x.shape, stride, offset, x.dtype), out);
-  const res = Tensor._fromData(out, x.shape, x.dtype);
+  const view = new Tensor(x._storage, x.shape, stride, offset, x.dtype);
+  let res: Tensor;
+  if (x._storage.gpu !== null) res = WG.copy(view); // webgpu (issue 17): the device copy reads negative strides
+  else {
+    const out = allocate(x.dtype, x.numel());
+    stridedCopy(view, out);
+    res = Tensor._fromData(out, x.shape, x.dtype);
+  }
   return record('flip', [x], res, (g) => [flip(g, ds)]);
 }
 

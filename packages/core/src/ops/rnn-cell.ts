@@ -18,6 +18,7 @@ import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { cat, select, stack } from './view';
 import { zerosOf } from './cast';
 import { linear } from './linear';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 
 // The kernels are top-level functions of typed arrays only, so that V8 optimises their loops once
@@ -171,6 +172,12 @@ export function lstmCellGradOps(gx: Tensor, gh: Tensor, c: Tensor, gH: Tensor, g
 export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   const dtype = cellDtype('lstmCell', [gx, gh, c]);
   const [rows, H] = cellShapes('lstmCell', 4, gx, gh, c, 'c');
+  if ([gx, gh, c].some((t) => t._storage.gpu !== null)) { // webgpu (issue 17): the cell in device ops, taped
+    WG.checkAllOnDevice('lstmCell', gx, gh, c);
+    const [ai, af, ag, ao] = gx.add(gh).chunk(4, -1);
+    const c2 = af.sigmoid().mul(c).add(ai.sigmoid().mul(ag.tanh()));
+    return stack([ao.sigmoid().mul(c2.tanh()), c2], 0);
+  }
   const n = rows * H;
   const out = allocateUninit(dtype, 2 * n);
   // i, f, g, o and tanh(c') as five [rows, H] planes, kept for the fused backward (not needed when nothing
@@ -203,6 +210,14 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
 export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
   const dtype = cellDtype('gruCell', [gx, gh, h]);
   const [rows, H] = cellShapes('gruCell', 3, gx, gh, h, 'h');
+  if ([gx, gh, h].some((t) => t._storage.gpu !== null)) { // webgpu (issue 17): the cell in device ops, taped
+    WG.checkAllOnDevice('gruCell', gx, gh, h);
+    const [xr, xz, xn] = gx.chunk(3, -1);
+    const [hr, hz, hn] = gh.chunk(3, -1);
+    const r = xr.add(hr).sigmoid(), z = xz.add(hz).sigmoid();
+    const nn = xn.add(r.mul(hn)).tanh();
+    return z.neg().add(1).mul(nn).add(z.mul(h));
+  }
   const n = rows * H;
   const out = allocate(dtype, n) as FloatArray;
   const acts = recorded([gx, gh, h]) ? new Float64Array(3 * n) : null; // r, z, n, for the fused backward
@@ -254,7 +269,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   const sliceShape = views.length ? views[0].shape : [];
   // The token carries no value: it only links the slices' nodes to x's node on the tape.
   const token = record('unbind', [x], zerosOf([], x.dtype), () => {
-    const gs = Array.from({ length: size }, (_, t) => slots[t] ?? zerosOf(sliceShape, x.dtype));
+    const gs = Array.from({ length: size }, (_, t) => slots[t] ?? zerosOf(sliceShape, x.dtype, x)); // on x's device (webgpu, issue 17)
     slots.fill(undefined);
     return [stack(gs, d)];
   });

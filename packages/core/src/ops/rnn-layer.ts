@@ -20,6 +20,7 @@ import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { cat, select, stack } from './view';
 import { linear } from './linear';
 import { lstmCell, lstmCellArrays, lstmCellBackwardArrays, lstmCellGradOps } from './rnn-cell';
+import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 export interface LstmLayerOptions {
   /** Run the steps from t = T−1 down to 0 (the second direction of a bidirectional LSTM; default false). */
@@ -27,6 +28,7 @@ export interface LstmLayerOptions {
 }
 
 function checkLayer(gx: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, bHh: Tensor | null): [number, number, number, FloatDType] {
+  WG.notOnDevice('lstmLayer', gx, h0, c0, wHh, bHh); // webgpu (issue 17)
   const ts = bHh ? [gx, h0, c0, wHh, bHh] : [gx, h0, c0, wHh];
   for (const t of ts) if (!(t instanceof Tensor)) throw new TypeError('lstmLayer: expected Tensor arguments (bHh may be null)');
   const dtype = wHh.dtype;

@@ -11,6 +11,7 @@ import { linesOf, fromLines, toLast, fromLast } from './along';
 import { where } from './indexing';
 import { flip } from './reorder';
 import { checkOptions } from '../options';
+import { eyeMask, scanLines } from '../webgpu/rows'; // webgpu (issue 17)
 
 export interface ScanOptions {
   /** Cast the input to this dtype first (PyTorch's `dtype=`), e.g. to sum int32 or bool values as floats. */
@@ -51,8 +52,8 @@ const reverseCumsum = (g: Tensor, d: number): Tensor => flip(cumsum(flip(g, [d])
  */
 export function cumsum(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
   const x = castFor('cumsum', input, opts);
-  const res = scan('cumsum', x, dim, (a, v) => a + v, 0);
   const d = normDim(dim, x.ndim, 'cumsum');
+  const res = x._storage.gpu !== null ? scanLines('cumsum', x, d) : scan('cumsum', x, dim, (a, v) => a + v, 0); // webgpu (issue 17)
   return record('cumsum', [x], res, (g) => [x.ndim === 0 ? g : reverseCumsum(g, d)]);
 }
 
@@ -64,8 +65,12 @@ export function cumsum(input: Tensor, dim: number, opts: ScanOptions = {}): Tens
  */
 export function cumprod(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
   const x = castFor('cumprod', input, opts);
-  const res = scan('cumprod', x, dim, (a, v) => a * v, 1);
   const d = normDim(dim, x.ndim, 'cumprod');
+  if (x._storage.gpu !== null) { // webgpu (issue 17): a line kernel; whether a factor is 0 is not known on the host
+    const out = scanLines('cumprod', x, d);
+    return record('cumprod', [x], out, (g) => [x.ndim === 0 || x._shape[d] <= 1 ? g : cumprodGradDifferentiable(x, g, d)], [x]);
+  }
+  const res = scan('cumprod', x, dim, (a, v) => a * v, 1);
   let zeros = false;
   const src = x._contigData();
   for (let i = 0; i < src.length; i++) if (src[i] === 0) { zeros = true; break; }
@@ -85,8 +90,9 @@ function cumprodGradDifferentiable(x: Tensor, g: Tensor, d: number): Tensor {
   const xl = toLast(x, d), gl = toLast(g, d);
   const eye = new Uint8Array(n * n), upper = new Uint8Array(n * n);
   for (let k = 0; k < n; k++) { eye[k * n + k] = 1; for (let j = k; j < n; j++) upper[k * n + j] = 1; }
-  const rows = where(Tensor._fromData(eye, [n, n], 'bool'), 1, xl.unsqueeze(-2)).cumprod(-1);
-  const terms = where(Tensor._fromData(upper, [n, n], 'bool'), rows.mul(gl.unsqueeze(-2)), 0);
+  const gpu = x._storage.gpu !== null; // webgpu (issue 17): the masks on the device, uploaded once per n
+  const rows = where(gpu ? eyeMask(n) : Tensor._fromData(eye, [n, n], 'bool'), 1, xl.unsqueeze(-2)).cumprod(-1);
+  const terms = where(gpu ? eyeMask(n, true) : Tensor._fromData(upper, [n, n], 'bool'), rows.mul(gl.unsqueeze(-2)), 0);
   return fromLast(terms.sum(-1), d);
 }
 

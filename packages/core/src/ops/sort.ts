@@ -8,6 +8,7 @@ import { fmt, normDim } from '../shape';
 import { linesOf, fromLines } from './along';
 import type { ValuesIndices } from './reduce';
 import { checkOptions } from '../options';
+import { sortIndices } from '../webgpu/sort'; // webgpu (issue 17)
 
 export interface SortOptions {
   /** Keep the order of equal elements (always true here: the sort is a stable merge sort either way). */
@@ -64,7 +65,8 @@ function orderIndices(x: Tensor, d: number, descending: boolean, take?: number):
   return { idx, len: k, outer };
 }
 
-function indicesTensor(x: Tensor, d: number, descending: boolean, take?: number): Tensor {
+function indicesTensor(x: Tensor, d: number, descending: boolean, take?: number, op = 'sort'): Tensor {
+  if (x._storage.gpu !== null) return sortIndices(op, x, d, descending, take ?? (x.ndim === 0 ? 1 : x._shape[d])); // webgpu (issue 17)
   const { idx, len } = orderIndices(x, d, descending, take);
   if (x.ndim === 0) return Tensor._fromData(idx, [], 'int32');
   const shape = x.shape;
@@ -95,7 +97,7 @@ export function argsort(x: Tensor, dim = -1, descending = false, opts: SortOptio
   if (!(x instanceof Tensor)) throw new TypeError('argsort: expected a Tensor');
   checkOptions('argsort', opts, ['stable']);
   const d = normDim(dim, x.ndim, 'argsort');
-  return indicesTensor(x, d, descending);
+  return indicesTensor(x, d, descending, undefined, 'argsort');
 }
 
 /**
@@ -113,7 +115,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
     throw new RangeError(`topk: k (${k}) is out of range for dim ${d} of size ${size} (shape ${fmt(x._shape)}); expected 0 <= k <= ${size}`);
   }
   if (x.ndim === 0 && k === 0) return { values: x.reshape([1]).narrow(0, 0, 0), indices: Tensor._fromData(new Int32Array(0), [0], 'int32') };
-  const indices = indicesTensor(x, d, largest, k);
+  const indices = indicesTensor(x, d, largest, k, 'topk');
   const values = x.ndim === 0 ? x.clone() : x.gather(d, indices);
   return { values, indices };
 }
@@ -131,7 +133,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
     throw new RangeError(`kthvalue: k (${k}) is out of range for dim ${d} of size ${size} (shape ${fmt(x._shape)}); expected 1 <= k <= ${size}`);
   }
   if (x.ndim === 0) return { values: x.clone(), indices: Tensor._fromData(new Int32Array(1), [], 'int32') };
-  const idx = indicesTensor(x, d, false, k).narrow(d, k - 1, 1).contiguous();
+  const idx = indicesTensor(x, d, false, k, 'kthvalue').narrow(d, k - 1, 1).contiguous();
   const values = x.gather(d, idx);
   return keepdim ? { values, indices: idx } : { values: values.squeeze(d), indices: idx.squeeze(d) };
 }

@@ -70,7 +70,7 @@ export function gpuTensor(op: string, dtype: DType, shape: readonly number[]): T
   return new Tensor(storage, shape.slice(), undefined, 0, dtype);
 }
 
-const bufferOf = (t: Tensor): GpuBufferHandle => (t._storage.gpu as GpuData).buffer;
+export const bufferOf = (t: Tensor): GpuBufferHandle => (t._storage.gpu as GpuData).buffer;
 
 /** Gives an unreachable storage's buffer back to the pool at once (see device.ts's releaseBuffer). */
 export function release(storage: Storage): void {
@@ -88,7 +88,7 @@ export function checkSameDevice(op: string, ...ts: (Tensor | null | undefined)[]
 }
 
 /** The same check where every operand must be a device tensor (matrix products, indexing). */
-function checkAllOnDevice(op: string, ...ts: (Tensor | null | undefined)[]): void {
+export function checkAllOnDevice(op: string, ...ts: (Tensor | null | undefined)[]): void {
   for (const t of ts) {
     if (t && t._storage.gpu === null) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found webgpu and cpu (a cpu tensor of shape ${fmt(t._shape)}); move it with .to('webgpu')`);
@@ -100,7 +100,7 @@ function checkRank(op: string, shape: readonly number[]): void {
   if (shape.length > MAX_RANK) throw new RangeError(`${op}: webgpu kernels take at most ${MAX_RANK} dims for now, got shape ${fmt(shape)}`);
 }
 
-const groupsOf = (n: number, per: number): number => Math.max(1, Math.ceil(n / per));
+export const groupsOf = (n: number, per: number): number => Math.max(1, Math.ceil(n / per));
 
 /**
  * One elementwise kernel over `shape`: operands broadcast (device tensors, strided) or host 0-d scalars;
@@ -272,7 +272,7 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number[], shape: number[],
   const res = gpuTensor(name, dtype, shape);
   if (outer === 0) return res;
   const it = wgsl(x.dtype, name), ot = wgsl(dtype, name);
-  const ct: WgslType = op === 'sum' ? (ot === 'f32' ? 'f32' : 'i32') : it === 'f32' ? 'f32' : 'i32';
+  const ct: WgslType = op === 'sum' || op === 'prod' ? (ot === 'f32' ? 'f32' : 'i32') : it === 'f32' ? 'f32' : 'i32';
   if (dims.length > 0 && dims.length < x.ndim && dims.every((d, i) => d === i) && x.isContiguous() && (outer >= 16 || inner <= 1024)) {
     // Leading dims of a contiguous tensor (a bias gradient): per column, no transposing copy.
     dispatch(name, `colreduce:${op}:${it}:${ct}:${ot}`, () => columnReduceSource(op, it, ct, ot), groupsOf(outer, 64), [bufferOf(x), bufferOf(res)], (p) => {
@@ -365,7 +365,7 @@ function operandOf(x: Tensor): Operand {
 
 let dummy: Tensor | null = null;
 /** A one-element buffer bound where a kernel's optional operand is absent. */
-function dummyBuffer(): GpuBufferHandle {
+export function dummyBuffer(): GpuBufferHandle {
   if (dummy === null) dummy = gpuTensor('webgpu', 'float32', [1]);
   return bufferOf(dummy);
 }
@@ -438,7 +438,7 @@ function im2col(x: Tensor, g: ConvGeom, pad = 0): Tensor {
   return record('unfold', [x], res, (gr) => [col2im(gr, gg)]);
 }
 
-function col2im(cols: Tensor, g: ConvGeom): Tensor {
+export function col2im(cols: Tensor, g: ConvGeom): Tensor {
   const N = cols._shape[0];
   const cc = cols.isContiguous() ? cols : copy(cols);
   const res = gpuTensor('conv2d', 'float32', [N, g.C, g.H, g.W]);
@@ -530,7 +530,7 @@ export function avgPool(op: string, x: Tensor, spatial: number, a: PoolArgs, out
 // ---- indexing -----------------------------------------------------------------------------------
 
 /** The host mirror's range check where one exists (values uploaded from the host and not written since). */
-function checkIndexRange(op: string, index: Tensor, size: number, dim: number): void {
+export function checkIndexRange(op: string, index: Tensor, size: number, dim: number): void {
   if ((index._storage.gpu as GpuData).host === null || !index.isContiguous()) return;
   // a guard: a compiled step's replay checks each call's indices again
   valueGuard(index, (host) => {
@@ -633,6 +633,13 @@ export async function toCpu(x: Tensor): Promise<Tensor> {
 /** What printing a webgpu tensor shows (its values need an async read). */
 export function describe(x: Tensor): string {
   return `tensor(<${x.numel()} values on webgpu: print (await x.cpuAsync())>, shape=[${x._shape.join(', ')}], dtype=${x.dtype}, device='webgpu')`;
+}
+
+/** Refuses webgpu tensors in an op whose kernel reads host memory (no device path yet), naming the op. */
+export function notOnDevice(op: string, ...ts: (Tensor | null | undefined)[]): void {
+  if (ts.some((t) => t instanceof Tensor && t._storage.gpu !== null)) {
+    throw new Error(`${op}: not implemented on the webgpu device yet (its kernel reads host memory); move the tensors to the cpu with await x.cpuAsync()`);
+  }
 }
 
 /** The error of a synchronous reader on a webgpu tensor. */

@@ -4,9 +4,9 @@
  * (allclose with rtol 1e-4, atol 1e-5·max|cpu|); an MLP trains a few steps on both devices from one seed,
  * with the device's counters per step; the device-mixing and sync-reader errors are caught.
  */
-import { Generator, Tensor, cat, compile, grad, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
+import { Generator, Tensor, cat, compile, grad, gruCell, lstmCell, stack, manualSeed, noGrad, randn, tensor, webgpu, where, zeros, zerosLike } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
-import { Adam, SGD } from '@tapegrad/optim';
+import { ASGD, Adadelta, Adagrad, Adam, AdamW, Adamax, LBFGS, NAdam, RAdam, RMSprop, Rprop, SGD } from '@tapegrad/optim';
 import { ops as oracleOps, modules as oracleModules, runLoss } from '../../../tapegrad/src/oracle/kinds';
 import type { OracleCase, OracleFile, OracleTensor } from '../../../tapegrad/src/oracle/format';
 import oracleFile from '../../../../fixtures/oracle/public.json';
@@ -22,6 +22,9 @@ export interface Report {
   checks: CheckResult[];
   mlp?: { cpu: number[]; gpu: number[]; steps: StepCounters[]; steady: StepCounters | null; paramErr: number };
   cnn?: { cpu: number[]; gpu: number[] };
+  /** A Transformer encoder layer (embedding, attention, layerNorm, a causal mask) trained with Adam and a BatchNorm1d model with RMSprop (issue 17). */
+  transformer?: { cpu: number[]; gpu: number[]; compiled: number[]; replays: number; fallbacks: string[] };
+  batchNormNet?: { cpu: number[]; gpu: number[]; runningErr: number };
   errors: Record<string, string>;
   deviceErrors: string[];
 }
@@ -172,16 +175,108 @@ async function opChecks(): Promise<CheckResult[]> {
   out.push(await check('conv2d stride 2, dilation 2, groups 2', [rnd(2, 4, 9, 8), rnd(6, 2, 2, 3)], conv({ stride: 2, dilation: 2, groups: 2 })));
   out.push(await check("conv2d padding 'same', even kernel", [rnd(1, 2, 5, 5), rnd(3, 2, 2, 4), rnd(3)], conv({ padding: 'same' })));
   out.push(await check('conv1d', [rnd(2, 3, 11), rnd(5, 3, 3)], (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 2 })));
+  const convT = (o: Record<string, unknown>) => (t: Tensor, w: Tensor, bb?: Tensor) => F.convTranspose2d(t, w, bb ?? null, o);
+  out.push(await check('convTranspose2d stride 2, padding 1, outputPadding 1', [rnd(2, 3, 4, 5), rnd(3, 2, 3, 3), rnd(2)], convT({ stride: 2, padding: 1, outputPadding: 1 })));
+  out.push(await check('convTranspose2d groups 2, dilation 2', [rnd(1, 4, 3, 3), rnd(4, 3, 2, 2)], convT({ groups: 2, dilation: 2 })));
+  out.push(await check('convTranspose1d', [rnd(2, 3, 6), rnd(3, 2, 3)], (t, w) => F.convTranspose1d(t, w, null, { stride: 2, padding: 1 })));
+  out.push(await checkGrad('grad: convTranspose2d (input, weight, bias)', [rnd(2, 2, 3, 4), rnd(2, 3, 3, 2), rnd(3)], (t, w, bb) => F.convTranspose2d(t, w, bb, { stride: [2, 1], padding: 1 }).tanh().sum()));
   out.push(await check('maxPool2d 2×2', [rnd(2, 3, 6, 7)], (x) => F.maxPool2d(x, 2)));
   out.push(await check('maxPool2d 3×3 stride 2 padding 1 ceilMode', [rnd(1, 2, 7, 6)], (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })));
   out.push(await check('maxPool2d indices (returnIndices)', [rnd(2, 3, 7, 6)], (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true })[1].float()));
   out.push(await check('maxPool1d dilation 2', [rnd(2, 3, 11)], (x) => F.maxPool1d(x, 2, { dilation: 2, stride: 1 })));
   out.push(await check('avgPool2d padding 1 (count includes padding)', [rnd(2, 3, 6, 5)], (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 })));
   out.push(await check('avgPool2d countIncludePad false, ceilMode', [rnd(1, 2, 7, 7)], (x) => F.avgPool2d(x, 2, { padding: 1, countIncludePad: false, ceilMode: true })));
+  out.push(await check('adaptiveAvgPool2d to [3, 2] (uneven, overlapping windows)', [rnd(2, 3, 7, 5)], (t) => F.adaptiveAvgPool2d(t, [3, 2])));
+  out.push(await check('adaptiveAvgPool1d to 4', [rnd(2, 3, 10)], (t) => F.adaptiveAvgPool1d(t, 4)));
+  out.push(await checkGrad('grad: adaptiveAvgPool2d to 1 and [2, 3]', [rnd(2, 2, 5, 6)], (t) => F.adaptiveAvgPool2d(t, 1).sum().add(F.adaptiveAvgPool2d(t, [2, 3]).square().sum())));
+  out.push(await check('adaptiveMaxPool2d to [2, 3] with indices (whole windows)', [rnd(2, 3, 6, 6)], (t) => { const [v, i] = F.adaptiveMaxPool2d(t, [2, 3], { returnIndices: true }); return v.add(i.float()); }));
+  out.push(await checkGrad('grad: adaptiveMaxPool1d to 2', [rnd(2, 3, 8)], (t) => F.adaptiveMaxPool1d(t, 2).square().sum()));
   out.push(await checkGrad('grad: maxPool2d and avgPool2d', [rnd(2, 2, 6, 6)], (x) => F.maxPool2d(x, 2).sum().add(F.avgPool2d(x, 3, { stride: 1, padding: 1 }).square().sum())));
   out.push(await checkGrad('grad: conv2d (input, weight, bias)', [rnd(2, 3, 6, 5), rnd(4, 3, 3, 2), rnd(4)], (x, w, bb) => F.conv2d(x, w, bb, { padding: 1, stride: [2, 1] }).tanh().sum()));
   out.push(await checkGrad('grad: grouped dilated conv2d', [rnd(1, 4, 7, 7), rnd(4, 2, 3, 3)], (x, w) => F.conv2d(x, w, null, { dilation: 2, groups: 2 }).square().sum()));
   out.push(await checkGrad('grad: bmm and transposes', [rnd(2, 3, 4), rnd(2, 5, 4)], (x, y) => x.bmm(y.transpose(1, 2)).sigmoid().sum()));
+  out.push(...await moreOpChecks());
+  return out;
+}
+
+/** Normalization, embedding lookup, attention, cumsum and prod on the device (issue 17). */
+async function moreOpChecks(): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const a3 = (): Tensor => rnd(3, 6, 4);
+  const pm0 = (): Tensor => rnd(3, 4, 5).mul(0.5).add(1);
+  const x = rnd(3, 4, 10), w = rnd(10), bb = rnd(10);
+  out.push(await check('layerNorm [10] with weight and bias', [x, w, bb], (t, ww, b) => F.layerNorm(t, 10, { weight: ww, bias: b })));
+  out.push(await check('layerNorm [4, 10] without affine, of a transposed view', [rnd(3, 10, 4)], (t) => F.layerNorm(t.transpose(1, 2), [4, 10])));
+  out.push(await check('layerNorm rows of 300 (a strided workgroup loop)', [rnd(5, 300)], (t) => F.layerNorm(t, 300, { eps: 1e-3 })));
+  out.push(await checkGrad('grad: layerNorm (input, weight, bias)', [x, w, bb], (t, ww, b) => F.layerNorm(t, 10, { weight: ww, bias: b }).tanh().mul(t).sum()));
+  out.push(await checkGrad('second derivative through layerNorm (createGraph)', [rnd(4, 6), rnd(6)], (t, ww) => {
+    const [g] = grad(F.layerNorm(t, 6, { weight: ww }).sin().sum(), [t], { createGraph: true });
+    return (g as Tensor).square().sum();
+  }));
+  const table = rnd(7, 5), idx = ints([3, 0, 6, 3, 1, 3], [2, 3]);
+  out.push(await check('indexSelect dim 0 (repeated indices)', [table, ints([6, 0, 2, 2], [4])], (t, i) => t.indexSelect(0, i)));
+  out.push(await check('indexSelect dim 1 of a permuted view', [rnd(3, 4, 5), ints([2, 0, 2], [3])], (t, i) => t.permute(2, 0, 1).indexSelect(1, i)));
+  out.push(await check('embedding', [table, idx], (t, i) => F.embedding(i, t)));
+  out.push(await checkGrad('grad: embedding (scatter-add of repeated rows)', [table], (t) => F.embedding(idx.to(t.device), t).tanh().sum()));
+  out.push(await checkGrad('grad: embedding paddingIdx 3', [table], (t) => F.embedding(idx.to(t.device), t, { paddingIdx: 3 }).square().sum()));
+  out.push(await checkGrad('grad: indexSelect dim 1', [rnd(3, 6)], (t) => t.indexSelect(1, ints([5, 0, 5, 2], [4]).to(t.device)).exp().sum()));
+  const tokens = ints(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 300), [40, 50]), up = rnd(40, 50, 4);
+  out.push(await checkGrad('grad: embedding of 300 rows by 2000 tokens (the bucketed sum)', [rnd(300, 4)], (t) => F.embedding(tokens.to(t.device), t).mul(up.to(t.device)).sum()));
+  out.push(await checkGrad('second derivative through indexSelect (createGraph)', [rnd(5, 3)], (t) => {
+    const i = ints([4, 4, 0, 2], [4]).to(t.device);
+    const [gt] = grad(t.indexSelect(0, i).square().sum(), [t], { createGraph: true });
+    return (gt as Tensor).indexSelect(0, i).sin().sum();
+  }));
+  const bnx = rnd(6, 3, 4, 5);
+  const bnTrain = (t: Tensor, ww: Tensor, b: Tensor): Tensor => F.batchNorm(t, null, null, { weight: ww, bias: b, training: true });
+  out.push(await check('batchNorm training (batch statistics)', [bnx, rnd(3), rnd(3)], bnTrain));
+  out.push(await check('batchNorm eval (running statistics)', [bnx, rnd(3), rnd(3).abs().add(0.5)], (t, m, v) => F.batchNorm(t, m, v, { training: false })));
+  out.push(await checkGrad('grad: batchNorm training', [bnx, rnd(3), rnd(3)], (t, ww, b) => bnTrain(t, ww, b).sin().sum()));
+  out.push(await check('batchNorm updates the running statistics on the device', [rnd(8, 3), rnd(3), rnd(3).abs()], (t, m, v) => {
+    const rm = m.clone(), rv = v.clone();
+    F.batchNorm(t, rm, rv, { training: true, momentum: 0.3 });
+    return cat([rm, rv]);
+  }));
+  out.push(await checkGrad('grad: groupNorm and instanceNorm (composed)', [rnd(2, 4, 3, 3), rnd(4), rnd(4)], (t, ww, b) => F.groupNorm(t, 2, { weight: ww, bias: b }).sin().sum().add(F.instanceNorm(t).square().mul(t).sum())));
+  const rnnX = rnd(5, 2, 3);
+  const rnn = (t: Tensor): Tensor => { manualSeed(4); const m = new nn.RNN(3, 4, { numLayers: 2 }); if (t.device === 'webgpu') m.to('webgpu'); return (m.forward(t) as [Tensor, Tensor])[0]; };
+  out.push(await check('nn.RNN (tanh, 2 layers) forward, composed of device ops', [rnnX], rnn));
+  out.push(await checkGrad('grad: nn.RNN through time', [rnnX], (t) => rnn(t).square().sum()));
+  const recurrent = (make: () => nn.Module) => (t: Tensor): Tensor => { manualSeed(6); const m = make(); if (t.device === 'webgpu') m.to('webgpu'); return (m.forward(t) as [Tensor, unknown])[0]; };
+  const lstm = recurrent(() => new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true }));
+  const gru = recurrent(() => new nn.GRU(3, 4, { batchFirst: true }));
+  out.push(await check('nn.LSTM (2 layers, bidirectional) forward, cell by cell on the device', [rnnX], lstm));
+  out.push(await checkGrad('grad: nn.LSTM through time', [rnnX], (t) => lstm(t).square().sum()));
+  out.push(await check('nn.GRU (batchFirst) forward', [rnnX], gru));
+  out.push(await checkGrad('grad: nn.GRU through time', [rnnX], (t) => gru(t).sin().sum()));
+  out.push(await checkGrad('second derivative through lstmCell and gruCell (createGraph)', [rnd(2, 8), rnd(2, 2), rnd(2, 6)], (a, c, b) => {
+    const [ga, gb] = grad(lstmCell(a, a.mul(0.5), c).sum().add(gruCell(b, b.flip([1]), c.narrow(1, 0, 2)).square().sum()), [a, b], { createGraph: true });
+    return (ga as Tensor).square().sum().add((gb as Tensor).square().sum());
+  }));
+  const q = rnd(2, 2, 5, 4), k = rnd(2, 2, 6, 4), v = rnd(2, 2, 6, 3);
+  out.push(await check('scaledDotProductAttention', [q, k, v], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2)));
+  out.push(await check('scaledDotProductAttention causal', [q, rnd(2, 2, 5, 4), rnd(2, 2, 5, 3)], (a, b2, c2) => F.scaledDotProductAttention(a, b2, c2, { isCausal: true })));
+  out.push(await checkGrad('grad: scaledDotProductAttention with a float mask', [q, k, v, rnd(5, 6)], (a, b2, c2, m) => F.scaledDotProductAttention(a, b2, c2, { attnMask: m }).square().sum()));
+  const withTies = tensor([[3, 1, NaN, 1, -2, 3, 0, NaN, -0, 5], [2, 2, 2, -1, 4, 4, -1, 0, 7, 2]], { dtype: 'float32' });
+  out.push(await check('sort values and indices (ties: index order; NaN largest)', [withTies], (t) => { const r = t.sort(); return stack([where(r.values.isnan(), 100, r.values), r.indices.float()]); }));
+  out.push(await check('argsort descending dim 0 (ties, NaN first)', [withTies], (t) => t.argsort(0, true).float().add(t.argsort(1, true).float().sum(1, true))));
+  out.push(await check('sort of 700-element rows of a transposed view', [rnd(700, 3)], (t) => { const r = t.t().sort(1); return r.values.add(r.indices.float()); }));
+  out.push(await check('topk 3 and kthvalue 2 along dim 1', [a3()], (t) => { const k = t.topk(3, 1); const v = t.kthvalue(2, 1, true); return cat([k.values.add(k.indices.float()), v.values.add(v.indices.float())], 1); }));
+  out.push(await check('sort int32 descending', [ints([5, -3, 9, 9, 0, -3, 2, 1], [2, 4])], (t) => { const r = t.sort(-1, true); return r.values.add(r.indices.mul(100)); }));
+  out.push(await checkGrad('grad: sort and topk values (scattered back to their positions)', [rnd(3, 7)], (t) => t.sort(1).values.mul(tensor([1, 2, 3, 4, 5, 6, 7], { dtype: 'float32' }).to(t.device)).sum().add(t.topk(2, 0).values.square().sum())));
+  out.push(await check('cumsum dim 1', [x], (t) => t.cumsum(1)));
+  out.push(await check('cumsum dim -1 of a transposed view', [x], (t) => t.transpose(0, 2).cumsum(-1)));
+  out.push(await checkGrad('grad: cumsum dim 0', [x], (t) => t.cumsum(0).square().sum()));
+  out.push(await check('cumprod dim 2', [pm0()], (t) => t.cumprod(2)));
+  out.push(await checkGrad('grad: cumprod dim 1', [pm0()], (t) => t.cumprod(1).sum()));
+  out.push(await checkGrad('grad: cumprod with zero factors', [tensor([[1.5, 0, 2, -1], [0, 3, 0, 0.5]], { dtype: 'float32' })], (t) => t.cumprod(1).mul(tensor([1, 2, 3, 4], { dtype: 'float32' }).to(t.device)).sum()));
+  out.push(await check('flip dims [0, 2]', [x], (t) => t.flip([0, 2])));
+  const pm = rnd(3, 4, 5).mul(0.5).add(1);
+  out.push(await check('prod all', [pm], (t) => t.prod()));
+  out.push(await check('prod dim 1 keepdim', [pm], (t) => t.prod(1, true)));
+  out.push(await check('prod dim 0 of int32', [ints([1, -2, 3, 4, 0, 2], [2, 3])], (t) => t.prod(0)));
+  out.push(await checkGrad('grad: prod dim 2', [pm], (t) => t.prod(2).sum()));
+  out.push(await checkGrad('grad: prod with a zero factor', [tensor([[1.5, 0, 2], [3, -1, 0.5]], { dtype: 'float32' })], (t) => t.prod(1).sum()));
   return out;
 }
 
@@ -236,13 +331,26 @@ async function oracleCase(c: OracleCase): Promise<OracleResult> {
 /** SGD (momentum, nesterov, weight decay) and Adam/AdamW updates: a few steps with fixed gradients on both devices. */
 async function optimizerChecks(): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  const p0 = rnd(5, 3), grads = [rnd(5, 3), rnd(5, 3), rnd(5, 3)];
+  // Seven steps (RAdam's rectified branch starts at step 6 with β2 = 0.9); Rprop's gradient signs flip and hold.
+  const p0 = rnd(5, 3), grads = [rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3), rnd(5, 3)];
   const cases: [string, (ps: Tensor[]) => { step(): void; zeroGrad(): void }][] = [
     ['SGD momentum', (ps) => new SGD(ps, { lr: 0.1, momentum: 0.9 })],
     ['SGD nesterov + weight decay', (ps) => new SGD(ps, { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01 })],
     ['SGD plain, dampening', (ps) => new SGD(ps, { lr: 0.1, momentum: 0.5, dampening: 0.3 })],
     ['Adam', (ps) => new Adam(ps, { lr: 0.01 })],
     ['Adam weightDecay', (ps) => new Adam(ps, { lr: 0.01, weightDecay: 0.1 })],
+    ['RMSprop', (ps) => new RMSprop(ps, { lr: 0.01 })],
+    ['RMSprop centered, momentum, weight decay', (ps) => new RMSprop(ps, { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.05 })],
+    ['Adagrad lrDecay, initial accumulator', (ps) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 })],
+    ['Adagrad maximize, weight decay', (ps) => new Adagrad(ps, { lr: 0.05, weightDecay: 0.1, maximize: true })],
+    ['Adam amsgrad', (ps) => new Adam(ps, { lr: 0.01, amsgrad: true })],
+    ['AdamW amsgrad', (ps) => new AdamW(ps, { lr: 0.01, amsgrad: true, weightDecay: 0.1 })],
+    ['Adadelta weight decay, maximize', (ps) => new Adadelta(ps, { lr: 0.5, weightDecay: 0.1, maximize: true })],
+    ['Adamax', (ps) => new Adamax(ps, { lr: 0.02, weightDecay: 0.05 })],
+    ['NAdam', (ps) => new NAdam(ps, { lr: 0.01, weightDecay: 0.01 })],
+    ['RAdam (rectified from step 6)', (ps) => new RAdam(ps, { lr: 0.01, betas: [0.5, 0.9] })],
+    ['ASGD', (ps) => new ASGD(ps, { lr: 0.05, t0: 1, weightDecay: 0.1 })],
+    ['Rprop', (ps) => new Rprop(ps, { lr: 0.05 })],
   ];
   for (const [name, make] of cases) {
     try {
@@ -367,6 +475,84 @@ async function trainCnn(): Promise<{ cpu: number[]; gpu: number[] }> {
   return { cpu, gpu };
 }
 
+/**
+ * A one-layer Transformer encoder (embedding, self-attention with a causal mask, layerNorm, feed-forward,
+ * a linear head), 5 steps of Adam on each device from one seed (issue 17).
+ */
+async function trainTransformer(): Promise<NonNullable<Report['transformer']>> {
+  const tokens = ints(Array.from({ length: 24 }, (_, i) => (i * 5 + 3) % 11), [4, 6]);
+  const y = ints(Array.from({ length: 24 }, (_, i) => (i * 7) % 11), [24]);
+  class Net extends nn.Module {
+    emb = new nn.Embedding(11, 16);
+    layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 32, dropout: 0, batchFirst: true });
+    head = new nn.Linear(16, 11);
+    forward(t: Tensor, mask: Tensor): Tensor {
+      return this.head.forward(this.layer.forward(this.emb.forward(t), { srcMask: mask })).reshape(24, 11);
+    }
+  }
+  const make = (): Net => { manualSeed(9); return new Net(); };
+  const mask = nn.Transformer.generateSquareSubsequentMask(6);
+  const stepOf = (model: Net): ((t: Tensor, ys: Tensor, m: Tensor) => Tensor) => {
+    const opt = new Adam(model.parameters(), { lr: 0.01 });
+    return (t, ys, m) => {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(t, m), ys);
+      loss.backward();
+      opt.step();
+      return loss.detach();
+    };
+  };
+  const cpuStep = stepOf(make());
+  const cpu = Array.from({ length: 5 }, () => cpuStep(tokens, y, mask).item());
+  const [tg, yg, mg] = [tokens.to('webgpu'), y.to('webgpu'), mask.to('webgpu')];
+  const gpuStep = stepOf(make().to('webgpu') as Net);
+  const gpuLosses = Array.from({ length: 5 }, () => gpuStep(tg, yg, mg));
+  const gpu: number[] = [];
+  for (const l of gpuLosses) gpu.push(await l.itemAsync());
+  // The same steps through compile(): the third call on replays the recorded dispatches.
+  const compiled = compile(stepOf(make().to('webgpu') as Net));
+  const compiledLosses: number[] = [];
+  for (let s = 0; s < 5; s++) compiledLosses.push(await compiled(tg, yg, mg).itemAsync());
+  const st = compiled.stats();
+  return { cpu, gpu, compiled: compiledLosses, replays: st.replays, fallbacks: st.fallbacks.map((f) => f.reason) };
+}
+
+/**
+ * Linear, BatchNorm1d (training: running statistics updated on the device), ReLU, Linear; 5 steps of RMSprop;
+ * then an eval forward. The first Linear has no bias: before a batchNorm its gradient is 0 up to rounding,
+ * which RMSprop's g/√E[g²] would blow up to ±lr steps differing between devices.
+ */
+async function trainBatchNorm(): Promise<{ cpu: number[]; gpu: number[]; runningErr: number }> {
+  const x = rnd(16, 6);
+  const y = ints(Array.from({ length: 16 }, (_, i) => i % 3), [16]);
+  const make = (): nn.Module => { manualSeed(13); return new nn.Sequential(new nn.Linear(6, 8, { bias: false }), new nn.BatchNorm1d(8), new nn.ReLU(), new nn.Linear(8, 3)); };
+  const run = (model: nn.Module, xs: Tensor, ys: Tensor): Tensor[] => {
+    const opt = new RMSprop(model.parameters(), { lr: 0.01 });
+    const losses: Tensor[] = [];
+    for (let s = 0; s < 5; s++) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(xs) as Tensor, ys);
+      loss.backward();
+      opt.step();
+      losses.push(loss.detach());
+    }
+    model.eval();
+    losses.push(F.crossEntropy(model.forward(xs) as Tensor, ys));
+    return losses;
+  };
+  const cm = make(), gm = make().to('webgpu');
+  const cpu = run(cm, x, y).map((l) => l.item());
+  const gpu: number[] = [];
+  for (const l of run(gm, x.to('webgpu'), y.to('webgpu'))) gpu.push(await l.itemAsync());
+  let runningErr = 0;
+  const cb = cm.stateDict(), gb = gm.stateDict();
+  for (const key of ['1.running_mean', '1.running_var', '1.num_batches_tracked']) {
+    const g = gb[key] as Tensor;
+    runningErr = Math.max(runningErr, g.device !== 'webgpu' ? Infinity : worstError(await g.dataAsync(), (cb[key] as Tensor).dataSync()));
+  }
+  return { cpu, gpu, runningErr };
+}
+
 /** The error message of `f`, or 'no error'. */
 function messageOf(f: () => unknown): string {
   try { f(); return 'no error'; } catch (e) { return String((e as Error).message); }
@@ -400,6 +586,18 @@ async function errorChecks(): Promise<Record<string, string>> {
     gradToHost: messageOf(() => tensor([1, 2], { requiresGrad: true }).to('webgpu').mul(2).sum().backward()),
     compiled: await compiledFallback(),
     loadStateDict: await loadIntoDeviceModel(),
+    // issue 17: an optimizer without a device update, and a cumsum that could leave int32 unchecked
+    lbfgsOnDevice: messageOf(() => {
+      const p = tensor([1, 2], { device: 'webgpu', requiresGrad: true });
+      new LBFGS([p]).step(() => { const l = p.square().sum(); l.backward(); return l; });
+    }),
+    intCumsum: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumsum(0)),
+    intCumprod: messageOf(() => tensor([1, 2], { dtype: 'int32', device: 'webgpu' }).cumprod(0)),
+    mixLayerNorm: messageOf(() => F.layerNorm(g, 3, { weight: c })),
+    mixIndexSelect: messageOf(() => g.indexSelect(0, tensor([0], { dtype: 'int32' }))),
+    longSort: messageOf(() => zeros(1025, { device: 'webgpu' }).topk(2)),
+    adaptivePool: messageOf(() => F.adaptiveMaxPool2d(g.reshape(1, 1, 3), 2)),
+    indexRange: messageOf(() => F.embedding(tensor([0, 9], { dtype: 'int32', device: 'webgpu' }), g.reshape(3, 1))),
   };
 }
 
@@ -416,9 +614,12 @@ async function run(): Promise<Report> {
   const mlpReport = await trainMlp();
   let cnn: Report['cnn'];
   try { cnn = await trainCnn(); } catch (e) { errors.cnn = String((e as Error).stack ?? e); }
+  let transformer: Report['transformer'], batchNormNet: Report['batchNormNet'];
+  try { transformer = await trainTransformer(); } catch (e) { errors.transformer = String((e as Error).stack ?? e); }
+  try { batchNormNet = await trainBatchNorm(); } catch (e) { errors.batchNormNet = String((e as Error).stack ?? e); }
   await webgpu.sync();
   const info = webgpu.info();
-  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, cnn, errors, deviceErrors: info.errors };
+  return { adapter: info.adapter, checks, oracle, mlp: mlpReport, cnn, transformer, batchNormNet, errors, deviceErrors: info.errors };
 }
 
 declare global {

@@ -81,6 +81,42 @@ export function reportTests(where: string, noAdapterWhy: string, run: () => Repo
     expect(c.cpu[4]).toBeLessThan(c.cpu[0]);
   });
 
+  // issue 17: the models that need normalization, embedding lookup and attention on the device
+  gpuTest('a Transformer encoder layer (Embedding, MultiheadAttention with a causal mask, LayerNorm) trained with Adam on webgpu follows the cpu loss curve, eager and compiled', ({ report }) => {
+    expect(report.errors.transformer).toBeUndefined();
+    const t = report.transformer;
+    if (!t) throw new Error('no Transformer report');
+    expect(t.gpu.length).toBe(5);
+    for (let i = 0; i < t.cpu.length; i++) expect(Math.abs(t.gpu[i] - t.cpu[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(t.cpu[i])));
+    expect(t.cpu[4]).toBeLessThan(t.cpu[0]);
+    // compile(step) replays it (one command buffer per step) with the eager device step's bits
+    expect(t.fallbacks).toEqual([]);
+    expect(t.replays).toBe(3);
+    expect(t.compiled).toEqual(t.gpu);
+  });
+
+  gpuTest('a BatchNorm1d model trained with RMSprop on webgpu follows the cpu loss curve, with the same running statistics and eval loss', ({ report }) => {
+    expect(report.errors.batchNormNet).toBeUndefined();
+    const b = report.batchNormNet;
+    if (!b) throw new Error('no BatchNorm report');
+    expect(b.gpu.length).toBe(6);
+    for (let i = 0; i < b.cpu.length; i++) expect(Math.abs(b.gpu[i] - b.cpu[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(b.cpu[i])));
+    expect(b.cpu[4]).toBeLessThan(b.cpu[0]);
+    expect(b.runningErr).toBeLessThanOrEqual(1);
+  });
+
+  gpuTest('what the device lacks, or cannot check, fails naming the op and the device', ({ report }) => {
+    const e = report.errors;
+    expect(e.lbfgsOnDevice).toMatch(/^LBFGS\.step: not implemented for webgpu parameters yet/);
+    expect(e.intCumsum).toMatch(/^cumsum: the webgpu device scans float32 tensors only, got int32/);
+    expect(e.intCumprod).toMatch(/^cumprod: the webgpu device scans float32 tensors only, got int32/);
+    expect(e.mixLayerNorm).toMatch(/^layerNorm: Expected all tensors to be on the same device, but found webgpu and cpu/);
+    expect(e.mixIndexSelect).toMatch(/^indexSelect: Expected all tensors to be on the same device, but found webgpu and cpu/);
+    expect(e.adaptivePool).toMatch(/^adaptiveMaxPool2d: not implemented on the webgpu device yet for output sizes that do not divide/);
+    expect(e.longSort).toMatch(/^topk: the webgpu device sorts lines of at most 1024 elements for now, got 1025/);
+    expect(e.indexRange).toMatch(/^indexSelect: index 9 is out of bounds for dim 0 with size 3/);
+  });
+
   gpuTest('mixing devices and synchronous readers fail with messages naming the op and the async call', ({ report }) => {
     const e = report.errors;
     expect(e.mixAdd).toMatch(/^add: Expected all tensors to be on the same device, but found webgpu and cpu/);

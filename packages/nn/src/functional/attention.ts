@@ -22,6 +22,18 @@ export function causalBias(L: number, S: number, dtype: Tensor['dtype']): Tensor
   return zeros([L, S], { dtype }).maskedFill(j.gt(i), -Infinity);
 }
 
+const deviceBiases = new Map<string, Tensor>();
+/** causalBias uploaded to a device once per shape (webgpu, issue 17), so a step does not upload it again. */
+function deviceCausalBias(L: number, S: number, dtype: Tensor['dtype'], device: Tensor['device']): Tensor {
+  const key = `${L}:${S}:${dtype}:${device}`;
+  let t = deviceBiases.get(key);
+  if (t === undefined) {
+    t = causalBias(L, S, dtype).to(device);
+    deviceBiases.set(key, t);
+  }
+  return t;
+}
+
 /**
  * A mask as an additive float bias in `dtype`: a bool mask becomes −inf where `blockedWhen` (true for
  * PyTorch's MultiheadAttention convention, True = not allowed; false for scaled_dot_product_attention,
@@ -49,6 +61,11 @@ export function maskToBias(fn: string, name: string, mask: Tensor, blockedWhen: 
 function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null, batch: number[]): Tensor {
   const [N, L, S] = scores.shape;
   const full = [...batch, L, S];
+  // webgpu (issue 17): the kernels below read host memory; on the device the same function is device ops
+  // (scale, the broadcast add, softmax's row kernel), whose VJPs are taped.
+  if (scores.device !== 'cpu' || (bias !== null && bias.device !== 'cpu')) {
+    return (bias ? scores.mul(scale).reshape(full).add(bias).reshape([N, L, S]) : scores.mul(scale)).softmax(-1);
+  }
   // Row r of the flattened [N·L, S] scores reads its bias row at rowOff[r] (stride-0 dims broadcast).
   let biasData: ArrayLike<number> | null = null, colStride = 0;
   let rowOff: Int32Array | null = null;
@@ -194,7 +211,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (isCausal && attnMask) throw new Error(`${fn}: explicit attnMask should not be set when isCausal is true`);
   const dtype = query.dtype;
   let bias: Tensor | null = null;
-  if (isCausal) bias = causalBias(L, S, dtype);
+  if (isCausal) bias = query.device === 'cpu' ? causalBias(L, S, dtype) : deviceCausalBias(L, S, dtype, query.device); // webgpu (issue 17)
   else if (attnMask) {
     const ms = attnMask instanceof Tensor ? attnMask.shape : [];
     const fits = ms.length >= 2 && ms.length <= r && ms.every((s, i) => s === 1 || s === [...batch, L, S][r - ms.length + i]);

@@ -24,7 +24,7 @@ export function dropout(
   if (!training || p === 0) return x;
   if (!isFloating(x.dtype)) throw new TypeError(`dropout: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
-  const keep = rand(x.shape, { generator, dtype: x.dtype }).ge(p);
+  const keep = rand(x.shape, { generator, dtype: x.dtype, device: x.device }).ge(p);
   return x.mul(keep.to(x.dtype).mul(1 / (1 - p)));
 }
 
@@ -37,7 +37,7 @@ function featureDropout(op: string, x: Tensor, p: number, training: boolean, gen
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
   const maskShape = x.shape.map((s, i) => (i < 2 ? s : 1));
-  const keep = rand(maskShape, { generator, dtype: x.dtype }).ge(p);
+  const keep = rand(maskShape, { generator, dtype: x.dtype, device: x.device }).ge(p);
   return x.mul(keep.to(x.dtype).mul(1 / (1 - p)));
 }
 

@@ -15,8 +15,9 @@ export function embedding(input: Tensor, weight: Tensor, { paddingIdx = null }: 
   }
   if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got shape [${weight.shape.join(', ')}]`);
   const [num, dim] = weight.shape;
-  // Checked inside a kernel, so that compile's replays check every call's indices too.
-  runKernel(() => {
+  // Checked inside a kernel, so that compile's replays check every call's indices too. On the webgpu
+  // device (issue 17) indexSelect checks them on the indices' host copy, where one exists.
+  if (input.device === 'cpu') runKernel(() => {
     const idx = input._contigData();
     for (let i = 0; i < idx.length; i++) {
       if (idx[i] < 0 || idx[i] >= num) throw new RangeError(`embedding: index ${idx[i]} is out of range for ${num} embeddings (valid 0..${num - 1})`);

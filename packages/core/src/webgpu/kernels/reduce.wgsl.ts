@@ -19,11 +19,12 @@ const TREE = /* wgsl */ `
     workgroupBarrier();
   }`;
 
-export type ReduceOp = 'sum' | 'max' | 'min';
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
 /** The identity and the combining function of a reduction (NaN propagates through max and min). */
 function combiner(op: ReduceOp, ct: WgslType): { init: string; comb: string } {
   if (op === 'sum') return { init: `${ct}(0)`, comb: 'fn OP(a: T, b: T) -> T { return a + b; }' };
+  if (op === 'prod') return { init: `${ct}(1)`, comb: 'fn OP(a: T, b: T) -> T { return a * b; }' };
   const f = op === 'max' ? 'max' : 'min';
   const init = ct === 'f32' ? (op === 'max' ? '-inff()' : 'inff()') : op === 'max' ? '(-2147483647 - 1)' : '2147483647';
   const comb = ct === 'f32' ? `fn OP(a: T, b: T) -> T { if (isnanf(a) || isnanf(b)) { return nanf(); } return ${f}(a, b); }` : `fn OP(a: T, b: T) -> T { return ${f}(a, b); }`;
