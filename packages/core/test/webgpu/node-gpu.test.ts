@@ -9,24 +9,14 @@
  * - Without the package, init() in a child process names the package to install (the real resolution
  *   error of Node's import(), not a mock).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Report } from './page';
 import { reportTests, type ReportRun } from './report-tests';
 
-const ROOT = path.resolve(__dirname, '../../../..');
-const RUN_TS = path.join(ROOT, 'scripts/run-ts.cjs');
-const requireWebgpu = process.env.TAPEGRAD_REQUIRE_WEBGPU === '1';
+import { RUN_TS, requireWebgpu, runNode, dawnInstalled, dawnUnusable } from './dawn';
 
-function runNode(args: string[], cwd: string, timeout: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd, timeout, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('the Node loader of the webgpu package (mocked)', () => {
   afterEach(() => {
@@ -97,14 +87,13 @@ describe('webgpu.init() in a Node process without the webgpu package', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'tapegrad-nogpu-'));
     const entry = path.join(dir, 'entry.ts');
     writeFileSync(entry, "import { webgpu } from '@tapegrad/core';\nwebgpu.init().then(() => console.log('opened'), (e: Error) => console.log(e.message));\n");
-    const r = await runNode([RUN_TS, entry], ROOT, 60_000);
+    const r = await runNode([RUN_TS, entry], 60_000);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toMatch(/^webgpu\.init: WebGPU is not available: this is Node [\d.]+, which has no navigator\.gpu; the webgpu device needs the optional `webgpu` package \(Dawn's Node bindings\): npm install webgpu$/);
   });
 });
 
-let installed = true;
-try { require.resolve('webgpu/package.json', { paths: [ROOT] }); } catch { installed = false; }
+const installed = dawnInstalled;
 if (!installed) {
   const why = 'webgpu node: SKIPPED — the optional `webgpu` package is not installed (npm install webgpu)';
   if (requireWebgpu) test('the webgpu package is installed (TAPEGRAD_REQUIRE_WEBGPU=1)', () => { throw new Error(why); });
@@ -115,7 +104,12 @@ if (!installed) {
   let run: ReportRun;
 
   beforeAll(async () => {
-    const r = await runNode(['--expose-gc', RUN_TS, path.join(__dirname, 'node-run.ts')], ROOT, 240_000);
+    const unusable = await dawnUnusable();
+    if (unusable !== null) {
+      run = { report: { initError: unusable } as Report, consoleErrors: [], noAdapter: true };
+      return;
+    }
+    const r = await runNode(['--expose-gc', RUN_TS, path.join(__dirname, 'node-run.ts')], 240_000);
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.code !== 0 || !line.startsWith('{')) throw new Error(`node-run.ts exited with ${r.code}: ${r.stderr}${r.stdout}`.slice(0, 4000));
     const report = JSON.parse(line) as Report;

@@ -4,14 +4,13 @@
  * async call. The device half runs in a child Node process on Dawn (webgpu-checkpoint-run.ts), skipped
  * with a warning when no adapter opens (TAPEGRAD_REQUIRE_WEBGPU=1 makes that a failure).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { tensor, Tensor } from '@tapegrad/core';
 import { save, saveAsync, toCpuAsync } from '../../src/io/checkpoint';
 
-const ROOT = path.resolve(__dirname, '../../../..');
+import { RUN_TS, dawnInstalled, dawnUnusable, runNode } from '../../../core/test/webgpu/dawn';
 
 describe('toCpuAsync and saveAsync on host values', () => {
   it('keeps cpu tensors (the same objects) and the shape of nested state', async () => {
@@ -39,8 +38,7 @@ describe('toCpuAsync and saveAsync on host values', () => {
   });
 });
 
-let installed = true;
-try { require.resolve('webgpu/package.json', { paths: [ROOT] }); } catch { installed = false; }
+const installed = dawnInstalled;
 
 (installed ? describe : describe.skip)('a checkpoint saved from a model on the webgpu device (Dawn in Node)', () => {
   interface Result { skipped?: string; syncError: string; modelSame: boolean; plainSame: boolean; optSame: boolean; keys: string[]; step: number; outErr: number; onDevice: boolean }
@@ -48,13 +46,13 @@ try { require.resolve('webgpu/package.json', { paths: [ROOT] }); } catch { insta
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'tg-webgpu-ckpt-'));
-    const out = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [path.join(ROOT, 'scripts/run-ts.cjs'), path.join(__dirname, 'webgpu-checkpoint-run.ts'), dir], { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`webgpu-checkpoint-run.ts failed: ${stderr}${stdout}`.slice(0, 4000)));
-        else resolve(stdout);
-      });
-    });
-    r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Result;
+    const unusable = await dawnUnusable();
+    if (unusable !== null) r = { skipped: unusable } as Result;
+    else {
+      const c = await runNode([RUN_TS, path.join(__dirname, 'webgpu-checkpoint-run.ts'), dir], 120_000);
+      if (c.code !== 0) throw new Error(`webgpu-checkpoint-run.ts exited with ${c.code ?? c.signal}: ${c.stderr}${c.stdout}`.slice(0, 4000));
+      r = JSON.parse(c.stdout.trim().split('\n').pop() ?? '{}') as Result;
+    }
     if (r.skipped !== undefined) {
       if (process.env.TAPEGRAD_REQUIRE_WEBGPU === '1') throw new Error(`no webgpu adapter: ${r.skipped}`);
       console.warn(`webgpu checkpoint: SKIPPED — ${r.skipped}`);
