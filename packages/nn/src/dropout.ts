@@ -42,10 +42,13 @@ export class Dropout extends Module {
     return this.applyMask(x, (t) => dropout(t, this.p, this.training, { generator: this.generator }));
   }
 
-  /** f(x), written into x when `inplace` (in eval mode dropout is the identity: x itself). */
+  /**
+   * f(x), written into x when `inplace`. As PyTorch's `dropout_`, the identity cases (eval mode, p = 0, no
+   * elements) return x itself untouched: no write, no version bump, no leaf check.
+   */
   protected applyMask(x: Tensor, f: (t: Tensor) => Tensor): Tensor {
     if (!this.inplace) return f(x);
-    if (!this.training) return x;
+    if (!this.training || this.p === 0 || x.numel() === 0) return x;
     return maybeInPlace(x, true, `${this.constructor.name.toLowerCase()}_`, f);
   }
 

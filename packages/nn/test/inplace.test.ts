@@ -93,6 +93,16 @@ describe('inplace dropout', () => {
     expect(values(leaf.grad!)).toEqual(kept);
   });
 
+  it('p = 0 in training is the identity too (PyTorch: no write, no version bump, a leaf that requires grad allowed)', () => {
+    const leaf = randn([4], { requiresGrad: true, dtype: 'float64' });
+    expect(new Dropout(0, true).call(leaf)).toBe(leaf);
+    const x = leaf.mul(1);
+    const sq = x.mul(x); // saves x: a write to x would make this backward an error
+    expect(new Dropout(0, true).call(x)).toBe(x);
+    sq.sum().backward();
+    expect(values(leaf.grad!)).toEqual(values(leaf).map((v) => 2 * v));
+  });
+
   it('in eval mode it is the identity and leaves the input alone', () => {
     const x = tensor([1, 2, 3]);
     const d = new Dropout(0.5, true);

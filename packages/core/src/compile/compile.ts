@@ -157,7 +157,9 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  */
 export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: CompileOptions = {}): CompiledFunction<A, R> {
   if (typeof fn !== 'function') throw new TypeError(`compile: expected a function, got ${fn === null ? 'null' : typeof fn}`);
-  const { modules = [], maxSignatures = 16 } = checkOptions('compile', opts, OPTION_KEYS);
+  const { modules: given = [], maxSignatures = 16 } = checkOptions('compile', opts, OPTION_KEYS);
+  // A copy: every signature watches the same modules whatever later happens to the caller's array.
+  const modules = [...given];
   if (!Array.isArray(modules) || modules.some((m) => (typeof m !== 'object' && typeof m !== 'function') || m === null || typeof m.training !== 'boolean')) {
     throw new TypeError('compile: modules must be an array of objects with a boolean training flag (nn.Module instances)');
   }

@@ -27,7 +27,7 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import { randomBytes } from 'crypto';
-import { Tensor, tensor, decodeSafetensors, encodeSafetensors, SafetensorsError } from '@tapegrad/core';
+import { Tensor, tensor, noGrad, decodeSafetensors, encodeSafetensors, SafetensorsError } from '@tapegrad/core';
 import type { DType, RawTensor } from '@tapegrad/core';
 import type { OptimizerStateDict } from '@tapegrad/optim';
 
@@ -181,24 +181,54 @@ function toRaw(t: Tensor, fn: string, where: () => string): RawTensor {
 }
 
 /**
- * A copy of a state dict, a checkpoint or any nested value (plain objects and arrays) in which every tensor
- * on another device (webgpu) is replaced by its host copy, read asynchronously; cpu tensors and other values
- * are kept as they are. The synchronous {@link save} and {@link saveCheckpoint} need host tensors.
+ * A snapshot of a state dict, a checkpoint or any nested value (plain objects and arrays) with every tensor
+ * on the host: tensors on another device (webgpu) are read back asynchronously, cpu tensors and typed
+ * arrays are copied. The snapshot is taken when this is called (the device reads are all queued then, cpu
+ * values copied then), so training on while the promise is pending does not change what it resolves to.
+ * Other values are kept as they are. The synchronous {@link save} and {@link saveCheckpoint} need host tensors.
+ * @throws Error (synchronously inside the returned promise) on a circular reference, naming its path.
  * @example
  * ```ts
  * const sd = await toCpuAsync(model.stateDict()); // model on 'webgpu'
  * save(sd, 'model.safetensors');
  * ```
  */
-export async function toCpuAsync<T>(value: T): Promise<T> {
-  if (value instanceof Tensor) return (value.device === 'cpu' ? value : await value.cpuAsync()) as T;
-  if (Array.isArray(value)) return (await Promise.all(value.map((v) => toCpuAsync(v)))) as T;
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) defineOwn(out, k, await toCpuAsync((value as Record<string, unknown>)[k]));
-  return out as T;
+export function toCpuAsync<T>(value: T): Promise<T> {
+  const reads: Promise<void>[] = [];
+  const ancestors = new Set<object>();
+  const walk = (v: unknown, path: (string | number)[], set: (x: unknown) => void): void => {
+    if (v instanceof Tensor) {
+      if (v.device === 'cpu') set(noGrad(() => v.detach().clone()));
+      else reads.push(v.cpuAsync().then(set));
+      return;
+    }
+    if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array) return set(v.slice());
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return set(v);
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return set(v);
+    if (ancestors.has(v)) throw new Error(`toCpuAsync: ${fmtPath(path)} is a circular reference`);
+    ancestors.add(v);
+    if (Array.isArray(v)) {
+      const out: unknown[] = new Array(v.length);
+      v.forEach((x, i) => walk(x, [...path, i], (y) => { out[i] = y; }));
+      set(out);
+    } else {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        defineOwn(out, k, undefined);
+        walk((v as Record<string, unknown>)[k], [...path, k], (y) => { out[k] = y; });
+      }
+      set(out);
+    }
+    ancestors.delete(v);
+  };
+  try {
+    let result: unknown;
+    walk(value, [], (y) => { result = y; });
+    return Promise.all(reads).then(() => result as T);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 function fromRaw(r: RawTensor): Tensor {
@@ -527,7 +557,11 @@ export function saveCheckpoint(first: Checkpoint<unknown> | string, second: stri
  * ```
  */
 export async function saveCheckpointAsync(ckpt: Checkpoint<unknown>, path: string): Promise<void> {
-  saveCheckpoint(await toCpuAsync(ckpt), path);
+  if (typeof ckpt === 'string') {
+    throw new TypeError(`saveCheckpointAsync: the checkpoint comes first and the path second (saveCheckpointAsync(ckpt, path)), got the path ${JSON.stringify(ckpt)} first`);
+  }
+  const snapshot = toCpuAsync(ckpt);
+  saveCheckpoint(await snapshot, path);
 }
 
 /**

@@ -7,22 +7,49 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tensor, Tensor } from '@tapegrad/core';
-import { save, saveAsync, toCpuAsync } from '../../src/io/checkpoint';
+import { noGrad, tensor, Tensor } from '@tapegrad/core';
+import { load, loadCheckpoint, save, saveAsync, saveCheckpointAsync, toCpuAsync } from '../../src/io/checkpoint';
 
 import { RUN_TS, dawnInstalled, dawnUnusable, runNode } from '../../../core/test/webgpu/dawn';
 
 describe('toCpuAsync and saveAsync on host values', () => {
-  it('keeps cpu tensors (the same objects) and the shape of nested state', async () => {
+  it('copies cpu tensors and typed arrays, keeping the shape of nested state and other values', async () => {
     const a = tensor([1, 2]), b = tensor([[3]], { dtype: 'float64' });
-    const state = { model: { w: a }, optimizer: { state: { 0: { expAvg: b, step: 3 } }, paramGroups: [{ lr: 0.1, params: [0] }] }, arr: new Float32Array([1]) };
+    const state = { model: { w: a }, optimizer: { state: { 0: { expAvg: b, step: 3 } }, paramGroups: [{ lr: 0.1, params: [0] }] }, arr: new Float32Array([1]), none: null };
     const out = await toCpuAsync(state);
     expect(out).not.toBe(state);
-    expect(out.model.w).toBe(a);
-    expect(out.optimizer.state[0].expAvg).toBe(b);
+    expect(out.model.w).not.toBe(a);
+    expect(Array.from(out.model.w.dataSync())).toEqual([1, 2]);
+    expect(out.optimizer.state[0].expAvg.dtype).toBe('float64');
+    expect(out.optimizer.state[0].expAvg.shape).toEqual([1, 1]);
     expect(out.optimizer.state[0].step).toBe(3);
     expect(out.optimizer.paramGroups).toEqual([{ lr: 0.1, params: [0] }]);
-    expect(out.arr).toBe(state.arr);
+    expect(Array.from(out.arr)).toEqual([1]);
+    expect(out.arr).not.toBe(state.arr);
+    expect(out.none).toBeNull();
+  });
+
+  it('is a snapshot taken at the call: writes while it is pending do not reach the file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tg-snapshot-'));
+    try {
+      const w = tensor([1, 2, 3]);
+      const pending = saveAsync({ w }, path.join(dir, 'a.safetensors'));
+      const pendingCkpt = saveCheckpointAsync({ model: { w }, step: 1 }, path.join(dir, 'c.safetensors'));
+      noGrad(() => w.add_(100));
+      await pending;
+      await pendingCkpt;
+      expect(Array.from(load(path.join(dir, 'a.safetensors')).w.dataSync())).toEqual([1, 2, 3]);
+      expect(Array.from(loadCheckpoint(path.join(dir, 'c.safetensors')).model.w.dataSync())).toEqual([1, 2, 3]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a circular reference instead of recursing, and refuses the path-first order', async () => {
+    const o: Record<string, unknown> = { a: 1 };
+    o.self = o;
+    await expect(toCpuAsync({ optimizer: o })).rejects.toThrow('toCpuAsync: optimizer.self is a circular reference');
+    await expect(saveCheckpointAsync('ckpt.safetensors' as never, { model: {} } as never)).rejects.toThrow(/the checkpoint comes first and the path second/);
   });
 
   it('saveAsync writes the same bytes as save', async () => {
