@@ -2,8 +2,8 @@
 import { Tensor, Generator } from '@tapegrad/core';
 import { Module } from './module';
 import { dropout, dropout1d, dropout2d } from './functional/dropout';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { maybeInPlace, inplaceArg } from './inplace';
+import { PositionalArgs, applyInPlace, pos, positionalOptions } from '@tapegrad/core/internal';
+import { inplaceArg } from './inplace';
 
 /** Dropout's keyword arguments (`generator` is an extension: the stream the masks are drawn from). */
 export interface DropoutOptions { p: number; inplace: boolean; generator: Generator }
@@ -49,7 +49,7 @@ export class Dropout extends Module {
   protected applyMask(x: Tensor, f: (t: Tensor) => Tensor): Tensor {
     if (!this.inplace) return f(x);
     if (!this.training || this.p === 0 || x.numel() === 0) return x;
-    return maybeInPlace(x, true, `${this.constructor.name.toLowerCase()}_`, f);
+    return applyInPlace(x, `${this.constructor.name.toLowerCase()}_`, f);
   }
 
   override extraRepr(): string {

@@ -204,8 +204,7 @@ export function toCpuAsync<T>(value: T): Promise<T> {
     }
     if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array) return set(v.slice());
     if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return set(v);
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return set(v);
+    if (!Array.isArray(v) && !isPlainObject(v)) return set(v);
     if (ancestors.has(v)) throw new Error(`toCpuAsync: ${fmtPath(path)} is a circular reference`);
     ancestors.add(v);
     if (Array.isArray(v)) {
@@ -560,8 +559,7 @@ export async function saveCheckpointAsync(ckpt: Checkpoint<unknown>, path: strin
   if (typeof ckpt === 'string') {
     throw new TypeError(`saveCheckpointAsync: the checkpoint comes first and the path second (saveCheckpointAsync(ckpt, path)), got the path ${JSON.stringify(ckpt)} first`);
   }
-  const snapshot = toCpuAsync(ckpt);
-  saveCheckpoint(await snapshot, path);
+  saveCheckpoint(await toCpuAsync(ckpt), path);
 }
 
 /**
