@@ -117,13 +117,19 @@ export function runKernel(run: () => void, out?: TypedArray | readonly TypedArra
 }
 
 function claim(c: Capture, a: TypedArray): void {
-  // The staged copy of an argument: the caller's tensor would not see the write.
-  if (c.inputs.has(a)) {
-    c.inputsWritten.add(a);
-    c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
-  }
+  argumentWritten(c, a);
   c.written.add(a);
   c.pending.delete(a);
+}
+
+/**
+ * A write into the staged copy of an argument: the caller's tensor would not see it on a replay, so the
+ * capture fails, and compile copies this call's write back to the caller's tensor (inputsWritten).
+ */
+function argumentWritten(c: Capture, a: TypedArray): void {
+  if (!c.inputs.has(a)) return;
+  c.inputsWritten.add(a);
+  c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
 }
 
 /** @internal compile's trace starts (+1) or ends (−1). */
@@ -228,7 +234,7 @@ export function noteVersionBump(data: TypedArray): void {
   const c = active;
   if (c === null || depth > 0) return;
   if (deviceData.has(data)) { // webgpu (issue 17): the dispatch that wrote it is recorded
-    if (c.inputs.has(data)) c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
+    argumentWritten(c, data);
     return;
   }
   if (!c.lastOuts.includes(data)) c.fail(`an in-place write outside a kernel (${where()})`);
@@ -272,6 +278,17 @@ export function noteCapturedRandomDraw(): void {
 export function noteUncapturable(reason: string): void {
   const c = active;
   if (c !== null && depth === 0) c.fail(reason);
+}
+
+/**
+ * @internal webgpu (issue 17): a device buffer was handed out. Inside a kernel's closure during a capture
+ * that closure allocates device tensors (an optimizer update written in tensor ops), so its replay would
+ * bind other buffers than the recorded dispatches: the capture stays eager. Outside kernels, buffers are
+ * the recorded dispatches' own.
+ */
+export function noteDeviceAllocation(op: string): void {
+  const c = active;
+  if (c !== null && depth > 0) c.fail(`a kernel allocates device tensors (${op}), so a replay could not reuse the recorded buffers`);
 }
 
 /** Grads read through the public `.grad` getter (compile's replays check the ones they write). */

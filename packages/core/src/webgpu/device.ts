@@ -7,9 +7,8 @@
  */
 import type { GpuAdapterHandle, GpuBindGroupEntry, GpuBufferHandle, GpuCommandEncoder, GpuComputePass, GpuComputePipeline, GpuDeviceHandle, GpuEntry } from './gpu-types';
 import { USAGE } from './gpu-types';
-import { noteUncapturable } from '../compile/capture';
+import { activeCapture, noteDeviceAllocation } from '../compile/capture';
 import { isNodeWithoutGpu, nodeGpu } from './node-gpu';
-import { activeCapture } from '../compile/capture';
 import type { ElementwiseInfo } from './fuse';
 
 /** Counters of the work the device did, for tests and the bench (see `webgpu.counters()`). */
@@ -236,6 +235,7 @@ const sizeClass = (bytes: number): number => Math.max(256, 2 ** Math.ceil(Math.l
  */
 export function acquireBuffer(op: string, bytes: number, owner: object): GpuBufferHandle {
   const s = gpuState(op);
+  noteDeviceAllocation(op); // compile (issue 15): a kernel that allocates cannot be replayed
   const size = sizeClass(bytes);
   const list = pool.get(size);
   let b = list !== undefined ? list.pop() : undefined;
@@ -326,9 +326,7 @@ export async function readBack(op: string, src: GpuBufferHandle, offset: number,
   activeCapture()?.fail(`${op}: a readback from the webgpu device inside the step`);
   if (bytes === 0) return new ArrayBuffer(0);
   const dst = mapBuffer(s, bytes);
-  if (s.pass !== null) { s.pass.end(); s.pass = null; }
-  if (s.encoder === null) s.encoder = s.device.createCommandEncoder();
-  s.encoder.copyBufferToBuffer(src, offset, dst, 0, Math.ceil(bytes / 4) * 4);
+  copyBuffer(op, src, offset, dst, 0, Math.ceil(bytes / 4) * 4);
   flush();
   await dst.mapAsync(1);
   const out = dst.getMappedRange().slice(0, bytes);
