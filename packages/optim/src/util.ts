@@ -1,6 +1,5 @@
 /** Small internal helpers: copying options and state, describing values in error messages. */
 import { Tensor, noGrad, getDefaultDtype } from '@tapegrad/core';
-import { unknownOptionError } from '@tapegrad/core/internal';
 import type { ParamStateValue } from './optimizer';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -47,17 +46,6 @@ export function describe(v: unknown): string {
 export function pyNum(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
   return String(v);
-}
-
-/** Throws a TypeError for keys of an options object that the constructor does not know (a Python TypeError for unknown kwargs). */
-export function checkKnownKeys(options: unknown, known: readonly string[], where: string): void {
-  if (options === undefined) return;
-  if (!isPlainObject(options)) throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) {
-      throw unknownOptionError(where, k, known);
-    }
-  }
 }
 
 /**

@@ -16,15 +16,14 @@
  */
 import type { FloatArray } from './float-array';
 import type { ConvGeom } from './im2col';
-import { requestedBackend } from './backend';
-import { WASM_MIN_MACS } from './gemm';
+import { wasmGemmApplies } from './gemm';
+import { wasmFor } from './elementwise';
 import { wantsThreads } from './gemm-threads';
 import { align16, ensureMemory, heapF32, heapF64, wasmKernels, type KernelExports } from './wasm-module';
 
 /** The kernels, when kernels/gemm.ts would run an M×N×K product of this dtype on the one-thread wasm GEMM. */
 function gemmKernels(M: number, N: number, K: number, f64: boolean): KernelExports | null {
-  const req = requestedBackend();
-  if (req === 'js' || (req === 'auto' && M * N * K < WASM_MIN_MACS)) return null;
+  if (!wasmGemmApplies(M, N, K)) return null;
   if (!f64 && wantsThreads(M, N, K)) return null;
   return wasmKernels();
 }
@@ -177,13 +176,6 @@ export function convTransposeWasm(
   return true;
 }
 
-/** The kernels unless the backend is 'js', with memory for `bytes`. */
-function poolKernels(bytes: number): KernelExports | null {
-  if (requestedBackend() === 'js') return null;
-  const k = wasmKernels();
-  return k !== null && ensureMemory(k, bytes) ? k : null;
-}
-
 /** One axis of a pooling plan whose windows are all whole: k taps from o·s + off, d apart. */
 export interface RegularAxis { k: number; s: number; d: number; off: number }
 
@@ -198,7 +190,7 @@ export function maxPoolWasm(
   const f64 = src instanceof Float64Array, sz = f64 ? 8 : 4;
   const n = H * W, m = OH * OW, B = chunkOf(planes, n * sz + m * (sz + 4));
   const [sP, oP, iP, end] = regions(0, sz, [B * n, B * m, (B * m * 4) / sz]);
-  const k = poolKernels(end);
+  const k = wasmFor(end);
   if (k === null) return false;
   const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * m);
   for (let p0 = 0; p0 < planes; p0 += B) {
@@ -216,7 +208,7 @@ export function scatterAddWasm(src: FloatArray, idx: Int32Array, out: FloatArray
   const f64 = src instanceof Float64Array, sz = f64 ? 8 : 4;
   const B = chunkOf(planes, K * (sz + 4) + M * sz);
   const [sP, iP, oP, end] = regions(0, sz, [B * K, (B * K * 4) / sz, B * M]);
-  const k = poolKernels(end);
+  const k = wasmFor(end);
   if (k === null) return false;
   const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * K);
   for (let p0 = 0; p0 < planes; p0 += B) {
@@ -238,7 +230,7 @@ export function maxPool2x2BackwardWasm(g: FloatArray, idx: Int32Array, out: Floa
   const f64 = g instanceof Float64Array, sz = f64 ? 8 : 4;
   const m = OH * OW, n = H * W, B = chunkOf(planes, m * (sz + 4) + n * sz);
   const [gP, iP, oP, end] = regions(0, sz, [B * m, (B * m * 4) / sz, B * n]);
-  const k = poolKernels(end);
+  const k = wasmFor(end);
   if (k === null) return false;
   const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * m);
   for (let p0 = 0; p0 < planes; p0 += B) {

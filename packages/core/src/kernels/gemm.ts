@@ -88,6 +88,17 @@ function validate(
 }
 
 /**
+ * Whether an M×N×K product goes to a WebAssembly kernel (one or two threads) rather than the JS loops:
+ * the backend forced to 'wasm', or 'auto' and at least WASM_MIN_MACS multiply-adds. gemm, gemmBatched and
+ * the conv kernels (conv-wasm.ts) all decide with this, so their results agree bit for bit.
+ * @example if (wasmGemmApplies(64, 128, 784)) console.log('SIMD GEMM');
+ */
+export function wasmGemmApplies(M: number, N: number, K: number): boolean {
+  const requested = requestedBackend();
+  return requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
+}
+
+/**
  * Row-major GEMM: `C[cOff + i*ldc + j] = alpha * sum_p opA(i,p)*opB(p,j) + beta * C[...]`
  * for 0 <= i < M, 0 <= j < N, 0 <= p < K, where
  * `opA(i,p) = transA ? A[aOff + p*lda + i] : A[aOff + i*lda + p]` and
@@ -112,8 +123,7 @@ export function gemm(
     scaleRows(M, N, beta, C, cOff, ldc);
     return;
   }
-  const requested = requestedBackend();
-  const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
+  const useWasm = wasmGemmApplies(M, N, K);
   if (useWasm && A instanceof Float32Array && wantsThreads(M, N, K) &&
     gemmThreaded(transA, transB, M, N, K, alpha, A, aOff, lda, B as Float32Array, bOff, ldb, beta, C as Float32Array, cOff, ldc)) {
     return;
@@ -157,8 +167,7 @@ export function gemmBatched(
   }
   // Each entry gets exactly the kernel its own gemm call would pick (JS for tiny products, two threads
   // for large float32 ones, else wasm), so batched results equal per-entry results bit for bit.
-  const requested = requestedBackend();
-  const useWasm = requested === 'wasm' || (requested === 'auto' && M * N * K >= WASM_MIN_MACS);
+  const useWasm = wasmGemmApplies(M, N, K);
   if (batch > 1 && useWasm && K > 0 && alpha !== 0) {
     // [b,m,k]·[k,n] with A and C stacked row blocks: one tall GEMM. Every C element sees the same
     // micro-kernel arithmetic whatever its row (blocking along M changes nothing per element); M >= 2

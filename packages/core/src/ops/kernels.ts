@@ -147,10 +147,11 @@ export function mapBinary(a: Tensor, b: Tensor, shape: number[], dtype: DType, f
     // [C]) run as plain row loops, without the strided loop's per-element odometer.
     const cols = shape[shape.length - 1], rows = n / cols;
     const nd = shape.length;
-    if (nd >= 2 && rowMajor(as, shape, nd) && perRow(bs, shape)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, false), out);
-    else if (nd >= 2 && rowMajor(bs, shape, nd) && perRow(as, shape)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, true), out);
-    else if (nd >= 2 && rowMajor(as, shape, nd) && perCol(bs, shape)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, false), out);
-    else if (nd >= 2 && rowMajor(bs, shape, nd) && perCol(as, shape)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, true), out);
+    const aRowMajor = nd >= 2 && rowMajor(as, shape, nd), bRowMajor = nd >= 2 && rowMajor(bs, shape, nd);
+    if (aRowMajor && perRow(bs, shape)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, false), out);
+    else if (bRowMajor && perRow(as, shape)) runKernel(() => k.rows(ad, ao, bd, bo, out, rows, cols, true), out);
+    else if (aRowMajor && perCol(bs, shape)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, false), out);
+    else if (bRowMajor && perCol(as, shape)) runKernel(() => k.cols(ad, ao, bd, bo, out, rows, cols, true), out);
     else runKernel(() => k.strided(ad, ao, as, bd, bo, bs, out, shape, n), out);
   } else runKernel(() => undefined, out);
   return Tensor._fromData(out, shape, dtype);

@@ -27,6 +27,7 @@
  * not have (WGSL lets implementations fuse; the rounding would differ). The tests compare fused replays with
  * eager steps bit for bit.
  */
+import { sameShape } from '../shape';
 import type { DispatchRecord, Params } from './device';
 import type { GpuBufferHandle } from './gpu-types';
 import type { OperandKind } from './kernels/elementwise.wgsl';
@@ -92,7 +93,6 @@ export interface FusedGroup {
   gy: number;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 function isIdentity(shape: readonly number[], strides: readonly number[]): boolean {
   let s = 1;

@@ -23,7 +23,7 @@ import { activeCapture, inKernel } from '../compile/capture';
 import { SLOT, copyBuffer, counters, createBuffer, flush, gpuState, pinBuffers, pipelineOf, setAcquireTap, setDispatchTap, unpinBuffers, type DispatchRecord } from './device';
 import type { GpuBindGroup, GpuBufferHandle, GpuComputePipeline } from './gpu-types';
 import { USAGE } from './gpu-types';
-import { deviceStorage, type GpuData } from './ops';
+import { bufferOf, deviceStorage, type GpuData } from './ops';
 import { fillFusedSlot, fusionEnabled, planFusion, type FusedGroup } from './fuse';
 
 /** The dispatches recorded by each capture in progress. */
@@ -60,7 +60,6 @@ setDispatchTap((d) => {
   return false;
 });
 
-const bufferOf = (t: Tensor): GpuBufferHandle => (t._storage.gpu as GpuData).buffer;
 
 /** Buffers freed when a replay is collected (its pins). */
 const unpinWhenCollected = new FinalizationRegistry<GpuBufferHandle[]>(unpinBuffers);

@@ -274,7 +274,7 @@ function plainNll(L: ClassLayout, weight: Tensor | null, r: Reduction): Tensor |
   const M = L.flatTarget.numel();
   if (weight || L.anyIgnored || M === 0) return null;
   // 'sum' and 'mean': one node doing the same arithmetic as the ops below (core's nllRows)
-  if (r !== 'none' && isFloating(L.rows.dtype) && L.rows.device === 'cpu') return nllRows(L.rows, L.flatTarget, r); // webgpu: the composed ops' device kernels
+  if (r !== 'none' && isFloating(L.rows.dtype)) return nllRows(L.rows, L.flatTarget, r); // webgpu rows: nllRows composes the device ops
   const loss = L.rows.gather(1, L.flatTarget.unsqueeze(1)).squeeze(1).neg();
   return r === 'none' ? loss.reshape(L.outShape) : r === 'sum' ? loss.sum() : loss.sum().div(M);
 }
