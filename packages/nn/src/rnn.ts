@@ -87,6 +87,10 @@ export abstract class RNNBase extends Module {
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
       throw new RangeError(`${name}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got ${dropout}`);
     }
+    if (dropout > 0 && numLayers === 1) {
+      // PyTorch's UserWarning: the dropout sits between layers, so one layer never uses it.
+      console.warn(`${name}: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects numLayers greater than 1, but got dropout=${dropout} and numLayers=${numLayers}`);
+    }
     if (!Number.isInteger(projSize) || projSize < 0) throw new RangeError(`${name}: projSize should be a positive integer or zero to disable projections, got ${projSize}`);
     if (projSize >= hiddenSize) throw new RangeError(`${name}: projSize (${projSize}) has to be smaller than hiddenSize (${hiddenSize})`);
     // Assigned here rather than declared with initialisers, so that the subclasses' field semantics
@@ -162,6 +166,7 @@ export abstract class RNNBase extends Module {
       if (input.shape[input.ndim - 1] !== this.inputSize) {
         throw new RangeError(`${name}: input.size(-1) must be equal to inputSize: expected ${this.inputSize}, got ${input.shape[input.ndim - 1]} (input shape ${shp(input)})`);
       }
+      if (input.shape[input.ndim === 3 && this.batchFirst ? 1 : 0] === 0) throw new RangeError(`${name}: expected sequence length to be larger than 0, got input of shape ${shp(input)}`);
       unbatched = input.ndim === 2;
       x = unbatched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
       sizes = new Array<number>(x.shape[0]).fill(x.shape[1]);

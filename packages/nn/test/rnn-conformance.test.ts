@@ -32,16 +32,16 @@ const fixture = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytor
   cases: Case[];
   utils: Record<string, T & Record<string, unknown>>;
 };
-const t64 = (r: T): Tensor => tensor(r.data, { dtype: 'float64' }).reshape(r.shape);
 const CTORS: Record<string, new (i: number, h: number, o: never) => Module> = {
   RNN: RNN as never, LSTM: LSTM as never, GRU: GRU as never, RNNCell: RNNCell as never, LSTMCell: LSTMCell as never, GRUCell: GRUCell as never,
 };
-const TOL = 1e-9;
 
-describe('recurrent modules against PyTorch 1.13 (rnn-conformance.json)', () => {
+// float32 runs the same cases (and the fused float32 LSTM layer) to float32 precision.
+describe.each([['float64', 1e-9], ['float32', 2e-4]] as const)('recurrent modules against PyTorch 1.13 (rnn-conformance.json), %s', (dtype, TOL) => {
+  const t64 = (r: T): Tensor => tensor(r.data, { dtype }).reshape(r.shape);
   for (const c of fixture.cases) {
     it(c.name, () => {
-      const m = new CTORS[c.module](c.inputSize, c.hiddenSize, { ...c.options, dtype: 'float64' } as never);
+      const m = new CTORS[c.module](c.inputSize, c.hiddenSize, { ...c.options, dtype } as never);
       expect(Object.keys(m.stateDict())).toEqual(c.stateDictKeys);
       for (const [k, p] of [...m.namedParameters()]) expect(p.shape).toEqual(c.params[k].shape);
       m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, t64(v)])));

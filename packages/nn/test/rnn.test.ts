@@ -131,7 +131,15 @@ describe('LSTM', () => {
     expect(e1).toEqual(e2);
     const t1 = vals(m.train().call(x)[0]);
     expect(t1).not.toEqual(e1);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const single = new LSTM(3, 4, { dropout: 0.5 });
+    // PyTorch's UserWarning for a dropout that one layer never applies
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toBe('LSTM: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects numLayers greater than 1, but got dropout=0.5 and numLayers=1');
+    new GRU(3, 4, { numLayers: 2, dropout: 0.5 });
+    new GRU(3, 4);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
     expect(vals(single.train().call(x)[0])).toEqual(vals(single.eval().call(x)[0]));
   });
 
@@ -248,6 +256,11 @@ describe('bad input', () => {
     expect(() => lstm.call(zeros([5, 2, 7]))).toThrow('LSTM: input.size(-1) must be equal to inputSize: expected 3, got 7');
     expect(() => new GRU(3, 4).call(zeros([5, 2]))).toThrow('GRU: input.size(-1) must be equal to inputSize: expected 3, got 2');
     expect(() => lstm.call(tensor([[[1, 2, 3]]], { dtype: 'int32' }))).toThrow(/LSTM: expected a floating point input, got int32/);
+    // PyTorch: 'Expected sequence length to be larger than 0 in RNN' (an empty batch, B = 0, is fine)
+    expect(() => lstm.call(zeros([0, 2, 3]))).toThrow('LSTM: expected sequence length to be larger than 0, got input of shape [0, 2, 3]');
+    expect(() => new GRU(3, 4, { batchFirst: true }).call(zeros([2, 0, 3]))).toThrow('GRU: expected sequence length to be larger than 0, got input of shape [2, 0, 3]');
+    expect(() => new RNN(3, 4).call(zeros([0, 3]))).toThrow('RNN: expected sequence length to be larger than 0');
+    expect(lstm.call(zeros([5, 0, 3]))[0].shape).toEqual([5, 0, 4]);
   });
   it('rejects initial states of the wrong shape', () => {
     expect(() => lstm.call(zeros([5, 2, 3]), [zeros([1, 2, 4]), zeros([2, 2, 4])])).toThrow('LSTM: expected h0 of shape [2, 2, 4]');

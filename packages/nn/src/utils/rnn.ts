@@ -89,7 +89,8 @@ export function padSequence(sequences: Tensor[], opts: PadSequenceOptions = {}):
   }
   const rest = sequences[0].shape.slice(1);
   for (const s of sequences) {
-    if (s.ndim === 0 || s.shape.slice(1).join() !== rest.join()) {
+    if (s.ndim === 0) throw new RangeError(`padSequence: every sequence must have at least 1 dim ([L, *]), got a 0-D tensor; shapes ${sequences.map(shp).join(', ')}`);
+    if (s.shape.slice(1).join() !== rest.join()) {
       throw new RangeError(`padSequence: every sequence must be [L, ${rest.join(', ')}] like the first; got shapes ${sequences.map(shp).join(', ')}`);
     }
   }
@@ -105,6 +106,16 @@ export interface PackPaddedOptions {
   enforceSorted?: boolean;
 }
 
+/** Lengths given as an array or a 1-D tensor, as numbers. */
+function lengthList(fn: string, lengths: number[] | Tensor): number[] {
+  if (lengths instanceof Tensor) {
+    if (lengths.ndim !== 1) throw new RangeError(`${fn}: 'lengths' should be a 1-D tensor or an array, got a ${lengths.ndim}-D tensor of shape ${shp(lengths)}`);
+    return (lengths.toArray() as number[]).map(Number);
+  }
+  if (!Array.isArray(lengths)) throw new TypeError(`${fn}: 'lengths' should be an array of numbers or a 1-D tensor, got ${lengths === null ? 'null' : typeof lengths}`);
+  return lengths.map(Number);
+}
+
 /**
  * Packs a padded batch [T, B, *] (or [B, T, *] with batchFirst) of sequences with the given lengths
  * (PyTorch's `pack_padded_sequence`). With enforceSorted (the default) the lengths must be decreasing.
@@ -115,7 +126,7 @@ export interface PackPaddedOptions {
 export function packPaddedSequence(input: Tensor, lengths: number[] | Tensor, opts: PackPaddedOptions = {}): PackedSequence {
   const { batchFirst = false, enforceSorted = true } = checkOptions('packPaddedSequence', opts, ['batchFirst', 'enforceSorted']);
   if (!(input instanceof Tensor) || input.ndim < 2) throw new RangeError(`packPaddedSequence: expected input of at least 2 dims ([T, B, *]), got ${input instanceof Tensor ? shp(input) : typeof input}`);
-  const lens = (lengths instanceof Tensor ? (lengths.toArray() as number[]) : lengths).map(Number);
+  const lens = lengthList('packPaddedSequence', lengths);
   const x = batchFirst ? input.transpose(0, 1) : input;
   const [T, B] = x.shape;
   if (lens.length !== B) throw new RangeError(`packPaddedSequence: expected len(lengths) to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
@@ -180,4 +191,37 @@ export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptio
   let padded = indexSelect(withPad, 0, ints(paddedIndex(sizes, B, T, data.shape[0]))).reshape([T, B, ...rest]);
   if (sequence.unsortedIndices) padded = indexSelect(padded, 1, sequence.unsortedIndices);
   return [batchFirst ? padded.transpose(0, 1) : padded, ints(sequence.lengths())];
+}
+
+/**
+ * Splits a padded batch [T, B, *] ([B, T, *] with batchFirst) back into its B sequences [L_i, *], the
+ * inverse of padSequence (PyTorch's `unpad_sequence`). Differentiable.
+ * @example
+ * const [a, b] = unpadSequence(padSequence([ones([3, 2]), ones([1, 2])]), [3, 1]); // [3, 2] and [1, 2]
+ */
+export function unpadSequence(paddedSequences: Tensor, lengths: number[] | Tensor, opts: { batchFirst?: boolean } = {}): Tensor[] {
+  const { batchFirst = false } = checkOptions('unpadSequence', opts, ['batchFirst']);
+  if (!(paddedSequences instanceof Tensor) || paddedSequences.ndim < 2) {
+    throw new RangeError(`unpadSequence: expected a padded batch of at least 2 dims ([T, B, *]), got ${paddedSequences instanceof Tensor ? shp(paddedSequences) : typeof paddedSequences}`);
+  }
+  const lens = lengthList('unpadSequence', lengths);
+  const x = batchFirst ? paddedSequences : paddedSequences.transpose(0, 1);
+  const [B, T] = x.shape;
+  if (lens.length !== B) throw new RangeError(`unpadSequence: expected one length per sequence (batch size ${B} of ${shp(paddedSequences)}), got ${lens.length}`);
+  return lens.map((l, i) => {
+    if (!Number.isInteger(l) || l < 0 || l > T) throw new RangeError(`unpadSequence: length ${l} of sequence ${i} is not an integer in [0, ${T}] (the padded length of ${shp(paddedSequences)})`);
+    return x.select(0, i).narrow(0, 0, l);
+  });
+}
+
+/**
+ * The sequences [L_i, *] of a PackedSequence in its original batch order (PyTorch's `unpack_sequence`),
+ * the inverse of packSequence. Differentiable.
+ * @example
+ * unpackSequence(packSequence([a, b, c], { enforceSorted: false })); // [a, b, c]
+ */
+export function unpackSequence(packedSequences: PackedSequence): Tensor[] {
+  if (!(packedSequences instanceof PackedSequence)) throw new TypeError('unpackSequence: expected a PackedSequence');
+  const [padded, lengths] = padPackedSequence(packedSequences, { batchFirst: true });
+  return unpadSequence(padded, lengths, { batchFirst: true });
 }

@@ -1,5 +1,5 @@
 import { Tensor, tensor, randn, gradcheck, manualSeed } from '@tapegrad/core';
-import { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence } from '../../src/utils/rnn';
+import { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence, unpadSequence, unpackSequence } from '../../src/utils/rnn';
 import { utils } from '../../src';
 
 const f32 = (v: number[] | number[][]) => tensor(v, { dtype: 'float32' });
@@ -59,6 +59,21 @@ describe('packPaddedSequence / padPackedSequence', () => {
     expect(gradcheck(f, [x]).ok).toBe(true);
   });
 
+  it('unpadSequence and unpackSequence give the sequences back in the original order (PyTorch 1.13 has both)', () => {
+    const seqs = [f32([[1, 2], [3, 4]]), f32([[5, 6], [7, 8], [9, 10]]), f32([[11, 12]])];
+    const back = unpackSequence(packSequence(seqs, { enforceSorted: false }));
+    expect(back.map((t) => t.toArray())).toEqual(seqs.map((t) => t.toArray()));
+    const bf = unpadSequence(padSequence(seqs, { batchFirst: true, paddingValue: 9 }), tensor([2, 3, 1], { dtype: 'int32' }), { batchFirst: true });
+    expect(bf.map((t) => t.shape)).toEqual([[2, 2], [3, 2], [1, 2]]);
+    expect(bf.map((t) => t.toArray())).toEqual(seqs.map((t) => t.toArray()));
+    // differentiable: each sequence gets its own gradient back, the padding none
+    const x = randn([3, 2], { dtype: 'float64' }).requiresGrad_();
+    expect(gradcheck((xx: Tensor) => unpadSequence(xx, [3, 1])[1].mul(2), [x]).ok).toBe(true);
+    expect(() => unpadSequence(randn([3, 2]), [3])).toThrow('unpadSequence: expected one length per sequence (batch size 2 of [3, 2]), got 1');
+    expect(() => unpadSequence(randn([3, 2]), [4, 1])).toThrow('unpadSequence: length 4 of sequence 0 is not an integer in [0, 3]');
+    expect(utils.rnn.unpackSequence).toBe(unpackSequence);
+  });
+
   it('is reachable as nn.utils.rnn', () => {
     expect(utils.rnn.packPaddedSequence).toBe(packPaddedSequence);
   });
@@ -69,6 +84,8 @@ describe('packPaddedSequence / padPackedSequence', () => {
     expect(() => packPaddedSequence(x, [3])).toThrow('packPaddedSequence: expected len(lengths) to be equal to batch_size, but got 1 (batch_size=2)');
     expect(() => packPaddedSequence(x, [4, 1])).toThrow('packPaddedSequence: a length 4 exceeds the padded length 3');
     expect(() => packPaddedSequence(x, [3, 0])).toThrow('packPaddedSequence: length of all samples has to be a positive integer');
+    expect(() => packPaddedSequence(x, tensor([[3, 1]], { dtype: 'int32' }))).toThrow("packPaddedSequence: 'lengths' should be a 1-D tensor or an array, got a 2-D tensor of shape [1, 2]");
+    expect(() => padSequence([tensor(1), tensor(2)])).toThrow('padSequence: every sequence must have at least 1 dim ([L, *]), got a 0-D tensor');
     expect(() => packPaddedSequence(x, [3, 1], { enforce_sorted: false } as never)).toThrow("packPaddedSequence: unknown option 'enforce_sorted'");
     expect(() => padPackedSequence(packPaddedSequence(x, [3, 1]), { totalLength: 2 })).toThrow('padPackedSequence: expected totalLength to be at least the length of the longest sequence in the input, but got totalLength=2 and max sequence length being 3');
   });
