@@ -50,9 +50,10 @@ const FORWARD_OPTIONS = ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAt
  * Init as PyTorch: xavierUniform_ on the input projections, zero biases, out_proj.weight as Linear.
  *
  * Masks follow nn.MultiheadAttention: **bool true means "not allowed"**, float masks are added
- * (the opposite of F.scaledDotProductAttention's bool masks). Two masks are combined by adding their
- * float forms (PyTorch 2.0's rule; 1.13 or-s a float key padding mask into a bool attnMask, treating
- * its nonzero entries as masked). A query whose every key is masked gets NaN, as in PyTorch.
+ * (the opposite of F.scaledDotProductAttention's bool masks). Two masks combine as in PyTorch 1.13: a
+ * bool key padding mask masks its keys in either kind of attnMask; a float key padding mask with a bool
+ * attnMask is or-ed into it (its nonzero entries mask their keys); two float masks, which 1.13 refuses,
+ * are added (PyTorch 2.0's rule). A query whose every key is masked gets NaN, as in PyTorch.
  * @example
  * const mha = new MultiheadAttention(16, 4, { batchFirst: true });
  * const x = randn([2, 5, 16]);

@@ -54,7 +54,7 @@ export { MultiheadAttention } from './attention';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
 export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer } from './transformer';
 export type {
-  TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerForwardOptions, TransformerDecoderLayerForwardOptions,
+  TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerForwardOptions, TransformerDecoderLayerForwardOptions, TransformerEncoderOptions,
 } from './transformer';
 export { deepCopy } from './deep-copy';
 

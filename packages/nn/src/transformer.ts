@@ -2,7 +2,7 @@
  * Transformers as PyTorch 1.13's `torch.nn` has them: TransformerEncoderLayer, TransformerDecoderLayer,
  * TransformerEncoder, TransformerDecoder and Transformer, with PyTorch's state-dict names.
  */
-import { Tensor, DType, Generator, getDefaultDtype } from '@tapegrad/core';
+import { Tensor, DType, Generator, getDefaultDtype, isGradEnabled, isFloating } from '@tapegrad/core';
 import { Module, typeName } from './module';
 import { ModuleList } from './container';
 import { Linear } from './linear';
@@ -12,6 +12,7 @@ import { MultiheadAttention } from './attention';
 import { deepCopy } from './deep-copy';
 import * as init from './init';
 import { relu, gelu } from './functional/activation';
+import { ReLU, GELU } from './activation';
 import { causalBias } from './functional/attention';
 import { checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
@@ -228,24 +229,68 @@ export class TransformerEncoder extends Module {
   readonly layers: ModuleList;
   readonly numLayers: number;
   readonly norm: Module | null;
+  /** PyTorch's enable_nested_tensor: the eval-mode path that gives padded positions zeros (see forward). */
+  readonly enableNestedTensor: boolean;
+  /** PyTorch's mask_check (the nested path is taken only for a left-aligned key padding mask either way). */
+  readonly maskCheck: boolean;
 
-  /** PyTorch's `TransformerEncoder(encoder_layer, num_layers, norm=None)`: positional values, then the other options. */
-  constructor(encoderLayer: TransformerEncoderLayer | Module, numLayers: number, ...args: PositionalArgs<[], [norm: Module | null], { norm?: Module | null }>) {
+  /** PyTorch 1.13's `TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True)`: positional values, then the other options. */
+  constructor(encoderLayer: TransformerEncoderLayer | Module, numLayers: number, ...args: PositionalArgs<[], [norm: Module | null, enableNestedTensor: boolean, maskCheck: boolean], TransformerEncoderOptions>) {
     super();
-    const { norm = null } = positionalOptions<{ norm?: Module | null }>('TransformerEncoder', args, [pos.nullableModule('norm')], undefined, 2);
+    const { norm = null, enableNestedTensor = true, maskCheck = true } = positionalOptions<TransformerEncoderOptions>('TransformerEncoder', args, [
+      pos.nullableModule('norm'), pos.boolean('enableNestedTensor'), pos.boolean('maskCheck'),
+    ], undefined, 2);
     checkLayers('TransformerEncoder', encoderLayer, numLayers);
     this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopy(encoderLayer)));
     this.numLayers = numLayers;
     this.norm = norm;
+    this.enableNestedTensor = enableNestedTensor;
+    this.maskCheck = maskCheck;
   }
 
-  /** src as the layers take it; `mask` and `srcKeyPaddingMask` are passed to every layer. */
+  /**
+   * src as the layers take it; `mask` and `srcKeyPaddingMask` are passed to every layer. As PyTorch 1.13,
+   * in eval mode without gradients (grad mode off, or nothing requiring grad), with a srcKeyPaddingMask and
+   * no mask, batch-first post-norm relu/gelu layers and an even nhead, the padded positions of the output
+   * are zeros before the final norm (PyTorch runs that case on nested tensors); otherwise they hold the
+   * dense values.
+   */
   forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
     const { mask = null, srcKeyPaddingMask = null } = checkOptions('TransformerEncoder.forward', options, ['mask', 'srcKeyPaddingMask']);
     let x = src;
     for (const layer of this.layers) x = layer.call(x, { srcMask: mask, srcKeyPaddingMask }) as Tensor;
+    const padded = this._nestedPadding(src, mask, srcKeyPaddingMask);
+    if (padded) x = x.maskedFill(padded.unsqueeze(-1), 0);
     return this.norm ? (this.norm.call(x) as Tensor) : x;
   }
+
+  /** @internal The [N, S] padded positions when PyTorch 1.13 would take its nested-tensor path, else null. */
+  private _nestedPadding(src: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor | null {
+    const first = this.layers.get<Module>(0);
+    if (!this.enableNestedTensor || kpm === null || mask !== null || !(first instanceof TransformerEncoderLayer)) return null;
+    const a = first.activation;
+    const reluOrGelu = a === relu || a === gelu || a instanceof ReLU || a instanceof GELU;
+    const sa = first.self_attn;
+    if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !reluOrGelu || first.norm1.eps !== first.norm2.eps) return null;
+    if (src.ndim !== 3 || sa.numHeads % 2 === 1 || !(kpm instanceof Tensor) || kpm.ndim !== 2) return null;
+    if (isGradEnabled() && (src.requiresGrad || [...first.parameters()].some((p) => p.requiresGrad))) return null;
+    const padded = isFloating(kpm.dtype) ? kpm.ne(0) : kpm;
+    if (padded.dtype !== 'bool') return null;
+    // Left-aligned: each row's kept positions come first (PyTorch's mask_check; unchecked, its nested
+    // path would read a row's first positions whatever the mask, which the dense path cannot reproduce).
+    const rows = padded.toArray() as boolean[][];
+    if (!rows.every((r) => r.every((p, j) => !p || j + 1 === r.length || r[j + 1]))) return null;
+    return padded;
+  }
+}
+
+export interface TransformerEncoderOptions {
+  /** A final norm after the layers (PyTorch's norm). Default none. */
+  norm?: Module | null;
+  /** PyTorch's enable_nested_tensor (default true): see TransformerEncoder.forward. */
+  enableNestedTensor?: boolean;
+  /** PyTorch's mask_check (default true). */
+  maskCheck?: boolean;
 }
 
 /**

@@ -316,7 +316,9 @@ export function multiHeadAttentionForward(
     if (!sameShape(keyPaddingMask.shape, want)) {
       throw new RangeError(`${fn}: keyPaddingMask must have shape ${shp(want)} (${batched ? '[N, S]' : '[S]'}), got ${shp(keyPaddingMask.shape)}`);
     }
-    const b = maskToBias(fn, 'keyPaddingMask', keyPaddingMask, true, dtype).reshape([N, 1, 1, S0]);
+    // PyTorch 1.13 or-s a float key padding mask into a bool attnMask: its nonzero entries mask their keys.
+    const kpm = attnMask?.dtype === 'bool' && isFloating(keyPaddingMask.dtype) ? keyPaddingMask.ne(0) : keyPaddingMask;
+    const b = maskToBias(fn, 'keyPaddingMask', kpm, true, dtype).reshape([N, 1, 1, S0]);
     bias = bias ? bias.add(b) : b;
   }
 
