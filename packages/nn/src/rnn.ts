@@ -121,6 +121,22 @@ export abstract class RNNBase extends Module {
     for (const p of this.parameters()) init.uniform_(p, -bound, bound, { generator });
   }
 
+  /** PyTorch's `flatten_parameters()`: a no-op here (the weights are always used in place, as on PyTorch's CPU). */
+  flattenParameters(): void {}
+
+  /** PyTorch's `all_weights`: each layer and direction's parameters, in state-dict order. */
+  get allWeights(): Parameter[][] {
+    const self = this as unknown as Record<string, Parameter | undefined>;
+    const out: Parameter[][] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < (this.bidirectional ? 2 : 1); d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        out.push(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh', 'weight_hr'].map((n) => self[n + sfx]).filter((p): p is Parameter => p instanceof Parameter));
+      }
+    }
+    return out;
+  }
+
   /** @internal */
   private _weights(l: number, d: number): Weights {
     const self = this as unknown as Record<string, Parameter | undefined>;

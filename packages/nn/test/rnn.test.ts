@@ -50,6 +50,17 @@ describe('LSTM', () => {
     expect(Object.keys(new LSTM(2, 3, { bias: false }).stateDict())).toEqual(['weight_ih_l0', 'weight_hh_l0']);
   });
 
+  it("allWeights lists each layer and direction's parameters (PyTorch's all_weights); flattenParameters is a no-op", () => {
+    const m = new LSTM(5, 8, { numLayers: 2, bidirectional: true, projSize: 3 });
+    const names = new Map([...m.namedParameters()].map(([n, p]) => [p, n]));
+    expect(m.allWeights.map((ps) => ps.map((p) => names.get(p)))).toEqual([0, 1].flatMap((l) => ['', '_reverse'].map((r) => ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh', 'weight_hr'].map((n) => `${n}_l${l}${r}`))));
+    expect(new GRU(2, 3, { bias: false }).allWeights.map((ps) => ps.length)).toEqual([2]);
+    const x = randn([2, 1, 5]);
+    const before = vals(m.call(x)[0]);
+    m.flattenParameters();
+    expect(vals(m.call(x)[0])).toEqual(before);
+  });
+
   it('initialises every parameter U(-1/sqrt(hidden), 1/sqrt(hidden))', () => {
     const m = new LSTM(3, 16, { numLayers: 2 });
     for (const p of m.parameters()) {

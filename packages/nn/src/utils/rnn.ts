@@ -22,12 +22,14 @@ const ints = (v: number[]): Tensor => tensor(v, { dtype: 'int32' });
 export class PackedSequence {
   /** @internal batchSizes as numbers. */
   readonly _sizes: number[];
+  readonly unsortedIndices: Tensor | null;
 
+  /** As PyTorch, unsortedIndices defaults to the inverse of sortedIndices. */
   constructor(
     readonly data: Tensor,
     readonly batchSizes: Tensor,
     readonly sortedIndices: Tensor | null = null,
-    readonly unsortedIndices: Tensor | null = null,
+    unsortedIndices: Tensor | null = null,
   ) {
     if (!(data instanceof Tensor) || data.ndim === 0) throw new TypeError('PackedSequence: data must be a Tensor of at least 1 dim');
     if (!(batchSizes instanceof Tensor) || batchSizes.ndim !== 1 || isFloating(batchSizes.dtype)) {
@@ -38,6 +40,20 @@ export class PackedSequence {
     if (total !== data.shape[0] || this._sizes.some((b, i) => b <= 0 || (i > 0 && b > this._sizes[i - 1]))) {
       throw new RangeError(`PackedSequence: batchSizes [${this._sizes.join(', ')}] must be positive, non-increasing and sum to data's first dim ${data.shape[0]}`);
     }
+    const B = this._sizes.length ? this._sizes[0] : 0;
+    for (const [name, idx] of [['sortedIndices', sortedIndices], ['unsortedIndices', unsortedIndices]] as const) {
+      if (idx === null || idx === undefined) continue;
+      const v = idx instanceof Tensor && idx.ndim === 1 && !isFloating(idx.dtype) ? (idx.toArray() as number[]).map(Number) : null;
+      if (!v || v.length !== B || new Set(v).size !== B || v.some((k) => !(k >= 0 && k < B))) {
+        throw new RangeError(`PackedSequence: ${name} must be a permutation of 0..${B - 1} (a 1-D integer Tensor of the batch size ${B}), got ${idx instanceof Tensor ? `[${(idx.toArray() as unknown[]).join(', ')}]` : typeof idx}`);
+      }
+    }
+    if (sortedIndices && !unsortedIndices) {
+      const inv = new Array<number>(B);
+      (sortedIndices.toArray() as number[]).forEach((k, i) => { inv[Number(k)] = i; });
+      unsortedIndices = ints(inv);
+    }
+    this.unsortedIndices = unsortedIndices;
   }
 
   /** The sequence lengths in the original batch order. */

@@ -74,6 +74,20 @@ describe('packPaddedSequence / padPackedSequence', () => {
     expect(utils.rnn.unpackSequence).toBe(unpackSequence);
   });
 
+  it('PackedSequence built from sortedIndices alone gets their inverse as unsortedIndices (PyTorch)', () => {
+    // torch: pad_packed_sequence(PackedSequence(arange(4.), tensor([2, 1, 1]), tensor([1, 0])))
+    //   -> (tensor([[1., 0.], [0., 2.], [0., 3.]]), tensor([1, 3]))
+    const p = new PackedSequence(f32([0, 1, 2, 3]), tensor([2, 1, 1], { dtype: 'int32' }), tensor([1, 0], { dtype: 'int32' }));
+    expect(p.unsortedIndices?.toArray()).toEqual([1, 0]);
+    const [padded, lengths] = padPackedSequence(p);
+    expect(padded.toArray()).toEqual([[1, 0], [0, 2], [0, 3]]);
+    expect(lengths.toArray()).toEqual([1, 3]);
+    const q = new PackedSequence(f32([0, 1, 2, 3, 4]), tensor([3, 2], { dtype: 'int32' }), tensor([2, 0, 1], { dtype: 'int32' }));
+    expect(q.unsortedIndices?.toArray()).toEqual([1, 2, 0]);
+    expect(() => new PackedSequence(f32([0, 1, 2]), tensor([2, 1], { dtype: 'int32' }), tensor([0, 0], { dtype: 'int32' })))
+      .toThrow('PackedSequence: sortedIndices must be a permutation of 0..1 (a 1-D integer Tensor of the batch size 2), got [0, 0]');
+  });
+
   it('is reachable as nn.utils.rnn', () => {
     expect(utils.rnn.packPaddedSequence).toBe(packPaddedSequence);
   });
