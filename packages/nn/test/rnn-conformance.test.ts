@@ -17,10 +17,11 @@ interface Case {
   inputSize: number;
   hiddenSize: number;
   options: Record<string, unknown>;
+  eval?: boolean;
   stateDictKeys: string[];
   params: Record<string, T>;
   inputs: Record<string, T>;
-  packed?: { lengths: number[]; enforceSorted: boolean; batchSizes: number[]; sortedIndices: number[] | null; unsortedIndices: number[] | null; outputData: T; lengths2?: number[] };
+  packed?: { lengths: number[]; enforceSorted: boolean; batchSizes: number[]; sortedIndices: number[] | null; unsortedIndices: number[] | null; outputData: T };
   output: T;
   hN: T;
   cN?: T;
@@ -45,6 +46,7 @@ describe.each([['float64', 1e-9], ['float32', 2e-4]] as const)('recurrent module
       expect(Object.keys(m.stateDict())).toEqual(c.stateDictKeys);
       for (const [k, p] of [...m.namedParameters()]) expect(p.shape).toEqual(c.params[k].shape);
       m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, t64(v)])));
+      if (c.eval) m.eval();
       const x = t64(c.inputs.x).requiresGrad_();
       const h0 = c.inputs.h0 ? t64(c.inputs.h0).requiresGrad_() : null;
       const c0 = c.inputs.c0 ? t64(c.inputs.c0).requiresGrad_() : null;
