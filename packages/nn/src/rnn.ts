@@ -326,9 +326,16 @@ export abstract class RNNBase extends Module {
  * const [out, hN] = rnn.call(randn([5, 3, 10])); // out [5, 3, 20], hN [2, 3, 20]
  */
 export class RNN extends RNNBase {
-  /** PyTorch's `RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0, bidirectional=False)`, then the other options. */
-  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>) {
-    const o = positionalOptions<RNNOptions>('RNN', args, RNN_POSITIONAL, [...BASE_KEYS, 'nonlinearity'], 2);
+  /** The documented `RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, batch_first=False, dropout=0, bidirectional=False)`, then the other options. */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
+  /**
+   * PyTorch 1.13's positional order, where nonlinearity is keyword-only (`nn.RNN(*args)` hands them to
+   * RNNBase): `RNN(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)`.
+   */
+  constructor(inputSize: number, hiddenSize: number, ...args: PositionalArgs<[], [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
+  constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
+    // The two orders differ by the type of the fourth argument: a string (nonlinearity) or a boolean (bias).
+    const o = positionalOptions<RNNOptions>('RNN', args, typeof args[1] === 'boolean' ? BASE_POSITIONAL : RNN_POSITIONAL, [...BASE_KEYS, 'nonlinearity'], 2);
     const nl = o.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: unknown nonlinearity '${String(nl)}'; select from 'tanh' or 'relu'`);
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', 'RNN', inputSize, hiddenSize, o);

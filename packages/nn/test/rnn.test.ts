@@ -176,6 +176,17 @@ describe('GRU and RNN', () => {
     expectClose(out, [(1 - z) * n + z * h]);
   });
 
+  it("RNN takes PyTorch 1.13's positional order (bias after numLayers, nonlinearity keyword-only) and the documented one", () => {
+    // torch 1.13: nn.RNN(2, 3, 1, False) -> RNN(2, 3, bias=False); nn.RNN(2, 3, 2, True, True, 0.5, True) -> batch_first, dropout, bidirectional
+    const a = new RNN(2, 3, 1, false);
+    expect([a.bias, a.mode]).toEqual([false, 'RNN_TANH']);
+    const b = new RNN(2, 3, 2, true, true, 0.5, true, { nonlinearity: 'relu' });
+    expect([b.numLayers, b.bias, b.batchFirst, b.dropout, b.bidirectional, b.mode]).toEqual([2, true, true, 0.5, true, 'RNN_RELU']);
+    const c = new RNN(2, 3, 2, 'relu', false, true);
+    expect([c.bias, c.batchFirst, c.mode]).toEqual([false, true, 'RNN_RELU']);
+    expect(() => new RNN(2, 3, 1, false, 'x' as never)).toThrow('RNN: argument 5 (batchFirst) must be a boolean');
+  });
+
   it('RNN relu and tanh', () => {
     manualSeed(6);
     for (const nonlinearity of ['tanh', 'relu'] as const) {
