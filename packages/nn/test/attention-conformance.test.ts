@@ -26,7 +26,10 @@ const refCase = (name: string): RefCase => {
 };
 const d = { dtype: 'float64' } as const;
 
-/** Runs case `name` on `m` with `call` (which returns the output and the attention weights or null). */
+/**
+ * Runs case `name` on `m` with `call` (which returns the output and the attention weights or null), in
+ * float64, then again in float32 (the fused float32 softmax and row kernels) to float32 precision.
+ */
 function check<M extends Module>(name: string, m: M, call: (m: M, x: Record<string, Tensor>) => [Tensor, Tensor | null]): void {
   const c = refCase(name);
   loadRef(m, c);
@@ -39,6 +42,14 @@ function check<M extends Module>(name: string, m: M, call: (m: M, x: Record<stri
     expect(w).toBeNull();
   }
   expectMatches(c, m, out, x);
+  m.float();
+  m.zeroGrad();
+  loadRef(m, c);
+  const x32 = refInputs(c, 'float32');
+  const [o32, w32] = call(m, x32);
+  expect(o32.dtype).toBe('float32');
+  if (c.weights) expectClose(w32, c.weights.data.map(num), 1e-4);
+  expectMatches(c, m, o32, x32, 2e-4);
 }
 const mhaCall = (m: MultiheadAttention, x: Record<string, Tensor>, extra: object = {}) =>
   m.call(x.query, x.key, x.value, { attnMask: x.attnMask ?? null, keyPaddingMask: x.keyPaddingMask ?? null, ...extra });
