@@ -341,6 +341,11 @@ export class RNN extends RNNBase {
     super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', 'RNN', inputSize, hiddenSize, o);
   }
 
+  /** 'tanh' or 'relu' (PyTorch's `nonlinearity` attribute). */
+  get nonlinearity(): 'tanh' | 'relu' {
+    return this.mode === 'RNN_RELU' ? 'relu' : 'tanh';
+  }
+
   // The Tensor overload is last: Module.call() takes its types from it.
   forward(input: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
   forward(input: Tensor, h0?: Tensor | null): [Tensor, Tensor];

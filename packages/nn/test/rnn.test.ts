@@ -179,9 +179,9 @@ describe('GRU and RNN', () => {
   it("RNN takes PyTorch 1.13's positional order (bias after numLayers, nonlinearity keyword-only) and the documented one", () => {
     // torch 1.13: nn.RNN(2, 3, 1, False) -> RNN(2, 3, bias=False); nn.RNN(2, 3, 2, True, True, 0.5, True) -> batch_first, dropout, bidirectional
     const a = new RNN(2, 3, 1, false);
-    expect([a.bias, a.mode]).toEqual([false, 'RNN_TANH']);
+    expect([a.bias, a.mode, a.nonlinearity]).toEqual([false, 'RNN_TANH', 'tanh']);
     const b = new RNN(2, 3, 2, true, true, 0.5, true, { nonlinearity: 'relu' });
-    expect([b.numLayers, b.bias, b.batchFirst, b.dropout, b.bidirectional, b.mode]).toEqual([2, true, true, 0.5, true, 'RNN_RELU']);
+    expect([b.numLayers, b.bias, b.batchFirst, b.dropout, b.bidirectional, b.mode, b.nonlinearity]).toEqual([2, true, true, 0.5, true, 'RNN_RELU', 'relu']);
     const c = new RNN(2, 3, 2, 'relu', false, true);
     expect([c.bias, c.batchFirst, c.mode]).toEqual([false, true, 'RNN_RELU']);
     expect(() => new RNN(2, 3, 1, false, 'x' as never)).toThrow('RNN: argument 5 (batchFirst) must be a boolean');
