@@ -70,6 +70,18 @@ describe('LSTM', () => {
     }
   });
 
+  it('GRU, RNN and the three cells initialise every parameter U(-1/sqrt(hidden), 1/sqrt(hidden)) too', () => {
+    manualSeed(12);
+    const H = 16;
+    for (const m of [new GRU(3, H, { numLayers: 2, bidirectional: true }), new RNN(3, H, { nonlinearity: 'relu' }), new LSTMCell(3, H), new GRUCell(3, H), new RNNCell(3, H)]) {
+      for (const [name, p] of m.namedParameters()) {
+        const v = vals(p).map(Math.abs);
+        expect([name, Math.max(...v) <= 0.25]).toEqual([name, true]);
+        expect([name, Math.max(...v) > 0.2]).toEqual([name, true]);
+      }
+    }
+  });
+
   it('batchFirst, unbatched input and the initial state agree with the default layout', () => {
     manualSeed(2);
     const a = new LSTM(3, 4, { numLayers: 2, dtype: 'float64' });

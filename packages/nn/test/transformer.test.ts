@@ -71,6 +71,32 @@ describe('Transformer structure', () => {
     expect((t.decoder as TransformerDecoder).numLayers).toBe(6);
   });
 
+  it("initialises as PyTorch: Transformer re-draws every matrix xavier-uniform, keeps the biases; a lone layer's Linears keep their init", () => {
+    manualSeed(21);
+    const E = 32, Fd = 96;
+    const t = new Transformer(E, 4, { numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: Fd });
+    const maxAbs = (p: Tensor) => p.abs().max().item();
+    const bounds: Record<string, number> = {
+      in_proj_weight: Math.sqrt(6 / (E + 3 * E)), 'out_proj.weight': Math.sqrt(6 / (2 * E)), 'linear1.weight': Math.sqrt(6 / (E + Fd)), 'linear2.weight': Math.sqrt(6 / (E + Fd)),
+    };
+    for (const [name, p] of t.namedParameters()) {
+      const key = Object.keys(bounds).find((k) => name.endsWith(k));
+      if (p.ndim > 1) {
+        expect(key).toBeDefined();
+        expect([name, maxAbs(p) <= bounds[key!], maxAbs(p) > 0.9 * bounds[key!]]).toEqual([name, true, true]);
+      } else if (name.endsWith('in_proj_bias') || name.endsWith('out_proj.bias') || (name.includes('norm') && name.endsWith('bias'))) {
+        expect([name, maxAbs(p)]).toEqual([name, 0]);
+      } else if (name.endsWith('linear1.bias')) {
+        expect(maxAbs(p)).toBeLessThanOrEqual(1 / Math.sqrt(E)); // Linear's U(−1/√fanIn, 1/√fanIn), untouched
+      }
+    }
+    // a layer on its own: Linear's kaiming-uniform weights, U(−1/√fanIn, 1/√fanIn)
+    const layer = new TransformerEncoderLayer(E, 4, { dimFeedforward: Fd });
+    expect(maxAbs(layer.linear1.weight)).toBeLessThanOrEqual(1 / Math.sqrt(E));
+    expect(maxAbs(layer.linear1.weight)).toBeGreaterThan(0.9 / Math.sqrt(E));
+    expect(maxAbs(layer.linear2.weight)).toBeLessThanOrEqual(1 / Math.sqrt(Fd));
+  });
+
   it('generateSquareSubsequentMask: 0 on and below the diagonal, −inf above', () => {
     const m = Transformer.generateSquareSubsequentMask(4);
     expect(m.dtype).toBe('float32');
