@@ -250,10 +250,10 @@ export class TransformerEncoder extends Module {
 
   /**
    * src as the layers take it; `mask` and `srcKeyPaddingMask` are passed to every layer. As PyTorch 1.13,
-   * in eval mode without gradients (grad mode off, or nothing requiring grad), with a srcKeyPaddingMask and
-   * no mask, batch-first post-norm relu/gelu layers and an even nhead, the padded positions of the output
-   * are zeros before the final norm (PyTorch runs that case on nested tensors); otherwise they hold the
-   * dense values.
+   * in eval mode without gradients (grad mode off, or nothing requiring grad), with a left-aligned
+   * srcKeyPaddingMask and no mask, batch-first post-norm relu/gelu layers, an even nhead and cpu tensors,
+   * the padded positions of the output are zeros before the final norm (PyTorch runs that case on nested
+   * tensors); otherwise they hold the dense values.
    */
   forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
     const { mask = null, srcKeyPaddingMask = null } = checkOptions('TransformerEncoder.forward', options, ['mask', 'srcKeyPaddingMask']);
@@ -273,14 +273,18 @@ export class TransformerEncoder extends Module {
     const sa = first.self_attn;
     if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !reluOrGelu || first.norm1.eps !== first.norm2.eps) return null;
     if (src.ndim !== 3 || sa.numHeads % 2 === 1 || !(kpm instanceof Tensor) || kpm.ndim !== 2) return null;
+    // PyTorch takes the path on CPU and CUDA only; other devices (webgpu here) keep the dense values.
+    if (src.device !== 'cpu' || kpm.device !== 'cpu') return null;
     if (isGradEnabled() && (src.requiresGrad || [...first.parameters()].some((p) => p.requiresGrad))) return null;
     const padded = isFloating(kpm.dtype) ? kpm.ne(0) : kpm;
     if (padded.dtype !== 'bool') return null;
-    // Left-aligned: each row's kept positions come first (PyTorch's mask_check; unchecked, its nested
-    // path would read a row's first positions whatever the mask, which the dense path cannot reproduce).
-    const rows = padded.toArray() as boolean[][];
-    if (!rows.every((r) => r.every((p, j) => !p || j + 1 === r.length || r[j + 1]))) return null;
-    return padded;
+    // Only for a left-aligned mask (each row's kept positions first: PyTorch's mask_check; unchecked, its
+    // nested path would read a row's first positions whatever the mask, which the dense path cannot
+    // reproduce). Decided in tensor ops, so that no mask value is read into JavaScript (compile).
+    const S = padded.shape[1];
+    if (S < 2) return padded;
+    const holes = padded.narrow(1, 0, S - 1).logicalAnd(padded.narrow(1, 1, S - 1).logicalNot()).any();
+    return padded.logicalAnd(holes.logicalNot());
   }
 }
 
