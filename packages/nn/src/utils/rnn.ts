@@ -42,7 +42,7 @@ export class PackedSequence {
     }
     const B = this._sizes.length ? this._sizes[0] : 0;
     for (const [name, idx] of [['sortedIndices', sortedIndices], ['unsortedIndices', unsortedIndices]] as const) {
-      if (idx === null || idx === undefined) continue;
+      if (idx === null || idx === undefined || (idx instanceof Tensor && idx.device !== 'cpu')) continue; // device indices: not read back here
       const v = idx instanceof Tensor && idx.ndim === 1 && !isFloating(idx.dtype) ? (idx.toArray() as number[]).map(Number) : null;
       if (!v || v.length !== B || new Set(v).size !== B || v.some((k) => !(k >= 0 && k < B))) {
         throw new RangeError(`PackedSequence: ${name} must be a permutation of 0..${B - 1} (a 1-D integer Tensor of the batch size ${B}), got ${idx instanceof Tensor ? `[${(idx.toArray() as unknown[]).join(', ')}]` : typeof idx}`);
