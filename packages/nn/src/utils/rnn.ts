@@ -56,6 +56,23 @@ export class PackedSequence {
     this.unsortedIndices = unsortedIndices;
   }
 
+  /**
+   * The same batch with `data` converted to a dtype or moved to a device (PyTorch's `PackedSequence.to`);
+   * the index tensors are kept as they are.
+   * @example
+   * const p64 = packSequence([a, b]).to('float64');
+   */
+  to(dtypeOrDevice: Parameters<Tensor['to']>[0]): PackedSequence {
+    const data = this.data.to(dtypeOrDevice);
+    return data === this.data ? this : new PackedSequence(data, this.batchSizes, this.sortedIndices, this.unsortedIndices);
+  }
+
+  /** `to('float32')` (PyTorch's `PackedSequence.float()`). */
+  float(): PackedSequence { return this.to('float32'); }
+
+  /** `to('float64')` (PyTorch's `PackedSequence.double()`). */
+  double(): PackedSequence { return this.to('float64'); }
+
   /** The sequence lengths in the original batch order. */
   lengths(): number[] {
     const B = this._sizes.length ? this._sizes[0] : 0;

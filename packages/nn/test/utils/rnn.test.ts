@@ -88,6 +88,18 @@ describe('packPaddedSequence / padPackedSequence', () => {
       .toThrow('PackedSequence: sortedIndices must be a permutation of 0..1 (a 1-D integer Tensor of the batch size 2), got [0, 0]');
   });
 
+  it('to / float / double convert the data and keep the indices (PyTorch\'s PackedSequence.to)', () => {
+    const p = packSequence([f32([1, 2]), f32([3, 4, 5])], { enforceSorted: false });
+    const d = p.double();
+    expect(d.data.dtype).toBe('float64');
+    expect(d.data.toArray()).toEqual([3, 1, 4, 2, 5]);
+    expect(d.batchSizes).toBe(p.batchSizes);
+    expect(d.sortedIndices).toBe(p.sortedIndices);
+    expect(d.unsortedIndices).toBe(p.unsortedIndices);
+    expect(d.float().data.dtype).toBe('float32');
+    expect(p.to('float32')).toBe(p);
+  });
+
   it('is reachable as nn.utils.rnn', () => {
     expect(utils.rnn.packPaddedSequence).toBe(packPaddedSequence);
   });
