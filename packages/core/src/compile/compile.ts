@@ -80,7 +80,7 @@ interface Entry {
   /** The modules whose call() the trace saw, and their train/eval flags then (found without `opts.modules`). */
   used: TrainingFlagged[];
   usedFlags: string;
-  /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks. */
+  /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks (see outermost). */
   watched: readonly TrainingFlagged[];
 }
 
@@ -95,7 +95,9 @@ interface Replay {
   result: unknown;
   /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
   guards: GradGuard[];
-  /** The modules' parameters and buffers with their storages at the capture (a replaced one captures again). */
+  /** The watched modules not nested in another one at the capture: each call walks their parameters and buffers. */
+  watched: readonly TrainingFlagged[];
+  /** Their parameters and buffers with their storages at the capture (a replaced one captures again). */
   tensors: [Tensor, TypedArray, boolean][];
   /** captureEpoch() at the capture: a forward hook registered or removed since captures again. */
   epoch: number;
@@ -208,8 +210,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     }
     // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
     if (flagsOf(entry.used) !== entry.usedFlags) return trace(entry, key, args);
-    const watched = entry.watched;
-    if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay, watched) && guardsHold(entry.replay)) {
+    if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay) && guardsHold(entry.replay)) {
       const r = entry.replay;
       if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
         stats.replays++;
@@ -270,11 +271,13 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     for (const [leaf] of capture.leaves) if (leaf._grad !== null) forgetGradRead(leaf._grad);
     adoptArena(capture);
     poolEvict(capture.arena);
+    const watched = outermost(entry.watched);
     entry.replay = {
       kernels: capture.kernels,
       staging: staging.tensors,
       result: out,
       guards: gradGuards(capture),
+      watched,
       tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
       epoch,
       valueGuards: capture.guards,
@@ -360,9 +363,31 @@ function moduleTensors(modules: readonly TrainingFlagged[]): Tensor[] {
   return out;
 }
 
-function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
+/**
+ * `ms` less the modules nested in another one of them (an ancestor's parameters() and buffers() already
+ * list theirs), so a replay's check walks each tensor once, not once per watched ancestor. Taken at the
+ * capture: a submodule moved out of its ancestor since changes the ancestor's tensors, which captures
+ * again and takes this again. Each module dropped is nested in one that is kept (so modules that contain
+ * each other keep the first).
+ */
+function outermost(ms: readonly TrainingFlagged[]): TrainingFlagged[] {
+  const nested = new Set<object>();
+  let out: TrainingFlagged[] = [];
+  for (const m of ms) {
+    if (nested.has(m) || out.includes(m)) continue;
+    if (typeof m.modules !== 'function') { out.push(m); continue; }
+    const inner = new Set<object>();
+    for (const d of m.modules()) if (d !== m) inner.add(d);
+    out = out.filter((k) => !inner.has(k));
+    out.push(m);
+    for (const d of inner) nested.add(d);
+  }
+  return out;
+}
+
+function sameTensors(r: Replay): boolean {
   if (r.tensors.length === 0) return true;
-  const now = moduleTensors(modules);
+  const now = moduleTensors(r.watched);
   return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1] && t.requiresGrad === r.tensors[i][2]);
 }
 
