@@ -8,7 +8,7 @@ import { Tensor, isTensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { poolEvict } from '../pool';
 import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, setActiveCapture, _tracing as tracing } from './capture';
-import { isGradEnabled, noGrad } from '../autograd/grad-mode';
+import { isAnomalyEnabled, isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
 import { checkOptions, isPlainOptions } from '../options';
@@ -118,10 +118,13 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * call on, the step is a replay of that list: the arguments are copied in, the kernels run, the results
  * are copied out. There is no tape, no allocation of intermediates and no per-op dispatch, and the
  * arithmetic is eager mode's, in the same order: results are the same bits. Random ops draw from the
- * generator when they run, so a replay draws fresh numbers from the same stream as eager mode.
+ * generator when they run, so a replay draws fresh numbers from the same stream as eager mode; reseeding
+ * inside `fn` (`manualSeed`, `new Generator(seed)`, `setState`) is replayed too, and `getState()` inside
+ * `fn` keeps the signature eager (a replay would restore a stale state).
  *
  * Any change of signature traces again. A signature runs eagerly for good when its calls read a tensor's
- * values into JavaScript (`item()`, `dataSync()`, `toArray()`: code after it may branch on them), record
+ * values into JavaScript (`item()`, `dataSync()`, `toArray()`, `toString()` as printing does, and
+ * `detectAnomaly`'s checks of the gradients: code after it may branch on them), record
  * a different sequence of ops under one signature, or do something a replay would not redo (an op with
  * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
  * which and why; so does returning a tensor whose graph no `backward()` inside `fn` used (the caller
@@ -130,7 +133,9 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * Every `.grad` assignment inside `fn` (backward's, `zeroGrad`'s, the user's) is replayed in order, so
  * `.grad` ends each call where eager mode leaves it. Before a replay, the modules `fn` calls (found while
  * tracing; `opts.modules` adds more) must be in the same train/eval state (else it traces again) and
- * have the same parameters and buffers with the same `requiresGrad`; each grad the step reads from before
+ * have the same parameters and buffers with the same `requiresGrad` (walked once each, through the
+ * outermost of those modules; a module whose `forward()` `fn` runs directly, not through `call()`, is
+ * seen only when it or an ancestor is in `opts.modules`); each grad the step reads from before
  * it must still be in place, and no grad it writes may have been read through `.grad` since (the caller
  * may hold it); a forward hook registered or removed anywhere captures again. Otherwise the call captures
  * again.
@@ -141,7 +146,7 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * arguments (they are part of the signature), and carry state from call to call through arguments and
  * results (`const [loss, h2] = step(x, h); h = h2.detach()`), not by reassigning a closure variable. An
  * optimizer's learning rate and step count are read when its kernel runs, so schedulers stepping outside
- * `fn` work. JavaScript side effects in `fn` (logging, pushing to an array) happen on the traced and
+ * `fn` work. JavaScript side effects in `fn` (logging JS values, pushing to an array) happen on the traced and
  * captured calls only. Tensors that `fn` returns are fresh on every call; writing into an argument in
  * place, or returning a class instance, keeps the signature eager.
  *
@@ -507,7 +512,8 @@ function signatureOf(args: readonly unknown[], modules: readonly TrainingFlagged
     if (typeof m.modules === 'function') for (const sub of m.modules()) flags += sub.training ? 't' : 'e';
     else flags += m.training ? 't' : 'e';
   }
-  return `(${parts.join(', ')}) grad=${isGradEnabled()} dtype=${getDefaultDtype()} backend=${kernelBackend()} training=${flags}`;
+  // detectAnomaly on traces again: its checks read gradients' values, so that signature stays eager.
+  return `(${parts.join(', ')}) grad=${isGradEnabled()}${isAnomalyEnabled() ? ' anomaly' : ''} dtype=${getDefaultDtype()} backend=${kernelBackend()} training=${flags}`;
 }
 
 function describe(v: unknown, where: string): string {

@@ -3,7 +3,7 @@
  * and that every result is eager mode's bit for bit. The replay itself is tested in replay.test.ts.
  */
 import {
-  compile, tensor, randn, manualSeed, noGrad, enableGrad, setDefaultDtype, getDefaultDtype, Tensor, zeros,
+  compile, tensor, randn, manualSeed, noGrad, enableGrad, detectAnomaly, setDefaultDtype, getDefaultDtype, Tensor, zeros,
 } from '@tapegrad/core';
 
 const same = (a: Tensor, b: Tensor): boolean => {
@@ -155,6 +155,28 @@ describe('compile', () => {
     on.backward();
     expect(w.grad?.toArray()).toEqual([4, 5, 6]);
     expect(f.stats()).toMatchObject({ signatures: 2, replays: 1 });
+  });
+
+  test('detectAnomaly around the call or inside fn runs the step eagerly, so its checks run on every call', () => {
+    const w = tensor([1, 1, 1], { dtype: 'float32' }).requiresGrad_();
+    const body = (x: Tensor): Tensor => { w.grad = null; const l = x.mul(w).sqrt().sum(); l.backward(); return l; };
+    const ok = tensor([1, 4, 9], { dtype: 'float32' }), bad = tensor([-1, 4, 9], { dtype: 'float32' });
+    expect(() => detectAnomaly(() => body(bad))).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    // captured with anomaly detection off, called with it on: another signature, traced (and checked)
+    const f = compile(body);
+    for (let i = 0; i < 3; i++) expect(f(ok).item()).toBe(6);
+    expect(() => detectAnomaly(() => f(bad))).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    // on from the start: the check reads gradients' values, so that signature stays eager
+    const g = compile(body);
+    detectAnomaly(() => { for (let i = 0; i < 3; i++) g(ok); });
+    expect(() => detectAnomaly(() => g(bad))).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    expect(g.stats()).toMatchObject({ replays: 0 });
+    expect(g.stats().fallbacks[0].reason).toMatch(/detectAnomaly's check of a gradient/);
+    // inside fn
+    const h = compile((x: Tensor) => detectAnomaly(() => body(x)));
+    for (let i = 0; i < 3; i++) h(ok);
+    expect(() => h(bad)).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    expect(h.stats().replays).toBe(0);
   });
 
   test('a graph that keeps changing under one signature before its capture falls back for good', () => {

@@ -6,7 +6,7 @@
  * Each case runs the same calls eagerly and compiled from the same seed and compares every result,
  * parameter, buffer, grad and the generator's state bit for bit; the stats say whether replays happened.
  */
-import { compile, defaultGenerator, manualSeed, noGrad, randn, randint, tensor, Tensor } from '@tapegrad/core';
+import { compile, defaultGenerator, defineFunction, grad, manualSeed, noGrad, randn, randint, setDefaultDtype, tensor, Tensor } from '@tapegrad/core';
 import type { CompileStats, CompiledFunction, TypedArray } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { functional as F } from '@tapegrad/nn';
@@ -179,6 +179,7 @@ describe('compile and the state around a step', () => {
     expect(st).toMatchObject({ traces: 1, captures: 2, replays: 6, fallbacks: [] });
     let boom = 1;
     const thrower = eagerEqualsCompiled(() => {
+      boom = 1; // the second call throws, after its backward and before its step
       const m = mlp();
       const opt = new SGD(m.parameters(), { lr: 0.1 });
       return { model: m, opt, step: (x, y) => { opt.zeroGrad(); const l = ce(m.call(x) as Tensor, y); l.backward(); if (boom-- === 0) throw new Error('boom'); opt.step(); return l; } };
@@ -258,6 +259,40 @@ describe('compile and the state around a step', () => {
     expect(logs[1]).toEqual(logs[0]);
     expect(stats[0]).toMatchObject({ replays: 10, fallbacks: [] });
     expect(stats[1]).toMatchObject({ replays: 4, fallbacks: [] });
+  });
+
+  test('retainGrad, grad() with and without createGraph, a defineFunction, Module.zeroGrad, zeroGrad outside fn, contiguous views as arguments', () => {
+    manualSeed(100);
+    const xs = randn([80, 20]), ys = randint(0, 5, [80], { dtype: 'int32' });
+    // contiguous views with offsets (the same signature as whole tensors)
+    const data: Batch[] = Array.from({ length: 8 }, (_, i) => [xs.narrow(0, i * 8, 8), ys.narrow(0, i * 8, 8)]);
+    const sq = defineFunction('sq', { forward(ctx, a) { ctx.saveForBackward(a); return a.mul(a); }, backward(ctx, g) { return [g.mul(ctx.savedTensors[0]).mul(2)]; } });
+    const cases: [string, () => Setup, ((s: Setup) => void) | null][] = [
+      ['retainGrad', () => { const m = mlp(); const opt = new SGD(m.parameters(), { lr: 0.1 }); return { model: m, opt, step: (x, y) => { opt.zeroGrad(); const h = m.call(x) as Tensor; h.retainGrad(); const l = ce(h, y); l.backward(); opt.step(); return noGrad(() => l.add((h.grad as Tensor).square().sum())); } }; }, null],
+      ['grad()', () => { const m = mlp(); const opt = new SGD(m.parameters(), { lr: 0.1 }); return { model: m, opt, step: (x, y) => { const l = ce(m.call(x) as Tensor, y); const gs = grad(l, [...m.parameters()]); noGrad(() => [...m.parameters()].forEach((p, i) => p.sub_((gs[i] as Tensor).mul(0.1)))); return l.detach(); } }; }, null],
+      ['gradient penalty (createGraph)', () => { const m = mlp(); const opt = new Adam(m.parameters(), { lr: 0.01 }); return { model: m, opt, step: (x, y) => { opt.zeroGrad(); const l = ce(m.call(x) as Tensor, y); const gs = grad(l, [...m.parameters()], { createGraph: true }); const pen = gs.reduce((a: Tensor, g) => a.add((g as Tensor).square().sum()), l); pen.backward(); opt.step(); return pen; } }; }, null],
+      ['defineFunction', () => { const m = mlp(); const opt = new SGD(m.parameters(), { lr: 0.1 }); return { model: m, opt, step: (x, y) => { opt.zeroGrad(); const l = ce(sq(m.call(x) as Tensor), y); l.backward(); opt.step(); return l; } }; }, null],
+      ['Module.zeroGrad', () => { const m = mlp(); const opt = new SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }); return { model: m, opt, step: (x, y) => { m.zeroGrad(); const l = ce(m.call(x) as Tensor, y); l.backward(); opt.step(); return l; } }; }, null],
+      ['zeroGrad outside fn', () => { const m = mlp(); const opt = new SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }); return { model: m, opt, step: (x, y) => { const l = ce(m.call(x) as Tensor, y); l.backward(); opt.step(); return l; } }; }, (s) => s.opt.zeroGrad()],
+    ];
+    for (const [name, make, between] of cases) {
+      const st = eagerEqualsCompiled(make, data, between ?? undefined);
+      expect([name, st]).toMatchObject([name, { replays: 6, fallbacks: [] }]);
+    }
+  });
+
+  test('a float64 model (the default dtype float64) replays equal to eager', () => {
+    setDefaultDtype('float64');
+    try {
+      const data = batches(6, [2, 1, 6, 6], 2);
+      const st = eagerEqualsCompiled(() => {
+        const m = new nn.Sequential(new nn.Conv2d(1, 3, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(48, 2));
+        return plain(m, new Adam(m.parameters(), { lr: 0.01 }));
+      }, data);
+      expect(st).toMatchObject({ replays: 4, fallbacks: [] });
+    } finally {
+      setDefaultDtype('float32');
+    }
   });
 
   describe('recycled buffers filled with NaN never reach a compiled step', () => {
