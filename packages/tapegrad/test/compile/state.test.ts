@@ -144,8 +144,8 @@ describe('compile and the state around a step', () => {
         for (const k of Object.keys(sd)) sd[k] = randn(sd[k].shape).mul(0.1);
         s.model.loadStateDict(sd);
       }
-      if (i === 4) first.bias.requiresGrad_(false);
-      if (i === 6) first.bias.requiresGrad_(true);
+      if (i === 4) first.bias?.requiresGrad_(false);
+      if (i === 6) first.bias?.requiresGrad_(true);
       if (i === 7) noGrad(() => first.weight.mul_(0.5));
     });
     expect(st.replays).toBeGreaterThan(0);
