@@ -3,6 +3,7 @@
  * across platforms. It is not PyTorch's Mersenne Twister, so seeds give different streams than torch.
  */
 import { noteRandomDraw } from './compile/hooks'; // compile (issue 15)
+import { noteUncapturable, runKernel } from './compile/capture'; // compile (issue 15)
 
 export class Generator {
   private s = new Uint32Array(4);
@@ -16,6 +17,12 @@ export class Generator {
   /** Re-seeds the generator (like `torch.Generator.manual_seed`). Returns itself for chaining. */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed)) throw new TypeError(`manualSeed: seed must be a finite number, got ${seed}`);
+    // compile (issue 15): a kernel, so that a replayed step reseeds where eager mode does
+    runKernel(() => this.seedWith(seed));
+    return this;
+  }
+
+  private seedWith(seed: number): void {
     this.seed0 = seed;
     let x = (Math.floor(Math.abs(seed)) % 0x100000000) ^ (seed < 0 ? 0x9e3779b9 : 0);
     x = (x + Math.floor(Math.abs(seed) / 0x100000000)) >>> 0;
@@ -29,7 +36,6 @@ export class Generator {
     }
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
     this.spare = null;
-    return this;
   }
 
   initialSeed(): number {
@@ -79,14 +85,19 @@ export class Generator {
   }
 
   getState(): number[] {
+    // compile (issue 15): a state read in a step is a JS value a replay could not take again
+    noteUncapturable('Generator.getState inside a compiled step (a replay would not read the state again)');
     return [...this.s, this.spare === null ? NaN : this.spare, this.seed0];
   }
 
   setState(state: readonly number[]): void {
     if (!Array.isArray(state) || state.length !== 6) throw new TypeError('Generator.setState: expected the array returned by getState()');
-    for (let i = 0; i < 4; i++) this.s[i] = state[i] >>> 0;
-    this.spare = Number.isNaN(state[4]) ? null : state[4];
-    this.seed0 = state[5];
+    const st = state.slice(); // compile (issue 15): a kernel, so a replayed step sets it where eager mode does
+    runKernel(() => {
+      for (let i = 0; i < 4; i++) this.s[i] = st[i] >>> 0;
+      this.spare = Number.isNaN(st[4]) ? null : st[4];
+      this.seed0 = st[5];
+    });
   }
 }
 

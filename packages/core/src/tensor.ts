@@ -220,6 +220,7 @@ export class Tensor {
 
   toString(): string {
     if (this._storage.gpu !== null) return WG.describe(this); // webgpu (issue 17): values only asynchronously
+    noteValueRead('toString'); // compile (issue 15): printed values can be branched on like item()'s
     return formatTensor(this);
   }
 

@@ -13,7 +13,7 @@
 import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
-import { activeTrace } from '../compile/hooks'; // compile (issue 15)
+import { activeTrace, noteValueRead } from '../compile/hooks'; // compile (issue 15)
 import { noteLeafGrad, noteWalked, runKernel } from '../compile/capture';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 import { release as releaseDevice } from '../webgpu/ops'; // webgpu (issue 17)
@@ -117,6 +117,7 @@ interface EngineOptions extends BackwardOptions {
 }
 
 function hasNonFinite(t: Tensor): boolean {
+  noteValueRead('detectAnomaly\'s check of a gradient'); // compile (issue 15): a replay would not check
   const d = t._contigData();
   for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return true;
   return false;

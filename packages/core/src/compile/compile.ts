@@ -8,7 +8,7 @@ import { Tensor, isTensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { poolEvict } from '../pool';
 import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, setActiveCapture, _tracing as tracing } from './capture';
-import { isGradEnabled, noGrad } from '../autograd/grad-mode';
+import { isAnomalyEnabled, isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
 import { checkOptions, isPlainOptions } from '../options';
@@ -80,7 +80,7 @@ interface Entry {
   /** The modules whose call() the trace saw, and their train/eval flags then (found without `opts.modules`). */
   used: TrainingFlagged[];
   usedFlags: string;
-  /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks. */
+  /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks (see outermost). */
   watched: readonly TrainingFlagged[];
 }
 
@@ -95,7 +95,9 @@ interface Replay {
   result: unknown;
   /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
   guards: GradGuard[];
-  /** The modules' parameters and buffers with their storages at the capture (a replaced one captures again). */
+  /** The watched modules not nested in another one at the capture: each call walks their parameters and buffers. */
+  watched: readonly TrainingFlagged[];
+  /** Their parameters and buffers with their storages at the capture (a replaced one captures again). */
   tensors: [Tensor, TypedArray, boolean][];
   /** captureEpoch() at the capture: a forward hook registered or removed since captures again. */
   epoch: number;
@@ -116,10 +118,13 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * call on, the step is a replay of that list: the arguments are copied in, the kernels run, the results
  * are copied out. There is no tape, no allocation of intermediates and no per-op dispatch, and the
  * arithmetic is eager mode's, in the same order: results are the same bits. Random ops draw from the
- * generator when they run, so a replay draws fresh numbers from the same stream as eager mode.
+ * generator when they run, so a replay draws fresh numbers from the same stream as eager mode; reseeding
+ * inside `fn` (`manualSeed`, `new Generator(seed)`, `setState`) is replayed too, and `getState()` inside
+ * `fn` keeps the signature eager (a replay would restore a stale state).
  *
  * Any change of signature traces again. A signature runs eagerly for good when its calls read a tensor's
- * values into JavaScript (`item()`, `dataSync()`, `toArray()`: code after it may branch on them), record
+ * values into JavaScript (`item()`, `dataSync()`, `toArray()`, `toString()` as printing does, and
+ * `detectAnomaly`'s checks of the gradients: code after it may branch on them), record
  * a different sequence of ops under one signature, or do something a replay would not redo (an op with
  * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
  * which and why; so does returning a tensor whose graph no `backward()` inside `fn` used (the caller
@@ -128,7 +133,9 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * Every `.grad` assignment inside `fn` (backward's, `zeroGrad`'s, the user's) is replayed in order, so
  * `.grad` ends each call where eager mode leaves it. Before a replay, the modules `fn` calls (found while
  * tracing; `opts.modules` adds more) must be in the same train/eval state (else it traces again) and
- * have the same parameters and buffers with the same `requiresGrad`; each grad the step reads from before
+ * have the same parameters and buffers with the same `requiresGrad` (walked once each, through the
+ * outermost of those modules; a module whose `forward()` `fn` runs directly, not through `call()`, is
+ * seen only when it or an ancestor is in `opts.modules`); each grad the step reads from before
  * it must still be in place, and no grad it writes may have been read through `.grad` since (the caller
  * may hold it); a forward hook registered or removed anywhere captures again. Otherwise the call captures
  * again.
@@ -139,7 +146,7 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * arguments (they are part of the signature), and carry state from call to call through arguments and
  * results (`const [loss, h2] = step(x, h); h = h2.detach()`), not by reassigning a closure variable. An
  * optimizer's learning rate and step count are read when its kernel runs, so schedulers stepping outside
- * `fn` work. JavaScript side effects in `fn` (logging, pushing to an array) happen on the traced and
+ * `fn` work. JavaScript side effects in `fn` (logging JS values, pushing to an array) happen on the traced and
  * captured calls only. Tensors that `fn` returns are fresh on every call; writing into an argument in
  * place, or returning a class instance, keeps the signature eager.
  *
@@ -208,8 +215,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     }
     // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
     if (flagsOf(entry.used) !== entry.usedFlags) return trace(entry, key, args);
-    const watched = entry.watched;
-    if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay, watched) && guardsHold(entry.replay)) {
+    if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay) && guardsHold(entry.replay)) {
       const r = entry.replay;
       if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
         stats.replays++;
@@ -270,11 +276,13 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     for (const [leaf] of capture.leaves) if (leaf._grad !== null) forgetGradRead(leaf._grad);
     adoptArena(capture);
     poolEvict(capture.arena);
+    const watched = outermost(entry.watched);
     entry.replay = {
       kernels: capture.kernels,
       staging: staging.tensors,
       result: out,
       guards: gradGuards(capture),
+      watched,
       tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
       epoch,
       valueGuards: capture.guards,
@@ -360,9 +368,31 @@ function moduleTensors(modules: readonly TrainingFlagged[]): Tensor[] {
   return out;
 }
 
-function sameTensors(r: Replay, modules: readonly TrainingFlagged[]): boolean {
+/**
+ * `ms` less the modules nested in another one of them (an ancestor's parameters() and buffers() already
+ * list theirs), so a replay's check walks each tensor once, not once per watched ancestor. Taken at the
+ * capture: a submodule moved out of its ancestor since changes the ancestor's tensors, which captures
+ * again and takes this again. Each module dropped is nested in one that is kept (so modules that contain
+ * each other keep the first).
+ */
+function outermost(ms: readonly TrainingFlagged[]): TrainingFlagged[] {
+  const nested = new Set<object>();
+  let out: TrainingFlagged[] = [];
+  for (const m of ms) {
+    if (nested.has(m) || out.includes(m)) continue;
+    if (typeof m.modules !== 'function') { out.push(m); continue; }
+    const inner = new Set<object>();
+    for (const d of m.modules()) if (d !== m) inner.add(d);
+    out = out.filter((k) => !inner.has(k));
+    out.push(m);
+    for (const d of inner) nested.add(d);
+  }
+  return out;
+}
+
+function sameTensors(r: Replay): boolean {
   if (r.tensors.length === 0) return true;
-  const now = moduleTensors(modules);
+  const now = moduleTensors(r.watched);
   return now.length === r.tensors.length && now.every((t, i) => t === r.tensors[i][0] && t._storage.data === r.tensors[i][1] && t.requiresGrad === r.tensors[i][2]);
 }
 
@@ -482,7 +512,8 @@ function signatureOf(args: readonly unknown[], modules: readonly TrainingFlagged
     if (typeof m.modules === 'function') for (const sub of m.modules()) flags += sub.training ? 't' : 'e';
     else flags += m.training ? 't' : 'e';
   }
-  return `(${parts.join(', ')}) grad=${isGradEnabled()} dtype=${getDefaultDtype()} backend=${kernelBackend()} training=${flags}`;
+  // detectAnomaly on traces again: its checks read gradients' values, so that signature stays eager.
+  return `(${parts.join(', ')}) grad=${isGradEnabled()}${isAnomalyEnabled() ? ' anomaly' : ''} dtype=${getDefaultDtype()} backend=${kernelBackend()} training=${flags}`;
 }
 
 function describe(v: unknown, where: string): string {

@@ -3,7 +3,7 @@
  * and that every result is eager mode's bit for bit. The replay itself is tested in replay.test.ts.
  */
 import {
-  compile, tensor, randn, manualSeed, noGrad, setDefaultDtype, getDefaultDtype, Tensor, zeros,
+  compile, tensor, randn, manualSeed, noGrad, enableGrad, detectAnomaly, setDefaultDtype, getDefaultDtype, Tensor, zeros,
 } from '@tapegrad/core';
 
 const same = (a: Tensor, b: Tensor): boolean => {
@@ -131,6 +131,52 @@ describe('compile', () => {
       g(zeros([2]));
       expect(g.stats().fallbacks[0].reason).toMatch(/dataSync|toArray/);
     }
+  });
+
+  test('a value printed or formatted inside fn (toString, a template literal) is a value read: no replay takes the other branch', () => {
+    const f = compile((x: Tensor) => (String(x.sum()).includes('-') ? x.neg() : x.mul(1)));
+    const outs = [[1, 2], [1, 2], [1, 2], [-5, 1], [3, 4]].map((v) => f(tensor(v, { dtype: 'float32' })).toArray());
+    expect(outs).toEqual([[1, 2], [1, 2], [1, 2], [5, -1], [3, 4]]);
+    expect(f.stats()).toMatchObject({ replays: 0, eager: 4 });
+    expect(f.stats().fallbacks[0].reason).toMatch(/read during tracing \(toString\)/);
+    const g = compile((x: Tensor) => (`${x.max()}`.startsWith('tensor(9') ? x.mul(0) : x.add(1)));
+    expect([[1], [1], [1], [9]].map((v) => g(tensor(v, { dtype: 'float32' })).toArray())).toEqual([[2], [2], [2], [0]]);
+  });
+
+  test('enableGrad inside noGrad around the call is grad mode on; the result of each mode is eager mode\'s', () => {
+    const w = tensor([1, 2, 3], { dtype: 'float32' }).requiresGrad_();
+    const f = compile((x: Tensor) => x.mul(w).sum());
+    const x = tensor([4, 5, 6], { dtype: 'float32' });
+    expect(noGrad(() => enableGrad(() => f(x))).requiresGrad).toBe(true);
+    const off = [0, 1, 2].map(() => noGrad(() => f(x)));
+    expect(off.map((t) => [t.requiresGrad, t.item()])).toEqual([[false, 32], [false, 32], [false, 32]]);
+    const on = noGrad(() => enableGrad(() => f(x)));
+    expect(on.requiresGrad).toBe(true);
+    on.backward();
+    expect(w.grad?.toArray()).toEqual([4, 5, 6]);
+    expect(f.stats()).toMatchObject({ signatures: 2, replays: 1 });
+  });
+
+  test('detectAnomaly around the call or inside fn runs the step eagerly, so its checks run on every call', () => {
+    const w = tensor([1, 1, 1], { dtype: 'float32' }).requiresGrad_();
+    const body = (x: Tensor): Tensor => { w.grad = null; const l = x.mul(w).sqrt().sum(); l.backward(); return l; };
+    const ok = tensor([1, 4, 9], { dtype: 'float32' }), bad = tensor([-1, 4, 9], { dtype: 'float32' });
+    expect(() => detectAnomaly(() => body(bad))).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    // captured with anomaly detection off, called with it on: another signature, traced (and checked)
+    const f = compile(body);
+    for (let i = 0; i < 3; i++) expect(f(ok).item()).toBe(6);
+    expect(() => detectAnomaly(() => f(bad))).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    // on from the start: the check reads gradients' values, so that signature stays eager
+    const g = compile(body);
+    detectAnomaly(() => { for (let i = 0; i < 3; i++) g(ok); });
+    expect(() => detectAnomaly(() => g(bad))).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    expect(g.stats()).toMatchObject({ replays: 0 });
+    expect(g.stats().fallbacks[0].reason).toMatch(/detectAnomaly's check of a gradient/);
+    // inside fn
+    const h = compile((x: Tensor) => detectAnomaly(() => body(x)));
+    for (let i = 0; i < 3; i++) h(ok);
+    expect(() => h(bad)).toThrow(/detectAnomaly: the backward of 'sqrt'/);
+    expect(h.stats().replays).toBe(0);
   });
 
   test('a graph that keeps changing under one signature before its capture falls back for good', () => {

@@ -4,7 +4,7 @@
  * never handed to anyone else (poisoned pool), guards send changed state back to a capture, decisions on
  * argument values are re-checked, and anything a replay would not redo keeps the signature eager.
  */
-import { compile, manualSeed, noGrad, randn, rand, tensor, Tensor, zeros, setBufferPool } from '../../src';
+import { compile, manualSeed, noGrad, randn, rand, tensor, Tensor, zeros, setBufferPool, oneHot } from '../../src';
 import { _setPoolPoison } from '../../src/pool';
 import { valueGuard, noteUncapturable, runKernel } from '../../src/internal';
 
@@ -199,6 +199,21 @@ describe('compile replay', () => {
     const w = randn([3]).requiresGrad_();
     d(w); d(w); d(w);
     expect(d.stats().fallbacks[0].reason).toMatch(/requires grad/);
+  });
+
+  test('an output whose shape depends on values (oneHot without numClasses, repeatInterleave by a tensor) keeps the step eager', () => {
+    const f = compile((x: Tensor) => oneHot(x).float().sum(0));
+    const outs = [[0, 1], [0, 1], [0, 1], [0, 3], [1, 1]].map((v) => f(tensor(v, { dtype: 'int32' })).toArray());
+    expect(outs).toEqual([[1, 1], [1, 1], [1, 1], [1, 0, 0, 1], [0, 2]]);
+    expect(f.stats()).toMatchObject({ replays: 0 });
+    expect(f.stats().fallbacks[0].reason).toMatch(/outside a captured kernel \(oneHot/);
+    const g = compile((x: Tensor, r: Tensor) => x.repeatInterleave(r).sum());
+    expect([[1, 1], [1, 1], [1, 1], [2, 0], [0, 3]].map((v) => g(tensor([1, 10]), tensor(v, { dtype: 'int32' })).item())).toEqual([11, 11, 11, 2, 30]);
+    expect(g.stats()).toMatchObject({ replays: 0 });
+    // with numClasses given the shape is fixed: it replays, reading each call's values
+    const h = compile((x: Tensor) => oneHot(x, 4).float().sum(0));
+    expect([[0, 1], [0, 1], [2, 3], [3, 3]].map((v) => h(tensor(v, { dtype: 'int32' })).toArray())).toEqual([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 2]]);
+    expect(h.stats()).toMatchObject({ replays: 2, fallbacks: [] });
   });
 
   test('a kernel reading a JS counter when it runs sees the live value on every replay', () => {
