@@ -457,8 +457,8 @@ export class Tensor {
   diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor { return TR.diagEmbed(this, offset, dim1, dim2); }
   flip(...dims: (number | number[])[]): Tensor { return RO.flip(this, flatShape(dims)); }
   roll(shifts: number | number[], dims?: number | number[] | null): Tensor { return RO.roll(this, shifts, dims); }
-  repeatInterleave(repeats: number | number[] | Tensor, dim?: number | null, opts: RO.RepeatInterleaveOptions = {}): Tensor { return RO.repeatInterleave(this, repeats, dim, opts); }
-  norm(p: number | 'fro' = 'fro', dim?: NO.NormDims, keepdim = false): Tensor { return NO.norm(this, p, dim, keepdim); }
+  repeatInterleave(repeats?: number | number[] | Tensor | RO.RepeatInterleaveOptions, dim?: number | null, opts: RO.RepeatInterleaveOptions = {}): Tensor { return RO.repeatInterleave(this, repeats, dim, opts); }
+  norm(p: number | 'fro' | null = 'fro', dim?: NO.NormDims, keepdim = false, opts: NO.NormOptions = {}): Tensor { return NO.norm(this, p, dim, keepdim, opts); }
   baddbmm(batch1: Tensor, batch2: Tensor, opts: M.BaddbmmOptions = {}): Tensor { return M.baddbmm(this, batch1, batch2, opts); }
   // PyTorch's names for existing conversions (packaging, issue 18)
   /**

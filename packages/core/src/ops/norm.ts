@@ -3,8 +3,9 @@
  * (torch.norm's numeric and 'fro' forms), cosineSimilarity and pairwiseDistance (composed).
  */
 import { Tensor } from '../tensor';
-import { isFloating } from '../dtype';
+import { DType, isFloating } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
+import { checkOptions } from '../options';
 import { record } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { where } from './indexing';
@@ -13,6 +14,22 @@ import { sum, amax, amin, dimsOf } from './reduce';
 
 export type NormDims = number | number[] | null | undefined;
 
+export interface NormOptions {
+  /** Cast the input to this floating dtype first (PyTorch's `dtype=`); the result has it. */
+  dtype?: DType;
+}
+
+/** The input cast to `opts.dtype` (differentiably), checked as PyTorch checks it. */
+function castTo(op: string, x: Tensor, opts: NormOptions | undefined, narrowing: boolean): Tensor {
+  const { dtype } = checkOptions(op, opts, ['dtype']);
+  if (dtype === undefined || dtype === x.dtype) return x;
+  if (!isFloating(dtype)) throw new TypeError(`${op}: dtype should be a floating point dtype, got ${dtype}`);
+  if (!narrowing && x.dtype === 'float64' && dtype === 'float32') {
+    throw new TypeError(`${op}: the dtype of the input (float64) should be convertible without narrowing to the specified dtype (float32)`);
+  }
+  return x.to(dtype);
+}
+
 function forward(x: Tensor, ord: number, dims: number[], keepdim: boolean): Tensor {
   if (ord === 0) return sum(x.ne(0), dims, keepdim).to(x.dtype);
   if (ord === 2) return sum(x.mul(x), dims, keepdim).sqrt();
@@ -20,18 +37,24 @@ function forward(x: Tensor, ord: number, dims: number[], keepdim: boolean): Tens
   if (ord === Infinity) return amax(a, dims, keepdim);
   if (ord === -Infinity) return amin(a, dims, keepdim);
   if (ord === 1) return sum(a, dims, keepdim);
-  return sum(a.pow(ord), dims, keepdim).pow(1 / ord);
+  // PyTorch 1.13's norm kernel takes a general order as a C++ float: 0.3 is 0.30000001192092896 there
+  // (its backward uses the exact order), a relative difference of ~1e-7 that float64 results show.
+  const p = Math.fround(ord);
+  return sum(a.pow(p), dims, keepdim).pow(1 / p);
 }
 
 /**
  * The vector `ord`-norm of x over `dim` (all elements when null): (Σ|x|^ord)^(1/ord); ord = ±∞ is the
- * max/min of |x|, ord = 0 counts non-zeros (torch.linalg.vector_norm).
+ * max/min of |x|, ord = 0 counts non-zeros (torch.linalg.vector_norm). `{ dtype }` computes in that
+ * floating dtype (float32 → float64, not the other way, as PyTorch).
  * @example
  * linalg.vectorNorm(tensor([3, 4], { dtype: 'float32' })); // tensor(5.)
+ * linalg.vectorNorm(x, 1, [0, -1], true, { dtype: 'float64' });
  */
-export function vectorNorm(x: Tensor, ord = 2, dim?: NormDims, keepdim = false): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError('linalg.vectorNorm: expected a Tensor');
-  if (!isFloating(x.dtype)) throw new TypeError(`linalg.vectorNorm: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
+export function vectorNorm(input: Tensor, ord = 2, dim?: NormDims, keepdim = false, opts: NormOptions = {}): Tensor {
+  if (!(input instanceof Tensor)) throw new TypeError('linalg.vectorNorm: expected a Tensor');
+  if (!isFloating(input.dtype)) throw new TypeError(`linalg.vectorNorm: expected a floating point tensor, got ${input.dtype} (convert with .float())`);
+  const x = castTo('linalg.vectorNorm', input, opts, false);
   if (typeof ord !== 'number' || Number.isNaN(ord)) throw new TypeError(`linalg.vectorNorm: ord must be a number (Infinity and -Infinity allowed), got ${String(ord)}`);
   const dims = dimsOf(x, dim, 'linalg.vectorNorm');
   if (ord < 0 || ord === Infinity) {
@@ -62,18 +85,30 @@ function normBackward(x: Tensor, norm: Tensor, g: Tensor, p: number, dims: numbe
 }
 
 /**
- * torch.norm: the vector p-norm over `dim` (all elements when null). `'fro'` (the default) is the
- * 2-norm of the elements; nuclear and matrix norms are not implemented.
+ * torch.norm: the vector p-norm over `dim` (all elements when null). `'fro'` (the default, also for
+ * p null) is the 2-norm of the elements; nuclear and matrix norms are not implemented. `{ dtype }`
+ * (numeric p only, as PyTorch) computes in that dtype. Unlike linalg.vectorNorm, a reduction over an
+ * empty dim is 0 for every p (PyTorch's torch.norm, also for p = ∞ and p < 0).
  * @example
  * norm(tensor([[1, 2], [2, 4]], { dtype: 'float64' })); // tensor(5.)
+ * x.norm(1, -1, false, { dtype: 'float64' });
  */
-export function norm(x: Tensor, p: number | 'fro' = 'fro', dim?: NormDims, keepdim = false): Tensor {
-  if (p === 'fro') {
+export function norm(x: Tensor, p: number | 'fro' | null = 'fro', dim?: NormDims, keepdim = false, opts: NormOptions = {}): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('norm: expected a Tensor');
+  if (!isFloating(x.dtype)) throw new TypeError(`norm: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
+  if (p === 'fro' || p === null) {
+    checkOptions('norm', opts, ['dtype']);
+    if (opts?.dtype !== undefined) throw new TypeError("norm: the dtype option is not supported with the 'fro' norm (give a numeric p, e.g. 2)");
     if (Array.isArray(dim) && dim.length > 2) throw new RangeError(`norm: the 'fro' norm takes at most 2 dims, got ${fmt(dim)}`);
     return vectorNorm(x, 2, dim, keepdim);
   }
   if (typeof p !== 'number') throw new TypeError(`norm: p must be a number or 'fro', got ${String(p)} (nuclear norms are not implemented)`);
-  return vectorNorm(x, p, dim, keepdim);
+  const xc = castTo('norm', x, opts, true);
+  if (p < 0 || p === Infinity) {
+    const dims = dimsOf(xc, dim, 'norm');
+    if (dims.some((d) => xc._shape[d] === 0)) return sum(xc.abs(), dims, keepdim);
+  }
+  return vectorNorm(xc, p, dim, keepdim);
 }
 
 /**

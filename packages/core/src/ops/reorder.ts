@@ -5,7 +5,7 @@ import { fmt, normDim, normDims } from '../shape';
 import { record } from '../autograd/tape';
 import { cat } from './view';
 import { indexSelect } from './indexing';
-import { checkOptions } from '../options';
+import { checkOptions, isPlainOptions } from '../options';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
 /**
@@ -72,21 +72,34 @@ export interface RepeatInterleaveOptions {
 /**
  * Repeats each element (each slice along `dim`) `repeats` times, or `repeats[i]` times for an int32
  * tensor or array of counts (torch.repeat_interleave). Without dim the input is flattened first.
+ * With only an int32 tensor of counts (`repeatInterleave(counts)`), repeats each index 0..n-1 that often.
  * @example
  * repeatInterleave(tensor([1, 2], { dtype: 'float32' }), 2); // tensor([1., 1., 2., 2.])
+ * repeatInterleave(tensor([2, 0, 1], { dtype: 'int32' })); // tensor([0, 0, 2], dtype=int32)
  */
-export function repeatInterleave(x: Tensor, repeats: number | number[] | Tensor, dim?: number | null, opts: RepeatInterleaveOptions = {}): Tensor {
+export function repeatInterleave(x: Tensor, repeats?: number | number[] | Tensor | RepeatInterleaveOptions, dim?: number | null, opts: RepeatInterleaveOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('repeatInterleave: expected a Tensor');
+  if (repeats === undefined || isPlainOptions(repeats)) {
+    // torch.repeat_interleave(repeats, *, output_size): the indices, each repeated.
+    if (dim !== undefined && dim !== null) throw new TypeError('repeatInterleave: with only a tensor of repeats there is no dim; give repeatInterleave(counts) or repeatInterleave(counts, { outputSize })');
+    if (x.dtype !== 'int32') throw new TypeError(`repeatInterleave: with only one tensor it is the repeats and must be int32, got ${x.dtype}`);
+    const n = x.ndim === 0 ? 1 : x._shape[0];
+    return repeatInterleave(Tensor._fromData(Int32Array.from({ length: n }, (_, i) => i), [n], 'int32'), x, 0, repeats ?? opts);
+  }
+  const reps = repeats as number | number[] | Tensor;
   checkOptions('repeatInterleave', opts, ['outputSize']);
+  if (x.ndim === 0 && dim !== undefined && dim !== null) {
+    throw new RangeError(`repeatInterleave: dim ${dim} given, but the input is 0-d (it has no dims); omit dim to repeat its one element`);
+  }
   const input = dim === undefined || dim === null ? x.flatten() : x;
   const d = dim === undefined || dim === null ? 0 : normDim(dim, x.ndim, 'repeatInterleave');
   const size = input.ndim === 0 ? 1 : input._shape[d];
   let counts: number[];
-  if (repeats instanceof Tensor) {
-    if (repeats.dtype !== 'int32') throw new TypeError(`repeatInterleave: repeats must be an int32 tensor, got ${repeats.dtype}`);
-    if (repeats.ndim > 1) throw new RangeError(`repeatInterleave: repeats must be 0-d or 1-D, got shape ${fmt(repeats._shape)}`);
-    counts = Array.from(repeats._contigData());
-  } else counts = typeof repeats === 'number' ? [repeats] : repeats.slice();
+  if (reps instanceof Tensor) {
+    if (reps.dtype !== 'int32') throw new TypeError(`repeatInterleave: repeats must be an int32 tensor, got ${reps.dtype}`);
+    if (reps.ndim > 1) throw new RangeError(`repeatInterleave: repeats must be 0-d or 1-D, got shape ${fmt(reps._shape)}`);
+    counts = Array.from(reps._contigData());
+  } else counts = typeof reps === 'number' ? [reps] : reps.slice();
   if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new RangeError(`repeatInterleave: repeats must be non-negative integers, got ${fmt(counts)}`);
   if (counts.length === 1) counts = new Array<number>(size).fill(counts[0]);
   if (counts.length !== size) {
