@@ -3,7 +3,7 @@
  * (torch.norm's numeric and 'fro' forms), cosineSimilarity and pairwiseDistance (composed).
  */
 import { Tensor } from '../tensor';
-import { DType, isFloating } from '../dtype';
+import { DType, getDefaultDtype, isFloating, promote } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { checkOptions } from '../options';
 import { record } from '../autograd/tape';
@@ -120,9 +120,8 @@ function clampedNorm(x: Tensor, dim: number, eps: number): Tensor {
   return record('clampedNorm', [x], out, (g) => [g.mul(x).div(out)], [x]);
 }
 
-function checkFloatPair(op: string, a: Tensor, b: Tensor): void {
+function checkPair(op: string, a: Tensor, b: Tensor): void {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`${op}: expected two Tensors`);
-  if (!isFloating(a.dtype) || !isFloating(b.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${a.dtype} and ${b.dtype}`);
 }
 
 /**
@@ -132,9 +131,12 @@ function checkFloatPair(op: string, a: Tensor, b: Tensor): void {
  * cosineSimilarity(tensor([[1, 0]], { dtype: 'float32' }), tensor([[1, 1]], { dtype: 'float32' })); // tensor([0.7071])
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
-  checkFloatPair('cosineSimilarity', x1, x2);
+  checkPair('cosineSimilarity', x1, x2);
+  // As PyTorch: the common dtype must be floating (an int32 with a float tensor is fine, two int32 are not).
+  const dtype = promote(x1.dtype, false, x2.dtype, false);
+  if (!isFloating(dtype)) throw new TypeError(`cosineSimilarity: expected the common dtype to be floating point, got ${dtype} (from ${x1.dtype} and ${x2.dtype})`);
   const shape = broadcastShapes(x1._shape, x2._shape, 'cosineSimilarity');
-  const a = x1.expand(shape), b = x2.expand(shape);
+  const a = x1.to(dtype).expand(shape), b = x2.to(dtype).expand(shape);
   const [d] = dimsOf(a, dim, 'cosineSimilarity');
   if (a.ndim === 0) return a.div(clampedNorm(a.reshape([1]), 0, eps).reshape([])).mul(b.div(clampedNorm(b.reshape([1]), 0, eps).reshape([])));
   return a.div(clampedNorm(a, d, eps)).mul(b.div(clampedNorm(b, d, eps))).sum(d);
@@ -146,9 +148,11 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
  * pairwiseDistance(tensor([[0, 0]], { dtype: 'float64' }), tensor([[3, 4]], { dtype: 'float64' })); // ≈ tensor([5.])
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
-  checkFloatPair('pairwiseDistance', x1, x2);
+  checkPair('pairwiseDistance', x1, x2);
   const rank = Math.max(x1.ndim, x2.ndim);
-  const diff = x1.sub(x2).add(eps);
+  // eps is a Python float in PyTorch, so integer inputs give the default float dtype even when eps is 0.
+  const d0 = x1.sub(x2);
+  const diff = (isFloating(d0.dtype) ? d0 : d0.to(getDefaultDtype())).add(eps);
   // As PyTorch, 0-d and 1-D inputs are reduced over their only dim (0-d: none).
   return vectorNorm(diff, p, rank === 0 ? [] : rank - 1, keepdim);
 }

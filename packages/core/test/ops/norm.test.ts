@@ -83,7 +83,9 @@ describe('cosineSimilarity and pairwiseDistance', () => {
   });
   test('errors', () => {
     expect(() => c.cosineSimilarity(f64([1, 2, 3], [3]), f64([1, 2], [2]), 0)).toThrow(/cosineSimilarity: shapes \[3\] and \[2\] cannot be broadcast/);
-    expect(() => c.cosineSimilarity(c.tensor([1], { dtype: 'int32' }), f64([1], [1]), 0)).toThrow(/cosineSimilarity: expected floating point tensors/);
+    // As PyTorch, only a non-floating common dtype is refused: int32 with float64 computes in float64.
+    expect(() => c.cosineSimilarity(c.tensor([1], { dtype: 'int32' }), c.tensor([2], { dtype: 'int32' }), 0)).toThrow(/cosineSimilarity: expected the common dtype to be floating point, got int32/);
+    expect(c.cosineSimilarity(c.tensor([1], { dtype: 'int32' }), f64([1], [1]), 0).dtype).toBe('float64');
     expect(() => c.cosineSimilarity(f64([1, 2], [2]), f64([1, 2], [2]))).toThrow(/cosineSimilarity: dim 1 is out of range/);
   });
 });

@@ -12,7 +12,7 @@ import { Tensor, ValuesIndices } from '@tapegrad/core';
 import { expectClose } from '../helpers/approx';
 
 type Num = number | 'nan' | 'inf' | '-inf';
-interface Enc { shape: number[]; dtype: 'float64' | 'int' | 'bool'; data: Num[] }
+interface Enc { shape: number[]; dtype: 'float64' | 'float32' | 'int' | 'bool'; data: Num[] }
 interface Case { name: string; inputs: Enc[]; outputs?: Enc[]; grads?: Enc[]; grads2?: Enc[]; error?: string; fixedDtype?: boolean }
 const file = join(__dirname, '../../../../fixtures/pytorch/seqops-edge.json');
 const { cases } = JSON.parse(readFileSync(file, 'utf8')) as { cases: Case[] };
@@ -206,6 +206,7 @@ const CALLS: Record<string, (...xs: Tensor[]) => Out> = {
   'cosineSimilarity dim out of range': (a, b) => c.cosineSimilarity(a, b),
   'cosineSimilarity shapes do not broadcast': (a, b) => c.cosineSimilarity(a, b),
   'cosineSimilarity int': (a, b) => c.cosineSimilarity(a, b, 0),
+  'cosineSimilarity int with float': (a, b) => c.cosineSimilarity(a, b, -1),
   'pairwiseDistance p 3': (a, b) => c.pairwiseDistance(a, b, 3),
   'pairwiseDistance p 0': (a, b) => c.pairwiseDistance(a, b, 0),
   'pairwiseDistance p 0.5 eps 0': (a, b) => c.pairwiseDistance(a, b, 0.5, 0),
@@ -217,6 +218,9 @@ const CALLS: Record<string, (...xs: Tensor[]) => Out> = {
   'pairwiseDistance broadcast [1, 3] [4, 3]': (a, b) => c.pairwiseDistance(a, b),
   'pairwiseDistance broadcast 3-d with 1-d': (a, b) => c.pairwiseDistance(a, b, 1.5),
   'pairwiseDistance p -inf': (a, b) => c.pairwiseDistance(a, b, -Infinity),
+  'pairwiseDistance int': (a, b) => c.pairwiseDistance(a, b),
+  'pairwiseDistance int eps 0': (a, b) => c.pairwiseDistance(a, b, 1, 0),
+  'pairwiseDistance int with float': (a, b) => c.pairwiseDistance(a, b, 3),
   // baddbmm
   'baddbmm beta 0 ignores nan': (i, a, b) => c.baddbmm(i, a, b, { beta: 0 }),
   'baddbmm beta 0 alpha 0.5 broadcast': (i, a, b) => i.baddbmm(a, b, { beta: 0, alpha: 0.5 }),
@@ -301,7 +305,7 @@ const ERRORS: Record<string, RegExp> = {
   'norm int input': /norm: expected a floating point tensor, got int32/,
   'cosineSimilarity dim out of range': /cosineSimilarity: dim 1 is out of range for a tensor of rank 1/,
   'cosineSimilarity shapes do not broadcast': /cosineSimilarity: shapes \[2, 3\] and \[4, 3\] cannot be broadcast/,
-  'cosineSimilarity int': /cosineSimilarity: expected floating point tensors, got int32 and int32/,
+  'cosineSimilarity int': /cosineSimilarity: expected the common dtype to be floating point, got int32 \(from int32 and int32\)/,
   'baddbmm batch mismatch': /baddbmm: batch1 \[2, 3, 5\] and batch2 \[3, 5, 4\] .*batch sizes 2 and 3/,
   'baddbmm inner mismatch': /baddbmm: batch1 \[2, 3, 5\] and batch2 \[2, 6, 4\] .*inner sizes 5 and 6/,
   'baddbmm 2-d batches': /baddbmm: batch1 and batch2 must be 3-D, got shapes \[3, 5\] and \[5, 4\]/,
@@ -348,7 +352,7 @@ for (const dtype of ['float64', 'float32'] as const) {
         expect(o.dtype).toBe(want);
         expect(o.shape).toEqual(e.shape);
         if (want === 'int32' || want === 'bool') expect(Array.from(o.dataSync(), Number)).toEqual(e.data);
-        else expectClose(o, e.data.map(num), atol, want === 'float64' ? 1e-9 : rtol);
+        else expectClose(o, e.data.map(num), ...TOL[want as 'float64' | 'float32']);
       });
       if (!k.grads) return;
       const fl = xs.filter((x) => x.requiresGrad);
