@@ -8,17 +8,46 @@ import { Tensor } from '../tensor';
 import { fmt, normDim } from '../shape';
 import { linesOf, fromLines } from './along';
 import type { ValuesIndices } from './reduce';
-import { checkOptions } from '../options';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { sortIndices } from '../webgpu/sort'; // webgpu (issue 17)
 import { Pairs, nanFirst, nanLast, topkOrder } from './select-order';
 
 export interface SortOptions {
+  /** The dim to sort along (default -1). */
+  dim?: number;
+  /** Largest first (default false). */
+  descending?: boolean;
   /**
    * Keep the order of equal elements (default false: ties come out in the order of PyTorch's CPU
    * std::sort, which keeps them in index order only for lines of at most 16 elements).
    */
   stable?: boolean;
 }
+
+/** sort's and argsort's arguments after the input: PyTorch's positional ones (dim, descending), then optionally the options. */
+export type SortArgs = PositionalArgs<[], [dim: number, descending: boolean], SortOptions>;
+const SORT_PARAMS = [pos.number('dim'), pos.boolean('descending')];
+const SORT_KEYS = ['dim', 'descending', 'stable'];
+
+export interface TopkOptions {
+  /** The dim to pick along (default -1). */
+  dim?: number;
+  /** The largest k (default true) or the smallest. */
+  largest?: boolean;
+  /** In sorted order (default true). */
+  sorted?: boolean;
+}
+/** topk's arguments after k: PyTorch's positional ones (dim, largest, sorted), then optionally the options. */
+export type TopkArgs = PositionalArgs<[], [dim: number, largest: boolean, sorted: boolean], TopkOptions>;
+
+export interface KthvalueOptions {
+  /** The dim to pick along (default -1). */
+  dim?: number;
+  /** Keep the reduced dim with size 1 (default false). */
+  keepdim?: boolean;
+}
+/** kthvalue's arguments after k: PyTorch's positional ones (dim, keepdim), then optionally the options. */
+export type KthvalueArgs = PositionalArgs<[], [dim: number, keepdim: boolean], KthvalueOptions>;
 
 /** How the positions of a line are chosen: PyTorch's sort, topk or kthvalue. */
 type Order =
@@ -112,14 +141,16 @@ function indicesTensor(x: Tensor, d: number, order: Order, op: string): Tensor {
 }
 
 /**
- * Sorts along `dim` (default the last): `{ values, indices }` as torch.sort, indices int32.
+ * Sorts along `dim` (default the last): `{ values, indices }` as torch.sort, indices int32. Takes
+ * PyTorch's positional arguments, an options object of its keyword ones, or both.
  * @example
  * const { values, indices } = sort(tensor([3, 1, 2], { dtype: 'float32' }));
  * // values: [1, 2, 3], indices: [1, 2, 0]
+ * sort(x, 0, true, { stable: true }); sort(x, { dim: 0, descending: true, stable: true }); // the same
  */
-export function sort(x: Tensor, dim = -1, descending = false, opts: SortOptions = {}): ValuesIndices {
+export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('sort: expected a Tensor');
-  const { stable = false } = checkOptions('sort', opts, ['stable']);
+  const { dim = -1, descending = false, stable = false } = positionalOptions<SortOptions>('sort', args, SORT_PARAMS, SORT_KEYS);
   const d = normDim(dim, x.ndim, 'sort');
   const indices = indicesTensor(x, d, { kind: 'sort', descending, stable }, 'sort');
   const values = x.ndim === 0 ? x.clone() : x.gather(d, indices);
@@ -131,9 +162,9 @@ export function sort(x: Tensor, dim = -1, descending = false, opts: SortOptions 
  * @example
  * argsort(tensor([3, 1, 2], { dtype: 'float32' }), -1, true); // tensor([0, 2, 1], dtype=int32)
  */
-export function argsort(x: Tensor, dim = -1, descending = false, opts: SortOptions = {}): Tensor {
+export function argsort(x: Tensor, ...args: SortArgs): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('argsort: expected a Tensor');
-  const { stable = false } = checkOptions('argsort', opts, ['stable']);
+  const { dim = -1, descending = false, stable = false } = positionalOptions<SortOptions>('argsort', args, SORT_PARAMS, SORT_KEYS);
   const d = normDim(dim, x.ndim, 'argsort');
   return indicesTensor(x, d, { kind: 'sort', descending, stable }, 'argsort');
 }
@@ -143,9 +174,11 @@ export function argsort(x: Tensor, dim = -1, descending = false, opts: SortOptio
  * sorted order; with `sorted` false in the order PyTorch's CPU kernel leaves them (documented as unspecified).
  * @example
  * topk(tensor([1, 5, 3, 4], { dtype: 'float32' }), 2).values; // tensor([5., 4.])
+ * topk(x, 2, { largest: false }); // topk(x, 2, -1, false)
  */
-export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices {
+export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('topk: expected a Tensor');
+  const { dim = -1, largest = true, sorted = true } = positionalOptions<TopkOptions>('topk', args, [pos.number('dim'), pos.boolean('largest'), pos.boolean('sorted')], undefined, 2);
   const d = normDim(dim, x.ndim, 'topk');
   const size = x.ndim === 0 ? 1 : x._shape[d];
   if (!Number.isInteger(k) || k < 0 || k > size) {
@@ -161,9 +194,11 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
  * The k-th smallest element (k from 1) along `dim` and its index: `{ values, indices }` (torch.kthvalue).
  * @example
  * kthvalue(tensor([4, 1, 3], { dtype: 'float32' }), 2).values; // tensor(3.)
+ * kthvalue(x, 2, { dim: 0, keepdim: true }); // kthvalue(x, 2, 0, true)
  */
-export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+export function kthvalue(x: Tensor, k: number, ...args: KthvalueArgs): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('kthvalue: expected a Tensor');
+  const { dim = -1, keepdim = false } = positionalOptions<KthvalueOptions>('kthvalue', args, [pos.number('dim'), pos.boolean('keepdim')], undefined, 2);
   const d = normDim(dim, x.ndim, 'kthvalue');
   const size = x.ndim === 0 ? 1 : x._shape[d];
   if (!Number.isInteger(k) || k < 1 || k > size) {

@@ -314,7 +314,7 @@ const ERRORS: Record<string, RegExp> = {
   'repeatInterleave negative': /repeatInterleave: repeats must be non-negative integers, got \[-1\]/,
   'repeatInterleave 2-d repeats': /repeatInterleave: repeats must be 0-d or 1-D, got shape \[1, 2\]/,
   'repeatInterleave outputSize wrong': /repeatInterleave: outputSize 5 does not match the sum of repeats 4/,
-  'repeatInterleave 0-d input dim 0': /repeatInterleave: dim 0 given, but the input is 0-d/,
+  'repeatInterleave 0-d input dim 0': /repeatInterleave: dim 0 is out of range for a tensor of rank 0 \(a 0-d input has no dim/,
   'diagonal same dims': /diagonal: dim1 and dim2 cannot be the same dim \(1 and -1/,
   'diagonal 1-d': /diagonal: expected a tensor with at least 2 dims, got shape \[3\]/,
   'diagonal dim out of range': /diagonal: dim 2 is out of range for a tensor of rank 2/,
@@ -405,5 +405,46 @@ describe('what the fixture cannot show', () => {
     const x = c.tensor([[1, 2], [2, 4]], { dtype: 'float64' });
     expect(c.norm(x, null).item()).toBe(5);
     expect(x.norm(null, 1).shape).toEqual([2]);
+  });
+});
+
+describe("PyTorch's keyword arguments as an options object, alone or after the positional ones", () => {
+  const x = c.tensor([[3, 1, 2, 1], [0, 5, 5, -1], [2, 2, 0, 4]], { dtype: 'float64' });
+  const same = (a: Out, b: Out): void => {
+    const [p, q] = [outputsOf(a), outputsOf(b)];
+    expect(p.length).toBe(q.length);
+    p.forEach((t, i) => { expect(t.shape).toEqual(q[i].shape); expect(Array.from(t.dataSync())).toEqual(Array.from(q[i].dataSync())); });
+  };
+  test('sort, argsort, topk, kthvalue', () => {
+    same(x.sort({ dim: 0, descending: true, stable: true }), x.sort(0, true, { stable: true }));
+    same(c.sort(x, 0, { descending: true }), c.sort(x, 0, true));
+    same(x.argsort({ descending: true }), x.argsort(-1, true));
+    same(x.topk(2, { largest: false }), x.topk(2, -1, false));
+    same(c.topk(x, 2, 0, { sorted: false }), c.topk(x, 2, 0, true, false));
+    same(x.kthvalue(2, { dim: 0, keepdim: true }), x.kthvalue(2, 0, true));
+  });
+  test('triangles, diagonals, roll, repeatInterleave', () => {
+    same(x.tril({ diagonal: -1 }), x.tril(-1));
+    same(c.triu(x, { diagonal: 2 }), c.triu(x, 2));
+    same(x.diagonal({ offset: 1, dim1: 1, dim2: 0 }), x.diagonal(1, 1, 0));
+    same(c.diagEmbed(x, 1, { dim2: 0 }), c.diagEmbed(x, 1, -2, 0));
+    same(x.roll([1, -1], { dims: [0, 1] }), x.roll([1, -1], [0, 1]));
+    same(x.repeatInterleave(2, { dim: 1, outputSize: 8 }), x.repeatInterleave(2, 1, { outputSize: 8 }));
+  });
+  test('norms, cosineSimilarity, pairwiseDistance', () => {
+    same(linalg.vectorNorm(x, { ord: 1, dim: 0, keepdim: true }), linalg.vectorNorm(x, 1, 0, true));
+    same(linalg.vectorNorm(x.float(), 3, { dtype: 'float64' }), linalg.vectorNorm(x.float().double(), 3));
+    same(x.norm({ p: Infinity, dim: 1 }), x.norm(Infinity, 1));
+    same(c.norm(x, 1, { dim: -1, dtype: 'float32' }), c.norm(x.float(), 1, -1));
+    const y = x.flip(0);
+    same(c.cosineSimilarity(x, y, { dim: 0, eps: 1e-3 }), c.cosineSimilarity(x, y, 0, 1e-3));
+    same(c.pairwiseDistance(x, y, { p: 1, keepdim: true }), c.pairwiseDistance(x, y, 1, 1e-6, true));
+  });
+  test('a value given twice, a misplaced options object or a wrong type is a TypeError naming the op', () => {
+    expect(() => x.sort(0, { dim: 1 })).toThrow(/sort: got multiple values for argument 'dim'/);
+    expect(() => x.topk(2, 0, { dim: 1 })).toThrow(/topk: got multiple values for argument 'dim'/);
+    expect(() => x.topk(2, { largets: false } as object)).toThrow(/topk: unknown option 'largets' \(did you mean 'largest'\?\)/);
+    expect(() => linalg.vectorNorm(x, '2' as unknown as number)).toThrow(/linalg\.vectorNorm: argument 2 \(ord\) must be a number, got the string '2' \(write 2 without quotes\)/);
+    expect(() => c.cosineSimilarity(x, x, 0, 1e-8, 3 as unknown as object)).toThrow(/cosineSimilarity: takes at most 2 positional arguments \(dim, eps\)/);
   });
 });
