@@ -445,8 +445,8 @@ export class Tensor {
   normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
 
   // scans, sorting, triangles, reordering, norms, baddbmm (issue 13)
-  cumsum(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumsum(this, dim, opts); }
-  cumprod(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumprod(this, dim, opts); }
+  cumsum(...args: SC.ScanArgs): Tensor { return SC.cumsum(this, ...args); }
+  cumprod(...args: SC.ScanArgs): Tensor { return SC.cumprod(this, ...args); }
   sort(...args: SO.SortArgs): R.ValuesIndices { return SO.sort(this, ...args); }
   argsort(...args: SO.SortArgs): Tensor { return SO.argsort(this, ...args); }
   topk(k: number, ...args: SO.TopkArgs): R.ValuesIndices { return SO.topk(this, k, ...args); }

@@ -62,10 +62,10 @@ export function roll(x: Tensor, shifts: number | number[], ...args: RollArgs): T
   }
   const ds = typeof dims === 'number' ? [dims] : dims;
   if (ds.length !== sh.length) throw new RangeError(`roll: shifts ${fmt(sh)} and dims ${fmt(ds)} must have the same length`);
+  if (x.ndim === 0) throw new RangeError(`roll: dim ${ds[0]} is out of range for a tensor of rank 0 (a 0-d input has no dim to roll along, as in PyTorch; omit dims)`);
   let y = x;
   ds.forEach((dim, i) => {
     const d = normDim(dim, x.ndim, 'roll');
-    if (x.ndim === 0) return;
     const n = x._shape[d];
     if (n === 0) return;
     const s = ((sh[i] % n) + n) % n;

@@ -116,6 +116,7 @@ const CALLS: Record<string, (...xs: Tensor[]) => Out> = {
   'roll negative dim': (x) => x.roll(1, -1),
   'roll flattened 3-d': (x) => x.roll(5),
   'roll 0-d': (x) => x.roll(3),
+  'roll 0-d with dims': (x) => x.roll(3, -1),
   'roll empty': (x) => x.roll(1, 0),
   'roll int': (x) => x.roll(-1),
   'roll tuple shifts without dims': (x) => x.roll([1, 2]),
@@ -283,6 +284,7 @@ const ERRORS: Record<string, RegExp> = {
   'tril 1-d': /tril: input tensor must have at least 2 dimensions, got shape \[3\]/,
   'flip repeated dim': /flip: dim \[0, 0\] appears more than once/,
   'flip dim out of range': /flip: dim 2 is out of range for a tensor of rank 2/,
+  'roll 0-d with dims': /roll: dim -1 is out of range for a tensor of rank 0/,
   'roll tuple shifts without dims': /roll: without dims, shifts must be a single number, got \[1, 2\]/,
   'roll shifts and dims differ in length': /roll: shifts \[1, 2\] and dims \[0\] must have the same length/,
   'einsum repeated sizes differ': /einsum: subscript 'i' is repeated in operand 0 .*sizes 2 and 3 differ/,
@@ -415,6 +417,12 @@ describe("PyTorch's keyword arguments as an options object, alone or after the p
     expect(p.length).toBe(q.length);
     p.forEach((t, i) => { expect(t.shape).toEqual(q[i].shape); expect(Array.from(t.dataSync())).toEqual(Array.from(q[i].dataSync())); });
   };
+  test('cumsum and cumprod: dim and dtype', () => {
+    same(x.cumsum({ dim: 1 }), x.cumsum(1));
+    same(c.cumprod(x, { dim: 0, dtype: 'float32' }), c.cumprod(x.float(), 0));
+    expect(() => c.cumsum(x, {})).toThrow(/cumsum: dim is required \(PyTorch's cumsum has no default dim\)/);
+    expect(() => x.cumprod(0, { dim: 1 })).toThrow(/cumprod: got multiple values for argument 'dim'/);
+  });
   test('sort, argsort, topk, kthvalue', () => {
     same(x.sort({ dim: 0, descending: true, stable: true }), x.sort(0, true, { stable: true }));
     same(c.sort(x, 0, { descending: true }), c.sort(x, 0, true));
