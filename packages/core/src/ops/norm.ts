@@ -9,6 +9,7 @@ import { PositionalArgs, PositionalParam, pos, positionalOptions } from '../posi
 import { record } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { where } from './indexing';
+import { zerosOf } from './cast';
 import { reducedShape } from './kernels';
 import { sum, amax, amin, dimsOf } from './reduce';
 
@@ -94,7 +95,7 @@ export function vectorNorm(input: Tensor, ...args: VectorNormArgs): Tensor {
 
 /** PyTorch 1.13's norm_backward, in Tensor ops (so it has its own derivatives). */
 function normBackward(x: Tensor, norm: Tensor, g: Tensor, p: number, dims: number[]): Tensor {
-  if (p === 0) return x.mul(0);
+  if (p === 0) return zerosOf(x.shape, x.dtype, x); // PyTorch: no gradient at all (so none of x·0's NaN at ±∞)
   if (p === 1) return x.sign().mul(g);
   if (p === 2) return g.mul(where(norm.eq(0), 0, x.div(norm)));
   if (!Number.isFinite(p)) {

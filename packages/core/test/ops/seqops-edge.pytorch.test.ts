@@ -403,6 +403,17 @@ describe('what the fixture cannot show', () => {
     expect(() => x.norm('fro', null, false, { dtype: 'float64' })).toThrow(/norm: the dtype option is not supported with the 'fro' norm/);
     expect(() => linalg.vectorNorm(x, 2, null, false, { dtyp: 'float64' } as object)).toThrow(/linalg\.vectorNorm: unknown option 'dtyp' \(did you mean 'dtype'\?\)/);
   });
+  test('vectorNorm at ±∞ as PyTorch: ord 0 gives no gradient (zeros here, never NaN), ord 1 sgn, ord ∞ the max', () => {
+    const grads = (ord: number): number[] => {
+      const x = c.tensor([Infinity, 1, 0], { dtype: 'float64' }).requiresGrad_();
+      linalg.vectorNorm(x, ord).backward();
+      return Array.from(x.grad!.dataSync());
+    };
+    expect(grads(0)).toEqual([0, 0, 0]);
+    expect(grads(1)).toEqual([1, 1, 0]);
+    expect(grads(Infinity)).toEqual([1, 0, 0]);
+    expect(grads(2)).toEqual([NaN, 0, 0]);
+  });
   test('norm with p null is the Frobenius norm', () => {
     const x = c.tensor([[1, 2], [2, 4]], { dtype: 'float64' });
     expect(c.norm(x, null).item()).toBe(5);
