@@ -52,7 +52,8 @@ describe('linalg.vectorNorm and norm', () => {
     expect(() => linalg.vectorNorm(x(), NaN)).toThrow(/ord must be a number/);
   });
   test('property: the p-norm is between the ∞-norm and n^(1/p) times it', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 8 }), fc.double({ min: 1, max: 6, noNaN: true }), (ints, p) => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 8 }), fc.double({ min: 1, max: 6, noNaN: true }).map(Math.fround), (ints, p) => {
+      // p representable in float32: the forward computes with float32 p, as PyTorch's kernel (norm.ts).
       const v = ints.map((i) => i / 10);
       const t = f64(v, [v.length]);
       const n = linalg.vectorNorm(t, p).item(), inf = linalg.vectorNorm(t, Infinity).item();
