@@ -446,20 +446,20 @@ export class Tensor {
   normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
 
   // scans, sorting, triangles, reordering, norms, baddbmm (issue 13)
-  cumsum(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumsum(this, dim, opts); }
-  cumprod(dim: number, opts: SC.ScanOptions = {}): Tensor { return SC.cumprod(this, dim, opts); }
-  sort(dim = -1, descending = false, opts: SO.SortOptions = {}): R.ValuesIndices { return SO.sort(this, dim, descending, opts); }
-  argsort(dim = -1, descending = false, opts: SO.SortOptions = {}): Tensor { return SO.argsort(this, dim, descending, opts); }
-  topk(k: number, dim = -1, largest = true, sorted = true): R.ValuesIndices { return SO.topk(this, k, dim, largest, sorted); }
-  kthvalue(k: number, dim = -1, keepdim = false): R.ValuesIndices { return SO.kthvalue(this, k, dim, keepdim); }
-  tril(diagonal = 0): Tensor { return TR.tril(this, diagonal); }
-  triu(diagonal = 0): Tensor { return TR.triu(this, diagonal); }
-  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return TR.diagonal(this, offset, dim1, dim2); }
-  diagEmbed(offset = 0, dim1 = -2, dim2 = -1): Tensor { return TR.diagEmbed(this, offset, dim1, dim2); }
+  cumsum(...args: SC.ScanArgs): Tensor { return SC.cumsum(this, ...args); }
+  cumprod(...args: SC.ScanArgs): Tensor { return SC.cumprod(this, ...args); }
+  sort(...args: SO.SortArgs): R.ValuesIndices { return SO.sort(this, ...args); }
+  argsort(...args: SO.SortArgs): Tensor { return SO.argsort(this, ...args); }
+  topk(k: number, ...args: SO.TopkArgs): R.ValuesIndices { return SO.topk(this, k, ...args); }
+  kthvalue(k: number, ...args: SO.KthvalueArgs): R.ValuesIndices { return SO.kthvalue(this, k, ...args); }
+  tril(...args: TR.TriangleArgs): Tensor { return TR.tril(this, ...args); }
+  triu(...args: TR.TriangleArgs): Tensor { return TR.triu(this, ...args); }
+  diagonal(...args: TR.DiagonalArgs): Tensor { return TR.diagonal(this, ...args); }
+  diagEmbed(...args: TR.DiagonalArgs): Tensor { return TR.diagEmbed(this, ...args); }
   flip(...dims: (number | number[])[]): Tensor { return RO.flip(this, flatShape(dims)); }
-  roll(shifts: number | number[], dims?: number | number[] | null): Tensor { return RO.roll(this, shifts, dims); }
-  repeatInterleave(repeats: number | number[] | Tensor, dim?: number | null, opts: RO.RepeatInterleaveOptions = {}): Tensor { return RO.repeatInterleave(this, repeats, dim, opts); }
-  norm(p: number | 'fro' = 'fro', dim?: NO.NormDims, keepdim = false): Tensor { return NO.norm(this, p, dim, keepdim); }
+  roll(shifts: number | number[], ...args: RO.RollArgs): Tensor { return RO.roll(this, shifts, ...args); }
+  repeatInterleave(repeats?: RO.Repeats, ...args: RO.RepeatInterleaveArgs): Tensor { return RO.repeatInterleave(this, repeats, ...args); }
+  norm(...args: NO.NormArgs): Tensor { return NO.norm(this, ...args); }
   baddbmm(batch1: Tensor, batch2: Tensor, opts: M.BaddbmmOptions = {}): Tensor { return M.baddbmm(this, batch1, batch2, opts); }
   // PyTorch's names for existing conversions (packaging, issue 18)
   /**

@@ -80,7 +80,6 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
   });
   const E = Math.max(0, ...ellDims);
   const ellLabels = Array.from({ length: E }, (_, k) => `.${k}`);
-  const anyEllipsis = parsed.some((p) => p.ellAt >= 0);
   const terms2: Term[] = parsed.map((p, i) => {
     const ell = ellLabels.slice(E - ellDims[i]);
     return { labels: p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ell, ...p.letters.slice(p.ellAt)] };
@@ -121,7 +120,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
       seen.add(c);
       if (!size.has(c)) throw new RangeError(`einsum: output subscript '${c}' of '${equation}' does not appear in any operand`);
     }
-    if (p.ellAt >= 0 && !anyEllipsis) throw new SyntaxError(`einsum: the output of '${equation}' has '...' but no operand does`);
+    // An output '...' with no operand's '...' covers no dims (PyTorch: einsum('i->...', x) is x.sum()).
     out = p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ellLabels, ...p.letters.slice(p.ellAt)];
   }
 

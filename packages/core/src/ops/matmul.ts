@@ -11,6 +11,7 @@ import { gemmBatched } from '../kernels/gemm';
 import { checkOptions } from '../options';
 import { runKernel } from '../compile/capture';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { where } from './indexing';
 
 export interface MatOperand { data: FloatArray; off: number; ld: number; trans: boolean; bstride: number }
 
@@ -138,12 +139,19 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Bad
   checkOptions('baddbmm', opts, ['beta', 'alpha']);
   const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
   if (!(input instanceof Tensor)) throw new TypeError('baddbmm: input must be a Tensor');
+  if (!(batch1 instanceof Tensor) || !(batch2 instanceof Tensor)) throw new TypeError('baddbmm: batch1 and batch2 must be Tensors');
+  if (batch1.ndim !== 3 || batch2.ndim !== 3) throw new RangeError(`baddbmm: batch1 and batch2 must be 3-D, got shapes ${fmt(batch1._shape)} and ${fmt(batch2._shape)}`);
+  const [b1, , k1] = batch1._shape, [b2, k2] = batch2._shape;
+  if (b1 !== b2 || k1 !== k2) {
+    throw new RangeError(`baddbmm: batch1 ${fmt(batch1._shape)} and batch2 ${fmt(batch2._shape)} cannot be multiplied: ${b1 !== b2 ? `batch sizes ${b1} and ${b2}` : `inner sizes ${k1} and ${k2}`} differ`);
+  }
   const prod = bmm(batch1, batch2);
   const shape = broadcastShapes(input._shape, prod._shape, 'baddbmm');
   if (shape.length !== 3 || shape.some((s, i) => s !== prod._shape[i])) {
     throw new RangeError(`baddbmm: input of shape ${fmt(input._shape)} does not broadcast to the product's shape ${fmt(prod._shape)}`);
   }
   const scaled = alpha === 1 ? prod : prod.mul(alpha);
-  if (beta === 0) return scaled;
+  // beta 0: input's values (NaN included) are not read, but it stays on the tape with a zero gradient, as PyTorch's.
+  if (beta === 0) return input.requiresGrad && scaled._storage.gpu === null ? where(Tensor._fromData(new Uint8Array(1), [], 'bool'), input, scaled) : scaled;
   return scaled.add(beta === 1 ? input : input.mul(beta));
 }

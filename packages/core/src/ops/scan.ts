@@ -10,18 +10,24 @@ import { isGradEnabled } from '../autograd/grad-mode';
 import { linesOf, fromLines, toLast, fromLast } from './along';
 import { where } from './indexing';
 import { flip } from './reorder';
-import { checkOptions } from '../options';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { eyeMask, scanLines } from '../webgpu/rows'; // webgpu (issue 17)
 
 export interface ScanOptions {
+  /** The dim to scan along (required, positionally or here). */
+  dim?: number;
   /** Cast the input to this dtype first (PyTorch's `dtype=`), e.g. to sum int32 or bool values as floats. */
   dtype?: DType;
 }
+/** cumsum's and cumprod's arguments after the input: the dim, then optionally the options (or the options alone, with dim). */
+export type ScanArgs = PositionalArgs<[dim: number], [], ScanOptions>;
 
-function castFor(op: string, x: Tensor, opts: ScanOptions): Tensor {
+/** The input cast to the dtype option, and the dim. */
+function parse(op: string, x: Tensor, args: ScanArgs): { x: Tensor; dim: number } {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
-  const { dtype } = checkOptions(op, opts, ['dtype']);
-  return dtype === undefined ? x : x.to(dtype);
+  const { dim, dtype } = positionalOptions<ScanOptions>(op, args, [pos.number('dim')], ['dim', 'dtype']);
+  if (dim === undefined) throw new TypeError(`${op}: dim is required (PyTorch's ${op} has no default dim), e.g. ${op}(x, 0) or ${op}(x, { dim: 0 })`);
+  return { x: dtype === undefined ? x : x.to(dtype), dim };
 }
 
 function scan(op: string, x: Tensor, dim: number, step: (acc: number, v: number) => number, init: number): Tensor {
@@ -49,9 +55,10 @@ const reverseCumsum = (g: Tensor, d: number): Tensor => flip(cumsum(flip(g, [d])
  * Cumulative sum along `dim`: out[i] = x[0] + … + x[i].
  * @example
  * cumsum(tensor([1, 2, 3], { dtype: 'float32' }), 0); // tensor([1., 3., 6.])
+ * cumsum(x, 0, { dtype: 'float64' }); cumsum(x, { dim: 0, dtype: 'float64' }); // the same
  */
-export function cumsum(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
-  const x = castFor('cumsum', input, opts);
+export function cumsum(input: Tensor, ...args: ScanArgs): Tensor {
+  const { x, dim } = parse('cumsum', input, args);
   const d = normDim(dim, x.ndim, 'cumsum');
   const res = x._storage.gpu !== null ? scanLines('cumsum', x, d) : scan('cumsum', x, dim, (a, v) => a + v, 0); // webgpu (issue 17)
   return record('cumsum', [x], res, (g) => [x.ndim === 0 ? g : reverseCumsum(g, d)]);
@@ -63,8 +70,8 @@ export function cumsum(input: Tensor, dim: number, opts: ScanOptions = {}): Tens
  * @example
  * cumprod(tensor([2, 0, 3], { dtype: 'float64' }), 0); // tensor([2., 0., 0.])
  */
-export function cumprod(input: Tensor, dim: number, opts: ScanOptions = {}): Tensor {
-  const x = castFor('cumprod', input, opts);
+export function cumprod(input: Tensor, ...args: ScanArgs): Tensor {
+  const { x, dim } = parse('cumprod', input, args);
   const d = normDim(dim, x.ndim, 'cumprod');
   if (x._storage.gpu !== null) { // webgpu (issue 17): a line kernel; whether a factor is 0 is not known on the host
     const out = scanLines('cumprod', x, d);

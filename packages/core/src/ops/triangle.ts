@@ -10,6 +10,25 @@ import { noGrad } from '../autograd/grad-mode';
 import { where } from './indexing';
 import { cat, makeView } from './view';
 import { zerosOf } from './cast';
+import { PositionalArgs, pos, positionalOptions } from '../positional-args';
+
+export interface TriangleOptions {
+  /** Which diagonal bounds the triangle: 0 the main one, > 0 above it, < 0 below (default 0). */
+  diagonal?: number;
+}
+/** tril's and triu's argument after the input: the diagonal, or the options. */
+export type TriangleArgs = PositionalArgs<[], [diagonal: number], TriangleOptions>;
+
+export interface DiagonalOptions {
+  /** Which diagonal: 0 the main one, > 0 above it, < 0 below (default 0). */
+  offset?: number;
+  /** The two dims spanning the matrices (diagonal: 0 and 1; diagEmbed: -2 and -1, of the result). */
+  dim1?: number;
+  dim2?: number;
+}
+/** diagonal's and diagEmbed's arguments after the input: PyTorch's positional ones (offset, dim1, dim2), then optionally the options. */
+export type DiagonalArgs = PositionalArgs<[], [offset: number, dim1: number, dim2: number], DiagonalOptions>;
+const DIAGONAL_PARAMS = [pos.number('offset'), pos.number('dim1'), pos.number('dim2')];
 
 function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
@@ -28,13 +47,16 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
  * @example
  * tril(ones([3, 3])); // [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
  */
-export const tril = (x: Tensor, diagonal = 0): Tensor => triangle('tril', x, diagonal);
+export const tril = (x: Tensor, ...args: TriangleArgs): Tensor =>
+  triangle('tril', x, positionalOptions<TriangleOptions>('tril', args, [pos.number('diagonal')]).diagonal ?? 0);
 /**
  * The upper triangle of the last two dims (j ≥ i + diagonal), zeros elsewhere; batched.
  * @example
  * triu(ones([3, 3]), 1); // [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
+ * triu(ones([3, 3]), { diagonal: 1 }); // the same
  */
-export const triu = (x: Tensor, diagonal = 0): Tensor => triangle('triu', x, diagonal);
+export const triu = (x: Tensor, ...args: TriangleArgs): Tensor =>
+  triangle('triu', x, positionalOptions<TriangleOptions>('triu', args, [pos.number('diagonal')]).diagonal ?? 0);
 
 function diagDims(op: string, rank: number, dim1: number, dim2: number): [number, number] {
   const a = normDim(dim1, rank, op), b = normDim(dim2, rank, op);
@@ -47,9 +69,11 @@ function diagDims(op: string, rank: number, dim1: number, dim2: number): [number
  * as a view: those dims are removed and the diagonal becomes the last dim (torch.diagonal).
  * @example
  * diagonal(tensor([[1, 2], [3, 4]], { dtype: 'float32' })); // tensor([1., 4.])
+ * diagonal(x, { offset: 1, dim1: -2, dim2: -1 }); // diagonal(x, 1, -2, -1)
  */
-export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+export function diagonal(x: Tensor, ...args: DiagonalArgs): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('diagonal: expected a Tensor');
+  const { offset = 0, dim1 = 0, dim2 = 1 } = positionalOptions<DiagonalOptions>('diagonal', args, DIAGONAL_PARAMS);
   if (x.ndim < 2) throw new RangeError(`diagonal: expected a tensor with at least 2 dims, got shape ${fmt(x._shape)}`);
   if (!Number.isInteger(offset)) throw new TypeError(`diagonal: offset must be an integer, got ${offset}`);
   const [a, b] = diagDims('diagonal', x.ndim, dim1, dim2);
@@ -89,8 +113,9 @@ function diagonalBackward(g: Tensor, shape: number[], offset: number, a: number,
  * @example
  * diagEmbed(tensor([1, 2], { dtype: 'float32' })); // [[1, 0], [0, 2]]
  */
-export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
+export function diagEmbed(x: Tensor, ...args: DiagonalArgs): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError('diagEmbed: expected a Tensor');
+  const { offset = 0, dim1 = -2, dim2 = -1 } = positionalOptions<DiagonalOptions>('diagEmbed', args, DIAGONAL_PARAMS);
   if (x.ndim === 0) throw new RangeError('diagEmbed: expected a tensor with at least 1 dim (its last dim becomes the diagonal), got a 0-d tensor');
   if (!Number.isInteger(offset)) throw new TypeError(`diagEmbed: offset must be an integer, got ${offset}`);
   const rank = x.ndim + 1;

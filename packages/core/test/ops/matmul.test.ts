@@ -106,7 +106,7 @@ describe('baddbmm', () => {
     expect(() => core.baddbmm(f64([1, 2, 3], [3]), b1, b1)).toThrow(/baddbmm: shapes \[3\] and \[1, 2, 2\] cannot be broadcast/);
     expect(() => core.baddbmm(core.zeros([2, 2, 2], { dtype: 'float64' }), b1, b1)).toThrow(/baddbmm: input of shape \[2, 2, 2\] does not broadcast to the product's shape \[1, 2, 2\]/);
     expect(() => core.baddbmm(f64([1], [1]), b1, b1, { gamma: 1 } as object)).toThrow(/baddbmm: unknown option 'gamma'/);
-    expect(() => core.baddbmm(f64([1], [1]), b1, f64([1, 2, 3], [1, 3, 1]))).toThrow(/bmm: shapes \[1, 2, 2\] and \[1, 3, 1\] cannot be multiplied/);
+    expect(() => core.baddbmm(f64([1], [1]), b1, f64([1, 2, 3], [1, 3, 1]))).toThrow(/baddbmm: batch1 \[1, 2, 2\] and batch2 \[1, 3, 1\] cannot be multiplied: inner sizes 2 and 3 differ/);
   });
 });
 

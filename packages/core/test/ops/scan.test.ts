@@ -26,7 +26,7 @@ describe('cumsum', () => {
     expect(b.dtype).toBe('float64');
     expectValues(b, [2], [1, 2]);
     expect(c.cumprod(c.tensor([2, 3], { dtype: 'int32' }), 0, { dtype: 'float32' }).dtype).toBe('float32');
-    expect(() => c.cumsum(f64([1], [1]), 0, { dtyp: 'float32' } as object)).toThrow(/cumsum: unknown option 'dtyp'.*expected one of dtype/);
+    expect(() => c.cumsum(f64([1], [1]), 0, { dtyp: 'float32' } as object)).toThrow(/cumsum: unknown option 'dtyp' \(did you mean 'dtype'\?\); expected one of dim, dtype/);
   });
   test('float32 accumulates in float64, as PyTorch on CPU', () => {
     const x = c.tensor([1e8, 1, -1e8], { dtype: 'float32' });

@@ -40,19 +40,19 @@ describe('sort and argsort', () => {
   test('errors: bad dim, unknown option', () => {
     expect(() => f64([1, 2], [2]).sort(1)).toThrow(/sort: dim 1 is out of range for a tensor of rank 1/);
     expect(() => f64([1, 2], [2]).argsort(-2)).toThrow(/argsort: dim -2 is out of range/);
-    expect(() => f64([1, 2], [2]).sort(0, false, { stabel: true } as object)).toThrow(/sort: unknown option 'stabel'.*expected one of stable/);
-    expect(() => f64([1, 2], [2]).sort(0, false, true as unknown as object)).toThrow(/sort: expected an options object \{ stable \}, got boolean/);
+    expect(() => f64([1, 2], [2]).sort(0, false, { stabel: true } as object)).toThrow(/sort: unknown option 'stabel' \(did you mean 'stable'\?\); expected one of dim, descending, stable/);
+    expect(() => f64([1, 2], [2]).sort(0, false, true as unknown as object)).toThrow(/sort: takes at most 2 positional arguments \(dim, descending\) before its options object, got 3/);
   });
   test('property: the values are non-decreasing and a permutation of the input picked by the indices', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 20 }), fc.boolean(), (v, desc) => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 40 }), fc.boolean(), fc.boolean(), (v, desc, stable) => {
       const x = f64(v, [v.length]);
-      const { values, indices } = x.sort(0, desc);
+      const { values, indices } = x.sort(0, desc, { stable });
       const vals = Array.from(values.dataSync()), idx = Array.from(indices.dataSync());
       for (let i = 1; i < vals.length; i++) expect(desc ? vals[i - 1] >= vals[i] : vals[i - 1] <= vals[i]).toBe(true);
       expect([...idx].sort((a, b) => a - b)).toEqual(v.map((_, i) => i));
       expect(idx.map((i) => v[i])).toEqual(vals);
-      // Stable: equal values keep increasing indices.
-      for (let i = 1; i < idx.length; i++) if (vals[i] === vals[i - 1]) expect(idx[i]).toBeGreaterThan(idx[i - 1]);
+      // Stable: equal values keep increasing indices (the default std::sort order need not, past 16 elements).
+      if (stable) for (let i = 1; i < idx.length; i++) if (vals[i] === vals[i - 1]) expect(idx[i]).toBeGreaterThan(idx[i - 1]);
     }));
   });
 });
