@@ -75,15 +75,16 @@ export { toDot, toMermaid } from './autograd/graph';
 export type { GraphOptions } from './autograd/graph';
 // scans, sorting, triangles, reordering, einsum, norms, baddbmm (issue 13)
 export { cumsum, cumprod } from './ops/scan';
-export type { ScanOptions } from './ops/scan';
+export type { ScanOptions, ScanArgs } from './ops/scan';
 export { sort, argsort, topk, kthvalue } from './ops/sort';
-export type { SortOptions } from './ops/sort';
+export type { SortOptions, SortArgs, TopkOptions, TopkArgs, KthvalueOptions, KthvalueArgs } from './ops/sort';
 export { tril, triu, diagonal, diagEmbed } from './ops/triangle';
+export type { TriangleOptions, TriangleArgs, DiagonalOptions, DiagonalArgs } from './ops/triangle';
 export { flip, roll, repeatInterleave } from './ops/reorder';
-export type { RepeatInterleaveOptions } from './ops/reorder';
+export type { RepeatInterleaveOptions, RepeatInterleaveArgs, Repeats, RollOptions, RollArgs } from './ops/reorder';
 export { einsum } from './ops/einsum';
 export { norm, cosineSimilarity, pairwiseDistance, linalg } from './ops/norm';
-export type { NormDims } from './ops/norm';
+export type { NormDims, NormOptions, NormArgs, VectorNormOptions, VectorNormArgs, CosineSimilarityOptions, PairwiseDistanceOptions } from './ops/norm';
 export { baddbmm } from './ops/matmul';
 export type { BaddbmmOptions } from './ops/matmul';
 // pooling and resampling (issue 12)

@@ -4,27 +4,21 @@
  * 2-D), matrix products whose VJPs give the gradient. The matrices are uploaded once per geometry.
  */
 import { Tensor } from '../tensor';
-import { toDevice } from './ops';
+import { deviceConstant } from './ops';
 
 /** One axis of ops/pooling.ts's plan: output o reads taps[start[o] .. start[o+1]). */
 export interface WindowAxis { size: number; out: number; start: Int32Array; taps: Int32Array }
 
-const averagers = new Map<string, Tensor>();
-
 /** Aᵀ [size, out] of an axis, on the device. */
 function averagerT(a: WindowAxis): Tensor {
-  const key = `${a.size}:${Array.from(a.start).join(',')}:${Array.from(a.taps).join(',')}`;
-  let t = averagers.get(key);
-  if (t === undefined) {
+  return deviceConstant(`averager:${a.size}:${Array.from(a.start).join(',')}:${Array.from(a.taps).join(',')}`, () => {
     const m = new Float32Array(a.size * a.out);
     for (let o = 0; o < a.out; o++) {
       const lo = a.start[o], hi = a.start[o + 1];
       for (let j = lo; j < hi; j++) m[a.taps[j] * a.out + o] += 1 / (hi - lo);
     }
-    t = toDevice(Tensor._fromData(m, [a.size, a.out], 'float32'), 'webgpu');
-    averagers.set(key, t);
-  }
-  return t;
+    return Tensor._fromData(m, [a.size, a.out], 'float32');
+  });
 }
 
 /** adaptiveAvgPool1d/2d of a float32 webgpu tensor over its last `spatial` dims (h unused for 1-D). */

@@ -479,22 +479,17 @@ function windows(x: Tensor, g: ConvGeom, pad: number): Tensor {
   return im2col(x.reshape([planes, 1, g.H, g.W]), g, pad);
 }
 
-const tapTables = new Map<string, Tensor>();
 /** For each window tap and output cell, the flat position in the input plane it reads (uploaded once per geometry). */
 function tapPositions(g: ConvGeom): Tensor {
-  const key = JSON.stringify(g);
-  let t = tapTables.get(key);
-  if (t === undefined) {
+  return deviceConstant(`taps:${JSON.stringify(g)}`, () => {
     const L = g.oh * g.ow, pos = new Int32Array(g.kh * g.kw * L);
     for (let ki = 0; ki < g.kh; ki++) for (let kj = 0; kj < g.kw; kj++) {
       for (let y = 0; y < g.oh; y++) for (let z = 0; z < g.ow; z++) {
         pos[((ki * g.kw + kj) * g.oh + y) * g.ow + z] = (y * g.sh - g.ph + ki * g.dh) * g.W + (z * g.sw - g.pw + kj * g.dw);
       }
     }
-    t = toDevice(Tensor._fromData(pos, [g.kh * g.kw, L], 'int32'), 'webgpu');
-    tapTables.set(key, t);
-  }
-  return t;
+    return Tensor._fromData(pos, [g.kh * g.kw, L], 'int32');
+  });
 }
 
 /**
@@ -514,16 +509,10 @@ export function maxPool(op: string, x: Tensor, spatial: number, a: PoolArgs, out
   return [values, indices];
 }
 
-const divisors = new Map<string, Tensor>();
 /** avgPool on the device: window sums over the divisors ops/pooling.ts computed (uploaded once per geometry). */
 export function avgPool(op: string, x: Tensor, spatial: number, a: PoolArgs, out: number[], div: Float64Array): Tensor {
   if (x.dtype !== 'float32') wgsl(x.dtype, op);
-  const key = Array.from(div).join(',');
-  let d = divisors.get(key);
-  if (d === undefined) {
-    d = toDevice(Tensor._fromData(Float32Array.from(div), [div.length], 'float32'), 'webgpu');
-    divisors.set(key, d);
-  }
+  const d = deviceConstant(`divisors:${Array.from(div).join(',')}`, () => Tensor._fromData(Float32Array.from(div), [div.length], 'float32'));
   return windows(x, poolGeom(x, spatial, a, out), 0).sum(1).div(d).reshape([...x._shape.slice(0, x.ndim - spatial), ...out]);
 }
 
@@ -590,6 +579,20 @@ export function scatterAdd(x: Tensor, d: number, index: Tensor, src: Tensor): Te
 }
 
 // ---- moving between devices, reading back -------------------------------------------------------
+
+const constants = new Map<string, Tensor>();
+/**
+ * A constant the host builds once per `key` (a geometry's tap table, an averaging matrix, a mask) and keeps
+ * on the device: later calls with the same key reuse the upload. Keys start with the table's kind.
+ */
+export function deviceConstant(key: string, make: () => Tensor): Tensor {
+  let t = constants.get(key);
+  if (t === undefined) {
+    t = toDevice(make(), 'webgpu');
+    constants.set(key, t);
+  }
+  return t;
+}
 
 /** `x.to('webgpu')` / `x.to('cpu')`. Moving to the cpu is asynchronous: `await x.cpuAsync()`. */
 export function toDevice(x: Tensor, device: Device): Tensor {

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { dispatch } from './device';
-import { bufferOf, checkAllOnDevice, copy, dummyBuffer, gpuTensor, groupsOf, toDevice } from './ops';
+import { bufferOf, checkAllOnDevice, copy, deviceConstant, dummyBuffer, gpuTensor, groupsOf } from './ops';
 import { bucketSortSource, bucketSumSource, layerNormBackwardSource, layerNormSource, scanSource } from './kernels/rows.wgsl';
 
 function floatOnly(op: string, ...ts: (Tensor | null)[]): void {
@@ -109,19 +109,14 @@ export function indexAddRows(g: Tensor, d: number, index: Tensor, shape: readonl
   return res;
 }
 
-const masks = new Map<string, Tensor>();
 /**
  * The n×n identity (or, `upper`, the j ≥ k triangle) as a bool device tensor, uploaded once per n (prod's
  * and cumprod's zero-safe gradients select with them).
  */
 export function eyeMask(n: number, upper = false): Tensor {
-  const key = `${n}:${upper}`;
-  let t = masks.get(key);
-  if (t === undefined) {
+  return deviceConstant(`eye:${n}:${upper}`, () => {
     const m = new Uint8Array(n * n);
     for (let k = 0; k < n; k++) { if (upper) m.fill(1, k * n + k, (k + 1) * n); else m[k * n + k] = 1; }
-    t = toDevice(Tensor._fromData(m, [n, n], 'bool'), 'webgpu');
-    masks.set(key, t);
-  }
-  return t;
+    return Tensor._fromData(m, [n, n], 'bool');
+  });
 }
