@@ -13,6 +13,14 @@ export interface BaseOptions {
 }
 
 /**
+ * PyTorch 1.13's `foreach` keyword (every optimizer but LBFGS): accepted and ignored. It chooses PyTorch's
+ * multi-tensor kernels, which give the same result, so tapegrad neither stores it nor acts on it.
+ */
+export interface ForeachOption {
+  foreach?: boolean | null;
+}
+
+/**
  * One value of per-parameter state: a tensor (Adam's `expAvg`), a count (`step`), or `null` (SGD without
  * momentum stores `momentumBuffer: null`, as PyTorch stores `None`), or a list of them (LBFGS's history).
  */
@@ -54,8 +62,9 @@ export interface OptimizerStateDict {
 /** Options of `zeroGrad`. */
 export interface ZeroGradOptions {
   /**
-   * Set each `.grad` to `null` (true, the default — PyTorch 2.x's default; PyTorch 1.13 defaulted to
-   * false) or fill it with zeros (false). Optimizers skip parameters whose grad is null.
+   * Set each `.grad` to `null` (true) or fill it with zeros (false, the default, as PyTorch 1.13's
+   * `set_to_none=False`). Optimizers skip parameters whose grad is null; a zero-filled grad is stepped
+   * (Adam's moments decay, momentum keeps moving the parameter), as in PyTorch.
    */
   setToNone?: boolean;
 }
@@ -162,12 +171,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /**
-   * Clears the gradients of all optimized parameters: sets them to `null` by default (PyTorch 2.x's
-   * default; PyTorch 1.13 zeroed them unless `set_to_none=True`), or zero-fills them with
-   * `{ setToNone: false }`. After the default, `p.grad` is `null`: `p.grad.zero_()` (a PyTorch 1.13 habit)
-   * fails on null, so write `p.grad?.zero_()` or pass `{ setToNone: false }`.
+   * Clears the gradients of all optimized parameters: zero-fills them by default (PyTorch 1.13's
+   * `zero_grad(set_to_none=False)`), or sets them to `null` with `{ setToNone: true }` (PyTorch 2.x's
+   * default), which lets the engine recycle the buffers and skips the parameters at the next step.
+   * @example
+   * opt.zeroGrad();                    // every p.grad is zeros
+   * opt.zeroGrad({ setToNone: true }); // every p.grad is null
    */
-  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
+  zeroGrad({ setToNone = false }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         // _peekGrad/_releaseGrad: a grad only the engine has seen goes back to its pool (issue 15).
