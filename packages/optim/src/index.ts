@@ -4,6 +4,7 @@
  * `stateDict`, `lrScheduler.StepLR`).
  *
  * Differences from PyTorch worth knowing:
+ * - `zeroGrad()` sets grads to null by default (PyTorch 2.x; 1.13 zero-filled). `zeroGrad({ setToNone: false })` zero-fills.
  * - `foreach` is accepted and ignored (same result; tapegrad has one kernel per optimizer).
  * - The per-parameter `step` count is a plain number (PyTorch 1.13 keeps a 0-d tensor for Adam, AdamW
  *   and Adagrad); state keys are camelCase (`expAvg`, `expAvgSq`, `maxExpAvgSq`, `momentumBuffer`,

@@ -62,9 +62,8 @@ export interface OptimizerStateDict {
 /** Options of `zeroGrad`. */
 export interface ZeroGradOptions {
   /**
-   * Set each `.grad` to `null` (true) or fill it with zeros (false, the default, as PyTorch 1.13's
-   * `set_to_none=False`). Optimizers skip parameters whose grad is null; a zero-filled grad is stepped
-   * (Adam's moments decay, momentum keeps moving the parameter), as in PyTorch.
+   * Set each `.grad` to `null` (true, the default — PyTorch 2.x's default; PyTorch 1.13 defaulted to
+   * false) or fill it with zeros (false). Optimizers skip parameters whose grad is null.
    */
   setToNone?: boolean;
 }
@@ -171,14 +170,15 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 
   /**
-   * Clears the gradients of all optimized parameters: zero-fills them by default (PyTorch 1.13's
-   * `zero_grad(set_to_none=False)`), or sets them to `null` with `{ setToNone: true }` (PyTorch 2.x's
-   * default), which lets the engine recycle the buffers and skips the parameters at the next step.
-   * @example
-   * opt.zeroGrad();                    // every p.grad is zeros
-   * opt.zeroGrad({ setToNone: true }); // every p.grad is null
+   * Clears the gradients of all optimized parameters: sets them to `null` by default (PyTorch 2.x's
+   * default; PyTorch 1.13 zeroed them unless `set_to_none=True`), or zero-fills them with
+   * `{ setToNone: false }`. After the default, `p.grad` is `null`: `p.grad.zero_()` (a PyTorch 1.13 habit)
+   * fails on null, so write `p.grad?.zero_()` or pass `{ setToNone: false }`.
+   *
+   * The default stays PyTorch 2's on purpose: compile(fn) replays a training step only when the grads it
+   * accumulates into are created inside the step, which a zero-filled grad from the previous step is not.
    */
-  zeroGrad({ setToNone = false }: ZeroGradOptions = {}): void {
+  zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         // _peekGrad/_releaseGrad: a grad only the engine has seen goes back to its pool (issue 15).

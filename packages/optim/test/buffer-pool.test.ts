@@ -61,7 +61,7 @@ test('zeroGrad does not recycle a grad the user read', () => {
   const opt = new SGD([w], { lr: 0.1 });
   w.mul(2).sum().backward();
   const held = w.grad as Tensor;
-  opt.zeroGrad({ setToNone: true });
+  opt.zeroGrad();
   w.mul(3).sum().backward();
   expect(Array.from(held._contigData()).every((v) => v === 2)).toBe(true);
   _setPoolPoison(false);
