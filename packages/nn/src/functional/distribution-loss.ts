@@ -4,7 +4,7 @@
  */
 import { Tensor, where } from '@tapegrad/core';
 import { checkOptions } from '../check';
-import { checkPair, checkReduction, checkSameShape, reduce } from './loss';
+import { broadcastPair, checkPair, checkReduction, reduce } from './loss';
 import type { Reduction } from './loss';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -33,7 +33,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: KLDivOptions = {}): T
   const { reduction = 'mean', logTarget = false } = checkOptions('klDiv', opts, DISTRIBUTION_LOSS_KEYS.klDiv);
   const r = reduction === 'batchmean' ? 'batchmean' : checkReduction('klDiv', reduction);
   checkPair('klDiv', input, target);
-  checkSameShape('klDiv', input, target);
+  [input, target] = broadcastPair('klDiv', input, target);
   let loss: Tensor;
   if (logTarget) {
     loss = target.exp().mul(target.sub(input));
@@ -66,7 +66,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNLLOp
   const { reduction = 'mean', logInput = true, full = false, eps = 1e-8 } = checkOptions('poissonNllLoss', opts, DISTRIBUTION_LOSS_KEYS.poissonNllLoss);
   const r = checkReduction('poissonNllLoss', reduction);
   checkPair('poissonNllLoss', input, target);
-  checkSameShape('poissonNllLoss', input, target);
+  [input, target] = broadcastPair('poissonNllLoss', input, target);
   let loss = logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(eps).log()));
   if (full) {
     const big = target.gt(1);

@@ -5,7 +5,7 @@
  */
 import { Tensor, where, isFloating, tensor, pairwiseDistance } from '@tapegrad/core';
 import { checkOptions } from '../check';
-import { checkPair, checkReduction, checkSameShape, reduce } from './loss';
+import { broadcastPair, checkPair, checkReduction, reduce } from './loss';
 import type { Reduction, ReductionOptions } from './loss';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -71,7 +71,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, opts: ReductionOpt
   const { reduction = 'mean' } = checkOptions('softMarginLoss', opts, MARGIN_LOSS_KEYS.softMarginLoss);
   const r = checkReduction('softMarginLoss', reduction);
   checkPair('softMarginLoss', input, target);
-  checkSameShape('softMarginLoss', input, target);
+  [input, target] = broadcastPair('softMarginLoss', input, target);
   return reduce(target.neg().mul(input).softplus(1, Infinity), r);
 }
 
