@@ -115,6 +115,24 @@ describe('errors name the loss and what was expected', () => {
   });
 });
 
+describe('loss module constructors take PyTorch 1.13\'s positional parameters', () => {
+  const f64 = { dtype: 'float64' as const };
+  it('PoissonNLLLoss(logInput, full): torch.nn.PoissonNLLLoss(False, True)(x, t)', () => {
+    const x = tensor([[0.5, 1.2], [2.0, 0.3]], f64), t = tensor([[1, 2], [3, 0]], f64);
+    const m = new PoissonNLLLoss(false, true);
+    expect([m.logInput, m.full]).toEqual([false, true]);
+    expect(Math.abs((m.call(x, t) as Tensor).item() - 1.1662376254432816)).toBeLessThan(1e-14);
+    // torch.nn.PoissonNLLLoss(False, True, eps=0.1, reduction='sum')(x, t)
+    expect(Math.abs((new PoissonNLLLoss(false, true, { eps: 0.1, reduction: 'sum' }).call(x, t) as Tensor).item() - 4.17617308879047)).toBeLessThan(1e-14);
+    expect(() => new PoissonNLLLoss('yes' as never)).toThrow('PoissonNLLLoss: argument 1 (logInput) must be a boolean');
+  });
+  it('every loss with only deprecated positionals after its options says so for a second argument', () => {
+    for (const [name, C] of [['KLDivLoss', KLDivLoss], ['GaussianNLLLoss', GaussianNLLLoss], ['SoftMarginLoss', SoftMarginLoss], ['MultiLabelSoftMarginLoss', MultiLabelSoftMarginLoss]] as const) {
+      expect(() => new (C as unknown as new (...a: unknown[]) => unknown)({}, null, 'sum')).toThrow(`${name}: takes one options object`);
+    }
+  });
+});
+
 describe('tripletMarginLoss on [B, N, D] inputs, as PyTorch 1.13 (2.x allows only 1D/2D)', () => {
   it("PyTorch's value and gradients (distance over the last dim, swap)", () => {
     // torch 1.13: a, p, n as below reshaped to [2, 2, 3]; F.triplet_margin_loss(a, p, n, margin=0.5, swap=True).backward()
