@@ -23,6 +23,12 @@ export interface AdamOptions extends BaseOptions, ForeachOption {
   amsgrad: boolean;
   /** Maximize the objective instead of minimizing (default false). */
   maximize: boolean;
+  /** PyTorch's CUDA-graph switch (Adam, AdamW): accepted as false, its default; not stored. */
+  capturable?: false;
+  /** PyTorch's autograd-through-step switch (Adam only): accepted as false, its default; not stored. */
+  differentiable?: false;
+  /** PyTorch's fused CUDA kernel (Adam only): accepted as false, its default; not stored. */
+  fused?: false | null;
 }
 
 export const ADAM_KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'] as const;
@@ -120,7 +126,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
 export class Adam extends Optimizer<AdamOptions> {
   /** PyTorch's `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<AdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions>>) {
-    const options = optimizerOptions<AdamOptions>('Adam', args, POSITIONAL, ADAM_KEYS);
+    const options = optimizerOptions<AdamOptions>('Adam', args, POSITIONAL, ADAM_KEYS, ['capturable', 'differentiable', 'fused']);
     super(params, adamDefaults(options, 0), 'Adam');
   }
 

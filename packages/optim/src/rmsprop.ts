@@ -22,6 +22,8 @@ export interface RMSpropOptions extends BaseOptions, ForeachOption {
   centered: boolean;
   /** Maximize the objective instead of minimizing (default false). */
   maximize: boolean;
+  /** PyTorch's autograd-through-step switch: accepted as false, its default; not stored. */
+  differentiable?: false;
 }
 
 const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'] as const;
@@ -49,7 +51,7 @@ const POSITIONAL = [pos.number('lr'), pos.number('alpha'), pos.number('eps'), po
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** PyTorch's `RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<RMSpropOptions>, ...args: PositionalArgs<[], [lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], Partial<RMSpropOptions>>) {
-    const options = optimizerOptions<RMSpropOptions>('RMSprop', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<RMSpropOptions>('RMSprop', args, POSITIONAL, KEYS, ['differentiable']);
     super(params, {
       lr: options.lr ?? 1e-2,
       momentum: options.momentum ?? 0,

@@ -21,6 +21,8 @@ export interface SGDOptions extends BaseOptions, ForeachOption {
   nesterov: boolean;
   /** Maximize the objective (step along +g) instead of minimizing (default false). */
   maximize: boolean;
+  /** PyTorch's autograd-through-step switch: accepted as false, its default; not stored. */
+  differentiable?: false;
 }
 
 const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'] as const;
@@ -54,7 +56,7 @@ const POSITIONAL = [pos.number('lr'), pos.number('momentum'), pos.number('dampen
 export class SGD extends Optimizer<SGDOptions> {
   /** PyTorch's `SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<SGDOptions>, ...args: PositionalArgs<[], [lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>>) {
-    const options = optimizerOptions<SGDOptions>('SGD', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<SGDOptions>('SGD', args, POSITIONAL, KEYS, ['differentiable']);
     super(params, {
       lr: options.lr,
       momentum: options.momentum ?? 0,

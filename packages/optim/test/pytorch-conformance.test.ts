@@ -49,6 +49,15 @@ describe('foreach (PyTorch\'s multi-tensor switch) is accepted and changes nothi
     expect(run({ foreach: null })).toEqual(plain);
     expect(() => run({ foreach: 'yes' })).toThrow(`${name}: foreach must be a boolean or null, got the string 'yes'`);
   });
+  it.each([['Adam', ['capturable', 'differentiable', 'fused']], ['AdamW', ['capturable']], ['SGD', ['differentiable']], ['RMSprop', ['differentiable']]] as const)(
+    '%s: its other 1.13 switches are accepted as false; true (CUDA or a differentiable step in PyTorch) is an error', (name, keys) => {
+      for (const k of keys) {
+        const opt = new (ctor(name))([param([1])], { lr: 0.1, [k]: false });
+        expect(k in opt.paramGroups[0]).toBe(false);
+        expect(() => new (ctor(name))([param([1])], { lr: 0.1, [k]: true })).toThrow(`${name}: ${k}: true is not supported`);
+      }
+      expect(() => new (ctor('Adamax'))([param([1])], { capturable: false })).toThrow("Adamax: unknown option 'capturable'");
+    });
   it('LBFGS has no foreach in PyTorch 1.13', () => {
     expect(() => new optim.LBFGS([param([1])], { foreach: true } as never)).toThrow("LBFGS: unknown option 'foreach'");
   });
