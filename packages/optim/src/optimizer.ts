@@ -251,7 +251,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * PyTorch's own names load too: a dict with `param_groups` (a PyTorch `optimizer.state_dict()` whose
    * tensors were converted) has its snake_case option and state names read as camelCase (`weight_decay`,
    * `exp_avg_sq`, `initial_lr`), PyTorch's kernel switches (`foreach`, `capturable`, `differentiable`,
-   * `fused`) dropped, and its 0-d tensor counters (`step`, ASGD's `eta`/`mu`, NAdam's `mu_product`) read as numbers.
+   * `fused`) dropped, and its 0-d tensor counters (`step`, ASGD's `eta`/`mu`, NAdam's `mu_product`, LBFGS's
+   * `ro`/`al`/`H_diag`) read as numbers.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
     const name = `${this.optimizerName}.loadStateDict`;
@@ -320,7 +321,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 const SCALAR_STATE = new Set(['step', 'eta', 'mu', 'muProduct']);
 /** Options PyTorch 1.13 stores in its groups that pick its kernels; tapegrad has no use for them. */
 const PYTORCH_KERNEL_OPTIONS = new Set(['foreach', 'capturable', 'differentiable', 'fused']);
-const camel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camel = (k: string): string => (k === 'H_diag' ? 'hDiag' : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
 
 /** A state dict with PyTorch's names (`param_groups`, `weight_decay`, `exp_avg`) in tapegrad's; others unchanged. */
 function fromPyTorchNames(sd: OptimizerStateDict): OptimizerStateDict {

@@ -12,10 +12,11 @@ import type { OptimizerStateDict } from '@tapegrad/optim';
 
 type Enc = { shape: number[]; data: number[] };
 interface Case { optimizer: string; stateDict: { state: Record<string, Record<string, unknown>>; param_groups: Record<string, unknown>[] }; start: number[][]; after: number[][][] }
-const ref = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'pytorch', 'optim-pytorch-state.json'), 'utf8')) as { grads: number[][][]; cases: Case[] };
+interface LbfgsCase { stateDict: { state: Record<string, Record<string, unknown>>; param_groups: Record<string, unknown>[] }; start: number[]; after: number[][] }
+const ref = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'pytorch', 'optim-pytorch-state.json'), 'utf8')) as { grads: number[][][]; cases: Case[]; lbfgs: LbfgsCase };
 
 const isEnc = (v: unknown): v is Enc => typeof v === 'object' && v !== null && 'shape' in v && 'data' in v;
-const dec = (v: unknown): unknown => (isEnc(v) ? tensor(v.data, { dtype: 'float64' }).reshape(v.shape) : v);
+const dec = (v: unknown): unknown => (isEnc(v) ? tensor(v.data, { dtype: 'float64' }).reshape(v.shape) : Array.isArray(v) ? v.map(dec) : v);
 type Ctor = new (params: unknown, opts?: Record<string, unknown>) => optim.Optimizer;
 
 describe('a PyTorch 1.13 state dict, in its own names, loads and continues as PyTorch', () => {
@@ -48,4 +49,27 @@ describe('a PyTorch 1.13 state dict, in its own names, loads and continues as Py
     expect(Object.keys(own)).toEqual(['state', 'paramGroups']);
     expect(() => opt.loadStateDict(own)).not.toThrow();
   });
+});
+
+test('LBFGS (strong Wolfe): PyTorch\'s state (func_evals, old_dirs, H_diag, 0-d ro/al, ...) loads and the iterates continue as PyTorch\'s', () => {
+  const c = ref.lbfgs;
+  const x = tensor(c.start, { dtype: 'float64' }).requiresGrad_(true);
+  const opt = new optim.LBFGS([x]);
+  opt.loadStateDict({
+    state: Object.fromEntries(Object.entries(c.stateDict.state).map(([i, s]) => [i, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, dec(v)]))])),
+    param_groups: c.stateDict.param_groups,
+  } as unknown as OptimizerStateDict);
+  expect(opt.paramGroups[0]).toMatchObject({ lineSearchFn: 'strong_wolfe', historySize: 3, maxIter: 4 });
+  expect(typeof opt.state.get(x)!.hDiag).toBe('number');
+  const closure = () => {
+    opt.zeroGrad();
+    const a = x.select(0, 0), b = x.select(0, 1);
+    const l = a.neg().add(1).square().add(b.sub(a.square()).square().mul(100));
+    l.backward();
+    return l;
+  };
+  for (const want of c.after) {
+    opt.step(closure);
+    Array.from(x.dataSync()).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-10));
+  }
 });
