@@ -55,6 +55,13 @@ export function checkSameShape(fn: string, input: Tensor, target: Tensor): void 
 
 const warned = new Set<string>();
 
+/** PyTorch's UserWarnings, shown once per message (Python's default filter shows one per call site). */
+export function warnOnce(msg: string): void {
+  if (warned.has(msg)) return;
+  warned.add(msg);
+  console.warn(msg);
+}
+
 /**
  * PyTorch's elementwise losses broadcast a target of another shape against the input (with a UserWarning
  * in mse/l1/huber/smooth-L1). Returns both expanded to the common shape (the gradients sum back through
@@ -65,10 +72,7 @@ export function broadcastPair(fn: string, input: Tensor, target: Tensor): [Tenso
   if (a.length === b.length && a.every((s, i) => s === b[i])) return [input, target];
   const shape = broadcastShapes(a, b, fn);
   const msg = `${fn}: Using a target size (${shp(b)}) that is different to the input size (${shp(a)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`;
-  if (!warned.has(msg)) {
-    warned.add(msg);
-    console.warn(msg);
-  }
+  warnOnce(msg);
   return [input.expand(shape), target.expand(shape)];
 }
 

@@ -30,6 +30,17 @@ const CASES: [string, (x: Tensor, t: Tensor) => Tensor, number, number[]][] = [
   ['softMarginLoss', (x) => F.softMarginLoss(x, tensor([1, -1, 1], f64)), 0.6041733374200682, [-0.07092624719805683, 0.03857920275016373, -0.012643030003540593, -0.07917013542017666, 0.11499574685460208, -0.09978127668540866]],
 ];
 
+// First in the file: each warning is shown once per process, as Python's default filter shows it once.
+describe('klDiv', () => {
+  it("klDiv with reduction 'mean' gives PyTorch 1.13's warning about 'batchmean'", () => {
+    F.klDiv(tensor(X, f64), tensor(X, f64).exp(), { reduction: 'sum' });
+    expect(warn).not.toHaveBeenCalled();
+    F.klDiv(tensor(X, f64), tensor(X, f64).exp());
+    expect(warn.mock.calls.flat().join('\n')).toContain("klDiv: reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size");
+  });
+
+});
+
 describe('a [3] target against a [2, 3] input is broadcast, as PyTorch 1.13', () => {
   it.each(CASES)('%s: PyTorch\'s value and input gradient, and its warning', (name, fn, value, grad) => {
     const x = tensor(X, f64).requiresGrad_(true);
