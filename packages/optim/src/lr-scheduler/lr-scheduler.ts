@@ -12,6 +12,11 @@ export type JsonValue = number | string | boolean | null | JsonValue[] | { [key:
 /** A scheduler's state: every field except the optimizer (and functions), as PyTorch's `__dict__` copy. */
 export type SchedulerStateDict = { [key: string]: JsonValue };
 
+/** An lr as PyTorch's verbose lines print it, Python's `{:.4e}`: 1.0000e-01. */
+export const pyLr = (lr: number): string => lr.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+/** An epoch as PyTorch's verbose lines print it: `%.5d` (00003, -00001), or `%.2f` for a fractional one. */
+export const pyEpoch = (e: number): string => (Number.isInteger(e) ? (e < 0 ? '-' : '') + String(Math.abs(e)).padStart(5, '0') : e.toFixed(2));
+
 /** Python's modulo (the sign follows the divisor), for PyTorch's `%` tests. */
 export const pyMod = (a: number, m: number): number => ((a % m) + m) % m;
 
@@ -111,13 +116,8 @@ export abstract class LRScheduler {
   /** PyTorch 1.13's `print_lr`: with `verbose`, one line per group and step, in its words and number formats. */
   protected printLr(group: number, lr: number, epoch?: number | null): void {
     if (!this.verbose) return;
-    const lrStr = lr.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2'); // Python's {:.4e}: 1.0000e-01
-    if (epoch === undefined || epoch === null) {
-      console.log(`Adjusting learning rate of group ${group} to ${lrStr}.`);
-    } else {
-      const epochStr = Number.isInteger(epoch) ? String(epoch).padStart(5, '0') : epoch.toFixed(2); // %.5d, or %.2f for a float
-      console.log(`Epoch ${epochStr}: adjusting learning rate of group ${group} to ${lrStr}.`);
-    }
+    if (epoch === undefined || epoch === null) console.log(`Adjusting learning rate of group ${group} to ${pyLr(lr)}.`);
+    else console.log(`Epoch ${pyEpoch(epoch)}: adjusting learning rate of group ${group} to ${pyLr(lr)}.`);
   }
 
   /** The learning rates set by the last step, one per parameter group. */

@@ -4,7 +4,7 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
 import { cloneOption, describe, isPlainObject, pyNum } from '../util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { JsonValue, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
+import { JsonValue, SchedulerStateDict, checkOptimizer, pyEpoch, pyLr } from './lr-scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -153,11 +153,7 @@ export class ReduceLROnPlateau {
       const newLr = Math.max(oldLr * this.factor, this.minLrs[i]);
       if (oldLr - newLr > this.eps) {
         g.lr = newLr;
-        // PyTorch 1.13's message: the epoch as %.5d (%.2f if fractional), the lr as {:.4e}
-        if (this.verbose) {
-          const epoch = Number.isInteger(this.lastEpoch) ? String(this.lastEpoch).padStart(5, '0') : this.lastEpoch.toFixed(2);
-          console.log(`Epoch ${epoch}: reducing learning rate of group ${i} to ${newLr.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2')}.`);
-        }
+        if (this.verbose) console.log(`Epoch ${pyEpoch(this.lastEpoch)}: reducing learning rate of group ${i} to ${pyLr(newLr)}.`);
       }
     });
   }

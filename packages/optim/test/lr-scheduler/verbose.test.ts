@@ -53,6 +53,14 @@ describe('verbose, as PyTorch 1.13', () => {
     const p = pair('Adjusting learning rate', '5.0000e-02', '2.5000e-02');
     expect(lines()).toEqual([...p, ...p, ...p]);
   });
+  it("a negative epoch as Python's %.5d", () => {
+    // torch: ExponentialLR(op, 0.9, verbose=True); s.step(-1) prints "Epoch -00001: adjusting learning rate of group 0 to 1.1111e-01."
+    const op = sgd();
+    const s = new ExponentialLR(op, { gamma: 0.9, verbose: true });
+    log.mockClear();
+    s.step(-1);
+    expect(lines()[0]).toBe('Epoch -00001: adjusting learning rate of group 0 to 1.1111e-01.');
+  });
   it('off by default; a non-boolean is an error', () => {
     const op = sgd();
     const s = new StepLR(op, 2);
