@@ -1,8 +1,8 @@
 /** Loss modules for the distribution losses (issue 14): KLDivLoss, PoissonNLLLoss, GaussianNLLLoss. */
 import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
-import { Loss, noExtraArguments } from './loss';
-import { checkOptions } from './check';
+import { Loss, lossOptions } from './loss';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import * as D from './functional/distribution-loss';
 import type { Reduction } from './functional/loss';
 
@@ -15,8 +15,7 @@ export class KLDivLoss extends Module {
   readonly logTarget: boolean;
   constructor(opts: D.KLDivOptions = {}, ...extra: never[]) {
     super();
-    noExtraArguments('KLDivLoss', extra);
-    const { reduction = 'mean', logTarget = false } = checkOptions('KLDivLoss', opts, D.DISTRIBUTION_LOSS_KEYS.klDiv);
+    const { reduction = 'mean', logTarget = false } = lossOptions('KLDivLoss', D.DISTRIBUTION_LOSS_KEYS.klDiv, opts, extra);
     if (!['mean', 'sum', 'none', 'batchmean'].includes(reduction)) {
       throw new RangeError(`KLDivLoss: '${String(reduction)}' is not a valid value for reduction; expected 'mean', 'batchmean', 'sum' or 'none'`);
     }
@@ -30,14 +29,15 @@ export class KLDivLoss extends Module {
 
 /**
  * Poisson negative log-likelihood; see `F.poissonNllLoss`.
- * @example const criterion = new PoissonNLLLoss({ logInput: true });
+ * @example const criterion = new PoissonNLLLoss({ logInput: false, full: true }); // or PyTorch's positional new PoissonNLLLoss(false, true)
  */
 export class PoissonNLLLoss extends Loss {
   readonly logInput: boolean;
   readonly full: boolean;
   readonly eps: number;
-  constructor(opts: D.PoissonNLLOptions = {}) {
-    const { reduction = 'mean', logInput = true, full = false, eps = 1e-8 } = checkOptions('PoissonNLLLoss', opts, D.DISTRIBUTION_LOSS_KEYS.poissonNllLoss);
+  /** PyTorch's `PoissonNLLLoss(log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean')`: `logInput` and `full` positionally, then the other options (the deprecated size_average/reduce are not taken). */
+  constructor(...args: PositionalArgs<[], [logInput: boolean, full: boolean], D.PoissonNLLOptions>) {
+    const { reduction = 'mean', logInput = true, full = false, eps = 1e-8 } = positionalOptions<D.PoissonNLLOptions>('PoissonNLLLoss', args, [pos.boolean('logInput'), pos.boolean('full')], D.DISTRIBUTION_LOSS_KEYS.poissonNllLoss, 0);
     super(reduction);
     this.logInput = logInput;
     this.full = full;
@@ -58,8 +58,7 @@ export class GaussianNLLLoss extends Module {
   readonly eps: number;
   constructor(opts: D.GaussianNLLOptions = {}, ...extra: never[]) {
     super();
-    noExtraArguments('GaussianNLLLoss', extra);
-    const { reduction = 'mean', full = false, eps = 1e-6 } = checkOptions('GaussianNLLLoss', opts, D.DISTRIBUTION_LOSS_KEYS.gaussianNllLoss);
+    const { reduction = 'mean', full = false, eps = 1e-6 } = lossOptions('GaussianNLLLoss', D.DISTRIBUTION_LOSS_KEYS.gaussianNllLoss, opts, extra);
     if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
       throw new RangeError(`GaussianNLLLoss: '${String(reduction)}' is not a valid value for reduction; expected 'mean', 'sum' or 'none'`);
     }

@@ -13,25 +13,19 @@ import { checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /**
- * A loss constructor's argument as options. PyTorch's first positional parameter of the weighted
- * losses is `weight`, so a Tensor there means `{ weight }` (`new CrossEntropyLoss(classWeights)`);
- * anything else must be an options object with known keys (`new MSELoss('sum')` would otherwise be
- * read as `{}` and silently give 'mean').
+ * A loss constructor's arguments as options, for the losses whose PyTorch signature has no positional
+ * parameter tapegrad takes other than `weight`. For the weighted losses (`weighted`), PyTorch's first
+ * positional parameter is `weight`, so a Tensor there means `{ weight }` (`new CrossEntropyLoss(classWeights)`);
+ * anything else must be an options object with known keys (`new MSELoss('sum')` would otherwise be read as
+ * `{}` and silently give 'mean'). PyTorch's deprecated positional `size_average` and `reduce`
+ * (`MSELoss(None, None, 'sum')`) are not taken: any further argument is an error, not silently ignored.
  */
-function lossOptions<O extends object>(name: string, fn: keyof typeof L.OPTION_KEYS, arg: O | Tensor | undefined, weighted = false): O {
-  if (weighted && arg instanceof Tensor) return { weight: arg } as O;
-  return checkOptions(name, arg as O | undefined, L.OPTION_KEYS[fn]);
-}
-
-/**
- * PyTorch's losses still take the deprecated `size_average` and `reduce` positionally
- * (`MSELoss(None, None, 'sum')`); tapegrad takes only the options object, and says so rather than
- * silently ignoring the extra arguments.
- */
-export function noExtraArguments(name: string, extra: readonly unknown[]): void {
+export function lossOptions<O extends object>(name: string, keys: readonly string[], arg: O | Tensor | undefined, extra: readonly unknown[], weighted = false): O {
   if (extra.length > 0) {
     throw new TypeError(`${name}: takes one options object (e.g. new ${name}({ reduction: 'sum' })); PyTorch's deprecated positional size_average/reduce arguments are not supported, got ${extra.length + 1} arguments`);
   }
+  if (weighted && arg instanceof Tensor) return { weight: arg } as O;
+  return checkOptions(name, arg as O | undefined, keys);
 }
 
 /** Base of the loss modules: holds `reduction`. */
@@ -53,8 +47,7 @@ export abstract class Loss extends Module {
 /** Mean squared error; see `F.mseLoss`. */
 export class MSELoss extends Loss {
   constructor(opts: L.ReductionOptions = {}, ...extra: never[]) {
-    noExtraArguments('MSELoss', extra);
-    const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('MSELoss', 'mseLoss', opts);
+    const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('MSELoss', L.OPTION_KEYS.mseLoss, opts, extra);
     super(reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -65,8 +58,7 @@ export class MSELoss extends Loss {
 /** Mean absolute error; see `F.l1Loss`. */
 export class L1Loss extends Loss {
   constructor(opts: L.ReductionOptions = {}, ...extra: never[]) {
-    noExtraArguments('L1Loss', extra);
-    const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('L1Loss', 'l1Loss', opts);
+    const { reduction = 'mean' } = lossOptions<L.ReductionOptions>('L1Loss', L.OPTION_KEYS.l1Loss, opts, extra);
     super(reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -93,8 +85,7 @@ export class HuberLoss extends Loss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
   constructor(opts: L.SmoothL1Options = {}, ...extra: never[]) {
-    noExtraArguments('SmoothL1Loss', extra);
-    const { reduction = 'mean', beta = 1 } = lossOptions<L.SmoothL1Options>('SmoothL1Loss', 'smoothL1Loss', opts);
+    const { reduction = 'mean', beta = 1 } = lossOptions<L.SmoothL1Options>('SmoothL1Loss', L.OPTION_KEYS.smoothL1Loss, opts, extra);
     super(reduction);
     this.beta = beta;
   }
@@ -107,8 +98,7 @@ export class SmoothL1Loss extends Loss {
 export class BCELoss extends Loss {
   declare weight: Tensor | null;
   constructor(opts: L.BCEOptions | Tensor = {}, ...extra: never[]) {
-    noExtraArguments('BCELoss', extra);
-    const { reduction = 'mean', weight = null } = lossOptions<L.BCEOptions>('BCELoss', 'binaryCrossEntropy', opts, true);
+    const { reduction = 'mean', weight = null } = lossOptions<L.BCEOptions>('BCELoss', L.OPTION_KEYS.binaryCrossEntropy, opts, extra, true);
     super(reduction);
     this.registerBuffer('weight', weight);
   }
@@ -122,8 +112,7 @@ export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare posWeight: Tensor | null;
   constructor(opts: L.BCEWithLogitsOptions | Tensor = {}, ...extra: never[]) {
-    noExtraArguments('BCEWithLogitsLoss', extra);
-    const { reduction = 'mean', weight = null, posWeight = null } = lossOptions<L.BCEWithLogitsOptions>('BCEWithLogitsLoss', 'binaryCrossEntropyWithLogits', opts, true);
+    const { reduction = 'mean', weight = null, posWeight = null } = lossOptions<L.BCEWithLogitsOptions>('BCEWithLogitsLoss', L.OPTION_KEYS.binaryCrossEntropyWithLogits, opts, extra, true);
     super(reduction);
     this.registerBuffer('weight', weight);
     this.registerBuffer('posWeight', posWeight);
@@ -138,8 +127,7 @@ export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
   constructor(opts: L.NLLOptions | Tensor = {}, ...extra: never[]) {
-    noExtraArguments('NLLLoss', extra);
-    const { reduction = 'mean', weight = null, ignoreIndex = -100 } = lossOptions<L.NLLOptions>('NLLLoss', 'nllLoss', opts, true);
+    const { reduction = 'mean', weight = null, ignoreIndex = -100 } = lossOptions<L.NLLOptions>('NLLLoss', L.OPTION_KEYS.nllLoss, opts, extra, true);
     super(reduction);
     this.registerBuffer('weight', weight);
     this.ignoreIndex = ignoreIndex;
@@ -155,8 +143,7 @@ export class CrossEntropyLoss extends Loss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(opts: L.CrossEntropyOptions | Tensor = {}, ...extra: never[]) {
-    noExtraArguments('CrossEntropyLoss', extra);
-    const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = lossOptions<L.CrossEntropyOptions>('CrossEntropyLoss', 'crossEntropy', opts, true);
+    const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = lossOptions<L.CrossEntropyOptions>('CrossEntropyLoss', L.OPTION_KEYS.crossEntropy, opts, extra, true);
     super(reduction);
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got ${labelSmoothing}`);
     this.registerBuffer('weight', weight);

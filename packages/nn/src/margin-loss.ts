@@ -4,8 +4,7 @@
  */
 import { Tensor } from '@tapegrad/core';
 import { Module } from './module';
-import { Loss } from './loss';
-import { checkOptions } from './check';
+import { Loss, lossOptions } from './loss';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import * as M from './functional/margin-loss';
 import type { Reduction } from './functional/loss';
@@ -103,8 +102,8 @@ export class HingeEmbeddingLoss extends Loss {
  * @example new SoftMarginLoss().call(scores, y)
  */
 export class SoftMarginLoss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) {
-    const { reduction = 'mean' } = checkOptions('SoftMarginLoss', opts, M.MARGIN_LOSS_KEYS.softMarginLoss);
+  constructor(opts: { reduction?: Reduction } = {}, ...extra: never[]) {
+    const { reduction = 'mean' } = lossOptions('SoftMarginLoss', M.MARGIN_LOSS_KEYS.softMarginLoss, opts, extra);
     super(reduction);
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -119,8 +118,8 @@ export class SoftMarginLoss extends Loss {
  */
 export class MultiLabelSoftMarginLoss extends Loss {
   declare weight: Tensor | null;
-  constructor(opts: M.MultiLabelSoftMarginOptions | Tensor = {}) {
-    const o = opts instanceof Tensor ? { weight: opts } : checkOptions('MultiLabelSoftMarginLoss', opts, M.MARGIN_LOSS_KEYS.multiLabelSoftMarginLoss);
+  constructor(opts: M.MultiLabelSoftMarginOptions | Tensor = {}, ...extra: never[]) {
+    const o = lossOptions<M.MultiLabelSoftMarginOptions>('MultiLabelSoftMarginLoss', M.MARGIN_LOSS_KEYS.multiLabelSoftMarginLoss, opts, extra, true);
     super(o.reduction ?? 'mean');
     this.registerBuffer('weight', o.weight ?? null);
   }

@@ -1,13 +1,13 @@
 /** Adadelta (Zeiler 2012): per-coordinate steps from running averages of g² and of the squared updates. */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adadeltaTensors } from './device-steps'; // webgpu (issue 17)
 import { adadeltaKernel } from './kernels';
-import { checkNonNegative, checkUnitInterval } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { checkNonNegative, checkUnitInterval, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** Adadelta's options (PyTorch names in camelCase). */
-export interface AdadeltaOptions extends BaseOptions {
+export interface AdadeltaOptions extends BaseOptions, ForeachOption {
   /** Coefficient that scales the update (default 1.0, as in the paper, which has no learning rate). */
   lr: number;
   /** Decay rate ρ of both running averages, in [0, 1] (default 0.9). */
@@ -44,7 +44,7 @@ const POSITIONAL = [pos.number('lr'), pos.number('rho'), pos.number('eps'), pos.
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   /** PyTorch's `Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<AdadeltaOptions>, ...args: PositionalArgs<[], [lr: number, rho: number, eps: number, weightDecay: number], Partial<AdadeltaOptions>>) {
-    const options = positionalOptions<AdadeltaOptions>('Adadelta', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<AdadeltaOptions>('Adadelta', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1.0,
       rho: options.rho ?? 0.9,

@@ -1,14 +1,14 @@
 /** Adagrad: per-coordinate learning rates from the sum of squared gradients. */
 import { fullLike } from '@tapegrad/core';
-import { Optimizer, BaseOptions, ParamGroup, ParamGroupInput, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, ParamGroupInput, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adagradTensors } from './device-steps'; // webgpu (issue 17)
 import { adagradKernel } from './kernels';
-import { checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { checkNonNegative, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** Adagrad's options (PyTorch names in camelCase). */
-export interface AdagradOptions extends BaseOptions {
+export interface AdagradOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 1e-2). */
   lr: number;
   /** Learning-rate decay: step t uses lr / (1 + (t − 1)·lrDecay) (default 0). */
@@ -49,13 +49,13 @@ const POSITIONAL = [pos.number('lr'), pos.number('lrDecay'), pos.number('weightD
 export class Adagrad extends Optimizer<AdagradOptions> {
   /** PyTorch's `Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<AdagradOptions>, ...args: PositionalArgs<[], [lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], Partial<AdagradOptions>>) {
-    const options = positionalOptions<AdagradOptions>('Adagrad', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<AdagradOptions>('Adagrad', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,
+      eps: options.eps ?? 1e-10,
       weightDecay: options.weightDecay ?? 0,
       initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
-      eps: options.eps ?? 1e-10,
       maximize: options.maximize ?? false,
     }, 'Adagrad');
   }

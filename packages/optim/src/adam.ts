@@ -3,14 +3,14 @@ import { Tensor } from '@tapegrad/core';
 import type { FloatArray, TypedArray } from '@tapegrad/core';
 import { webgpuAdamStep } from '@tapegrad/core/internal'; // webgpu (issue 17)
 import { adamTensors } from './device-steps'; // webgpu (issue 17)
-import { Optimizer, BaseOptions, ParamGroup, Params, ParamState } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params, ParamState } from './optimizer';
 import { commitParam, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamKernel } from './kernels';
-import { checkNonNegative, pyNum } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { checkNonNegative, pyNum, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** Adam's options (PyTorch names in camelCase). */
-export interface AdamOptions extends BaseOptions {
+export interface AdamOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 1e-3). */
   lr: number;
   /** Decay rates [β1, β2] of the first and second moment estimates (default [0.9, 0.999]), each in [0, 1). */
@@ -23,6 +23,12 @@ export interface AdamOptions extends BaseOptions {
   amsgrad: boolean;
   /** Maximize the objective instead of minimizing (default false). */
   maximize: boolean;
+  /** PyTorch's CUDA-graph switch (Adam, AdamW): accepted as false, its default; not stored. */
+  capturable?: false;
+  /** PyTorch's autograd-through-step switch (Adam only): accepted as false, its default; not stored. */
+  differentiable?: false;
+  /** PyTorch's fused CUDA kernel (Adam only): accepted as false, its default; not stored. */
+  fused?: false | null;
 }
 
 export const ADAM_KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'] as const;
@@ -120,7 +126,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
 export class Adam extends Optimizer<AdamOptions> {
   /** PyTorch's `Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<AdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamOptions>>) {
-    const options = positionalOptions<AdamOptions>('Adam', args, POSITIONAL, ADAM_KEYS);
+    const options = optimizerOptions<AdamOptions>('Adam', args, POSITIONAL, ADAM_KEYS, ['capturable', 'differentiable', 'fused']);
     super(params, adamDefaults(options, 0), 'Adam');
   }
 

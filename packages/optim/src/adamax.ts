@@ -1,13 +1,14 @@
 /** Adamax: Adam with the infinity norm in place of the second moment. */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { adamaxTensors } from './device-steps'; // webgpu (issue 17)
 import { adamaxKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** Adamax's options (PyTorch names in camelCase). */
-export interface AdamaxOptions extends BaseOptions {
+export interface AdamaxOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 2e-3). */
   lr: number;
   /** [β1, β2]: decay of the first moment and of the infinity norm (default [0.9, 0.999]), each in [0, 1). */
@@ -42,7 +43,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
 export class Adamax extends Optimizer<AdamaxOptions> {
   /** PyTorch's `Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<AdamaxOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number], Partial<AdamaxOptions>>) {
-    const options = positionalOptions<AdamaxOptions>('Adamax', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<AdamaxOptions>('Adamax', args, POSITIONAL, KEYS);
     const betas = options.betas ?? [0.9, 0.999];
     super(params, {
       lr: options.lr ?? 2e-3,

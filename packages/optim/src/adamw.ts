@@ -1,7 +1,8 @@
 /** AdamW: Adam with decoupled weight decay. */
 import { Optimizer, ParamGroup, Params } from './optimizer';
 import { ADAM_KEYS, AdamOptions, adamDefaults, adamUpdateGroup, checkAdamOptions } from './adam';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** AdamW's options: Adam's, with `weightDecay` defaulting to 1e-2 and applied decoupled. */
 export type AdamWOptions = AdamOptions;
@@ -24,7 +25,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
 export class AdamW extends Optimizer<AdamWOptions> {
   /** PyTorch's `AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<AdamWOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], Partial<AdamWOptions>>) {
-    const options = positionalOptions<AdamWOptions>('AdamW', args, POSITIONAL, ADAM_KEYS);
+    const options = optimizerOptions<AdamWOptions>('AdamW', args, POSITIONAL, ADAM_KEYS, ['capturable']);
     super(params, adamDefaults(options, 1e-2), 'AdamW');
   }
 

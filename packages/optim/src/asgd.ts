@@ -1,13 +1,13 @@
 /** ASGD: SGD with iterate averaging (Polyak & Juditsky 1992). */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { asgdTensors } from './device-steps'; // webgpu (issue 17)
 import { asgdKernel } from './kernels';
-import { asDefaultDtype, checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** ASGD's options (PyTorch names in camelCase). */
-export interface ASGDOptions extends BaseOptions {
+export interface ASGDOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 1e-2). */
   lr: number;
   /** Decay term λ (default 1e-4). */
@@ -48,7 +48,7 @@ const POSITIONAL = [pos.number('lr'), pos.number('lambd'), pos.number('alpha'), 
 export class ASGD extends Optimizer<ASGDOptions> {
   /** PyTorch's `ASGD(params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<ASGDOptions>, ...args: PositionalArgs<[], [lr: number, lambd: number, alpha: number, t0: number, weightDecay: number], Partial<ASGDOptions>>) {
-    const options = positionalOptions<ASGDOptions>('ASGD', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<ASGDOptions>('ASGD', args, POSITIONAL, KEYS);
     super(params, {
       lr: options.lr ?? 1e-2,
       lambd: options.lambd ?? 1e-4,

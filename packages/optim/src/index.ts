@@ -5,6 +5,7 @@
  *
  * Differences from PyTorch worth knowing:
  * - `zeroGrad()` sets grads to null by default (PyTorch 2.x; 1.13 zero-filled). `zeroGrad({ setToNone: false })` zero-fills.
+ * - `foreach` is accepted and ignored (same result; tapegrad has one kernel per optimizer).
  * - The per-parameter `step` count is a plain number (PyTorch 1.13 keeps a 0-d tensor for Adam, AdamW
  *   and Adagrad); state keys are camelCase (`expAvg`, `expAvgSq`, `maxExpAvgSq`, `momentumBuffer`,
  *   `squareAvg`, `gradAvg`, `sum`).
@@ -34,7 +35,7 @@
  */
 export { Optimizer } from './optimizer';
 export type {
-  BaseOptions, ParamGroup, ParamGroupInput, Params, ParamState, ParamStateValue, SavedParamGroup,
+  BaseOptions, ForeachOption, ParamGroup, ParamGroupInput, Params, ParamState, ParamStateValue, SavedParamGroup,
   OptimizerStateDict, ZeroGradOptions,
 } from './optimizer';
 export { SGD } from './sgd';

@@ -303,6 +303,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** Loads LBFGS's state as saved: flat 1-D vectors and lists (none of them shaped like a parameter). */
   protected override castState(p: Tensor, key: string, v: unknown, where: string): ParamStateValue {
     if (Array.isArray(v)) return v.map((x, i) => this.castState(p, key, x, `${where}[${i}]`));
+    // PyTorch keeps the scalars (ro, al, H_diag) as 0-d tensors; tapegrad keeps numbers
+    if (v instanceof Tensor && v.ndim === 0) return v.item();
     if (v instanceof Tensor) return noGrad(() => v.detach().to(p.dtype).reshape([-1]).clone());
     if (v === null || v === undefined) return null;
     if (typeof v === 'number') return v;

@@ -1,14 +1,14 @@
 /** NAdam: Adam with Nesterov momentum (Dozat 2016). */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { nadamTensors } from './device-steps'; // webgpu (issue 17)
 import { nadamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { asDefaultDtype, checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { asDefaultDtype, checkNonNegative, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** NAdam's options (PyTorch names in camelCase; PyTorch 1.13's NAdam has no `maximize`). */
-export interface NAdamOptions extends BaseOptions {
+export interface NAdamOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 2e-3). */
   lr: number;
   /** Decay rates [β1, β2] of the moment estimates (default [0.9, 0.999]), each in [0, 1). */
@@ -43,7 +43,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
 export class NAdam extends Optimizer<NAdamOptions> {
   /** PyTorch's `NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<NAdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number], Partial<NAdamOptions>>) {
-    const options = positionalOptions<NAdamOptions>('NAdam', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<NAdamOptions>('NAdam', args, POSITIONAL, KEYS);
     const betas = options.betas ?? [0.9, 0.999];
     super(params, {
       lr: options.lr ?? 2e-3,

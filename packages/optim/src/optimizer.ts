@@ -13,6 +13,14 @@ export interface BaseOptions {
 }
 
 /**
+ * PyTorch 1.13's `foreach` keyword (every optimizer but LBFGS): accepted and ignored. It chooses PyTorch's
+ * multi-tensor kernels, which give the same result, so tapegrad neither stores it nor acts on it.
+ */
+export interface ForeachOption {
+  foreach?: boolean | null;
+}
+
+/**
  * One value of per-parameter state: a tensor (Adam's `expAvg`), a count (`step`), or `null` (SGD without
  * momentum stores `momentumBuffer: null`, as PyTorch stores `None`), or a list of them (LBFGS's history).
  */
@@ -166,6 +174,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * default; PyTorch 1.13 zeroed them unless `set_to_none=True`), or zero-fills them with
    * `{ setToNone: false }`. After the default, `p.grad` is `null`: `p.grad.zero_()` (a PyTorch 1.13 habit)
    * fails on null, so write `p.grad?.zero_()` or pass `{ setToNone: false }`.
+   *
+   * The default stays PyTorch 2's on purpose: compile(fn) replays a training step only when the grads it
+   * accumulates into are created inside the step, which a zero-filled grad from the previous step is not.
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {
@@ -236,10 +247,17 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * Restores a state dict from {@link Optimizer.stateDict} (possibly after a JSON / checkpoint round
    * trip). Groups must match in number and size; options come from the saved groups (options missing
    * there keep the defaults); state tensors are copied and cast to their parameter's dtype.
+   *
+   * PyTorch's own names load too: a dict with `param_groups` (a PyTorch `optimizer.state_dict()` whose
+   * tensors were converted) has its snake_case option and state names read as camelCase (`weight_decay`,
+   * `exp_avg_sq`, `initial_lr`), PyTorch's kernel switches (`foreach`, `capturable`, `differentiable`,
+   * `fused`) dropped, and its 0-d tensor counters (`step`, ASGD's `eta`/`mu`, NAdam's `mu_product`, LBFGS's
+   * `ro`/`al`/`H_diag`) read as numbers.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
     const name = `${this.optimizerName}.loadStateDict`;
     if (!isPlainObject(stateDict)) throw new TypeError(`${name}: expected { state, paramGroups }, got ${describe(stateDict)}`);
+    stateDict = fromPyTorchNames(stateDict);
     const saved = stateDict.paramGroups as unknown;
     const savedState = stateDict.state as unknown;
     if (!Array.isArray(saved)) throw new TypeError(`${name}: stateDict.paramGroups must be an array, got ${describe(saved)}`);
@@ -288,7 +306,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     if (v === null || v === undefined) return null;
     if (typeof v === 'number') return v;
     if (v instanceof Tensor) {
-      if (key === 'step') return v.item(); // PyTorch keeps `step` as a 0-d tensor; tapegrad keeps a number
+      // PyTorch keeps these counters as 0-d tensors; tapegrad keeps numbers
+      if (SCALAR_STATE.has(key) && v.numel() === 1) return v.item();
       if (v.ndim !== p.ndim || v.shape.some((d, i) => d !== p.shape[i])) {
         throw new RangeError(`${where} has shape ${fmtShape(v.shape)}, but its parameter has shape ${fmtShape(p.shape)}`);
       }
@@ -296,4 +315,31 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     throw new TypeError(`${where} must be a Tensor, a number or null, got ${describe(v)}`);
   }
+}
+
+/** Per-parameter state tapegrad keeps as numbers where PyTorch 1.13 keeps 0-d tensors. */
+const SCALAR_STATE = new Set(['step', 'eta', 'mu', 'muProduct']);
+/** Options PyTorch 1.13 stores in its groups that pick its kernels; tapegrad has no use for them. */
+const PYTORCH_KERNEL_OPTIONS = new Set(['foreach', 'capturable', 'differentiable', 'fused']);
+const camel = (k: string): string => (k === 'H_diag' ? 'hDiag' : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+
+/** A state dict with PyTorch's names (`param_groups`, `weight_decay`, `exp_avg`) in tapegrad's; others unchanged. */
+function fromPyTorchNames(sd: OptimizerStateDict): OptimizerStateDict {
+  const raw = sd as unknown as Record<string, unknown>;
+  if (raw.paramGroups !== undefined || !Array.isArray(raw.param_groups)) return sd;
+  const paramGroups = (raw.param_groups as unknown[]).map((g) => {
+    if (!isPlainObject(g)) return g;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(g)) if (!PYTORCH_KERNEL_OPTIONS.has(k)) out[camel(k)] = v;
+    return out;
+  }) as SavedParamGroup[];
+  if (!isPlainObject(raw.state)) return { state: raw.state as Record<number, ParamState>, paramGroups };
+  const state: Record<number, ParamState> = {};
+  for (const [i, s] of Object.entries(raw.state)) {
+    if (!isPlainObject(s)) { state[Number(i)] = s as ParamState; continue; }
+    const out: ParamState = {};
+    for (const [k, v] of Object.entries(s)) out[camel(k)] = v as ParamStateValue;
+    state[Number(i)] = out;
+  }
+  return { state, paramGroups };
 }

@@ -1,13 +1,14 @@
 /** RAdam: Adam with a rectified adaptive learning rate (Liu et al. 2019). */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { radamTensors } from './device-steps'; // webgpu (issue 17)
 import { radamKernel } from './kernels';
 import { checkAdamOptions } from './adam';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** RAdam's options (PyTorch names in camelCase; PyTorch 1.13's RAdam has no `maximize`). */
-export interface RAdamOptions extends BaseOptions {
+export interface RAdamOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 1e-3). */
   lr: number;
   /** Decay rates [β1, β2] of the moment estimates (default [0.9, 0.999]), each in [0, 1). */
@@ -41,7 +42,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('betas'), pos.number('eps'), p
 export class RAdam extends Optimizer<RAdamOptions> {
   /** PyTorch's `RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<RAdamOptions>, ...args: PositionalArgs<[], [lr: number, betas: [number, number], eps: number, weightDecay: number], Partial<RAdamOptions>>) {
-    const options = positionalOptions<RAdamOptions>('RAdam', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<RAdamOptions>('RAdam', args, POSITIONAL, KEYS);
     const betas = options.betas ?? [0.9, 0.999];
     super(params, {
       lr: options.lr ?? 1e-3,

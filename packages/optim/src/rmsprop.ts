@@ -1,13 +1,13 @@
 /** RMSprop (Hinton's lecture 6e), optionally centered and with momentum. */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rmspropTensors } from './device-steps'; // webgpu (issue 17)
 import { rmspropKernel } from './kernels';
-import { checkNonNegative } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { checkNonNegative, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** RMSprop's options (PyTorch names in camelCase). */
-export interface RMSpropOptions extends BaseOptions {
+export interface RMSpropOptions extends BaseOptions, ForeachOption {
   /** Learning rate (default 1e-2). */
   lr: number;
   /** Smoothing constant of the squared-gradient average (default 0.99). */
@@ -22,6 +22,8 @@ export interface RMSpropOptions extends BaseOptions {
   centered: boolean;
   /** Maximize the objective instead of minimizing (default false). */
   maximize: boolean;
+  /** PyTorch's autograd-through-step switch: accepted as false, its default; not stored. */
+  differentiable?: false;
 }
 
 const KEYS = ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'] as const;
@@ -49,14 +51,14 @@ const POSITIONAL = [pos.number('lr'), pos.number('alpha'), pos.number('eps'), po
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** PyTorch's `RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<RMSpropOptions>, ...args: PositionalArgs<[], [lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], Partial<RMSpropOptions>>) {
-    const options = positionalOptions<RMSpropOptions>('RMSprop', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<RMSpropOptions>('RMSprop', args, POSITIONAL, KEYS, ['differentiable']);
     super(params, {
       lr: options.lr ?? 1e-2,
+      momentum: options.momentum ?? 0,
       alpha: options.alpha ?? 0.99,
       eps: options.eps ?? 1e-8,
-      weightDecay: options.weightDecay ?? 0,
-      momentum: options.momentum ?? 0,
       centered: options.centered ?? false,
+      weightDecay: options.weightDecay ?? 0,
       maximize: options.maximize ?? false,
     }, 'RMSprop');
   }

@@ -1,13 +1,13 @@
 /** Rprop: resilient backpropagation, sign-based steps with per-element adaptive sizes. */
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradData, gradTensor, paramData, stateData, stateOf, stateTensor } from './param-access';
 import { rpropTensors } from './device-steps'; // webgpu (issue 17)
 import { rpropKernel } from './kernels';
-import { checkNonNegative, pyNum } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { checkNonNegative, pyNum, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** Rprop's options (PyTorch names in camelCase). */
-export interface RpropOptions extends BaseOptions {
+export interface RpropOptions extends BaseOptions, ForeachOption {
   /** The initial step size of every element (default 1e-2). */
   lr: number;
   /** [etaminus, etaplus]: step-size factors when the gradient flips sign / keeps it (default [0.5, 1.2]; 0 < etaminus < 1 < etaplus). */
@@ -42,7 +42,7 @@ const POSITIONAL = [pos.number('lr'), pos.numbers('etas'), pos.numbers('stepSize
 export class Rprop extends Optimizer<RpropOptions> {
   /** PyTorch's `Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50))`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<RpropOptions>, ...args: PositionalArgs<[], [lr: number, etas: [number, number], stepSizes: [number, number]], Partial<RpropOptions>>) {
-    const options = positionalOptions<RpropOptions>('Rprop', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<RpropOptions>('Rprop', args, POSITIONAL, KEYS);
     const etas = options.etas ?? [0.5, 1.2];
     const stepSizes = options.stepSizes ?? [1e-6, 50];
     super(params, {

@@ -1,14 +1,14 @@
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay. */
 import { Tensor, zerosLike } from '@tapegrad/core';
-import { Optimizer, BaseOptions, ParamGroup, Params } from './optimizer';
+import { Optimizer, BaseOptions, ForeachOption, ParamGroup, Params } from './optimizer';
 import { commitParam, gradTensor, paramData, stateData, stateOf } from './param-access';
 import { webgpuSgdStep } from '@tapegrad/core/internal'; // webgpu (issue 17)
 import { sgdKernel } from './kernels';
-import { checkNonNegative, pyNum } from './util';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { checkNonNegative, pyNum, optimizerOptions } from './util';
+import { PositionalArgs, pos } from '@tapegrad/core/internal';
 
 /** SGD's options (PyTorch names in camelCase). */
-export interface SGDOptions extends BaseOptions {
+export interface SGDOptions extends BaseOptions, ForeachOption {
   /** Learning rate; required (in the options or in every parameter group). */
   lr: number;
   /** Momentum factor μ (default 0: plain SGD). */
@@ -21,6 +21,8 @@ export interface SGDOptions extends BaseOptions {
   nesterov: boolean;
   /** Maximize the objective (step along +g) instead of minimizing (default false). */
   maximize: boolean;
+  /** PyTorch's autograd-through-step switch: accepted as false, its default; not stored. */
+  differentiable?: false;
 }
 
 const KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'] as const;
@@ -54,7 +56,7 @@ const POSITIONAL = [pos.number('lr'), pos.number('momentum'), pos.number('dampen
 export class SGD extends Optimizer<SGDOptions> {
   /** PyTorch's `SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)`: its positional values in order (a number alone is `lr`), then an options object of the rest. */
   constructor(params: Params<SGDOptions>, ...args: PositionalArgs<[], [lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], Partial<SGDOptions>>) {
-    const options = positionalOptions<SGDOptions>('SGD', args, POSITIONAL, KEYS);
+    const options = optimizerOptions<SGDOptions>('SGD', args, POSITIONAL, KEYS, ['differentiable']);
     super(params, {
       lr: options.lr,
       momentum: options.momentum ?? 0,

@@ -1,6 +1,7 @@
 /** Small internal helpers: copying options and state, describing values in error messages. */
 import { Tensor, noGrad, getDefaultDtype } from '@tapegrad/core';
 import type { ParamStateValue } from './optimizer';
+import { PositionalParam, positionalOptions } from '@tapegrad/core/internal';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -70,4 +71,28 @@ export function checkUnitInterval(v: unknown, what: string, where: string): void
  */
 export function asDefaultDtype(v: number): number {
   return getDefaultDtype() === 'float32' ? Math.fround(v) : v;
+}
+
+/**
+ * `positionalOptions` for the optimizers PyTorch 1.13 gives a `foreach` keyword: it is accepted (a boolean
+ * or null, as PyTorch's `Optional[bool]`) and ignored, since it picks PyTorch's multi-tensor kernels, not a
+ * different result; it is not stored in the parameter groups. `switches` are the optimizer's other such
+ * keywords in 1.13 (Adam's `capturable`, `differentiable`, `fused`, ...): accepted as false (their default,
+ * what tapegrad does); true, which PyTorch honours only for CUDA tensors or a differentiable step, is an error.
+ */
+export function optimizerOptions<O>(where: string, args: readonly unknown[], params: readonly PositionalParam[], known: readonly string[], switches: readonly string[] = []): Partial<O> {
+  const options = positionalOptions<O & Record<string, unknown>>(where, args, params, [...known, 'foreach', ...switches]);
+  const { foreach, ...rest } = options;
+  if (foreach !== undefined && foreach !== null && typeof foreach !== 'boolean') {
+    throw new TypeError(`${where}: foreach must be a boolean or null, got ${describe(foreach)}`);
+  }
+  const out = rest as Record<string, unknown>;
+  for (const k of switches) {
+    const v = out[k];
+    delete out[k];
+    if (v === undefined || v === null || v === false) continue;
+    if (v === true) throw new RangeError(`${where}: ${k}: true is not supported (PyTorch uses it for CUDA tensors${k === 'differentiable' ? ' or to differentiate through step()' : ''}); leave it out or pass false`);
+    throw new TypeError(`${where}: ${k} must be a boolean, got ${describe(v)}`);
+  }
+  return out as Partial<O>;
 }

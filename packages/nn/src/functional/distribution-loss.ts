@@ -4,7 +4,7 @@
  */
 import { Tensor, where } from '@tapegrad/core';
 import { checkOptions } from '../check';
-import { checkPair, checkReduction, checkSameShape, reduce } from './loss';
+import { broadcastPair, checkPair, checkReduction, reduce, warnOnce } from './loss';
 import type { Reduction } from './loss';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -26,14 +26,17 @@ export interface KLDivOptions {
 /**
  * KL divergence KL(target ‖ exp(input)) with `input` as log-probabilities: per element
  * t·(log t − input) (0 where t = 0), or exp(t)·(t − input) with `logTarget`. Use 'batchmean' for the
- * divergence itself; 'mean' divides by the element count (PyTorch 1.13's default, which it warns about).
+ * divergence itself; 'mean' divides by the element count (PyTorch 1.13's default, which it warns about, and so does tapegrad, once).
  * @example F.klDiv(logits.logSoftmax(1), targetProbs, { reduction: 'batchmean' })
  */
 export function klDiv(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
   const { reduction = 'mean', logTarget = false } = checkOptions('klDiv', opts, DISTRIBUTION_LOSS_KEYS.klDiv);
   const r = reduction === 'batchmean' ? 'batchmean' : checkReduction('klDiv', reduction);
   checkPair('klDiv', input, target);
-  checkSameShape('klDiv', input, target);
+  if (r === 'mean') {
+    warnOnce("klDiv: reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.");
+  }
+  [input, target] = broadcastPair('klDiv', input, target);
   let loss: Tensor;
   if (logTarget) {
     loss = target.exp().mul(target.sub(input));
@@ -66,7 +69,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNLLOp
   const { reduction = 'mean', logInput = true, full = false, eps = 1e-8 } = checkOptions('poissonNllLoss', opts, DISTRIBUTION_LOSS_KEYS.poissonNllLoss);
   const r = checkReduction('poissonNllLoss', reduction);
   checkPair('poissonNllLoss', input, target);
-  checkSameShape('poissonNllLoss', input, target);
+  [input, target] = broadcastPair('poissonNllLoss', input, target);
   let loss = logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(eps).log()));
   if (full) {
     const big = target.gt(1);

@@ -2,8 +2,10 @@
  * Loss functions with PyTorch's semantics, composed from core ops (their gradients come from autodiff).
  * Every one is `(input, target, opts?)` with `opts.reduction` 'mean' (default) | 'sum' | 'none'.
  *
- * Difference from PyTorch: where PyTorch broadcasts a target of a different shape with a warning
- * (mseLoss, l1Loss, huberLoss, smoothL1Loss), tapegrad throws: it is almost always a bug ([N] vs [N, 1]).
+ * A target of another shape that broadcasts with the input is broadcast, as PyTorch 1.13 does, with its
+ * warning (mseLoss, l1Loss, huberLoss, smoothL1Loss; also klDiv, poissonNllLoss and softMarginLoss, which
+ * PyTorch broadcasts silently): it is almost always a bug ([N] vs [N, 1]). Shapes that do not broadcast
+ * are an error.
  */
 import { nllRows, valueGuard } from '@tapegrad/core/internal';
 import { Tensor, where, isFloating, broadcastShapes } from '@tapegrad/core';
@@ -51,6 +53,29 @@ export function checkSameShape(fn: string, input: Tensor, target: Tensor): void 
   }
 }
 
+const warned = new Set<string>();
+
+/** PyTorch's UserWarnings, shown once per message (Python's default filter shows one per call site). */
+export function warnOnce(msg: string): void {
+  if (warned.has(msg)) return;
+  warned.add(msg);
+  console.warn(msg);
+}
+
+/**
+ * PyTorch's elementwise losses broadcast a target of another shape against the input (with a UserWarning
+ * in mse/l1/huber/smooth-L1). Returns both expanded to the common shape (the gradients sum back through
+ * the expand), warning once per message; shapes that do not broadcast throw, naming `fn`.
+ */
+export function broadcastPair(fn: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
+  const a = input.shape, b = target.shape;
+  if (a.length === b.length && a.every((s, i) => s === b[i])) return [input, target];
+  const shape = broadcastShapes(a, b, fn);
+  const msg = `${fn}: Using a target size (${shp(b)}) that is different to the input size (${shp(a)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`;
+  warnOnce(msg);
+  return [input.expand(shape), target.expand(shape)];
+}
+
 export function checkBroadcastsTo(fn: string, what: string, t: Tensor, shape: number[]): void {
   let out: number[];
   try {
@@ -71,10 +96,11 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
   const { reduction = 'mean' } = checkOptions('mseLoss', opts, OPTION_KEYS.mseLoss);
   const r = checkReduction('mseLoss', reduction);
   checkPair('mseLoss', input, target);
-  checkSameShape('mseLoss', input, target);
+  const same = input.ndim === target.ndim && input.shape.every((s, i) => s === target.shape[i]);
+  [input, target] = broadcastPair('mseLoss', input, target);
   // speed (issue 13): the reduced forms as one fused CPU op, bitwise the same values (functional/mse.ts);
   // a webgpu tensor runs the composition's device kernels.
-  if (r !== 'none' && target.dtype === input.dtype && input.numel() > 0 && input.device === 'cpu' && target.device === 'cpu') return fusedSquaredError(input, target, r === 'mean');
+  if (same && r !== 'none' && target.dtype === input.dtype && input.numel() > 0 && input.device === 'cpu' && target.device === 'cpu') return fusedSquaredError(input, target, r === 'mean');
   const d = input.sub(target);
   return reduce(d.mul(d), r);
 }
@@ -84,7 +110,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {
   const { reduction = 'mean' } = checkOptions('l1Loss', opts, OPTION_KEYS.l1Loss);
   const r = checkReduction('l1Loss', reduction);
   checkPair('l1Loss', input, target);
-  checkSameShape('l1Loss', input, target);
+  [input, target] = broadcastPair('l1Loss', input, target);
   return reduce(input.sub(target).abs(), r);
 }
 
@@ -102,7 +128,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}
   const r = checkReduction('huberLoss', reduction);
   checkPair('huberLoss', input, target);
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
-  checkSameShape('huberLoss', input, target);
+  [input, target] = broadcastPair('huberLoss', input, target);
   const d = input.sub(target);
   const ad = d.abs();
   const loss = where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta));
@@ -120,7 +146,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Option
   const r = checkReduction('smoothL1Loss', reduction);
   checkPair('smoothL1Loss', input, target);
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
-  checkSameShape('smoothL1Loss', input, target);
+  [input, target] = broadcastPair('smoothL1Loss', input, target);
   const ad = input.sub(target).abs();
   if (beta === 0) return reduce(ad, r);
   const loss = where(ad.lt(beta), ad.mul(ad).mul(0.5 / beta), ad.sub(0.5 * beta));

@@ -5,7 +5,7 @@
  */
 import { Tensor, where, isFloating, tensor, pairwiseDistance } from '@tapegrad/core';
 import { checkOptions } from '../check';
-import { checkPair, checkReduction, checkSameShape, reduce } from './loss';
+import { broadcastPair, checkBroadcastsTo, checkPair, checkReduction, reduce } from './loss';
 import type { Reduction, ReductionOptions } from './loss';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -71,7 +71,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, opts: ReductionOpt
   const { reduction = 'mean' } = checkOptions('softMarginLoss', opts, MARGIN_LOSS_KEYS.softMarginLoss);
   const r = checkReduction('softMarginLoss', reduction);
   checkPair('softMarginLoss', input, target);
-  checkSameShape('softMarginLoss', input, target);
+  [input, target] = broadcastPair('softMarginLoss', input, target);
   return reduce(target.neg().mul(input).softplus(1, Infinity), r);
 }
 
@@ -119,7 +119,7 @@ export interface TripletMarginOptions extends ReductionOptions {
 
 /**
  * max(0, margin + d(anchor, positive) − d(anchor, negative)) with d the p-norm distance over the last
- * dim; inputs [N, D] or [D], all with the same number of dims.
+ * dim; inputs [N, D] or [D] (or more leading dims, as PyTorch 1.13), all with the same number of dims.
  * @example F.tripletMarginLoss(anchor, positive, negative, { margin: 1 })
  */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: TripletMarginOptions = {}): Tensor {
@@ -132,7 +132,8 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   if (a !== positive.ndim || a !== negative.ndim) {
     throw new RangeError(`${fn}: The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${a}D, positive ${positive.ndim}D, and negative ${negative.ndim}D inputs`);
   }
-  if (a !== 1 && a !== 2) throw new RangeError(`${fn}: expected 1D ([D]) or 2D ([N, D]) inputs, got ${a}D (anchor of shape ${shp(anchor.shape)})`);
+  // PyTorch 1.13 takes any number of dims (the distance is over the last); only 2.x limits them to 1D/2D.
+  if (a === 0) throw new RangeError(`${fn}: expected inputs with a feature dim ([D], [N, D], ...), got 0-d tensors`);
   if (!(typeof p === 'number' && p > 0)) throw new RangeError(`${fn}: p must be a positive number, got ${String(p)}`);
   const dPos = pairwiseDistance(anchor, positive, p, eps);
   let dNeg = pairwiseDistance(anchor, negative, p, eps);
@@ -157,7 +158,10 @@ export function multiLabelSoftMarginLoss(input: Tensor, target: Tensor, opts: Mu
   checkPair(fn, input, target);
   if (input.ndim === 0) throw new RangeError(`${fn}: input must have a class dim ([C] or [N, C]), got a 0-d tensor`);
   let loss = target.mul(logSigmoid(input)).add(target.neg().add(1).mul(logSigmoid(input.neg()))).neg();
-  if (weight) loss = loss.mul(weight);
+  if (weight) {
+    checkBroadcastsTo(fn, 'weight', weight, input.shape);
+    loss = loss.mul(weight);
+  }
   const classDim = input.ndim - 1;
   loss = loss.sum(classDim).div(input.shape[classDim]);
   return reduce(loss, r);

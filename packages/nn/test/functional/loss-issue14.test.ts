@@ -91,7 +91,7 @@ describe('errors name the loss and what was expected', () => {
   const x = tensor([[0.3, -1.2, 2.5], [0.1, 0.8, -0.4]], f64);
   it('klDiv: reduction, shapes', () => {
     expect(() => F.klDiv(x, x, { reduction: 'batchsum' as 'sum' })).toThrow("klDiv: 'batchsum' is not a valid value for reduction");
-    expect(() => F.klDiv(x, x.sum(1))).toThrow('klDiv: target shape [2] does not match input shape [2, 3]');
+    expect(() => F.klDiv(x, x.sum(1))).toThrow('klDiv: shapes [2, 3] and [2] cannot be broadcast together');
     expect(() => new KLDivLoss({ log_target: true } as never)).toThrow("KLDivLoss: unknown option 'log_target'");
   });
   it('gaussianNllLoss: var of the wrong size or negative', () => {
@@ -110,5 +110,43 @@ describe('errors name the loss and what was expected', () => {
     expect(() => F.multiMarginLoss(x, tensor([3, 0], { dtype: 'int32' }))).toThrow('multiMarginLoss: target 3 (at position 0) is out of range for 3 classes');
     expect(() => F.multiMarginLoss(x, tensor([1, 0], f64))).toThrow('multiMarginLoss: expected int32 class indices as target, got float64');
     expect(() => F.multiMarginLoss(x, t, { weight: tensor([1, 2], f64) })).toThrow('multiMarginLoss: weight must be one-dimensional with 3 entries (one per class), got shape [2]');
+  });  it('multiLabelSoftMarginLoss: a weight that does not broadcast is named', () => {
+    expect(() => F.multiLabelSoftMarginLoss(x, x, { weight: tensor([1, 2], f64) })).toThrow("multiLabelSoftMarginLoss: weight of shape [2] does not broadcast to the input's shape [2, 3]");
+  });
+});
+
+describe('loss module constructors take PyTorch 1.13\'s positional parameters', () => {
+  const f64 = { dtype: 'float64' as const };
+  it('PoissonNLLLoss(logInput, full): torch.nn.PoissonNLLLoss(False, True)(x, t)', () => {
+    const x = tensor([[0.5, 1.2], [2.0, 0.3]], f64), t = tensor([[1, 2], [3, 0]], f64);
+    const m = new PoissonNLLLoss(false, true);
+    expect([m.logInput, m.full]).toEqual([false, true]);
+    expect(Math.abs((m.call(x, t) as Tensor).item() - 1.1662376254432816)).toBeLessThan(1e-14);
+    // torch.nn.PoissonNLLLoss(False, True, eps=0.1, reduction='sum')(x, t)
+    expect(Math.abs((new PoissonNLLLoss(false, true, { eps: 0.1, reduction: 'sum' }).call(x, t) as Tensor).item() - 4.17617308879047)).toBeLessThan(1e-14);
+    expect(() => new PoissonNLLLoss('yes' as never)).toThrow('PoissonNLLLoss: argument 1 (logInput) must be a boolean');
+  });
+  it('every loss with only deprecated positionals after its options says so for a second argument', () => {
+    for (const [name, C] of [['KLDivLoss', KLDivLoss], ['GaussianNLLLoss', GaussianNLLLoss], ['SoftMarginLoss', SoftMarginLoss], ['MultiLabelSoftMarginLoss', MultiLabelSoftMarginLoss]] as const) {
+      expect(() => new (C as unknown as new (...a: unknown[]) => unknown)({}, null, 'sum')).toThrow(`${name}: takes one options object`);
+    }
+  });
+});
+
+describe('tripletMarginLoss on [B, N, D] inputs, as PyTorch 1.13 (2.x allows only 1D/2D)', () => {
+  it("PyTorch's value and gradients (distance over the last dim, swap)", () => {
+    // torch 1.13: a, p, n as below reshaped to [2, 2, 3]; F.triplet_margin_loss(a, p, n, margin=0.5, swap=True).backward()
+    const f64 = { dtype: 'float64' as const };
+    const mk = (v: number[]) => tensor(v, f64).reshape([2, 2, 3]).requiresGrad_(true);
+    const a = mk([1.5, -0.3, -2.2, 0.6, -1.1, -1.4, 0.4, 0.8, -0.7, -0.4, -0.6, 0.2]);
+    const p = mk([-0.9, 1.1, -1.1, 0.1, -0.6, 0.4, -0.9, -1.5, 0.4, 1.5, 0.9, 0.8]);
+    const n = mk([0.2, 1.3, -1.3, -0.8, 0, -0.7, 0.5, -1.3, 0.2, 0.5, -2.2, 0.3]);
+    const l = F.tripletMarginLoss(a, p, n, { margin: 0.5, swap: true });
+    expect(Math.abs(l.item() - 1.5831895198331791)).toBeLessThan(1e-14);
+    l.backward();
+    const want = (got: Tensor, w: number[]) => Array.from(got.dataSync()).forEach((v, i) => expect(Math.abs(v - w[i])).toBeLessThan(1e-14));
+    want(a.grad!, [0.20078243033075632, -0.11712295189903194, -0.09202515856510128, 0.06463612162957529, -0.06463586308560587, -0.23268944321534132, 0.11356424333640874, 0.2009212863974593, -0.09609266001011255, -0.06807396216649111, -0.36793271230836694, -0.046546389985013]);
+    want(n.grad!, [-0.24212398558893977, -0.04402236274196826, 0.04402280296779681, 0.14584591405838704, -0.09723033928753208, 0.17825608117117625, -0.24504900784065647, -0.035006851089981805, 0.03500720116024307, -0.12238370826755043, 0.21757141464800403, -0.013598068934573009]);
+    expect(() => F.tripletMarginLoss(tensor(1, f64), tensor(1, f64), tensor(1, f64))).toThrow('tripletMarginLoss: expected inputs with a feature dim ([D], [N, D], ...), got 0-d tensors');
   });
 });

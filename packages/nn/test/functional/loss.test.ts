@@ -108,7 +108,7 @@ describe('regression and binary losses vs PyTorch', () => {
 
 describe('loss errors', () => {
   it('shape mismatch names both shapes', () => {
-    expect(() => F.mseLoss(t64([1, 2, 3]), t64([[1], [2], [3]]))).toThrow(/mseLoss: target shape \[3, 1\] does not match input shape \[3\]/);
+    expect(() => F.mseLoss(t64([1, 2, 3]), t64([1, 2]))).toThrow('mseLoss: shapes [3] and [2] cannot be broadcast together');
     expect(() => F.binaryCrossEntropyWithLogits(t64([1, 2]), t64([1]))).toThrow(/binaryCrossEntropyWithLogits: target shape \[1\]/);
   });
   it('bad reduction', () => {

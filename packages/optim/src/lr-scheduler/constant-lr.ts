@@ -12,6 +12,8 @@ export interface ConstantLROptions {
   totalIters?: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -24,16 +26,16 @@ export class ConstantLR extends LRScheduler {
   declare readonly factor: number;
   declare readonly totalIters: number;
 
-  /** PyTorch's `ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [factor: number, totalIters: number, lastEpoch: number], ConstantLROptions>) {
-    const options = positionalOptions<ConstantLROptions>('ConstantLR', args, [pos.number('factor'), pos.number('totalIters'), pos.number('lastEpoch')]);
+  /** PyTorch's `ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [factor: number, totalIters: number, lastEpoch: number, verbose: boolean], ConstantLROptions>) {
+    const options = positionalOptions<ConstantLROptions>('ConstantLR', args, [pos.number('factor'), pos.number('totalIters'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const factor = options.factor ?? 1 / 3;
     const totalIters = options.totalIters ?? 5;
     if (!(typeof factor === 'number' && factor > 0 && factor <= 1)) {
       throw new RangeError(`ConstantLR: Constant multiplicative factor expected to be greater than 0 and at most 1, got ${pyNum(factor)}`);
     }
     if (!(Number.isInteger(totalIters) && totalIters >= 0)) throw new RangeError(`ConstantLR: totalIters must be a non-negative integer, got ${pyNum(totalIters)}`);
-    super(optimizer, options.lastEpoch ?? -1, { factor, totalIters }, 'ConstantLR');
+    super(optimizer, options.lastEpoch ?? -1, { factor, totalIters }, 'ConstantLR', options.verbose);
   }
 
   protected getLr(): number[] {

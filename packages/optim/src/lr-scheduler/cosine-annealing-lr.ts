@@ -12,6 +12,8 @@ export interface CosineAnnealingLROptions {
   etaMin?: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -27,14 +29,14 @@ export class CosineAnnealingLR extends LRScheduler {
   declare readonly tMax: number;
   declare readonly etaMin: number;
 
-  /** PyTorch's `CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[tMax: number], [etaMin: number, lastEpoch: number], CosineAnnealingLROptions>) {
-    const options = positionalOptions<CosineAnnealingLROptions>('CosineAnnealingLR', args, [pos.number('tMax'), pos.number('etaMin'), pos.number('lastEpoch')]);
+  /** PyTorch's `CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[tMax: number], [etaMin: number, lastEpoch: number, verbose: boolean], CosineAnnealingLROptions>) {
+    const options = positionalOptions<CosineAnnealingLROptions>('CosineAnnealingLR', args, [pos.number('tMax'), pos.number('etaMin'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const tMax = options.tMax;
     if (!(typeof tMax === 'number' && tMax > 0)) throw new RangeError(`CosineAnnealingLR: tMax is required and must be a number > 0, got ${pyNum(tMax)}`);
     const etaMin = options.etaMin ?? 0;
     if (typeof etaMin !== 'number' || Number.isNaN(etaMin)) throw new TypeError(`CosineAnnealingLR: etaMin must be a number, got ${pyNum(etaMin)}`);
-    super(optimizer, options.lastEpoch ?? -1, { tMax, etaMin }, 'CosineAnnealingLR');
+    super(optimizer, options.lastEpoch ?? -1, { tMax, etaMin }, 'CosineAnnealingLR', options.verbose);
   }
 
   protected getLr(): number[] {

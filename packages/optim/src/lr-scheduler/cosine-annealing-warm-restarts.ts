@@ -14,6 +14,8 @@ export interface CosineAnnealingWarmRestartsOptions {
   etaMin?: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -31,9 +33,9 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   declare readonly etaMin: number;
   declare tCur: number;
 
-  /** PyTorch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[t0: number], [tMult: number, etaMin: number, lastEpoch: number], CosineAnnealingWarmRestartsOptions>) {
-    const options = positionalOptions<CosineAnnealingWarmRestartsOptions>('CosineAnnealingWarmRestarts', args, [pos.number('t0'), pos.number('tMult'), pos.number('etaMin'), pos.number('lastEpoch')]);
+  /** PyTorch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[t0: number], [tMult: number, etaMin: number, lastEpoch: number, verbose: boolean], CosineAnnealingWarmRestartsOptions>) {
+    const options = positionalOptions<CosineAnnealingWarmRestartsOptions>('CosineAnnealingWarmRestarts', args, [pos.number('t0'), pos.number('tMult'), pos.number('etaMin'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const t0 = options.t0 as number;
     const tMult = options.tMult ?? 1;
     const etaMin = options.etaMin ?? 0;
@@ -41,7 +43,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     if (!(Number.isInteger(tMult) && tMult >= 1)) throw new RangeError(`CosineAnnealingWarmRestarts: Expected integer tMult >= 1, but got ${pyNum(tMult)}`);
     if (typeof etaMin !== 'number' || Number.isNaN(etaMin)) throw new TypeError(`CosineAnnealingWarmRestarts: etaMin must be a number, got ${pyNum(etaMin)}`);
     const lastEpoch = options.lastEpoch ?? -1;
-    super(optimizer, lastEpoch, { t0, tI: t0, tMult, etaMin, tCur: lastEpoch }, 'CosineAnnealingWarmRestarts');
+    super(optimizer, lastEpoch, { t0, tI: t0, tMult, etaMin, tCur: lastEpoch }, 'CosineAnnealingWarmRestarts', options.verbose);
   }
 
   protected getLr(): number[] {
@@ -89,6 +91,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     const values = this.getLr();
     this.optimizer.paramGroups.forEach((g, i) => {
       g.lr = values[i];
+      this.printLr(i, g.lr, e); // PyTorch passes the epoch it computed, so its lines say "Epoch ..."
     });
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }

@@ -33,13 +33,15 @@ export interface CyclicLROptions {
   maxMomentum?: number | number[];
   /** The index of the last batch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /** PyTorch's parameter order. */
 const PARAMS = [
   pos.numberOrNumbers('baseLr'), pos.numberOrNumbers('maxLr'), pos.number('stepSizeUp'), pos.nullableNumber('stepSizeDown'), pos.string('mode'),
   pos.number('gamma'), pos.nullableFn('scaleFn'), pos.string('scaleMode'), pos.boolean('cycleMomentum'), pos.numberOrNumbers('baseMomentum'),
-  pos.numberOrNumbers('maxMomentum'), pos.number('lastEpoch'),
+  pos.numberOrNumbers('maxMomentum'), pos.number('lastEpoch'), pos.boolean('verbose'),
 ];
 
 /** One value per parameter group from a scalar or an array (PyTorch's `_format_param`). */
@@ -81,11 +83,11 @@ export class CyclicLR extends LRScheduler {
   /**
    * PyTorch's `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
    * gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9,
-   * last_epoch=-1)`: positional values, then the other options.
+   * last_epoch=-1, verbose=False)`: positional values, then the other options.
    */
   constructor(optimizer: Optimizer, ...args: PositionalArgs<[baseLr: number | number[], maxLr: number | number[]], [
     stepSizeUp: number, stepSizeDown: number | null, mode: CyclicLRMode, gamma: number, scaleFn: ((x: number) => number) | null,
-    scaleMode: 'cycle' | 'iterations', cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], lastEpoch: number,
+    scaleMode: 'cycle' | 'iterations', cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], lastEpoch: number, verbose: boolean,
   ], CyclicLROptions>) {
     const name = 'CyclicLR';
     const o = positionalOptions<CyclicLROptions>(name, args, PARAMS);
@@ -124,7 +126,7 @@ export class CyclicLR extends LRScheduler {
     super(optimizer, lastEpoch, {
       maxLrs, totalSize: up + down, stepRatio: up / (up + down), mode, gamma: o.gamma ?? 1, scaleMode,
       cycleMomentum, baseMomentums, maxMomentums, scaleFnCustom: scaleFn,
-    }, name);
+    }, name, o.verbose);
     this.baseLrs = baseLrs;
   }
 

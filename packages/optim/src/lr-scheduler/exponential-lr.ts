@@ -10,6 +10,8 @@ export interface ExponentialLROptions {
   gamma: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -20,12 +22,12 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   declare readonly gamma: number;
 
-  /** PyTorch's `ExponentialLR(optimizer, gamma, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[gamma: number], [lastEpoch: number], ExponentialLROptions>) {
-    const options = positionalOptions<ExponentialLROptions>('ExponentialLR', args, [pos.number('gamma'), pos.number('lastEpoch')]);
+  /** PyTorch's `ExponentialLR(optimizer, gamma, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[gamma: number], [lastEpoch: number, verbose: boolean], ExponentialLROptions>) {
+    const options = positionalOptions<ExponentialLROptions>('ExponentialLR', args, [pos.number('gamma'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const gamma = options.gamma;
     if (typeof gamma !== 'number' || Number.isNaN(gamma)) throw new TypeError(`ExponentialLR: gamma is required and must be a number, got ${pyNum(gamma)}`);
-    super(optimizer, options.lastEpoch ?? -1, { gamma }, 'ExponentialLR');
+    super(optimizer, options.lastEpoch ?? -1, { gamma }, 'ExponentialLR', options.verbose);
   }
 
   protected getLr(): number[] {

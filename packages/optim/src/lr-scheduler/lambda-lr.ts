@@ -30,6 +30,8 @@ export interface LambdaLROptions {
   lrLambda: LrLambda | LrLambda[];
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -41,11 +43,11 @@ export interface LambdaLROptions {
 export class LambdaLR extends LRScheduler {
   declare lrLambdas: LrLambda[];
 
-  /** PyTorch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[lrLambda: LrLambda | LrLambda[]], [lastEpoch: number], LambdaLROptions>) {
-    const options = positionalOptions<LambdaLROptions>('LambdaLR', args, [pos.fnOrFns('lrLambda'), pos.number('lastEpoch')]);
+  /** PyTorch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[lrLambda: LrLambda | LrLambda[]], [lastEpoch: number, verbose: boolean], LambdaLROptions>) {
+    const options = positionalOptions<LambdaLROptions>('LambdaLR', args, [pos.fnOrFns('lrLambda'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const lrLambdas = lrLambdasOf(optimizer, options.lrLambda, 'LambdaLR');
-    super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'LambdaLR');
+    super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'LambdaLR', options.verbose);
   }
 
   protected getLr(): number[] {

@@ -14,6 +14,8 @@ export interface LinearLROptions {
   totalIters?: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -31,9 +33,9 @@ export class LinearLR extends LRScheduler {
   declare readonly endFactor: number;
   declare readonly totalIters: number;
 
-  /** PyTorch's `LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [startFactor: number, endFactor: number, totalIters: number, lastEpoch: number], LinearLROptions>) {
-    const options = positionalOptions<LinearLROptions>('LinearLR', args, [pos.number('startFactor'), pos.number('endFactor'), pos.number('totalIters'), pos.number('lastEpoch')]);
+  /** PyTorch's `LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [startFactor: number, endFactor: number, totalIters: number, lastEpoch: number, verbose: boolean], LinearLROptions>) {
+    const options = positionalOptions<LinearLROptions>('LinearLR', args, [pos.number('startFactor'), pos.number('endFactor'), pos.number('totalIters'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const startFactor = options.startFactor ?? 1 / 3;
     const endFactor = options.endFactor ?? 1;
     const totalIters = options.totalIters ?? 5;
@@ -44,7 +46,7 @@ export class LinearLR extends LRScheduler {
       throw new RangeError(`LinearLR: Ending multiplicative factor expected to be between 0 and 1, got ${pyNum(endFactor)}`);
     }
     if (!(Number.isInteger(totalIters) && totalIters > 0)) throw new RangeError(`LinearLR: totalIters must be a positive integer, got ${pyNum(totalIters)}`);
-    super(optimizer, options.lastEpoch ?? -1, { startFactor, endFactor, totalIters }, 'LinearLR');
+    super(optimizer, options.lastEpoch ?? -1, { startFactor, endFactor, totalIters }, 'LinearLR', options.verbose);
   }
 
   protected getLr(): number[] {

@@ -12,6 +12,11 @@ export type JsonValue = number | string | boolean | null | JsonValue[] | { [key:
 /** A scheduler's state: every field except the optimizer (and functions), as PyTorch's `__dict__` copy. */
 export type SchedulerStateDict = { [key: string]: JsonValue };
 
+/** An lr as PyTorch's verbose lines print it, Python's `{:.4e}`: 1.0000e-01. */
+export const pyLr = (lr: number): string => lr.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+/** An epoch as PyTorch's verbose lines print it: `%.5d` (00003, -00001), or `%.2f` for a fractional one. */
+export const pyEpoch = (e: number): string => (Number.isInteger(e) ? (e < 0 ? '-' : '') + String(Math.abs(e)).padStart(5, '0') : e.toFixed(2));
+
 /** Python's modulo (the sign follows the divisor), for PyTorch's `%` tests. */
 export const pyMod = (a: number, m: number): number => ((a % m) + m) % m;
 
@@ -49,8 +54,13 @@ export abstract class LRScheduler {
   /** @internal The lrs set by the last step. */
   _lastLr: number[] = [];
 
-  protected constructor(optimizer: Optimizer, lastEpoch = -1, hyper: Record<string, unknown> = {}, name = 'LRScheduler') {
+  /** Print each lr a step sets (PyTorch's `verbose`); a setting of this object, not saved in its state dict. */
+  declare verbose: boolean;
+
+  protected constructor(optimizer: Optimizer, lastEpoch = -1, hyper: Record<string, unknown> = {}, name = 'LRScheduler', verbose: boolean | undefined = false) {
     checkOptimizer(optimizer, name);
+    if (typeof verbose !== 'boolean') throw new TypeError(`${name}: verbose must be a boolean, got ${describe(verbose)}`);
+    Object.defineProperty(this, 'verbose', { value: verbose, writable: true, enumerable: false });
     if (!Number.isInteger(lastEpoch) || lastEpoch < -1) throw new RangeError(`${name}: lastEpoch must be an integer >= -1, got ${String(lastEpoch)}`);
     this.optimizer = optimizer;
     if (lastEpoch === -1) {
@@ -95,9 +105,19 @@ export abstract class LRScheduler {
       values = this.closedFormLr ? this.closedFormLr() : this.getLr();
     }
     this.optimizer.paramGroups.forEach((g, i) => {
-      if (i < values.length) g.lr = values[i];
+      if (i < values.length) {
+        g.lr = values[i];
+        this.printLr(i, g.lr, epoch);
+      }
     });
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** PyTorch 1.13's `print_lr`: with `verbose`, one line per group and step, in its words and number formats. */
+  protected printLr(group: number, lr: number, epoch?: number | null): void {
+    if (!this.verbose) return;
+    if (epoch === undefined || epoch === null) console.log(`Adjusting learning rate of group ${group} to ${pyLr(lr)}.`);
+    else console.log(`Epoch ${pyEpoch(epoch)}: adjusting learning rate of group ${group} to ${pyLr(lr)}.`);
   }
 
   /** The learning rates set by the last step, one per parameter group. */

@@ -12,6 +12,8 @@ export interface MultiStepLROptions {
   gamma?: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -25,14 +27,14 @@ export class MultiStepLR extends LRScheduler {
   declare readonly milestones: number[];
   declare readonly gamma: number;
 
-  /** PyTorch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[milestones: number[]], [gamma: number, lastEpoch: number], MultiStepLROptions>) {
-    const options = positionalOptions<MultiStepLROptions>('MultiStepLR', args, [pos.numbers('milestones'), pos.number('gamma'), pos.number('lastEpoch')]);
+  /** PyTorch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[milestones: number[]], [gamma: number, lastEpoch: number, verbose: boolean], MultiStepLROptions>) {
+    const options = positionalOptions<MultiStepLROptions>('MultiStepLR', args, [pos.numbers('milestones'), pos.number('gamma'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const ms = options.milestones;
     if (!Array.isArray(ms) || ms.some((m) => !Number.isInteger(m))) {
       throw new TypeError(`MultiStepLR: milestones must be an array of integer epochs, got ${Array.isArray(ms) ? `[${ms.map(pyNum).join(', ')}]` : pyNum(ms)}`);
     }
-    super(optimizer, options.lastEpoch ?? -1, { milestones: ms.slice().sort((a, b) => a - b), gamma: options.gamma ?? 0.1 }, 'MultiStepLR');
+    super(optimizer, options.lastEpoch ?? -1, { milestones: ms.slice().sort((a, b) => a - b), gamma: options.gamma ?? 0.1 }, 'MultiStepLR', options.verbose);
   }
 
   private count(epoch: number): number {

@@ -10,6 +10,8 @@ export interface MultiplicativeLROptions {
   lrLambda: LrLambda | LrLambda[];
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -22,11 +24,11 @@ export interface MultiplicativeLROptions {
 export class MultiplicativeLR extends LRScheduler {
   declare lrLambdas: LrLambda[];
 
-  /** PyTorch's `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[lrLambda: LrLambda | LrLambda[]], [lastEpoch: number], MultiplicativeLROptions>) {
-    const options = positionalOptions<MultiplicativeLROptions>('MultiplicativeLR', args, [pos.fnOrFns('lrLambda'), pos.number('lastEpoch')]);
+  /** PyTorch's `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[lrLambda: LrLambda | LrLambda[]], [lastEpoch: number, verbose: boolean], MultiplicativeLROptions>) {
+    const options = positionalOptions<MultiplicativeLROptions>('MultiplicativeLR', args, [pos.fnOrFns('lrLambda'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const lrLambdas = lrLambdasOf(optimizer, options.lrLambda, 'MultiplicativeLR');
-    super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'MultiplicativeLR');
+    super(optimizer, options.lastEpoch ?? -1, { lrLambdas }, 'MultiplicativeLR', options.verbose);
   }
 
   protected getLr(): number[] {

@@ -32,6 +32,8 @@ export interface OneCycleLROptions {
   threePhase?: boolean;
   /** The index of the last step when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /** A phase of the cycle: where it ends and which group keys it anneals between. */
@@ -48,7 +50,7 @@ export interface OneCyclePhase {
 const PARAMS = [
   pos.numberOrNumbers('maxLr'), pos.nullableNumber('totalSteps'), pos.nullableNumber('epochs'), pos.nullableNumber('stepsPerEpoch'), pos.number('pctStart'),
   pos.string('annealStrategy'), pos.boolean('cycleMomentum'), pos.numberOrNumbers('baseMomentum'), pos.numberOrNumbers('maxMomentum'),
-  pos.number('divFactor'), pos.number('finalDivFactor'), pos.boolean('threePhase'), pos.number('lastEpoch'),
+  pos.number('divFactor'), pos.number('finalDivFactor'), pos.boolean('threePhase'), pos.number('lastEpoch'), pos.boolean('verbose'),
 ];
 
 const positiveInt = (v: unknown, what: string): number => {
@@ -76,12 +78,12 @@ export class OneCycleLR extends LRScheduler {
   /**
    * PyTorch's `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
    * anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.,
-   * final_div_factor=1e4, three_phase=False, last_epoch=-1)`: positional values, then the other options.
+   * final_div_factor=1e4, three_phase=False, last_epoch=-1, verbose=False)`: positional values, then the other options.
    */
   constructor(optimizer: Optimizer, ...args: PositionalArgs<[maxLr: number | number[]], [
     totalSteps: number | null, epochs: number | null, stepsPerEpoch: number | null, pctStart: number, annealStrategy: 'cos' | 'linear',
     cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], divFactor: number, finalDivFactor: number,
-    threePhase: boolean, lastEpoch: number,
+    threePhase: boolean, lastEpoch: number, verbose: boolean,
   ], OneCycleLROptions>) {
     const name = 'OneCycleLR';
     const o = positionalOptions<OneCycleLROptions>(name, args, PARAMS);
@@ -141,7 +143,7 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    super(optimizer, lastEpoch, { totalSteps, _schedulePhases: phases, annealStrategy, cycleMomentum, useBeta1 }, name);
+    super(optimizer, lastEpoch, { totalSteps, _schedulePhases: phases, annealStrategy, cycleMomentum, useBeta1 }, name, o.verbose);
   }
 
   private anneal(start: number, end: number, pct: number): number {

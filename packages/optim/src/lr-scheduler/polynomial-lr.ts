@@ -12,6 +12,8 @@ export interface PolynomialLROptions {
   power?: number;
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -24,15 +26,15 @@ export class PolynomialLR extends LRScheduler {
   declare readonly totalIters: number;
   declare readonly power: number;
 
-  /** PyTorch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [totalIters: number, power: number, lastEpoch: number], PolynomialLROptions>) {
-    const options = positionalOptions<PolynomialLROptions>('PolynomialLR', args, [pos.number('totalIters'), pos.number('power'), pos.number('lastEpoch')]);
+  /** PyTorch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [totalIters: number, power: number, lastEpoch: number, verbose: boolean], PolynomialLROptions>) {
+    const options = positionalOptions<PolynomialLROptions>('PolynomialLR', args, [pos.number('totalIters'), pos.number('power'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const totalIters = options.totalIters ?? 5;
     const power = options.power ?? 1.0;
     // PyTorch 1.13 checks neither; totalIters 0 would divide by zero.
     if (!(Number.isInteger(totalIters) && totalIters > 0)) throw new RangeError(`PolynomialLR: totalIters must be a positive integer, got ${pyNum(totalIters)}`);
     if (!(typeof power === 'number' && Number.isFinite(power))) throw new TypeError(`PolynomialLR: power must be a finite number, got ${pyNum(power)}`);
-    super(optimizer, options.lastEpoch ?? -1, { totalIters, power }, 'PolynomialLR');
+    super(optimizer, options.lastEpoch ?? -1, { totalIters, power }, 'PolynomialLR', options.verbose);
   }
 
   protected getLr(): number[] {

@@ -4,7 +4,7 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
 import { cloneOption, describe, isPlainObject, pyNum } from '../util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { JsonValue, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
+import { JsonValue, SchedulerStateDict, checkOptimizer, pyEpoch, pyLr } from './lr-scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -24,6 +24,8 @@ export interface ReduceLROnPlateauOptions {
   minLr?: number | number[];
   /** Cuts smaller than this are skipped (default 1e-8). */
   eps?: number;
+  /** Print a line for each cut, as PyTorch 1.13's `verbose=True` does (default false). */
+  verbose?: boolean;
 }
 
 /**
@@ -49,21 +51,23 @@ export class ReduceLROnPlateau {
   numBadEpochs = 0;
   modeWorse: number;
   eps: number;
+  /** Print each cut (PyTorch's `verbose`); a setting of this object, not saved in its state dict. */
+  declare verbose: boolean;
   lastEpoch = 0;
   /** @internal */
   _lastLr: number[];
 
   /**
    * PyTorch's `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
-   * threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`: positional values, then the other options.
+   * threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8, verbose=False)`: positional values, then the other options.
    */
   constructor(optimizer: Optimizer, ...args: PositionalArgs<[], [
     mode: 'min' | 'max', factor: number, patience: number, threshold: number, thresholdMode: 'rel' | 'abs', cooldown: number,
-    minLr: number | number[], eps: number,
+    minLr: number | number[], eps: number, verbose: boolean,
   ], ReduceLROnPlateauOptions>) {
     const options = positionalOptions<ReduceLROnPlateauOptions>('ReduceLROnPlateau', args, [
       pos.string('mode'), pos.number('factor'), pos.number('patience'), pos.number('threshold'), pos.string('thresholdMode'),
-      pos.number('cooldown'), pos.numberOrNumbers('minLr'), pos.number('eps'),
+      pos.number('cooldown'), pos.numberOrNumbers('minLr'), pos.number('eps'), pos.boolean('verbose'),
     ]);
     const factor = options.factor ?? 0.1;
     if (!(typeof factor === 'number' && factor < 1)) throw new RangeError(`ReduceLROnPlateau: Factor should be < 1.0. (got ${pyNum(factor)})`);
@@ -81,6 +85,9 @@ export class ReduceLROnPlateau {
     this.patience = options.patience ?? 10;
     this.cooldown = options.cooldown ?? 0;
     this.eps = options.eps ?? 1e-8;
+    const verbose = options.verbose ?? false;
+    if (typeof verbose !== 'boolean') throw new TypeError(`ReduceLROnPlateau: verbose must be a boolean, got ${describe(verbose)}`);
+    Object.defineProperty(this, 'verbose', { value: verbose, writable: true, enumerable: false });
     this.mode = options.mode ?? 'min';
     this.threshold = options.threshold ?? 1e-4;
     this.thresholdMode = options.thresholdMode ?? 'rel';
@@ -144,7 +151,10 @@ export class ReduceLROnPlateau {
     this.optimizer.paramGroups.forEach((g, i) => {
       const oldLr = g.lr;
       const newLr = Math.max(oldLr * this.factor, this.minLrs[i]);
-      if (oldLr - newLr > this.eps) g.lr = newLr;
+      if (oldLr - newLr > this.eps) {
+        g.lr = newLr;
+        if (this.verbose) console.log(`Epoch ${pyEpoch(this.lastEpoch)}: reducing learning rate of group ${i} to ${pyLr(newLr)}.`);
+      }
     });
   }
 

@@ -12,6 +12,8 @@ export interface SequentialLROptions {
   milestones: number[];
   /** The index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -27,9 +29,9 @@ export class SequentialLR extends LRScheduler {
   declare _schedulers: LRScheduler[];
   declare _milestones: number[];
 
-  /** PyTorch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[schedulers: LRScheduler[], milestones: number[]], [lastEpoch: number], SequentialLROptions>) {
-    const options = positionalOptions<SequentialLROptions>('SequentialLR', args, [pos.array('schedulers'), pos.numbers('milestones'), pos.number('lastEpoch')]);
+  /** PyTorch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[schedulers: LRScheduler[], milestones: number[]], [lastEpoch: number, verbose: boolean], SequentialLROptions>) {
+    const options = positionalOptions<SequentialLROptions>('SequentialLR', args, [pos.array('schedulers'), pos.numbers('milestones'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     checkOptimizer(optimizer, 'SequentialLR');
     const { schedulers, milestones } = options;
     if (!Array.isArray(schedulers) || schedulers.length === 0) throw new TypeError(`SequentialLR: schedulers must be a non-empty array of schedulers, got ${describe(schedulers)}`);
@@ -43,7 +45,7 @@ export class SequentialLR extends LRScheduler {
     if (milestones.length !== schedulers.length - 1) {
       throw new RangeError(`SequentialLR: Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${schedulers.length} and the number of milestones to be equal to ${milestones.length}`);
     }
-    super(optimizer, options.lastEpoch ?? -1, { _schedulers: schedulers.slice(), _milestones: milestones.slice() }, 'SequentialLR');
+    super(optimizer, options.lastEpoch ?? -1, { _schedulers: schedulers.slice(), _milestones: milestones.slice() }, 'SequentialLR', options.verbose);
   }
 
   /** @internal PyTorch's SequentialLR constructor body: rewind, then start the first scheduler. */

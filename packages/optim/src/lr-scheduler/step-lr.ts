@@ -12,6 +12,8 @@ export interface StepLROptions {
   gamma?: number;
   /** The index of the last epoch when resuming (default -1: start fresh). */
   lastEpoch?: number;
+  /** Print each lr it sets, as PyTorch 1.13's `verbose=True` (default false); not saved in the state dict. */
+  verbose?: boolean;
 }
 
 /**
@@ -25,14 +27,14 @@ export class StepLR extends LRScheduler {
   declare readonly stepSize: number;
   declare readonly gamma: number;
 
-  /** PyTorch's `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`: positional values, then the other options. */
-  constructor(optimizer: Optimizer, ...args: PositionalArgs<[stepSize: number], [gamma: number, lastEpoch: number], StepLROptions>) {
-    const options = positionalOptions<StepLROptions>('StepLR', args, [pos.number('stepSize'), pos.number('gamma'), pos.number('lastEpoch')]);
+  /** PyTorch's `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1, verbose=False)`: positional values, then the other options. */
+  constructor(optimizer: Optimizer, ...args: PositionalArgs<[stepSize: number], [gamma: number, lastEpoch: number, verbose: boolean], StepLROptions>) {
+    const options = positionalOptions<StepLROptions>('StepLR', args, [pos.number('stepSize'), pos.number('gamma'), pos.number('lastEpoch'), pos.boolean('verbose')]);
     const stepSize = options.stepSize as number;
     if (!(Number.isInteger(stepSize) && stepSize > 0)) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${pyNum(stepSize)}`);
     const gamma = options.gamma ?? 0.1;
     if (typeof gamma !== 'number' || Number.isNaN(gamma)) throw new TypeError(`StepLR: gamma must be a number, got ${pyNum(gamma)}`);
-    super(optimizer, options.lastEpoch ?? -1, { stepSize, gamma }, 'StepLR');
+    super(optimizer, options.lastEpoch ?? -1, { stepSize, gamma }, 'StepLR', options.verbose);
   }
 
   protected getLr(): number[] {

@@ -129,7 +129,7 @@ describe('positional argument errors', () => {
   });
 
   it('too many positional values, or the options object not last', () => {
-    expect(() => new (loose<ExponentialLR>(ExponentialLR))(opt(), 0.9, -1, 5)).toThrow('ExponentialLR: takes at most 2 positional arguments (gamma, lastEpoch) before its options object, got 3');
+    expect(() => new (loose<ExponentialLR>(ExponentialLR))(opt(), 0.9, -1, false, 5)).toThrow('ExponentialLR: takes at most 3 positional arguments (gamma, lastEpoch, verbose) before its options object, got 4');
     expect(() => new (loose<StepLR>(StepLR))(opt(), 3, { gamma: 0.5 }, -1)).toThrow('StepLR: argument 3 (gamma) must be a number, got an object (an options object must be the last argument)');
   });
 

@@ -1,5 +1,5 @@
 import { tensor } from '@tapegrad/core';
-import { ReduceLROnPlateau } from '@tapegrad/optim';
+import { ReduceLROnPlateau, SGD } from '@tapegrad/optim';
 import { sgdWithLrs, runEpochs, expectLrs } from './helpers';
 
 describe('ReduceLROnPlateau', () => {
@@ -68,5 +68,34 @@ describe('ReduceLROnPlateau', () => {
     expect(() => new ReduceLROnPlateau(sgdWithLrs(1), { thresholdMode: 'x' as never })).toThrow(/threshold mode x is unknown!/);
     expect(() => new ReduceLROnPlateau(sgdWithLrs(1, 2), { minLr: [0] })).toThrow('ReduceLROnPlateau: expected 2 min_lrs, got 1');
     expect(() => new ReduceLROnPlateau({} as never)).toThrow(/is not an Optimizer/);
+  });
+});
+
+describe('verbose (PyTorch 1.13)', () => {
+  it("prints PyTorch's line for each cut; also positionally, as the 9th parameter", () => {
+    // torch: s = ReduceLROnPlateau(SGD([p], lr=0.1), 'min', 0.5, 0, verbose=True); s.step(1); s.step(2); s.step(3);
+    // s.step(4, 7.5); s.step(5, 1234567) prints exactly these lines
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const opt = new SGD([tensor([0], { dtype: 'float64', requiresGrad: true })], { lr: 0.1 });
+      const s = new ReduceLROnPlateau(opt, 'min', 0.5, 0, { verbose: true });
+      s.step(1); s.step(2); s.step(3); s.step(4, 7.5); s.step(5, 1234567);
+      expect(log.mock.calls.map((c) => c.join(' '))).toEqual([
+        'Epoch 00002: reducing learning rate of group 0 to 5.0000e-02.',
+        'Epoch 00003: reducing learning rate of group 0 to 2.5000e-02.',
+        'Epoch 7.50: reducing learning rate of group 0 to 1.2500e-02.',
+        'Epoch 1234567: reducing learning rate of group 0 to 6.2500e-03.',
+      ]);
+      log.mockClear();
+      const quiet = new ReduceLROnPlateau(new SGD([tensor([0], { dtype: 'float64', requiresGrad: true })], { lr: 0.1 }), 'min', 0.5, 0, 1e-4, 'rel', 0, 0, 1e-8, false);
+      quiet.step(1); quiet.step(2);
+      expect(quiet.optimizer.paramGroups[0].lr).toBe(0.05);
+      expect(log).not.toHaveBeenCalled();
+      expect(s.verbose).toBe(true);
+      expect('verbose' in s.stateDict()).toBe(false); // a setting of this object, not training state (PyTorch saves it too)
+      expect(() => new ReduceLROnPlateau(opt, { verbose: 1 as never })).toThrow('ReduceLROnPlateau: verbose must be a boolean, got number 1');
+    } finally {
+      log.mockRestore();
+    }
   });
 });
