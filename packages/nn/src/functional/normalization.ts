@@ -40,10 +40,11 @@ export function batchNorm(
   let mean: Tensor, variance: Tensor;
   if (training) {
     const n = x.numel() / C;
-    if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input size ${shp(x.shape)}`);
+    // As PyTorch: exactly one value is an error; an empty batch gives an empty output and leaves the running stats.
+    if (n === 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input size ${shp(x.shape)}`);
     mean = x.mean(dims);
     variance = x.var(dims, { unbiased: false });
-    if (runningMean || runningVar) {
+    if ((runningMean || runningVar) && n > 0) {
       noGrad(() => {
         if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().mul(momentum)));
         if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.detach().mul((momentum * n) / (n - 1))));
