@@ -221,11 +221,13 @@ abstract class ConvTransposeNd extends ConvBase {
     checkFloatInput(`${this.layer}(${this.inChannels}, ${this.outChannels})`, x);
     let outputPadding = this.outputPadding;
     if (outputSize !== undefined) {
+      // PyTorch's _output_padding: the spatial sizes, or the whole output shape (with N and/or C as the input has them).
+      const lead = x.ndim - this.nd;
+      if (lead < 1 || (outputSize.length !== this.nd && outputSize.length !== this.nd + lead)) {
+        throw new RangeError(`${this.layer}: for ${x.ndim}-D input ${shp(x)}, outputSize must have ${this.nd} or ${this.nd + lead} elements (the spatial sizes or the whole output shape), got ${tup(outputSize)}`);
+      }
       const want = outputSize.slice(-this.nd);
       const spatial = x.shape.slice(-this.nd);
-      if (want.length !== this.nd || x.ndim < this.nd + 1) {
-        throw new RangeError(`${this.layer}: outputSize must give the ${this.nd} spatial sizes, got ${tup(outputSize)} for input ${shp(x)}`);
-      }
       outputPadding = want.map((w, i) => {
         const min = (spatial[i] - 1) * this.stride[i] - 2 * this.padding[i] + this.dilation[i] * (this.kernelSize[i] - 1) + 1;
         // PyTorch's _output_padding: at most stride − 1 beyond the smallest size.

@@ -19,9 +19,11 @@ export class Flatten extends Module {
     this.endDim = endDim;
   }
   forward(x: Tensor): Tensor {
-    const norm = (d: number): number => (d < 0 ? d + x.ndim : d);
-    if (x.ndim > 0 && (norm(this.startDim) < 0 || norm(this.startDim) >= x.ndim || norm(this.endDim) < 0 || norm(this.endDim) >= x.ndim)) {
-      throw new RangeError(`Flatten(startDim=${this.startDim}, endDim=${this.endDim}): dims out of range for input of shape [${x.shape.join(', ')}] (${x.ndim} dims)`);
+    // A 0-d input counts as 1-d for the dims (PyTorch's wrap): Flatten(0) gives [1], the default startDim 1 is out of range.
+    const nd = Math.max(x.ndim, 1);
+    const norm = (d: number): number => (d < 0 ? d + nd : d);
+    if (norm(this.startDim) < 0 || norm(this.startDim) >= nd || norm(this.endDim) < 0 || norm(this.endDim) >= nd) {
+      throw new RangeError(`Flatten(startDim=${this.startDim}, endDim=${this.endDim}): dims out of range for input of shape [${x.shape.join(', ')}] (${x.ndim} dims${x.ndim === 0 ? ', counted as 1' : ''})`);
     }
     if (x.ndim > 0 && norm(this.startDim) > norm(this.endDim)) {
       throw new RangeError(`Flatten: startDim ${this.startDim} comes after endDim ${this.endDim} for input of shape [${x.shape.join(', ')}]`);

@@ -181,7 +181,8 @@ export abstract class InstanceNorm extends NormBase {
     if (x.shape[featureDim] !== this.numFeatures && (this.affine || this.trackRunningStats)) {
       throw new RangeError(`${typeName(this)}(${this.numFeatures}): expected input's size at dim ${featureDim} to match numFeatures (${this.numFeatures}), got input of shape [${x.shape.join(', ')}]`);
     }
-    if (this.momentum === null && this.training && this.trackRunningStats) {
+    // PyTorch 1.13 passes momentum to F.instance_norm on every call, which refuses None (a TypeError there).
+    if (this.momentum === null) {
       throw new RangeError(`${typeName(this)}: momentum null (a cumulative average) is not supported by instance norm; give a number`);
     }
     const unbatched = x.ndim === this.noBatchDim;

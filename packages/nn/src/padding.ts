@@ -20,7 +20,9 @@ abstract class PadNd extends Module {
     this.padding = amounts(layer, padding, nd);
   }
   forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor) || (x.ndim !== this.nd + 1 && x.ndim !== this.nd + 2)) {
+    // As PyTorch: the constant layers pad the last dims of any input with enough dims (F.pad checks);
+    // reflect and replicate need one or two leading (batch, channel) dims.
+    if (!(x instanceof Tensor) || (this.mode !== 'constant' && x.ndim !== this.nd + 1 && x.ndim !== this.nd + 2)) {
       const got = x instanceof Tensor ? `shape [${x.shape.join(', ')}]` : typeof x;
       throw new RangeError(`${this.layer}: expected a ${this.nd + 1}-D or ${this.nd + 2}-D input, got ${got}`);
     }

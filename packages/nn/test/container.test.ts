@@ -57,6 +57,12 @@ describe('Flatten / Unflatten', () => {
     expect(new Flatten(1, 2).call(zeros([2, 3, 4, 5])).shape).toEqual([2, 12, 5]);
     expect(() => new Flatten(3).call(zeros([2, 3]))).toThrow(/Flatten\(startDim=3, endDim=-1\): dims out of range for input of shape \[2, 3\]/);
   });
+  it('a 0-d input counts as 1-d, as PyTorch: Flatten(0) gives [1], the default Flatten() is out of range', () => {
+    // nn.Flatten()(torch.tensor(1.)) -> IndexError (dim 1 of range [-1, 0]); nn.Flatten(0) and nn.Flatten(-1, 0) -> shape [1]
+    expect(() => new Flatten().call(zeros([]))).toThrow('Flatten(startDim=1, endDim=-1): dims out of range for input of shape [] (0 dims, counted as 1)');
+    expect(new Flatten(0).call(zeros([])).shape).toEqual([1]);
+    expect(new Flatten(-1, 0).call(zeros([])).shape).toEqual([1]);
+  });
   it('Unflatten checks its sizes at construction', () => {
     expect(() => new Unflatten(1, [-1, -1])).toThrow('Unflatten: only one size may be -1, got [-1, -1]');
     expect(() => new Unflatten(1, [2, -3])).toThrow('Unflatten: unflattenedSize must be a non-empty list of non-negative integers (one may be -1), got [2, -3]');

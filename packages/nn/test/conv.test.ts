@@ -64,6 +64,11 @@ describe('defaults and shapes', () => {
     expect(ct.call(x, [8, 8]).shape).toEqual([1, 2, 8, 8]);
     expect(ct.call(x, [1, 2, 7, 8]).shape).toEqual([1, 2, 7, 8]);
     expect(() => ct.call(x, [9, 9])).toThrow(/ConvTranspose2d: requested outputSize \[9, 9\] is not reachable for input \[1, 2, 4, 4\]: dim 0 can be 7 to 8/);
+    // PyTorch: output_size has the spatial sizes or the whole shape (2 or 4 elements for 4-D input, 2 or 3 for 3-D)
+    expect(() => ct.call(x, [2, 8, 8])).toThrow('ConvTranspose2d: for 4-D input [1, 2, 4, 4], outputSize must have 2 or 4 elements (the spatial sizes or the whole output shape), got [2, 8, 8]');
+    expect(() => ct.call(x, [8])).toThrow(/ConvTranspose2d: for 4-D input \[1, 2, 4, 4\], outputSize must have 2 or 4 elements/);
+    expect(ct.call(randn([2, 4, 4]), [2, 7, 8]).shape).toEqual([2, 7, 8]);
+    expect(() => ct.call(randn([2, 4, 4]), [1, 2, 8, 8])).toThrow('ConvTranspose2d: for 3-D input [2, 4, 4], outputSize must have 2 or 3 elements (the spatial sizes or the whole output shape), got [1, 2, 8, 8]');
 
     // PyTorch's _output_padding allows stride − 1 extra, even when dilation is larger:
     // nn.ConvTranspose1d(1, 1, 3, stride=1, dilation=2)(x, output_size=[7]) on a length-3 x -> ValueError

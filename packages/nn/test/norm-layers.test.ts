@@ -112,6 +112,10 @@ describe('functional normalisation', () => {
     expect(() => new BatchNorm2d(3).call(zeros([2, 4, 2, 2]))).toThrow('BatchNorm2d(3): expected input with 3 channels in dim 1, got shape [2, 4, 2, 2]');
     expect(() => new InstanceNorm2d(3).call(zeros([2, 3]))).toThrow('InstanceNorm2d: expected 3D or 4D input ([C, H, W] or [N, C, H, W]), got 2D input of shape [2, 3]');
     expect(() => new InstanceNorm1d(3, { affine: true }).call(zeros([2, 4, 5]))).toThrow("InstanceNorm1d(3): expected input's size at dim 1 to match numFeatures (3), got input of shape [2, 4, 5]");
+    // PyTorch 1.13 hands momentum to F.instance_norm on every call, which refuses None, tracked or not, training or eval.
+    for (const m of [new InstanceNorm1d(3, { momentum: null }), new InstanceNorm1d(3, { momentum: null, trackRunningStats: true }).eval()]) {
+      expect(() => m.call(zeros([2, 3, 4]))).toThrow('InstanceNorm1d: momentum null (a cumulative average) is not supported by instance norm; give a number');
+    }
     // Without per-channel state PyTorch only warns on a mismatch; the statistics do not depend on it.
     expect(new InstanceNorm1d(3).call(zeros([2, 4, 5])).shape).toEqual([2, 4, 5]);
     expect(() => new InstanceNorm2d(2, { track_running_stats: true } as never)).toThrow(/unknown option 'track_running_stats'/);

@@ -74,6 +74,21 @@ describe('BatchNorm1d', () => {
     expect(() => new BatchNorm2d(3).call(zeros([2, 3]))).toThrow(/BatchNorm2d: expected 4D input/);
     expect(() => new BatchNorm1d(0)).toThrow(/numFeatures must be a positive integer/);
   });
+  it("an empty batch gives an empty output, leaves the running stats and counts the batch (PyTorch 1.13)", () => {
+    // PyTorch: bn = nn.BatchNorm1d(3); bn(torch.randn(0, 3)) -> shape [0, 3]; running_mean 0, running_var 1, num_batches_tracked 1
+    const bn = new BatchNorm1d(3, f64);
+    const x = zeros([0, 3], f64).requiresGrad_();
+    const y = bn.call(x);
+    expect(y.shape).toEqual([0, 3]);
+    expect(Array.from(bn.running_mean!.dataSync())).toEqual([0, 0, 0]);
+    expect(Array.from(bn.running_var!.dataSync())).toEqual([1, 1, 1]);
+    expect(bn.num_batches_tracked!.item()).toBe(1);
+    y.sum().backward();
+    expect(x.grad!.shape).toEqual([0, 3]);
+    const bn2 = new BatchNorm2d(3, f64);
+    expect(bn2.call(zeros([2, 3, 0, 2], f64)).shape).toEqual([2, 3, 0, 2]);
+    expect(Array.from(bn2.running_var!.dataSync())).toEqual([1, 1, 1]);
+  });
   it('BatchNorm2d normalises each channel over N, H, W', () => {
     const x = tensor([[[[1, 2], [3, 4]], [[0, 0], [0, 8]]]], { dtype: 'float64' });
     const y = new BatchNorm2d(2, { dtype: 'float64' }).call(x);

@@ -46,7 +46,7 @@ function sourceIndex(mode: PadMode, n: number, before: number, after: number): I
 
 /**
  * Pads `x`: `pad` holds (before, after) amounts for the last dim, then the one before it, and so on
- * (PyTorch's order). Constant padding works on any dims and may be negative (cropping); reflect,
+ * (PyTorch's order). Any amount may be negative (cropping). Constant padding works on any dims; reflect,
  * replicate and circular pad the last 1, 2 or 3 dims of a tensor with one or two more dims (a batch
  * and/or channel dim), as PyTorch 1.13 (circular: batched inputs only, two more dims). Reflect needs each
  * amount smaller than its dim; circular at most its dim.
@@ -97,14 +97,25 @@ export function pad(x: Tensor, pad: readonly number[], modeOrOpts: PadMode | Pad
       if (parts.length > 1) y = cat(parts, dim);
       continue;
     }
-    if (before < 0 || after < 0) throw new RangeError(`pad: mode '${mode}' needs non-negative amounts, got (${before}, ${after}) for dim ${dim}`);
+    // Negative amounts crop, as PyTorch: reflect and replicate index the whole dim (so a crop on one side
+    // does not change what the other side reflects); circular crops first and then wraps the cropped part.
+    if (n + before + after < (mode === 'circular' ? 0 : 1)) {
+      throw new RangeError(`pad: ${mode} padding (${before}, ${after}) of dim ${dim} leaves ${n + before + after} elements of its ${n} (input shape ${fmt(x._shape)}); the output must not be empty`);
+    }
     if (mode === 'reflect' && (before >= n || after >= n)) {
       throw new RangeError(`pad: reflect padding (${before}, ${after}) of dim ${dim} must be smaller than its size ${n} (input shape ${fmt(x._shape)})`);
     }
-    if (mode === 'circular' && (before > n || after > n)) {
-      throw new RangeError(`pad: circular padding (${before}, ${after}) of dim ${dim} must be at most its size ${n} (input shape ${fmt(x._shape)}); it would wrap around more than once`);
-    }
     if (mode === 'replicate' && n === 0) throw new RangeError(`pad: replicate padding of dim ${dim} needs a non-empty dim (input shape ${fmt(x._shape)})`);
+    if (mode === 'circular') {
+      const start = Math.max(0, -before), len = n - start - Math.max(0, -after);
+      if (Math.max(0, before) > len || Math.max(0, after) > len) {
+        throw new RangeError(`pad: circular padding (${before}, ${after}) of dim ${dim} must be at most its size ${len}${len !== n ? ' after cropping' : ''} (input shape ${fmt(x._shape)}); it would wrap around more than once`);
+      }
+      if (len < n) y = narrow(y, dim, start, len);
+      const b = Math.max(0, before), a = Math.max(0, after);
+      if (b > 0 || a > 0) y = indexSelect(y, dim, Tensor._fromData(sourceIndex(mode, len, b, a), [len + b + a], 'int32'));
+      continue;
+    }
     const idx = Tensor._fromData(sourceIndex(mode, n, before, after), [n + before + after], 'int32');
     y = indexSelect(y, dim, idx);
   }

@@ -96,6 +96,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   const haveSize = size !== null, haveScale = scaleFactor !== null;
   if (haveSize && haveScale) throw new RangeError(`${op}: only one of size or scaleFactor should be defined, got size ${String(size)} and scaleFactor ${String(scaleFactor)}`);
   if (!haveSize && !haveScale) throw new RangeError(`${op}: either size or scaleFactor should be defined`);
+  if (recomputeScaleFactor === true && haveSize) throw new RangeError(`${op}: recomputeScaleFactor is not meaningful with an explicit size (${String(size)}); it recomputes the scale from a scaleFactor`);
   const perDim = (v: number | number[], name: string): number[] => {
     const list = typeof v === 'number' ? new Array<number>(k).fill(v) : v;
     if (!Array.isArray(list) || list.length !== k) {

@@ -62,7 +62,6 @@ describe('errors', () => {
     ['reflect of a 1-D input', () => pad(randn([3]), [1, 1], 'reflect'), /pad: mode 'reflect' pads the last 1, 2 or 3 dims of a 2-D or 3-D input \(2 amounts pad 1 dims\), got shape \[3\]/],
     ['a fill value with reflect', () => pad(randn([1, 3]), [1, 1], 'reflect', 2), /pad: a fill value \(2\) is only used by mode 'constant', not 'reflect'/],
     ['cropping more than the dim', () => pad(randn([2]), [-2, -1]), /pad: amounts \(-2, -1\) crop more than the 2 elements of dim 0/],
-    ['negative reflect amount', () => pad(randn([1, 3]), [-1, 1], 'reflect'), /pad: mode 'reflect' needs non-negative amounts, got \(-1, 1\) for dim 1/],
     ['unknown option', () => pad(randn([1, 3]), [1, 1], { mode: 'reflect', fill: 1 } as never), /pad: unknown option 'fill'.*expected one of mode, value/],
   ] as [string, () => unknown, RegExp][])('%s', (_n, f, re) => {
     expect(f).toThrow(re);

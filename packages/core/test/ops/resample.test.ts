@@ -45,6 +45,8 @@ describe('resampling errors', () => {
     expect(() => interpolate(x4, { size: [4, 4], scaleFactor: 2 })).toThrow('interpolate: only one of size or scaleFactor should be defined, got size 4,4 and scaleFactor 2');
     expect(() => interpolate(x4, {})).toThrow('interpolate: either size or scaleFactor should be defined');
     expect(() => interpolate(x4, { size: null, scaleFactor: null })).toThrow(/either size or scaleFactor/);
+    expect(() => interpolate(x4, { size: 5, recomputeScaleFactor: true })).toThrow('interpolate: recomputeScaleFactor is not meaningful with an explicit size (5); it recomputes the scale from a scaleFactor');
+    expect(interpolate(x4, { size: 5, recomputeScaleFactor: false }).shape).toEqual([1, 2, 5, 5]); // PyTorch refuses only true
   });
   it('sizes and scales: count, sign, integrality, empty output', () => {
     expect(() => interpolate(x4, { size: [5] })).toThrow('interpolate: input with spatial dims [3, 4] needs size with 2 element(s) (or one number), got [5]');

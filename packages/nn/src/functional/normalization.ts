@@ -1,8 +1,16 @@
 /** F.batchNorm (composed from core ops) and F.layerNorm (core's fused primitive). */
 import { Tensor, noGrad, layerNorm as coreLayerNorm } from '@tapegrad/core';
 import { checkFloatInput } from '../check';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
+
+// PyTorch's positional parameters after the leading ones (F.batch_norm(x, rm, rv, weight, bias, training,
+// momentum, eps) ...); a trailing options object holds the same keys, and unknown keys are errors.
+const AFFINE = [pos.nullableTensor('weight'), pos.nullableTensor('bias')];
+const BN_POSITIONAL = [...AFFINE, pos.boolean('training'), pos.number('momentum'), pos.number('eps')];
+const IN_POSITIONAL = [...AFFINE, pos.boolean('useInputStats'), pos.number('momentum'), pos.number('eps')];
+const AFFINE_EPS = [...AFFINE, pos.number('eps')];
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -22,13 +30,15 @@ export interface BatchNormOptions {
  * UNBIASED variance for runningVar, as PyTorch. Not training: normalises with the running stats.
  * @example
  * F.batchNorm(x, runningMean, runningVar, { weight, bias, training: true })
+ * F.batchNorm(x, runningMean, runningVar, weight, bias, true, 0.1, 1e-5) // PyTorch's positional form
  */
 export function batchNorm(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+  ...args: PositionalArgs<[], [weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormOptions>
 ): Tensor {
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = positionalOptions<BatchNormOptions>('batchNorm', args, BN_POSITIONAL, undefined, 3);
   checkFloatInput('batchNorm', x);
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got shape ${shp(x.shape)}`);
   const C = x.shape[1];
@@ -40,10 +50,11 @@ export function batchNorm(
   let mean: Tensor, variance: Tensor;
   if (training) {
     const n = x.numel() / C;
-    if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input size ${shp(x.shape)}`);
+    // As PyTorch: exactly one value is an error; an empty batch gives an empty output and leaves the running stats.
+    if (n === 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input size ${shp(x.shape)}`);
     mean = x.mean(dims);
     variance = x.var(dims, { unbiased: false });
-    if (runningMean || runningVar) {
+    if ((runningMean || runningVar) && n > 0) {
       noGrad(() => {
         if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().mul(momentum)));
         if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.detach().mul((momentum * n) / (n - 1))));
@@ -71,8 +82,10 @@ export interface LayerNormOptions {
  * sample), then `· weight + bias` if given.
  * @example
  * F.layerNorm(x, [16]) // x [N, 16]
+ * F.layerNorm(x, [16], weight, bias, 1e-6) // PyTorch's positional form, or { weight, bias, eps: 1e-6 }
  */
-export function layerNorm(x: Tensor, normalizedShape: number | number[], { weight = null, bias = null, eps = 1e-5 }: LayerNormOptions = {}): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: number | number[], ...args: PositionalArgs<[], [weight: Tensor | null, bias: Tensor | null, eps: number], LayerNormOptions>): Tensor {
+  const { weight = null, bias = null, eps = 1e-5 } = positionalOptions<LayerNormOptions>('layerNorm', args, AFFINE_EPS, undefined, 2);
   checkFloatInput('layerNorm', x);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   const k = ns.length;
@@ -108,8 +121,10 @@ export interface GroupNormOptions {
  * scaled and shifted per channel by weight and bias [C] if given.
  * @example
  * F.groupNorm(x, 2, { weight, bias }) // x [N, 6, H, W]: groups of 3 channels
+ * F.groupNorm(x, 2, weight, bias, 1e-5) // PyTorch's positional form
  */
-export function groupNorm(x: Tensor, numGroups: number, { weight = null, bias = null, eps = 1e-5 }: GroupNormOptions = {}): Tensor {
+export function groupNorm(x: Tensor, numGroups: number, ...args: PositionalArgs<[], [weight: Tensor | null, bias: Tensor | null, eps: number], GroupNormOptions>): Tensor {
+  const { weight = null, bias = null, eps = 1e-5 } = positionalOptions<GroupNormOptions>('groupNorm', args, AFFINE_EPS, undefined, 2);
   checkFloatInput('groupNorm', x);
   if (x.ndim < 2) throw new RangeError(`groupNorm: expected an input of at least 2 dims [N, C, *], got shape ${shp(x.shape)}`);
   if (!Number.isInteger(numGroups) || numGroups <= 0) throw new RangeError(`groupNorm: numGroups must be a positive integer, got ${numGroups}`);
@@ -143,13 +158,15 @@ export interface InstanceNormOptions {
  * (unbiased variance), as PyTorch; without `useInputStats` the running stats are used.
  * @example
  * F.instanceNorm(x) // x [N, C, H, W]
+ * F.instanceNorm(x, null, null, weight, bias, true, 0.1, 1e-5) // PyTorch's positional form
  */
 export function instanceNorm(
   x: Tensor,
   runningMean: Tensor | null = null,
   runningVar: Tensor | null = null,
-  { weight = null, bias = null, useInputStats = true, momentum = 0.1, eps = 1e-5 }: InstanceNormOptions = {},
+  ...args: PositionalArgs<[], [weight: Tensor | null, bias: Tensor | null, useInputStats: boolean, momentum: number, eps: number], InstanceNormOptions>
 ): Tensor {
+  const { weight = null, bias = null, useInputStats = true, momentum = 0.1, eps = 1e-5 } = positionalOptions<InstanceNormOptions>('instanceNorm', args, IN_POSITIONAL, undefined, 3);
   checkFloatInput('instanceNorm', x);
   if (x.ndim < 3) throw new RangeError(`instanceNorm: expected an input of at least 3 dims [N, C, *] (one spatial dim), got shape ${shp(x.shape)}`);
   const C = x.shape[1];
