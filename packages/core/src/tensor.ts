@@ -318,7 +318,7 @@ export class Tensor {
   add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : scaled(this, other, alpha, 'add')); }
   sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : scaled(this, other, alpha, 'sub')); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
-  div(other: TensorLike): Tensor { return B.div(this, other); }
+  div(other: TensorLike, opts?: B.DivOptions): Tensor { return B.div(this, other, opts); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
   maximum(other: TensorLike): Tensor { return B.maximum(this, other); }
   minimum(other: TensorLike): Tensor { return B.minimum(this, other); }
@@ -427,7 +427,7 @@ export class Tensor {
   add_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
   sub_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
   mul_(other: TensorLike): this { return IP.inplace(this, 'mul_', (t) => t.mul(other)); }
-  div_(other: TensorLike): this { return IP.inplace(this, 'div_', (t) => t.div(other)); }
+  div_(other: TensorLike, opts?: B.DivOptions): this { return IP.inplace(this, 'div_', (t) => t.div(other, opts)); }
   pow_(exponent: TensorLike): this { return IP.inplace(this, 'pow_', (t) => t.pow(exponent)); }
   addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return IP.inplace(this, 'addcmul_', (t) => t.add(t1.mul(t2).mul(value))); }
   addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return IP.inplace(this, 'addcdiv_', (t) => t.add(t1.div(t2).mul(value))); }
@@ -473,6 +473,13 @@ export class Tensor {
    * @example tensor([1.7, -2.5], { dtype: 'float32' }).long().toArray(); // [1, -2] (int32, truncated toward 0)
    */
   long(): Tensor { return this.int(); }
+  // rounding division and moduli (audit3)
+  /** `div(this, other, { roundingMode: 'floor' })` without a derivative, as PyTorch. @example tensor([-3]).floorDivide(2); // [-2] */
+  floorDivide(other: TensorLike): Tensor { return B.floorDivide(this, other); }
+  /** Python's modulus (the divisor's sign). @example tensor([-3]).remainder(2); // [1] */
+  remainder(other: TensorLike): Tensor { return B.remainder(this, other); }
+  /** C's fmod (the dividend's sign). @example tensor([-3]).fmod(2); // [-1] */
+  fmod(other: TensorLike): Tensor { return B.fmod(this, other); }
 
   // webgpu device (issue 17)
   /** Where the values live: `'cpu'`, or `'webgpu'` for tensors on the GPU device (`webgpu.init()`). */

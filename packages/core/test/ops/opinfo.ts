@@ -625,6 +625,9 @@ export const OPS: OpInfo[] = [
     s('T 2, B 1, H 3 from x·W_ihᵀ, output rows used unequally', [arg(gen, [2, 1, 2]), arg(gen, [12, 2]), arg(gen, [1, 3]), arg(gen, [1, 3]), arg(gen, [12, 3]), arg(gen, [12])],
       (x, wi, h, c, w, b) => { const r = core.lstmLayer(core.linear(x, wi), h, c, w, b); return r.select(0, 1).mul(r.select(0, 2)).add(r.select(0, 0).sin()); }),
   ]),
+  // rounding division and moduli (audit3): remainder/fmod away from their jumps; div with a rounding mode has gradient 0
+  binary('remainder', core.remainder, [real, awayFromZero]),
+  binary('fmod', core.fmod, [real, awayFromZero]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
@@ -637,6 +640,7 @@ export const NON_DIFFERENTIABLE = [
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
   'argmax', 'argmin', 'all', 'any', 'oneHot',
   'argsort', // issue 13
+  'floorDivide', // audit3: no derivative, as PyTorch
 ];
 
 /** Exports that are not ops on tensors: classes, creation, random, grad modes, autograd machinery. */
