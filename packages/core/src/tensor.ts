@@ -355,8 +355,8 @@ export class Tensor {
   isnan(): Tensor { return U.isnan(this); }
   isinf(): Tensor { return U.isinf(this); }
   isfinite(): Tensor { return U.isfinite(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
-  clip(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  clamp(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): Tensor { return U.clamp(this, min, max); }
+  clip(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): Tensor { return U.clamp(this, min, max); }
 
   relu(): Tensor { return U.relu(this); }
   leakyRelu(negativeSlope = 0.01): Tensor { return A.leakyRelu(this, negativeSlope); }
@@ -369,8 +369,8 @@ export class Tensor {
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
   prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
-  var(dim?: number | number[] | null, opts: R.VarOptions = {}): Tensor { return R.variance(this, dim, opts); }
-  std(dim?: number | number[] | null, opts: R.VarOptions = {}): Tensor { return R.std(this, dim, opts); }
+  var(dim?: R.VarDim, opts?: R.VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, opts, keepdim); }
+  std(dim?: R.VarDim, opts?: R.VarOptions | boolean, keepdim?: boolean): Tensor { return R.std(this, dim, opts, keepdim); }
   logsumexp(dim: number | number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
   amax(dim?: number | number[] | null, keepdim = false): Tensor { return R.amax(this, dim, keepdim); }
   amin(dim?: number | number[] | null, keepdim = false): Tensor { return R.amin(this, dim, keepdim); }
@@ -435,7 +435,7 @@ export class Tensor {
   neg_(): this { return IP.inplace(this, 'neg_', (t) => t.neg()); }
   exp_(): this { return IP.inplace(this, 'exp_', (t) => t.exp()); }
   relu_(): this { return IP.inplace(this, 'relu_', (t) => t.relu()); }
-  clamp_(min?: number | null, max?: number | null): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
+  clamp_(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
   maskedFill_(mask: Tensor, value: number): this { return IP.inplace(this, 'maskedFill_', (t) => t.maskedFill(mask, value)); }
   zero_(): this { return IP.fill_(this, 0); }
   fill_(value: number): this { return IP.fill_(this, value); }

@@ -628,6 +628,10 @@ export const OPS: OpInfo[] = [
   // rounding division and moduli (audit3): remainder/fmod away from their jumps; div with a rounding mode has gradient 0
   binary('remainder', core.remainder, [real, awayFromZero]),
   binary('fmod', core.fmod, [real, awayFromZero]),
+  custom('clamp (tensor bounds)', ['clamp'], (gen) => [
+    s('min and max tensors, broadcast', [arg(gen, [2, 3]), arg(gen, [3]), arg(gen, [2, 1])], (x, lo, hi) => x.clamp(lo, hi.add(1))),
+    s('{ max } only', [arg(gen, [4]), arg(gen, [4])], (x, hi) => x.clamp({ max: hi })),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
