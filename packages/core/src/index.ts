@@ -109,3 +109,4 @@ export type { WebGpuCounters, Device } from './webgpu/index';
 // rounding division and moduli (audit3)
 export { floorDivide, remainder, fmod } from './ops/binary';
 export type { DivOptions, RoundingMode } from './ops/binary';
+export type { GradHook, RemovableHandle } from './autograd/hooks';

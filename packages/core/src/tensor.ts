@@ -15,6 +15,7 @@ import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
 import * as B from './ops/binary';
+import { registerHook as registerGradHook, markRetain, GradHook, RemovableHandle } from './autograd/hooks';
 import * as U from './ops/unary';
 import * as R from './ops/reduce';
 import * as V from './ops/view';
@@ -263,7 +264,7 @@ export class Tensor {
   /** Keep `.grad` for this non-leaf tensor during backward (like `retain_grad()`). */
   retainGrad(): this {
     if (!this._requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
-    if (this._gradFn) this._gradFn.retained = this;
+    if (this._gradFn) { this._gradFn.retained = this; markRetain(this._gradFn); }
     return this;
   }
 
@@ -480,6 +481,11 @@ export class Tensor {
   remainder(other: TensorLike): Tensor { return B.remainder(this, other); }
   /** C's fmod (the dividend's sign). @example tensor([-3]).fmod(2); // [-1] */
   fmod(other: TensorLike): Tensor { return B.fmod(this, other); }
+  /**
+   * PyTorch's `register_hook`: `hook(grad)` runs during backward with this tensor's gradient and may
+   * return a replacement. @example const h = x.registerHook((g) => g.mul(2)); h.remove();
+   */
+  registerHook(hook: GradHook): RemovableHandle { return registerGradHook(this, hook); }
 
   // webgpu device (issue 17)
   /** Where the values live: `'cpu'`, or `'webgpu'` for tensors on the GPU device (`webgpu.init()`). */
