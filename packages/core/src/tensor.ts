@@ -385,8 +385,8 @@ export class Tensor {
   min(dim?: number, keepdim = false): Tensor | R.ValuesIndices { return dim === undefined ? R.minAll(this) : R.minDim(this, dim, keepdim); }
   argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
   argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
-  all(): Tensor { return R.all(this); }
-  any(): Tensor { return R.any(this); }
+  all(dim?: number | number[] | null, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
+  any(dim?: number | number[] | null, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
 
   matmul(other: Tensor): Tensor { return M.matmul(this, other); }
   mm(other: Tensor): Tensor { return M.mm(this, other); }

@@ -304,8 +304,24 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): T
   return keepdim ? s : s.reshape(reducedShape(xf._shape, dims, false));
 }
 
-export const all = (x: Tensor): Tensor => Tensor._fromData(new Uint8Array([+x._contigData().every((v) => v !== 0)]), [], 'bool');
-export const any = (x: Tensor): Tensor => Tensor._fromData(new Uint8Array([+x._contigData().some((v) => v !== 0)]), [], 'bool');
+/**
+ * Whether every element (along `dim`, when given) is non-zero; bool. PyTorch's `all(dim, keepdim)`.
+ * @example all(tensor([[true, false], [true, true]]), 1); // [false, true]
+ */
+export function all(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  if (dim === undefined || dim === null) return Tensor._fromData(new Uint8Array([+x._contigData().every((v) => v !== 0)]), [], 'bool');
+  const dims = dimsOf(x, dim, 'all');
+  return sum(x.eq(0), dims, keepdim).eq(0);
+}
+/**
+ * Whether any element (along `dim`, when given) is non-zero; bool. PyTorch's `any(dim, keepdim)`.
+ * @example any(tensor([[true, false], [false, false]]), 1); // [true, false]
+ */
+export function any(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  if (dim === undefined || dim === null) return Tensor._fromData(new Uint8Array([+x._contigData().some((v) => v !== 0)]), [], 'bool');
+  const dims = dimsOf(x, dim, 'any');
+  return sum(x.ne(0), dims, keepdim).gt(0);
+}
 
 /**
  * The one helper that undoes broadcasting: sums `g` over the dims that broadcasting added or stretched
