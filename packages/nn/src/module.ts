@@ -223,6 +223,12 @@ export abstract class Module {
   /** Sets `this[name] = module` (PyTorch's `add_module` / `register_module`). */
   registerModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`registerModule: '${name}' is not a Module`);
+    // PyTorch's add_module checks (a dotted name would make state-dict keys ambiguous).
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new TypeError(`registerModule: module name must be a non-empty string without '.', got '${String(name)}'`);
+    }
+    const existing = (this as unknown as Record<string, unknown>)[name];
+    if (existing !== undefined && existing !== null && !(existing instanceof Module)) throw new Error(`registerModule: attribute '${name}' already exists`);
     (this as unknown as Record<string, unknown>)[name] = module;
   }
   /** Alias of `registerModule`. */
