@@ -226,6 +226,23 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   return finish(d, [steps], dtype, opts);
 }
 
+/**
+ * PyTorch's `logspace`: `steps` values base^v for v evenly spaced from start to end (base 10).
+ * @example logspace(0, 2, 3); // [1, 10, 100]
+ */
+export function logspace(start: number, end: number, steps: number, base: number | TensorOptions | DType = 10, opts: TensorOptions | DType = {}): Tensor {
+  if (typeof base !== 'number') { opts = base; base = 10; }
+  numberArg('logspace', 'base', base);
+  const o = options('logspace', opts, TENSOR_KEYS);
+  const dtype = o.dtype ?? getDefaultDtype();
+  // The exponents in float64 (as PyTorch computes them in the result's accumulate type), then rounded once.
+  const v = linspace(start, end, steps, { dtype: 'float64' });
+  const d = allocate(dtype, steps);
+  const b = base;
+  runKernel(() => { const e = v._contigData(); for (let i = 0; i < steps; i++) d[i] = Math.pow(b, e[i]); }, d);
+  return finish(d, [steps], dtype, o);
+}
+
 export function eye(n: number, m = n, opts: TensorOptions | DType = {}): Tensor {
   opts = options('eye', opts, TENSOR_KEYS);
   const s = checkShape([n, m], 'eye');

@@ -108,5 +108,8 @@ export { webgpu } from './webgpu/index';
 export type { WebGpuCounters, Device } from './webgpu/index';
 // rounding division and moduli (audit3)
 export { floorDivide, remainder, fmod } from './ops/binary';
+export { repeat, movedim } from './ops/view';
+export { nonzero, nonzeroTuple } from './ops/indexing';
+export { logspace } from './creation';
 export type { DivOptions, RoundingMode } from './ops/binary';
 export type { GradHook, RemovableHandle } from './autograd/hooks';

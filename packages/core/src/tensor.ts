@@ -486,6 +486,12 @@ export class Tensor {
    * return a replacement. @example const h = x.registerHook((g) => g.mul(2)); h.remove();
    */
   registerHook(hook: GradHook): RemovableHandle { return registerGradHook(this, hook); }
+  /** Tiles along each dim (PyTorch's `repeat`). @example tensor([1, 2]).repeat(2, 2); // [[1, 2, 1, 2], [1, 2, 1, 2]] */
+  repeat(...reps: (number | number[])[]): Tensor { return V.repeat(this, flatShape(reps)); }
+  /** Moves dims to new positions. @example zeros(2, 3, 4).movedim(0, -1).shape; // [3, 4, 2] */
+  movedim(source: number | number[], destination: number | number[]): Tensor { return V.movedim(this, source, destination); }
+  /** Indices of the non-zero elements, int32 [n, ndim]. @example tensor([0, 3]).nonzero(); // [[1]] */
+  nonzero(): Tensor { return I.nonzero(this); }
 
   // webgpu device (issue 17)
   /** Where the values live: `'cpu'`, or `'webgpu'` for tensors on the GPU device (`webgpu.init()`). */

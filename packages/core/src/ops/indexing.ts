@@ -7,6 +7,7 @@ import { runKernel } from '../compile/capture';
 import { mapWhere } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
+import { checkOptions } from '../options';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { indexAddRows } from '../webgpu/rows'; // webgpu (issue 17)
 
@@ -201,4 +202,31 @@ export function zerosLikeShape(x: Tensor): Tensor {
   const d = allocate(x.dtype, x.numel());
   runKernel(() => d.fill(0), d);
   return Tensor._fromData(d, x.shape, x.dtype);
+}
+
+// nonzero (audit3)
+/**
+ * PyTorch's `nonzero`: the indices of the non-zero elements, row-major, as int32 [n, ndim]; with
+ * `{ asTuple: true }` one 1-D index tensor per dim (a 0-d input gives one dim of size 1 or 0, as PyTorch).
+ * @example nonzero(tensor([[0, 1], [1, 1]])); // [[0, 1], [1, 0], [1, 1]]
+ */
+export function nonzero(x: Tensor, opts?: { asTuple?: boolean }): Tensor {
+  const { asTuple = false } = checkOptions('nonzero', opts, ['asTuple']);
+  if (asTuple) throw new TypeError('nonzero: for { asTuple: true } call nonzeroTuple(x) (a list of tensors; nonzero returns one tensor)');
+  const shape = x._shape, nd = shape.length;
+  const data = x._contigData();
+  const hits: number[] = [];
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) hits.push(i);
+  const out = new Int32Array(hits.length * nd);
+  hits.forEach((flat, r) => {
+    for (let d = nd - 1, f = flat; d >= 0; d--) { out[r * nd + d] = f % shape[d]; f = Math.floor(f / shape[d]); }
+  });
+  return Tensor._fromData(out, [hits.length, nd], 'int32');
+}
+
+/** `nonzero(x, as_tuple=True)`: one int32 index tensor per dim. @example nonzeroTuple(tensor([0, 3, 4])); // [[1, 2]] */
+export function nonzeroTuple(x: Tensor): Tensor[] {
+  if (x.ndim === 0) return [Tensor._fromData(new Int32Array(x._contigData()[0] !== 0 ? [0] : []), [x._contigData()[0] !== 0 ? 1 : 0], 'int32')];
+  const nz = nonzero(x);
+  return x._shape.map((_, d) => nz.select(1, d).contiguous());
 }

@@ -632,6 +632,14 @@ export const OPS: OpInfo[] = [
     s('min and max tensors, broadcast', [arg(gen, [2, 3]), arg(gen, [3]), arg(gen, [2, 1])], (x, lo, hi) => x.clamp(lo, hi.add(1))),
     s('{ max } only', [arg(gen, [4]), arg(gen, [4])], (x, hi) => x.clamp({ max: hi })),
   ]),
+  custom('repeat', ['repeat'], (gen) => [
+    s('[2, 3] by (2, 1)', [arg(gen, [2, 3])], (x) => x.repeat(2, 1)),
+    s('[3] by (2, 2) (a new leading dim)', [arg(gen, [3])], (x) => core.repeat(x, [2, 2])),
+  ]),
+  custom('movedim', ['movedim'], (gen) => [
+    s('dim 0 to -1 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.movedim(0, -1).mul(x.movedim(0, -1))),
+    s('[0, 1] to [2, 0]', [arg(gen, [2, 3, 4])], (x) => core.movedim(x, [0, 1], [2, 0]).sin()),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
@@ -644,7 +652,7 @@ export const NON_DIFFERENTIABLE = [
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
   'argmax', 'argmin', 'all', 'any', 'oneHot',
   'argsort', // issue 13
-  'floorDivide', // audit3: no derivative, as PyTorch
+  'floorDivide', 'nonzero', 'nonzeroTuple', // audit3 (floorDivide has no derivative, as PyTorch)
 ];
 
 /** Exports that are not ops on tensors: classes, creation, random, grad modes, autograd machinery. */
@@ -663,6 +671,7 @@ export const NOT_OPS = [
   'setBufferPool', 'bufferPoolEnabled', 'clearPool',
   // compile (issue 15): test/compile.test.ts
   'compile',
+  'logspace', // audit3
   // webgpu device (issue 17): test/webgpu/
   'webgpu',
 ];
