@@ -551,8 +551,9 @@ export abstract class Module {
       copies.push([dst, src]);
     }
     const problems: string[] = [];
-    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}.`);
+    // PyTorch's order: missing, then unexpected, then the size mismatches.
     if (strict && missing.length) problems.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}.`);
+    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}.`);
     problems.push(...mismatched);
     if (problems.length) {
       throw new Error(`Error(s) in loading state_dict for ${typeName(this)}:\n\t${problems.join('\n\t')}`);
