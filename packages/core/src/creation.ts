@@ -183,7 +183,10 @@ export const onesLike = (t: Tensor, opts: TensorOptions | DType = {}): Tensor =>
 export const fullLike = (t: Tensor, value: number | boolean, opts: TensorOptions | DType = {}): Tensor => like('fullLike', t, value, opts);
 
 /** [start, end) in steps (`arange(5)` is 0..4). Integer arguments give int32, as PyTorch (int64 there). */
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions | DType = {}): Tensor {
+export function arange(start: number, end?: number | TensorOptions | DType, step: number | TensorOptions | DType = 1, opts: TensorOptions | DType = {}): Tensor {
+  // The options may follow any of PyTorch's forms: arange(end, opts), arange(start, end, opts) (audit3).
+  if (end !== undefined && typeof end !== 'number') { opts = end; end = undefined; step = 1; }
+  else if (typeof step !== 'number') { opts = step; step = 1; }
   opts = options('arange', opts, TENSOR_KEYS);
   numberArg('arange', 'start', start);
   if (end !== undefined) numberArg('arange', 'end', end);
