@@ -109,7 +109,7 @@ export type { WebGpuCounters, Device } from './webgpu/index';
 // rounding division and moduli (audit3)
 export { floorDivide, remainder, fmod } from './ops/binary';
 export { repeat, movedim } from './ops/view';
-export { nonzero, nonzeroTuple } from './ops/indexing';
+export { nonzero, nonzeroTuple, scatter, indexAdd } from './ops/indexing';
 export { logspace } from './creation';
 export type { DivOptions, RoundingMode } from './ops/binary';
 export type { GradHook, RemovableHandle } from './autograd/hooks';

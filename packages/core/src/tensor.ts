@@ -492,6 +492,10 @@ export class Tensor {
   movedim(source: number | number[], destination: number | number[]): Tensor { return V.movedim(this, source, destination); }
   /** Indices of the non-zero elements, int32 [n, ndim]. @example tensor([0, 3]).nonzero(); // [[1]] */
   nonzero(): Tensor { return I.nonzero(this); }
+  /** Out-of-place scatter. @example zeros(3).scatter(0, tensor([2], { dtype: 'int32' }), 5); // [0, 0, 5] */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return I.scatter(this, dim, index, src); }
+  /** Out-of-place index_add. @example zeros(3).indexAdd(0, tensor([0, 0], { dtype: 'int32' }), ones(2)); // [2, 0, 0] */
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return I.indexAdd(this, dim, index, source, opts); }
 
   // webgpu device (issue 17)
   /** Where the values live: `'cpu'`, or `'webgpu'` for tensors on the GPU device (`webgpu.init()`). */

@@ -636,6 +636,14 @@ export const OPS: OpInfo[] = [
     s('[2, 3] by (2, 1)', [arg(gen, [2, 3])], (x) => x.repeat(2, 1)),
     s('[3] by (2, 2) (a new leading dim)', [arg(gen, [3])], (x) => core.repeat(x, [2, 2])),
   ]),
+  custom('scatter', ['scatter'], (gen) => [
+    s('src [2, 2] into [2, 3] along 1', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => core.scatter(x, 1, core.tensor([[0, 2], [1, 0]], { dtype: 'int32' }), src)),
+    s('a number along 0', [arg(gen, [3, 2])], (x) => x.scatter(0, core.tensor([[2, 0]], { dtype: 'int32' }), 0.5)),
+  ]),
+  custom('indexAdd', ['indexAdd'], (gen) => [
+    s('rows [0, 2, 0] of [3, 2], alpha 2', [arg(gen, [3, 2]), arg(gen, [3, 2])], (x, src) => core.indexAdd(x, 0, core.tensor([0, 2, 0], { dtype: 'int32' }), src, { alpha: 2 })),
+    s('columns along -1', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => x.indexAdd(-1, core.tensor([1, 1], { dtype: 'int32' }), src)),
+  ]),
   custom('movedim', ['movedim'], (gen) => [
     s('dim 0 to -1 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.movedim(0, -1).mul(x.movedim(0, -1))),
     s('[0, 1] to [2, 0]', [arg(gen, [2, 3, 4])], (x) => core.movedim(x, [0, 1], [2, 0]).sin()),
