@@ -169,17 +169,17 @@ interface PReLUOptions { numParameters: number; init: number; dtype: DType }
  * initialised to `init` (0.25), as PyTorch. @example new PReLU(3).weight.shape // [3]
  */
 export class PReLU extends Module {
-  readonly numParameters: number;
+  // PyTorch's num_parameters attribute is weight.numel() here: Module.numParameters() is the parameter count.
   readonly init: number;
   weight: Parameter;
   constructor(...args: PositionalArgs<[], [numParameters: number, init: number], PReLUOptions>) {
     super();
     const o = positionalOptions<PReLUOptions>('PReLU', args, [pos.number('numParameters'), pos.number('init')], ['numParameters', 'init', 'dtype'], 0);
-    this.numParameters = o.numParameters ?? 1;
+    const n = o.numParameters ?? 1;
     this.init = o.init ?? 0.25;
-    if (!Number.isInteger(this.numParameters) || this.numParameters < 1) throw new RangeError(`PReLU: numParameters must be a positive integer, got ${this.numParameters}`);
-    this.weight = new Parameter(full([this.numParameters], this.init, { dtype: o.dtype ?? getDefaultDtype() }));
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`PReLU: numParameters must be a positive integer, got ${n}`);
+    this.weight = new Parameter(full([n], this.init, { dtype: o.dtype ?? getDefaultDtype() }));
   }
   forward(x: Tensor): Tensor { return Fx.prelu(x, this.weight); }
-  override extraRepr(): string { return `numParameters=${this.numParameters}`; }
+  override extraRepr(): string { return `numParameters=${this.weight.numel()}`; }
 }

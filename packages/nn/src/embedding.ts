@@ -39,7 +39,7 @@ export class Embedding extends Module {
    * PyTorch's `Embedding(num_embeddings, embedding_dim, padding_idx=None)` (`new Embedding(10, 3, 0)`), then the
    * max_norm and norm_type, then the other options; scale_grad_by_freq and sparse are errors (unsupported).
    */
-  constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[], [paddingIdx: number | null], EmbeddingOptions>) {
+  constructor(numEmbeddings: number, embeddingDim: number, ...args: PositionalArgs<[], [paddingIdx: number | null, maxNorm: number | null, normType: number], EmbeddingOptions>) {
     super();
     const opts = positionalOptions<EmbeddingOptions>('Embedding', args, [pos.nullableNumber('paddingIdx'), pos.nullableNumber('maxNorm'), pos.number('normType')], ['paddingIdx', 'maxNorm', 'normType', 'dtype', 'generator'], 2);
     let { paddingIdx = null } = opts;

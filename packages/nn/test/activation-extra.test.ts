@@ -43,7 +43,7 @@ describe('activation layers match PyTorch (values and gradients at the kinks)', 
     expectClose(g.grad, FIX.glu.grad, 1e-12);
     const p = new nn.PReLU(2, { dtype: 'float64' });
     const x = tensor(FIX.prelu2.x, { dtype: 'float64', requiresGrad: true });
-    const y2 = p.call(x);
+    const y2 = p.call(x) as Tensor;
     expectClose(y2, FIX.prelu2.y, 1e-12);
     y2.sum().backward();
     expectClose(x.grad, FIX.prelu2.grad, 1e-12);
@@ -56,7 +56,8 @@ describe('activation layers match PyTorch (values and gradients at the kinks)', 
     expect(new nn.Hardtanh().minVal).toBe(-1);
     expect(new nn.Softshrink().lambd).toBe(0.5);
     expect(new nn.GLU().dim).toBe(-1);
-    expect(new nn.PReLU().numParameters).toBe(1);
+    expect(new nn.PReLU().weight.numel()).toBe(1);
+    expect(new nn.PReLU(3).numParameters()).toBe(3);
     expect(() => new nn.GLU().call(tensor([1, 2, 3]))).toThrow(/Halving dimension must be even, but dimension 0 is size 3/);
     expect(() => new nn.PReLU(3).call(tensor([[1, 2], [3, 4]]))).toThrow(/Found parameter numbers = 3 and channel size = 2/);
     expect(() => new (nn.Threshold as unknown as new (a: number) => Module)(1)).toThrow(/threshold and value are required/);
