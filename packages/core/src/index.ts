@@ -111,5 +111,6 @@ export { floorDivide, remainder, fmod } from './ops/binary';
 export { repeat, movedim } from './ops/view';
 export { nonzero, nonzeroTuple, scatter, indexAdd } from './ops/indexing';
 export { logspace } from './creation';
+export { median } from './ops/median';
 export type { DivOptions, RoundingMode } from './ops/binary';
 export type { GradHook, RemovableHandle } from './autograd/hooks';

@@ -15,6 +15,7 @@ import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
 import * as B from './ops/binary';
+import * as MD from './ops/median';
 import { registerHook as registerGradHook, markRetain, GradHook, RemovableHandle } from './autograd/hooks';
 import * as U from './ops/unary';
 import * as R from './ops/reduce';
@@ -494,6 +495,10 @@ export class Tensor {
   nonzero(): Tensor { return I.nonzero(this); }
   /** Out-of-place scatter. @example zeros(3).scatter(0, tensor([2], { dtype: 'int32' }), 5); // [0, 0, 5] */
   scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return I.scatter(this, dim, index, src); }
+  /** The lower median, of all elements or along dim (`{ values, indices }`). @example tensor([1, 4, 2, 3]).median(); // 2 */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): R.ValuesIndices;
+  median(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices { return dim === undefined ? MD.median(this) : MD.median(this, dim, keepdim); }
   /** Out-of-place index_add. @example zeros(3).indexAdd(0, tensor([0, 0], { dtype: 'int32' }), ones(2)); // [2, 0, 0] */
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return I.indexAdd(this, dim, index, source, opts); }
 

@@ -644,6 +644,10 @@ export const OPS: OpInfo[] = [
     s('rows [0, 2, 0] of [3, 2], alpha 2', [arg(gen, [3, 2]), arg(gen, [3, 2])], (x, src) => core.indexAdd(x, 0, core.tensor([0, 2, 0], { dtype: 'int32' }), src, { alpha: 2 })),
     s('columns along -1', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => x.indexAdd(-1, core.tensor([1, 1], { dtype: 'int32' }), src)),
   ]),
+  custom('median', ['median'], (gen) => [
+    s('all of [2, 3]', [arg(gen, [2, 3])], (x) => core.median(x)),
+    s('dim 1 of [3, 4] (values)', [arg(gen, [3, 4])], (x) => core.median(x, 1).values),
+  ]),
   custom('movedim', ['movedim'], (gen) => [
     s('dim 0 to -1 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.movedim(0, -1).mul(x.movedim(0, -1))),
     s('[0, 1] to [2, 0]', [arg(gen, [2, 3, 4])], (x) => core.movedim(x, [0, 1], [2, 0]).sin()),
