@@ -183,7 +183,10 @@ export const onesLike = (t: Tensor, opts: TensorOptions | DType = {}): Tensor =>
 export const fullLike = (t: Tensor, value: number | boolean, opts: TensorOptions | DType = {}): Tensor => like('fullLike', t, value, opts);
 
 /** [start, end) in steps (`arange(5)` is 0..4). Integer arguments give int32, as PyTorch (int64 there). */
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions | DType = {}): Tensor {
+export function arange(start: number, end?: number | TensorOptions | DType, step: number | TensorOptions | DType = 1, opts: TensorOptions | DType = {}): Tensor {
+  // The options may follow any of PyTorch's forms: arange(end, opts), arange(start, end, opts) (audit3).
+  if (end !== undefined && typeof end !== 'number') { opts = end; end = undefined; step = 1; }
+  else if (typeof step !== 'number') { opts = step; step = 1; }
   opts = options('arange', opts, TENSOR_KEYS);
   numberArg('arange', 'start', start);
   if (end !== undefined) numberArg('arange', 'end', end);
@@ -224,6 +227,23 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   const half = steps === 1 ? 1 : Math.floor(steps / 2); // one step is `start`, as torch.linspace(2, 3, 1) = [2.]
   runKernel(() => { for (let i = 0; i < steps; i++) d[i] = i < half ? r(a + r(step * i)) : r(b - r(step * (steps - 1 - i))); }, d);
   return finish(d, [steps], dtype, opts);
+}
+
+/**
+ * PyTorch's `logspace`: `steps` values base^v for v evenly spaced from start to end (base 10).
+ * @example logspace(0, 2, 3); // [1, 10, 100]
+ */
+export function logspace(start: number, end: number, steps: number, base: number | TensorOptions | DType = 10, opts: TensorOptions | DType = {}): Tensor {
+  if (typeof base !== 'number') { opts = base; base = 10; }
+  numberArg('logspace', 'base', base);
+  const o = options('logspace', opts, TENSOR_KEYS);
+  const dtype = o.dtype ?? getDefaultDtype();
+  // The exponents in float64 (as PyTorch computes them in the result's accumulate type), then rounded once.
+  const v = linspace(start, end, steps, { dtype: 'float64' });
+  const d = allocate(dtype, steps);
+  const b = base;
+  runKernel(() => { const e = v._contigData(); for (let i = 0; i < steps; i++) d[i] = Math.pow(b, e[i]); }, d);
+  return finish(d, [steps], dtype, o);
 }
 
 export function eye(n: number, m = n, opts: TensorOptions | DType = {}): Tensor {

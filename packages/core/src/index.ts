@@ -107,3 +107,11 @@ export type { CompileOptions, CompileStats, CompileFallback, CompiledFunction, T
 // webgpu device (issue 17, preview): `await webgpu.init()`, then tensors with { device: 'webgpu' }
 export { webgpu } from './webgpu/index';
 export type { WebGpuCounters, Device } from './webgpu/index';
+// rounding division and moduli (audit3)
+export { floorDivide, remainder, fmod } from './ops/binary';
+export { repeat, movedim } from './ops/view';
+export { nonzero, nonzeroTuple, scatter, indexAdd } from './ops/indexing';
+export { logspace } from './creation';
+export { median } from './ops/median';
+export type { DivOptions, RoundingMode } from './ops/binary';
+export type { GradHook, RemovableHandle } from './autograd/hooks';

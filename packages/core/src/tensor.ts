@@ -15,6 +15,8 @@ import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
 import * as B from './ops/binary';
+import * as MD from './ops/median';
+import { registerHook as registerGradHook, markRetain, GradHook, RemovableHandle } from './autograd/hooks';
 import * as U from './ops/unary';
 import * as R from './ops/reduce';
 import * as V from './ops/view';
@@ -263,7 +265,7 @@ export class Tensor {
   /** Keep `.grad` for this non-leaf tensor during backward (like `retain_grad()`). */
   retainGrad(): this {
     if (!this._requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
-    if (this._gradFn) this._gradFn.retained = this;
+    if (this._gradFn) { this._gradFn.retained = this; markRetain(this._gradFn); }
     return this;
   }
 
@@ -318,7 +320,7 @@ export class Tensor {
   add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : scaled(this, other, alpha, 'add')); }
   sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : scaled(this, other, alpha, 'sub')); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
-  div(other: TensorLike): Tensor { return B.div(this, other); }
+  div(other: TensorLike, opts?: B.DivOptions): Tensor { return B.div(this, other, opts); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
   maximum(other: TensorLike): Tensor { return B.maximum(this, other); }
   minimum(other: TensorLike): Tensor { return B.minimum(this, other); }
@@ -355,8 +357,8 @@ export class Tensor {
   isnan(): Tensor { return U.isnan(this); }
   isinf(): Tensor { return U.isinf(this); }
   isfinite(): Tensor { return U.isfinite(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
-  clip(min?: number | null, max?: number | null): Tensor { return U.clamp(this, min, max); }
+  clamp(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): Tensor { return U.clamp(this, min, max); }
+  clip(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): Tensor { return U.clamp(this, min, max); }
 
   relu(): Tensor { return U.relu(this); }
   leakyRelu(negativeSlope = 0.01): Tensor { return A.leakyRelu(this, negativeSlope); }
@@ -369,8 +371,8 @@ export class Tensor {
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
   prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
-  var(dim?: number | number[] | null, opts: R.VarOptions = {}): Tensor { return R.variance(this, dim, opts); }
-  std(dim?: number | number[] | null, opts: R.VarOptions = {}): Tensor { return R.std(this, dim, opts); }
+  var(dim?: R.VarDim, opts?: R.VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, opts, keepdim); }
+  std(dim?: R.VarDim, opts?: R.VarOptions | boolean, keepdim?: boolean): Tensor { return R.std(this, dim, opts, keepdim); }
   logsumexp(dim: number | number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
   amax(dim?: number | number[] | null, keepdim = false): Tensor { return R.amax(this, dim, keepdim); }
   amin(dim?: number | number[] | null, keepdim = false): Tensor { return R.amin(this, dim, keepdim); }
@@ -384,8 +386,8 @@ export class Tensor {
   min(dim?: number, keepdim = false): Tensor | R.ValuesIndices { return dim === undefined ? R.minAll(this) : R.minDim(this, dim, keepdim); }
   argmax(dim?: number | null, keepdim = false): Tensor { return R.argmax(this, dim, keepdim); }
   argmin(dim?: number | null, keepdim = false): Tensor { return R.argmin(this, dim, keepdim); }
-  all(): Tensor { return R.all(this); }
-  any(): Tensor { return R.any(this); }
+  all(dim?: number | number[] | null, keepdim = false): Tensor { return R.all(this, dim, keepdim); }
+  any(dim?: number | number[] | null, keepdim = false): Tensor { return R.any(this, dim, keepdim); }
 
   matmul(other: Tensor): Tensor { return M.matmul(this, other); }
   mm(other: Tensor): Tensor { return M.mm(this, other); }
@@ -427,7 +429,7 @@ export class Tensor {
   add_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
   sub_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
   mul_(other: TensorLike): this { return IP.inplace(this, 'mul_', (t) => t.mul(other)); }
-  div_(other: TensorLike): this { return IP.inplace(this, 'div_', (t) => t.div(other)); }
+  div_(other: TensorLike, opts?: B.DivOptions): this { return IP.inplace(this, 'div_', (t) => t.div(other, opts)); }
   pow_(exponent: TensorLike): this { return IP.inplace(this, 'pow_', (t) => t.pow(exponent)); }
   addcmul_(t1: Tensor, t2: Tensor, value = 1): this { return IP.inplace(this, 'addcmul_', (t) => t.add(t1.mul(t2).mul(value))); }
   addcdiv_(t1: Tensor, t2: Tensor, value = 1): this { return IP.inplace(this, 'addcdiv_', (t) => t.add(t1.div(t2).mul(value))); }
@@ -435,7 +437,7 @@ export class Tensor {
   neg_(): this { return IP.inplace(this, 'neg_', (t) => t.neg()); }
   exp_(): this { return IP.inplace(this, 'exp_', (t) => t.exp()); }
   relu_(): this { return IP.inplace(this, 'relu_', (t) => t.relu()); }
-  clamp_(min?: number | null, max?: number | null): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
+  clamp_(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
   maskedFill_(mask: Tensor, value: number): this { return IP.inplace(this, 'maskedFill_', (t) => t.maskedFill(mask, value)); }
   zero_(): this { return IP.fill_(this, 0); }
   fill_(value: number): this { return IP.fill_(this, value); }
@@ -473,6 +475,32 @@ export class Tensor {
    * @example tensor([1.7, -2.5], { dtype: 'float32' }).long().toArray(); // [1, -2] (int32, truncated toward 0)
    */
   long(): Tensor { return this.int(); }
+  // rounding division and moduli (audit3)
+  /** `div(this, other, { roundingMode: 'floor' })` without a derivative, as PyTorch. @example tensor([-3]).floorDivide(2); // [-2] */
+  floorDivide(other: TensorLike): Tensor { return B.floorDivide(this, other); }
+  /** Python's modulus (the divisor's sign). @example tensor([-3]).remainder(2); // [1] */
+  remainder(other: TensorLike): Tensor { return B.remainder(this, other); }
+  /** C's fmod (the dividend's sign). @example tensor([-3]).fmod(2); // [-1] */
+  fmod(other: TensorLike): Tensor { return B.fmod(this, other); }
+  /**
+   * PyTorch's `register_hook`: `hook(grad)` runs during backward with this tensor's gradient and may
+   * return a replacement. @example const h = x.registerHook((g) => g.mul(2)); h.remove();
+   */
+  registerHook(hook: GradHook): RemovableHandle { return registerGradHook(this, hook); }
+  /** Tiles along each dim (PyTorch's `repeat`). @example tensor([1, 2]).repeat(2, 2); // [[1, 2, 1, 2], [1, 2, 1, 2]] */
+  repeat(...reps: (number | number[])[]): Tensor { return V.repeat(this, flatShape(reps)); }
+  /** Moves dims to new positions. @example zeros(2, 3, 4).movedim(0, -1).shape; // [3, 4, 2] */
+  movedim(source: number | number[], destination: number | number[]): Tensor { return V.movedim(this, source, destination); }
+  /** Indices of the non-zero elements, int32 [n, ndim]. @example tensor([0, 3]).nonzero(); // [[1]] */
+  nonzero(): Tensor { return I.nonzero(this); }
+  /** Out-of-place scatter. @example zeros(3).scatter(0, tensor([2], { dtype: 'int32' }), 5); // [0, 0, 5] */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return I.scatter(this, dim, index, src); }
+  /** The lower median, of all elements or along dim (`{ values, indices }`). @example tensor([1, 4, 2, 3]).median(); // 2 */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): R.ValuesIndices;
+  median(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices { return dim === undefined ? MD.median(this) : MD.median(this, dim, keepdim); }
+  /** Out-of-place index_add. @example zeros(3).indexAdd(0, tensor([0, 0], { dtype: 'int32' }), ones(2)); // [2, 0, 0] */
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return I.indexAdd(this, dim, index, source, opts); }
 
   // webgpu device (issue 17)
   /** Where the values live: `'cpu'`, or `'webgpu'` for tensors on the GPU device (`webgpu.init()`). */

@@ -74,3 +74,6 @@ export { Dropout1d, Dropout2d } from './dropout';
 export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsampling';
 export type { UpsampleOptions } from './upsampling';
 export { PixelShuffle, PixelUnshuffle } from './pixelshuffle';
+// activations and parameter containers (audit3)
+export { ParameterList, ParameterDict } from './parameter-container';
+export { Hardtanh, ReLU6, Threshold, CELU, SELU, Mish, Hardswish, Hardsigmoid, Tanhshrink, Softsign, LogSigmoid, Softshrink, Hardshrink, GLU, PReLU } from './activation-extra';

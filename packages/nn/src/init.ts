@@ -232,8 +232,26 @@ function kaimingStd(t: Tensor, mode: FanMode, nonlinearity: Nonlinearity, a: num
   return calculateGain(nonlinearity, a) / Math.sqrt(fan);
 }
 
-/** He uniform: U(−bound, bound), bound = gain·√(3 / fan), gain = calculateGain(nonlinearity, a). */
-export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator }: KaimingOptions = {}): Tensor {
+/**
+ * kaiming's arguments: PyTorch's positional `(a, mode, nonlinearity)` (`kaimingUniform_(w, Math.sqrt(5))`,
+ * as nn.Linear's reset_parameters calls it) or the options object, checked.
+ */
+function kaimingArgs(fn: string, a: number | KaimingOptions | undefined, mode: FanMode | undefined, nonlinearity: Nonlinearity | undefined): Required<Omit<KaimingOptions, 'generator'>> & GeneratorOption {
+  if (a !== null && typeof a === 'object') {
+    if (mode !== undefined || nonlinearity !== undefined) throw new TypeError(`init.${fn}: expected (a, mode, nonlinearity) or one options object, not both`);
+    const o = checkOptions(`init.${fn}`, a, ['a', 'mode', 'nonlinearity', 'generator']);
+    return { a: o.a ?? 0, mode: o.mode ?? 'fanIn', nonlinearity: o.nonlinearity ?? 'leaky_relu', generator: o.generator };
+  }
+  if (a !== undefined && (typeof a !== 'number' || Number.isNaN(a))) throw new TypeError(`init.${fn}: a must be a number, got ${String(a)}`);
+  return { a: a ?? 0, mode: mode ?? 'fanIn', nonlinearity: nonlinearity ?? 'leaky_relu' };
+}
+
+/**
+ * He uniform: U(−bound, bound), bound = gain·√(3 / fan), gain = calculateGain(nonlinearity, a).
+ * @example init.kaimingUniform_(w, Math.sqrt(5)); // or init.kaimingUniform_(w, { a: Math.sqrt(5), mode: 'fanOut' })
+ */
+export function kaimingUniform_(t: Tensor, aOrOptions?: number | KaimingOptions, modeArg?: FanMode, nonlinearityArg?: Nonlinearity): Tensor {
+  const { a, mode, nonlinearity, generator } = kaimingArgs('kaimingUniform_', aOrOptions, modeArg, nonlinearityArg);
   checkTensor('kaimingUniform_', t);
   if (t.numel() === 0) return t; // PyTorch warns "Initializing zero-element tensors is a no-op"
   const bound = Math.sqrt(3) * kaimingStd(t, mode, nonlinearity, a); // U(−b, b) has variance b²/3 = std²
@@ -241,8 +259,45 @@ export function kaimingUniform_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity
 }
 
 /** He normal: N(0, std²), std = gain / √fan. */
-export function kaimingNormal_(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu', generator }: KaimingOptions = {}): Tensor {
+export function kaimingNormal_(t: Tensor, aOrOptions?: number | KaimingOptions, modeArg?: FanMode, nonlinearityArg?: Nonlinearity): Tensor {
+  const { a, mode, nonlinearity, generator } = kaimingArgs('kaimingNormal_', aOrOptions, modeArg, nonlinearityArg);
   checkTensor('kaimingNormal_', t);
   if (t.numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, mode, nonlinearity, a), { generator });
+}
+
+// orthogonal init (audit3)
+/**
+ * PyTorch's `orthogonal_`: fills a tensor of ≥ 2 dims with a (semi-)orthogonal matrix viewed as
+ * [rows, numel/rows], from the QR decomposition of a normal draw with R's diagonal made positive, times `gain`.
+ * @example init.orthogonal_(w); // w·wᵀ = I for rows <= cols
+ */
+export function orthogonal_(t: Tensor, gain: number | (GeneratorOption & { gain?: number }) = 1, opts: GeneratorOption = {}): Tensor {
+  checkTensor('orthogonal_', t);
+  const kw = keywordForm<GeneratorOption & { gain?: number }>('orthogonal_', gain, ['gain', 'generator']);
+  const g = kw ? kw.gain ?? 1 : (gain as number);
+  const generator = (kw ? kw.generator : opts.generator) ?? defaultGenerator;
+  if (typeof g !== 'number' || Number.isNaN(g)) throw new TypeError(`init.orthogonal_: gain must be a number, got ${String(g)}`);
+  if (t.ndim < 2) throw new RangeError('init.orthogonal_: Only tensors with 2 or more dimensions are supported');
+  if (t.numel() === 0) return t;
+  const rows = t.shape[0], cols = t.numel() / rows;
+  // QR of the tall orientation (n x k, n >= k) by modified Gram–Schmidt in float64: its R has a positive
+  // diagonal, which is PyTorch's q·sign(diag(r)).
+  const n = Math.max(rows, cols), k = Math.min(rows, cols);
+  const draw = Array.from({ length: rows * cols }, () => generator.normal());
+  const q: Float64Array[] = Array.from({ length: k }, (_, j) => Float64Array.from({ length: n }, (_, i) => (rows >= cols ? draw[i * cols + j] : draw[j * cols + i])));
+  for (let j = 0; j < k; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[p][i] * q[j][i];
+      for (let i = 0; i < n; i++) q[j][i] -= dot * q[p][i];
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += q[j][i] * q[j][i];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) q[j][i] /= norm;
+  }
+  const out = new Array<number>(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = g * (rows >= cols ? q[c][r] : q[r][c]);
+  return noGrad(() => t.copy_(tensor(out, { dtype: t.dtype }).reshape(t.shape)));
 }

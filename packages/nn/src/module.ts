@@ -223,6 +223,12 @@ export abstract class Module {
   /** Sets `this[name] = module` (PyTorch's `add_module` / `register_module`). */
   registerModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`registerModule: '${name}' is not a Module`);
+    // PyTorch's add_module checks (a dotted name would make state-dict keys ambiguous).
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new TypeError(`registerModule: module name must be a non-empty string without '.', got '${String(name)}'`);
+    }
+    const existing = (this as unknown as Record<string, unknown>)[name];
+    if (existing !== undefined && existing !== null && !(existing instanceof Module)) throw new Error(`registerModule: attribute '${name}' already exists`);
     (this as unknown as Record<string, unknown>)[name] = module;
   }
   /** Alias of `registerModule`. */
@@ -545,8 +551,9 @@ export abstract class Module {
       copies.push([dst, src]);
     }
     const problems: string[] = [];
-    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}.`);
+    // PyTorch's order: missing, then unexpected, then the size mismatches.
     if (strict && missing.length) problems.push(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}.`);
+    if (strict && unexpected.length) problems.push(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}.`);
     problems.push(...mismatched);
     if (problems.length) {
       throw new Error(`Error(s) in loading state_dict for ${typeName(this)}:\n\t${problems.join('\n\t')}`);

@@ -44,6 +44,6 @@ describe("Embedding's third argument", () => {
     expect(new Embedding(4, 2, -1).paddingIdx).toBe(3);
   });
   it('snake_case keys are errors', () => {
-    expect(() => new Embedding(4, 2, { padding_idx: 0 } as never)).toThrow(/Embedding: unknown option 'padding_idx'.*expected one of paddingIdx, dtype, generator/);
+    expect(() => new Embedding(4, 2, { padding_idx: 0 } as never)).toThrow(/Embedding: unknown option 'padding_idx'.*expected one of paddingIdx, maxNorm, normType, dtype, generator/);
   });
 });

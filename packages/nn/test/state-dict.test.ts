@@ -86,8 +86,9 @@ describe('loadStateDict', () => {
     }
     expect(msg).toBe(
       'Error(s) in loading state_dict for SimpleNN:\n' +
-        '\tUnexpected key(s) in state_dict: "fc3.weight", "extra".\n' +
+        // PyTorch 1.13's order (missing first): torch prints the same three lines for this model.
         '\tMissing key(s) in state_dict: "fc2.bias".\n' +
+        '\tUnexpected key(s) in state_dict: "fc3.weight", "extra".\n' +
         '\tsize mismatch for fc1.bias: copying a param with shape [4] from checkpoint, the shape in current model is [3].',
     );
     expect(snapshot(m)).toEqual(before);

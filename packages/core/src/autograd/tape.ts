@@ -13,6 +13,7 @@
 import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
+import { hasHooks, runHooks } from './hooks';
 import { activeTrace, noteValueRead } from '../compile/hooks'; // compile (issue 15)
 import { noteLeafGrad, noteWalked, runKernel } from '../compile/capture';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
@@ -228,7 +229,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       else addGrad(leafGrads, r, rootGrads[i]);
     });
     for (const node of order) {
-      const g = nodeGrads.get(node);
+      let g = nodeGrads.get(node);
       if (g === undefined) continue;
       if (node.vjp === null) {
         throw new Error(
@@ -244,11 +245,20 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           );
         }
       }
-      if (node.retained) {
+      // Tensor hooks (registerHook) see the complete gradient and may replace it; user code may keep either.
+      // retainGrad is one of them, in its registration order (as in PyTorch 1.13).
+      const retain = (rg: Tensor): void => {
         const r = node.retained;
-        if (r._grad === null) pin(g);
-        r.grad = r._grad ? r._grad.add(g) : createGraph ? g : g.detach();
-      }
+        if (r === null) return;
+        if (r._grad === null) pin(rg);
+        r.grad = r._grad ? r._grad.add(rg) : createGraph ? rg : rg.detach();
+      };
+      if (hasHooks(node)) {
+        pin(g);
+        g = runHooks(node, g, retain);
+        pin(g);
+        nodeGrads.set(node, g);
+      } else retain(g);
       // User code may keep what it is given or returns; the engine cannot see those lifetimes.
       if (node.keepsGrads) pin(g);
       const grads = node.vjp(g);
@@ -274,6 +284,15 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         nodeGrads.delete(node);
         drop(g);
       }
+    }
+    // A leaf's hooks run on its complete gradient, before accumulation into .grad (or grad()'s result).
+    // As PyTorch's (hooks on the grad accumulator), they do not run for grad()'s inputs.
+    if (opts.inputs === undefined) for (const [leaf, g] of leafGrads) {
+      if (!hasHooks(leaf)) continue;
+      pin(g);
+      const h = runHooks(leaf, g);
+      pin(h);
+      leafGrads.set(leaf, h);
     }
   };
   try {

@@ -11,6 +11,7 @@ import { mapBinary, BinaryFn } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
 import { where } from './indexing';
+import { checkOptions } from '../options';
 
 type Grads = [Tensor | null, Tensor | null];
 /** Which operands the VJP reads: none, the other one (mul), the divisor (and the dividend for b's grad), or both. */
@@ -18,13 +19,13 @@ type Reads = 'none' | 'cross' | 'div' | 'both';
 type Result = 'promote' | 'float' | 'bool';
 
 function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: Result,
-  vjp: ((g: Tensor, a: Tensor, b: Tensor, out: Tensor) => Grads) | null, reads: Reads = 'none'): Tensor {
+  vjp: ((g: Tensor, a: Tensor, b: Tensor, out: Tensor) => Grads) | null, reads: Reads = 'none', key = op): Tensor {
   const A = operand(x, op), Bo = operand(y, op);
   let dtype: DType = promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar);
   if (result === 'float' && !isFloating(dtype)) dtype = getDefaultDtype();
   if (result !== 'bool') checkNumbersFit(op, dtype, A, Bo);
   const shape = broadcastShapes(A.t._shape, Bo.t._shape, op);
-  const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f, op);
+  const out = mapBinary(A.t, Bo.t, shape, result === 'bool' ? 'bool' : dtype, f, key);
   if (!vjp || result === 'bool') return out;
   const a = A.t, b = Bo.t;
   // Saved (for the in-place check and release) as PyTorch's nodes save them: only what the VJP reads.
@@ -45,8 +46,67 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor =>
   binary('sub', noBool('sub', a), noBool('sub', b), (x, y) => x - y, 'promote', (g) => [g, g.neg()]);
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (x, y) => x * y, 'promote', (g, a, b) => [g.mul(b), g.mul(a)], 'cross');
-export const div = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('div', a, b, (x, y) => x / y, 'float', (g, a, b) => [g.div(b), b.requiresGrad ? g.neg().mul(a).div(b.mul(b)) : null], 'div');
+/** How `div` rounds its quotient: none (true division, a float result), toward zero, or toward -∞. */
+export type RoundingMode = 'trunc' | 'floor' | null;
+export interface DivOptions { roundingMode?: RoundingMode }
+
+/**
+ * Division, PyTorch's `torch.div`. Without `roundingMode` it is true division (integers give a float);
+ * with `'trunc'` or `'floor'` the quotient is rounded and keeps the operands' promoted dtype, and its
+ * gradient is zero, as in PyTorch. Integer division by zero throws (PyTorch's ZeroDivisionError).
+ *
+ * @example
+ * div(tensor([7, -7], { dtype: 'int32' }), 2, { roundingMode: 'floor' }); // int32 [3, -4]
+ */
+export function div(a: TensorLike, b: TensorLike, opts?: DivOptions): Tensor {
+  const mode = checkOptions('div', opts, ['roundingMode']).roundingMode ?? null;
+  if (mode === null) {
+    return binary('div', a, b, (x, y) => x / y, 'float', (g, a, b) => [g.div(b), b.requiresGrad ? g.neg().mul(a).div(b.mul(b)) : null], 'div');
+  }
+  if (mode === 'trunc') return integerChecked('div', a, b, (x, y) => Math.trunc(x / y), 'divTrunc', (g) => [g.mul(0), g.mul(0)]);
+  if (mode === 'floor') return integerChecked('div', a, b, (x, y) => Math.floor(x / y), 'divFloor', (g) => [g.mul(0), g.mul(0)]);
+  throw new RangeError(`div expected rounding_mode to be one of null, 'trunc', or 'floor' but found ${JSON.stringify(mode)}`);
+}
+
+/**
+ * `torch.floor_divide` (floor rounding since PyTorch 1.13): `div(a, b, { roundingMode: 'floor' })`.
+ * As in PyTorch it has no derivative: a backward through it throws.
+ */
+export const floorDivide = (a: TensorLike, b: TensorLike): Tensor =>
+  integerChecked('floorDivide', a, b, (x, y) => Math.floor(x / y), 'divFloor', () => {
+    throw new Error('derivative for floorDivide is not implemented (as in PyTorch); use div(a, b, { roundingMode: \'floor\' })');
+  });
+
+/**
+ * Python's modulus, `torch.remainder`: a − floor(a/b)·b, which takes the divisor's sign.
+ * VJP: (g, −g·floor(a/b)).
+ *
+ * @example
+ * remainder(tensor([-3, 3]), 2); // [1, 1]
+ */
+export const remainder = (a: TensorLike, b: TensorLike): Tensor =>
+  integerChecked('remainder', a, b, (x, y) => { const r = x % y; return r !== 0 && (r < 0) !== (y < 0) ? r + y : r; }, 'remainder',
+    (g, a, b) => [g, b.requiresGrad ? g.neg().mul(div(a, b, { roundingMode: 'floor' })) : null], 'div');
+
+/**
+ * C's fmod, `torch.fmod`: a − trunc(a/b)·b, which takes the dividend's sign. VJP: (g, −g·trunc(a/b)).
+ *
+ * @example
+ * fmod(tensor([-3, 3]), 2); // [-1, 1]
+ */
+export const fmod = (a: TensorLike, b: TensorLike): Tensor =>
+  integerChecked('fmod', a, b, (x, y) => x % y, 'fmod',
+    (g, a, b) => [g, b.requiresGrad ? g.neg().mul(div(a, b, { roundingMode: 'trunc' })) : null], 'div');
+
+/** A 'promote' binary op that refuses an integer divisor holding 0, as PyTorch raises ZeroDivisionError. */
+function integerChecked(op: string, a: TensorLike, b: TensorLike, f: BinaryFn, key: string,
+  vjp: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => Grads, reads: Reads = 'none'): Tensor {
+  const A = operand(a, op), Bo = operand(b, op);
+  if (!isFloating(promote(A.dtype, A.scalar, Bo.dtype, Bo.scalar)) && Bo.t.eq(0).any().item()) {
+    throw new RangeError(`${op}: ZeroDivisionError (integer division by zero)`);
+  }
+  return binary(op, a, b, f, 'promote', vjp, reads, key);
+}
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
   binary('maximum', a, b, (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y), 'promote', (g, a, b) => tieSplit(g, a.lt(b), a.gt(b), a.eq(b)), 'both');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>

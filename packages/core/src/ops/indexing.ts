@@ -7,6 +7,7 @@ import { runKernel } from '../compile/capture';
 import { mapWhere } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
+import { checkOptions } from '../options';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { indexAddRows } from '../webgpu/rows'; // webgpu (issue 17)
 
@@ -201,4 +202,89 @@ export function zerosLikeShape(x: Tensor): Tensor {
   const d = allocate(x.dtype, x.numel());
   runKernel(() => d.fill(0), d);
   return Tensor._fromData(d, x.shape, x.dtype);
+}
+
+// nonzero (audit3)
+/**
+ * PyTorch's `nonzero`: the indices of the non-zero elements, row-major, as int32 [n, ndim]; with
+ * `{ asTuple: true }` one 1-D index tensor per dim (a 0-d input gives one dim of size 1 or 0, as PyTorch).
+ * @example nonzero(tensor([[0, 1], [1, 1]])); // [[0, 1], [1, 0], [1, 1]]
+ */
+export function nonzero(x: Tensor, opts?: { asTuple?: boolean }): Tensor {
+  const { asTuple = false } = checkOptions('nonzero', opts, ['asTuple']);
+  if (asTuple) throw new TypeError('nonzero: for { asTuple: true } call nonzeroTuple(x) (a list of tensors; nonzero returns one tensor)');
+  const shape = x._shape, nd = shape.length;
+  const data = x._contigData();
+  const hits: number[] = [];
+  for (let i = 0; i < data.length; i++) if (data[i] !== 0) hits.push(i);
+  const out = new Int32Array(hits.length * nd);
+  hits.forEach((flat, r) => {
+    for (let d = nd - 1, f = flat; d >= 0; d--) { out[r * nd + d] = f % shape[d]; f = Math.floor(f / shape[d]); }
+  });
+  return Tensor._fromData(out, [hits.length, nd], 'int32');
+}
+
+/** `nonzero(x, as_tuple=True)`: one int32 index tensor per dim. @example nonzeroTuple(tensor([0, 3, 4])); // [[1, 2]] */
+export function nonzeroTuple(x: Tensor): Tensor[] {
+  if (x.ndim === 0) return [Tensor._fromData(new Int32Array(x._contigData()[0] !== 0 ? [0] : []), [x._contigData()[0] !== 0 ? 1 : 0], 'int32')];
+  const nz = nonzero(x);
+  return x._shape.map((_, d) => nz.select(1, d).contiguous());
+}
+
+// scatter and indexAdd (audit3)
+/**
+ * Out-of-place `scatter`: x with `src` (a tensor of x's dtype, or a number) written at the index positions
+ * along dim. With repeated indices the last write wins (PyTorch leaves that order unspecified).
+ * VJP: x gets g where nothing was written, src gets g gathered at the index.
+ * @example scatter(zeros([2, 3]), 1, tensor([[0], [2]], { dtype: 'int32' }), 7); // [[7, 0, 0], [0, 0, 7]]
+ */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  checkIndex('scatter', index);
+  const d = normDim(dim, x.ndim, 'scatter');
+  let used: Tensor | null = null;
+  if (src instanceof Tensor) {
+    if (src.dtype !== x.dtype) throw new TypeError(`scatter: expected self.dtype to be equal to src.dtype (${x.dtype} and ${src.dtype})`);
+    checkGatherShapes('scatter', x, d, index, src);
+    used = src;
+    for (let k = 0; k < src.ndim; k++) {
+      if (src._shape[k] < index._shape[k]) throw new RangeError(`scatter: src shape ${fmt(src._shape)} is smaller than index shape ${fmt(index._shape)} at dim ${k}`);
+      if (src._shape[k] > index._shape[k]) used = used.narrow(k, 0, index._shape[k]);
+    }
+  } else {
+    if (typeof src !== 'number') throw new TypeError(`scatter: src must be a Tensor or a number, got ${typeof src}`);
+    checkGatherShapes('scatter', x, d, index);
+    if (x.dtype === 'int32') checkInt32(src, 'scatter');
+  }
+  const out = allocate(x.dtype, x.numel());
+  const keep = allocate(x.dtype, x.numel());
+  const u = used;
+  runKernel(() => {
+    out.set(x._contigData());
+    keep.fill(1);
+    const s = u === null ? null : u._contigData();
+    forIndex('scatter', x._shape, d, index, (p, i) => { out[p] = s === null ? (src as number) : s[i]; keep[p] = 0; });
+  }, out);
+  const res = Tensor._fromData(out, x.shape, x.dtype);
+  const keepT = Tensor._fromData(keep, x.shape, x.dtype);
+  const inputs = u === null ? [x] : [x, u];
+  return record('scatter', inputs, res, (g) => [g.mul(keepT), ...(u !== null ? [u.requiresGrad ? g.gather(d, index) : null] : [])], [index]);
+}
+
+/**
+ * Out-of-place `index_add`: x with `alpha`·source's slices added at the 1-D `index` positions along dim.
+ * @example indexAdd(zeros([3]), 0, tensor([0, 2, 0], { dtype: 'int32' }), tensor([1, 2, 3])); // [4, 0, 2]
+ */
+export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor {
+  const { alpha = 1 } = checkOptions('indexAdd', opts, ['alpha']);
+  checkIndex('indexAdd', index);
+  if (index.ndim > 1) throw new RangeError(`indexAdd: index must be 1-D, got shape ${fmt(index._shape)}`);
+  const d = normDim(dim, x.ndim, 'indexAdd');
+  const m = index.numel();
+  const want = x.ndim === 0 ? [] : x._shape.map((s, k) => (k === d ? m : s));
+  if (source.ndim !== x.ndim || source._shape.some((s, k) => s !== want[k])) {
+    throw new RangeError(`indexAdd: source shape ${fmt(source._shape)} must be ${fmt(want)} (x's shape ${fmt(x._shape)} with dim ${d} of the index's length ${m})`);
+  }
+  if (x.ndim === 0) return x.add(alpha === 1 ? source : source.mul(alpha));
+  const idx = index.reshape(want.map((_, k) => (k === d ? m : 1))).expand(want).contiguous();
+  return scatterAdd(x, d, idx, alpha === 1 ? source : source.mul(alpha));
 }

@@ -12,6 +12,7 @@ import { groupShape, groupsFor, reducedShape } from './kernels';
 import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
+import { checkOptions } from '../options';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { eyeMask } from '../webgpu/rows'; // webgpu (issue 17)
 
@@ -239,7 +240,38 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   }, [x]);
 }
 
-export function variance(x: Tensor, dim?: number | number[] | null, opts: VarOptions = {}): Tensor {
+/** var/std's dim: dims, null for all, a bare `unbiased` flag (PyTorch's `x.var(False)`) or the options. */
+export type VarDim = number | number[] | null | undefined | boolean | (VarOptions & { dim?: number | number[] | null });
+
+/**
+ * PyTorch's call forms of var/std: `(dim, unbiased, keepdim)` positionally, `(unbiased)`, or keywords,
+ * here `(dim, { unbiased, correction, keepdim })` or `({ dim, unbiased, correction, keepdim })`.
+ */
+function varArgs(op: string, dim: VarDim, opts: VarOptions | boolean | undefined, keepdim: boolean | undefined): [number | number[] | null | undefined, VarOptions] {
+  if (typeof dim === 'boolean') {
+    if (opts !== undefined) throw new TypeError(`${op}: after the unbiased flag no further argument is taken, as in PyTorch's ${op}(unbiased)`);
+    return [null, { unbiased: dim }];
+  }
+  if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) {
+    if (opts !== undefined) throw new TypeError(`${op}: expected the options object as the only argument or after the dim`);
+    const { dim: d, ...rest } = checkOptions(op, dim, ['dim', 'unbiased', 'correction', 'keepdim']);
+    return [d, rest];
+  }
+  if (typeof opts === 'boolean') return [dim, { unbiased: opts, keepdim: keepdim ?? false }];
+  if (keepdim !== undefined) throw new TypeError(`${op}: keepdim goes in the options object here: ${op}(dim, { keepdim })`);
+  return [dim, checkOptions(op, opts, ['unbiased', 'correction', 'keepdim'])];
+}
+
+/**
+ * Variance over `dim` (all dims when null), Bessel-corrected unless `unbiased: false` or a
+ * `correction` is given. PyTorch's forms: `var(dim, unbiased, keepdim)` and the options object.
+ *
+ * @example
+ * variance(tensor([1, 2, 4]), 0, false); // 1.5556 (divides by n)
+ * variance(tensor([1, 2, 4]), { correction: 0 }); // the same
+ */
+export function variance(x: Tensor, dimArg?: VarDim, optsArg?: VarOptions | boolean, keepdimArg?: boolean): Tensor {
+  const [dim, opts] = varArgs('var', dimArg, optsArg, keepdimArg);
   if (!isFloating(x.dtype)) throw new TypeError(`var: expected a floating point tensor, got ${x.dtype}`);
   const dims = dimsOf(x, dim, 'var');
   const n = numelOf(dims.map((d) => x._shape[d]));
@@ -249,7 +281,9 @@ export function variance(x: Tensor, dim?: number | number[] | null, opts: VarOpt
   return sum(dev.mul(dev), dims, opts.keepdim ?? false).div(Math.max(0, n - correction));
 }
 
-export function std(x: Tensor, dim?: number | number[] | null, opts: VarOptions = {}): Tensor {
+/** Standard deviation, √var, with var's argument forms. @example std(tensor([1, 2, 4]), 0, false); // 1.2472 */
+export function std(x: Tensor, dimArg?: VarDim, optsArg?: VarOptions | boolean, keepdimArg?: boolean): Tensor {
+  const [dim, opts] = varArgs('std', dimArg, optsArg, keepdimArg);
   // Checked here too, so that errors name std rather than the var it is computed with.
   if (!isFloating(x.dtype)) throw new TypeError(`std: expected a floating point tensor, got ${x.dtype}`);
   dimsOf(x, dim, 'std');
@@ -270,8 +304,24 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): T
   return keepdim ? s : s.reshape(reducedShape(xf._shape, dims, false));
 }
 
-export const all = (x: Tensor): Tensor => Tensor._fromData(new Uint8Array([+x._contigData().every((v) => v !== 0)]), [], 'bool');
-export const any = (x: Tensor): Tensor => Tensor._fromData(new Uint8Array([+x._contigData().some((v) => v !== 0)]), [], 'bool');
+/**
+ * Whether every element (along `dim`, when given) is non-zero; bool. PyTorch's `all(dim, keepdim)`.
+ * @example all(tensor([[true, false], [true, true]]), 1); // [false, true]
+ */
+export function all(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  if (dim === undefined || dim === null) return Tensor._fromData(new Uint8Array([+x._contigData().every((v) => v !== 0)]), [], 'bool');
+  const dims = dimsOf(x, dim, 'all');
+  return sum(x.eq(0), dims, keepdim).eq(0);
+}
+/**
+ * Whether any element (along `dim`, when given) is non-zero; bool. PyTorch's `any(dim, keepdim)`.
+ * @example any(tensor([[true, false], [false, false]]), 1); // [true, false]
+ */
+export function any(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+  if (dim === undefined || dim === null) return Tensor._fromData(new Uint8Array([+x._contigData().some((v) => v !== 0)]), [], 'bool');
+  const dims = dimsOf(x, dim, 'any');
+  return sum(x.ne(0), dims, keepdim).gt(0);
+}
 
 /**
  * The one helper that undoes broadcasting: sums `g` over the dims that broadcasting added or stretched

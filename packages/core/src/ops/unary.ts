@@ -7,6 +7,7 @@ import { DType, isFloating, getDefaultDtype } from '../dtype';
 import { record } from '../autograd/tape';
 import { mapUnary, mapBinary, UnaryFn } from './kernels';
 import { where } from './indexing';
+import { checkOptions } from '../options';
 
 type Kind = 'float' | 'same' | 'bool';
 
@@ -51,9 +52,36 @@ function reluMask(g: Tensor, out: Tensor): Tensor {
   const res = mapBinary(g, out, g.shape, g.dtype, (a, o) => (o <= 0 ? 0 : a), 'reluMask');
   return record('reluMask', [g], res, (gg) => [reluMask(gg, out)], [out]);
 }
-export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => {
-  const lo = min ?? -Infinity, hi = max ?? Infinity;
+/** clamp's bounds: numbers, tensors (broadcast against x), null for none. */
+export type ClampBound = number | Tensor | null | undefined;
+/** PyTorch's keyword form, `x.clamp(max=1)`: `x.clamp({ max: 1 })`. */
+export interface ClampOptions { min?: number | Tensor | null; max?: number | Tensor | null }
+
+/**
+ * min(max(x, min), max), as PyTorch (so `max` wins where min > max; NaN passes). Bounds may be numbers
+ * or tensors, positional or as `{ min, max }`. The gradient passes where min <= x <= max (the boundary
+ * included); a tensor bound gets it where it was the one taken.
+ *
+ * @example
+ * clamp(tensor([-2, 0.5, 3]), -1, 1); // [-1, 0.5, 1]
+ * clamp(tensor([-2, 0.5, 3]), { max: 1 }); // [-2, 0.5, 1]
+ */
+export const clamp = (x: Tensor, minArg?: ClampBound | ClampOptions, maxArg?: ClampBound): Tensor => {
+  let min = minArg as ClampBound, max = maxArg;
+  if (minArg !== null && typeof minArg === 'object' && !(minArg instanceof Tensor)) {
+    if (maxArg !== undefined) throw new TypeError('clamp: expected clamp(min, max) or clamp({ min, max }), not both');
+    ({ min, max } = checkOptions('clamp', minArg, ['min', 'max']));
+  }
   if (min == null && max == null) throw new TypeError('clamp: at least one of min and max must be given');
+  for (const b of [min, max]) if (b != null && typeof b !== 'number' && !(b instanceof Tensor)) throw new TypeError(`clamp: a bound must be a number, a Tensor or null, got ${typeof b}`);
+  if (min instanceof Tensor || max instanceof Tensor) {
+    // Composed of where: x < min picks min, so x = min keeps x's gradient, as PyTorch's clamp_backward.
+    let out = x;
+    if (min != null) out = where(out.lt(min), min, out);
+    if (max != null) out = where(out.gt(max), max, out);
+    return out;
+  }
+  const lo = min ?? -Infinity, hi = max ?? Infinity;
   // A fractional bound makes an integer tensor's result float, as torch.clamp(int_tensor, 1.5) (type promotion).
   if (!isFloating(x.dtype) && [min, max].some((b) => b != null && !Number.isInteger(b))) x = x.to(getDefaultDtype());
   // min(max(v, lo), hi) as PyTorch (so hi wins when lo > hi), NaN passing through.

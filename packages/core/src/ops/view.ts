@@ -294,3 +294,37 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
   const d = newDim(dim, ref.length, 'stack');
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
+
+// repeat and movedim (audit3)
+/**
+ * PyTorch's `repeat`: tiles x `reps[i]` times along dim i; extra leading reps add leading dims. Written as
+ * unsqueeze → expand → reshape, so the gradient (the sum over the tiles) comes from those ops.
+ * @example repeat(tensor([1, 2]), [2, 2]); // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ */
+export function repeat(x: Tensor, reps: number[]): Tensor {
+  if (reps.length < x.ndim) throw new RangeError(`repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+  for (const r of reps) if (!Number.isInteger(r) || r < 0) throw new RangeError(`repeat: repeats must be non-negative integers, got ${fmt(reps)}`);
+  const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x._shape];
+  const y = reshape(x, shape);
+  // [s0, s1, ...] → [1, s0, 1, s1, ...] → [r0, s0, r1, s1, ...] → [r0·s0, r1·s1, ...]
+  const inter: number[] = [], big: number[] = [];
+  shape.forEach((s, i) => { inter.push(1, s); big.push(reps[i], s); });
+  return reshape(expand(reshape(y, inter), big), shape.map((s, i) => s * reps[i]));
+}
+
+/**
+ * PyTorch's `movedim`: moves dims `source` to positions `destination`, the others keeping their order.
+ * @example movedim(zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ */
+export function movedim(x: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  const src = (Array.isArray(source) ? source : [source]).map((d) => normDim(d, x.ndim, 'movedim'));
+  const dst = (Array.isArray(destination) ? destination : [destination]).map((d) => normDim(d, x.ndim, 'movedim'));
+  if (src.length !== dst.length) throw new RangeError(`movedim: Invalid source or destination dims: source (${fmt(src)} dims) should contain the same number of dims as destination (${fmt(dst)} dims)`);
+  if (new Set(src).size !== src.length) throw new RangeError(`movedim: repeated dim in \`source\` (${fmt(src)})`);
+  if (new Set(dst).size !== dst.length) throw new RangeError(`movedim: repeated dim in \`destination\` (${fmt(dst)})`);
+  const order = new Array<number>(x.ndim).fill(-1);
+  src.forEach((s, i) => { order[dst[i]] = s; });
+  const rest = x._shape.map((_, i) => i).filter((i) => !src.includes(i));
+  for (let i = 0, k = 0; i < x.ndim; i++) if (order[i] === -1) order[i] = rest[k++];
+  return permute(x, order);
+}

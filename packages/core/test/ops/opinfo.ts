@@ -625,6 +625,33 @@ export const OPS: OpInfo[] = [
     s('T 2, B 1, H 3 from x·W_ihᵀ, output rows used unequally', [arg(gen, [2, 1, 2]), arg(gen, [12, 2]), arg(gen, [1, 3]), arg(gen, [1, 3]), arg(gen, [12, 3]), arg(gen, [12])],
       (x, wi, h, c, w, b) => { const r = core.lstmLayer(core.linear(x, wi), h, c, w, b); return r.select(0, 1).mul(r.select(0, 2)).add(r.select(0, 0).sin()); }),
   ]),
+  // rounding division and moduli (audit3): remainder/fmod away from their jumps; div with a rounding mode has gradient 0
+  binary('remainder', core.remainder, [real, awayFromZero]),
+  binary('fmod', core.fmod, [real, awayFromZero]),
+  custom('clamp (tensor bounds)', ['clamp'], (gen) => [
+    s('min and max tensors, broadcast', [arg(gen, [2, 3]), arg(gen, [3]), arg(gen, [2, 1])], (x, lo, hi) => x.clamp(lo, hi.add(1))),
+    s('{ max } only', [arg(gen, [4]), arg(gen, [4])], (x, hi) => x.clamp({ max: hi })),
+  ]),
+  custom('repeat', ['repeat'], (gen) => [
+    s('[2, 3] by (2, 1)', [arg(gen, [2, 3])], (x) => x.repeat(2, 1)),
+    s('[3] by (2, 2) (a new leading dim)', [arg(gen, [3])], (x) => core.repeat(x, [2, 2])),
+  ]),
+  custom('scatter', ['scatter'], (gen) => [
+    s('src [2, 2] into [2, 3] along 1', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => core.scatter(x, 1, core.tensor([[0, 2], [1, 0]], { dtype: 'int32' }), src)),
+    s('a number along 0', [arg(gen, [3, 2])], (x) => x.scatter(0, core.tensor([[2, 0]], { dtype: 'int32' }), 0.5)),
+  ]),
+  custom('indexAdd', ['indexAdd'], (gen) => [
+    s('rows [0, 2, 0] of [3, 2], alpha 2', [arg(gen, [3, 2]), arg(gen, [3, 2])], (x, src) => core.indexAdd(x, 0, core.tensor([0, 2, 0], { dtype: 'int32' }), src, { alpha: 2 })),
+    s('columns along -1', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => x.indexAdd(-1, core.tensor([1, 1], { dtype: 'int32' }), src)),
+  ]),
+  custom('median', ['median'], (gen) => [
+    s('all of [2, 3]', [arg(gen, [2, 3])], (x) => core.median(x)),
+    s('dim 1 of [3, 4] (values)', [arg(gen, [3, 4])], (x) => core.median(x, 1).values),
+  ]),
+  custom('movedim', ['movedim'], (gen) => [
+    s('dim 0 to -1 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.movedim(0, -1).mul(x.movedim(0, -1))),
+    s('[0, 1] to [2, 0]', [arg(gen, [2, 3, 4])], (x) => core.movedim(x, [0, 1], [2, 0]).sin()),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
@@ -637,6 +664,7 @@ export const NON_DIFFERENTIABLE = [
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
   'argmax', 'argmin', 'all', 'any', 'oneHot',
   'argsort', // issue 13
+  'floorDivide', 'nonzero', 'nonzeroTuple', // audit3 (floorDivide has no derivative, as PyTorch)
 ];
 
 /** Exports that are not ops on tensors: classes, creation, random, grad modes, autograd machinery. */
@@ -655,6 +683,7 @@ export const NOT_OPS = [
   'setBufferPool', 'bufferPoolEnabled', 'clearPool',
   // compile (issue 15): test/compile.test.ts
   'compile',
+  'logspace', // audit3
   // webgpu device (issue 17): test/webgpu/
   'webgpu',
 ];

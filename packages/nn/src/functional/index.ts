@@ -38,3 +38,5 @@ export { scaledDotProductAttention } from './attention';
 export type { ScaledDotProductAttentionOptions } from './attention';
 // distances (issue 13): core's ops, under torch.nn.functional's names too
 export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
+// activations (audit3)
+export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';

@@ -1,0 +1,185 @@
+/**
+ * The rest of PyTorch's activation layers (`nn.Hardtanh`, `nn.PReLU`, `nn.SELU`, …), each forwarding to
+ * the function of the same name in `functional/activation-extra`, with PyTorch's positional arguments,
+ * defaults and an options object of its keyword arguments.
+ */
+import { Tensor, full, getDefaultDtype, DType } from '@tapegrad/core';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { maybeInPlace, inplaceArg } from './inplace';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import * as Fx from './functional/activation-extra';
+import { keywordArg } from './check';
+
+/** A layer whose only argument is PyTorch's `inplace` flag. */
+abstract class InPlaceActivation extends Module {
+  readonly inplace: boolean;
+  constructor(inplace: boolean | { inplace?: boolean }) {
+    super();
+    this.inplace = inplaceArg(new.target.name, inplace);
+  }
+  protected abstract f(x: Tensor): Tensor;
+  forward(x: Tensor): Tensor {
+    return maybeInPlace(x, this.inplace, `${this.constructor.name.toLowerCase()}_`, (t) => this.f(t));
+  }
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+interface HardtanhOptions { minVal: number; maxVal: number; inplace: boolean }
+/** max(minVal, min(maxVal, x)), defaults −1 and 1. @example new Hardtanh().call(tensor([-2, 2])) // [-1, 1] */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+  readonly inplace: boolean;
+  /** `new Hardtanh(-2, 2)`, `new Hardtanh(-2, 2, true)` or `new Hardtanh({ minVal: -2, maxVal: 2 })`. */
+  constructor(...args: PositionalArgs<[], [minVal: number, maxVal: number, inplace: boolean], HardtanhOptions>) {
+    super();
+    const o = positionalOptions<HardtanhOptions>('Hardtanh', args, [pos.number('minVal'), pos.number('maxVal'), pos.boolean('inplace')], ['minVal', 'maxVal', 'inplace'], 0);
+    this.minVal = o.minVal ?? -1;
+    this.maxVal = o.maxVal ?? 1;
+    this.inplace = inplaceArg('Hardtanh', o.inplace);
+    if (this.maxVal <= this.minVal) throw new RangeError(`Hardtanh: maxVal (${this.maxVal}) must be greater than minVal (${this.minVal})`);
+  }
+  forward(x: Tensor): Tensor {
+    return maybeInPlace(x, this.inplace, 'hardtanh_', (t) => Fx.hardtanh(t, this.minVal, this.maxVal));
+  }
+  override extraRepr(): string {
+    return `minVal=${this.minVal}, maxVal=${this.maxVal}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/** min(max(0, x), 6). */
+export class ReLU6 extends InPlaceActivation {
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  protected f(x: Tensor): Tensor { return Fx.relu6(x); }
+}
+
+interface ThresholdOptions { threshold: number; value: number; inplace: boolean }
+/** x where x > threshold, else value (both required, as PyTorch). @example new Threshold(0.1, 20) */
+export class Threshold extends Module {
+  readonly threshold: number;
+  readonly value: number;
+  readonly inplace: boolean;
+  constructor(...args: PositionalArgs<[threshold: number, value: number], [inplace: boolean], ThresholdOptions>) {
+    super();
+    const o = positionalOptions<ThresholdOptions>('Threshold', args, [pos.number('threshold'), pos.number('value'), pos.boolean('inplace')], ['threshold', 'value', 'inplace'], 2);
+    if (o.threshold === undefined || o.value === undefined) throw new TypeError('Threshold: threshold and value are required: new Threshold(threshold, value)');
+    this.threshold = o.threshold;
+    this.value = o.value;
+    this.inplace = inplaceArg('Threshold', o.inplace);
+  }
+  forward(x: Tensor): Tensor {
+    return maybeInPlace(x, this.inplace, 'threshold_', (t) => Fx.threshold(t, this.threshold, this.value));
+  }
+  override extraRepr(): string {
+    return `threshold=${this.threshold}, value=${this.value}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+interface AlphaOptions { alpha: number; inplace: boolean }
+/** max(0, x) + min(0, α(e^(x/α) − 1)), α = 1. */
+export class CELU extends Module {
+  readonly alpha: number;
+  readonly inplace: boolean;
+  constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], AlphaOptions>) {
+    super();
+    const o = positionalOptions<AlphaOptions>('CELU', args, [pos.number('alpha'), pos.boolean('inplace')], ['alpha', 'inplace'], 0);
+    this.alpha = o.alpha ?? 1;
+    this.inplace = inplaceArg('CELU', o.inplace);
+  }
+  forward(x: Tensor): Tensor {
+    return maybeInPlace(x, this.inplace, 'celu_', (t) => Fx.celu(t, this.alpha));
+  }
+  override extraRepr(): string {
+    return `alpha=${this.alpha}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/** Self-normalising ELU with PyTorch's α ≈ 1.6733 and scale ≈ 1.0507. */
+export class SELU extends InPlaceActivation {
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  protected f(x: Tensor): Tensor { return Fx.selu(x); }
+}
+/** x·tanh(softplus(x)). */
+export class Mish extends InPlaceActivation {
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  protected f(x: Tensor): Tensor { return Fx.mish(x); }
+}
+/** x·relu6(x + 3)/6. */
+export class Hardswish extends InPlaceActivation {
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  protected f(x: Tensor): Tensor { return Fx.hardswish(x); }
+}
+/** relu6(x + 3)/6. */
+export class Hardsigmoid extends InPlaceActivation {
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  protected f(x: Tensor): Tensor { return Fx.hardsigmoid(x); }
+}
+
+/** x − tanh(x). */
+export class Tanhshrink extends Module {
+  forward(x: Tensor): Tensor { return Fx.tanhshrink(x); }
+}
+/** x / (1 + |x|). */
+export class Softsign extends Module {
+  forward(x: Tensor): Tensor { return Fx.softsign(x); }
+}
+/** log σ(x). */
+export class LogSigmoid extends Module {
+  forward(x: Tensor): Tensor { return Fx.logsigmoid(x); }
+}
+
+/** Soft shrinkage with threshold λ (default 0.5). `new Softshrink(1)` or `new Softshrink({ lambd: 1 })`. */
+export class Softshrink extends Module {
+  readonly lambd: number;
+  constructor(lambd: number | { lambd?: number } = 0.5) {
+    super();
+    this.lambd = keywordArg<number>('Softshrink', lambd, 'lambd', 0.5);
+  }
+  forward(x: Tensor): Tensor { return Fx.softshrink(x, this.lambd); }
+  override extraRepr(): string { return `${this.lambd}`; }
+}
+/** Hard shrinkage with threshold λ (default 0.5). */
+export class Hardshrink extends Module {
+  readonly lambd: number;
+  constructor(lambd: number | { lambd?: number } = 0.5) {
+    super();
+    this.lambd = keywordArg<number>('Hardshrink', lambd, 'lambd', 0.5);
+  }
+  forward(x: Tensor): Tensor { return Fx.hardshrink(x, this.lambd); }
+  override extraRepr(): string { return `${this.lambd}`; }
+}
+
+/** Gated linear unit along `dim` (default −1). `new GLU(1)` or `new GLU({ dim: 1 })`. */
+export class GLU extends Module {
+  readonly dim: number;
+  constructor(dim: number | { dim?: number } = -1) {
+    super();
+    this.dim = keywordArg<number>('GLU', dim, 'dim', -1);
+  }
+  forward(x: Tensor): Tensor { return Fx.glu(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim}`; }
+}
+
+interface PReLUOptions { numParameters: number; init: number; dtype: DType }
+/**
+ * x where x > 0, else a·x with a learnt slope `weight` of `numParameters` entries (1, or the channels),
+ * initialised to `init` (0.25), as PyTorch. @example new PReLU(3).weight.shape // [3]
+ */
+export class PReLU extends Module {
+  // PyTorch's num_parameters attribute is weight.numel() here: Module.numParameters() is the parameter count.
+  readonly init: number;
+  weight: Parameter;
+  constructor(...args: PositionalArgs<[], [numParameters: number, init: number], PReLUOptions>) {
+    super();
+    const o = positionalOptions<PReLUOptions>('PReLU', args, [pos.number('numParameters'), pos.number('init')], ['numParameters', 'init', 'dtype'], 0);
+    const n = o.numParameters ?? 1;
+    this.init = o.init ?? 0.25;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`PReLU: numParameters must be a positive integer, got ${n}`);
+    this.weight = new Parameter(full([n], this.init, { dtype: o.dtype ?? getDefaultDtype() }));
+  }
+  forward(x: Tensor): Tensor { return Fx.prelu(x, this.weight); }
+  override extraRepr(): string { return `numParameters=${this.weight.numel()}`; }
+}

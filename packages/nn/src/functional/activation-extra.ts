@@ -1,0 +1,156 @@
+/**
+ * The rest of PyTorch's elementwise activations (`F.hardtanh`, `F.selu`, `F.mish`, …), composed of core
+ * Tensor ops so that their gradients (and gradients of gradients) come from those ops. Where PyTorch's
+ * backward picks a side at a kink, the composition is written so the same side is taken: hardtanh,
+ * relu6 and hardsigmoid pass no gradient at their bounds, hardswish and clamp-like ones do.
+ */
+import { Tensor, where } from '@tapegrad/core';
+import { checkOptions, isOptionsObject } from '../check';
+
+function checkTensor(fn: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
+}
+function numberArg(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${fn}: ${name} must be a number, got ${typeof v} ${String(v)}`);
+  return v;
+}
+
+/** x inside (lo, hi), the bound outside; gradient 0 at and beyond the bounds (PyTorch's hardtanh_backward). */
+function strictClamp(x: Tensor, lo: number, hi: number, inside: Tensor = x): Tensor {
+  const within = x.gt(lo).logicalAnd(x.lt(hi));
+  return where(within, inside, inside.clamp(lo, hi).detach());
+}
+
+/**
+ * max(minVal, min(maxVal, x)); the gradient is 0 at the bounds, as PyTorch.
+ * @example F.hardtanh(tensor([-2, 0.5, 2])) // [-1, 0.5, 1]
+ */
+export function hardtanh(x: Tensor, minVal: number | { minVal?: number; maxVal?: number } = -1, maxVal = 1): Tensor {
+  checkTensor('hardtanh', x);
+  if (isOptionsObject(minVal)) ({ minVal = -1, maxVal = 1 } = checkOptions('hardtanh', minVal, ['minVal', 'maxVal']));
+  numberArg('hardtanh', 'minVal', minVal); numberArg('hardtanh', 'maxVal', maxVal);
+  if (minVal > maxVal) throw new RangeError(`hardtanh: minVal (${minVal}) cannot be greater than maxVal (${maxVal})`);
+  return strictClamp(x, minVal, maxVal);
+}
+
+/** min(max(0, x), 6). @example F.relu6(tensor([-1, 3, 7])) // [0, 3, 6] */
+export function relu6(x: Tensor): Tensor {
+  checkTensor('relu6', x);
+  return strictClamp(x, 0, 6);
+}
+
+/** x where x > threshold, else value. @example F.threshold(tensor([0.05, 0.5]), 0.1, 20) // [20, 0.5] */
+export function threshold(x: Tensor, thresholdValue: number | { threshold?: number; value?: number }, value?: number): Tensor {
+  checkTensor('threshold', x);
+  let th = thresholdValue as number;
+  if (isOptionsObject(thresholdValue)) ({ threshold: th = NaN, value = NaN } = checkOptions('threshold', thresholdValue, ['threshold', 'value']));
+  numberArg('threshold', 'threshold', th); numberArg('threshold', 'value', value);
+  return where(x.gt(th), x, value as number);
+}
+
+/** max(0, x) + min(0, α(e^(x/α) − 1)). @example F.celu(x, 1) // or F.celu(x, { alpha: 1 }) */
+export function celu(x: Tensor, alpha: number | { alpha?: number } = 1): Tensor {
+  checkTensor('celu', x);
+  if (isOptionsObject(alpha)) ({ alpha = 1 } = checkOptions('celu', alpha, ['alpha']));
+  numberArg('celu', 'alpha', alpha);
+  if (alpha === 0) throw new RangeError('celu: alpha cannot be 0 (ZeroDivisionError, as in PyTorch)');
+  return where(x.gt(0), x, x.div(alpha).expm1().mul(alpha));
+}
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+/** scale·(max(0, x) + min(0, α(eˣ − 1))) with PyTorch's α and scale. @example F.selu(tensor([1])) // [1.0507] */
+export function selu(x: Tensor): Tensor {
+  checkTensor('selu', x);
+  return where(x.gt(0), x.mul(SELU_SCALE), x.expm1().mul(SELU_ALPHA * SELU_SCALE));
+}
+
+/** x·tanh(softplus(x)). @example F.mish(tensor([1])) // [0.8651] */
+export function mish(x: Tensor): Tensor {
+  checkTensor('mish', x);
+  return x.mul(x.softplus(1, 20).tanh());
+}
+
+/** x·relu6(x + 3)/6; gradient −0.5 at −3 and 1.5 at 3, as PyTorch. @example F.hardswish(tensor([1])) // [0.6667] */
+export function hardswish(x: Tensor): Tensor {
+  checkTensor('hardswish', x);
+  return x.mul(x.add(3).clamp(0, 6)).div(6);
+}
+
+/** relu6(x + 3)/6; gradient 0 at ±3, as PyTorch. @example F.hardsigmoid(tensor([0])) // [0.5] */
+export function hardsigmoid(x: Tensor): Tensor {
+  checkTensor('hardsigmoid', x);
+  const within = x.gt(-3).logicalAnd(x.lt(3));
+  const lin = x.div(6).add(0.5);
+  return where(within, lin, lin.clamp(0, 1).detach());
+}
+
+/** x − tanh(x). */
+export function tanhshrink(x: Tensor): Tensor {
+  checkTensor('tanhshrink', x);
+  return x.sub(x.tanh());
+}
+
+function lambdArg(fn: string, lambd: number | { lambd?: number }): number {
+  if (isOptionsObject(lambd)) ({ lambd = 0.5 } = checkOptions(fn, lambd, ['lambd']));
+  numberArg(fn, 'lambd', lambd);
+  if (lambd < 0) throw new RangeError(`${fn}: lambda must be greater or equal to 0, but found to be ${lambd}`);
+  return lambd;
+}
+
+/** x − λ above λ, x + λ below −λ, else 0 (λ = 0.5). @example F.softshrink(tensor([1, 0.2])) // [0.5, 0] */
+export function softshrink(x: Tensor, lambd: number | { lambd?: number } = 0.5): Tensor {
+  checkTensor('softshrink', x);
+  const l = lambdArg('softshrink', lambd);
+  return where(x.gt(l), x.sub(l), where(x.lt(-l), x.add(l), x.mul(0)));
+}
+
+/** x where |x| > λ, else 0 (λ = 0.5). @example F.hardshrink(tensor([1, 0.2])) // [1, 0] */
+export function hardshrink(x: Tensor, lambd: number | { lambd?: number } = 0.5): Tensor {
+  checkTensor('hardshrink', x);
+  const l = lambdArg('hardshrink', lambd);
+  return where(x.ge(-l).logicalAnd(x.le(l)), 0, x);
+}
+
+/** x / (1 + |x|). */
+export function softsign(x: Tensor): Tensor {
+  checkTensor('softsign', x);
+  return x.div(x.abs().add(1));
+}
+
+/** log σ(x), stable for large |x|. */
+export function logsigmoid(x: Tensor): Tensor {
+  checkTensor('logsigmoid', x);
+  // min(x, 0) − log1p(e^−|x|) as two branches, each fed a clamped x so the unused one stays finite.
+  const xn = x.clamp({ max: 0 }), xp = x.clamp({ min: 0 });
+  return where(x.lt(0), xn.sub(xn.exp().log1p()), xp.neg().exp().log1p().neg());
+}
+
+/** a·σ(b) where a, b are the halves of x along `dim` (default −1). @example F.glu(tensor([[1, 2, 3, 4]])) // [[0.9526, 1.9640]] */
+export function glu(x: Tensor, dim: number | { dim?: number } = -1): Tensor {
+  checkTensor('glu', x);
+  if (isOptionsObject(dim)) ({ dim = -1 } = checkOptions('glu', dim, ['dim']));
+  if (x.ndim === 0) throw new RangeError('glu: glu does not support scalars because halving size must be even');
+  const d = dim < 0 ? dim + x.ndim : dim;
+  if (!Number.isInteger(d) || d < 0 || d >= x.ndim) throw new RangeError(`glu: dim ${dim} is out of range for a tensor of rank ${x.ndim}`);
+  const n = x.shape[d];
+  if (n % 2 !== 0) throw new RangeError(`glu: Halving dimension must be even, but dimension ${d} is size ${n}`);
+  return x.narrow(d, 0, n / 2).mul(x.narrow(d, n / 2, n / 2).sigmoid());
+}
+
+/**
+ * x where x > 0, else weight·x; `weight` has 1 or C entries (C = dim 1 of x, the channels).
+ * @example F.prelu(tensor([-1, 2]), tensor([0.25])) // [-0.25, 2]
+ */
+export function prelu(x: Tensor, weight: Tensor): Tensor {
+  checkTensor('prelu', x); checkTensor('prelu', weight);
+  const c = weight.numel();
+  let w = weight.reshape([c]);
+  if (c !== 1) {
+    if (x.ndim < 2 || x.shape[1] !== c) {
+      throw new RangeError(`prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${c} and channel size = ${x.ndim >= 2 ? x.shape[1] : 1}`);
+    }
+    w = w.reshape([c, ...new Array<number>(x.ndim - 2).fill(1)]);
+  }
+  return where(x.gt(0), x, x.mul(w));
+}
