@@ -12,7 +12,7 @@
  * ```
  */
 import { invalidateCaptures, noteModuleCall, noteUncapturable } from '@tapegrad/core/internal';
-import { Tensor, DType, noGrad, isFloating } from '@tapegrad/core';
+import { Tensor, DType, noGrad, isFloating, zerosLike } from '@tapegrad/core';
 import type { Device } from '@tapegrad/core';
 import { Parameter } from './parameter';
 
@@ -529,6 +529,14 @@ export abstract class Module {
         const alt = alts.find((a) => a !== key && targets.has(a) && !given.has(a));
         if (alt !== undefined) resolved.set(alt, v);
         else unexpected.push(key);
+      }
+    }
+    // A norm layer's num_batches_tracked missing from a plain dict is filled with 0, as PyTorch's
+    // _NormBase._load_from_state_dict does for state dicts without version metadata (checkpoints from
+    // before the buffer existed, or written by hand); every other missing key stays an error.
+    for (const [name, dst] of targets) {
+      if (!resolved.has(name) && (name === 'num_batches_tracked' || name.endsWith('.num_batches_tracked'))) {
+        resolved.set(name, zerosLike(dst));
       }
     }
     const missing: string[] = [];

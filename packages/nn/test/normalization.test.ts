@@ -135,3 +135,21 @@ describe("PyTorch's positional eps; unknown option keys", () => {
     expect(() => new LayerNorm(3, { elementwise_affine: false } as never)).toThrow(/LayerNorm: unknown option 'elementwise_affine'/);
   });
 });
+
+describe('BatchNorm loadStateDict without num_batches_tracked', () => {
+  it('fills it with 0 as PyTorch does for a plain dict; other missing keys stay errors', () => {
+    // PyTorch: bn = nn.BatchNorm1d(2); two training calls; bn.load_state_dict({weight, bias, running_mean,
+    // running_var}) -> "<All keys matched successfully>", bn.num_batches_tracked == tensor(0)
+    const bn = new BatchNorm1d(2);
+    bn.call(tensor([[1, 2], [3, 5], [0, 1], [2, 2]]));
+    bn.call(tensor([[1, 0], [3, 1], [2, 1], [2, 4]]));
+    expect(bn.num_batches_tracked!.item()).toBe(2);
+    const r = bn.loadStateDict({ weight: tensor([2, 3]), bias: tensor([0.5, 0.25]), running_mean: tensor([1, -1]), running_var: tensor([4, 9]) });
+    expect(r).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(bn.num_batches_tracked!.item()).toBe(0);
+    expect(bn.num_batches_tracked!.dtype).toBe('int32');
+    expect(Array.from(bn.running_var!.toArray() as number[])).toEqual([4, 9]);
+    // PyTorch: Missing key(s) in state_dict: "bias", "running_mean", "running_var".
+    expect(() => new BatchNorm1d(2).loadStateDict({ weight: zeros([2]) })).toThrow(/Missing key\(s\) in state_dict: "bias", "running_mean", "running_var"\./);
+  });
+});
