@@ -191,6 +191,13 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const pin = (t: Tensor): void => {
     pinned.add(t._storage.data.buffer);
   };
+  // retainGrad: a non-leaf's gradient accumulated into its `.grad` (user code may keep it: pinned).
+  const retainInto = (node: Node, g: Tensor): void => {
+    const r = node.retained;
+    if (r === null) return;
+    if (r._grad === null) pin(g);
+    r.grad = r._grad ? r._grad.add(g) : createGraph ? g : g.detach();
+  };
   const smallViewOf = (m: Map<unknown, Tensor>, b: ArrayBufferLike): boolean => {
     for (const t of m.values()) {
       const d = t._storage.data;
@@ -247,18 +254,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       }
       // Tensor hooks (registerHook) see the complete gradient and may replace it; user code may keep either.
       // retainGrad is one of them, in its registration order (as in PyTorch 1.13).
-      const retain = (rg: Tensor): void => {
-        const r = node.retained;
-        if (r === null) return;
-        if (r._grad === null) pin(rg);
-        r.grad = r._grad ? r._grad.add(rg) : createGraph ? rg : rg.detach();
-      };
       if (hasHooks(node)) {
         pin(g);
-        g = runHooks(node, g, retain);
+        g = runHooks(node, g, (rg) => retainInto(node, rg));
         pin(g);
         nodeGrads.set(node, g);
-      } else retain(g);
+      } else if (node.retained) retainInto(node, g);
       // User code may keep what it is given or returns; the engine cannot see those lifetimes.
       if (node.keepsGrads) pin(g);
       const grads = node.vjp(g);
