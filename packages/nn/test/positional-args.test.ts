@@ -113,8 +113,9 @@ describe('layer positional argument errors', () => {
     expect(() => new (loose<MaxPool2d>(MaxPool2d))(2, '2')).toThrow("MaxPool2d: argument 2 (stride) must be a number, an array of numbers or null, got the string '2'");
     expect(() => new (loose<LSTM>(LSTM))(4, 3, true)).toThrow('LSTM: argument 3 (numLayers) must be a number, got boolean true');
     expect(() => new (loose<LSTMCell>(LSTMCell))(4, 3, true, 'tanh')).toThrow('LSTMCell: takes at most 1 positional argument (bias) before its options object, got 2');
-    // PyTorch's max_norm (unsupported) is an error, not silently dropped.
-    expect(() => new (loose<Embedding>(Embedding))(10, 3, 0, 1.0)).toThrow('Embedding: takes at most 1 positional argument (paddingIdx) before its options object, got 2');
+    // PyTorch's padding_idx, max_norm, norm_type; scale_grad_by_freq (unsupported) is an error, not silently dropped.
+    expect(new Embedding(10, 3, 0, 1.0, 1).maxNorm).toBe(1);
+    expect(() => new (loose<Embedding>(Embedding))(10, 3, 0, 1.0, 2, true)).toThrow('Embedding: takes at most 3 positional arguments (paddingIdx, maxNorm, normType) before its options object, got 4');
   });
 
   it('unknown option keys are still errors, and range checks still apply', () => {
