@@ -121,17 +121,22 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> imp
 export class Subset<T> extends Dataset<T> {
   readonly dataset: Dataset<T>;
   readonly indices: readonly number[];
+  private readonly resolved: readonly number[];
 
   constructor(dataset: Dataset<T>, indices: ArrayLike<number>) {
     super();
     const n = dataset.length;
-    const copy = Array.from(indices);
-    copy.forEach((i, pos) => {
+    const given = Array.from(indices);
+    // As in PyTorch, where dataset[-1] is the last item, indices in [-n, n) are accepted; `indices` keeps
+    // them as given and `copy` holds them resolved to [0, n).
+    const copy = given.map((i, pos) => {
       if (!Number.isInteger(i)) throw new TypeError(`Subset: index at position ${pos} must be an integer, got ${String(i)}`);
-      if (i < 0 || i >= n) throw new RangeError(`Subset: index ${i} at position ${pos} is out of range for a dataset of length ${n}`);
+      if (i < -n || i >= n) throw new RangeError(`Subset: index ${i} at position ${pos} is out of range for a dataset of length ${n}`);
+      return i < 0 ? i + n : i;
     });
     this.dataset = dataset;
-    this.indices = copy;
+    this.indices = given;
+    this.resolved = copy;
     const inner = dataset;
     if (hasGetBatch(inner)) {
       this.getBatch = (batch: Int32Array): unknown => {
@@ -147,7 +152,7 @@ export class Subset<T> extends Dataset<T> {
   }
 
   getItem(i: number): T {
-    return this.dataset.getItem(this.indices[checkIndex('Subset.getItem', i, this.indices.length)]);
+    return this.dataset.getItem(this.resolved[checkIndex('Subset.getItem', i, this.resolved.length)]);
   }
 
   /**

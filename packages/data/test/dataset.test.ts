@@ -59,6 +59,17 @@ describe('Subset', () => {
   test('rejects indices outside the dataset', () => {
     expect(() => new Subset(new Range(3), [0, 3])).toThrow(/index 3 at position 1 is out of range for a dataset of length 3/);
     expect(() => new Subset(new Range(3), [0.5])).toThrow(/must be an integer/);
+    expect(() => new Subset(new Range(3), [-4])).toThrow(/index -4 at position 0 is out of range for a dataset of length 3/);
+  });
+
+  test('takes negative indices as PyTorch does (dataset[-1] is the last item), on both paths', () => {
+    const s = new Subset(new Range(10), [-1, 2, -10]);
+    expect([...s]).toEqual([9, 2, 0]);
+    expect(s.indices).toEqual([-1, 2, -10]);
+    const t = new Subset(new TensorDataset(ys()), [-1, 0]);
+    const [yb] = t.getBatch!(Int32Array.of(0, 1)) as [ReturnType<typeof ys>];
+    expect(Array.from(yb.dataSync())).toEqual([10, 7]);
+    expect(t.getItem(0)[0].item()).toBe(10);
   });
 
   test('has getBatch exactly when the wrapped dataset has it', () => {

@@ -23,7 +23,7 @@ export interface BlobsOptions extends Omit<ToyOptions, 'noise'> {
  */
 export function makeBlobs(options: BlobsOptions = {}): ToyData {
   if ((options as { noise?: unknown }).noise !== undefined) throw new TypeError('makeBlobs: use std (cluster standard deviation) instead of noise');
-  const ctx = resolveToyOptions('makeBlobs', options);
+  const ctx = resolveToyOptions('makeBlobs', options, ['centers', 'std']);
   const { centers = [[-2, -2], [2, 2]], std = 0.6 } = options;
   if (!Array.isArray(centers) || centers.length === 0) throw new TypeError('makeBlobs: centers must be a non-empty array of [x, y] pairs');
   centers.forEach((c, k) => {

@@ -19,7 +19,7 @@ export interface CirclesOptions extends ToyOptions {
  * ```
  */
 export function makeCircles(options: CirclesOptions = {}): ToyData {
-  const ctx = resolveToyOptions('makeCircles', options);
+  const ctx = resolveToyOptions('makeCircles', options, ['factor']);
   const { factor = 0.5 } = options;
   if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
     throw new RangeError(`makeCircles: factor has to be between 0 and 1 (0 <= factor < 1), got ${String(factor)}`);

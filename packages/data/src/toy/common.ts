@@ -1,9 +1,12 @@
 import { Generator, tensor, randn, rand, randperm, type Tensor } from '@tapegrad/core';
+import { checkOptionKeys } from '@tapegrad/core/internal';
 
 /** Options shared by the toy 2-D data sets. */
 export interface ToyOptions {
   /** Number of points (default 100, as in scikit-learn). */
   n?: number;
+  /** scikit-learn's name for `n` (`n_samples`); give one or the other. */
+  nSamples?: number;
   /** Standard deviation of Gaussian noise added to every coordinate (default 0: no noise). */
   noise?: number;
   /** Random source; the global generator (see `manualSeed`) when neither `generator` nor `seed` is given. */
@@ -28,8 +31,13 @@ export interface ToyContext {
   shuffle: boolean;
 }
 
-export function resolveToyOptions(fn: string, opts: ToyOptions): ToyContext {
-  const { n = 100, noise = 0, generator, seed, shuffle = true } = opts;
+const COMMON_KEYS = ['n', 'nSamples', 'noise', 'generator', 'seed', 'shuffle'];
+
+/** Checks the keys (common ones plus the set's own `extraKeys`: a misspelt key is an error, not a silent default) and resolves them. */
+export function resolveToyOptions(fn: string, opts: ToyOptions, extraKeys: readonly string[] = []): ToyContext {
+  checkOptionKeys(fn, opts, [...COMMON_KEYS, ...extraKeys]);
+  if (opts.n !== undefined && opts.nSamples !== undefined) throw new TypeError(`${fn}: pass either n or nSamples, not both`);
+  const { n = opts.nSamples ?? 100, noise = 0, generator, seed, shuffle = true } = opts;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: n must be a positive integer, got ${String(n)}`);
   if (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0) throw new RangeError(`${fn}: noise must be a finite number >= 0, got ${String(noise)}`);
   if (seed !== undefined && generator !== undefined) throw new TypeError(`${fn}: pass either seed or generator, not both`);

@@ -20,7 +20,7 @@ export interface XorOptions extends ToyOptions {
  * ```
  */
 export function makeXor(options: XorOptions = {}): ToyData {
-  const ctx = resolveToyOptions('makeXor', options);
+  const ctx = resolveToyOptions('makeXor', options, ['margin']);
   const { margin = 0 } = options;
   if (typeof margin !== 'number' || !(margin >= 0 && margin < 1)) throw new RangeError(`makeXor: margin must be in [0, 1), got ${String(margin)}`);
   const u = uniforms(2 * ctx.n, ctx.generator);

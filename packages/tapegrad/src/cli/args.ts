@@ -318,16 +318,23 @@ function nonNegativeNumber(flag: string, raw: string): number {
   return v;
 }
 
+// Beyond 2^53 - 1 neighbouring whole numbers round to the same double (--seed 1e20 and 1e20 + 1 would be
+// one seed), so such a value is refused rather than silently changed (issue 16: no silent integer wrap).
+function exactInt(flag: string, raw: string, v: number): number {
+  if (!Number.isSafeInteger(v)) throw new UsageError(`--${flag}: ${raw.trim()} is too large; expected a whole number <= ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
+  return v;
+}
+
 function positiveInt(flag: string, raw: string): number {
   const v = parseNumber(flag, raw, 'a whole number >= 1');
   if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${flag}: expected a whole number >= 1, got ${raw}`);
-  return v;
+  return exactInt(flag, raw, v);
 }
 
 function nonNegativeInt(flag: string, raw: string): number {
   const v = parseNumber(flag, raw, 'a whole number >= 0');
   if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${flag}: expected a whole number >= 0, got ${raw}`);
-  return v;
+  return exactInt(flag, raw, v);
 }
 
 function choice<T extends string>(flag: string, raw: string, options: readonly T[], what: string): T {
@@ -348,7 +355,7 @@ export function parseLayerSizes(flag: string, raw: string, sep: ',' | 'x' = ',')
     if (!/^\d+$/.test(p) || Number(p) < 1) {
       throw new UsageError(`--${flag}: layer sizes must be whole numbers >= 1 separated by '${sep}', got '${raw}'${p === '' ? ' (empty entry)' : ` ('${p}')`}`);
     }
-    return Number(p);
+    return exactInt(flag, p, Number(p));
   });
 }
 

@@ -162,6 +162,14 @@ describe('tapegrad argument parsing', () => {
     expect(run('sweep', '--hidden-sizes', '').err).toMatch(/--hidden-sizes: expected a comma-separated list/);
   });
 
+  test('whole numbers beyond 2^53 - 1 are refused, not rounded (1e20 and 1e20 + 1 would be one seed)', () => {
+    expect((parseArgs(['train', '--seed', '9007199254740991']) as TrainArgs).config.seed).toBe(9007199254740991);
+    expect(run('train', '--seed', '1e20').err).toMatch(/--seed: 1e20 is too large; expected a whole number <= 9007199254740991/);
+    expect(run('train', '--epochs', '9007199254740993').code).toBe(2);
+    expect(run('train', '--hidden', '128,99999999999999999999').err).toMatch(/--hidden: 99999999999999999999 is too large/);
+    expect(run('sweep', '--hidden-sizes', '99999999999999999999').err).toMatch(/--hidden-sizes: 99999999999999999999 is too large/);
+  });
+
   test('parseArgs throws UsageError with exit code 2', () => {
     expect(() => parseArgs(['train', '--epochs', '0'])).toThrow(UsageError);
     try {

@@ -266,3 +266,23 @@ describe('sweep --json', () => {
     expect(rep.runs[0].parameters).toBe(6); // softmax regression on 2 inputs, 2 classes: (2 + 1) * 2
   });
 });
+
+describe('divergence (issue 6: never a silent NaN)', () => {
+  test('train: a NaN/Infinity loss stops with exit 1 and says where; no checkpoint is written', () => {
+    const out = path.join(tmp, 'diverge');
+    const r = run(['train', '--dataset', 'xor', '--samples', '80', '--hidden', '8', '--optimizer', 'sgd', '--lr', '1e30', '--epochs', '2', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/training diverged: the loss became NaN\/Infinity at epoch \d+, batch \d+ \(lr 1e\+30\); try a smaller --lr/);
+    expect(fs.existsSync(path.join(out, 'model.safetensors'))).toBe(false);
+  });
+
+  test('sweep: a diverging configuration is recorded as diverged; the others still run and the best is a finite one', () => {
+    const dir = path.join(tmp, 'sweep-diverge');
+    const r = run(['sweep', '--dataset', 'xor', '--samples', '80', '--hidden-sizes', '8', '--lrs', '0.1,1e30', '--epochs', '2', '--out', dir, '--json']);
+    expect(r.code).toBe(0);
+    const rep = readJson<SweepReport>(path.join(dir, 'sweep.json'));
+    expect(rep.runs.map((x) => [x.lr, x.diverged, x.testAccuracy === null])).toEqual([[0.1, false, false], [1e30, true, true]]);
+    expect(inUnit(rep.runs[0].testAccuracy as number)).toBe(true);
+    expect(rep.best).toMatchObject({ lr: 0.1 });
+  });
+});
