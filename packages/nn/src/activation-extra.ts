@@ -7,6 +7,7 @@ import { Tensor, full, getDefaultDtype, DType } from '@tapegrad/core';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { maybeInPlace, inplaceArg } from './inplace';
 import { Module } from './module';
+import { AlphaActivation } from './activation';
 import { Parameter } from './parameter';
 import * as Fx from './functional/activation-extra';
 import { keywordArg } from './check';
@@ -14,13 +15,14 @@ import { keywordArg } from './check';
 /** A layer whose only argument is PyTorch's `inplace` flag. */
 abstract class InPlaceActivation extends Module {
   readonly inplace: boolean;
-  constructor(inplace: boolean | { inplace?: boolean }) {
+  /** `layerName`: the layer's, as PyTorch spells it (class names do not survive minifiers). */
+  protected constructor(private readonly layerName: string, inplace: boolean | { inplace?: boolean }) {
     super();
-    this.inplace = inplaceArg(new.target.name, inplace);
+    this.inplace = inplaceArg(layerName, inplace);
   }
   protected abstract f(x: Tensor): Tensor;
   forward(x: Tensor): Tensor {
-    return maybeInPlace(x, this.inplace, `${this.constructor.name.toLowerCase()}_`, (t) => this.f(t));
+    return maybeInPlace(x, this.inplace, `${this.layerName.toLowerCase()}_`, (t) => this.f(t));
   }
   override extraRepr(): string {
     return this.inplace ? 'inplace=True' : '';
@@ -52,7 +54,7 @@ export class Hardtanh extends Module {
 
 /** min(max(0, x), 6). */
 export class ReLU6 extends InPlaceActivation {
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super('ReLU6', inplace); }
   protected f(x: Tensor): Tensor { return Fx.relu6(x); }
 }
 
@@ -78,43 +80,35 @@ export class Threshold extends Module {
   }
 }
 
-interface AlphaOptions { alpha: number; inplace: boolean }
 /** max(0, x) + min(0, α(e^(x/α) − 1)), α = 1. */
-export class CELU extends Module {
-  readonly alpha: number;
-  readonly inplace: boolean;
-  constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], AlphaOptions>) {
-    super();
-    const o = positionalOptions<AlphaOptions>('CELU', args, [pos.number('alpha'), pos.boolean('inplace')], ['alpha', 'inplace'], 0);
-    this.alpha = o.alpha ?? 1;
-    this.inplace = inplaceArg('CELU', o.inplace);
+export class CELU extends AlphaActivation {
+  /** `new CELU(0.5)`, `new CELU(0.5, true)` or `new CELU({ alpha: 0.5, inplace: true })`. */
+  constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], { alpha: number; inplace: boolean }>) {
+    super('celu_', 'CELU', args);
   }
-  forward(x: Tensor): Tensor {
-    return maybeInPlace(x, this.inplace, 'celu_', (t) => Fx.celu(t, this.alpha));
-  }
-  override extraRepr(): string {
-    return `alpha=${this.alpha}${this.inplace ? ', inplace=True' : ''}`;
+  protected f(x: Tensor, alpha: number): Tensor {
+    return Fx.celu(x, alpha);
   }
 }
 
 /** Self-normalising ELU with PyTorch's α ≈ 1.6733 and scale ≈ 1.0507. */
 export class SELU extends InPlaceActivation {
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super('SELU', inplace); }
   protected f(x: Tensor): Tensor { return Fx.selu(x); }
 }
 /** x·tanh(softplus(x)). */
 export class Mish extends InPlaceActivation {
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super('Mish', inplace); }
   protected f(x: Tensor): Tensor { return Fx.mish(x); }
 }
 /** x·relu6(x + 3)/6. */
 export class Hardswish extends InPlaceActivation {
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super('Hardswish', inplace); }
   protected f(x: Tensor): Tensor { return Fx.hardswish(x); }
 }
 /** relu6(x + 3)/6. */
 export class Hardsigmoid extends InPlaceActivation {
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(inplace); }
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super('Hardsigmoid', inplace); }
   protected f(x: Tensor): Tensor { return Fx.hardsigmoid(x); }
 }
 

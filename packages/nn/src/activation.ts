@@ -48,22 +48,34 @@ export class LeakyReLU extends Module {
 
 interface AlphaOptions { alpha: number; inplace: boolean }
 
-/** x if x > 0 else α(eˣ − 1). */
-export class ELU extends Module {
+/** An activation with PyTorch's `(alpha=1.0, inplace=False)` arguments (ELU, CELU). */
+export abstract class AlphaActivation extends Module {
   readonly alpha: number;
   readonly inplace: boolean;
-  /** `new ELU(0.5)`, `new ELU(0.5, true)` or `new ELU({ alpha: 0.5, inplace: true })`. */
-  constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], AlphaOptions>) {
+  /** `name`: the layer's (for errors); `op`: its in-place op's. */
+  protected constructor(private readonly op: string, name: string, args: PositionalArgs<[], [alpha: number, inplace: boolean], AlphaOptions>) {
     super();
-    const o = positionalOptions<AlphaOptions>('ELU', args, [pos.number('alpha'), pos.boolean('inplace')], ['alpha', 'inplace'], 0);
+    const o = positionalOptions<AlphaOptions>(name, args, [pos.number('alpha'), pos.boolean('inplace')], ['alpha', 'inplace'], 0);
     this.alpha = o.alpha ?? 1;
-    this.inplace = inplaceArg('ELU', o.inplace);
+    this.inplace = inplaceArg(name, o.inplace);
   }
+  protected abstract f(x: Tensor, alpha: number): Tensor;
   forward(x: Tensor): Tensor {
-    return maybeInPlace(x, this.inplace, 'elu_', (t) => Fa.elu(t, this.alpha));
+    return maybeInPlace(x, this.inplace, this.op, (t) => this.f(t, this.alpha));
   }
   override extraRepr(): string {
     return `alpha=${this.alpha}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/** x if x > 0 else α(eˣ − 1). */
+export class ELU extends AlphaActivation {
+  /** `new ELU(0.5)`, `new ELU(0.5, true)` or `new ELU({ alpha: 0.5, inplace: true })`. */
+  constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], AlphaOptions>) {
+    super('elu_', 'ELU', args);
+  }
+  protected f(x: Tensor, alpha: number): Tensor {
+    return Fa.elu(x, alpha);
   }
 }
 
