@@ -68,10 +68,11 @@ const EXP_LO: f32 = -103.97208; // ln(2^-150): below this exp(x) rounds to 0 in 
  * exp(x) for x <= 0, 4 lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial,
  * ~1 ulp). Results below 2^-126 come out as float32 subnormals, as Math.exp rounded to float32
  * gives them: 2^n is applied as 2^(n+64) · 2^-64, both exact scalings until the last one rounds
- * once into the subnormal range. x < EXP_LO (including -Infinity) gives 0; NaN gives NaN.
+ * once into the subnormal range. x < EXP_LO (including -Infinity) gives 0; NaN gives NaN (pmax keeps a NaN x0, as max
+ * would, in one instruction where max is a NaN-checking sequence on x86).
  */
 @inline function expNonPositive(x0: v128): v128 {
-  const x1 = f32x4.max(x0, f32x4.splat(EXP_LO));
+  const x1 = f32x4.pmax(x0, f32x4.splat(EXP_LO));
   const fx = f32x4.nearest(f32x4.mul(x1, f32x4.splat(1.44269504088896341)));
   let x = f32x4.sub(x1, f32x4.mul(fx, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
