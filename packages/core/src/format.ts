@@ -135,7 +135,7 @@ export function formatTensor(t: Tensor): string {
     body = tensorStr(nested, sh.length, 'tensor('.length, summarize, f);
     if (t.dtype !== defaultDtype && t.dtype !== 'int32' && t.dtype !== 'bool') extras.push(`dtype=${t.dtype}`);
   }
-  if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.op}>`);
+  if (t.gradFn) extras.push(`grad_fn=<${backwardName(t)}>`);
   else if (t.requiresGrad) extras.push('requires_grad=True');
   return addSuffixes(`tensor(${body}`, extras, 'tensor('.length);
 }
@@ -154,4 +154,40 @@ function addSuffixes(str: string, suffixes: string[], indent: number): string {
     }
   }
   return parts.join('') + ')';
+}
+
+/** Our op names whose PyTorch 1.13 backward node is not `${CamelCase(op)}Backward0`. */
+const BACKWARD_NAMES: Record<string, string> = {
+  reshape: 'ReshapeAliasBackward0',
+  to: 'ToCopyBackward0',
+  narrow: 'SliceBackward0',
+  clamp: 'ClampBackward1',
+  vectorNorm: 'LinalgVectorNormBackward0',
+  conv2d: 'ConvolutionBackward0',
+  convTranspose2d: 'ConvolutionBackward0',
+  layerNorm: 'NativeLayerNormBackward0',
+};
+
+/**
+ * The name PyTorch prints for `grad_fn` (`MulBackward0`); only the printed name, our nodes keep their
+ * op names (toDot/toMermaid show those). Where PyTorch's node depends on the call (sum over all
+ * elements or over dims, a tensor or a number exponent) the output and inputs tell which.
+ */
+function backwardName(t: Tensor): string {
+  const node = t.gradFn!;
+  const op = node.op;
+  switch (op) {
+    case 'sum': case 'mean': // SumBackward0 for the full reduction, SumBackward1 with dims (taken as a non-0-d result)
+      return `${op === 'sum' ? 'Sum' : 'Mean'}Backward${t.shape.length === 0 ? 0 : 1}`;
+    case 'max': case 'min': // the other way round: MaxBackward1 for the full reduction
+      return `${op === 'max' ? 'Max' : 'Min'}Backward${t.shape.length === 0 ? 1 : 0}`;
+    case 'pow':
+      return node.inputs.length > 1 ? 'PowBackward1' : 'PowBackward0';
+    case 'linear':
+      return node.inputs.length > 2 ? 'AddmmBackward0' : 'MmBackward0';
+    case 'reshape': // matmul of two matrices ends in a reshape of the batched product
+      if (node.inputs[0]?.gradFn?.op === 'matmul') return t.shape.length === 2 ? 'MmBackward0' : 'UnsafeViewBackward0';
+      break;
+  }
+  return BACKWARD_NAMES[op] ?? `${op.charAt(0).toUpperCase()}${op.slice(1)}Backward0`;
 }

@@ -8,24 +8,33 @@ import { noteUncapturable, runKernel } from './compile/capture'; // compile (iss
 export class Generator {
   private s = new Uint32Array(4);
   private spare: number | null = null;
-  private seed0 = 0;
+  private seed0: number | bigint = 0;
 
-  constructor(seed = 0) {
+  constructor(seed: number | bigint = 0) {
     this.manualSeed(seed);
   }
 
-  /** Re-seeds the generator (like `torch.Generator.manual_seed`). Returns itself for chaining. */
-  manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new TypeError(`manualSeed: seed must be a finite number, got ${seed}`);
+  /**
+   * Re-seeds the generator (like `torch.Generator.manual_seed`). Returns itself for chaining.
+   * As in PyTorch the seed is a 64-bit integer: negative seeds wrap to `2^64 + seed`, so `-1` and
+   * `2n ** 64n - 1n` seed the same stream. A number must be a safe integer (JS cannot tell 2^53 from
+   * 2^53 + 1); larger seeds go in as a bigint in [-2^63, 2^64).
+   *
+   * @example
+   * const g = new Generator().manualSeed(-1); // same stream as manualSeed(2n ** 64n - 1n)
+   */
+  manualSeed(seed: number | bigint): this {
+    const u = seedToUint64(seed, 'manualSeed');
     // compile (issue 15): a kernel, so that a replayed step reseeds where eager mode does
-    runKernel(() => this.seedWith(seed));
+    runKernel(() => this.seedWith(u));
     return this;
   }
 
-  private seedWith(seed: number): void {
-    this.seed0 = seed;
-    let x = (Math.floor(Math.abs(seed)) % 0x100000000) ^ (seed < 0 ? 0x9e3779b9 : 0);
-    x = (x + Math.floor(Math.abs(seed) / 0x100000000)) >>> 0;
+  private seedWith(u: bigint): void {
+    this.seed0 = u <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(u) : u;
+    // non-negative safe seeds keep the stream they had before bigint seeds existed
+    let x = Number(u & 0xffffffffn);
+    x = (x + Number((u >> 32n) & 0xffffffffn)) >>> 0;
     for (let i = 0; i < 4; i++) {
       // splitmix32
       x = (x + 0x9e3779b9) >>> 0;
@@ -38,7 +47,8 @@ export class Generator {
     this.spare = null;
   }
 
-  initialSeed(): number {
+  /** The seed as PyTorch reports it: the unsigned 64-bit value (a bigint when above 2^53 - 1). */
+  initialSeed(): number | bigint {
     return this.seed0;
   }
 
@@ -87,7 +97,9 @@ export class Generator {
   getState(): number[] {
     // compile (issue 15): a state read in a step is a JS value a replay could not take again
     noteUncapturable('Generator.getState inside a compiled step (a replay would not read the state again)');
-    return [...this.s, this.spare === null ? NaN : this.spare, this.seed0];
+    // a seed above 2^53 - 1 is kept as the nearest number so that the state stays JSON-able; it only
+    // feeds initialSeed(), the stream itself is in s
+    return [...this.s, this.spare === null ? NaN : this.spare, Number(this.seed0)];
   }
 
   setState(state: readonly number[]): void {
@@ -101,6 +113,24 @@ export class Generator {
   }
 }
 
+const TWO64 = 1n << 64n;
+
+/** PyTorch's seed rule: a 64-bit integer, negative ones taken modulo 2^64. */
+function seedToUint64(seed: number | bigint, fn: string): bigint {
+  let b: bigint;
+  if (typeof seed === 'bigint') b = seed;
+  else if (typeof seed !== 'number' || !Number.isInteger(seed))
+    throw new TypeError(`${fn}: expected an integer seed, got ${String(seed)}`);
+  else if (!Number.isSafeInteger(seed))
+    throw new RangeError(
+      `${fn}: seed ${seed} is beyond Number.MAX_SAFE_INTEGER, where JS numbers are not exact; pass a bigint`,
+    );
+  else b = BigInt(seed);
+  if (b < -(1n << 63n) || b >= TWO64)
+    throw new RangeError(`${fn}: seed ${b} is outside the 64-bit range [-2^63, 2^64) (PyTorch: Overflow when unpacking long)`);
+  return b < 0n ? b + TWO64 : b;
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
@@ -108,7 +138,7 @@ function rotl(x: number, k: number): number {
 /** The global generator used when no `generator` option is given. */
 export const defaultGenerator = new Generator(0);
 
-/** Seeds the global generator, like `torch.manual_seed`. */
-export function manualSeed(seed: number): Generator {
+/** Seeds the global generator, like `torch.manual_seed` (seeds as {@link Generator.manualSeed}). */
+export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
 }

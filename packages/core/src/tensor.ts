@@ -365,12 +365,13 @@ export class Tensor {
   elu(alpha = 1): Tensor { return A.elu(this, alpha); }
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return A.gelu(this, approximate); }
   softplus(beta = 1, threshold = 20): Tensor { return A.softplus(this, beta, threshold); }
-  softmax(dim: number): Tensor { return A.softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return A.logSoftmax(this, dim); }
+  // dtype keyword (leftovers): softmax/logSoftmax/sum/mean/prod take PyTorch's dtype in a trailing options object
+  softmax(...args: A.SoftmaxArgs): Tensor { return A.softmax(this, ...args); }
+  logSoftmax(...args: A.SoftmaxArgs): Tensor { return A.logSoftmax(this, ...args); }
 
-  sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
-  mean(dim?: number | number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
-  prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
+  sum(...args: R.ReduceArgs): Tensor { return R.sum(this, ...args); }
+  mean(...args: R.ReduceArgs): Tensor { return R.mean(this, ...args); }
+  prod(...args: R.ProdArgs): Tensor { return R.prod(this, ...args); }
   var(dim?: R.VarDim, opts?: R.VarOptions | boolean, keepdim?: boolean): Tensor { return R.variance(this, dim, opts, keepdim); }
   std(dim?: R.VarDim, opts?: R.VarOptions | boolean, keepdim?: boolean): Tensor { return R.std(this, dim, opts, keepdim); }
   logsumexp(dim: number | number[], keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }

@@ -4,7 +4,7 @@
  * Deliberate differences: tapegrad names dtypes without the `torch.` prefix, does not print the dtype of
  * int32 (its default integer type, as int64 is PyTorch's), and names grad_fn by the op (`<mul>`).
  */
-import { tensor, zeros, arange } from '@tapegrad/core';
+import { tensor, zeros, arange, type Tensor } from '@tapegrad/core';
 
 describe('toString matches PyTorch', () => {
   test.each([
@@ -31,13 +31,32 @@ describe('toString matches PyTorch', () => {
     expect(String(make())).toBe(expected);
   });
 
+  test('grad_fn prints PyTorch 1.13\'s backward-node names; the node keeps our op name', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const y = tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad: true });
+    const name = (t: Tensor) => /grad_fn=<(\w+)>/.exec(t.toString())?.[1];
+    // each expected name is type(out.grad_fn).__name__ for the same call in torch 1.13
+    const cases: [Tensor, string][] = [
+      [x.add(x), 'AddBackward0'], [x.add(1), 'AddBackward0'], [x.sub(x), 'SubBackward0'], [x.div(2), 'DivBackward0'],
+      [x.matmul(y), 'MmBackward0'], [x.sum(), 'SumBackward0'], [x.sum(1), 'SumBackward1'], [x.sum(1, true), 'SumBackward1'],
+      [x.mean(), 'MeanBackward0'], [x.mean(1), 'MeanBackward1'], [x.relu(), 'ReluBackward0'], [x.sigmoid(), 'SigmoidBackward0'],
+      [x.tanh(), 'TanhBackward0'], [x.exp(), 'ExpBackward0'], [x.log(), 'LogBackward0'], [x.pow(2), 'PowBackward0'],
+      [x.pow(x), 'PowBackward1'], [x.view([3, 2]), 'ViewBackward0'], [x.reshape([6]), 'ReshapeAliasBackward0'],
+      [x.permute([1, 0]), 'PermuteBackward0'], [x.logSoftmax(1), 'LogSoftmaxBackward0'], [x.softmax(1), 'SoftmaxBackward0'],
+      [x.neg(), 'NegBackward0'], [x.clamp(0, 1), 'ClampBackward1'], [x.max(), 'MaxBackward1'], [x.to('float64'), 'ToCopyBackward0'],
+      [x.cumsum(1), 'CumsumBackward0'], [x.prod(), 'ProdBackward0'],
+    ];
+    for (const [t, expected] of cases) expect([t.gradFn!.op, name(t)]).toEqual([t.gradFn!.op, expected]);
+    expect(x.mul(2).gradFn!.op).toBe('mul');
+  });
+
   test.each([
     // PyTorch: 'tensor([[ -1,  20],\n        [300,   4]], dtype=torch.int32)'
     ['int32 (no dtype: it is the default integer type)', () => tensor([[-1, 20], [300, 4]], { dtype: 'int32' }), 'tensor([[ -1,  20],\n        [300,   4]])'],
     // PyTorch: 'tensor([1., 2.], dtype=torch.float64)'
     ['float64', () => tensor([1, 2], { dtype: 'float64' }), 'tensor([1., 2.], dtype=float64)'],
     // PyTorch: 'tensor([2., 4.], grad_fn=<MulBackward0>)'
-    ['grad_fn', () => tensor([1, 2], { dtype: 'float32', requiresGrad: true }).mul(2), 'tensor([2., 4.], grad_fn=<mul>)'],
+    ['grad_fn', () => tensor([1, 2], { dtype: 'float32', requiresGrad: true }).mul(2), 'tensor([2., 4.], grad_fn=<MulBackward0>)'],
     // PyTorch: 'tensor([], size=(2, 0), dtype=torch.float64)'
     ['empty float64', () => zeros([2, 0], { dtype: 'float64' }), 'tensor([], size=(2, 0), dtype=float64)'],
   ])('tapegrad naming: %s', (_name, make, expected) => {

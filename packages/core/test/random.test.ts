@@ -23,6 +23,31 @@ describe('Generator', () => {
     expect(() => g.manualSeed(NaN)).toThrow(/manualSeed/);
   });
 
+  test('seeds follow PyTorch 1.13: negatives wrap modulo 2^64, non-integers and overflow are refused', () => {
+    const draws = (g: Generator) => [g.nextUint32(), g.nextUint32(), g.random()];
+    // torch: Generator().manual_seed(-1).initial_seed() == 2**64 - 1, and -5 -> 2**64 - 5
+    const neg = new Generator(-1);
+    expect(neg.initialSeed()).toBe(2n ** 64n - 1n);
+    expect(draws(neg)).toEqual(draws(new Generator(2n ** 64n - 1n)));
+    expect(new Generator(-5).initialSeed()).toBe(2n ** 64n - 5n);
+    expect(new Generator(-(2n ** 63n)).initialSeed()).toBe(2n ** 63n);
+    // a safe bigint seeds as the equal number, and initialSeed stays a number there
+    expect(draws(new Generator(123n))).toEqual(draws(new Generator(123)));
+    expect(new Generator(123n).initialSeed()).toBe(123);
+    expect(new Generator(Number.MAX_SAFE_INTEGER).initialSeed()).toBe(Number.MAX_SAFE_INTEGER);
+    expect(draws(new Generator(-1))).not.toEqual(draws(new Generator(1)));
+    // torch: 1.5, 2.0, nan, inf -> "manual_seed expected a long, but got float"
+    for (const bad of [1.5, NaN, Infinity, -Infinity]) expect(() => new Generator().manualSeed(bad)).toThrow(/manualSeed: expected an integer seed/);
+    expect(() => manualSeed(0.5)).toThrow(/manualSeed: expected an integer seed, got 0.5/);
+    // JS cannot tell 2^53 from 2^53 + 1
+    expect(() => manualSeed(2 ** 53)).toThrow(/manualSeed: seed 9007199254740992 is beyond Number.MAX_SAFE_INTEGER.*bigint/);
+    expect(() => manualSeed(-(2 ** 53))).toThrow(/MAX_SAFE_INTEGER/);
+    // torch: 2**64 and -2**63 - 1 -> "Overflow when unpacking long"
+    expect(() => manualSeed(2n ** 64n)).toThrow(/manualSeed: seed 18446744073709551616 is outside the 64-bit range/);
+    expect(() => manualSeed(-(2n ** 63n) - 1n)).toThrow(/outside the 64-bit range/);
+    manualSeed(0);
+  });
+
   test('getState / setState restore the stream, including the cached normal', () => {
     const g = new Generator(5);
     g.normal(); // leaves a spare normal cached

@@ -81,7 +81,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> imp
     if (bad >= 0) {
       const shapes = tensors.map((t) => `[${t.shape.join(', ')}]`).join(', ');
       throw new RangeError(
-        `TensorDataset: size mismatch between tensors: all tensors must have the same size in dim 0, ` +
+        `Size mismatch between tensors (TensorDataset): all tensors must have the same size in dim 0, ` +
           `got ${n} (argument 0) and ${tensors[bad].shape[0]} (argument ${bad}); shapes ${shapes}`,
       );
     }

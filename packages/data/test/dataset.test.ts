@@ -31,7 +31,7 @@ describe('TensorDataset', () => {
 
   test('tensors with different sizes in dim 0 are rejected with both sizes named', () => {
     const bad = tensor(Int32Array.of(1, 2, 3), { dtype: 'int32' });
-    expect(() => new TensorDataset(xs(), bad)).toThrow(/size mismatch.*dim 0.*got 4 \(argument 0\) and 3 \(argument 1\).*\[4, 3\], \[3\]/);
+    expect(() => new TensorDataset(xs(), bad)).toThrow(/^Size mismatch between tensors \(TensorDataset\).*dim 0.*got 4 \(argument 0\) and 3 \(argument 1\).*\[4, 3\], \[3\]/);
   });
 
   test('no tensors, 0-d tensors and out-of-range indices are errors', () => {

@@ -3,7 +3,7 @@
  * VJPs, come from the ops they are built of. softplus is the one primitive, for exact stability.
  */
 import { Tensor } from '../tensor';
-import { allocateUninit, isFloating, type FloatArray, type FloatDType } from '../dtype';
+import { allocateUninit, isFloating, type DType, type FloatArray, type FloatDType } from '../dtype';
 import { record } from '../autograd/tape';
 import { runKernel } from '../compile/capture';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
@@ -11,6 +11,7 @@ import { mapUnary } from './kernels';
 import { where } from './indexing';
 import { normDim } from '../shape';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
+import { positionalOptions, pos, type PositionalArgs } from '../positional-args';
 import { logSoftmaxRowsF32, simdApplies, softmaxRowsF32 } from '../kernels/elementwise';
 
 /**
@@ -64,8 +65,32 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   return record('softplus', [x], out, (g) => [where(x.mul(beta).gt(threshold), g, g.mul(x.mul(beta).sigmoid()))], [x]);
 }
 
-/** eˣ / Σ eˣ along dim, with the max subtracted first so large logits do not overflow. */
-export function softmax(x: Tensor, dim: number): Tensor {
+export interface SoftmaxOptions {
+  /** The dim the result sums to 1 along (required, positionally or here). */
+  dim?: number;
+  /** Cast the input to this floating dtype first (PyTorch's `dtype=`), e.g. int32 logits or float32 computed in float64. */
+  dtype?: DType;
+}
+/** softmax's and logSoftmax's arguments after the input: the dim, then optionally the options (or the options alone, with dim). */
+export type SoftmaxArgs = PositionalArgs<[dim: number], [], SoftmaxOptions>;
+
+/** The input cast to the dtype option (a differentiable cast: the gradient comes back in the input's dtype), and the dim. */
+function softmaxArgs(op: string, x: Tensor, args: readonly unknown[]): { x: Tensor; dim: number } {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
+  if (args.length === 1 && typeof args[0] === 'number') return { x, dim: args[0] };
+  const { dim, dtype } = positionalOptions<SoftmaxOptions>(op, args, [pos.number('dim')], ['dim', 'dtype']);
+  if (dim === undefined) throw new TypeError(`${op}: dim is required, e.g. ${op}(x, 1) or ${op}(x, { dim: 1 })`);
+  if (dtype !== undefined && !isFloating(dtype)) throw new TypeError(`${op}: the dtype option must be a floating point dtype, got ${dtype}`);
+  return { x: dtype === undefined || dtype === x.dtype ? x : x.to(dtype), dim };
+}
+
+/**
+ * eˣ / Σ eˣ along dim, with the max subtracted first so large logits do not overflow.
+ * @example
+ * softmax(tensor([1, 2], { dtype: 'int32' }), 0, { dtype: 'float64' }); // tensor([0.2689, 0.7311], dtype=float64)
+ */
+export function softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
+  const { x, dim } = softmaxArgs('softmax', input, args);
   const d = normDim(dim, checkFloat('softmax', x).ndim, 'softmax');
   const out = simdRows(x, d, false) ?? noGrad(() => {
     const e = x.sub(x.amax(d, true)).exp();
@@ -79,8 +104,10 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * log softmax along dim, as (x − m) − log Σ exp(x − m) with m the row max: subtracting m first keeps
  * float32 exact for huge logits (x − logsumexp(x) would round logsumexp at the logits' magnitude).
  * One node with PyTorch's rule ∂L/∂x = g − exp(y) ⊙ Σ g (so softmax + cross-entropy gives p − y).
+ * `{ dtype }` casts the input first, as softmax's.
  */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
+export function logSoftmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
+  const { x, dim } = softmaxArgs('logSoftmax', input, args);
   const d = normDim(dim, checkFloat('logSoftmax', x).ndim, 'logSoftmax');
   const out = simdRows(x, d, true) ?? noGrad(() => {
     const m = x.amax(d, true);

@@ -13,6 +13,7 @@ import { runKernel } from '../compile/capture';
 import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 import { checkOptions } from '../options';
+import { positionalOptions, pos, type PositionalArgs } from '../positional-args';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { eyeMask } from '../webgpu/rows'; // webgpu (issue 17)
 
@@ -71,7 +72,44 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
   return out;
 }
 
-export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
+export interface ReduceOptions {
+  /** The dims to reduce (default: all). */
+  dim?: number | number[] | null;
+  /** Keep the reduced dims with size 1 (default false). */
+  keepdim?: boolean;
+  /** Cast the input to this dtype first (PyTorch's `dtype=`): int32 values summed as floats, float32 accumulated in float64. The gradient comes back in the input's dtype. */
+  dtype?: DType;
+}
+/** sum's and mean's arguments after the input: PyTorch's positional dim and keepdim, then optionally the options. */
+export type ReduceArgs = PositionalArgs<[], [dim: number | number[] | null | undefined, keepdim: boolean | undefined], ReduceOptions>;
+/** prod's arguments after the input: one dim (or null for all), keepdim, then optionally the options. */
+export type ProdArgs = PositionalArgs<[], [dim: number | null | undefined, keepdim: boolean | undefined], Omit<ReduceOptions, 'dim'> & { dim?: number | null }>;
+
+const REDUCE_PARAMS = [pos.nullableSize('dim'), pos.boolean('keepdim')];
+const PROD_PARAMS = [pos.nullableNumber('dim'), pos.boolean('keepdim')];
+
+/** The reduction's options; the input cast to `dtype` when given (a differentiable cast, so the gradient returns in the input's dtype). */
+function reduceArgs(op: string, x: Tensor, args: readonly unknown[], params: typeof REDUCE_PARAMS): { x: Tensor; dim: number | number[] | null | undefined; keepdim: boolean } {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
+  // the common internal call sum(x, dims, keepdim) skips the option parsing
+  const [a0, a1] = args;
+  const plainDim = a0 === undefined || a0 === null || typeof a0 === 'number' || (params === REDUCE_PARAMS && Array.isArray(a0) && a0.every((v) => typeof v === 'number'));
+  if (args.length <= 2 && plainDim && (a1 === undefined || typeof a1 === 'boolean')) {
+    return { x, dim: a0 as number | number[] | null | undefined, keepdim: (a1 as boolean | undefined) ?? false };
+  }
+  const { dim, keepdim = false, dtype } = positionalOptions<ReduceOptions>(op, args, params, ['dim', 'keepdim', 'dtype']);
+  return { x: dtype === undefined || dtype === x.dtype ? x : x.to(dtype), dim, keepdim };
+}
+
+/**
+ * Sum over `dim` (one, several, or all when omitted/null), as `torch.sum`.
+ * @example
+ * sum(tensor([[1, 2], [3, 4]]), 1); // tensor([3., 7.])
+ * sum(tensor([[1, 2], [3, 4]], { dtype: 'int32' }), { dim: 1, dtype: 'float32' }); // tensor([3., 7.])
+ * sum(x, 1, true, { dtype: 'float64' });
+ */
+export function sum(input: Tensor, ...args: ReduceArgs): Tensor {
+  const { x, dim, keepdim } = reduceArgs('sum', input, args, REDUCE_PARAMS);
   const dims = dimsOf(x, dim, 'sum');
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
   const shape = reducedShape(x._shape, dims, keepdim);
@@ -80,8 +118,18 @@ export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false):
   return record('sum', [x], res, (g) => [g.reshape(reducedShape(x._shape, dims, true)).expand(x._shape)]);
 }
 
-export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
-  if (!isFloating(x.dtype)) throw new TypeError(`mean: expected a floating point tensor, got ${x.dtype} (convert with .float())`);
+/**
+ * Mean over `dim` (one, several, or all), as `torch.mean`; floating inputs, or any input with a floating `dtype`.
+ * @example
+ * mean(tensor([[1, 2], [3, 4]], { dtype: 'int32' }), { dtype: 'float32' }); // tensor(2.5000)
+ */
+export function mean(input: Tensor, ...args: ReduceArgs): Tensor {
+  if (!(input instanceof Tensor)) throw new TypeError('mean: expected a Tensor');
+  const o = args.length > 0 ? args[args.length - 1] : undefined;
+  const want = o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as ReduceOptions).dtype : undefined;
+  if (want !== undefined && !isFloating(want)) throw new TypeError(`mean: could not infer output dtype; the dtype option must be a floating point dtype, got ${want}`);
+  const { x, dim, keepdim } = reduceArgs('mean', input, args, REDUCE_PARAMS);
+  if (!isFloating(x.dtype)) throw new TypeError(`mean: expected a floating point tensor, got ${x.dtype} (convert with .float(), or pass { dtype: 'float32' })`);
   const dims = dimsOf(x, dim, 'mean');
   const n = numelOf(dims.map((d) => x._shape[d]));
   // Its own node (PyTorch's MeanBackward saves no tensor, so a second backward through a mean works).
@@ -90,7 +138,9 @@ export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false)
 }
 
 /** Product over one dim (or all). Gradient: prod/x where no factor is zero, else the product of the others. */
-export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+export function prod(input: Tensor, ...args: ProdArgs): Tensor {
+  const { x, dim: d, keepdim } = reduceArgs('prod', input, args, PROD_PARAMS);
+  const dim = d as number | null | undefined;
   const dims = dim === null || dim === undefined ? dimsOf(x, undefined, 'prod') : dimsOf(x, dim, 'prod');
   const dtype: DType = isFloating(x.dtype) ? x.dtype : 'int32';
   if (x._storage.gpu !== null) { // webgpu (issue 17): a product kernel; whether a factor is 0 is not known on the host

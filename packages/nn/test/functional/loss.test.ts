@@ -56,6 +56,31 @@ describe('crossEntropy with class indices vs PyTorch', () => {
     check('ce_1d_none', X[0], (x) => F.crossEntropy(x, idx(2), { reduction: 'none', labelSmoothing: 0.1 }));
     expect(F.crossEntropy(t64(X[0]), idx(2), { reduction: 'none' }).shape).toEqual([]);
   });
+  it('unbatched [C]: nllLoss with a 0-d target and crossEntropy with [C] probabilities (torch 1.13 values)', () => {
+    // x = torch.tensor([0.1, -0.5, 2.0], dtype=float64, requires_grad=True); t = torch.tensor(2); loss.backward()
+    const run = (f: (x: Tensor) => Tensor): [number[], number, number[]] => {
+      const x = tensor([0.1, -0.5, 2.0], { ...f64, requiresGrad: true });
+      const l = f(x);
+      l.backward();
+      return [l.shape, l.item(), x.grad!.tolist() as number[]];
+    };
+    const close = ([shape, v, g]: [number[], number, number[]], want: number, wantGrad: number[]) => {
+      expect(shape).toEqual([]);
+      expect(v).toBeCloseTo(want, 12);
+      wantGrad.forEach((w, i) => expect(g[i]).toBeCloseTo(w, 12));
+    };
+    const lsGrad = [0.12143724262682397, 0.0666461718087745, -0.1880834144355985];
+    close(run((x) => F.nllLoss(x.logSoftmax(0), idx(2))), 0.2083576712346894, lsGrad); // F.nll_loss(x.log_softmax(0), t)
+    close(run((x) => F.nllLoss(x, idx(2), { reduction: 'none' })), -2.0, [0, 0, -1]);
+    close(run((x) => F.crossEntropy(x, idx(2), { weight: t64([1, 2, 3]) })), 0.2083576712346894, lsGrad); // weight cancels in the mean
+    // F.cross_entropy(x, torch.tensor([0.2, 0.3, 0.5], dtype=float64))
+    close(run((x) => F.crossEntropy(x, t64([0.2, 0.3, 0.5]))), 1.3383576712346894,
+      [-0.07856275737317604, -0.2333538281912255, 0.3119165855644015]);
+    // F.nll_loss(x, t, ignore_index=2): the only target ignored, mean NaN, gradient zero
+    const [, v, g] = run((x) => F.nllLoss(x, idx(2), { ignoreIndex: 2 }));
+    expect(v).toBeNaN();
+    expect(g).toEqual([0, 0, 0]);
+  });
   it('all targets ignored: mean is NaN, gradient zero (as PyTorch)', () => check('ce_all_ignored', X, (x) => F.crossEntropy(x, idx([-100, -100, -100]))));
   it('the hand formula: −log softmax(x)[t] averaged', () => {
     const x = t64(X);
