@@ -33,10 +33,11 @@ export {
   floor, ceil, round, step, isnan, isinf, isfinite, logicalNot, square, reciprocal,
 } from './ops/unary';
 export { leakyRelu, elu, gelu, softplus, softmax, logSoftmax } from './ops/activation';
+export type { SoftmaxOptions, SoftmaxArgs } from './ops/activation';
 export {
   sum, mean, prod, variance as var, std, logsumexp, amax, amin, argmax, argmin, all, any, sumTo,
 } from './ops/reduce';
-export type { ValuesIndices, VarOptions } from './ops/reduce';
+export type { ValuesIndices, VarOptions, ReduceOptions, ReduceArgs, ProdArgs } from './ops/reduce';
 export {
   reshape, view, flatten, permute, transpose, t, expand, narrow, select, squeeze, unsqueeze,
   split, chunk, clone, cat, stack,
