@@ -40,3 +40,9 @@ test('logspace', () => {
   expect(logspace(0, 2, 1).toArray()).toEqual([1]);
   expect(logspace(0, 2, 3).dtype).toBe('float32');
 });
+
+test('nonzero and logspace name themselves for a plain-JS caller (audit18)', () => {
+  expect(() => nonzero('x' as never)).toThrow(/^nonzero: expected a Tensor, got string$/);
+  expect(() => logspace(0, 1, '5' as never)).toThrow(/^logspace: steps must be a non-negative integer, got '5'$/);
+  expect(() => logspace(0, 1, -1)).toThrow(/^logspace: steps/);
+});
