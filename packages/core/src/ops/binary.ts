@@ -71,6 +71,9 @@ export function div(a: TensorLike, b: TensorLike, opts?: DivOptions): Tensor {
 /**
  * `torch.floor_divide` (floor rounding since PyTorch 1.13): `div(a, b, { roundingMode: 'floor' })`.
  * As in PyTorch it has no derivative: a backward through it throws.
+ *
+ * @example
+ * floorDivide(tensor([-3, 7]), 2); // [-2, 3]
  */
 export const floorDivide = (a: TensorLike, b: TensorLike): Tensor =>
   integerChecked('floorDivide', a, b, (x, y) => Math.floor(x / y), 'divFloor', () => {
