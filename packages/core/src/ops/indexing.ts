@@ -237,7 +237,8 @@ export function nonzeroTuple(x: Tensor): Tensor[] {
  * Out-of-place `scatter`: x with `src` (a tensor of x's dtype, or a number) written at the index positions
  * along dim. With repeated indices the last write wins (PyTorch leaves that order unspecified).
  * VJP: x gets g where nothing was written, src gets g gathered at the index.
- * PyTorch's `reduce: 'add'` is `scatterAdd`; `'multiply'` is refused rather than ignored.
+ * PyTorch's `reduce: 'add'` is `scatterAdd` (which has a VJP; PyTorch 1.13 has none for reduce); `'multiply'` is refused
+ * rather than ignored.
  * @example scatter(zeros([2, 3]), 1, tensor([[0], [2]], { dtype: 'int32' }), 7); // [[7, 0, 0], [0, 0, 7]]
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' | 'multiply' }): Tensor {
