@@ -498,7 +498,9 @@ export class Tensor {
   /** The lower median, of all elements or along dim (`{ values, indices }`). @example tensor([1, 4, 2, 3]).median(); // 2 */
   median(): Tensor;
   median(dim: number, keepdim?: boolean): R.ValuesIndices;
-  median(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices { return dim === undefined ? MD.median(this) : MD.median(this, dim, keepdim); }
+  median(dim: number, opts: Pick<MD.MedianOptions, 'keepdim'>): R.ValuesIndices;
+  median(opts: MD.MedianOptions): R.ValuesIndices;
+  median(...args: unknown[]): Tensor | R.ValuesIndices { return (MD.median as (x: Tensor, ...a: unknown[]) => Tensor | R.ValuesIndices)(this, ...args); }
   /** Out-of-place index_add. @example zeros(3).indexAdd(0, tensor([0, 0], { dtype: 'int32' }), ones(2)); // [2, 0, 0] */
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return I.indexAdd(this, dim, index, source, opts); }
 
