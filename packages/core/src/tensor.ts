@@ -317,8 +317,8 @@ export class Tensor {
 
   // ---- ops as methods (see ./ops for forward and VJP side by side) --------------------------------------
 
-  add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : scaled(this, other, alpha, 'add')); }
-  sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : scaled(this, other, alpha, 'sub')); }
+  add(other: TensorLike, alpha?: number | B.AlphaOptions): Tensor { return B.add(this, other, alpha); }
+  sub(other: TensorLike, alpha?: number | B.AlphaOptions): Tensor { return B.sub(this, other, alpha); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
   div(other: TensorLike, opts?: B.DivOptions): Tensor { return B.div(this, other, opts); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
@@ -553,15 +553,6 @@ function dtypeOf(a: TypedArray): DType {
 }
 
 /** other·alpha for add/sub: plain numbers multiply in double precision (as PyTorch's scalar alpha), tensors with mul. */
-function scaled(self: Tensor, other: TensorLike, alpha: number, op: string): TensorLike {
-  // As PyTorch: a fractional alpha would silently turn integer arithmetic into float arithmetic.
-  const integral = (v: TensorLike): boolean => (v instanceof Tensor ? !isFloating(v.dtype) : Number.isInteger(v) || typeof v === 'boolean');
-  if (!Number.isInteger(alpha) && integral(self) && integral(other)) {
-    throw new TypeError(`${op}: for integral input tensors, alpha must not be a floating point number (got ${alpha})`);
-  }
-  return typeof other === 'number' ? other * alpha : B.mul(other, alpha);
-}
-
 function flatShape(args: (number | number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return args[0].slice();
   return args as number[];
