@@ -236,6 +236,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 export function logspace(start: number, end: number, steps: number, base: number | TensorOptions | DType = 10, opts: TensorOptions | DType = {}): Tensor {
   if (typeof base !== 'number') { opts = base; base = 10; }
   numberArg('logspace', 'base', base);
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`logspace: steps must be a non-negative integer, got ${describeArg(steps)}`);
   const o = options('logspace', opts, TENSOR_KEYS);
   const dtype = o.dtype ?? getDefaultDtype();
   // The exponents in float64 (as PyTorch computes them in the result's accumulate type), then rounded once.

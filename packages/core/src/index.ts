@@ -114,5 +114,7 @@ export { repeat, movedim } from './ops/view';
 export { nonzero, nonzeroTuple, scatter, indexAdd } from './ops/indexing';
 export { logspace } from './creation';
 export { median } from './ops/median';
+export type { MedianOptions } from './ops/median'; // options types (audit18)
+export type { AlphaOptions } from './ops/binary';
 export type { DivOptions, RoundingMode } from './ops/binary';
 export type { GradHook, RemovableHandle } from './autograd/hooks';

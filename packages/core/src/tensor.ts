@@ -317,8 +317,8 @@ export class Tensor {
 
   // ---- ops as methods (see ./ops for forward and VJP side by side) --------------------------------------
 
-  add(other: TensorLike, alpha?: number): Tensor { return B.add(this, alpha === undefined ? other : scaled(this, other, alpha, 'add')); }
-  sub(other: TensorLike, alpha?: number): Tensor { return B.sub(this, alpha === undefined ? other : scaled(this, other, alpha, 'sub')); }
+  add(other: TensorLike, alpha?: number | B.AlphaOptions): Tensor { return B.add(this, other, alpha); }
+  sub(other: TensorLike, alpha?: number | B.AlphaOptions): Tensor { return B.sub(this, other, alpha); }
   mul(other: TensorLike): Tensor { return B.mul(this, other); }
   div(other: TensorLike, opts?: B.DivOptions): Tensor { return B.div(this, other, opts); }
   pow(exponent: TensorLike): Tensor { return B.pow(this, exponent); }
@@ -495,11 +495,13 @@ export class Tensor {
   /** Indices of the non-zero elements, int32 [n, ndim]. @example tensor([0, 3]).nonzero(); // [[1]] */
   nonzero(): Tensor { return I.nonzero(this); }
   /** Out-of-place scatter. @example zeros(3).scatter(0, tensor([2], { dtype: 'int32' }), 5); // [0, 0, 5] */
-  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return I.scatter(this, dim, index, src); }
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' | 'multiply' }): Tensor { return I.scatter(this, dim, index, src, opts); }
   /** The lower median, of all elements or along dim (`{ values, indices }`). @example tensor([1, 4, 2, 3]).median(); // 2 */
   median(): Tensor;
   median(dim: number, keepdim?: boolean): R.ValuesIndices;
-  median(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices { return dim === undefined ? MD.median(this) : MD.median(this, dim, keepdim); }
+  median(dim: number, opts: Pick<MD.MedianOptions, 'keepdim'>): R.ValuesIndices;
+  median(opts: MD.MedianOptions): R.ValuesIndices;
+  median(...args: unknown[]): Tensor | R.ValuesIndices { return (MD.median as (x: Tensor, ...a: unknown[]) => Tensor | R.ValuesIndices)(this, ...args); }
   /** Out-of-place index_add. @example zeros(3).indexAdd(0, tensor([0, 0], { dtype: 'int32' }), ones(2)); // [2, 0, 0] */
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor { return I.indexAdd(this, dim, index, source, opts); }
 
@@ -552,15 +554,6 @@ function dtypeOf(a: TypedArray): DType {
 }
 
 /** other·alpha for add/sub: plain numbers multiply in double precision (as PyTorch's scalar alpha), tensors with mul. */
-function scaled(self: Tensor, other: TensorLike, alpha: number, op: string): TensorLike {
-  // As PyTorch: a fractional alpha would silently turn integer arithmetic into float arithmetic.
-  const integral = (v: TensorLike): boolean => (v instanceof Tensor ? !isFloating(v.dtype) : Number.isInteger(v) || typeof v === 'boolean');
-  if (!Number.isInteger(alpha) && integral(self) && integral(other)) {
-    throw new TypeError(`${op}: for integral input tensors, alpha must not be a floating point number (got ${alpha})`);
-  }
-  return typeof other === 'number' ? other * alpha : B.mul(other, alpha);
-}
-
 function flatShape(args: (number | number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return args[0].slice();
   return args as number[];

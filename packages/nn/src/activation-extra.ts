@@ -12,6 +12,11 @@ import { Parameter } from './parameter';
 import * as Fx from './functional/activation-extra';
 import { keywordArg } from './check';
 
+/** PyTorch's argument-free layers raise a TypeError when given any; a plain-JS caller's arguments are not dropped. */
+function noArguments(layer: string, args: readonly unknown[]): void {
+  if (args.length > 0) throw new TypeError(`${layer}: takes no arguments (as in PyTorch), got ${args.length}; use new ${layer}()`);
+}
+
 /** A layer whose only argument is PyTorch's `inplace` flag. */
 abstract class InPlaceActivation extends Module {
   readonly inplace: boolean;
@@ -52,14 +57,14 @@ export class Hardtanh extends Module {
   }
 }
 
-/** min(max(0, x), 6). */
+/** min(max(0, x), 6). @example new ReLU6().call(tensor([-1, 3, 8])) // [0, 3, 6] */
 export class ReLU6 extends InPlaceActivation {
   constructor(inplace: boolean | { inplace?: boolean } = false) { super('ReLU6', inplace); }
   protected f(x: Tensor): Tensor { return Fx.relu6(x); }
 }
 
 interface ThresholdOptions { threshold: number; value: number; inplace: boolean }
-/** x where x > threshold, else value (both required, as PyTorch). @example new Threshold(0.1, 20) */
+/** x where x > threshold, else value (both required, as PyTorch). @example new Threshold(0.1, 20).call(tensor([0, 1])) // [20, 1] */
 export class Threshold extends Module {
   readonly threshold: number;
   readonly value: number;
@@ -80,7 +85,7 @@ export class Threshold extends Module {
   }
 }
 
-/** max(0, x) + min(0, α(e^(x/α) − 1)), α = 1. */
+/** max(0, x) + min(0, α(e^(x/α) − 1)), α = 1. @example new CELU(1).call(tensor([-1, 1])) // [-0.6321, 1] */
 export class CELU extends AlphaActivation {
   /** `new CELU(0.5)`, `new CELU(0.5, true)` or `new CELU({ alpha: 0.5, inplace: true })`. */
   constructor(...args: PositionalArgs<[], [alpha: number, inplace: boolean], { alpha: number; inplace: boolean }>) {
@@ -91,41 +96,46 @@ export class CELU extends AlphaActivation {
   }
 }
 
-/** Self-normalising ELU with PyTorch's α ≈ 1.6733 and scale ≈ 1.0507. */
+/** Self-normalising ELU with PyTorch's α ≈ 1.6733 and scale ≈ 1.0507. @example new SELU().call(tensor([0, 1])) // [0, 1.0507] */
 export class SELU extends InPlaceActivation {
   constructor(inplace: boolean | { inplace?: boolean } = false) { super('SELU', inplace); }
   protected f(x: Tensor): Tensor { return Fx.selu(x); }
 }
-/** x·tanh(softplus(x)). */
+/** x·tanh(softplus(x)). @example new Mish().call(tensor([0, 1])) // [0, 0.8651] */
 export class Mish extends InPlaceActivation {
   constructor(inplace: boolean | { inplace?: boolean } = false) { super('Mish', inplace); }
   protected f(x: Tensor): Tensor { return Fx.mish(x); }
 }
-/** x·relu6(x + 3)/6. */
+/** x·relu6(x + 3)/6. @example new Hardswish().call(tensor([-3, 0, 3])) // [0, 0, 3] */
 export class Hardswish extends InPlaceActivation {
   constructor(inplace: boolean | { inplace?: boolean } = false) { super('Hardswish', inplace); }
   protected f(x: Tensor): Tensor { return Fx.hardswish(x); }
 }
-/** relu6(x + 3)/6. */
+/** relu6(x + 3)/6. @example new Hardsigmoid().call(tensor([-3, 0, 3])) // [0, 0.5, 1] */
 export class Hardsigmoid extends InPlaceActivation {
   constructor(inplace: boolean | { inplace?: boolean } = false) { super('Hardsigmoid', inplace); }
   protected f(x: Tensor): Tensor { return Fx.hardsigmoid(x); }
 }
 
-/** x − tanh(x). */
+/** x − tanh(x). @example new Tanhshrink().call(tensor([0, 1])) // [0, 0.2384] */
 export class Tanhshrink extends Module {
+  constructor(...args: never[]) { super(); noArguments('Tanhshrink', args); }
   forward(x: Tensor): Tensor { return Fx.tanhshrink(x); }
 }
-/** x / (1 + |x|). */
+/** x / (1 + |x|). @example new Softsign().call(tensor([1, -3])) // [0.5, -0.75] */
 export class Softsign extends Module {
+  constructor(...args: never[]) { super(); noArguments('Softsign', args); }
   forward(x: Tensor): Tensor { return Fx.softsign(x); }
 }
-/** log σ(x). */
+/** log σ(x). @example new LogSigmoid().call(tensor([0])) // [-0.6931] */
 export class LogSigmoid extends Module {
+  constructor(...args: never[]) { super(); noArguments('LogSigmoid', args); }
   forward(x: Tensor): Tensor { return Fx.logsigmoid(x); }
 }
 
-/** Soft shrinkage with threshold λ (default 0.5). `new Softshrink(1)` or `new Softshrink({ lambd: 1 })`. */
+/** Soft shrinkage with threshold λ (default 0.5). `new Softshrink(1)` or `new Softshrink({ lambd: 1 })`.
+ * @example new Softshrink(0.5).call(tensor([-1, 0.2, 2])) // [-0.5, 0, 1.5]
+ */
 export class Softshrink extends Module {
   readonly lambd: number;
   constructor(lambd: number | { lambd?: number } = 0.5) {
@@ -135,7 +145,7 @@ export class Softshrink extends Module {
   forward(x: Tensor): Tensor { return Fx.softshrink(x, this.lambd); }
   override extraRepr(): string { return `${this.lambd}`; }
 }
-/** Hard shrinkage with threshold λ (default 0.5). */
+/** Hard shrinkage with threshold λ (default 0.5). @example new Hardshrink().call(tensor([-1, 0.2, 2])) // [-1, 0, 2] */
 export class Hardshrink extends Module {
   readonly lambd: number;
   constructor(lambd: number | { lambd?: number } = 0.5) {
@@ -146,7 +156,9 @@ export class Hardshrink extends Module {
   override extraRepr(): string { return `${this.lambd}`; }
 }
 
-/** Gated linear unit along `dim` (default −1). `new GLU(1)` or `new GLU({ dim: 1 })`. */
+/** Gated linear unit along `dim` (default −1). `new GLU(1)` or `new GLU({ dim: 1 })`.
+ * @example new GLU().call(tensor([1, 0])) // [0.5] (1·σ(0))
+ */
 export class GLU extends Module {
   readonly dim: number;
   constructor(dim: number | { dim?: number } = -1) {

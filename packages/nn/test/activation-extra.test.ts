@@ -81,3 +81,12 @@ describe('activation layers match PyTorch (values and gradients at the kinks)', 
     expectClose(F.threshold(tensor([0.05, 0.5], { dtype: 'float64' }), 0.1, 20), [20, 0.5]);
   });
 });
+
+// audit18: the argument-free layers refuse arguments as PyTorch's do (TypeError), instead of dropping them.
+test('Tanhshrink, Softsign and LogSigmoid take no arguments', () => {
+  for (const [Ctor, name] of [[nn.Tanhshrink, 'Tanhshrink'], [nn.Softsign, 'Softsign'], [nn.LogSigmoid, 'LogSigmoid']] as const) {
+    expect(() => new (Ctor as unknown as new (...a: unknown[]) => Module)({ inplace: true })).toThrow(new RegExp(`^${name}: takes no arguments`));
+    expect(new Ctor().call(tensor([0])).shape).toEqual([1]);
+  }
+  expect(new nn.Softsign().call(tensor([1, -3])).toArray()).toEqual([0.5, -0.75]);
+});

@@ -40,10 +40,32 @@ function binary(op: string, x: TensorLike, y: TensorLike, f: BinaryFn, result: R
 }
 
 //                                          forward                      backward: (∂L/∂a, ∂L/∂b)
-export const add = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('add', a, b, (x, y) => x + y, 'promote', (g) => [g, g]);
-export const sub = (a: TensorLike, b: TensorLike): Tensor =>
-  binary('sub', noBool('sub', a), noBool('sub', b), (x, y) => x - y, 'promote', (g) => [g, g.neg()]);
+/**
+ * a + alpha·b. PyTorch's keyword `alpha` is a number or `{ alpha }` (a plain-JS options object with another key,
+ * or a non-number alpha, is an error rather than ignored).
+ * @example add(tensor([1, 2]), tensor([10, 20]), { alpha: 2 }); // [21, 42]
+ */
+export const add = (a: TensorLike, b: TensorLike, alpha?: number | AlphaOptions): Tensor =>
+  binary('add', a, scaled('add', a, b, alpha), (x, y) => x + y, 'promote', (g) => [g, g]);
+/** a − alpha·b, `alpha` as in {@link add}. @example sub(tensor([5]), tensor([1]), { alpha: 3 }); // [2] */
+export const sub = (a: TensorLike, b: TensorLike, alpha?: number | AlphaOptions): Tensor =>
+  binary('sub', noBool('sub', a), noBool('sub', scaled('sub', a, b, alpha)), (x, y) => x - y, 'promote', (g) => [g, g.neg()]);
+
+/** PyTorch's keyword argument of add/sub. */
+export interface AlphaOptions { alpha?: number }
+
+/** b scaled by add/sub's alpha (b itself when none is given). */
+function scaled(op: string, a: TensorLike, b: TensorLike, alpha: number | AlphaOptions | undefined): TensorLike {
+  const v = typeof alpha === 'object' && alpha !== null ? checkOptions(op, alpha, ['alpha']).alpha : alpha;
+  if (v === undefined) return b;
+  if (typeof v !== 'number') throw new TypeError(`${op}: alpha must be a number, got ${typeof v === 'string' ? `the string '${v}'` : typeof v}`);
+  // As PyTorch: a fractional alpha would silently turn integer arithmetic into float arithmetic.
+  const integral = (t: TensorLike): boolean => (t instanceof Tensor ? !isFloating(t.dtype) : Number.isInteger(t) || typeof t === 'boolean');
+  if (!Number.isInteger(v) && integral(a) && integral(b)) {
+    throw new TypeError(`${op}: for integral input tensors, alpha must not be a floating point number (got ${v})`);
+  }
+  return typeof b === 'number' ? b * v : mul(b, v);
+}
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   binary('mul', a, b, (x, y) => x * y, 'promote', (g, a, b) => [g.mul(b), g.mul(a)], 'cross');
 /** How `div` rounds its quotient: none (true division, a float result), toward zero, or toward -∞. */
@@ -71,6 +93,9 @@ export function div(a: TensorLike, b: TensorLike, opts?: DivOptions): Tensor {
 /**
  * `torch.floor_divide` (floor rounding since PyTorch 1.13): `div(a, b, { roundingMode: 'floor' })`.
  * As in PyTorch it has no derivative: a backward through it throws.
+ *
+ * @example
+ * floorDivide(tensor([-3, 7]), 2); // [-2, 3]
  */
 export const floorDivide = (a: TensorLike, b: TensorLike): Tensor =>
   integerChecked('floorDivide', a, b, (x, y) => Math.floor(x / y), 'divFloor', () => {

@@ -211,6 +211,7 @@ export function zerosLikeShape(x: Tensor): Tensor {
  * @example nonzero(tensor([[0, 1], [1, 1]])); // [[0, 1], [1, 0], [1, 1]]
  */
 export function nonzero(x: Tensor, opts?: { asTuple?: boolean }): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`nonzero: expected a Tensor, got ${typeof x}`);
   const { asTuple = false } = checkOptions('nonzero', opts, ['asTuple']);
   if (asTuple) throw new TypeError('nonzero: for { asTuple: true } call nonzeroTuple(x) (a list of tensors; nonzero returns one tensor)');
   const shape = x._shape, nd = shape.length;
@@ -236,9 +237,23 @@ export function nonzeroTuple(x: Tensor): Tensor[] {
  * Out-of-place `scatter`: x with `src` (a tensor of x's dtype, or a number) written at the index positions
  * along dim. With repeated indices the last write wins (PyTorch leaves that order unspecified).
  * VJP: x gets g where nothing was written, src gets g gathered at the index.
+ * PyTorch's `reduce: 'add'` is `scatterAdd` (which has a VJP; PyTorch 1.13 has none for reduce); `'multiply'` is refused
+ * rather than ignored.
  * @example scatter(zeros([2, 3]), 1, tensor([[0], [2]], { dtype: 'int32' }), 7); // [[7, 0, 0], [0, 0, 7]]
  */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' | 'multiply' }): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`scatter: expected a Tensor, got ${typeof x}`);
+  const { reduce } = checkOptions('scatter', opts, ['reduce']);
+  if (reduce !== undefined) {
+    if (reduce !== 'add') {
+      throw new RangeError(`scatter: reduce ${JSON.stringify(reduce)} is not supported; use reduce: 'add' (scatterAdd) or scatter without reduce`);
+    }
+    checkIndex('scatter', index);
+    if (src instanceof Tensor) return scatterAdd(x, dim, index, src);
+    if (typeof src !== 'number') throw new TypeError(`scatter: src must be a Tensor or a number, got ${typeof src}`);
+    if (x.dtype === 'int32') checkInt32(src, 'scatter');
+    return scatterAdd(x, dim, index, Tensor._fromData(allocate(x.dtype, index.numel()).fill(src), index.shape, x.dtype));
+  }
   checkIndex('scatter', index);
   const d = normDim(dim, x.ndim, 'scatter');
   let used: Tensor | null = null;

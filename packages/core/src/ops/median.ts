@@ -10,17 +10,31 @@ import { normDim } from '../shape';
 import { kthvalue } from './sort';
 import type { ValuesIndices } from './reduce';
 import { where } from './indexing';
+import { positionalOptions, pos } from '../positional-args';
+
+/** PyTorch's keyword arguments of `median(input, dim=-1, keepdim=False)`. */
+export interface MedianOptions { dim?: number; keepdim?: boolean }
 
 /**
- * The lower median of all elements (a 0-d tensor), or along `dim` as `{ values, indices }`.
+ * The lower median of all elements (a 0-d tensor), or along `dim` as `{ values, indices }`; the options
+ * object is PyTorch's keywords, alone or last (a keepdim without a dim is refused, as torch.median).
  * @example median(tensor([1, 4, 2, 3])); // 2
  * @example median(tensor([[1, 4, 2, 3]]), 1).values; // [2]
+ * @example median(tensor([[1, 4, 2, 3]]), { dim: 1, keepdim: true }).values; // [[2]]
  */
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+export function median(x: Tensor, dim: number, opts: Pick<MedianOptions, 'keepdim'>): ValuesIndices;
+export function median(x: Tensor, opts: MedianOptions): ValuesIndices;
+export function median(x: Tensor, ...given: unknown[]): Tensor | ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('median: expected a Tensor');
-  if (dim === undefined || dim === null) return medianAll(x);
+  const args = [...given];
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  if (args.length === 0 || (args.length === 1 && args[0] === null)) return medianAll(x);
+  const o = positionalOptions<MedianOptions>('median', args, [pos.number('dim'), pos.boolean('keepdim')]);
+  const dim = o.dim, keepdim = o.keepdim ?? false;
+  if (dim === undefined) throw new TypeError('median: keepdim needs a dim, as torch.median (median(x, 1, true) or median(x, { dim: 1, keepdim: true }))');
+  if (typeof dim !== 'number') throw new TypeError(`median: dim must be an integer, got ${typeof dim}`);
   if (typeof keepdim !== 'boolean') throw new TypeError(`median: keepdim must be a boolean, got ${typeof keepdim}`);
   const d = normDim(dim, x.ndim, 'median');
   const size = x.ndim === 0 ? 1 : x.shape[d];

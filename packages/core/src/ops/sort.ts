@@ -178,6 +178,7 @@ export function argsort(x: Tensor, ...args: SortArgs): Tensor {
  */
 export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('topk: expected a Tensor');
+  if (typeof k !== 'number') throw new TypeError(`topk: k must be an integer, got ${typeof k === 'string' ? `the string '${k}'` : typeof k}`);
   const { dim = -1, largest = true, sorted = true } = positionalOptions<TopkOptions>('topk', args, [pos.number('dim'), pos.boolean('largest'), pos.boolean('sorted')], undefined, 2);
   const d = normDim(dim, x.ndim, 'topk');
   const size = x.ndim === 0 ? 1 : x._shape[d];
@@ -198,6 +199,7 @@ export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
  */
 export function kthvalue(x: Tensor, k: number, ...args: KthvalueArgs): ValuesIndices {
   if (!(x instanceof Tensor)) throw new TypeError('kthvalue: expected a Tensor');
+  if (typeof k !== 'number') throw new TypeError(`kthvalue: k must be an integer, got ${typeof k === 'string' ? `the string '${k}'` : typeof k}`);
   const { dim = -1, keepdim = false } = positionalOptions<KthvalueOptions>('kthvalue', args, [pos.number('dim'), pos.boolean('keepdim')], undefined, 2);
   const d = normDim(dim, x.ndim, 'kthvalue');
   const size = x.ndim === 0 ? 1 : x._shape[d];

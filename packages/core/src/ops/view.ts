@@ -299,9 +299,13 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
 /**
  * PyTorch's `repeat`: tiles x `reps[i]` times along dim i; extra leading reps add leading dims. Written as
  * unsqueeze → expand → reshape, so the gradient (the sum over the tiles) comes from those ops.
+ * A single number is one repeat (`repeat(tensor([1, 2]), 2)` is [1, 2, 1, 2]).
  * @example repeat(tensor([1, 2]), [2, 2]); // [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
-export function repeat(x: Tensor, reps: number[]): Tensor {
+export function repeat(x: Tensor, reps: number[] | number): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`repeat: expected a Tensor, got ${typeof x}`);
+  if (typeof reps === 'number') reps = [reps];
+  if (!Array.isArray(reps)) throw new TypeError(`repeat: repeats must be an array of integers (repeat(x, [2, 1])), got ${typeof reps}`);
   if (reps.length < x.ndim) throw new RangeError(`repeat: number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
   for (const r of reps) if (!Number.isInteger(r) || r < 0) throw new RangeError(`repeat: repeats must be non-negative integers, got ${fmt(reps)}`);
   const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x._shape];
@@ -317,6 +321,7 @@ export function repeat(x: Tensor, reps: number[]): Tensor {
  * @example movedim(zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
  */
 export function movedim(x: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`movedim: expected a Tensor, got ${typeof x}`);
   const src = (Array.isArray(source) ? source : [source]).map((d) => normDim(d, x.ndim, 'movedim'));
   const dst = (Array.isArray(destination) ? destination : [destination]).map((d) => normDim(d, x.ndim, 'movedim'));
   if (src.length !== dst.length) throw new RangeError(`movedim: Invalid source or destination dims: source (${fmt(src)} dims) should contain the same number of dims as destination (${fmt(dst)} dims)`);

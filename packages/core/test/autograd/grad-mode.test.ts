@@ -88,3 +88,12 @@ describe('detectAnomaly', () => {
     expect(isAnomalyEnabled()).toBe(false);
   });
 });
+
+// audit18: a plain-JS caller who passes a value instead of a callback got "fn is not a function".
+test('noGrad, enableGrad and detectAnomaly name a missing callback; setGradEnabled refuses a non-boolean', () => {
+  expect(() => noGrad(5 as never)).toThrow(/^noGrad: expected a function to run \(noGrad\(\(\) => model\.call\(x\)\)\), got number$/);
+  expect(() => enableGrad(undefined as never)).toThrow(/^enableGrad: expected a function to run/);
+  expect(() => detectAnomaly('x' as never)).toThrow(/^detectAnomaly: expected a function to run/);
+  expect(() => setGradEnabled('false' as never)).toThrow(/^setGradEnabled: expected a boolean, got the string 'false'$/);
+  expect(isGradEnabled()).toBe(true);
+});

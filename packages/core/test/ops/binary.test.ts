@@ -176,3 +176,19 @@ describe('hand-checked values', () => {
     expect(tensor([1.5], { dtype: 'float64' }).mul(-1e12).item()).toBe(-1.5e12);
   });
 });
+
+// audit18: PyTorch's keyword alpha; the function form dropped it and the method turned { alpha } into NaN.
+// torch 1.13: add([1, 2], [10, 20], alpha=2) = [21, 42] with grads [1, 1] and [2, 2]; sub([5], [1], alpha=3) = [2];
+// add(int tensor, 2, alpha=0.5) raises "For integral input tensors, argument alpha must not be a floating point number".
+test('add/sub take alpha as a number or { alpha }, in the function and the method, with its gradient', () => {
+  const a = tensor([1, 2], { dtype: 'float64', requiresGrad: true }), b = tensor([10, 20], { dtype: 'float64', requiresGrad: true });
+  for (const r of [core.add(a, b, { alpha: 2 }), core.add(a, b, 2), a.add(b, { alpha: 2 })]) expect(r.toArray()).toEqual([21, 42]);
+  core.add(a, b, { alpha: 2 }).sum().backward();
+  expect(a.grad!.toArray()).toEqual([1, 1]);
+  expect(b.grad!.toArray()).toEqual([2, 2]);
+  expect(core.sub(tensor([5]), tensor([1]), { alpha: 3 }).toArray()).toEqual([2]);
+  expect(tensor([5]).sub(1, { alpha: 3 }).toArray()).toEqual([2]);
+  expect(() => core.add(a, 1, { alph: 2 } as never)).toThrow(/^add: unknown option 'alph' \(did you mean 'alpha'\?\)/);
+  expect(() => tensor([1]).sub(1, { alpha: '2' } as never)).toThrow(/^sub: alpha must be a number, got the string '2'$/);
+  expect(() => core.add(tensor([1], { dtype: 'int32' }), 2, { alpha: 0.5 })).toThrow(/for integral input tensors, alpha must not be a floating point number/);
+});

@@ -31,3 +31,19 @@ test('gradients: the index for median(dim), even spread over ties for the full m
   y.median(1).values.sum().backward();
   expect(y.grad!.toArray()).toEqual([[0, 0, 1, 0]]);
 });
+
+// audit18: PyTorch's keywords as an options object (torch 1.13: x.median(1, keepdim=True) of
+// [[1, 4, 2, 3], [9, 7, 8, 6]] = values [[2], [7]], indices [[2], [1]]; median(x, keepdim=True) alone is a TypeError).
+test('median takes { dim, keepdim } alone or after dim, and refuses misspelt or doubled keywords', () => {
+  const x = tensor([[1, 4, 2, 3], [9, 7, 8, 6]]);
+  for (const r of [median(x, { dim: 1, keepdim: true }), median(x, 1, { keepdim: true }), x.median({ dim: 1, keepdim: true }), x.median(1, { keepdim: true })]) {
+    expect(r.values.toArray()).toEqual([[2], [7]]);
+    expect(r.indices.toArray()).toEqual([[2], [1]]);
+  }
+  expect(x.median({ dim: 0 }).values.toArray()).toEqual([1, 4, 2, 3]);
+  expect(x.median().item()).toBe(4);
+  expect(() => median(x, { keepdim: true })).toThrow(/^median: keepdim needs a dim/);
+  expect(() => median(x, { keepdm: true } as never)).toThrow(/unknown option 'keepdm' \(did you mean 'keepdim'\?\)/);
+  expect(() => median(x, 0, { dim: 1 } as never)).toThrow(/median: got multiple values for argument 'dim'/);
+  expect(() => median(x, 0, 'a' as never)).toThrow(/median: argument 3 \(keepdim\) must be a boolean/);
+});

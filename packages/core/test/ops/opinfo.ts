@@ -639,6 +639,7 @@ export const OPS: OpInfo[] = [
   custom('scatter', ['scatter'], (gen) => [
     s('src [2, 2] into [2, 3] along 1', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => core.scatter(x, 1, core.tensor([[0, 2], [1, 0]], { dtype: 'int32' }), src)),
     s('a number along 0', [arg(gen, [3, 2])], (x) => x.scatter(0, core.tensor([[2, 0]], { dtype: 'int32' }), 0.5)),
+    s("reduce: 'add' with repeats (audit18)", [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => core.scatter(x, 1, core.tensor([[0, 0], [2, 1]], { dtype: 'int32' }), src, { reduce: 'add' }).mul(x)),
   ]),
   custom('indexAdd', ['indexAdd'], (gen) => [
     s('rows [0, 2, 0] of [3, 2], alpha 2', [arg(gen, [3, 2]), arg(gen, [3, 2])], (x, src) => core.indexAdd(x, 0, core.tensor([0, 2, 0], { dtype: 'int32' }), src, { alpha: 2 })),

@@ -40,3 +40,16 @@ test('logspace', () => {
   expect(logspace(0, 2, 1).toArray()).toEqual([1]);
   expect(logspace(0, 2, 3).dtype).toBe('float32');
 });
+
+test('nonzero and logspace name themselves for a plain-JS caller (audit18)', () => {
+  expect(() => nonzero('x' as never)).toThrow(/^nonzero: expected a Tensor, got string$/);
+  expect(() => logspace(0, 1, '5' as never)).toThrow(/^logspace: steps must be a non-negative integer, got '5'$/);
+  expect(() => logspace(0, 1, -1)).toThrow(/^logspace: steps/);
+});
+
+test('repeat from plain JavaScript: a number is one repeat, anything else not an array is named (audit18)', () => {
+  expect(repeat(tensor([1, 2]), 2 as never).toArray()).toEqual([1, 2, 1, 2]);
+  expect(() => repeat(tensor([1, 2]), '2' as never)).toThrow(/^repeat: repeats must be an array of integers/);
+  expect(() => repeat([1, 2] as never, [2])).toThrow(/^repeat: expected a Tensor, got object$/);
+  expect(() => movedim('x' as never, 0, 1)).toThrow(/^movedim: expected a Tensor, got string$/);
+});

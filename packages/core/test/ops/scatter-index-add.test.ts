@@ -28,3 +28,17 @@ test('indexAdd', () => {
   expect(x.grad!.toArray()).toEqual([1, 2, 3]);
   expect(s.grad!.toArray()).toEqual([6, 6]);
 });
+
+// audit18: PyTorch's reduce keyword is honoured or refused, never dropped (torch 1.13:
+// zeros(3).scatter(0, [0, 0, 2], 2., reduce='add') = [4, 0, 2]; src [[1, 2], [3, 4]] along 0 at [[1, 0], [1, 0]] added to ones = [[1, 7], [5, 1]]).
+test('scatter: reduce add, refused multiply, misspelt options and a non-tensor input', () => {
+  expect(scatter(zeros(3), 0, i([0, 0, 2]), 2, { reduce: 'add' }).toArray()).toEqual([4, 0, 2]);
+  expect(zeros(3).scatter(0, i([0, 0, 2]), 2, { reduce: 'add' }).toArray()).toEqual([4, 0, 2]);
+  expect(scatter(ones(2, 2), 0, i([[1, 0], [1, 0]]), tensor([[1, 2], [3, 4]]), { reduce: 'add' }).toArray()).toEqual([[1, 7], [5, 1]]);
+  expect(() => scatter(zeros(3), 0, i([0]), 2, { reduce: 'multiply' })).toThrow(/scatter: reduce "multiply" is not supported/);
+  expect(() => scatter(zeros(3), 0, i([0]), 2, { reduc: 'add' } as never)).toThrow(/unknown option 'reduc' \(did you mean 'reduce'\?\)/);
+  expect(() => scatter([0, 0] as never, 0, i([0]), 2)).toThrow(/scatter: expected a Tensor, got object/);
+  const x = ones(3, { requiresGrad: true });
+  scatter(x, 0, i([0, 0]), 1, { reduce: 'add' }).mul(tensor([1, 2, 3])).sum().backward();
+  expect(x.grad!.toArray()).toEqual([1, 2, 3]);
+});

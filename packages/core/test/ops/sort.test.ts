@@ -100,3 +100,11 @@ describe('topk and kthvalue', () => {
     }));
   });
 });
+
+// audit18: a string k from plain JavaScript was reported as "out of range".
+test('topk and kthvalue name a k that is not a number', () => {
+  const x = c.tensor([1, 5, 3, 4]);
+  expect(() => c.topk(x, '2' as never)).toThrow(/^topk: k must be an integer, got the string '2'$/);
+  expect(() => c.kthvalue(x, null as never)).toThrow(/^kthvalue: k must be an integer, got object$/);
+  expect(c.topk(x, 2).values.toArray()).toEqual([5, 4]);
+});

@@ -29,6 +29,7 @@ import * as nodePath from 'path';
 import { randomBytes } from 'crypto';
 import { Tensor, tensor, noGrad, decodeSafetensors, encodeSafetensors, SafetensorsError } from '@tapegrad/core';
 import type { DType, RawTensor } from '@tapegrad/core';
+import { checkOptionKeys } from '@tapegrad/core/internal';
 import type { OptimizerStateDict } from '@tapegrad/optim';
 
 /** Options for {@link save}. */
@@ -272,6 +273,10 @@ function stateDictToRaw(fn: string, stateDict: Record<string, Tensor>, prefix: s
  * @throws Error naming the key if a value is not a Tensor, or the path if the file cannot be written.
  */
 export function save(stateDict: Record<string, Tensor>, path: string, opts: SaveOptions = {}): void {
+  if (typeof stateDict === 'string' && typeof path === 'object' && path !== null) {
+    throw new TypeError('save: the state dict comes first and the path second, as torch.save(obj, f): save(model.stateDict(), path)');
+  }
+  checkOptionKeys('save', opts, ['metadata']);
   const raw = stateDictToRaw('save', stateDict, '', 'stateDict');
   let bytes: Uint8Array;
   try {

@@ -85,3 +85,15 @@ describe('loadCheckpoint(path).optimizer', () => {
     expect([step(m2, o2), step(m2, o2)]).toEqual(reference);
   });
 });
+
+// audit18: save was always object-first, so a swapped call says which order, and a misspelt option is refused.
+describe('save(obj, path) from plain JavaScript', () => {
+  it('names the order when the path comes first, and refuses unknown options', () => {
+    const p = path.join(dir, 'swapped.safetensors');
+    expect(() => save(p as never, { w: f32([1]) } as never)).toThrow(/^save: the state dict comes first and the path second, as torch\.save\(obj, f\)/);
+    expect(() => save({ w: f32([1]) }, p, { metdata: { a: 'b' } } as never)).toThrow(/save: unknown option 'metdata' \(did you mean 'metadata'\?\)/);
+    expect(fs.existsSync(p)).toBe(false);
+    save({ w: f32([1]) }, p, { metadata: { a: 'b' } });
+    expect(load(p).w.toArray()).toEqual([1]);
+  });
+});

@@ -226,6 +226,25 @@ console.log(JSON.stringify({ grad: Array.from(x.grad.dataSync()), batches, group
     expectConsumerOutput(node(f));
   });
 
+  // audit18: each package on its own in Node (not only through the umbrella or a bundler), in both formats,
+  // sharing core's one Tensor class (a dual-package split would make instanceof false).
+  it.each(['mjs', 'cjs'])('core, nn, optim and data each load on their own in Node (%s)', (ext) => {
+    const f = path.join(project, `each.${ext}`);
+    const names = ['@tapegrad/core', '@tapegrad/nn', '@tapegrad/optim', '@tapegrad/data'];
+    const head = ext === 'mjs'
+      ? names.map((n, i) => `import * as m${i} from '${n}';`).join('\n')
+      : names.map((n, i) => `const m${i} = require('${n}');`).join('\n');
+    fs.writeFileSync(f, `${head}
+const layer = new m1.Linear(2, 1);
+const opt = new m2.SGD(layer.parameters(), { lr: 0.5 });
+const ds = new m3.TensorDataset(m0.ones(3, 2), m0.zeros(3));
+layer.call(m0.ones(1, 2)).sum().backward();
+opt.step();
+console.log(JSON.stringify({ shared: layer.weight instanceof m0.Tensor, n: ds.length, grad: layer.bias.grad.tolist() }));
+`);
+    expect(JSON.parse(node(f).trim())).toEqual({ shared: true, n: 3, grad: [1] });
+  });
+
   it.each(['mjs', 'cjs'])('@tapegrad/data/node finds the installed mnist package (%s)', (ext) => {
     const f = path.join(project, `digits.${ext}`);
     const head = ext === 'mjs' ? "import { loadDigits } from '@tapegrad/data/node';" : "const { loadDigits } = require('@tapegrad/data/node');";
