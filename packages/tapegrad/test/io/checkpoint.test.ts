@@ -443,7 +443,7 @@ describe('crash safety', () => {
     buildSync({
       entryPoints: [path.join(__dirname, 'crash-child.ts')],
       bundle: true, platform: 'node', format: 'cjs', outfile: childJs, target: 'node18', logLevel: 'error',
-      alias: { '@tapegrad/core': path.join(ROOT, 'packages/core/src/index.ts') },
+      alias: { '@tapegrad/core/internal': path.join(ROOT, 'packages/core/src/internal.ts'), '@tapegrad/core': path.join(ROOT, 'packages/core/src/index.ts') },
     });
   });
   afterAll(() => fs.rmSync(bundleDir, { recursive: true, force: true }));
