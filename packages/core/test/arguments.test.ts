@@ -73,10 +73,13 @@ describe('missing and unknown arguments are errors', () => {
 });
 
 describe('errors that say what to do', () => {
-  test("x.sum({ dim: 1 }) points at PyTorch's keyword form", () => {
-    const x = zeros(2, 3);
-    expectThrowMessage(() => loose(x.sum.bind(x))({ dim: 1 }), 'sum', 'options object', 'x.sum(1, true)');
-    expectThrowMessage(() => loose(x.mean.bind(x))({ dim: 1, keepdim: true }), 'mean', 'x.mean(1, true)');
+  test("x.sum({ dim: 1 }) is PyTorch's keyword form (x.sum(dim=1)), equal to the positional one; a misspelt key names sum", () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(x.sum({ dim: 1 }).toArray()).toEqual(x.sum(1).toArray());
+    expect(x.sum({ dim: 1 }).shape).toEqual([2]);
+    expect(x.mean({ dim: 1, keepdim: true }).toArray()).toEqual(x.mean(1, true).toArray());
+    expect(x.mean({ dim: 1, keepdim: true }).shape).toEqual([2, 1]);
+    expectThrowMessage(() => loose(x.sum.bind(x))({ dims: 1 }), 'sum', "unknown option 'dims'");
   });
 
   test('backward({ retainGraph: true }) says the options come second', () => {
