@@ -553,7 +553,6 @@ function dtypeOf(a: TypedArray): DType {
   return 'bool';
 }
 
-/** other·alpha for add/sub: plain numbers multiply in double precision (as PyTorch's scalar alpha), tensors with mul. */
 function flatShape(args: (number | number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return args[0].slice();
   return args as number[];

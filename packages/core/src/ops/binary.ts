@@ -54,7 +54,7 @@ export const sub = (a: TensorLike, b: TensorLike, alpha?: number | AlphaOptions)
 /** PyTorch's keyword argument of add/sub. */
 export interface AlphaOptions { alpha?: number }
 
-/** b scaled by add/sub's alpha (b itself when none is given). */
+/** b scaled by add/sub's alpha (b itself when none is given): plain numbers multiply in double precision (as PyTorch's scalar alpha), tensors with mul. */
 function scaled(op: string, a: TensorLike, b: TensorLike, alpha: number | AlphaOptions | undefined): TensorLike {
   const v = typeof alpha === 'object' && alpha !== null ? checkOptions(op, alpha, ['alpha']).alpha : alpha;
   if (v === undefined) return b;
