@@ -15,6 +15,8 @@ export interface RemovableHandle { remove(): void }
 
 const leafHooks = new WeakMap<Tensor, GradHook[]>();
 const nodeHooks = new WeakMap<Node, GradHook[]>();
+/** Whether any hook (or retainGrad) was ever registered: until then backward skips the per-node lookups. */
+let registered = false;
 
 export function registerHook(t: Tensor, hook: GradHook): RemovableHandle {
   if (typeof hook !== 'function') throw new TypeError(`registerHook: expected a function, got ${typeof hook}`);
@@ -23,6 +25,7 @@ export function registerHook(t: Tensor, hook: GradHook): RemovableHandle {
   const list = node ? nodeHooks.get(node) ?? [] : leafHooks.get(t) ?? [];
   if (node) nodeHooks.set(node, list); else leafHooks.set(t, list);
   list.push(hook);
+  registered = true;
   return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
 }
 
@@ -32,10 +35,12 @@ export function markRetain(node: Node): void {
   const list = nodeHooks.get(node) ?? [];
   nodeHooks.set(node, list);
   if (!list.includes(RETAIN)) list.push(RETAIN);
+  registered = true;
 }
 
 /** Whether `key` (a leaf tensor or a node) has hooks: the engine then pins the gradients it passes them. */
 export function hasHooks(key: Tensor | Node): boolean {
+  if (!registered) return false;
   const l = (leafHooks as WeakMap<object, GradHook[]>).get(key) ?? (nodeHooks as WeakMap<object, GradHook[]>).get(key);
   return l !== undefined && l.length > 0;
 }

@@ -259,7 +259,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         g = runHooks(node, g, (rg) => retainInto(node, rg));
         pin(g);
         nodeGrads.set(node, g);
-      } else if (node.retained) retainInto(node, g);
+      }
       // User code may keep what it is given or returns; the engine cannot see those lifetimes.
       if (node.keepsGrads) pin(g);
       const grads = node.vjp(g);
