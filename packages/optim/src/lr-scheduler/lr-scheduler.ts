@@ -20,6 +20,12 @@ export const pyEpoch = (e: number): string => (Number.isInteger(e) ? (e < 0 ? '-
 /** Python's modulo (the sign follows the divisor), for PyTorch's `%` tests. */
 export const pyMod = (a: number, m: number): number => ((a % m) + m) % m;
 
+/** PyTorch's `verbose` on a scheduler: checked, and kept off the enumerable fields (a setting, not state). */
+export function defineVerbose(scheduler: object, name: string, verbose: unknown): void {
+  if (typeof verbose !== 'boolean') throw new TypeError(`${name}: verbose must be a boolean, got ${describe(verbose)}`);
+  Object.defineProperty(scheduler, 'verbose', { value: verbose, writable: true, enumerable: false });
+}
+
 export function checkOptimizer(optimizer: unknown, where: string): asserts optimizer is Optimizer {
   if (!(optimizer instanceof Optimizer)) throw new TypeError(`${where}: ${describe(optimizer)} is not an Optimizer`);
 }
@@ -59,8 +65,7 @@ export abstract class LRScheduler {
 
   protected constructor(optimizer: Optimizer, lastEpoch = -1, hyper: Record<string, unknown> = {}, name = 'LRScheduler', verbose: boolean | undefined = false) {
     checkOptimizer(optimizer, name);
-    if (typeof verbose !== 'boolean') throw new TypeError(`${name}: verbose must be a boolean, got ${describe(verbose)}`);
-    Object.defineProperty(this, 'verbose', { value: verbose, writable: true, enumerable: false });
+    defineVerbose(this, name, verbose);
     if (!Number.isInteger(lastEpoch) || lastEpoch < -1) throw new RangeError(`${name}: lastEpoch must be an integer >= -1, got ${String(lastEpoch)}`);
     this.optimizer = optimizer;
     if (lastEpoch === -1) {

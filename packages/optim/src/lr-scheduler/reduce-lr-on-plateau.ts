@@ -4,7 +4,7 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
 import { cloneOption, describe, isPlainObject, pyNum } from '../util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { JsonValue, SchedulerStateDict, checkOptimizer, pyEpoch, pyLr } from './lr-scheduler';
+import { JsonValue, SchedulerStateDict, checkOptimizer, defineVerbose, pyEpoch, pyLr } from './lr-scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -85,9 +85,7 @@ export class ReduceLROnPlateau {
     this.patience = options.patience ?? 10;
     this.cooldown = options.cooldown ?? 0;
     this.eps = options.eps ?? 1e-8;
-    const verbose = options.verbose ?? false;
-    if (typeof verbose !== 'boolean') throw new TypeError(`ReduceLROnPlateau: verbose must be a boolean, got ${describe(verbose)}`);
-    Object.defineProperty(this, 'verbose', { value: verbose, writable: true, enumerable: false });
+    defineVerbose(this, 'ReduceLROnPlateau', options.verbose ?? false);
     this.mode = options.mode ?? 'min';
     this.threshold = options.threshold ?? 1e-4;
     this.thresholdMode = options.thresholdMode ?? 'rel';
