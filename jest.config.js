@@ -8,6 +8,8 @@ const shared = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  // one fixed fast-check seed unless FC_SEED says otherwise (see the file)
+  setupFiles: ['<rootDir>/scripts/fast-check-seed.cjs'],
   moduleNameMapper: {
     // ESM-style relative imports ('./data.js') name the TypeScript source
     '^(\\.{1,2}/.*)\\.js$': '$1',
