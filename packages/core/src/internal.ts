@@ -33,6 +33,8 @@ export { sgdStep as webgpuSgdStep, adamStep as webgpuAdamStep } from './webgpu/o
  * consumer's typecheck must not need the WebAssembly types (kernels/elementwise's declarations do).
  */
 export { scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, moveHeads, squaredErrorSumF32, squaredErrorGradF32 } from './kernels/row-kernels';
+/** defineFunction for library ops whose backward keeps nothing it is given: their gradients are recycled like a built-in op's. */
+export { defineOp } from './autograd/function';
 /** A pooled float buffer for a kernel that writes every element (backward buffers the engine can recycle). */
 export { allocateUninit } from './dtype';
 /** PyTorch's `inplace=True` of nn's activations and dropout: a result written into its input, with the in-place ops' autograd rules (ops/inplace.ts). */

@@ -36,6 +36,20 @@ export interface FunctionSpec {
  * gradcheck(cube, [tensor([1.5, -2], { dtype: 'float64', requiresGrad: true })]);
  */
 export function defineFunction(name: string, spec: FunctionSpec): (...inputs: Tensor[]) => Tensor {
+  return define(name, spec, true); // user code may keep what it is given or returns
+}
+
+/**
+ * @internal defineFunction for the library's own ops (nn's attention softmax, head split, mseLoss), whose
+ * backward keeps nothing it is given or returns beyond its call: the engine may then recycle those
+ * gradients once consumed, as it does a built-in op's (a user's backward could hold them, so
+ * defineFunction pins them).
+ */
+export function defineOp(name: string, spec: FunctionSpec): (...inputs: Tensor[]) => Tensor {
+  return define(name, spec, false);
+}
+
+function define(name: string, spec: FunctionSpec, keepsGrads: boolean): (...inputs: Tensor[]) => Tensor {
   return (...inputs: Tensor[]): Tensor => {
     const ctx = new FunctionContext();
     const raw = noGrad(() => spec.forward(ctx, ...inputs));
@@ -47,7 +61,7 @@ export function defineFunction(name: string, spec: FunctionSpec): (...inputs: Te
         throw new Error(`${name}: backward must return one gradient (or null) per input: expected ${inputs.length}, got ${Array.isArray(grads) ? grads.length : typeof grads}`);
       }
       return grads;
-    }, ctx._saved, { keepsGrads: true }); // user code may keep what it is given or returns
+    }, ctx._saved, { keepsGrads });
     return y;
   };
 }

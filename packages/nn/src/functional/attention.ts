@@ -3,8 +3,8 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
-import { runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, allocateUninit } from '@tapegrad/core/internal';
-import { Tensor, Generator, arange, zeros, cat, isFloating, linear, defineFunction, isGradEnabled, sumTo } from '@tapegrad/core';
+import { defineOp, runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, allocateUninit } from '@tapegrad/core/internal';
+import { Tensor, Generator, arange, zeros, cat, isFloating, linear, isGradEnabled, sumTo } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
 import { splitHeads, mergeHeads } from './heads';
@@ -90,7 +90,7 @@ function scaledMaskedSoftmax(scores: Tensor, scale: number, bias: Tensor | null,
     }
   }
   const inputs = bias ? [scores, bias] : [scores];
-  return defineFunction('scaledMaskedSoftmax', {
+  return defineOp('scaledMaskedSoftmax', {
     forward(ctx) {
       // z = scores·scale + bias in one pass, then softmax's row kernel (SIMD for float32).
       const Z = allocateLike(scores.dtype, N * L * S);

@@ -5,8 +5,8 @@
  * js backend). Each
  * op's VJP is the other op, so gradients of any order are taped.
  */
-import { runKernel, moveHeads as moveHeadsWasm, allocateUninit } from '@tapegrad/core/internal';
-import { Tensor, defineFunction } from '@tapegrad/core';
+import { defineOp, runKernel, moveHeads as moveHeadsWasm, allocateUninit } from '@tapegrad/core/internal';
+import { Tensor } from '@tapegrad/core';
 
 type Floats = Float32Array | Float64Array;
 
@@ -25,7 +25,7 @@ function moveHeads(src: Floats, out: Floats, N: number, L: number, H: number, D:
 }
 
 function headsOp(x: Tensor, N: number, L: number, H: number, D: number, split: boolean): Tensor {
-  return defineFunction(split ? 'splitHeads' : 'mergeHeads', {
+  return defineOp(split ? 'splitHeads' : 'mergeHeads', {
     forward() {
       const out = allocateUninit(x.dtype === 'float64' ? 'float64' : 'float32', N * L * H * D) as Floats;
       runKernel(() => {

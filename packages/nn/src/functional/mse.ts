@@ -6,8 +6,8 @@
  * `input.sub(target).square().mean()` and its gradient. With grad mode on (createGraph) the VJP is
  * written in Tensor ops, so second derivatives are taped.
  */
-import { runKernel, allocateUninit, squaredErrorSumF32, squaredErrorGradF32 } from '@tapegrad/core/internal';
-import { Tensor, defineFunction, isGradEnabled } from '@tapegrad/core';
+import { defineOp, runKernel, allocateUninit, squaredErrorSumF32, squaredErrorGradF32 } from '@tapegrad/core/internal';
+import { Tensor, isGradEnabled } from '@tapegrad/core';
 
 /**
  * Σ (input − target)² (reduction 'sum') or its mean, for input and target of the same shape and
@@ -18,7 +18,7 @@ export function fusedSquaredError(input: Tensor, target: Tensor, mean: boolean):
   const n = input.numel();
   const f32 = dtype === 'float32';
   const alloc = (k: number): Float32Array | Float64Array => (f32 ? new Float32Array(k) : new Float64Array(k));
-  return defineFunction('mseLoss', {
+  return defineOp('mseLoss', {
     forward(ctx) {
       ctx.saveForBackward(input, target);
       const out = alloc(1);
