@@ -112,6 +112,17 @@ export function positionalOptions<O>(where: string, args: readonly unknown[], pa
     const misplaced = positional.some(isPlainOptions) ? ' (the options object must be the last argument)' : '';
     throw new TypeError(`${where}: takes at most ${params.length} positional argument${params.length === 1 ? '' : 's'} (${names.join(', ')}) before its options object, got ${positional.length}${misplaced}`);
   }
+  // An option's value obeys the same type rule as its positional form (a string '2' for a size, 'no' for
+  // bias would otherwise be coerced, or truthy, somewhere downstream).
+  if (hasOptions) {
+    for (const p of params) {
+      const v = options[p.key];
+      if (v !== undefined && !p.is(v)) {
+        const hint = typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
+        throw new TypeError(`${where}: ${p.key} must be ${p.expected}, got ${describeArg(v)}${hint}`);
+      }
+    }
+  }
   positional.forEach((v, i) => {
     if (v === undefined) return;
     const p = params[i];

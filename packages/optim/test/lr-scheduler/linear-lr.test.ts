@@ -28,7 +28,7 @@ describe('LambdaLR', () => {
     const s = new LambdaLR(opt, { lrLambda: (e) => e + 1 });
     expect(runEpochs(opt, s, 1)).toEqual([[2, 4]]);
     expect(() => new LambdaLR(opt, { lrLambda: [(e) => e] })).toThrow('LambdaLR: Expected 2 lr_lambdas, but got 1');
-    expect(() => new LambdaLR(opt, { lrLambda: 3 as never })).toThrow(/lrLambda must be a function of the epoch/);
+    expect(() => new LambdaLR(opt, { lrLambda: 3 as never })).toThrow('LambdaLR: lrLambda must be a function or an array of functions (one per parameter group), got number 3');
   });
   it('the state dict stores null for the functions and loading keeps the current ones', () => {
     const opt = sgdWithLrs(1);
