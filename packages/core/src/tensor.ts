@@ -308,6 +308,16 @@ export class Tensor {
   detach(): Tensor {
     return new Tensor(this._storage, this.nd.shape.slice(), this.nd.stride.slice(), this.nd.offset, this.dtype);
   }
+  /**
+   * PyTorch's `x.data`: the values as a tensor cut from the graph, sharing storage (so `p.grad.data` and
+   * `y.data.norm()` port as they are; in-place changes through it are not seen by autograd). Same as `detach()`.
+   * @example
+   * const y = tensor([3, 4], { requiresGrad: true }).mul(2);
+   * y.data.norm().item(); // 10, and y.data.requiresGrad is false
+   */
+  get data(): Tensor {
+    return this.detach();
+  }
   /** Detaches in place (a leaf that does not require grad). */
   detach_(): this {
     this._gradFn = null;
