@@ -14,6 +14,8 @@ import { noteGradRead, noteGradSet, noteStorage, noteVersionBump } from './compi
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
+import { newFilled } from './creation'; // tutorials port: new_* methods
+import type { SizeArgs, TensorOptions } from './creation';
 import * as B from './ops/binary';
 import * as MD from './ops/median';
 import { registerHook as registerGradHook, markRetain, GradHook, RemovableHandle } from './autograd/hooks';
@@ -416,6 +418,17 @@ export class Tensor {
   expand(...shape: (number | number[])[]): Tensor { return V.expand(this, flatShape(shape)); }
   expandAs(other: Tensor): Tensor { return V.expand(this, other._shape); }
   narrow(dim: number, start: number, length: number): Tensor { return V.narrow(this, dim, start, length); }
+  // tutorials port: Python's x[:, a:b:c] and x.new_zeros / new_ones / new_full / new_empty
+  /** `x[..., start:end:step]` along `dim` as a view; see {@link V.slice}. @example x.slice(1, 0, null, 2) // x[:, ::2] */
+  slice(dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor { return V.slice(this, dim, start, end, step); }
+  /** PyTorch's `x.new_zeros(size)`: zeros in this tensor's dtype and device unless given. @example x.newZeros([2, 3]) */
+  newZeros(...size: SizeArgs<TensorOptions>): Tensor { return newFilled('newZeros', this, 0, size); }
+  /** PyTorch's `x.new_ones(size)`: ones in this tensor's dtype and device unless given. @example x.newOnes(5, 3, { dtype: 'float64' }) */
+  newOnes(...size: SizeArgs<TensorOptions>): Tensor { return newFilled('newOnes', this, 1, size); }
+  /** PyTorch's `x.new_empty(size)` (zero-filled here, as `empty`). */
+  newEmpty(...size: SizeArgs<TensorOptions>): Tensor { return newFilled('newEmpty', this, 0, size); }
+  /** PyTorch's `x.new_full(size, value)`: in this tensor's dtype and device unless given. @example x.newFull([2], 7) */
+  newFull(size: readonly number[] | number, value: number | boolean, opts: TensorOptions | DType = {}): Tensor { return newFilled('newFull', this, value, [size, opts]); }
   select(dim: number, index: number): Tensor { return V.select(this, dim, index); }
   squeeze(dim?: number): Tensor { return V.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
