@@ -23,12 +23,11 @@ export function stateDict(refs: Record<string, Ref>): Record<string, Tensor> {
 }
 
 /** Every element within `tol` (relative to max(1, |want|)) of PyTorch's. */
-export function expectClose(got: Tensor | number[] | number, want: Ref | number[] | number, tol = 1e-5): void {
-  const g = typeof got === 'number' ? [got] : Array.isArray(got) ? got : Array.from(got.dataSync(), Number);
-  const w = typeof want === 'number' ? [want] : Array.isArray(want) ? want : want.data.map(Number);
-  if (!(typeof got === 'number' || Array.isArray(got)) && !(typeof want === 'number' || Array.isArray(want))) {
-    expect(got.shape).toEqual(want.shape);
-  }
+export function expectClose(got: Tensor | number[] | number, want: Tensor | Ref | number[] | number, tol = 1e-5): void {
+  const values = (t: Tensor | number[] | number) => (typeof t === 'number' ? [t] : Array.isArray(t) ? t : Array.from(t.dataSync(), Number));
+  const g = values(got);
+  const w = want instanceof Tensor || typeof want === 'number' || Array.isArray(want) ? values(want) : want.data.map(Number);
+  if (got instanceof Tensor && !(typeof want === 'number' || Array.isArray(want))) expect(got.shape).toEqual(want.shape);
   expect(g.length).toBe(w.length);
   const bad = g.map((v, i) => [i, v, w[i]] as const).filter(([, v, x]) => !(Math.abs(v - x) <= tol * Math.max(1, Math.abs(x))));
   expect(bad.slice(0, 5)).toEqual([]);
