@@ -37,6 +37,9 @@ import * as NO from './ops/norm';
 import * as WG from './webgpu/ops';
 import type { Device, GpuData } from './webgpu/ops';
 
+/** PyTorch's `x.type()` names (tutorials port). */
+const TYPE_NAMES: Record<DType, string> = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' };
+
 /** The engine-private gradients (Tensor.grad's comment). */
 const privateGrads = new WeakSet<Tensor>();
 
@@ -447,6 +450,26 @@ export class Tensor {
   to(dtypeOrDevice: DType | Device): Tensor { return dtypeOrDevice === 'webgpu' || dtypeOrDevice === 'cpu' ? WG.toDevice(this, dtypeOrDevice) : C.cast(this, dtypeOrDevice); }
   float(): Tensor { return C.cast(this, 'float32'); }
   double(): Tensor { return C.cast(this, 'float64'); }
+  // tutorials port: x.type(torch.float) and len(x)
+  /**
+   * PyTorch's `x.type(dtype)`: the tensor cast to `dtype` (itself when it has it); without an argument, PyTorch's
+   * type name (`'torch.FloatTensor'`).
+   * @example pred.argmax(1).eq(y).type('float32').sum().item(); // (pred.argmax(1) == y).type(torch.float).sum().item()
+   */
+  type(): string;
+  type(dtype: DType): Tensor;
+  type(dtype?: DType): Tensor | string {
+    if (dtype === undefined) return TYPE_NAMES[this.dtype];
+    return C.cast(this, dtype);
+  }
+  /**
+   * PyTorch's `len(x)`: the size of the first dim (`(batch + 1) * len(X)` is `(batch + 1) * X.length`); a 0-d
+   * tensor has no length, a TypeError as in PyTorch.
+   */
+  get length(): number {
+    if (this.nd.shape.length === 0) throw new TypeError('length: len() of a 0-d tensor');
+    return this.nd.shape[0];
+  }
   int(): Tensor { return C.cast(this, 'int32'); }
   bool(): Tensor { return C.cast(this, 'bool'); }
 
