@@ -473,8 +473,8 @@ export class Tensor {
   int(): Tensor { return C.cast(this, 'int32'); }
   bool(): Tensor { return C.cast(this, 'bool'); }
 
-  add_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
-  sub_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
+  add_(other: TensorLike, alpha?: number | B.AlphaOptions): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
+  sub_(other: TensorLike, alpha?: number | B.AlphaOptions): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
   mul_(other: TensorLike): this { return IP.inplace(this, 'mul_', (t) => t.mul(other)); }
   div_(other: TensorLike, opts?: B.DivOptions): this { return IP.inplace(this, 'div_', (t) => t.div(other, opts)); }
   pow_(exponent: TensorLike): this { return IP.inplace(this, 'pow_', (t) => t.pow(exponent)); }
