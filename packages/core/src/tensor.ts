@@ -486,6 +486,11 @@ export class Tensor {
   relu_(): this { return IP.inplace(this, 'relu_', (t) => t.relu()); }
   clamp_(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
   maskedFill_(mask: Tensor, value: number): this { return IP.inplace(this, 'maskedFill_', (t) => t.maskedFill(mask, value)); }
+  /**
+   * In-place `scatter` (tutorials port: the one-hot `zeros(10).scatter_(0, tensor(y), value=1)` of the transforms tutorial).
+   * @example zeros(10).scatter_(0, tensor(3, { dtype: 'int32' }), 1); // a one-hot vector
+   */
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' | 'multiply' }): this { return IP.inplace(this, 'scatter_', (t) => I.scatter(t, dim, index, src, opts)); }
   zero_(): this { return IP.fill_(this, 0); }
   fill_(value: number): this { return IP.fill_(this, value); }
   copy_(src: TensorLike): this { return IP.copy_(this, src); }
