@@ -142,6 +142,10 @@ export class Tensor {
   get ndim(): number {
     return this.nd.shape.length;
   }
+  /** PyTorch's `x.dim()`, the number of dims (`ndim`): `if (p.dim() > 1) init.xavierUniform_(p)` (tutorials port). */
+  dim(): number {
+    return this.nd.shape.length;
+  }
   numel(): number {
     return numelOf(this.nd.shape);
   }

@@ -23,3 +23,9 @@ describe('Tensor.length', () => {
     expect(() => tensor(1).length).toThrow(/len\(\) of a 0-d tensor/);
   });
 });
+
+describe('Tensor.dim', () => {
+  it('is the number of dims, as ndim', () => {
+    expect([tensor(1).dim(), zeros([2]).dim(), zeros([2, 3, 4]).dim()]).toEqual([0, 1, 3]);
+  });
+});
