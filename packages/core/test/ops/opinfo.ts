@@ -670,6 +670,7 @@ export const PIECEWISE_CONSTANT: [string, (x: Tensor) => Tensor][] = [
 export const NON_DIFFERENTIABLE = [
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
   'argmax', 'argmin', 'all', 'any', 'oneHot',
+  'isclose', 'allclose', 'equal', // tutorials port (test/ops/close.test.ts)
   'argsort', // issue 13
   'floorDivide', 'nonzero', 'nonzeroTuple', // audit3 (floorDivide has no derivative, as PyTorch)
 ];
