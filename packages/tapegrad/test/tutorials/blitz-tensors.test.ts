@@ -4,7 +4,7 @@
  */
 import {
   tensor, ones, zeros, rand, randn, onesLike, zerosLike, fullLike, randLike, randnLike, arange, linspace, full, eye,
-  cat, stack, split, matmul, noGrad, nn, Tensor,
+  cat, stack, split, matmul, noGrad, nn, allclose, equal, Tensor,
 } from 'tapegrad';
 import { fixture, expectClose, Ref } from './fixtures';
 
@@ -141,6 +141,8 @@ describe('blitz: autograd', () => {
     expectClose(a.grad!, fx.Q.a);
     expectClose(b.grad!, fx.Q.b);
     expect(a.grad!.eq(a.pow(2).mul(9)).all().item()).toBe(1); // torch: True (a bool's item() is 1 or 0 here)
+    expect(allclose(a.grad!, a.pow(2).mul(9))).toBe(true);     // torch.allclose
+    expect(equal(b.grad!, b.mul(-2))).toBe(true);              // torch.equal
     expect(a.pow(2).requiresGrad).toBe(true);
     expect(noGrad(() => a.pow(2).requiresGrad)).toBe(false);
     const d = a.detach();

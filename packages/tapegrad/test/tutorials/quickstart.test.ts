@@ -4,7 +4,7 @@
  * PyTorch 1.13's (fixtures/pytorch/tutorials/quickstart.json); the forward pass, softmax, argmax, one epoch of
  * SGD without shuffling and the test loop's loss and accuracy are compared with it.
  */
-import { nn, optim, data, tensor, rand, noGrad, manualSeed, Tensor } from 'tapegrad';
+import { nn, optim, data, tensor, zeros, rand, noGrad, manualSeed, Tensor } from 'tapegrad';
 import { fixture, stateDict, toTensor, expectClose, Ref } from './fixtures';
 
 interface Fx {
@@ -123,6 +123,13 @@ describe('Optimizing model parameters', () => {
     const { testLoss, correct } = testLoop(loader, model, lossFn);
     expectClose(testLoss, fx.testLoss, 1e-5);
     expect(correct).toBeCloseTo(fx.correct, 10);
+  });
+
+  it('transforms: the one-hot target_transform Lambda', () => {
+    // Lambda(lambda y: torch.zeros(10, dtype=torch.float).scatter_(0, torch.tensor(y), value=1))
+    const targetTransform = (y: number): Tensor => zeros(10, { dtype: 'float32' }).scatter_(0, tensor(y, { dtype: 'int32' }), 1);
+    expect(targetTransform(3).toArray()).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(targetTransform(9).argmax().item()).toBe(9);
   });
 
   it('a custom Dataset, a shuffling DataLoader, and epochs until the loss falls', () => {

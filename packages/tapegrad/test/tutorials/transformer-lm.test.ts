@@ -107,6 +107,8 @@ describe('Language modeling with nn.Transformer', () => {
     const [emsize, dHid, nlayers, nhead, dropout] = [8, 16, 2, 2, 0.0];
     const model = new TransformerModel(ntokens, emsize, nhead, dHid, nlayers, dropout);
     expect(Object.keys(model.stateDict())).toEqual(fx.keys);
+    // the translation tutorial's init: for p in model.parameters(): if p.dim() > 1: xavier_uniform_(p)
+    expect(Array.from(model.parameters()).filter((p) => p.dim() > 1).length).toBe(10);
     model.loadStateDict(stateDict(fx.init));
     const trainData = toTensor(fx.trainData).int();
     const valData = toTensor(fx.valData).int();
