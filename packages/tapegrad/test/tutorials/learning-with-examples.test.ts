@@ -5,7 +5,7 @@
  * fixtures/pytorch/tutorials/tutorials.py and is compared with PyTorch 1.13 after 20 steps.
  */
 import { tensor, linspace, sin, full, noGrad, nn, optim, defineFunction, Tensor } from 'tapegrad';
-import { fixture, expectClose } from './fixtures';
+import { fixture, expectClose, toTensor, stateDict, Ref } from './fixtures';
 
 interface Fx {
   manual: { losses: number[]; abcd: number[] };
@@ -15,6 +15,10 @@ interface Fx {
   polynomial3: { abcd: number[]; names: string[] };
   dynamic: { tops: number[]; abcde: number[] };
   legendre: { abcd: number[]; loss: number };
+  twoLayer: {
+    x: Ref; y: Ref; w1: Ref; w2: Ref; manual: { w1: Ref; w2: Ref; loss: number }; myrelu: { w1: Ref; w2: Ref };
+    init: Record<string, Ref>; adamLosses: number[]; after: Record<string, Ref>;
+  };
 }
 const fx = fixture<Fx>('learning-with-examples');
 
@@ -208,5 +212,91 @@ describe('Learning PyTorch with Examples', () => {
     expectClose(loss!.item(), fx.legendre.loss, 1e-4);
     // a and c stay near 0 (1e-11 in PyTorch): compare them absolutely
     [a, b, c, d].forEach((v, i) => expect(Math.abs(v.item() - fx.legendre.abcd[i])).toBeLessThan(1e-5));
+  });
+
+  describe('the earlier edition: a two-layer ReLU network', () => {
+    const tl = fx.twoLayer;
+    const x2 = toTensor(tl.x), y2 = toTensor(tl.y);
+    const lr = 1e-3;
+
+    it('by hand: mm, clamp(min=0), grad_h[h < 0] = 0', () => {
+      let w1 = toTensor(tl.w1), w2 = toTensor(tl.w2);
+      let yPred: Tensor | null = null;
+      for (let t = 0; t < 10; t++) {
+        const h = x2.mm(w1);
+        const hRelu = h.clamp({ min: 0 });
+        yPred = hRelu.mm(w2);
+        const gradYPred = yPred.sub(y2).mul(2.0);
+        const gradW2 = hRelu.t().mm(gradYPred);
+        const gradHRelu = gradYPred.mm(w2.t());
+        const gradH = gradHRelu.clone();
+        gradH.maskedFill_(h.lt(0), 0); // grad_h[h < 0] = 0
+        const gradW1 = x2.t().mm(gradH);
+        w1 = w1.sub(gradW1.mul(lr));
+        w2 = w2.sub(gradW2.mul(lr));
+      }
+      expectClose(w1, tl.manual.w1, 1e-5);
+      expectClose(w2, tl.manual.w2, 1e-5);
+      expectClose(yPred!.sub(y2).pow(2).sum().item(), tl.manual.loss, 1e-5);
+    });
+
+    it('a custom ReLU Function, w.grad.zero_() after each step', () => {
+      const MyReLU = defineFunction('MyReLU', {
+        forward(ctx, input) {
+          ctx.saveForBackward(input);
+          return input.clamp({ min: 0 });
+        },
+        backward(ctx, gradOutput) {
+          const [input] = ctx.savedTensors;
+          const gradInput = gradOutput.clone();
+          gradInput.maskedFill_(input.lt(0), 0);
+          return [gradInput];
+        },
+      });
+      const w1 = toTensor(tl.w1).requiresGrad_(), w2 = toTensor(tl.w2).requiresGrad_();
+      for (let t = 0; t < 10; t++) {
+        const yPred = MyReLU(x2.mm(w1)).mm(w2);
+        const loss = yPred.sub(y2).pow(2).sum();
+        loss.backward();
+        noGrad(() => {
+          w1.sub_(w1.grad!.mul(lr));
+          w2.sub_(w2.grad!.mul(lr));
+          w1.grad!.zero_();
+          w2.grad!.zero_();
+        });
+      }
+      expectClose(w1, tl.myrelu.w1, 1e-5);
+      expectClose(w2, tl.myrelu.w2, 1e-5);
+    });
+
+    it('TwoLayerNet (nn.Module) with Adam', () => {
+      class TwoLayerNet extends nn.Module {
+        linear1: nn.Linear;
+        linear2: nn.Linear;
+        constructor(dIn: number, H: number, dOut: number) {
+          super();
+          this.linear1 = new nn.Linear(dIn, H);
+          this.linear2 = new nn.Linear(H, dOut);
+        }
+        forward(x: Tensor): Tensor {
+          const hRelu = this.linear1.call(x).clamp({ min: 0 });
+          return this.linear2.call(hRelu);
+        }
+      }
+      const model = new TwoLayerNet(5, 6, 3);
+      model.loadStateDict(stateDict(tl.init));
+      const lossFn = new nn.MSELoss({ reduction: 'sum' });
+      const optimizer = new optim.Adam(model.parameters(), { lr: 1e-2 });
+      const losses: number[] = [];
+      for (let t = 0; t < 10; t++) {
+        const loss = lossFn.call(model.call(x2), y2);
+        losses.push(loss.item());
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+      }
+      expectClose(losses, tl.adamLosses, 1e-5);
+      for (const [k, v] of Object.entries(model.stateDict())) expectClose(v, tl.after[k], 1e-5);
+    });
   });
 });
