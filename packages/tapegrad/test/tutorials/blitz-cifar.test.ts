@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { nn, optim, data, tensor, randn, flatten, max, noGrad, save, load, manualSeed, Tensor } from 'tapegrad';
+import { nn, optim, data, tensor, randn, flatten, max, noGrad, save, load, manualSeed, unbind, Tensor } from 'tapegrad';
 import { fixture, fixtureDir, expectClose, Ref } from './fixtures';
 
 const F = nn.F;
@@ -102,14 +102,22 @@ describe('blitz: training a classifier (CIFAR-10 CNN)', () => {
       net2.loadStateDict(load(PATH)); // net.load_state_dict(torch.load(PATH))
       let correct = 0;
       let total = 0;
+      const classes = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+      const correctPred: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
       noGrad(() => {
         for (const [images, labels] of trainloader) {
           const outputs = net2.call(images);
           const { indices: predicted } = max(outputs, 1);
           total += labels.size(0);
           correct += predicted.eq(labels).sum().item();
+          // for label, prediction in zip(labels, predictions): tensors are not iterable here, unbind(0) is
+          const predictions = unbind(predicted);
+          unbind(labels).forEach((label, j) => {
+            if (label.item() === predictions[j].item()) correctPred[classes[label.item()]] += 1;
+          });
         }
       });
+      expect(Object.values(correctPred).reduce((a, b) => a + b, 0)).toBe(correct);
       expect(total).toBe(4);
       expect(correct).toBe(noGrad(() => net.call(input).argmax(1).eq(labels).sum().item()));
       expectClose(net2.call(input), net.call(input), 0);
