@@ -182,6 +182,13 @@ export const onesLike = (t: Tensor, opts: TensorOptions | DType = {}): Tensor =>
 /** `t`'s shape filled with `value`, in `t`'s dtype unless given (a whole number beyond int32 into an int32 tensor is an error). */
 export const fullLike = (t: Tensor, value: number | boolean, opts: TensorOptions | DType = {}): Tensor => like('fullLike', t, value, opts);
 
+// Tensor.new_* (tutorials port): the new tensor takes t's dtype and device unless the options say otherwise.
+/** @internal `t.newZeros(...)` and friends: `size` as zeros takes it, `t`'s dtype and device by default. */
+export function newFilled(op: string, t: Tensor, value: number | boolean, args: readonly unknown[]): Tensor {
+  const { shape, opts } = sizeAndOptions<TensorOptions>(op, args, TENSOR_KEYS);
+  return fill(op, shape, value, { ...opts, dtype: opts.dtype ?? t.dtype, device: opts.device ?? t.device });
+}
+
 /** [start, end) in steps (`arange(5)` is 0..4). Integer arguments give int32, as PyTorch (int64 there). */
 export function arange(start: number, end?: number | TensorOptions | DType, step: number | TensorOptions | DType = 1, opts: TensorOptions | DType = {}): Tensor {
   // The options may follow any of PyTorch's forms: arange(end, opts), arange(start, end, opts) (audit3).

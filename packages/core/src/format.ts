@@ -4,6 +4,7 @@
  * items), so widths, line breaks, scientific notation and `...` fall where PyTorch puts them.
  */
 import type { Tensor } from './tensor';
+import type { Node } from './autograd/tape';
 import { getDefaultDtype } from './dtype';
 
 const PRECISION = 4, LINEWIDTH = 80, THRESHOLD = 1000, EDGEITEMS = 3;
@@ -174,19 +175,24 @@ const BACKWARD_NAMES: Record<string, string> = {
  * elements or over dims, a tensor or a number exponent) the output and inputs tell which.
  */
 function backwardName(t: Tensor): string {
-  const node = t.gradFn!;
+  return nodeName(t.gradFn!);
+}
+
+/** @internal The PyTorch name of a node (Node.name()); `outRank` is the rank of the tensor it produced. */
+export function nodeName(node: Node): string {
   const op = node.op;
+  const rank = node.outRank;
   switch (op) {
     case 'sum': case 'mean': // SumBackward0 for the full reduction, SumBackward1 with dims (taken as a non-0-d result)
-      return `${op === 'sum' ? 'Sum' : 'Mean'}Backward${t.shape.length === 0 ? 0 : 1}`;
+      return `${op === 'sum' ? 'Sum' : 'Mean'}Backward${rank === 0 ? 0 : 1}`;
     case 'max': case 'min': // the other way round: MaxBackward1 for the full reduction
-      return `${op === 'max' ? 'Max' : 'Min'}Backward${t.shape.length === 0 ? 1 : 0}`;
+      return `${op === 'max' ? 'Max' : 'Min'}Backward${rank === 0 ? 1 : 0}`;
     case 'pow':
       return node.inputs.length > 1 ? 'PowBackward1' : 'PowBackward0';
     case 'linear':
       return node.inputs.length > 2 ? 'AddmmBackward0' : 'MmBackward0';
     case 'reshape': // matmul of two matrices ends in a reshape of the batched product
-      if (node.inputs[0]?.gradFn?.op === 'matmul') return t.shape.length === 2 ? 'MmBackward0' : 'UnsafeViewBackward0';
+      if (node.inputs[0]?.gradFn?.op === 'matmul') return rank === 2 ? 'MmBackward0' : 'UnsafeViewBackward0';
       break;
   }
   return BACKWARD_NAMES[op] ?? `${op.charAt(0).toUpperCase()}${op.slice(1)}Backward0`;

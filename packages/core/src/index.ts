@@ -118,3 +118,8 @@ export type { MedianOptions } from './ops/median'; // options types (audit18)
 export type { AlphaOptions } from './ops/binary';
 export type { DivOptions, RoundingMode } from './ops/binary';
 export type { GradHook, RemovableHandle } from './autograd/hooks';
+// tutorials port: Python's step slicing x[:, a:b:c], cat/stack's dim= keyword
+export { slice } from './ops/view';
+export type { CatOptions } from './ops/view';
+export { isclose, allclose, equal } from './ops/close';
+export type { CloseOptions } from './ops/close';

@@ -14,6 +14,8 @@ import { noteGradRead, noteGradSet, noteStorage, noteVersionBump } from './compi
 import { contiguousStrides, numelOf, fmt } from './shape';
 import { Node, runBackward, BackwardOptions } from './autograd/tape';
 import { formatTensor } from './format';
+import { newFilled } from './creation'; // tutorials port: new_* methods
+import type { SizeArgs, TensorOptions } from './creation';
 import * as B from './ops/binary';
 import * as MD from './ops/median';
 import { registerHook as registerGradHook, markRetain, GradHook, RemovableHandle } from './autograd/hooks';
@@ -34,6 +36,9 @@ import * as NO from './ops/norm';
 // webgpu device (issue 17)
 import * as WG from './webgpu/ops';
 import type { Device, GpuData } from './webgpu/ops';
+
+/** PyTorch's `x.type()` names (tutorials port). */
+const TYPE_NAMES: Record<DType, string> = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' };
 
 /** The engine-private gradients (Tensor.grad's comment). */
 const privateGrads = new WeakSet<Tensor>();
@@ -135,6 +140,10 @@ export class Tensor {
     return this.nd.shape.slice();
   }
   get ndim(): number {
+    return this.nd.shape.length;
+  }
+  /** PyTorch's `x.dim()`, the number of dims (`ndim`): `if (p.dim() > 1) init.xavierUniform_(p)` (tutorials port). */
+  dim(): number {
     return this.nd.shape.length;
   }
   numel(): number {
@@ -308,6 +317,16 @@ export class Tensor {
   detach(): Tensor {
     return new Tensor(this._storage, this.nd.shape.slice(), this.nd.stride.slice(), this.nd.offset, this.dtype);
   }
+  /**
+   * PyTorch's `x.data`: the values as a tensor cut from the graph, sharing storage (so `p.grad.data` and
+   * `y.data.norm()` port as they are; in-place changes through it are not seen by autograd). Same as `detach()`.
+   * @example
+   * const y = tensor([3, 4], { requiresGrad: true }).mul(2);
+   * y.data.norm().item(); // 10, and y.data.requiresGrad is false
+   */
+  get data(): Tensor {
+    return this.detach();
+  }
   /** Detaches in place (a leaf that does not require grad). */
   detach_(): this {
     this._gradFn = null;
@@ -406,6 +425,17 @@ export class Tensor {
   expand(...shape: (number | number[])[]): Tensor { return V.expand(this, flatShape(shape)); }
   expandAs(other: Tensor): Tensor { return V.expand(this, other._shape); }
   narrow(dim: number, start: number, length: number): Tensor { return V.narrow(this, dim, start, length); }
+  // tutorials port: Python's x[:, a:b:c] and x.new_zeros / new_ones / new_full / new_empty
+  /** `x[..., start:end:step]` along `dim` as a view; see {@link V.slice}. @example x.slice(1, 0, null, 2) // x[:, ::2] */
+  slice(dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor { return V.slice(this, dim, start, end, step); }
+  /** PyTorch's `x.new_zeros(size)`: zeros in this tensor's dtype and device unless given. @example x.newZeros([2, 3]) */
+  newZeros(...size: SizeArgs<TensorOptions>): Tensor { return newFilled('newZeros', this, 0, size); }
+  /** PyTorch's `x.new_ones(size)`: ones in this tensor's dtype and device unless given. @example x.newOnes(5, 3, { dtype: 'float64' }) */
+  newOnes(...size: SizeArgs<TensorOptions>): Tensor { return newFilled('newOnes', this, 1, size); }
+  /** PyTorch's `x.new_empty(size)` (zero-filled here, as `empty`). */
+  newEmpty(...size: SizeArgs<TensorOptions>): Tensor { return newFilled('newEmpty', this, 0, size); }
+  /** PyTorch's `x.new_full(size, value)`: in this tensor's dtype and device unless given. @example x.newFull([2], 7) */
+  newFull(size: readonly number[] | number, value: number | boolean, opts: TensorOptions | DType = {}): Tensor { return newFilled('newFull', this, value, [size, opts]); }
   select(dim: number, index: number): Tensor { return V.select(this, dim, index); }
   squeeze(dim?: number): Tensor { return V.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
@@ -424,11 +454,31 @@ export class Tensor {
   to(dtypeOrDevice: DType | Device): Tensor { return dtypeOrDevice === 'webgpu' || dtypeOrDevice === 'cpu' ? WG.toDevice(this, dtypeOrDevice) : C.cast(this, dtypeOrDevice); }
   float(): Tensor { return C.cast(this, 'float32'); }
   double(): Tensor { return C.cast(this, 'float64'); }
+  // tutorials port: x.type(torch.float) and len(x)
+  /**
+   * PyTorch's `x.type(dtype)`: the tensor cast to `dtype` (itself when it has it); without an argument, PyTorch's
+   * type name (`'torch.FloatTensor'`).
+   * @example pred.argmax(1).eq(y).type('float32').sum().item(); // (pred.argmax(1) == y).type(torch.float).sum().item()
+   */
+  type(): string;
+  type(dtype: DType): Tensor;
+  type(dtype?: DType): Tensor | string {
+    if (dtype === undefined) return TYPE_NAMES[this.dtype];
+    return C.cast(this, dtype);
+  }
+  /**
+   * PyTorch's `len(x)`: the size of the first dim (`(batch + 1) * len(X)` is `(batch + 1) * X.length`); a 0-d
+   * tensor has no length, a TypeError as in PyTorch.
+   */
+  get length(): number {
+    if (this.nd.shape.length === 0) throw new TypeError('length: len() of a 0-d tensor');
+    return this.nd.shape[0];
+  }
   int(): Tensor { return C.cast(this, 'int32'); }
   bool(): Tensor { return C.cast(this, 'bool'); }
 
-  add_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
-  sub_(other: TensorLike, alpha?: number): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
+  add_(other: TensorLike, alpha?: number | B.AlphaOptions): this { return IP.inplace(this, 'add_', (t) => t.add(other, alpha)); }
+  sub_(other: TensorLike, alpha?: number | B.AlphaOptions): this { return IP.inplace(this, 'sub_', (t) => t.sub(other, alpha)); }
   mul_(other: TensorLike): this { return IP.inplace(this, 'mul_', (t) => t.mul(other)); }
   div_(other: TensorLike, opts?: B.DivOptions): this { return IP.inplace(this, 'div_', (t) => t.div(other, opts)); }
   pow_(exponent: TensorLike): this { return IP.inplace(this, 'pow_', (t) => t.pow(exponent)); }
@@ -440,6 +490,11 @@ export class Tensor {
   relu_(): this { return IP.inplace(this, 'relu_', (t) => t.relu()); }
   clamp_(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): this { return IP.inplace(this, 'clamp_', (t) => t.clamp(min, max)); }
   maskedFill_(mask: Tensor, value: number): this { return IP.inplace(this, 'maskedFill_', (t) => t.maskedFill(mask, value)); }
+  /**
+   * In-place `scatter` (tutorials port: the one-hot `zeros(10).scatter_(0, tensor(y), value=1)` of the transforms tutorial).
+   * @example zeros(10).scatter_(0, tensor(3, { dtype: 'int32' }), 1); // a one-hot vector
+   */
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' | 'multiply' }): this { return IP.inplace(this, 'scatter_', (t) => I.scatter(t, dim, index, src, opts)); }
   zero_(): this { return IP.fill_(this, 0); }
   fill_(value: number): this { return IP.fill_(this, value); }
   copy_(src: TensorLike): this { return IP.copy_(this, src); }

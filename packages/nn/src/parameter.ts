@@ -32,7 +32,7 @@ export class Parameter extends Tensor {
   }
 
   /** The values as a plain tensor cut from the graph (shares storage), like PyTorch's `param.data`. */
-  get data(): Tensor {
+  override get data(): Tensor {
     return this.detach();
   }
 
@@ -41,7 +41,7 @@ export class Parameter extends Tensor {
    * optimizers holding it see the change — PyTorch's `param.data = t`. The gradient is dropped if the
    * shape or dtype changes.
    */
-  set data(t: Tensor) {
+  override set data(t: Tensor) {
     if (!(t instanceof Tensor)) throw new TypeError('Parameter.data: expected a Tensor');
     const sameLayout = t.dtype === this.dtype && t.ndim === this.ndim && t.shape.every((s, i) => s === this.nd.shape[i]);
     const self = this as unknown as TensorInternals;

@@ -14,7 +14,6 @@ import * as init from './init';
 import { relu, gelu } from './functional/activation';
 import { ReLU, GELU } from './activation';
 import { causalBias } from './functional/attention';
-import { checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 /** The feed-forward activation: PyTorch's strings, a function of a Tensor, or a Module (then a sub-module). */
@@ -130,8 +129,8 @@ export class TransformerEncoderLayer extends TransformerLayer {
    * src [L, N, E] ([N, L, E] with batchFirst; unbatched [L, E]). `srcMask` [L, S] or [N·nhead, L, S] and
    * `srcKeyPaddingMask` [N, S] as MultiheadAttention's masks (bool true = not allowed, float added).
    */
-  forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
-    const { srcMask = null, srcKeyPaddingMask = null } = checkOptions('TransformerEncoderLayer.forward', options, ['srcMask', 'srcKeyPaddingMask']);
+  forward(src: Tensor, ...masks: PositionalArgs<[], [srcMask: Tensor | null, srcKeyPaddingMask: Tensor | null], { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null }>): Tensor {
+    const { srcMask = null, srcKeyPaddingMask = null } = forwardMasks<{ srcMask: Tensor | null; srcKeyPaddingMask: Tensor | null }>('TransformerEncoderLayer.forward', masks, ['srcMask', 'srcKeyPaddingMask'], 1);
     checkInput('TransformerEncoderLayer', 'src', src, this.dModel, this.batchFirst);
     let x = src;
     if (this.normFirst) {
@@ -153,6 +152,15 @@ export interface TransformerDecoderLayerForwardOptions {
   memoryKeyPaddingMask?: Tensor | null;
 }
 const DECODER_FORWARD = ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask'];
+type DecoderMasks = [tgtMask: Tensor | null, memoryMask: Tensor | null, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null];
+
+/**
+ * forward's masks in PyTorch's positional order, then an options object of the rest
+ * (`encoder(src, src_mask)` is `encoder.call(src, srcMask)` or `encoder.call(src, { mask: srcMask })`).
+ */
+function forwardMasks<O>(where: string, args: readonly unknown[], keys: readonly string[], leading: number): Partial<O> {
+  return positionalOptions<O>(where, args, keys.map((k) => pos.nullableTensor(k)), keys, leading);
+}
 
 /**
  * One decoder block (PyTorch's `nn.TransformerDecoderLayer`): self-attention over tgt, attention to the
@@ -191,8 +199,8 @@ export class TransformerDecoderLayer extends TransformerLayer {
   }
 
   /** tgt [T, N, E] and memory [S, N, E] (batch first with batchFirst; unbatched [T, E], [S, E]). */
-  forward(tgt: Tensor, memory: Tensor, options: TransformerDecoderLayerForwardOptions = {}): Tensor {
-    const o = checkOptions('TransformerDecoderLayer.forward', options, DECODER_FORWARD);
+  forward(tgt: Tensor, memory: Tensor, ...masks: PositionalArgs<[], DecoderMasks, TransformerDecoderLayerForwardOptions>): Tensor {
+    const o = forwardMasks<TransformerDecoderLayerForwardOptions>('TransformerDecoderLayer.forward', masks, DECODER_FORWARD, 2);
     checkInput('TransformerDecoderLayer', 'tgt', tgt, this.dModel, this.batchFirst);
     checkInput('TransformerDecoderLayer', 'memory', memory, this.dModel, this.batchFirst);
     if (memory.ndim !== tgt.ndim) throw new RangeError(`TransformerDecoderLayer: tgt [${tgt.shape.join(', ')}] and memory [${memory.shape.join(', ')}] must both be batched or both unbatched`);
@@ -255,8 +263,8 @@ export class TransformerEncoder extends Module {
    * the padded positions of the output are zeros before the final norm (PyTorch runs that case on nested
    * tensors); otherwise they hold the dense values.
    */
-  forward(src: Tensor, options: { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null } = {}): Tensor {
-    const { mask = null, srcKeyPaddingMask = null } = checkOptions('TransformerEncoder.forward', options, ['mask', 'srcKeyPaddingMask']);
+  forward(src: Tensor, ...masks: PositionalArgs<[], [mask: Tensor | null, srcKeyPaddingMask: Tensor | null], { mask?: Tensor | null; srcKeyPaddingMask?: Tensor | null }>): Tensor {
+    const { mask = null, srcKeyPaddingMask = null } = forwardMasks<{ mask: Tensor | null; srcKeyPaddingMask: Tensor | null }>('TransformerEncoder.forward', masks, ['mask', 'srcKeyPaddingMask'], 1);
     let x = src;
     for (const layer of this.layers) x = layer.call(x, { srcMask: mask, srcKeyPaddingMask }) as Tensor;
     const padded = this._nestedPadding(src, mask, srcKeyPaddingMask);
@@ -318,8 +326,8 @@ export class TransformerDecoder extends Module {
     this.norm = norm;
   }
 
-  forward(tgt: Tensor, memory: Tensor, options: TransformerDecoderLayerForwardOptions = {}): Tensor {
-    const o = checkOptions('TransformerDecoder.forward', options, DECODER_FORWARD);
+  forward(tgt: Tensor, memory: Tensor, ...masks: PositionalArgs<[], DecoderMasks, TransformerDecoderLayerForwardOptions>): Tensor {
+    const o = forwardMasks<TransformerDecoderLayerForwardOptions>('TransformerDecoder.forward', masks, DECODER_FORWARD, 2);
     let x = tgt;
     for (const layer of this.layers) x = layer.call(x, memory, o) as Tensor;
     return this.norm ? (this.norm.call(x) as Tensor) : x;
@@ -390,8 +398,8 @@ export class Transformer extends Module {
   }
 
   /** src [S, N, E] and tgt [T, N, E] (batch first with batchFirst) → [T, N, E]. */
-  forward(src: Tensor, tgt: Tensor, options: TransformerForwardOptions = {}): Tensor {
-    const o = checkOptions('Transformer.forward', options, ['srcMask', 'tgtMask', 'memoryMask', 'srcKeyPaddingMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask']);
+  forward(src: Tensor, tgt: Tensor, ...masks: PositionalArgs<[], [srcMask: Tensor | null, tgtMask: Tensor | null, memoryMask: Tensor | null, srcKeyPaddingMask: Tensor | null, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null], TransformerForwardOptions>): Tensor {
+    const o = forwardMasks<TransformerForwardOptions>('Transformer.forward', masks, ['srcMask', 'tgtMask', 'memoryMask', 'srcKeyPaddingMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask'], 2);
     const batched = src.ndim === 3;
     const bdim = this.batchFirst ? 0 : 1;
     if (batched && tgt.ndim === 3 && src.shape[bdim] !== tgt.shape[bdim]) {

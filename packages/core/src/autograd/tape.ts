@@ -13,6 +13,7 @@
 import type { Tensor } from '../tensor';
 import { isAnomalyEnabled, isGradEnabled, noGrad, enableGrad } from './grad-mode';
 import { fmt, sameShape } from '../shape';
+import { nodeName } from '../format'; // tutorials port: grad_fn.name()
 import { hasHooks, runHooks } from './hooks';
 import { activeTrace, noteValueRead } from '../compile/hooks'; // compile (issue 15)
 import { noteLeafGrad, noteWalked, runKernel } from '../compile/capture';
@@ -53,6 +54,8 @@ export class Node {
    * recycles those buffers.
    */
   keepsGrads = false;
+  /** @internal The rank of the tensor this node produced (its PyTorch name depends on it; see name()). */
+  outRank = -1;
 
   constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
     this.inputs = inputs;
@@ -60,6 +63,19 @@ export class Node {
     this.vjp = vjp;
     this.saved = saved.map((t) => [t, t._version]);
     this.stack = isAnomalyEnabled() ? new Error().stack : undefined;
+  }
+
+  /**
+   * PyTorch's `grad_fn.name()`: the backward node's name as PyTorch 1.13 prints it (`'AddBackward0'`).
+   * @example tensor([1], { requiresGrad: true }).add(2).gradFn!.name(); // 'AddBackward0'
+   */
+  name(): string {
+    return nodeName(this);
+  }
+
+  /** As PyTorch prints a grad_fn (`<AddBackward0 object at 0x…>`), without the address: `print(f'{z.grad_fn}')` ports as is. */
+  toString(): string {
+    return `<${nodeName(this)} object>`;
   }
 
   get released(): boolean {
@@ -96,6 +112,7 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: 
   }
   const node = new Node(op, inputs.map((x) => (x.requiresGrad ? x : null)), vjp, saved);
   node.keepsGrads = keepsGrads;
+  node.outRank = out.ndim;
   out._setGradFn(node);
   return out;
 }

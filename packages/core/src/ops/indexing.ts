@@ -244,6 +244,12 @@ export function nonzeroTuple(x: Tensor): Tensor[] {
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' | 'multiply' }): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`scatter: expected a Tensor, got ${typeof x}`);
   const { reduce } = checkOptions('scatter', opts, ['reduce']);
+  // PyTorch treats a 0-d index (and src) of a 1-D input as one element (ensure_nonempty_dim):
+  // zeros(10).scatter_(0, tensor(3), value=1) is a one-hot vector.
+  if (x.ndim === 1 && index instanceof Tensor && index.ndim === 0) {
+    index = index.reshape([1]);
+    if (src instanceof Tensor && src.ndim === 0) src = src.reshape([1]);
+  }
   if (reduce !== undefined) {
     if (reduce !== 'add') {
       throw new RangeError(`scatter: reduce ${JSON.stringify(reduce)} is not supported; use reduce: 'add' (scatterAdd) or scatter without reduce`);

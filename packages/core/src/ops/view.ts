@@ -10,6 +10,7 @@ import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { record } from '../autograd/tape';
 import { sumTo } from './reduce';
 import { zerosOf } from './cast';
+import { checkOptionKeys } from '../options';
 
 export function dimOf(x: Tensor, dim: number, op: string): number {
   return normDim(dim, x.ndim, op);
@@ -168,6 +169,50 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   });
 }
 
+/**
+ * Python's slice `x[:, start:end:step]` along one dim (ATen's `slice`), as a view: `start` and `end` may be
+ * negative (counted from the end) or `null` (the ends), and are clamped to the dim as Python does; `step`
+ * must be positive, as in PyTorch. Writing through it (`slice(...).copy_(v)`) is `x[:, 0::2] = v`.
+ * @example
+ * const x = arange(6, { dtype: 'float32' }).reshape(2, 3);
+ * x.slice(1, 0, null, 2); // x[:, ::2] = [[0, 2], [3, 5]]
+ * x.slice(1, -2);         // x[:, -2:] = [[1, 2], [4, 5]]
+ */
+export function slice(x: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
+  notScalar(x, 'slice', dim);
+  const d = normDim(dim, x.ndim, 'slice');
+  const size = x._shape[d];
+  for (const [name, v] of [['start', start], ['end', end]] as const) {
+    if (v !== null && !Number.isInteger(v)) throw new TypeError(`slice: ${name} must be an integer or null, got ${String(v)}`);
+  }
+  if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step} (PyTorch has no negative steps; use flip)`);
+  const clampIdx = (v: number | null, dflt: number) => (v === null ? dflt : Math.min(Math.max(v < 0 ? v + size : v, 0), size));
+  const s = clampIdx(start, 0);
+  const e = Math.max(clampIdx(end, size), s);
+  const len = Math.ceil((e - s) / step);
+  if (step === 1) return narrow(x, d, s, len);
+  const shape = x.shape, stride = x.nd.stride.slice();
+  shape[d] = len;
+  stride[d] *= step;
+  const v = makeView(x, shape, stride, x.nd.offset + s * x.nd.stride[d]);
+  // The gradient is g spread to every step-th place from s, zeros between and around: g with step - 1 zero
+  // slices after each of its slices (an inner dim, then merged), cut and padded to the dim, in Tensor ops.
+  return record('slice', [x], v, (g) => {
+    const gs = g.shape;
+    const gap = gs.slice();
+    gap.splice(d + 1, 0, step - 1);
+    const spread = cat([unsqueeze(g, d + 1), zerosOf(gap, g.dtype, g)], d + 1);
+    const merged = gs.slice();
+    merged[d] = len * step;
+    const used = Math.min(len * step, size - s);
+    const placed = narrow(reshape(spread, merged), d, 0, used);
+    const before = x.shape, after = x.shape;
+    before[d] = s;
+    after[d] = size - s - used;
+    return [cat([zerosOf(before, g.dtype, g), placed, zerosOf(after, g.dtype, g)], d)];
+  });
+}
+
 export function select(x: Tensor, dim: number, index: number): Tensor {
   notScalar(x, 'select', dim);
   const d = normDim(dim, x.ndim, 'select');
@@ -237,8 +282,17 @@ export function clone(x: Tensor): Tensor {
 }
 
 /** Concatenates along an existing dim; shapes must match elsewhere. */
-export function cat(tensors: Tensor[], dim = 0): Tensor {
+/** PyTorch's `dim=` keyword of cat and stack: `cat(ts, { dim: 1 })`. */
+export interface CatOptions { dim?: number }
+function catDim(op: string, dim: number | CatOptions): number {
+  if (typeof dim === 'number') return dim;
+  checkOptionKeys(op, dim, ['dim']);
+  return dim.dim ?? 0;
+}
+
+export function cat(tensors: Tensor[], dimOrOptions: number | CatOptions = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
+  const dim = catDim('cat', dimOrOptions);
   // PyTorch skips 1-D empty tensors when concatenating (legacy behaviour).
   const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
   if (parts.length === 0) return tensors[0].clone();
@@ -283,8 +337,9 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
 }
 
 /** Joins tensors of equal shape along a new dim. */
-export function stack(tensors: Tensor[], dim = 0): Tensor {
+export function stack(tensors: Tensor[], dimOrOptions: number | CatOptions = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
+  const dim = catDim('stack', dimOrOptions);
   const ref = tensors[0]._shape;
   for (const t of tensors) {
     if (t._shape.length !== ref.length || t._shape.some((s, i) => s !== ref[i])) {

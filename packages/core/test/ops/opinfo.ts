@@ -653,6 +653,12 @@ export const OPS: OpInfo[] = [
     s('dim 0 to -1 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.movedim(0, -1).mul(x.movedim(0, -1))),
     s('[0, 1] to [2, 0]', [arg(gen, [2, 3, 4])], (x) => core.movedim(x, [0, 1], [2, 0]).sin()),
   ]),
+  // tutorials port: x[:, 1::2], x[-4:-1:3], x[:, ::2] written through
+  custom('slice', ['slice'], (gen) => [
+    s('dim 1, 1::2 of [2, 5]', [arg(gen, [2, 5])], (x) => core.slice(x, 1, 1, null, 2)),
+    s('-4:-1:3 of [7] (end cut short)', [arg(gen, [7])], (x) => x.slice(0, -4, -1, 3).mul(x.slice(0, 0, 2))),
+    s('dim -1, ::3 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.slice(-1, null, null, 3)),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
@@ -664,6 +670,7 @@ export const PIECEWISE_CONSTANT: [string, (x: Tensor) => Tensor][] = [
 export const NON_DIFFERENTIABLE = [
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalNot', 'isnan', 'isinf', 'isfinite',
   'argmax', 'argmin', 'all', 'any', 'oneHot',
+  'isclose', 'allclose', 'equal', // tutorials port (test/ops/close.test.ts)
   'argsort', // issue 13
   'floorDivide', 'nonzero', 'nonzeroTuple', // audit3 (floorDivide has no derivative, as PyTorch)
 ];
