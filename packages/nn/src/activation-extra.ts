@@ -189,3 +189,31 @@ export class PReLU extends Module {
   forward(x: Tensor): Tensor { return Fx.prelu(x, this.weight); }
   override extraRepr(): string { return `numParameters=${this.weight.numel()}`; }
 }
+
+// more torch.nn modules (nnmore7)
+/** softmax(−x) along `dim` (without `dim`, PyTorch's implicit choice). `new Softmin(1)` or `new Softmin({ dim: 1 })`.
+ * @example new Softmin(0).call(tensor([1, 2])) // [0.7311, 0.2689]
+ */
+export class Softmin extends Module {
+  readonly dim?: number;
+  constructor(dim?: number | { dim?: number }) {
+    super();
+    this.dim = keywordArg<number | undefined>('Softmin', dim, 'dim', undefined);
+    if (this.dim !== undefined && !Number.isInteger(this.dim)) throw new TypeError(`Softmin: dim must be an integer, got ${String(this.dim)}`);
+  }
+  forward(x: Tensor): Tensor { return Fx.softmin(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim ?? 'None'}`; }
+}
+
+/** Softmax over the channels (dim −3) of [N, C, H, W] or [C, H, W] inputs, PyTorch's `nn.Softmax2d`.
+ * @example new Softmax2d().call(randn([2, 3, 4, 4])).sum(1) // all ones
+ */
+export class Softmax2d extends Module {
+  constructor(...args: never[]) { super(); noArguments('Softmax2d', args); }
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor) || (x.ndim !== 3 && x.ndim !== 4)) {
+      throw new RangeError(`Softmax2d: requires a 3-D [C, H, W] or 4-D [N, C, H, W] input, got ${x instanceof Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
+    }
+    return x.softmax(-3);
+  }
+}

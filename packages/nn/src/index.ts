@@ -77,3 +77,7 @@ export { PixelShuffle, PixelUnshuffle } from './pixelshuffle';
 // activations and parameter containers (audit3)
 export { ParameterList, ParameterDict } from './parameter-container';
 export { Hardtanh, ReLU6, Threshold, CELU, SELU, Mish, Hardswish, Hardsigmoid, Tanhshrink, Softsign, LogSigmoid, Softshrink, Hardshrink, GLU, PReLU } from './activation-extra';
+// more torch.nn modules (nnmore7)
+export { CosineSimilarity, PairwiseDistance } from './distance';
+export { Softmin, Softmax2d } from './activation-extra';
+export { LPPool1d, LPPool2d } from './pooling';

@@ -6,6 +6,7 @@
  */
 import { Tensor, where } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
+import { implicitSoftmaxDim } from './activation';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
@@ -153,4 +154,17 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
     w = w.reshape([c, ...new Array<number>(x.ndim - 2).fill(1)]);
   }
   return where(x.gt(0), x, x.mul(w));
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * softmax(−x) along `dim` (without `dim`, PyTorch's implicit choice: 0 for 0/1/3-D inputs, else 1),
+ * PyTorch's `F.softmin`. `F.softmin(x, 1)` or `F.softmin(x, { dim: 1 })`.
+ * @example F.softmin(tensor([1, 2]), 0) // [0.7311, 0.2689]
+ */
+export function softmin(x: Tensor, dim?: number | { dim?: number }): Tensor {
+  checkTensor('softmin', x);
+  const d = isOptionsObject(dim) ? checkOptions('softmin', dim, ['dim']).dim : dim;
+  if (d !== undefined && !Number.isInteger(d)) throw new TypeError(`softmin: dim must be an integer, got ${String(d)}`);
+  return x.neg().softmax(d ?? implicitSoftmaxDim(x.ndim));
 }

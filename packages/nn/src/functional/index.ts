@@ -40,3 +40,5 @@ export type { ScaledDotProductAttentionOptions } from './attention';
 export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
 // activations (audit3)
 export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';
+// more torch.nn modules (nnmore7)
+export { softmin } from './activation-extra';
