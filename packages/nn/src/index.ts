@@ -81,3 +81,4 @@ export { Hardtanh, ReLU6, Threshold, CELU, SELU, Mish, Hardswish, Hardsigmoid, T
 export { CosineSimilarity, PairwiseDistance } from './distance';
 export { Softmin, Softmax2d } from './activation-extra';
 export { LPPool1d, LPPool2d } from './pooling';
+export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from './margin-loss';

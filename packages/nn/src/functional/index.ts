@@ -42,3 +42,5 @@ export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
 export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';
 // more torch.nn modules (nnmore7)
 export { softmin } from './activation-extra';
+export { multilabelMarginLoss, tripletMarginWithDistanceLoss } from './margin-loss';
+export type { DistanceFunction, TripletMarginWithDistanceOptions } from './margin-loss';
