@@ -4,7 +4,7 @@
  * backward picks a side at a kink, the composition is written so the same side is taken: hardtanh,
  * relu6 and hardsigmoid pass no gradient at their bounds, hardswish and clamp-like ones do.
  */
-import { Tensor, where } from '@tapegrad/core';
+import { Tensor, Generator, where, rand, isFloating } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
 import { implicitSoftmaxDim } from './activation';
 
@@ -167,4 +167,25 @@ export function softmin(x: Tensor, dim?: number | { dim?: number }): Tensor {
   const d = isOptionsObject(dim) ? checkOptions('softmin', dim, ['dim']).dim : dim;
   if (d !== undefined && !Number.isInteger(d)) throw new TypeError(`softmin: dim must be an integer, got ${String(d)}`);
   return x.neg().softmax(d ?? implicitSoftmaxDim(x.ndim));
+}
+
+/** F.rrelu's keyword arguments (`generator` is an extension: the stream the training slopes come from). */
+export interface RReLUOptions { lower?: number; upper?: number; training?: boolean; generator?: Generator }
+
+/**
+ * Randomised leaky ReLU, PyTorch's `F.rrelu(input, lower=1/8, upper=1/3, training=False)`: x where
+ * x > 0, else a·x, with a drawn from U(lower, upper) per element in training and (lower + upper)/2
+ * otherwise (`training` defaults to false, as PyTorch). The slope is also the gradient at x <= 0.
+ * @example
+ * F.rrelu(tensor([-1, 2])) // [-0.2292, 2]
+ * F.rrelu(x, { training: true, generator })
+ */
+export function rrelu(x: Tensor, lower: number | RReLUOptions = 1 / 8, upper = 1 / 3, training = false, { generator }: { generator?: Generator } = {}): Tensor {
+  checkTensor('rrelu', x);
+  if (isOptionsObject(lower)) ({ lower = 1 / 8, upper = 1 / 3, training = false, generator } = checkOptions('rrelu', lower, ['lower', 'upper', 'training', 'generator']));
+  const lo = numberArg('rrelu', 'lower', lower), hi = numberArg('rrelu', 'upper', upper);
+  if (lo > hi) throw new RangeError(`rrelu: Lower bound should be less than or equal to the upper bound, got lower ${lo} and upper ${hi}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`rrelu: expected a floating point tensor, got ${x.dtype}`);
+  const slope = training ? rand(x.shape, { generator, dtype: x.dtype, device: x.device }).mul(hi - lo).add(lo) : (lo + hi) / 2;
+  return where(x.gt(0), x, x.mul(slope));
 }
