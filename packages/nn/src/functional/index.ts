@@ -41,6 +41,8 @@ export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
 // activations (audit3)
 export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';
 // more torch.nn modules (nnmore7)
-export { softmin } from './activation-extra';
+export { softmin, rrelu } from './activation-extra';
+export type { RReLUOptions } from './activation-extra';
+export { dropout3d, alphaDropout, featureAlphaDropout } from './dropout';
 export { multilabelMarginLoss, tripletMarginWithDistanceLoss } from './margin-loss';
 export type { DistanceFunction, TripletMarginWithDistanceOptions } from './margin-loss';
