@@ -83,3 +83,5 @@ export { Softmin, Softmax2d, RReLU } from './activation-extra';
 export { LPPool1d, LPPool2d } from './pooling';
 export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from './margin-loss';
 export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
+export { LocalResponseNorm } from './normalization';
+export { ChannelShuffle } from './pixelshuffle';

@@ -46,3 +46,6 @@ export type { RReLUOptions } from './activation-extra';
 export { dropout3d, alphaDropout, featureAlphaDropout } from './dropout';
 export { multilabelMarginLoss, tripletMarginWithDistanceLoss } from './margin-loss';
 export type { DistanceFunction, TripletMarginWithDistanceOptions } from './margin-loss';
+export { localResponseNorm } from './normalization';
+export type { LocalResponseNormOptions } from './normalization';
+export { channelShuffle } from './shuffle';
