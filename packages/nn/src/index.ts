@@ -85,3 +85,4 @@ export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from './margin-lo
 export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
 export { LocalResponseNorm } from './normalization';
 export { ChannelShuffle } from './pixelshuffle';
+export { ConstantPad3d, ReflectionPad3d, ReplicationPad3d } from './padding';
