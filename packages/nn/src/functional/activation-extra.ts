@@ -182,7 +182,7 @@ export interface RReLUOptions { lower?: number; upper?: number; training?: boole
  */
 export function rrelu(x: Tensor, lower: number | RReLUOptions = 1 / 8, upper = 1 / 3, training = false, { generator }: { generator?: Generator } = {}): Tensor {
   checkTensor('rrelu', x);
-  if (isOptionsObject(lower)) ({ lower = 1 / 8, upper = 1 / 3, training = false, generator } = checkOptions('rrelu', lower, ['lower', 'upper', 'training', 'generator']));
+  if (isOptionsObject(lower)) ({ lower = 1 / 8, upper = 1 / 3, training = false, generator } = checkOptions<RReLUOptions>('rrelu', lower as RReLUOptions, ['lower', 'upper', 'training', 'generator']));
   const lo = numberArg('rrelu', 'lower', lower), hi = numberArg('rrelu', 'upper', upper);
   if (lo > hi) throw new RangeError(`rrelu: Lower bound should be less than or equal to the upper bound, got lower ${lo} and upper ${hi}`);
   if (!isFloating(x.dtype)) throw new TypeError(`rrelu: expected a floating point tensor, got ${x.dtype}`);
