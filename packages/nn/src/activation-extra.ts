@@ -3,7 +3,7 @@
  * the function of the same name in `functional/activation-extra`, with PyTorch's positional arguments,
  * defaults and an options object of its keyword arguments.
  */
-import { Tensor, full, getDefaultDtype, DType } from '@tapegrad/core';
+import { Tensor, full, getDefaultDtype, DType, Generator } from '@tapegrad/core';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { maybeInPlace, inplaceArg } from './inplace';
 import { Module } from './module';
@@ -188,4 +188,61 @@ export class PReLU extends Module {
   }
   forward(x: Tensor): Tensor { return Fx.prelu(x, this.weight); }
   override extraRepr(): string { return `numParameters=${this.weight.numel()}`; }
+}
+
+// more torch.nn modules (nnmore7)
+/** softmax(−x) along `dim` (without `dim`, PyTorch's implicit choice). `new Softmin(1)` or `new Softmin({ dim: 1 })`.
+ * @example new Softmin(0).call(tensor([1, 2])) // [0.7311, 0.2689]
+ */
+export class Softmin extends Module {
+  readonly dim?: number;
+  constructor(dim?: number | { dim?: number }) {
+    super();
+    this.dim = keywordArg<number | undefined>('Softmin', dim, 'dim', undefined);
+    if (this.dim !== undefined && !Number.isInteger(this.dim)) throw new TypeError(`Softmin: dim must be an integer, got ${String(this.dim)}`);
+  }
+  forward(x: Tensor): Tensor { return Fx.softmin(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim ?? 'None'}`; }
+}
+
+/** Softmax over the channels (dim −3) of [N, C, H, W] or [C, H, W] inputs, PyTorch's `nn.Softmax2d`.
+ * @example new Softmax2d().call(randn([2, 3, 4, 4])).sum(1) // all ones
+ */
+export class Softmax2d extends Module {
+  constructor(...args: never[]) { super(); noArguments('Softmax2d', args); }
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor) || (x.ndim !== 3 && x.ndim !== 4)) {
+      throw new RangeError(`Softmax2d: requires a 3-D [C, H, W] or 4-D [N, C, H, W] input, got ${x instanceof Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
+    }
+    return x.softmax(-3);
+  }
+}
+
+interface RReLUModuleOptions { lower: number; upper: number; inplace: boolean; generator: Generator }
+/**
+ * Randomised leaky ReLU (PyTorch's `nn.RReLU(lower=1/8, upper=1/3, inplace=False)`): in training the
+ * negative slope of each element is drawn from U(lower, upper) (from `generator`, an extension, as
+ * Dropout's), in eval mode it is (lower + upper)/2.
+ * @example new RReLU().eval().call(tensor([-1, 2])) // [-0.2292, 2]
+ */
+export class RReLU extends Module {
+  readonly lower: number;
+  readonly upper: number;
+  readonly inplace: boolean;
+  protected readonly generator?: Generator;
+  /** `new RReLU(0.1, 0.3)`, `new RReLU(0.1, 0.3, true)` or `new RReLU({ lower: 0.1, upper: 0.3, generator })`. */
+  constructor(...args: PositionalArgs<[], [lower: number, upper: number, inplace: boolean], RReLUModuleOptions>) {
+    super();
+    const o = positionalOptions<RReLUModuleOptions>('RReLU', args, [pos.number('lower'), pos.number('upper'), pos.boolean('inplace')], ['lower', 'upper', 'inplace', 'generator'], 0);
+    this.lower = o.lower ?? 1 / 8;
+    this.upper = o.upper ?? 1 / 3;
+    this.inplace = inplaceArg('RReLU', o.inplace);
+    this.generator = o.generator;
+  }
+  forward(x: Tensor): Tensor {
+    return maybeInPlace(x, this.inplace, 'rrelu_', (t) => Fx.rrelu(t, this.lower, this.upper, this.training, { generator: this.generator }));
+  }
+  override extraRepr(): string {
+    return `lower=${this.lower}, upper=${this.upper}${this.inplace ? ', inplace=True' : ''}`;
+  }
 }

@@ -1,7 +1,7 @@
-/** Dropout layer. */
+/** Dropout layers: Dropout, Dropout1d/2d/3d, AlphaDropout, FeatureAlphaDropout. */
 import { Tensor, Generator } from '@tapegrad/core';
 import { Module } from './module';
-import { dropout, dropout1d, dropout2d } from './functional/dropout';
+import { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout } from './functional/dropout';
 import { PositionalArgs, applyInPlace, pos, positionalOptions } from '@tapegrad/core/internal';
 import { inplaceArg } from './inplace';
 
@@ -77,5 +77,42 @@ export class Dropout2d extends Dropout {
 export class Dropout1d extends Dropout {
   override forward(x: Tensor): Tensor {
     return this.applyMask(x, (t) => dropout1d(t, this.p, this.training, { generator: this.generator }));
+  }
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * Zeroes whole channels of [N, C, D, H, W] or [C, D, H, W] inputs with probability p in training
+ * (PyTorch's `nn.Dropout3d`).
+ * @example
+ * new Dropout3d(0.2).call(x) // each x[n, c] all zeros or all × 1.25
+ */
+export class Dropout3d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return this.applyMask(x, (t) => dropout3d(t, this.p, this.training, { generator: this.generator }));
+  }
+}
+
+/**
+ * Alpha dropout for SELU networks (PyTorch's `nn.AlphaDropout`): in training, entries dropped with
+ * probability p go to SELU's saturation value, then an affine map keeps a standard input's mean and
+ * variance; identity in eval mode.
+ * @example
+ * new AlphaDropout(0.2).call(x)
+ */
+export class AlphaDropout extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return this.applyMask(x, (t) => alphaDropout(t, this.p, this.training, { generator: this.generator }));
+  }
+}
+
+/**
+ * Alpha dropout of whole channels (PyTorch's `nn.FeatureAlphaDropout`), for [N, C, *] inputs.
+ * @example
+ * new FeatureAlphaDropout(0.2).call(x)
+ */
+export class FeatureAlphaDropout extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return this.applyMask(x, (t) => featureAlphaDropout(t, this.p, this.training, { generator: this.generator }));
   }
 }

@@ -9,7 +9,7 @@
  * init.kaimingNormal_(layer.weight, { mode: 'fanOut', nonlinearity: 'relu' });
  * init.zeros_(layer.bias!);
  */
-import { Tensor, Generator, noGrad, defaultGenerator, tensor } from '@tapegrad/core';
+import { Tensor, Generator, noGrad, defaultGenerator, tensor, randperm } from '@tapegrad/core';
 import { checkOptions } from './check';
 
 export type Nonlinearity =
@@ -300,4 +300,63 @@ export function orthogonal_(t: Tensor, gain: number | (GeneratorOption & { gain?
   const out = new Array<number>(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = g * (rows >= cols ? q[c][r] : q[r][c]);
   return noGrad(() => t.copy_(tensor(out, { dtype: t.dtype }).reshape(t.shape)));
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * PyTorch's `dirac_`: zeroes a 3-, 4- or 5-D conv weight [out, in, *k] and sets the centre tap of
+ * (g·out/groups + d, d) to 1 for each group g and d < min(out/groups, in), so the conv passes its input's
+ * channels through. `dirac_(w)`, `dirac_(w, 2)` or `dirac_(w, { groups: 2 })`.
+ * @example init.dirac_(conv.weight); // conv(x) = x for same-padded convs with in = out
+ */
+export function dirac_(t: Tensor, groups: number | { groups?: number } = 1): Tensor {
+  checkTensor('dirac_', t);
+  const kw = keywordForm<{ groups?: number }>('dirac_', groups, ['groups']);
+  const gr = kw ? kw.groups ?? 1 : groups;
+  if (typeof gr !== 'number' || !Number.isInteger(gr) || gr < 1) throw new TypeError(`init.dirac_: groups must be a positive integer, got ${String(gr)}`);
+  if (t.ndim < 3 || t.ndim > 5) throw new RangeError(`init.dirac_: Only tensors with 3, 4, or 5 dimensions are supported, got shape [${t.shape.join(', ')}]`);
+  const [outC, inC, ...k] = t.shape;
+  if (outC % gr !== 0) throw new RangeError(`init.dirac_: dim 0 must be divisible by groups, got size ${outC} and groups ${gr}`);
+  const perGroup = outC / gr;
+  const kNumel = k.reduce((a, b) => a * b, 1);
+  // The centre tap's offset within one [*k] kernel, row-major.
+  const centre = k.reduce((off, s) => off * s + Math.floor(s / 2), 0);
+  const vals = new Float64Array(t.numel());
+  for (let g = 0; g < gr; g++) {
+    for (let d = 0; d < Math.min(perGroup, inC); d++) vals[((g * perGroup + d) * inC + d) * kNumel + centre] = 1;
+  }
+  return noGrad(() => t.copy_(fromValues(vals, t)));
+}
+
+export interface SparseOptions extends GeneratorOption {
+  /** The fraction of each column set to zero: ⌈sparsity·rows⌉ entries. */
+  sparsity: number;
+  /** The normal's standard deviation for the rest (default 0.01). */
+  std?: number;
+}
+
+/**
+ * PyTorch's `sparse_` (Martens 2010): fills a 2-D tensor from N(0, std²), then zeroes ⌈sparsity·rows⌉
+ * randomly chosen rows in each column. `sparse_(w, 0.1)`, `sparse_(w, 0.1, 0.02, { generator })` or
+ * `sparse_(w, { sparsity: 0.1, std: 0.02, generator })`.
+ * @example init.sparse_(w, 0.5); // half of each column is 0
+ */
+export function sparse_(t: Tensor, sparsity: number | SparseOptions, std?: number, opts: GeneratorOption = {}): Tensor {
+  checkTensor('sparse_', t);
+  const kw = keywordForm<SparseOptions>('sparse_', sparsity, ['sparsity', 'std', 'generator']);
+  const { sparsity: s, std: sigma = 0.01, generator } = kw ?? { sparsity: sparsity as number, std, generator: checkOptions('init.sparse_', opts, ['generator']).generator };
+  if (typeof s !== 'number' || !(s >= 0 && s <= 1)) throw new RangeError(`init.sparse_: sparsity must be a number in [0, 1], got ${String(s)}`);
+  if (typeof sigma !== 'number' || Number.isNaN(sigma)) throw new TypeError(`init.sparse_: std must be a number, got ${String(sigma)}`);
+  if (t.ndim !== 2) throw new RangeError(`init.sparse_: Only tensors with 2 dimensions are supported, got shape [${t.shape.join(', ')}]`);
+  const [rows, cols] = t.shape;
+  const numZeros = Math.ceil(s * rows);
+  const g = generator ?? defaultGenerator;
+  const vals = new Float64Array(rows * cols);
+  for (let i = 0; i < vals.length; i++) vals[i] = sigma * g.normal();
+  for (let c = 0; c < cols; c++) {
+    // The first numZeros entries of a random permutation of the rows (PyTorch's randperm(rows)[:numZeros]).
+    const perm = randperm(rows, { generator: g }).toArray() as number[];
+    for (let i = 0; i < numZeros; i++) vals[perm[i] * cols + c] = 0;
+  }
+  return noGrad(() => t.copy_(fromValues(vals, t)));
 }

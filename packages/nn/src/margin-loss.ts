@@ -8,6 +8,7 @@ import { Loss, lossOptions } from './loss';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import * as M from './functional/margin-loss';
 import type { Reduction } from './functional/loss';
+import { PairwiseDistance } from './distance';
 
 /** Base of the three-tensor losses: holds `reduction` (Loss's forward takes two). */
 export abstract class TripletInputLoss extends Module {
@@ -149,5 +150,49 @@ export class MultiMarginLoss extends Loss {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return M.multiMarginLoss(input, target, { reduction: this.reduction, p: this.p, margin: this.margin, weight: this.weight });
+  }
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * Multi-class multi-label hinge loss over −1-padded class-index targets; see `F.multilabelMarginLoss`.
+ * @example new MultiLabelMarginLoss().call(scores, tensor([[3, 0, -1, 1]], { dtype: 'int32' }))
+ */
+export class MultiLabelMarginLoss extends Loss {
+  /** PyTorch's `MultiLabelMarginLoss(reduction='mean')`: `new MultiLabelMarginLoss({ reduction: 'sum' })`. */
+  constructor(opts: { reduction?: Reduction } = {}, ...extra: never[]) {
+    const { reduction = 'mean' } = lossOptions('MultiLabelMarginLoss', M.MORE_MARGIN_LOSS_KEYS.multilabelMarginLoss, opts, extra);
+    super(reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return M.multilabelMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Triplet loss with any distance (default `new PairwiseDistance()`, a child module named
+ * `distance_function` as in PyTorch); see `F.tripletMarginWithDistanceLoss`. PyTorch's arguments are
+ * keyword-only, so all go in the options.
+ * @example
+ * new TripletMarginWithDistanceLoss({ distanceFunction: new PairwiseDistance(1), margin: 0.5 }).call(anchor, positive, negative)
+ */
+export class TripletMarginWithDistanceLoss extends TripletInputLoss {
+  /** PyTorch's attribute (a Module is registered as the child `distance_function`). */
+  distance_function: M.DistanceFunction;
+  readonly margin: number;
+  readonly swap: boolean;
+  constructor(opts: M.TripletMarginWithDistanceOptions = {}, ...extra: never[]) {
+    const o = lossOptions<M.TripletMarginWithDistanceOptions>('TripletMarginWithDistanceLoss', M.MORE_MARGIN_LOSS_KEYS.tripletMarginWithDistanceLoss, opts, extra);
+    super(o.reduction ?? 'mean');
+    const d = o.distanceFunction ?? null;
+    if (d !== null && typeof d !== 'function' && !(d instanceof Module)) throw new TypeError(`TripletMarginWithDistanceLoss: distanceFunction must be a function or a Module, got ${typeof d}`);
+    this.distance_function = d ?? new PairwiseDistance();
+    this.margin = o.margin ?? 1;
+    this.swap = o.swap ?? false;
+    if (typeof this.margin !== 'number' || Number.isNaN(this.margin)) throw new TypeError(`TripletMarginWithDistanceLoss: margin must be a number, got ${String(this.margin)}`);
+    if (typeof this.swap !== 'boolean') throw new TypeError(`TripletMarginWithDistanceLoss: swap must be a boolean, got ${typeof this.swap}`);
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return M.tripletMarginWithDistanceLoss(anchor, positive, negative, { distanceFunction: this.distance_function, margin: this.margin, swap: this.swap, reduction: this.reduction });
   }
 }

@@ -2,7 +2,8 @@
 import { Tensor, DType, getDefaultDtype, zeros, ones, noGrad } from '@tapegrad/core';
 import { Module, typeName } from './module';
 import { Parameter } from './parameter';
-import { batchNorm, layerNorm, groupNorm, instanceNorm } from './functional/normalization';
+import { batchNorm, layerNorm, groupNorm, instanceNorm, localResponseNorm } from './functional/normalization';
+import type { LocalResponseNormOptions } from './functional/normalization';
 import { checkFloatInput, checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
@@ -315,5 +316,35 @@ export class LayerNorm extends Module {
 
   override extraRepr(): string {
     return `[${this.normalizedShape.join(', ')}], eps=${this.eps}, elementwiseAffine=${this.elementwiseAffine}`;
+  }
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * Local response normalisation across channels, PyTorch's `nn.LocalResponseNorm(size, alpha=1e-4,
+ * beta=0.75, k=1.0)`; see `F.localResponseNorm`. No parameters or buffers.
+ * @example
+ * new LocalResponseNorm(2).call(randn([32, 5, 24, 24])).shape // [32, 5, 24, 24]
+ */
+export class LocalResponseNorm extends Module {
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  /** `new LocalResponseNorm(5, 1e-4, 0.75, 2)` or `new LocalResponseNorm(5, { k: 2 })`. */
+  constructor(size: number, ...args: PositionalArgs<[], [alpha: number, beta: number, k: number], LocalResponseNormOptions>) {
+    super();
+    const o = positionalOptions<LocalResponseNormOptions>('LocalResponseNorm', args, [pos.number('alpha'), pos.number('beta'), pos.number('k')], ['alpha', 'beta', 'k'], 1);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new RangeError(`LocalResponseNorm: size must be a positive integer, got ${String(size)}`);
+    this.size = size;
+    this.alpha = o.alpha ?? 1e-4;
+    this.beta = o.beta ?? 0.75;
+    this.k = o.k ?? 1;
+  }
+  forward(x: Tensor): Tensor {
+    return localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+  }
+  override extraRepr(): string {
+    return `${this.size}, alpha=${this.alpha}, beta=${this.beta}, k=${this.k}`;
   }
 }

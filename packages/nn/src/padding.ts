@@ -1,14 +1,14 @@
-/** Padding layers: ZeroPad2d, ConstantPad1d/2d, ReflectionPad1d/2d, ReplicationPad1d/2d (F.pad underneath). */
+/** Padding layers: ZeroPad2d, ConstantPad1d/2d/3d, ReflectionPad1d/2d/3d, ReplicationPad1d/2d/3d (F.pad underneath). */
 import { Tensor } from '@tapegrad/core';
 import type { PadMode } from '@tapegrad/core';
 import { Module } from './module';
 import { pad } from './functional/conv';
 
-/** One number pads every side; else PyTorch's order, last dim first: [left, right] or [left, right, top, bottom]. */
+/** One number pads every side; else PyTorch's order, last dim first: [left, right], [left, right, top, bottom] or [..., front, back]. */
 function amounts(layer: string, padding: number | readonly number[], nd: number): number[] {
   const list = typeof padding === 'number' ? new Array<number>(2 * nd).fill(padding) : Array.isArray(padding) ? [...(padding as number[])] : null;
   if (!list || list.length !== 2 * nd || list.some((p) => typeof p !== 'number' || !Number.isInteger(p))) {
-    throw new RangeError(`${layer}: padding must be an integer or a list of ${2 * nd} integers (${nd === 1 ? '[left, right]' : '[left, right, top, bottom]'}), got ${Array.isArray(padding) ? `[${padding.join(', ')}]` : String(padding)}`);
+    throw new RangeError(`${layer}: padding must be an integer or a list of ${2 * nd} integers (${nd === 1 ? '[left, right]' : nd === 2 ? '[left, right, top, bottom]' : '[left, right, top, bottom, front, back]'}), got ${Array.isArray(padding) ? `[${padding.join(', ')}]` : String(padding)}`);
   }
   return list;
 }
@@ -107,5 +107,42 @@ export class ReplicationPad1d extends PadNd {
 export class ReplicationPad2d extends PadNd {
   constructor(padding: number | readonly number[]) {
     super('ReplicationPad2d', 2, padding, 'replicate');
+  }
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * Pads the last three dims with a constant, PyTorch's `nn.ConstantPad3d(padding, value)`; padding is one
+ * number or [left, right, top, bottom, front, back].
+ * @example
+ * new ConstantPad3d([1, 1, 0, 2, 1, 0], 0.5).call(randn([1, 2, 3, 3, 3])).shape; // [1, 2, 4, 5, 5]
+ */
+export class ConstantPad3d extends PadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super('ConstantPad3d', 3, padding, 'constant', value);
+  }
+}
+
+/**
+ * Reflects the last three dims at their borders, PyTorch's `nn.ReflectionPad3d`, for [C, D, H, W] or
+ * [N, C, D, H, W] inputs.
+ * @example
+ * new ReflectionPad3d(1).call(randn([1, 2, 3, 3, 3])).shape; // [1, 2, 5, 5, 5]
+ */
+export class ReflectionPad3d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super('ReflectionPad3d', 3, padding, 'reflect');
+  }
+}
+
+/**
+ * Repeats the border values of the last three dims, PyTorch's `nn.ReplicationPad3d`, for [C, D, H, W] or
+ * [N, C, D, H, W] inputs.
+ * @example
+ * new ReplicationPad3d([1, 0, 0, 2, 1, 1]).call(randn([2, 2, 2, 2])).shape; // [2, 4, 4, 3]
+ */
+export class ReplicationPad3d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super('ReplicationPad3d', 3, padding, 'replicate');
   }
 }

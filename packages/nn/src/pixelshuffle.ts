@@ -1,7 +1,8 @@
-/** PixelShuffle and PixelUnshuffle: channels to space and back. */
+/** PixelShuffle and PixelUnshuffle (channels to space and back), ChannelShuffle. */
 import { Tensor, pixelShuffle, pixelUnshuffle } from '@tapegrad/core';
 import { Module } from './module';
 import { keywordArg } from './check';
+import { channelShuffle } from './functional/shuffle';
 
 /**
  * [*, C·r², H, W] -> [*, C, H·r, W·r] (PyTorch's `nn.PixelShuffle`).
@@ -42,5 +43,27 @@ export class PixelUnshuffle extends Module {
   }
   override extraRepr(): string {
     return `downscaleFactor=${this.downscaleFactor}`;
+  }
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * Interleaves `groups` groups of channels (PyTorch's `nn.ChannelShuffle`, ShuffleNet's); see `F.channelShuffle`.
+ * @example
+ * new ChannelShuffle(2).call(x) // [N, 4, H, W]: channels [0, 2, 1, 3]
+ */
+export class ChannelShuffle extends Module {
+  readonly groups: number;
+  /** `new ChannelShuffle(2)` or `new ChannelShuffle({ groups: 2 })`. */
+  constructor(groups: number | { groups?: number }) {
+    super();
+    this.groups = keywordArg('ChannelShuffle', groups, 'groups', NaN);
+    if (!Number.isInteger(this.groups) || this.groups <= 0) throw new RangeError(`ChannelShuffle: groups must be a positive integer, got ${this.groups}`);
+  }
+  forward(x: Tensor): Tensor {
+    return channelShuffle(x, this.groups);
+  }
+  override extraRepr(): string {
+    return `groups=${this.groups}`;
   }
 }

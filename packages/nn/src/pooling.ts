@@ -7,6 +7,8 @@ import {
 import { Module } from './module';
 import { checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { lpPool1d, lpPool2d } from './functional/pooling';
+import type { LPPoolOptions } from './functional/pooling';
 
 /** PyTorch's positional parameters after kernelSize, in its order. */
 const MAXPOOL_POSITIONAL = [pos.nullableSize('stride'), pos.size('padding'), pos.size('dilation'), pos.boolean('returnIndices'), pos.boolean('ceilMode')];
@@ -291,5 +293,55 @@ export class MaxUnpool2d extends MaxUnpoolNd {
   }
   forward(x: Tensor, indices: Tensor, outputSize: number[] | null = null): Tensor {
     return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+  }
+}
+
+// more torch.nn modules (nnmore7)
+abstract class LPPoolNd extends Module {
+  readonly normType: number;
+  readonly kernelSize: PoolSize;
+  readonly stride: PoolSize | null;
+  readonly ceilMode: boolean;
+  protected constructor(name: string, normType: number, kernelSize: PoolSize, args: readonly unknown[]) {
+    super();
+    const { stride = null, ceilMode = false } = positionalOptions<LPPoolOptions>(name, args, [pos.nullableSize('stride'), pos.boolean('ceilMode')], ['stride', 'ceilMode'], 2);
+    if (typeof normType !== 'number' || Number.isNaN(normType)) throw new TypeError(`${name}: normType must be a number, got ${String(normType)}`);
+    this.normType = normType;
+    this.kernelSize = kernelSize;
+    this.stride = stride;
+    this.ceilMode = ceilMode;
+  }
+  override extraRepr(): string {
+    return `normType=${this.normType}, kernelSize=${fmtSize(this.kernelSize)}, stride=${this.stride === null ? 'None' : fmtSize(this.stride)}, ceilMode=${this.ceilMode}`;
+  }
+}
+
+/**
+ * Power-average pooling (Σ_window x^p)^(1/p) over [N, C, L] or [C, L], PyTorch's
+ * `nn.LPPool1d(norm_type, kernel_size, stride=None, ceil_mode=False)`.
+ * @example
+ * new LPPool1d(2, 3, 2).call(randn([20, 16, 50])).shape // [20, 16, 24]
+ */
+export class LPPool1d extends LPPoolNd {
+  constructor(normType: number, kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, ceilMode: boolean], LPPoolOptions>) {
+    super('LPPool1d', normType, kernelSize, args);
+  }
+  forward(x: Tensor): Tensor {
+    return lpPool1d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+}
+
+/**
+ * Power-average pooling (Σ_window x^p)^(1/p) over [N, C, H, W] or [C, H, W], PyTorch's
+ * `nn.LPPool2d(norm_type, kernel_size, stride=None, ceil_mode=False)`.
+ * @example
+ * new LPPool2d(1.2, [3, 2], [2, 1]).call(randn([20, 16, 50, 32])).shape // [20, 16, 24, 31]
+ */
+export class LPPool2d extends LPPoolNd {
+  constructor(normType: number, kernelSize: PoolSize, ...args: PositionalArgs<[], [stride: PoolSize | null, ceilMode: boolean], LPPoolOptions>) {
+    super('LPPool2d', normType, kernelSize, args);
+  }
+  forward(x: Tensor): Tensor {
+    return lpPool2d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
   }
 }

@@ -4,8 +4,9 @@
  * backward picks a side at a kink, the composition is written so the same side is taken: hardtanh,
  * relu6 and hardsigmoid pass no gradient at their bounds, hardswish and clamp-like ones do.
  */
-import { Tensor, where } from '@tapegrad/core';
+import { Tensor, Generator, where, rand, isFloating } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
+import { implicitSoftmaxDim } from './activation';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
@@ -153,4 +154,38 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
     w = w.reshape([c, ...new Array<number>(x.ndim - 2).fill(1)]);
   }
   return where(x.gt(0), x, x.mul(w));
+}
+
+// more torch.nn modules (nnmore7)
+/**
+ * softmax(−x) along `dim` (without `dim`, PyTorch's implicit choice: 0 for 0/1/3-D inputs, else 1),
+ * PyTorch's `F.softmin`. `F.softmin(x, 1)` or `F.softmin(x, { dim: 1 })`.
+ * @example F.softmin(tensor([1, 2]), 0) // [0.7311, 0.2689]
+ */
+export function softmin(x: Tensor, dim?: number | { dim?: number }): Tensor {
+  checkTensor('softmin', x);
+  const d = isOptionsObject(dim) ? checkOptions('softmin', dim, ['dim']).dim : dim;
+  if (d !== undefined && !Number.isInteger(d)) throw new TypeError(`softmin: dim must be an integer, got ${String(d)}`);
+  return x.neg().softmax(d ?? implicitSoftmaxDim(x.ndim));
+}
+
+/** F.rrelu's keyword arguments (`generator` is an extension: the stream the training slopes come from). */
+export interface RReLUOptions { lower?: number; upper?: number; training?: boolean; generator?: Generator }
+
+/**
+ * Randomised leaky ReLU, PyTorch's `F.rrelu(input, lower=1/8, upper=1/3, training=False)`: x where
+ * x > 0, else a·x, with a drawn from U(lower, upper) per element in training and (lower + upper)/2
+ * otherwise (`training` defaults to false, as PyTorch). The slope is also the gradient at x <= 0.
+ * @example
+ * F.rrelu(tensor([-1, 2])) // [-0.2292, 2]
+ * F.rrelu(x, { training: true, generator })
+ */
+export function rrelu(x: Tensor, lower: number | RReLUOptions = 1 / 8, upper = 1 / 3, training = false, { generator }: { generator?: Generator } = {}): Tensor {
+  checkTensor('rrelu', x);
+  if (isOptionsObject(lower)) ({ lower = 1 / 8, upper = 1 / 3, training = false, generator } = checkOptions<RReLUOptions>('rrelu', lower as RReLUOptions, ['lower', 'upper', 'training', 'generator']));
+  const lo = numberArg('rrelu', 'lower', lower), hi = numberArg('rrelu', 'upper', upper);
+  if (lo > hi) throw new RangeError(`rrelu: Lower bound should be less than or equal to the upper bound, got lower ${lo} and upper ${hi}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`rrelu: expected a floating point tensor, got ${x.dtype}`);
+  const slope = training ? rand(x.shape, { generator, dtype: x.dtype, device: x.device }).mul(hi - lo).add(lo) : (lo + hi) / 2;
+  return where(x.gt(0), x, x.mul(slope));
 }

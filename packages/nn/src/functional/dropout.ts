@@ -66,3 +66,62 @@ export function dropout1d(x: Tensor, p: DropoutArgs = 0.5, training = true, { ge
   if (x instanceof Tensor && x.ndim === 2) return featureDropout('dropout1d', x.unsqueeze(0), p, training, generator).squeeze(0);
   return featureDropout('dropout1d', x, p, training, generator);
 }
+
+// more torch.nn modules (nnmore7)
+/**
+ * Channel dropout for [N, C, D, H, W] or unbatched [C, D, H, W] inputs (PyTorch's `F.dropout3d`). PyTorch
+ * 1.13 only warns on other ranks (and reads them as unbatched); here they are an error.
+ * @example
+ * F.dropout3d(x, 0.2, model.training)
+ */
+export function dropout3d(x: Tensor, p: DropoutArgs = 0.5, training = true, { generator }: { generator?: Generator } = {}): Tensor {
+  if (isOptionsObject(p)) ({ p = 0.5, training = true, generator } = checkOptions('dropout3d', p, ['p', 'training', 'generator']));
+  if (x instanceof Tensor && x.ndim !== 4 && x.ndim !== 5) throw new RangeError(`dropout3d: expected a 4-D [C, D, H, W] or 5-D [N, C, D, H, W] input, got shape [${x.shape.join(', ')}]`);
+  if (x instanceof Tensor && x.ndim === 4) return featureDropout('dropout3d', x.unsqueeze(0), p, training, generator).squeeze(0);
+  return featureDropout('dropout3d', x, p, training, generator);
+}
+
+/** SELU's saturation value −λα, which alpha dropout sets dropped units to (PyTorch's constant). */
+const SELU_ALPHA = 1.7580993408473766;
+
+/**
+ * Alpha dropout (PyTorch's _dropout_impl with alpha): dropped entries are set to −λα, then an affine map
+ * a·x + b restores zero mean and unit variance. `maskShape`: the whole shape, or [N, C, 1, …] for the
+ * feature form.
+ */
+function alphaDropoutImpl(op: string, x: Tensor, p: number, training: boolean, generator: Generator | undefined, feature: boolean): Tensor {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor input`);
+  if (feature && x.ndim < 2) throw new RangeError(`${op}: Feature dropout requires at least 2 dimensions in the input, got shape [${x.shape.join(', ')}]`);
+  if (!training || p === 0 || x.numel() === 0) return x;
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
+  if (p === 1) return x.mul(0);
+  const maskShape = feature ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
+  const keep = rand(maskShape, { generator, dtype: x.dtype, device: x.device }).ge(p).to(x.dtype);
+  const a = 1 / Math.sqrt((SELU_ALPHA * SELU_ALPHA * p + 1) * (1 - p));
+  const b = keep.sub(1).mul(SELU_ALPHA * a).add(SELU_ALPHA * a * p);
+  return x.mul(keep.mul(a)).add(b);
+}
+
+/**
+ * Alpha dropout for SELU networks (PyTorch's `F.alpha_dropout`; note its `training` default is false,
+ * as PyTorch): in training each entry is dropped with probability p to SELU's saturation value and
+ * the result is rescaled so the mean and variance of a standard input are kept.
+ * @example
+ * F.alphaDropout(x, 0.2, model.training)
+ */
+export function alphaDropout(x: Tensor, p: DropoutArgs = 0.5, training = false, { generator }: { generator?: Generator } = {}): Tensor {
+  if (isOptionsObject(p)) ({ p = 0.5, training = false, generator } = checkOptions('alphaDropout', p, ['p', 'training', 'generator']));
+  return alphaDropoutImpl('alphaDropout', x, p, training, generator, false);
+}
+
+/**
+ * Alpha dropout of whole channels (one draw per (dim 0, dim 1) entry), PyTorch's `F.feature_alpha_dropout`
+ * (`training` defaults to false, as PyTorch).
+ * @example
+ * F.featureAlphaDropout(x, 0.2, model.training)
+ */
+export function featureAlphaDropout(x: Tensor, p: DropoutArgs = 0.5, training = false, { generator }: { generator?: Generator } = {}): Tensor {
+  if (isOptionsObject(p)) ({ p = 0.5, training = false, generator } = checkOptions('featureAlphaDropout', p, ['p', 'training', 'generator']));
+  return alphaDropoutImpl('featureAlphaDropout', x, p, training, generator, true);
+}

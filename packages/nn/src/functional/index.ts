@@ -40,3 +40,12 @@ export type { ScaledDotProductAttentionOptions } from './attention';
 export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
 // activations (audit3)
 export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';
+// more torch.nn modules (nnmore7)
+export { softmin, rrelu } from './activation-extra';
+export type { RReLUOptions } from './activation-extra';
+export { dropout3d, alphaDropout, featureAlphaDropout } from './dropout';
+export { multilabelMarginLoss, tripletMarginWithDistanceLoss } from './margin-loss';
+export type { DistanceFunction, TripletMarginWithDistanceOptions } from './margin-loss';
+export { localResponseNorm } from './normalization';
+export type { LocalResponseNormOptions } from './normalization';
+export { channelShuffle } from './shuffle';

@@ -5,6 +5,8 @@
  */
 import { Tensor, where, isFloating, tensor, pairwiseDistance } from '@tapegrad/core';
 import { checkOptions } from '../check';
+import { isModule } from '../module';
+import type { Module } from '../module';
 import { broadcastPair, checkBroadcastsTo, checkPair, checkReduction, reduce } from './loss';
 import type { Reduction, ReductionOptions } from './loss';
 
@@ -208,4 +210,100 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
   let loss = where(classes.eq(idx), 0, z).to(input.dtype).sum(1).div(C);
   if (weight) loss = loss.mul(weight.to(input.dtype).indexSelect(0, t));
   return reduce(input.ndim === 1 ? loss.reshape([]) : loss, r);
+}
+
+// more torch.nn modules (nnmore7)
+/** The options of multilabelMarginLoss and tripletMarginWithDistanceLoss. */
+export const MORE_MARGIN_LOSS_KEYS = {
+  multilabelMarginLoss: ['reduction'],
+  tripletMarginWithDistanceLoss: ['reduction', 'distanceFunction', 'margin', 'swap'],
+} as const;
+
+/**
+ * Multi-class multi-label hinge loss: Σ_j Σ_{i ∉ targets} max(0, 1 − (x[y_j] − x[i])) / C per sample,
+ * where y holds class indices padded with −1 (only those before the first −1 count); input and int32
+ * target both [C] (output []) or [N, C] (output [N]), PyTorch's `F.multilabel_margin_loss`.
+ * @example F.multilabelMarginLoss(tensor([[0.1, 0.2, 0.4, 0.8]]), tensor([[3, 0, -1, 1]], { dtype: 'int32' })) // 0.85
+ */
+export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  const fn = 'multilabelMarginLoss';
+  const { reduction = 'mean' } = checkOptions(fn, opts, MORE_MARGIN_LOSS_KEYS.multilabelMarginLoss);
+  const r = checkReduction(fn, reduction);
+  checkPair(fn, input, target);
+  if (input.ndim !== 1 && input.ndim !== 2) throw new RangeError(`${fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but got input of shape ${shp(input.shape)}`);
+  if (isFloating(target.dtype) || target.dtype === 'bool') throw new TypeError(`${fn}: expected int32 class indices (padded with -1) as target, got ${target.dtype}`);
+  if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
+    throw new RangeError(`${fn}: target must have the input's shape ${shp(input.shape)} (class indices padded with -1), got ${shp(target.shape)}`);
+  }
+  const rows = input.ndim === 1 ? input.unsqueeze(0) : input;
+  const [N, C] = rows.shape;
+  const td = target.dataSync();
+  // Which target slots count (those before the row's first −1), their classes, and each row's target set.
+  const slotValid = new Float64Array(N * C), isTarget = new Float64Array(N * C), cls = new Int32Array(N * C);
+  for (let n = 0; n < N; n++) {
+    for (let j = 0; j < C; j++) {
+      const v = td[n * C + j];
+      if (!(v >= -1 && v < C)) throw new RangeError(`${fn}: target ${v} (at row ${n}, position ${j}) is out of range: expected a class in [0, ${C}) or -1`);
+    }
+    for (let j = 0; j < C; j++) {
+      const v = td[n * C + j];
+      if (v === -1) break;
+      slotValid[n * C + j] = 1;
+      cls[n * C + j] = v;
+      isTarget[n * C + v] = 1;
+    }
+  }
+  const dt = { dtype: input.dtype, device: input.device };
+  const valid = tensor(slotValid, dt).reshape([N, C, 1]);
+  const others = tensor(isTarget, dt).reshape([N, 1, C]).neg().add(1);
+  const xy = rows.gather(1, tensor(cls, { dtype: 'int32', device: input.device }).reshape([N, C])); // [N, slots]
+  // relu, not clamp: PyTorch's backward passes no gradient where the hinge is exactly 0.
+  const z = rows.unsqueeze(1).sub(xy.unsqueeze(2)).add(1).relu(); // [N, slot j, class i]
+  const loss = z.mul(valid.mul(others)).sum([1, 2]).div(C);
+  return reduce(input.ndim === 1 ? loss.reshape([]) : loss, r);
+}
+
+/** A distance between two batches of embeddings: a function or a Module (PyTorch's callable). */
+export type DistanceFunction = ((a: Tensor, b: Tensor) => Tensor) | Module;
+
+export interface TripletMarginWithDistanceOptions extends ReductionOptions {
+  /** d(a, b), one value per sample (default: pairwiseDistance, p = 2). */
+  distanceFunction?: DistanceFunction | null;
+  /** Required gap between the positive and negative distances (default 1). */
+  margin?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance (default false). */
+  swap?: boolean;
+}
+
+/** Applies a distance function or Module; its result must be a Tensor. */
+export function applyDistance(fn: string, d: DistanceFunction, a: Tensor, b: Tensor): Tensor {
+  // A Module is checked first: modules are callable objects that throw when called as functions.
+  const out: unknown = isModule(d) ? d.call(a, b) : d(a, b);
+  if (!(out instanceof Tensor)) throw new TypeError(`${fn}: distanceFunction must return a Tensor, got ${out === null ? 'null' : typeof out}`);
+  return out;
+}
+
+/**
+ * max(0, margin + d(anchor, positive) − d(anchor, negative)) with any distance d (default
+ * pairwiseDistance), PyTorch's `F.triplet_margin_with_distance_loss` (its arguments are keyword-only:
+ * here all in the options).
+ * @example
+ * F.tripletMarginWithDistanceLoss(a, p, n, { distanceFunction: (x, y) => F.cosineSimilarity(x, y).neg().add(1), margin: 0.5 })
+ */
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: TripletMarginWithDistanceOptions = {}, ...extra: never[]): Tensor {
+  const fn = 'tripletMarginWithDistanceLoss';
+  if (extra.length > 0) throw new TypeError(`${fn}: takes (anchor, positive, negative, options); PyTorch's distance_function, margin, swap and reduction are keyword-only, so they go in the options`);
+  const { reduction = 'mean', distanceFunction = null, margin = 1, swap = false } = checkOptions(fn, opts, MORE_MARGIN_LOSS_KEYS.tripletMarginWithDistanceLoss);
+  const r = checkReduction(fn, reduction);
+  for (const [what, t] of [['anchor', anchor], ['positive', positive], ['negative', negative]] as const) checkTensor(fn, what, t);
+  if (typeof margin !== 'number' || Number.isNaN(margin)) throw new TypeError(`${fn}: margin must be a number, got ${String(margin)}`);
+  if (typeof swap !== 'boolean') throw new TypeError(`${fn}: swap must be a boolean, got ${typeof swap}`);
+  if (distanceFunction !== null && typeof distanceFunction !== 'function' && !isModule(distanceFunction)) {
+    throw new TypeError(`${fn}: distanceFunction must be a function or a Module, got ${typeof distanceFunction}`);
+  }
+  const d: DistanceFunction = distanceFunction ?? ((a: Tensor, b: Tensor) => pairwiseDistance(a, b));
+  const dPos = applyDistance(fn, d, anchor, positive);
+  let dNeg = applyDistance(fn, d, anchor, negative);
+  if (swap) dNeg = dNeg.minimum(applyDistance(fn, d, positive, negative));
+  return reduce(dPos.sub(dNeg).add(margin).clamp(0, null), r);
 }

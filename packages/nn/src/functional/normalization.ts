@@ -1,5 +1,5 @@
-/** F.batchNorm (composed from core ops) and F.layerNorm (core's fused primitive). */
-import { Tensor, noGrad, layerNorm as coreLayerNorm } from '@tapegrad/core';
+/** F.batchNorm (composed from core ops), F.layerNorm (core's fused primitive), F.groupNorm, F.instanceNorm, F.localResponseNorm. */
+import { Tensor, noGrad, layerNorm as coreLayerNorm, avgPool2d, pad as corePad } from '@tapegrad/core';
 import { checkFloatInput } from '../check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
@@ -194,4 +194,29 @@ export function instanceNorm(
   if (weight) y = y.mul(weight.reshape(bshape));
   if (bias) y = y.add(bias.reshape(bshape));
   return y;
+}
+
+// more torch.nn modules (nnmore7)
+/** F.localResponseNorm's keyword arguments. */
+export interface LocalResponseNormOptions { alpha: number; beta: number; k: number }
+
+/**
+ * Local response normalisation across channels (PyTorch's `F.local_response_norm(input, size,
+ * alpha=1e-4, beta=0.75, k=1.0)`): x / (k + α·mean of x² over `size` neighbouring channels)^β, the window
+ * zero-padded by ⌊size/2⌋ before and ⌊(size−1)/2⌋ after, over [N, C, *] inputs (3-D or more).
+ * @example
+ * F.localResponseNorm(x, 5, { alpha: 1e-4, beta: 0.75, k: 2 })
+ */
+export function localResponseNorm(x: Tensor, size: number, ...args: PositionalArgs<[], [alpha: number, beta: number, k: number], LocalResponseNormOptions>): Tensor {
+  const fn = 'localResponseNorm';
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = positionalOptions<LocalResponseNormOptions>(fn, args, [pos.number('alpha'), pos.number('beta'), pos.number('k')], ['alpha', 'beta', 'k'], 2);
+  checkFloatInput(fn, x);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new RangeError(`${fn}: size must be a positive integer, got ${String(size)}`);
+  if (x.ndim < 3) throw new RangeError(`${fn}: Expected 3D or higher dimensionality input (got ${x.ndim} dimensions, shape ${shp(x.shape)})`);
+  if (x.numel() === 0) return x;
+  const [n, c] = x.shape;
+  // PyTorch's avg_pool3d over [N, 1, C, H, W·…] with a (size, 1, 1) window is this 2-D pool over [N, 1, C, rest].
+  const sq = x.mul(x).reshape([n, 1, c, -1]);
+  const div = avgPool2d(corePad(sq, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]), [size, 1], { stride: 1 }).reshape(x.shape);
+  return x.div(div.mul(alpha).add(k).pow(beta));
 }
