@@ -16,7 +16,7 @@
  */
 import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, allocateUninit, promote, isFloating, FloatArray, type FloatDType } from '../dtype';
+import { allocate, allocateUninit, isFloating, FloatArray, type FloatDType, checkSameDtype } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
@@ -314,8 +314,9 @@ function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor 
     }
     return Math.floor((padded - eff) / s[i]) + 1;
   });
-  let dtype = promote(x.dtype, false, weight.dtype, false);
-  if (bias) dtype = promote(dtype, false, bias.dtype, false);
+  // PyTorch refuses mixed float dtypes here ("expected scalar type Float but found Double").
+  checkSameDtype(op, ['input', x], ['weight', weight], ['bias', bias]);
+  const dtype = x.dtype;
   const x4 = to4d(x.to(dtype), nd, unbatched);
   const w4 = nd === 1 ? weight.to(dtype).unsqueeze(2) : weight.to(dtype);
   const [oh, ow] = two(outSize, 1);
@@ -379,8 +380,9 @@ function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias
   if (outSize.some((v) => v <= 0)) {
     throw new RangeError(`${op}: the output size ${fmt(outSize)} is not positive (input shape ${fmt(x._shape)}, kernel ${fmt(k)}, stride ${fmt(s)}, padding ${fmt(p)}, dilation ${fmt(d)})`);
   }
-  let dtype = promote(x.dtype, false, weight.dtype, false);
-  if (bias) dtype = promote(dtype, false, bias.dtype, false);
+  // PyTorch refuses mixed float dtypes here ("expected scalar type Float but found Double").
+  checkSameDtype(op, ['input', x], ['weight', weight], ['bias', bias]);
+  const dtype = x.dtype;
   const x4 = to4d(x.to(dtype), nd, unbatched);
   const w4 = nd === 1 ? weight.to(dtype).unsqueeze(2) : weight.to(dtype);
   const [H, W] = two(outSize, 1);

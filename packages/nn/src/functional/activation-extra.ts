@@ -6,6 +6,7 @@
  */
 import { Tensor, where } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
+import { checkSameDtype } from '@tapegrad/core/internal';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
@@ -144,6 +145,8 @@ export function glu(x: Tensor, dim: number | { dim?: number } = -1): Tensor {
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
   checkTensor('prelu', x); checkTensor('prelu', weight);
+  // PyTorch refuses a weight of another dtype than the input ("Found dtype Double but expected Float").
+  checkSameDtype('prelu', ['input', x], ['weight', weight]);
   const c = weight.numel();
   let w = weight.reshape([c]);
   if (c !== 1) {
