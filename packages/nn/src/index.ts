@@ -77,3 +77,5 @@ export { PixelShuffle, PixelUnshuffle } from './pixelshuffle';
 // activations and parameter containers (audit3)
 export { ParameterList, ParameterDict } from './parameter-container';
 export { Hardtanh, ReLU6, Threshold, CELU, SELU, Mish, Hardswish, Hardsigmoid, Tanhshrink, Softsign, LogSigmoid, Softshrink, Hardshrink, GLU, PReLU } from './activation-extra';
+// softmin (conform7)
+export { Softmin } from './activation';

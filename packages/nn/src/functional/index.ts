@@ -40,3 +40,6 @@ export type { ScaledDotProductAttentionOptions } from './attention';
 export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
 // activations (audit3)
 export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';
+// softmin and the softmax dtype option (conform7)
+export { softmin } from './activation';
+export type { SoftmaxOptions } from './activation';
