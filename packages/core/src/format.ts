@@ -175,6 +175,7 @@ const BACKWARD_NAMES: Record<string, string> = {
  */
 function backwardName(t: Tensor): string {
   const node = t.gradFn!;
+  if (node.printedName !== null) return node.printedName;
   const op = node.op;
   switch (op) {
     case 'sum': case 'mean': // SumBackward0 for the full reduction, SumBackward1 with dims (taken as a non-0-d result)

@@ -41,3 +41,5 @@ export { inplace as applyInPlace } from './ops/inplace';
 export { nllRows } from './ops/nll';
 /** PyTorch's no-promotion rule of matmul/conv/linear/norm layers: operands of different dtypes are refused, naming the op (dtype.ts). */
 export { checkSameDtype } from './dtype';
+/** The name a composed op's last node prints as grad_fn (PyTorch's node name; format.ts). */
+export { printedAs } from './autograd/tape';

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor';
 import { allocate, allocateUninit, type FloatDType, isFloating, FloatArray, checkSameDtype } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { gemmBatched } from '../kernels/gemm';
 import { checkOptions } from '../options';
 import { runKernel } from '../compile/capture';
@@ -45,10 +45,10 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (B !== B2 || k !== k2) throw new RangeError(`bmm: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (batch ${B} vs ${B2}, inner ${k} vs ${k2})`);
   const dtype = a.dtype;
   const res = Tensor._fromData(product(B, n, m, k, a, b, dtype as FloatDType), [B, n, m], dtype);
-  return record('matmul', [a, b], res, (g) => [
+  return printedAs(record('matmul', [a, b], res, (g) => [
     a.requiresGrad ? g.bmm(b.transpose(1, 2)) : null,
     b.requiresGrad ? a.transpose(1, 2).bmm(g) : null,
-  ], [a, b]);
+  ], [a, b]), 'BmmBackward0', a, b);
 }
 
 /**
@@ -88,7 +88,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (a._shape[1] !== b._shape[0]) {
     throw new RangeError(`mm: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
   }
-  return bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0);
+  return printedAs(bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0), 'MmBackward0', a, b);
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
@@ -96,7 +96,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1 || a._shape[0] !== b._shape[0]) {
     throw new RangeError(`dot: expected two 1-D tensors of the same size, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
   }
-  return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape([]);
+  return printedAs(mm(a.unsqueeze(0), b.unsqueeze(1)).reshape([]), 'DotBackward0', a, b);
 }
 
 /** torch.matmul: dot, matrix-vector, matrix-matrix or batched with broadcast batch dims. */
@@ -117,7 +117,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   let out = bmm(x3, y3).reshape([...batch, n, m]);
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);
-  return out;
+  // PyTorch's matmul dispatches to dot, mv, mm (1-D @ 2-D: mm then a squeeze) or a batched product viewed back.
+  const name = a.ndim === 1 && b.ndim === 1 ? 'DotBackward0' : a.ndim === 2 && b.ndim === 1 ? 'MvBackward0'
+    : a.ndim === 1 && b.ndim === 2 ? 'SqueezeBackward3' : a.ndim === 2 && b.ndim === 2 ? 'MmBackward0' : 'UnsafeViewBackward0';
+  return printedAs(out, name, a, b);
 }
 
 // batched matrix products (issue 13)
@@ -154,5 +157,5 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Bad
   const inp = input.dtype === prod.dtype || !isFloating(input.dtype) ? input : input.to(prod.dtype);
   // beta 0: input's values (NaN included) are not read, but it stays on the tape with a zero gradient, as PyTorch's.
   if (beta === 0) return input.requiresGrad && scaled._storage.gpu === null ? where(Tensor._fromData(new Uint8Array(1), [], 'bool'), inp, scaled) : scaled;
-  return scaled.add(beta === 1 ? inp : inp.mul(beta));
+  return printedAs(scaled.add(beta === 1 ? inp : inp.mul(beta)), 'BaddbmmBackward0', input, batch1, batch2);
 }

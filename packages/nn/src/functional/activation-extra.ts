@@ -6,7 +6,7 @@
  */
 import { Tensor, where } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
-import { checkSameDtype } from '@tapegrad/core/internal';
+import { checkSameDtype, printedAs } from '@tapegrad/core/internal';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
@@ -31,13 +31,13 @@ export function hardtanh(x: Tensor, minVal: number | { minVal?: number; maxVal?:
   if (isOptionsObject(minVal)) ({ minVal = -1, maxVal = 1 } = checkOptions('hardtanh', minVal, ['minVal', 'maxVal']));
   numberArg('hardtanh', 'minVal', minVal); numberArg('hardtanh', 'maxVal', maxVal);
   if (minVal > maxVal) throw new RangeError(`hardtanh: minVal (${minVal}) cannot be greater than maxVal (${maxVal})`);
-  return strictClamp(x, minVal, maxVal);
+  return printedAs(strictClamp(x, minVal, maxVal), 'HardtanhBackward0', x);
 }
 
 /** min(max(0, x), 6). @example F.relu6(tensor([-1, 3, 7])) // [0, 3, 6] */
 export function relu6(x: Tensor): Tensor {
   checkTensor('relu6', x);
-  return strictClamp(x, 0, 6);
+  return printedAs(strictClamp(x, 0, 6), 'HardtanhBackward0', x);
 }
 
 /** x where x > threshold, else value. @example F.threshold(tensor([0.05, 0.5]), 0.1, 20) // [20, 0.5] */
