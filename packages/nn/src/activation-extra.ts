@@ -183,7 +183,8 @@ export class PReLU extends Module {
     const o = positionalOptions<PReLUOptions>('PReLU', args, [pos.number('numParameters'), pos.number('init')], ['numParameters', 'init', 'dtype'], 0);
     const n = o.numParameters ?? 1;
     this.init = o.init ?? 0.25;
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`PReLU: numParameters must be a positive integer, got ${n}`);
+    // 0 is allowed, as PyTorch (a layer for inputs with an empty channel dim).
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`PReLU: numParameters must be a non-negative integer, got ${n}`);
     this.weight = new Parameter(full([n], this.init, { dtype: o.dtype ?? getDefaultDtype() }));
   }
   forward(x: Tensor): Tensor { return Fx.prelu(x, this.weight); }

@@ -147,13 +147,16 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   checkTensor('prelu', x); checkTensor('prelu', weight);
   // PyTorch refuses a weight of another dtype than the input ("Found dtype Double but expected Float").
   checkSameDtype('prelu', ['input', x], ['weight', weight]);
+  if (weight.ndim > 1) throw new RangeError(`prelu: expected weight to be a scalar or 1-D tensor, but got ndim = ${weight.ndim} (shape [${weight.shape.join(', ')}])`);
   const c = weight.numel();
-  let w = weight.reshape([c]);
+  // One weight keeps x's shape, a 0-d x included (a [1] weight would broadcast it to [1]).
+  let w = c === 1 ? weight.reshape([]) : weight;
   if (c !== 1) {
+    if (x.ndim === 0) throw new RangeError(`prelu: a 0-d input is not allowed with ${c} weights (one per channel of dim 1)`);
     if (x.ndim < 2 || x.shape[1] !== c) {
       throw new RangeError(`prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${c} and channel size = ${x.ndim >= 2 ? x.shape[1] : 1}`);
     }
     w = w.reshape([c, ...new Array<number>(x.ndim - 2).fill(1)]);
   }
-  return where(x.gt(0), x, x.mul(w));
+  return printedAs(where(x.gt(0), x, x.mul(w)), 'PreluBackward0', x, weight);
 }
