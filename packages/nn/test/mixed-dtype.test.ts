@@ -19,6 +19,7 @@ const D = { dtype: 'float64' as const };
 const f = ones([2, 3]), d = ones([2, 3], D);
 const x1 = ones([1, 2, 5]), x2 = ones([1, 2, 5, 5]);
 const xb = ones([4, 3]), xg = rand([2, 4, 3]);
+const idx = (): Tensor => tensor([0, 1, 2, 0], { dtype: 'int32' });
 const first = (r: Tensor | [Tensor, unknown]): Tensor => (Array.isArray(r) ? r[0] : r);
 
 // name in the fixture -> [the op our message must name, the call]
@@ -34,6 +35,14 @@ const CASES: Record<string, [string, () => Tensor]> = {
   'instanceNorm weight': ['instanceNorm', () => F.instanceNorm(xg, null, null, { weight: ones([4], D), bias: zeros([4]) })],
   'instanceNorm input': ['instanceNorm', () => F.instanceNorm(xg.double(), null, null, { weight: ones([4]), bias: zeros([4]) })],
   'mseLoss promotes': ['mseLoss', () => F.mseLoss(f, d)],
+  'crossEntropy class weight': ['crossEntropy', () => F.crossEntropy(xb, idx(), { weight: ones([3], D) })],
+  'crossEntropy class weight float64 input': ['crossEntropy', () => F.crossEntropy(xb.double(), idx(), { weight: ones([3]) })],
+  'crossEntropy probabilities promote': ['crossEntropy', () => F.crossEntropy(xb, xb.double().softmax(1))],
+  'crossEntropy probabilities weight promotes': ['crossEntropy', () => F.crossEntropy(xb, xb.softmax(1), { weight: ones([3], D) })],
+  'nllLoss weight': ['nllLoss', () => F.nllLoss(xb, idx(), { weight: ones([3], D) })],
+  'binaryCrossEntropy target': ['binaryCrossEntropy', () => F.binaryCrossEntropy(xb.mul(0.5), xb.double().mul(0.5))],
+  'binaryCrossEntropy weight': ['binaryCrossEntropy', () => F.binaryCrossEntropy(xb.mul(0.5), xb.mul(0.5), { weight: ones([3], D) })],
+  'multiMarginLoss weight': ['multiMarginLoss', () => F.multiMarginLoss(xb, idx(), { weight: ones([3], D) })],
   'nn.Linear': ['linear', () => new Linear(3, 2).forward(d)],
   'nn.Conv1d': ['conv1d', () => new Conv1d(2, 3, 3).forward(x1.double())],
   'nn.Conv2d': ['conv2d', () => new Conv2d(2, 3, 3).forward(x2.double())],
