@@ -111,6 +111,23 @@ export function promote(a: DType, aIsScalar: ScalarKind, b: DType, bIsScalar: Sc
   return combineTiers(tiers[0], combineTiers(tiers[1], tiers[2])) as DType;
 }
 
+/**
+ * PyTorch's rule for matrix products, convolutions, linear and the norm layers: operands of different
+ * float dtypes are refused ("expected scalar type Float but found Double"), not promoted as elementwise
+ * ops are. Throws naming the op, the first operand (the reference) and the first one that differs.
+ */
+export function checkSameDtype(op: string, ref: readonly [string, { dtype: DType }], ...others: readonly (readonly [string, { dtype: DType } | null | undefined])[]): void {
+  const [refName, r] = ref;
+  for (const [name, t] of others) {
+    if (t && t.dtype !== r.dtype) {
+      throw new TypeError(
+        `${op}: expected ${name} to have the same dtype as ${refName} (${r.dtype}), but got ${name} ${t.dtype}; ` +
+        `PyTorch does not promote mixed dtypes here, so convert one of them (.to('${r.dtype}') or .to('${t.dtype}'))`,
+      );
+    }
+  }
+}
+
 /** c10's combine_categories: the higher tier keeps its dtype unless the lower one is of a higher category. */
 function combineTiers(higher: DType | undefined, lower: DType | undefined): DType | undefined {
   if (higher === undefined) return lower;

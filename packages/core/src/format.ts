@@ -180,6 +180,7 @@ function backwardName(t: Tensor): string {
 
 /** @internal The PyTorch name of a node (Node.name()); `outRank` is the rank of the tensor it produced. */
 export function nodeName(node: Node): string {
+  if (node.printedName !== null) return node.printedName;
   const op = node.op;
   const rank = node.outRank;
   switch (op) {

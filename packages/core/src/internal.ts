@@ -41,3 +41,7 @@ export { allocateUninit } from './dtype';
 export { inplace as applyInPlace } from './ops/inplace';
 /** Cross-entropy's plain negative log-likelihood as one primitive (nn's crossEntropy and nllLoss). */
 export { nllRows } from './ops/nll';
+/** PyTorch's no-promotion rule of matmul/conv/linear/norm layers: operands of different dtypes are refused, naming the op (dtype.ts). */
+export { checkSameDtype } from './dtype';
+/** The name a composed op's last node prints as grad_fn (PyTorch's node name; format.ts). */
+export { printedAs } from './autograd/tape';

@@ -183,7 +183,8 @@ export class PReLU extends Module {
     const o = positionalOptions<PReLUOptions>('PReLU', args, [pos.number('numParameters'), pos.number('init')], ['numParameters', 'init', 'dtype'], 0);
     const n = o.numParameters ?? 1;
     this.init = o.init ?? 0.25;
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`PReLU: numParameters must be a positive integer, got ${n}`);
+    // 0 is allowed, as PyTorch (a layer for inputs with an empty channel dim).
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`PReLU: numParameters must be a non-negative integer, got ${n}`);
     this.weight = new Parameter(full([n], this.init, { dtype: o.dtype ?? getDefaultDtype() }));
   }
   forward(x: Tensor): Tensor { return Fx.prelu(x, this.weight); }
@@ -191,19 +192,7 @@ export class PReLU extends Module {
 }
 
 // more torch.nn modules (nnmore7)
-/** softmax(−x) along `dim` (without `dim`, PyTorch's implicit choice). `new Softmin(1)` or `new Softmin({ dim: 1 })`.
- * @example new Softmin(0).call(tensor([1, 2])) // [0.7311, 0.2689]
- */
-export class Softmin extends Module {
-  readonly dim?: number;
-  constructor(dim?: number | { dim?: number }) {
-    super();
-    this.dim = keywordArg<number | undefined>('Softmin', dim, 'dim', undefined);
-    if (this.dim !== undefined && !Number.isInteger(this.dim)) throw new TypeError(`Softmin: dim must be an integer, got ${String(this.dim)}`);
-  }
-  forward(x: Tensor): Tensor { return Fx.softmin(x, this.dim); }
-  override extraRepr(): string { return `dim=${this.dim ?? 'None'}`; }
-}
+// nn.Softmin lives in activation.ts with Softmax
 
 /** Softmax over the channels (dim −3) of [N, C, H, W] or [C, H, W] inputs, PyTorch's `nn.Softmax2d`.
  * @example new Softmax2d().call(randn([2, 3, 4, 4])).sum(1) // all ones

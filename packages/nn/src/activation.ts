@@ -183,3 +183,20 @@ export class LogSoftmax extends Module {
     return `dim=${this.dim ?? 'None'}`;
   }
 }
+
+/** softmax(−x) along `dim` (PyTorch's nn.Softmin). */
+export class Softmin extends Module {
+  readonly dim?: number;
+  /** `new Softmin(1)` or `new Softmin({ dim: 1 })`. */
+  constructor(dim?: number | { dim?: number }) {
+    super();
+    this.dim = keywordArg<number | undefined>('Softmin', dim, 'dim', undefined);
+    if (this.dim !== undefined && !Number.isInteger(this.dim)) throw new TypeError(`Softmin: dim must be an integer, got ${String(this.dim)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return Fa.softmin(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim ?? 'None'}`;
+  }
+}

@@ -79,10 +79,12 @@ export { ParameterList, ParameterDict } from './parameter-container';
 export { Hardtanh, ReLU6, Threshold, CELU, SELU, Mish, Hardswish, Hardsigmoid, Tanhshrink, Softsign, LogSigmoid, Softshrink, Hardshrink, GLU, PReLU } from './activation-extra';
 // more torch.nn modules (nnmore7)
 export { CosineSimilarity, PairwiseDistance } from './distance';
-export { Softmin, Softmax2d, RReLU } from './activation-extra';
+export { Softmax2d, RReLU } from './activation-extra';
 export { LPPool1d, LPPool2d } from './pooling';
 export { MultiLabelMarginLoss, TripletMarginWithDistanceLoss } from './margin-loss';
 export { Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
 export { LocalResponseNorm } from './normalization';
 export { ChannelShuffle } from './pixelshuffle';
 export { ConstantPad3d, ReflectionPad3d, ReplicationPad3d } from './padding';
+// softmin (conform7)
+export { Softmin } from './activation';

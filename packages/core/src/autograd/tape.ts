@@ -56,6 +56,11 @@ export class Node {
   keepsGrads = false;
   /** @internal The rank of the tensor this node produced (its PyTorch name depends on it; see name()). */
   outRank = -1;
+  /**
+   * The name PyTorch prints for this node when it differs from what `op` maps to (format.ts's
+   * `grad_fn=<…>`): a composed op ends in another op's node (`t()` is a permute here, TBackward0 there).
+   */
+  printedName: string | null = null;
 
   constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
     this.inputs = inputs;
@@ -114,6 +119,17 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, vjp: 
   node.keepsGrads = keepsGrads;
   node.outRank = out.ndim;
   out._setGradFn(node);
+  return out;
+}
+
+/**
+ * Names the node that produced `out` as PyTorch prints it (Node.printedName) and returns `out`. Only a
+ * node made by this call is named: `out` without a node, or holding one of `inputs`' own nodes (an op
+ * that returned its input), is left alone.
+ */
+export function printedAs<T extends Tensor>(out: T, name: string, ...inputs: readonly Tensor[]): T {
+  const node = out.gradFn;
+  if (node !== null && !inputs.some((x) => x.gradFn === node)) node.printedName = name;
   return out;
 }
 

@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor';
 import { allocateUninit, isFloating, type DType, type FloatArray, type FloatDType } from '../dtype';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { runKernel } from '../compile/capture';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { mapUnary } from './kernels';
@@ -36,20 +36,20 @@ function checkFloat(op: string, x: Tensor): Tensor {
 }
 
 /** max(0, x) + negativeSlope · min(0, x). */
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => (checkFloat('leakyRelu', x), where(x.gt(0), x, x.mul(negativeSlope)));
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => (checkFloat('leakyRelu', x), printedAs(where(x.gt(0), x, x.mul(negativeSlope)), 'LeakyReluBackward0', x));
 
 /** x if x > 0 else α(eˣ − 1). */
-export const elu = (x: Tensor, alpha = 1): Tensor => (checkFloat('elu', x), where(x.gt(0), x, x.expm1().mul(alpha)));
+export const elu = (x: Tensor, alpha = 1): Tensor => (checkFloat('elu', x), printedAs(where(x.gt(0), x, x.expm1().mul(alpha)), 'EluBackward0', x));
 
 /** x·Φ(x) with the exact erf form, or PyTorch's tanh approximation. */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   checkFloat('gelu', x);
   if (approximate === 'tanh') {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return x.mul(0.5).mul(inner.tanh().add(1));
+    return printedAs(x.mul(0.5).mul(inner.tanh().add(1)), 'GeluBackward0', x);
   }
   if (approximate !== 'none') throw new TypeError(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
-  return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+  return printedAs(x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1)), 'GeluBackward0', x);
 }
 
 /**

@@ -16,9 +16,9 @@
  */
 import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
-import { allocate, allocateUninit, promote, isFloating, FloatArray, type FloatDType } from '../dtype';
+import { allocate, allocateUninit, isFloating, FloatArray, type FloatDType, checkSameDtype } from '../dtype';
 import { fmt } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { ConvGeom, im2col, col2im, columnScratch } from '../kernels/im2col';
 import { convForwardWasm, convTransposeWasm, convWeightGradWasm } from '../kernels/conv-wasm';
@@ -103,6 +103,11 @@ function to4d(x: Tensor, nd: number, unbatched: boolean): Tensor {
   let y = unbatched ? x.unsqueeze(0) : x;
   if (nd === 1) y = y.unsqueeze(2);
   return y;
+}
+
+/** PyTorch prints ConvolutionBackward0 for a batched conv (an unbatched one ends in its SqueezeBackward1, as ours). */
+function convolutionNode(y: Tensor, unbatched: boolean, x: Tensor, weight: Tensor): Tensor {
+  return unbatched ? y : printedAs(y, 'ConvolutionBackward0', x, weight);
 }
 
 function from4d(y: Tensor, nd: number, unbatched: boolean): Tensor {
@@ -314,13 +319,14 @@ function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor 
     }
     return Math.floor((padded - eff) / s[i]) + 1;
   });
-  let dtype = promote(x.dtype, false, weight.dtype, false);
-  if (bias) dtype = promote(dtype, false, bias.dtype, false);
+  // PyTorch refuses mixed float dtypes here ("expected scalar type Float but found Double").
+  checkSameDtype(op, ['input', x], ['weight', weight], ['bias', bias]);
+  const dtype = x.dtype;
   const x4 = to4d(x.to(dtype), nd, unbatched);
   const w4 = nd === 1 ? weight.to(dtype).unsqueeze(2) : weight.to(dtype);
   const [oh, ow] = two(outSize, 1);
   const g = geom(C / groups, x4._shape[2], x4._shape[3], two(k, 1), two(s, 1), two(before, 0), two(d, 1), oh, ow);
-  return from4d(convOp(x4, w4, bias ? bias.to(dtype) : null, g, groups), nd, unbatched);
+  return convolutionNode(from4d(convOp(x4, w4, bias ? bias.to(dtype) : null, g, groups), nd, unbatched), unbatched, x, weight);
 }
 
 /**
@@ -379,13 +385,14 @@ function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias
   if (outSize.some((v) => v <= 0)) {
     throw new RangeError(`${op}: the output size ${fmt(outSize)} is not positive (input shape ${fmt(x._shape)}, kernel ${fmt(k)}, stride ${fmt(s)}, padding ${fmt(p)}, dilation ${fmt(d)})`);
   }
-  let dtype = promote(x.dtype, false, weight.dtype, false);
-  if (bias) dtype = promote(dtype, false, bias.dtype, false);
+  // PyTorch refuses mixed float dtypes here ("expected scalar type Float but found Double").
+  checkSameDtype(op, ['input', x], ['weight', weight], ['bias', bias]);
+  const dtype = x.dtype;
   const x4 = to4d(x.to(dtype), nd, unbatched);
   const w4 = nd === 1 ? weight.to(dtype).unsqueeze(2) : weight.to(dtype);
   const [H, W] = two(outSize, 1);
   const g = geom(Og, H, W, two(k, 1), two(s, 1), two(p, 0), two(d, 1), x4._shape[2], x4._shape[3]);
-  return from4d(convTransposeOp(x4, w4, bias ? bias.to(dtype) : null, g, groups), nd, unbatched);
+  return convolutionNode(from4d(convTransposeOp(x4, w4, bias ? bias.to(dtype) : null, g, groups), nd, unbatched), unbatched, x, weight);
 }
 
 /**

@@ -124,10 +124,13 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
     out = p.ellAt < 0 ? p.letters : [...p.letters.slice(0, p.ellAt), ...ellLabels, ...p.letters.slice(p.ellAt)];
   }
 
-  // A common dtype: float operands go through bmm; integer ones multiply and sum.
+  // A common dtype: float operands go through bmm; integer ones multiply and sum. Float operands keep
+  // their own dtypes: as PyTorch, a contraction of two different float dtypes is refused and a product
+  // without a summed subscript (which PyTorch computes with mul) promotes (see contract).
   let dtype: DType = xs[0].dtype;
   for (const x of xs.slice(1)) dtype = promote(dtype, false, x.dtype, false);
-  let ops: Operand[] = xs.map((x, i) => takeDiagonals({ t: x.dtype === dtype ? x : x.to(dtype), labels: terms2[i].labels }));
+  const allFloat = xs.every((x) => isFloating(x.dtype));
+  let ops: Operand[] = xs.map((x, i) => takeDiagonals({ t: x.dtype === dtype || allFloat ? x : x.to(dtype), labels: terms2[i].labels }));
 
   const sizeOf = (l: Label): number => size.get(l)!.n;
   for (let k = 0; k < ops.length; k++) {
@@ -197,7 +200,16 @@ function contract(a0: Operand, b0: Operand, needed: Set<Label>, sizeOf: (l: Labe
     const p = ax.mul(bx);
     return { t: ks.length ? p.sum(ks.map((_, i) => labels.length + i)) : p, labels };
   }
+  let Am = A, Bm = B;
+  if (A.dtype !== B.dtype) {
+    if (summed.length > 0) {
+      throw new TypeError(`einsum: operands of dtypes ${A.dtype} and ${B.dtype} are contracted over '${summed.join('')}'; expected the same dtype (PyTorch's bmm does not promote), so convert one of them with .to(...)`);
+    }
+    const common = promote(A.dtype, false, B.dtype, false);
+    Am = A.to(common);
+    Bm = B.to(common);
+  }
   const nb = numelOf(bs), ni = numelOf(as), nk = numelOf(ks), nj = numelOf(cs);
-  const prod = bmm(A.reshape([nb, ni, nk]), B.reshape([nb, nk, nj]));
+  const prod = bmm(Am.reshape([nb, ni, nk]), Bm.reshape([nb, nk, nj]));
   return { t: prod.reshape([...bs, ...as, ...cs]), labels };
 }

@@ -6,7 +6,7 @@
  * (`createGraph`) it is written in Tensor ops from the inputs, so second derivatives are taped.
  */
 import { Tensor } from '../tensor';
-import { allocate, allocateUninit, promote, isFloating, FloatArray, FloatDType, DType } from '../dtype';
+import { allocate, allocateUninit, isFloating, FloatArray, FloatDType, DType, checkSameDtype } from '../dtype';
 import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
@@ -28,15 +28,16 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   if (k === 0 || x.ndim < k || tail.some((s, i) => s !== normalizedShape[i])) {
     throw new RangeError(`layerNorm: given normalizedShape=${fmt(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size ${fmt(x._shape)}`);
   }
-  let dtype: DType = x.dtype;
+  const dtype: DType = x.dtype;
   for (const [name, t] of [['input', x], ['weight', weight], ['bias', bias]] as const) {
     if (!t) continue;
     if (!isFloating(t.dtype)) throw new TypeError(`layerNorm: expected a floating point ${name}, got ${t.dtype}`);
     if (t !== x && (t.ndim !== k || t._shape.some((s, i) => s !== normalizedShape[i]))) {
       throw new RangeError(`layerNorm: ${name} must have shape ${fmt(normalizedShape)}, got ${fmt(t._shape)}`);
     }
-    dtype = promote(dtype, false, t.dtype, false);
   }
+  // PyTorch refuses an affine tensor of another float dtype ("expected scalar type Float but found Double").
+  checkSameDtype('layerNorm', ['input', x], ['weight', weight], ['bias', bias]);
   const C = normalizedShape.reduce((p, s) => p * s, 1);
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   const params = [...(weight ? [weight] : []), ...(bias ? [bias] : [])];

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor';
 import { allocate, allocateUninit, type FloatDType, isFloating, FloatArray } from '../dtype';
 import { fmt } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { gemm } from '../kernels/gemm';
 import { asOperand, mmUntaped } from './matmul';
 import { isGradEnabled } from '../autograd/grad-mode';
@@ -62,7 +62,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     weight.requiresGrad ? g.t().matmul(x2.to(dtype)).to(weight.dtype) : null,
     bias && bias.requiresGrad ? g.sum(0).to(bias.dtype) : null,
   ], [x2, weight]);
-  return x.ndim === 2 ? y : y.reshape([...lead, outF]);
+  // PyTorch's linear of an N-d input (N ≠ 2) ends in a view of its matmul (no bias) or addmm (bias).
+  return x.ndim === 2 ? y : printedAs(y.reshape([...lead, outF]), bias ? 'ViewBackward0' : 'UnsafeViewBackward0', x, weight);
 }
 
 /** Whether linear's VJP may take its products without recording them: grad mode off, one float dtype, all on the cpu. */

@@ -4,9 +4,9 @@
  * around it, so all their gradients come from one rule: ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G.
  */
 import { Tensor } from '../tensor';
-import { allocate, allocateUninit, type FloatDType, promote, isFloating, FloatArray } from '../dtype';
+import { allocate, allocateUninit, type FloatDType, isFloating, FloatArray, checkSameDtype } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { gemmBatched } from '../kernels/gemm';
 import { checkOptions } from '../options';
 import { runKernel } from '../compile/capture';
@@ -30,27 +30,25 @@ export function asOperand(x: Tensor): MatOperand {
   return { data: cont._storage.data as FloatArray, off: cont.nd.offset, ld: Math.max(c, 1), trans: false, bstride: r * c };
 }
 
-function checkFloat(op: string, a: Tensor, b: Tensor): void {
+function checkFloat(op: string, a: Tensor, b: Tensor, names: readonly [string, string] = ['input', 'other']): void {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`${op}: expected two Tensors`);
   if (!isFloating(a.dtype) || !isFloating(b.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${a.dtype} and ${b.dtype}`);
+  checkSameDtype(op, [names[0], a], [names[1], b]);
 }
 
 /** The primitive: [B, n, k] @ [B, k, m] -> [B, n, m]. */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (a instanceof Tensor && b instanceof Tensor && (a._storage.gpu !== null || b._storage.gpu !== null)) return WG.bmm(a, b); // webgpu (issue 17)
-  checkFloat('bmm', a, b);
+  checkFloat('bmm', a, b, ['input', 'mat2']);
+  if (a._storage.gpu !== null || b._storage.gpu !== null) return WG.bmm(a, b); // webgpu (issue 17)
   if (a.ndim !== 3 || b.ndim !== 3) throw new RangeError(`bmm: expected 3-D tensors, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
   const [B, n, k] = a._shape, [B2, k2, m] = b._shape;
   if (B !== B2 || k !== k2) throw new RangeError(`bmm: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (batch ${B} vs ${B2}, inner ${k} vs ${k2})`);
-  let x = a, y = b;
-  const dtype = promote(a.dtype, false, b.dtype, false);
-  if (x.dtype !== dtype) x = x.to(dtype);
-  if (y.dtype !== dtype) y = y.to(dtype);
-  const res = Tensor._fromData(product(B, n, m, k, x, y, dtype as FloatDType), [B, n, m], dtype);
-  return record('matmul', [a, b], res, (g) => [
-    a.requiresGrad ? g.bmm(b.transpose(1, 2)).to(a.dtype) : null,
-    b.requiresGrad ? a.transpose(1, 2).bmm(g).to(b.dtype) : null,
-  ], [a, b]);
+  const dtype = a.dtype;
+  const res = Tensor._fromData(product(B, n, m, k, a, b, dtype as FloatDType), [B, n, m], dtype);
+  return printedAs(record('matmul', [a, b], res, (g) => [
+    a.requiresGrad ? g.bmm(b.transpose(1, 2)) : null,
+    b.requiresGrad ? a.transpose(1, 2).bmm(g) : null,
+  ], [a, b]), 'BmmBackward0', a, b);
 }
 
 /**
@@ -85,12 +83,12 @@ export function mmUntaped(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
-  checkFloat('mm', a, b);
+  checkFloat('mm', a, b, ['input', 'mat2']);
   if (a.ndim !== 2 || b.ndim !== 2) throw new RangeError(`mm: expected 2-D tensors, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
   if (a._shape[1] !== b._shape[0]) {
     throw new RangeError(`mm: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
   }
-  return bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0);
+  return printedAs(bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0), 'MmBackward0', a, b);
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
@@ -98,7 +96,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1 || a._shape[0] !== b._shape[0]) {
     throw new RangeError(`dot: expected two 1-D tensors of the same size, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
   }
-  return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape([]);
+  return printedAs(mm(a.unsqueeze(0), b.unsqueeze(1)).reshape([]), 'DotBackward0', a, b);
 }
 
 /** torch.matmul: dot, matrix-vector, matrix-matrix or batched with broadcast batch dims. */
@@ -119,7 +117,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   let out = bmm(x3, y3).reshape([...batch, n, m]);
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);
-  return out;
+  // PyTorch's matmul dispatches to dot, mv, mm (1-D @ 2-D: mm then a squeeze) or a batched product viewed back.
+  const name = a.ndim === 1 && b.ndim === 1 ? 'DotBackward0' : a.ndim === 2 && b.ndim === 1 ? 'MvBackward0'
+    : a.ndim === 1 && b.ndim === 2 ? 'SqueezeBackward3' : a.ndim === 2 && b.ndim === 2 ? 'MmBackward0' : 'UnsafeViewBackward0';
+  return printedAs(out, name, a, b);
 }
 
 // batched matrix products (issue 13)
@@ -145,13 +146,16 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Bad
   if (b1 !== b2 || k1 !== k2) {
     throw new RangeError(`baddbmm: batch1 ${fmt(batch1._shape)} and batch2 ${fmt(batch2._shape)} cannot be multiplied: ${b1 !== b2 ? `batch sizes ${b1} and ${b2}` : `inner sizes ${k1} and ${k2}`} differ`);
   }
+  checkSameDtype('baddbmm', ['batch1', batch1], ['batch2', batch2]);
   const prod = bmm(batch1, batch2);
   const shape = broadcastShapes(input._shape, prod._shape, 'baddbmm');
   if (shape.length !== 3 || shape.some((s, i) => s !== prod._shape[i])) {
     throw new RangeError(`baddbmm: input of shape ${fmt(input._shape)} does not broadcast to the product's shape ${fmt(prod._shape)}`);
   }
   const scaled = alpha === 1 ? prod : prod.mul(alpha);
+  // PyTorch 1.13 computes in the batches' dtype and casts an input of another float dtype to it (no promotion).
+  const inp = input.dtype === prod.dtype || !isFloating(input.dtype) ? input : input.to(prod.dtype);
   // beta 0: input's values (NaN included) are not read, but it stays on the tape with a zero gradient, as PyTorch's.
-  if (beta === 0) return input.requiresGrad && scaled._storage.gpu === null ? where(Tensor._fromData(new Uint8Array(1), [], 'bool'), input, scaled) : scaled;
-  return scaled.add(beta === 1 ? input : input.mul(beta));
+  if (beta === 0) return input.requiresGrad && scaled._storage.gpu === null ? where(Tensor._fromData(new Uint8Array(1), [], 'bool'), inp, scaled) : scaled;
+  return printedAs(scaled.add(beta === 1 ? inp : inp.mul(beta)), 'BaddbmmBackward0', input, batch1, batch2);
 }

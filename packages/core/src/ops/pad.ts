@@ -6,6 +6,7 @@
  */
 import { checkOptionKeys } from '../options';
 import { Tensor } from '../tensor';
+import { printedAs } from '../autograd/tape';
 import { allocate, checkInt32 } from '../dtype';
 import { fmt } from '../shape';
 import { cat, narrow } from './view';
@@ -119,5 +120,8 @@ export function pad(x: Tensor, pad: readonly number[], modeOrOpts: PadMode | Pad
     const idx = Tensor._fromData(sourceIndex(mode, n, before, after), [n + before + after], 'int32');
     y = indexSelect(y, dim, idx);
   }
-  return y === x ? x.clone() : y;
+  // PyTorch's nodes: ConstantPadNdBackward0, ReflectionPad{1,2}DBackward0, ReplicationPad{1,2,3}DBackward0 (by the padded dims).
+  const name = mode === 'constant' ? 'ConstantPadNdBackward0' : mode === 'reflect' ? `ReflectionPad${nd}DBackward0` : mode === 'replicate' ? `ReplicationPad${nd}DBackward0` : null;
+  const out = y === x ? x.clone() : y;
+  return name === null ? out : printedAs(out, name, x);
 }

@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor';
 import { allocate, allocateUninit, getDefaultDtype, isFloating, DType, TypedArray } from '../dtype';
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { groupShape, groupsFor, reducedShape } from './kernels';
 import { runKernel } from '../compile/capture';
@@ -244,7 +244,8 @@ function valuesAt(op: string, x: Tensor, dim: number, keepdim: boolean, arg: typ
   if (x._shape[d] === 0) throw new RangeError(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${fmt(x._shape)})`);
   const idx = arg(x, d, true);
   const values = x.gather(d, idx);
-  return keepdim ? { values, indices: idx } : { values: values.squeeze(d), indices: idx.squeeze(d) };
+  const name = op === 'max' ? 'MaxBackward0' : 'MinBackward0';
+  return keepdim ? { values: printedAs(values, name, x), indices: idx } : { values: printedAs(values.squeeze(d), name, x), indices: idx.squeeze(d) };
 }
 
 export const maxDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices => valuesAt('max', x, dim, keepdim, argmax);
@@ -328,7 +329,7 @@ export function variance(x: Tensor, dimArg?: VarDim, optsArg?: VarOptions | bool
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const mu = mean(x, dims, true);
   const dev = x.sub(mu);
-  return sum(dev.mul(dev), dims, opts.keepdim ?? false).div(Math.max(0, n - correction));
+  return printedAs(sum(dev.mul(dev), dims, opts.keepdim ?? false).div(Math.max(0, n - correction)), 'VarBackward0', x);
 }
 
 /** Standard deviation, √var, with var's argument forms. @example std(tensor([1, 2, 4]), 0, false); // 1.2472 */
@@ -351,7 +352,7 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): T
   const m0 = amax(xf, dims, true).detach();
   const m = where(m0.isinf(), 0, m0);
   const s = xf.sub(m).exp().sum(dims, true).log().add(m);
-  return keepdim ? s : s.reshape(reducedShape(xf._shape, dims, false));
+  return printedAs(keepdim ? s : s.reshape(reducedShape(xf._shape, dims, false)), 'LogsumexpBackward0', x);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { Tensor, stridedCopy } from '../tensor';
 import { allocate } from '../dtype';
 import { fmt, normDim, normDims } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { cat } from './view';
 import { indexSelect } from './indexing';
 import { checkOptions, isPlainOptions } from '../options';
@@ -58,7 +58,7 @@ export function roll(x: Tensor, shifts: number | number[], ...args: RollArgs): T
   if (!Array.isArray(sh) || sh.some((s) => !Number.isInteger(s))) throw new TypeError(`roll: shifts must be integers, got ${String(shifts)}`);
   if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
     if (sh.length !== 1) throw new RangeError(`roll: without dims, shifts must be a single number, got ${fmt(sh)}`);
-    return roll(x.flatten(), sh, 0).reshape(x.shape);
+    return printedAs(roll(x.flatten(), sh, 0).reshape(x.shape), 'RollBackward0', x);
   }
   const ds = typeof dims === 'number' ? [dims] : dims;
   if (ds.length !== sh.length) throw new RangeError(`roll: shifts ${fmt(sh)} and dims ${fmt(ds)} must have the same length`);
@@ -72,7 +72,7 @@ export function roll(x: Tensor, shifts: number | number[], ...args: RollArgs): T
     if (s === 0) return;
     y = cat([y.narrow(d, n - s, s), y.narrow(d, 0, n - s)], d);
   });
-  return y === x ? x.clone() : y;
+  return printedAs(y === x ? x.clone() : y, 'RollBackward0', x);
 }
 
 export interface RepeatInterleaveOptions {

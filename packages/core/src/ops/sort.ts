@@ -5,6 +5,7 @@
  * without `stable`, topk, kthvalue) the indices are those of PyTorch 1.13's CPU kernels (select-order.ts).
  */
 import { Tensor } from '../tensor';
+import { printedAs } from '../autograd/tape';
 import { fmt, normDim } from '../shape';
 import { linesOf, fromLines } from './along';
 import type { ValuesIndices } from './reduce';
@@ -153,7 +154,7 @@ export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
   const { dim = -1, descending = false, stable = false } = positionalOptions<SortOptions>('sort', args, SORT_PARAMS, SORT_KEYS);
   const d = normDim(dim, x.ndim, 'sort');
   const indices = indicesTensor(x, d, { kind: 'sort', descending, stable }, 'sort');
-  const values = x.ndim === 0 ? x.clone() : x.gather(d, indices);
+  const values = printedAs(x.ndim === 0 ? x.clone() : x.gather(d, indices), 'SortBackward0', x);
   return { values, indices };
 }
 
@@ -187,7 +188,7 @@ export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   }
   if (x.ndim === 0 && k === 0) return { values: x.reshape([1]).narrow(0, 0, 0), indices: Tensor._fromData(new Int32Array(0), [0], 'int32') };
   const indices = indicesTensor(x, d, { kind: 'topk', largest, k, sorted }, 'topk');
-  const values = x.ndim === 0 ? x.clone() : x.gather(d, indices);
+  const values = printedAs(x.ndim === 0 ? x.clone() : x.gather(d, indices), 'TopkBackward0', x);
   return { values, indices };
 }
 

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { allocate } from '../dtype';
 import { fmt, normDim } from '../shape';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { where } from './indexing';
 import { cat, makeView } from './view';
@@ -39,7 +39,7 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < c; j++) keep[i * c + j] = +(op === 'tril' ? j - i <= diagonal : j - i >= diagonal);
   }
-  return where(Tensor._fromData(keep, [r, c], 'bool'), x, 0).to(x.dtype);
+  return printedAs(where(Tensor._fromData(keep, [r, c], 'bool'), x, 0).to(x.dtype), op === 'tril' ? 'TrilBackward0' : 'TriuBackward0', x);
 }
 
 /**

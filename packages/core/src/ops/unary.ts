@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor';
 import { DType, isFloating, getDefaultDtype } from '../dtype';
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { mapUnary, mapBinary, UnaryFn } from './kernels';
 import { where } from './indexing';
 import { checkOptions } from '../options';
@@ -103,7 +103,7 @@ export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x, (v) => +
 
 // Composed: no gradient code of their own.
 /** x·x; a bool tensor squares to int32, as torch.square (which is pow(x, 2)). */
-export const square = (x: Tensor): Tensor => (x.dtype === 'bool' ? x.to('int32') : x).mul(x);
+export const square = (x: Tensor): Tensor => printedAs((x.dtype === 'bool' ? x.to('int32') : x).mul(x), 'PowBackward0', x);
 export const reciprocal = (x: Tensor): Tensor => (isFloating(x.dtype) ? x : x.to(getDefaultDtype())).pow(-1);
 
 /** σ(v) = 1/(1+e⁻ᵛ), evaluated without overflow for large |v|. */

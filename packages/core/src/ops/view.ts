@@ -7,7 +7,7 @@ import { allocate, promote } from '../dtype';
 import { checkShape, fmt, normDim, numelOf, contiguousStrides } from '../shape';
 import { runKernel } from '../compile/capture';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
-import { record } from '../autograd/tape';
+import { record, printedAs } from '../autograd/tape';
 import { sumTo } from './reduce';
 import { zerosOf } from './cast';
 import { checkOptionKeys } from '../options';
@@ -85,7 +85,7 @@ export function view(x: Tensor, shape: number[]): Tensor {
 export function reshape(x: Tensor, shape: number[]): Tensor {
   const s = inferShape(x, shape, 'reshape');
   if (viewStrides(x, s)) return viewAs(x, s, 'reshape');
-  return viewAs(clone(x), s, 'reshape');
+  return printedAs(viewAs(clone(x), s, 'reshape'), 'UnsafeViewBackward0', x); // PyTorch's reshape that copies
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -106,17 +106,17 @@ export function permute(x: Tensor, dims: number[]): Tensor {
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  if (x.ndim === 0) { normDim(dim0, 0, 'transpose'); normDim(dim1, 0, 'transpose'); return permute(x, []); }
+  if (x.ndim === 0) { normDim(dim0, 0, 'transpose'); normDim(dim1, 0, 'transpose'); return printedAs(permute(x, []), 'TransposeBackward0', x); }
   const a = normDim(dim0, x.ndim, 'transpose'), b = normDim(dim1, x.ndim, 'transpose');
   const p = x._shape.map((_, i) => i);
   p[a] = b;
   p[b] = a;
-  return permute(x, p);
+  return printedAs(permute(x, p), 'TransposeBackward0', x);
 }
 
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new RangeError(`t: expects a tensor with <= 2 dims, got shape ${fmt(x._shape)}; use transpose(dim0, dim1)`);
-  return x.ndim < 2 ? permute(x, x._shape.map((_, i) => i)) : transpose(x, 0, 1);
+  return printedAs(x.ndim < 2 ? permute(x, x._shape.map((_, i) => i)) : transpose(x, 0, 1), 'TBackward0', x);
 }
 
 export function expand(x: Tensor, shape: number[]): Tensor {
@@ -218,15 +218,16 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normDim(dim, x.ndim, 'select');
   const size = x._shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) throw new RangeError(`select: index ${index} is out of range for dim ${d} of size ${size}`);
-  return squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d);
+  return printedAs(squeeze(narrow(x, d, index < 0 ? index + size : index, 1), d), 'SelectBackward0', x);
 }
 
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return reshape(x, x._shape.filter((s) => s !== 1));
-  if (x.ndim === 0) { normDim(dim, 0, 'squeeze'); return reshape(x, []); }
+  // PyTorch's nodes: SqueezeBackward0 without a dim, SqueezeBackward1 with one (of size 1 or not).
+  if (dim === undefined) return printedAs(reshape(x, x._shape.filter((s) => s !== 1)), 'SqueezeBackward0', x);
+  if (x.ndim === 0) { normDim(dim, 0, 'squeeze'); return printedAs(reshape(x, []), 'SqueezeBackward1', x); }
   const d = normDim(dim, x.ndim, 'squeeze');
-  if (x._shape[d] !== 1) return reshape(x, x._shape);
-  return reshape(x, x._shape.filter((_, i) => i !== d));
+  if (x._shape[d] !== 1) return printedAs(reshape(x, x._shape), 'SqueezeBackward1', x);
+  return printedAs(reshape(x, x._shape.filter((_, i) => i !== d)), 'SqueezeBackward1', x);
 }
 
 /** A dim for a new axis of a rank-`rank` tensor: in [-rank-1, rank] (the error names the tensor's own rank). */
@@ -241,7 +242,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = newDim(dim, x.ndim, 'unsqueeze');
   const shape = x.shape;
   shape.splice(d, 0, 1);
-  return reshape(x, shape);
+  return printedAs(reshape(x, shape), 'UnsqueezeBackward0', x);
 }
 
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
@@ -260,7 +261,8 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
     if (size === 0) sizes.push(0);
   }
   let start = 0;
-  return sizes.map((n) => { const v = narrow(x, d, start, n); start += n; return v; });
+  const name = Array.isArray(splitSize) ? 'SplitWithSizesBackward0' : 'SplitBackward0';
+  return sizes.map((n) => { const v = narrow(x, d, start, n); start += n; return printedAs(v, name, x); });
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
@@ -347,7 +349,7 @@ export function stack(tensors: Tensor[], dimOrOptions: number | CatOptions = 0):
     }
   }
   const d = newDim(dim, ref.length, 'stack');
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  return printedAs(cat(tensors.map((t) => unsqueeze(t, d)), d), 'StackBackward0', ...tensors);
 }
 
 // repeat and movedim (audit3)
@@ -368,7 +370,7 @@ export function repeat(x: Tensor, reps: number[] | number): Tensor {
   // [s0, s1, ...] → [1, s0, 1, s1, ...] → [r0, s0, r1, s1, ...] → [r0·s0, r1·s1, ...]
   const inter: number[] = [], big: number[] = [];
   shape.forEach((s, i) => { inter.push(1, s); big.push(reps[i], s); });
-  return reshape(expand(reshape(y, inter), big), shape.map((s, i) => s * reps[i]));
+  return printedAs(reshape(expand(reshape(y, inter), big), shape.map((s, i) => s * reps[i])), 'RepeatBackward0', x);
 }
 
 /**

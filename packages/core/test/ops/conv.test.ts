@@ -96,8 +96,8 @@ describe('hand-computed', () => {
     const ref = w.reshape([4, 3]).matmul(x.reshape([2, 3, 20])).reshape([2, 4, 4, 5]);
     expect(Math.max(...vals(conv2d(x, w).sub(ref).abs()))).toBeLessThan(1e-12);
   });
-  test('mixed float32/float64 promotes like matmul', () => {
-    expect(conv2d(randn([1, 1, 3, 3]), randn([1, 1, 2, 2], { dtype: 'float64' })).dtype).toBe('float64');
+  test('mixed float32/float64 is refused like matmul (PyTorch: expected scalar type Float but found Double)', () => {
+    expect(() => conv2d(randn([1, 1, 3, 3]), randn([1, 1, 2, 2], { dtype: 'float64' }))).toThrow(/conv2d: expected weight to have the same dtype as input \(float32\), but got weight float64/);
   });
 });
 

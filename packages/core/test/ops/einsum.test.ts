@@ -44,9 +44,10 @@ describe('einsum', () => {
     expect(i.dtype).toBe('int32');
     expectValues(i, [1, 1], [11]);
   });
-  test('float32 stays float32; mixed dtypes promote', () => {
+  test('float32 stays float32; a mixed contraction is refused, a mixed product without a sum promotes (PyTorch: bmm vs mul)', () => {
     expect(c.einsum('ij,jk', a.float(), b.float()).dtype).toBe('float32');
-    expect(c.einsum('ij,jk', a.float(), b).dtype).toBe('float64');
+    expect(() => c.einsum('ij,jk', a.float(), b)).toThrow(/einsum: operands of dtypes float32 and float64 are contracted over 'j'/);
+    expect(c.einsum('ij,jk->ijk', a.float(), b).dtype).toBe('float64');
   });
   test('gradients of a diagonal-and-contraction form', () => {
     const x = f64([1, 2, 3, 4], [2, 2]).requiresGrad_();

@@ -72,8 +72,8 @@ describe('mm, bmm, dot, linear values', () => {
     expect(tensor([1, 1], { dtype: 'float32' }).matmul(a).toArray()).toEqual([4, 6]);
   });
 
-  test('float32 @ float64 promotes to float64', () => {
-    expect(core.matmul(tensor([[1.5]]), tensor([[2]], { dtype: 'float64' })).dtype).toBe('float64');
+  test('float32 @ float64 is refused, as PyTorch (expected scalar type Float but found Double)', () => {
+    expect(() => core.matmul(tensor([[1.5]]), tensor([[2]], { dtype: 'float64' }))).toThrow(/matmul: expected other to have the same dtype as input \(float32\), but got other float64/);
   });
 
   test('gradients: dA = G Bᵀ, dB = Aᵀ G', () => {

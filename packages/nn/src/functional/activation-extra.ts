@@ -7,6 +7,7 @@
 import { Tensor, Generator, where, rand, isFloating } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
 import { implicitSoftmaxDim } from './activation';
+import { checkSameDtype, printedAs } from '@tapegrad/core/internal';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${fn}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
@@ -31,13 +32,13 @@ export function hardtanh(x: Tensor, minVal: number | { minVal?: number; maxVal?:
   if (isOptionsObject(minVal)) ({ minVal = -1, maxVal = 1 } = checkOptions('hardtanh', minVal, ['minVal', 'maxVal']));
   numberArg('hardtanh', 'minVal', minVal); numberArg('hardtanh', 'maxVal', maxVal);
   if (minVal > maxVal) throw new RangeError(`hardtanh: minVal (${minVal}) cannot be greater than maxVal (${maxVal})`);
-  return strictClamp(x, minVal, maxVal);
+  return printedAs(strictClamp(x, minVal, maxVal), 'HardtanhBackward0', x);
 }
 
 /** min(max(0, x), 6). @example F.relu6(tensor([-1, 3, 7])) // [0, 3, 6] */
 export function relu6(x: Tensor): Tensor {
   checkTensor('relu6', x);
-  return strictClamp(x, 0, 6);
+  return printedAs(strictClamp(x, 0, 6), 'HardtanhBackward0', x);
 }
 
 /** x where x > threshold, else value. @example F.threshold(tensor([0.05, 0.5]), 0.1, 20) // [20, 0.5] */
@@ -145,29 +146,24 @@ export function glu(x: Tensor, dim: number | { dim?: number } = -1): Tensor {
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
   checkTensor('prelu', x); checkTensor('prelu', weight);
+  // PyTorch refuses a weight of another dtype than the input ("Found dtype Double but expected Float").
+  checkSameDtype('prelu', ['input', x], ['weight', weight]);
+  if (weight.ndim > 1) throw new RangeError(`prelu: expected weight to be a scalar or 1-D tensor, but got ndim = ${weight.ndim} (shape [${weight.shape.join(', ')}])`);
   const c = weight.numel();
-  let w = weight.reshape([c]);
+  // One weight keeps x's shape, a 0-d x included (a [1] weight would broadcast it to [1]).
+  let w = c === 1 ? weight.reshape([]) : weight;
   if (c !== 1) {
+    if (x.ndim === 0) throw new RangeError(`prelu: a 0-d input is not allowed with ${c} weights (one per channel of dim 1)`);
     if (x.ndim < 2 || x.shape[1] !== c) {
       throw new RangeError(`prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ${c} and channel size = ${x.ndim >= 2 ? x.shape[1] : 1}`);
     }
     w = w.reshape([c, ...new Array<number>(x.ndim - 2).fill(1)]);
   }
-  return where(x.gt(0), x, x.mul(w));
+  return printedAs(where(x.gt(0), x, x.mul(w)), 'PreluBackward0', x, weight);
 }
 
 // more torch.nn modules (nnmore7)
-/**
- * softmax(−x) along `dim` (without `dim`, PyTorch's implicit choice: 0 for 0/1/3-D inputs, else 1),
- * PyTorch's `F.softmin`. `F.softmin(x, 1)` or `F.softmin(x, { dim: 1 })`.
- * @example F.softmin(tensor([1, 2]), 0) // [0.7311, 0.2689]
- */
-export function softmin(x: Tensor, dim?: number | { dim?: number }): Tensor {
-  checkTensor('softmin', x);
-  const d = isOptionsObject(dim) ? checkOptions('softmin', dim, ['dim']).dim : dim;
-  if (d !== undefined && !Number.isInteger(d)) throw new TypeError(`softmin: dim must be an integer, got ${String(d)}`);
-  return x.neg().softmax(d ?? implicitSoftmaxDim(x.ndim));
-}
+// F.softmin lives in activation.ts with softmax (its dtype option)
 
 /** F.rrelu's keyword arguments (`generator` is an extension: the stream the training slopes come from). */
 export interface RReLUOptions { lower?: number; upper?: number; training?: boolean; generator?: Generator }

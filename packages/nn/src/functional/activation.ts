@@ -2,7 +2,7 @@
  * Activation functions (PyTorch's `torch.nn.functional` activations), thin wrappers over core's ops so
  * that `F.relu(x)` reads as in PyTorch.
  */
-import { Tensor } from '@tapegrad/core';
+import { Tensor, type DType } from '@tapegrad/core';
 import { checkOptions, isOptionsObject, keywordArg } from '../check';
 
 function checkTensor(fn: string, x: unknown): asserts x is Tensor {
@@ -72,18 +72,47 @@ export function implicitSoftmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-/**
- * eˣ / Σ eˣ along `dim`. Without `dim`, PyTorch's implicit choice (see {@link implicitSoftmaxDim});
- * pass it explicitly.
- * @example F.softmax(logits, 1) // rows sum to 1
- */
-export function softmax(x: Tensor, dim?: number | { dim?: number }): Tensor {
-  checkTensor('softmax', x);
-  return x.softmax(keywordArg<number | undefined>('softmax', dim, 'dim', undefined) ?? implicitSoftmaxDim(x.ndim));
+/** F.softmax's, F.logSoftmax's and F.softmin's keyword arguments (PyTorch's `dim=`, `dtype=`). */
+export interface SoftmaxOptions {
+  /** The dim the result sums to 1 along; without it PyTorch's implicit choice (see {@link implicitSoftmaxDim}). */
+  dim?: number;
+  /** Cast the input to this floating dtype first (PyTorch's `dtype=`): float32 logits computed in float64, or int32 logits. */
+  dtype?: DType;
 }
 
-/** log(softmax(x)) computed stably as x − logsumexp(x). `F.logSoftmax(x, 1)` or `F.logSoftmax(x, { dim: 1 })`. */
-export function logSoftmax(x: Tensor, dim?: number | { dim?: number }): Tensor {
-  checkTensor('logSoftmax', x);
-  return x.logSoftmax(keywordArg<number | undefined>('logSoftmax', dim, 'dim', undefined) ?? implicitSoftmaxDim(x.ndim));
+/** The dim (positional or an option) and the options of a softmax-like call; the dtype goes on to core's op. */
+function softmaxArgs(fn: string, x: Tensor, dim: number | SoftmaxOptions | undefined, opts: SoftmaxOptions | undefined): [number, { dtype?: DType }] {
+  checkTensor(fn, x);
+  let o: SoftmaxOptions = {};
+  if (isOptionsObject(dim)) {
+    if (opts !== undefined) throw new TypeError(`${fn}: give the options in one object, e.g. ${fn}(x, { dim: 1, dtype: 'float64' }) or ${fn}(x, 1, { dtype: 'float64' })`);
+    o = checkOptions(fn, dim, ['dim', 'dtype']);
+  } else {
+    if (dim !== undefined && typeof dim !== 'number') throw new TypeError(`${fn}: dim must be a number or an options object, got ${typeof dim}`);
+    o = { ...checkOptions(fn, opts, ['dtype']), dim };
+  }
+  return [o.dim ?? implicitSoftmaxDim(x.ndim), o.dtype === undefined ? {} : { dtype: o.dtype }];
+}
+
+/**
+ * eˣ / Σ eˣ along `dim`. Without `dim`, PyTorch's implicit choice (see {@link implicitSoftmaxDim});
+ * pass it explicitly. `dtype` casts the input first (PyTorch's `dtype=`).
+ * @example F.softmax(logits, 1) // rows sum to 1; or F.softmax(logits, { dim: 1, dtype: 'float64' })
+ */
+export function softmax(x: Tensor, dim?: number | SoftmaxOptions, opts?: SoftmaxOptions): Tensor {
+  const [d, o] = softmaxArgs('softmax', x, dim, opts);
+  return x.softmax(d, o);
+}
+
+/** log(softmax(x)) computed stably as x − logsumexp(x). `F.logSoftmax(x, 1)`, `F.logSoftmax(x, { dim: 1, dtype: 'float64' })`. */
+export function logSoftmax(x: Tensor, dim?: number | SoftmaxOptions, opts?: SoftmaxOptions): Tensor {
+  const [d, o] = softmaxArgs('logSoftmax', x, dim, opts);
+  return x.logSoftmax(d, o);
+}
+
+/** softmax(−x) along `dim` (PyTorch's F.softmin; `dtype` casts the input first). @example F.softmin(costs, 1) */
+export function softmin(x: Tensor, dim?: number | SoftmaxOptions, opts?: SoftmaxOptions): Tensor {
+  const [d, o] = softmaxArgs('softmin', x, dim, opts);
+  // Cast before negating, as PyTorch (an int32 input negates exactly either way; float32 → float64 must not round first).
+  return (o.dtype === undefined || o.dtype === x.dtype ? x : x.to(o.dtype)).neg().softmax(d);
 }

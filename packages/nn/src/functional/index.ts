@@ -41,7 +41,7 @@ export { cosineSimilarity, pairwiseDistance } from '@tapegrad/core';
 // activations (audit3)
 export { hardtanh, relu6, threshold, celu, selu, mish, hardswish, hardsigmoid, tanhshrink, softshrink, hardshrink, softsign, logsigmoid, glu, prelu } from './activation-extra';
 // more torch.nn modules (nnmore7)
-export { softmin, rrelu } from './activation-extra';
+export { rrelu } from './activation-extra';
 export type { RReLUOptions } from './activation-extra';
 export { dropout3d, alphaDropout, featureAlphaDropout } from './dropout';
 export { multilabelMarginLoss, tripletMarginWithDistanceLoss } from './margin-loss';
@@ -49,3 +49,6 @@ export type { DistanceFunction, TripletMarginWithDistanceOptions } from './margi
 export { localResponseNorm } from './normalization';
 export type { LocalResponseNormOptions } from './normalization';
 export { channelShuffle } from './shuffle';
+// softmin and the softmax dtype option (conform7)
+export { softmin } from './activation';
+export type { SoftmaxOptions } from './activation';

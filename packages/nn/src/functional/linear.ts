@@ -1,6 +1,7 @@
 /** Affine maps: F.linear (from core) and F.bilinear. */
 import { Tensor, linear as coreLinear } from '@tapegrad/core';
 import { checkFloatInput } from '../check';
+import { checkSameDtype } from '@tapegrad/core/internal';
 
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
 
@@ -35,6 +36,8 @@ export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor |
   if (lead1.length !== lead2.length || lead1.some((s, i) => s !== lead2[i])) {
     throw new RangeError(`bilinear: input1 ${shp(x1)} and input2 ${shp(x2)} must have the same leading (batch) dims`);
   }
+  // PyTorch refuses mixed float dtypes here ("expected scalar type Float but found Double").
+  checkSameDtype('bilinear', ['input1', x1], ['input2', x2], ['weight', weight], ['bias', bias]);
   const a = x1.reshape([-1, in1]);
   const b = x2.reshape([-1, in2]);
   // (x1 · W viewed as [in1, out·in2]) then the contraction with x2 over in2.

@@ -7,7 +7,7 @@
  * PyTorch broadcasts silently): it is almost always a bug ([N] vs [N, 1]). Shapes that do not broadcast
  * are an error.
  */
-import { nllRows, valueGuard } from '@tapegrad/core/internal';
+import { nllRows, valueGuard, checkSameDtype } from '@tapegrad/core/internal';
 import { Tensor, where, isFloating, broadcastShapes } from '@tapegrad/core';
 import { checkOptions } from '../check';
 import { fusedSquaredError } from './mse';
@@ -172,6 +172,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
   const r = checkReduction('binaryCrossEntropy', reduction);
   checkPair('binaryCrossEntropy', input, target);
   checkSameShape('binaryCrossEntropy', input, target);
+  // PyTorch refuses a target of another float dtype here ("Found dtype Double but expected Float"); its weight may differ.
+  checkSameDtype('binaryCrossEntropy', ['input', input], ['target', target]);
   // The range check reads the values: on the host only. A webgpu input is not read back (that would wait
   // for the device inside the step); as on CUDA, where PyTorch's check is a device-side assert, out-of-range
   // values are not reported there (the clamped logs below keep them finite). Documented in docs/webgpu.md.
@@ -189,7 +191,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
   let loss = target.mul(clampedLog(input)).add(target.neg().add(1).mul(clampedLog(input.neg().add(1)))).neg();
   if (weight) {
     checkBroadcastsTo('binaryCrossEntropy', 'weight', weight, input.shape);
-    loss = loss.mul(weight);
+    // PyTorch 1.13 casts a weight of another float dtype to the input's (the loss keeps the input's dtype).
+    loss = loss.mul(weight.dtype === input.dtype || !isFloating(weight.dtype) ? weight : weight.to(input.dtype));
   }
   return reduce(loss, r);
 }
@@ -337,6 +340,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLOptions = {}): T
   checkPair('nllLoss', input, target);
   const L = classLayout('nllLoss', input, target, ignoreIndex);
   checkClassWeight('nllLoss', weight, L.C);
+  checkSameDtype('nllLoss', ['input', input], ['weight', weight]);
   const plain = plainNll(L, weight, r);
   if (plain) return plain;
   const { loss, w } = nllParts(L.rows, L.flatTarget, weight, ignoreIndex);
@@ -393,6 +397,8 @@ export function crossEntropy(
   }
 
   const L = classLayout('crossEntropy', logp, target, ignoreIndex);
+  // Class indices: PyTorch's nll kernel refuses a weight of another dtype (probabilities above promote).
+  checkSameDtype('crossEntropy', ['input', input], ['weight', weight]);
   const plain = labelSmoothing === 0 ? plainNll(L, weight, r) : null;
   if (plain) return plain;
   const { loss, w, valid } = nllParts(L.rows, L.flatTarget, weight, ignoreIndex);

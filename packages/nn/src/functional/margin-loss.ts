@@ -7,6 +7,7 @@ import { Tensor, where, isFloating, tensor, pairwiseDistance } from '@tapegrad/c
 import { checkOptions } from '../check';
 import { isModule } from '../module';
 import type { Module } from '../module';
+import { checkSameDtype } from '@tapegrad/core/internal';
 import { broadcastPair, checkBroadcastsTo, checkPair, checkReduction, reduce } from './loss';
 import type { Reduction, ReductionOptions } from './loss';
 
@@ -191,6 +192,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
   if (p !== 1 && p !== 2) throw new RangeError(`${fn}: only p == 1 and p == 2 supported, got ${String(p)}`);
   if (input.ndim !== 1 && input.ndim !== 2) throw new RangeError(`${fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but got input of shape ${shp(input.shape)}`);
   if (isFloating(target.dtype)) throw new TypeError(`${fn}: expected int32 class indices as target, got ${target.dtype}`);
+  checkSameDtype(fn, ['input', input], ['weight', weight]);
   const rows = input.ndim === 1 ? input.unsqueeze(0) : input;
   const [N, C] = rows.shape;
   const want = input.ndim === 1 ? [] : [N];

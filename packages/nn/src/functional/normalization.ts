@@ -1,7 +1,7 @@
 /** F.batchNorm (composed from core ops), F.layerNorm (core's fused primitive), F.groupNorm, F.instanceNorm, F.localResponseNorm. */
 import { Tensor, noGrad, layerNorm as coreLayerNorm, avgPool2d, pad as corePad } from '@tapegrad/core';
 import { checkFloatInput } from '../check';
-import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
+import { PositionalArgs, pos, positionalOptions, checkSameDtype } from '@tapegrad/core/internal';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -45,6 +45,8 @@ export function batchNorm(
   for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
     if (t && t.numel() !== C) throw new RangeError(`batchNorm: ${name} should contain ${C} elements (the channels of input ${shp(x.shape)}) not ${t.numel()}`);
   }
+  // PyTorch refuses parameters or running stats of another float dtype than the input (no promotion).
+  checkSameDtype('batchNorm', ['input', x], ['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]);
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   let mean: Tensor, variance: Tensor;
@@ -131,6 +133,7 @@ export function groupNorm(x: Tensor, numGroups: number, ...args: PositionalArgs<
   const [N, C] = x.shape;
   if (C % numGroups !== 0) throw new RangeError(`groupNorm: expected the number of channels (${C}) of input ${shp(x.shape)} to be divisible by numGroups=${numGroups}`);
   checkChannelParams('groupNorm', x, C, [['weight', weight], ['bias', bias]]);
+  checkSameDtype('groupNorm', ['input', x], ['weight', weight], ['bias', bias]);
   const g = x.reshape([N, numGroups, -1]);
   const mean = g.mean(2, true);
   const variance = g.var(2, { unbiased: false, keepdim: true });
@@ -171,6 +174,7 @@ export function instanceNorm(
   if (x.ndim < 3) throw new RangeError(`instanceNorm: expected an input of at least 3 dims [N, C, *] (one spatial dim), got shape ${shp(x.shape)}`);
   const C = x.shape[1];
   checkChannelParams('instanceNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);
+  checkSameDtype('instanceNorm', ['input', x], ['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]);
   const dims = x.shape.map((_, i) => i).slice(2);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   let mean: Tensor, variance: Tensor;

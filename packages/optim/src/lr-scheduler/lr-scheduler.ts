@@ -48,6 +48,24 @@ export function checkOptimizer(optimizer: unknown, where: string): asserts optim
  *   getLr() { return this.optimizer.paramGroups.map((g) => (this.lastEpoch > 0 && this.lastEpoch % this.every === 0 ? g.lr / 2 : g.lr)); }
  * }
  */
+/** LRScheduler's own state fields, in the order PyTorch's state_dict() lists them (after the subclass's). */
+const BASE_KEYS = ['baseLrs', 'lastEpoch', '_stepCount', '_lastLr'];
+
+/**
+ * `obj`'s fields as a state dict (deep-copied; the optimizer and functions left out): the keys of
+ * `order` first, in that order, then any others in their own order.
+ */
+export function orderedState(obj: object, order: readonly string[]): SchedulerStateDict {
+  const fields = obj as Record<string, unknown>;
+  const out: SchedulerStateDict = {};
+  for (const k of [...order, ...Object.keys(obj)]) {
+    if (k in out || !Object.prototype.hasOwnProperty.call(obj, k) || k === 'optimizer' || typeof fields[k] === 'function') continue;
+    if (!Object.prototype.propertyIsEnumerable.call(obj, k)) continue; // verbose: a setting, not state
+    out[k] = cloneOption(fields[k]) as JsonValue;
+  }
+  return out;
+}
+
 export abstract class LRScheduler {
   /** The optimizer whose groups' `lr` this scheduler sets. */
   readonly optimizer: Optimizer;
@@ -132,12 +150,9 @@ export abstract class LRScheduler {
 
   /** Every field except the optimizer (functions are left out), deep-copied; JSON-able. */
   stateDict(): SchedulerStateDict {
-    const out: SchedulerStateDict = {};
-    for (const [k, v] of Object.entries(this)) {
-      if (k === 'optimizer' || typeof v === 'function') continue;
-      out[k] = cloneOption(v) as JsonValue;
-    }
-    return out;
+    // PyTorch's key order: the scheduler's own fields (set before LRScheduler.__init__), then the base's.
+    const own = Object.keys(this).filter((k) => !BASE_KEYS.includes(k));
+    return orderedState(this, [...own, ...BASE_KEYS]);
   }
 
   /** Restores fields from {@link LRScheduler.stateDict} (the optimizer is not touched: load its state separately). */

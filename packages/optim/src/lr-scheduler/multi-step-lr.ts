@@ -2,7 +2,7 @@
 import { Optimizer } from '../optimizer';
 import { pyNum } from '../util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { LRScheduler } from './lr-scheduler';
+import { LRScheduler, type JsonValue, type SchedulerStateDict } from './lr-scheduler';
 
 /** Options of {@link MultiStepLR}. */
 export interface MultiStepLROptions {
@@ -35,6 +35,28 @@ export class MultiStepLR extends LRScheduler {
       throw new TypeError(`MultiStepLR: milestones must be an array of integer epochs, got ${Array.isArray(ms) ? `[${ms.map(pyNum).join(', ')}]` : pyNum(ms)}`);
     }
     super(optimizer, options.lastEpoch ?? -1, { milestones: ms.slice().sort((a, b) => a - b), gamma: options.gamma ?? 0.1 }, 'MultiStepLR', options.verbose);
+  }
+
+  /** The state, with `milestones` as PyTorch's Counter: `{ epoch: how many times it is listed }`. */
+  override stateDict(): SchedulerStateDict {
+    const counts: { [epoch: string]: JsonValue } = {};
+    for (const m of this.milestones) counts[String(m)] = ((counts[String(m)] as number | undefined) ?? 0) + 1;
+    return { ...super.stateDict(), milestones: counts };
+  }
+
+  /** Restores the state; `milestones` may be the Counter form of stateDict() (PyTorch's) or an array of epochs. */
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    const ms = stateDict?.milestones;
+    if (Array.isArray(ms) && ms.every((m) => typeof m === 'number')) return super.loadStateDict({ ...stateDict, milestones: (ms as number[]).slice().sort((a, b) => a - b) });
+    if (ms === null || typeof ms !== 'object' || Array.isArray(ms)) return super.loadStateDict(stateDict);
+    const list: number[] = [];
+    for (const [epoch, n] of Object.entries(ms)) {
+      if (!Number.isInteger(Number(epoch)) || typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+        throw new TypeError(`MultiStepLR.loadStateDict: milestones must map integer epochs to counts, got ${JSON.stringify(ms)}`);
+      }
+      for (let i = 0; i < n; i++) list.push(Number(epoch));
+    }
+    super.loadStateDict({ ...stateDict, milestones: list.sort((a, b) => a - b) });
   }
 
   private count(epoch: number): number {

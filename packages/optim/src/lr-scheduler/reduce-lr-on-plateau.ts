@@ -4,7 +4,10 @@ import { Tensor } from '@tapegrad/core';
 import { Optimizer } from '../optimizer';
 import { cloneOption, describe, isPlainObject, pyNum } from '../util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { JsonValue, SchedulerStateDict, checkOptimizer, defineVerbose, pyEpoch, pyLr } from './lr-scheduler';
+import { SchedulerStateDict, checkOptimizer, defineVerbose, orderedState, pyEpoch, pyLr } from './lr-scheduler';
+
+/** PyTorch 1.13's state_dict() order for ReduceLROnPlateau (its verbose is a setting here, not state). */
+const PLATEAU_KEYS = ['factor', 'minLrs', 'patience', 'cooldown', 'cooldownCounter', 'mode', 'threshold', 'thresholdMode', 'best', 'numBadEpochs', 'modeWorse', 'eps', 'lastEpoch', '_lastLr'];
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -163,9 +166,7 @@ export class ReduceLROnPlateau {
 
   /** Every field except the optimizer; `best` may be ±Infinity (JSON turns that into null, which loading accepts). */
   stateDict(): SchedulerStateDict {
-    const out: SchedulerStateDict = {};
-    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = cloneOption(v) as JsonValue;
-    return out;
+    return orderedState(this, PLATEAU_KEYS);
   }
 
   loadStateDict(stateDict: SchedulerStateDict): void {
