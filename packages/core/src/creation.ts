@@ -3,6 +3,7 @@ import { Tensor, NestedArray } from './tensor';
 import { DType, TypedArray, allocate, checkDtype, checkInt32, dtypeOfArray, getDefaultDtype, isFloating } from './dtype';
 import { checkShape, fmt, numelOf } from './shape';
 import { Generator, defaultGenerator } from './random';
+import { fillNormal, fillRandperm, fillUniform } from './random-fill';
 import { checkOptionKeys, isPlainOptions } from './options';
 import { activeCapture, runKernel } from './compile/capture';
 import * as WG from './webgpu/ops'; // webgpu (issue 17)
@@ -263,14 +264,14 @@ export function eye(n: number, m = n, opts: TensorOptions | DType = {}): Tensor 
   return finish(d, s, dtype, opts);
 }
 
-function randomTensor(op: string, args: readonly unknown[], draw: (g: Generator) => number): Tensor {
+function randomTensor(op: string, args: readonly unknown[], fill: (g: Generator, d: Float32Array | Float64Array) => void): Tensor {
   const { shape: s, opts } = sizeAndOptions<RandomOptions>(op, args, RANDOM_KEYS);
   const dtype = opts.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new TypeError(`${op}: expected a floating point dtype, got ${dtype}`);
   const g = opts.generator ?? defaultGenerator;
-  const d = allocate(dtype, numelOf(s));
+  const d = allocate(dtype, numelOf(s)) as Float32Array | Float64Array;
   // Drawn when the kernel runs: a compiled step's replay draws fresh numbers from the same stream.
-  runKernel(() => { for (let i = 0; i < d.length; i++) d[i] = draw(g); }, d);
+  runKernel(() => fill(g, d), d);
   return finish(d, s, dtype, opts);
 }
 
@@ -279,9 +280,12 @@ function randomTensor(op: string, args: readonly unknown[], draw: (g: Generator)
  * @example
  * const x = rand([2, 3], { generator: new Generator(0) });
  */
-export const rand = (...size: SizeArgs<RandomOptions>): Tensor => randomTensor('rand', size, (g) => g.random());
-/** Standard normal, of the given size (`randn(2, 3)`, `randn([2, 3], 'float64')`). */
-export const randn = (...size: SizeArgs<RandomOptions>): Tensor => randomTensor('randn', size, (g) => g.normal());
+export const rand = (...size: SizeArgs<RandomOptions>): Tensor => randomTensor('rand', size, (g, d) => fillUniform(g, d, 0, 1));
+/**
+ * Standard normal, of the given size (`randn(2, 3)`, `randn([2, 3], 'float64')`): torch's numbers for the
+ * same seed (float32 tensors of 16 or more elements to the last bit or so, see random-fill.ts).
+ */
+export const randn = (...size: SizeArgs<RandomOptions>): Tensor => randomTensor('randn', size, (g, d) => fillNormal(g, d, 0, 1));
 export const randLike = (t: Tensor, opts: RandomOptions | DType = {}): Tensor => {
   const o = options<RandomOptions>('randLike', opts, RANDOM_KEYS);
   return rand(t.shape, { ...o, dtype: o.dtype ?? t.dtype });
@@ -318,19 +322,13 @@ export function randint(...args: unknown[]): Tensor {
   return finish(d, s, dtype, opts);
 }
 
-/** A random permutation of 0..n-1 (Fisher–Yates), int32. */
+/** A random permutation of 0..n-1, int32: torch's permutation for the same seed (its swap order, random-fill.ts). */
 export function randperm(n: number, opts: RandomOptions | DType = {}): Tensor {
   opts = options('randperm', opts, RANDOM_KEYS);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   const d = new Int32Array(n);
-  runKernel(() => {
-    for (let i = 0; i < n; i++) d[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(g.random() * (i + 1));
-      const t = d[i]; d[i] = d[j]; d[j] = t;
-    }
-  }, d);
+  runKernel(() => fillRandperm(g, d), d);
   const t = finish(d, [n], 'int32', { dtype: 'int32' });
   return opts.dtype && opts.dtype !== 'int32' ? t.to(opts.dtype) : t;
 }

@@ -498,10 +498,12 @@ export class Tensor {
   zero_(): this { return IP.fill_(this, 0); }
   fill_(value: number): this { return IP.fill_(this, value); }
   copy_(src: TensorLike): this { return IP.copy_(this, src); }
-  /** Fills in place with uniform values in [low, high) (used by nn.init). */
-  uniform_(low = 0, high = 1, generator?: import('./random').Generator): this { return IP.uniform_(this, low, high, generator); }
-  /** Fills in place with normal values (used by nn.init). */
-  normal_(mean = 0, std = 1, generator?: import('./random').Generator): this { return IP.normal_(this, mean, std, generator); }
+  /** Fills in place with uniform values in [low, high), torch's numbers for the same seed (`x.uniform_(-1, 1, { generator })`). */
+  uniform_(low = 0, high = 1, generator?: IP.GeneratorArg): this { return IP.uniform_(this, low, high, generator); }
+  /** Fills in place with normal values, torch's numbers for the same seed (`x.normal_(0, 0.02, { generator })`). */
+  normal_(mean = 0, std = 1, generator?: IP.GeneratorArg): this { return IP.normal_(this, mean, std, generator); }
+  /** Fills in place with 0/1 draws that are 1 with probability `p` (`x.bernoulli_(0.3, { generator })`), torch's numbers for the same seed. */
+  bernoulli_(p = 0.5, generator?: IP.GeneratorArg): this { return IP.bernoulli_(this, p, generator); }
 
   // scans, sorting, triangles, reordering, norms, baddbmm (issue 13)
   cumsum(...args: SC.ScanArgs): Tensor { return SC.cumsum(this, ...args); }

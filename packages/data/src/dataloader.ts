@@ -1,4 +1,4 @@
-import { randperm, type Generator } from '@tapegrad/core';
+import { Generator, defaultGenerator, randperm } from '@tapegrad/core';
 import { unknownOptionError } from '@tapegrad/core/internal';
 import { defaultCollate, type Collated, type CollateFn } from './collate';
 import { hasGetBatch } from './dataset';
@@ -101,7 +101,9 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
       for (let i = 0; i < n; i++) order[i] = i;
       return order;
     }
-    const data = randperm(n, { generator: this.generator }).dataSync();
+    // RandomSampler: with no generator, torch seeds a fresh one from the global stream (an int64 random_()).
+    const generator = this.generator ?? new Generator(defaultGenerator.nextUint64() % (1n << 63n));
+    const data = randperm(n, { generator }).dataSync();
     return data instanceof Int32Array ? data : Int32Array.from(data);
   }
 
@@ -109,6 +111,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   *[Symbol.iterator](): Iterator<B> {
     const n = this.dataset.length;
     const batches = this.length;
+    // torch's _BaseDataLoaderIter draws its workers' base seed (an int64 random_()) from the loader's
+    // generator, or the global one, at every epoch, shuffled or not; single-process loading has no use
+    // for it, but drawing it keeps every later number (the permutation, dropout masks) torch's.
+    (this.generator ?? defaultGenerator).nextUint64();
     const order = this.epochOrder(n);
     const ds = this.dataset;
     const fast = this.collate === undefined && hasGetBatch<B>(ds) ? ds : null;

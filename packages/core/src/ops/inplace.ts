@@ -10,8 +10,10 @@ import { viewBase } from './view';
 import { where } from './indexing';
 import { onesOf } from './cast';
 import { fmt, sameShape, numelOf } from '../shape';
-import { allocate, checkInt32 } from '../dtype';
+import { allocate, checkInt32, isFloating } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
+import { fillBernoulli, fillNormal, fillUniform } from '../random-fill';
+import { checkOptionKeys } from '../options';
 import { operand } from './scalar';
 import { runKernel } from '../compile/capture';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
@@ -144,27 +146,64 @@ export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
   return t;
 }
 
-function randomFill<T extends Tensor>(t: T, op: string, draw: () => number): T {
+// Drawn in memory order of a contiguous tensor (as torch's serial kernels do), then written into t.
+function randomFill<T extends Tensor>(t: T, op: string, fill: (vals: Float32Array | Float64Array) => void): T {
   checkLeaf(t, op);
-  const vals = allocate(t.dtype, t.numel());
+  if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${t.dtype}`);
+  const vals = allocate(t.dtype, t.numel()) as Float32Array | Float64Array;
   const drawn = Tensor._fromData(vals, t.shape, t.dtype);
   runKernel(() => {
-    for (let i = 0; i < vals.length; i++) vals[i] = draw();
+    fill(vals);
     writeInto(t, drawn);
     t._bumpVersion();
   }, t._storage.data, vals);
   return t;
 }
 
-export function uniform_<T extends Tensor>(t: T, low: number, high: number, gen?: Generator): T {
-  const g = gen ?? defaultGenerator;
-  return randomFill(t, 'uniform_', () => low + (high - low) * g.random());
+/** A generator, or PyTorch's keyword form `{ generator }`. */
+export type GeneratorArg = Generator | { generator?: Generator };
+
+function generatorOf(op: string, arg: GeneratorArg | undefined): Generator {
+  if (arg === undefined || arg === null) return defaultGenerator;
+  if (arg instanceof Generator) return arg;
+  if (typeof arg === 'object' && !Array.isArray(arg)) {
+    checkOptionKeys(op, arg, ['generator']);
+    const g = (arg as { generator?: unknown }).generator;
+    if (g === undefined) return defaultGenerator;
+    if (g instanceof Generator) return g;
+  }
+  throw new TypeError(`${op}: expected a Generator or { generator }, got ${describe(arg)}`);
+}
+const describe = (v: unknown): string => (v instanceof Tensor ? 'a Tensor' : typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object without a Generator') : `${typeof v} ${String(v)}`);
+
+function checkNumber(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: ${name} must be a number, got ${typeof v === 'number' ? 'NaN' : typeof v}`);
+  return v;
 }
 
-export function normal_<T extends Tensor>(t: T, mean: number, std: number, gen?: Generator): T {
+/** torch's `uniform_(from, to)`: the same numbers for the same seed (random-fill.ts). */
+export function uniform_<T extends Tensor>(t: T, low: number, high: number, gen?: GeneratorArg): T {
+  checkNumber('uniform_', 'from', low);
+  checkNumber('uniform_', 'to', high);
+  if (!(low <= high)) throw new RangeError(`uniform_: expects to return a [from, to) range, but found from=${low} > to=${high}`);
+  const g = generatorOf('uniform_', gen);
+  return randomFill(t, 'uniform_', (vals) => fillUniform(g, vals, low, high));
+}
+
+/** torch's `normal_(mean, std)`: the same numbers for the same seed (random-fill.ts). */
+export function normal_<T extends Tensor>(t: T, mean: number, std: number, gen?: GeneratorArg): T {
+  checkNumber('normal_', 'mean', mean);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be >= 0, got ${std}`);
-  const g = gen ?? defaultGenerator;
-  return randomFill(t, 'normal_', () => mean + std * g.normal());
+  const g = generatorOf('normal_', gen);
+  return randomFill(t, 'normal_', (vals) => fillNormal(g, vals, mean, std));
+}
+
+/** torch's `bernoulli_(p)` with a number p: 1 with probability p, else 0 (53-bit uniforms, random-fill.ts). */
+export function bernoulli_<T extends Tensor>(t: T, p: number, gen?: GeneratorArg): T {
+  checkNumber('bernoulli_', 'p', p);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_: expected 0 <= p <= 1, got ${p}`);
+  const g = generatorOf('bernoulli_', gen);
+  return randomFill(t, 'bernoulli_', (vals) => fillBernoulli(g, vals, p));
 }
 
 export { stridedCopy };

@@ -1,5 +1,5 @@
 /** F.dropout: inverted dropout, seeded through core's generators. */
-import { Tensor, Generator, rand, isFloating } from '@tapegrad/core';
+import { Tensor, Generator, isFloating, tensor, zeros } from '@tapegrad/core';
 import { checkOptions, isOptionsObject } from '../check';
 
 /**
@@ -24,8 +24,17 @@ export function dropout(
   if (!training || p === 0) return x;
   if (!isFloating(x.dtype)) throw new TypeError(`dropout: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
-  const keep = rand(x.shape, { generator, dtype: x.dtype, device: x.device }).ge(p);
-  return x.mul(keep.to(x.dtype).mul(1 / (1 - p)));
+  return x.mul(dropoutNoise(x.shape, p, x, generator));
+}
+
+/**
+ * ATen's `_dropout_impl` noise: `bernoulli_(1 - p)` (one 53-bit uniform per element, in memory order), then
+ * `div_(1 - p)` in the input's dtype (so float32 keeps 1 / float32(1 − p), as torch does): with the same
+ * seed, the same mask and the same values as torch.
+ */
+function dropoutNoise(shape: readonly number[], p: number, x: Tensor, generator: Generator | undefined): Tensor {
+  const noise = zeros([...shape], { dtype: x.dtype }).bernoulli_(1 - p, { generator });
+  return noise.div(tensor(1 - p, { dtype: x.dtype })).to(x.device);
 }
 
 /** Zeroes whole channels: one keep/drop draw per (dim 0, dim 1) entry, broadcast over the rest. */
@@ -36,9 +45,8 @@ function featureDropout(op: string, x: Tensor, p: number, training: boolean, gen
   if (!training || p === 0) return x;
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
-  const maskShape = x.shape.map((s, i) => (i < 2 ? s : 1));
-  const keep = rand(maskShape, { generator, dtype: x.dtype, device: x.device }).ge(p);
-  return x.mul(keep.to(x.dtype).mul(1 / (1 - p)));
+  // ATen's make_feature_noise: one draw per (dim 0, dim 1) entry, broadcast over the rest
+  return x.mul(dropoutNoise(x.shape.map((s, i) => (i < 2 ? s : 1)), p, x, generator));
 }
 
 type DropoutArgs = number | { p?: number; training?: boolean; generator?: Generator };
