@@ -105,7 +105,8 @@ function alphaDropoutImpl(op: string, x: Tensor, p: number, training: boolean, g
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
   const maskShape = feature ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
-  const keep = rand(maskShape, { generator, dtype: x.dtype, device: x.device }).ge(p).to(x.dtype);
+  // torch's mask: bernoulli_(1 - p), one 53-bit uniform per entry (the same draws as dropout's)
+  const keep = zeros([...maskShape], { dtype: x.dtype }).bernoulli_(1 - p, { generator }).to(x.device);
   const a = 1 / Math.sqrt((SELU_ALPHA * SELU_ALPHA * p + 1) * (1 - p));
   const b = keep.sub(1).mul(SELU_ALPHA * a).add(SELU_ALPHA * a * p);
   return x.mul(keep.mul(a)).add(b);
