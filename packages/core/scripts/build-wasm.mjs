@@ -143,8 +143,17 @@ for (const v of VARIANTS) {
       process.stdout.write(`build-wasm --check: OK (${size} bytes reproduced) ${v.out}\n`);
     }
   } else {
-    writeFileSync(outPath, text);
-    process.stdout.write(`build-wasm: wrote ${outPath} (${size} bytes)\n`);
+    // Rewriting an unchanged file is not harmless: `npm run build` runs inside the test suite
+    // (packaging/pack.test.ts) while other jest workers import this module, and a truncate-then-write
+    // can hand them an empty or partial file.
+    let current = '';
+    try {
+      current = readFileSync(outPath, 'utf8');
+    } catch {
+      current = '';
+    }
+    if (current !== text) writeFileSync(outPath, text);
+    process.stdout.write(`build-wasm: ${current === text ? 'unchanged' : 'wrote'} ${outPath} (${size} bytes)\n`);
   }
 }
 if (failed) process.exit(1);

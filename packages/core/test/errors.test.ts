@@ -9,8 +9,10 @@ import { Tensor, tensor, zeros, ones, TensorLike } from '@tapegrad/core';
 import { incompatiblePairArb, shapeArb, numelOf } from './helpers/shapes';
 import { expectThrowMessage } from './helpers/approx';
 
-// A fixed seed makes the set of bad inputs (and so the printed count) the same on every run.
-fc.configureGlobal({ seed: 20240501 });
+// A fixed seed makes the set of bad inputs (and so the printed count, quoted in the README) the same on
+// every run. It keeps the rest of the global config (FC_NUM_RUNS) and yields to an explicit FC_SEED, so
+// `FC_SEED=random` explores this file too (see scripts/fast-check-seed.cjs).
+fc.configureGlobal({ ...fc.readConfigureGlobal(), ...(process.env.FC_SEED === undefined ? { seed: 20240501 } : {}) });
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const tried = new Set<string>();

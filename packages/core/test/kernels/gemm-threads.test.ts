@@ -141,7 +141,9 @@ describe('two-thread float32 gemm', () => {
     }
     const [ok, calls, c0, exitMs] = out.trim().split(/\s+/);
     expect([ok, calls, c0]).toEqual(['true', '1', '256']);
-    // From the last line of user code to process exit: nothing (the worker) holds the loop open.
-    expect(Number(exitMs)).toBeLessThan(1000);
+    // From the last line of user code to process exit: nothing (the worker) holds the loop open. A worker
+    // that did would keep the process up until the 20 s timeout above, so the bound only has to tell
+    // "exits" from "hangs"; 1 s left little margin for a busy CI machine's scheduling.
+    expect(Number(exitMs)).toBeLessThan(5000);
   });
 });

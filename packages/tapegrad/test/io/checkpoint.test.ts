@@ -486,10 +486,12 @@ describe('crash safety', () => {
     let midWrite = 0;
     let rounds = 0;
     const seen = new Set<number>();
-    for (let r = 0; r < 20 && Date.now() - t0 < 15_000; r++) {
+    // A fixed number of rounds (not a time budget, which a slow CI machine would cut short) and kill
+    // delays spread over 0-299 ms by a fixed stride, so the same delays are tried on every run.
+    for (let r = 0; r < 12; r++) {
       const start = (r + 1) * 10_000;
       // Round 0 is killed only after a first save; later rounds may die before saving anything.
-      const delay = Math.floor(Math.random() * 300);
+      const delay = (r * 137) % 300;
       const { reported, tmpLeft } = await runRound(target, start, delay, r === 0 ? 'saved' : 'ready');
       rounds++;
       if (tmpLeft) midWrite++;
@@ -510,9 +512,7 @@ describe('crash safety', () => {
     // The figures go to the test log so a reader can see the kills did land during writes.
     // eslint-disable-next-line no-console
     console.log(`crash test: ${rounds} kills in ${elapsed} ms, ${midWrite} during a write (temp file left), ${seen.size} distinct versions seen`);
-    expect(rounds).toBeGreaterThanOrEqual(10);
-    expect(elapsed).toBeLessThan(20_000);
-  }, 30_000);
+  }, 180_000); // each round is capped by its 10 s guard; measured ~0.8 s a round on a busy 2-core machine
 
   // Control, opt-in (TAPEGRAD_CRASH_CONTROL=1) because it is probabilistic: the same harness with a plain
   // fs.writeFileSync in the child does find corrupt files (measured: 5 of 20 kills), so the test above
