@@ -59,6 +59,9 @@ function describeArg(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 const isNumArray = (v: unknown): boolean => Array.isArray(v) && v.every(isNum);
+/** A number written as a string where a number belongs: `' (write 30 without quotes)'`, else nothing. */
+const quotedNumberHint = (v: unknown, p: PositionalParam): string =>
+  typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
 
 /** Positional parameter kinds (the value checks only the type; the constructor checks ranges as before). */
 export const pos = {
@@ -118,8 +121,7 @@ export function positionalOptions<O>(where: string, args: readonly unknown[], pa
     for (const p of params) {
       const v = options[p.key];
       if (v !== undefined && !p.is(v)) {
-        const hint = typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
-        throw new TypeError(`${where}: ${p.key} must be ${p.expected}, got ${describeArg(v)}${hint}`);
+        throw new TypeError(`${where}: ${p.key} must be ${p.expected}, got ${describeArg(v)}${quotedNumberHint(v, p)}`);
       }
     }
   }
@@ -128,7 +130,7 @@ export function positionalOptions<O>(where: string, args: readonly unknown[], pa
     const p = params[i];
     const argNo = leading + i + 1;
     if (!p.is(v)) {
-      const hint = isPlainOptions(v) ? ' (an options object must be the last argument)' : typeof v === 'string' && p.expected === 'a number' && v.trim() !== '' && !Number.isNaN(Number(v)) ? ` (write ${v} without quotes)` : '';
+      const hint = isPlainOptions(v) ? ' (an options object must be the last argument)' : quotedNumberHint(v, p);
       throw new TypeError(`${where}: argument ${argNo} (${p.key}) must be ${p.expected}, got ${describeArg(v)}${hint}`);
     }
     if (options[p.key] !== undefined) {
