@@ -3,8 +3,8 @@
  * The engine is the 32-bit Mersenne Twister (mt19937) seeded as ATen's `mt19937(seed)` (the low 32 bits of
  * the 64-bit seed), and the draws are ATen's: `random()` is one 32-bit output, `random64()` two (the first
  * is the high word). The transformations from raw draws to values (24 bits for a float32 uniform, 53 for a
- * float64 one, Box–Muller with a cached second value, `% range` for integers) live here and in the ops that
- * fill tensors, each following its ATen kernel (see creation.ts and ops/inplace.ts).
+ * float64 one, Box–Muller with a cached second value, `% range` for integers) live here and, for whole
+ * tensors (normal_fill's blocks of 16, randperm's swaps), in random-fill.ts, each following its ATen kernel.
  */
 import { noteRandomDraw } from './compile/hooks'; // compile (issue 15)
 import { noteUncapturable, runKernel } from './compile/capture'; // compile (issue 15)
@@ -133,8 +133,7 @@ export class Generator {
   randint(low: number, high: number): number {
     const range = high - low;
     if (range < TWO32) return low + (this.nextUint32() % range);
-    const hi = BigInt(this.nextUint32()), lo = BigInt(this.nextUint32());
-    return low + Number(((hi << 32n) | lo) % BigInt(range));
+    return low + Number(this.nextUint64() % BigInt(range));
   }
 
   /** A 64-bit draw (ATen's `random64()`), as a bigint: what `torch.empty((), dtype=torch.int64).random_()` reads. */
