@@ -33,9 +33,16 @@ export function dropout(
  * seed, the same mask and the same values as torch.
  */
 function dropoutNoise(shape: readonly number[], p: number, x: Tensor, generator: Generator | undefined): Tensor {
-  const noise = zeros([...shape], { dtype: x.dtype }).bernoulli_(1 - p, { generator });
-  return noise.div(tensor(1 - p, { dtype: x.dtype })).to(x.device);
+  return keepMask(shape, p, x, generator).div(tensor(1 - p, { dtype: x.dtype })).to(x.device);
 }
+
+/** torch's dropout mask: `bernoulli_(1 - p)` in x's dtype (1 = kept), one 53-bit uniform per entry, drawn on the host. */
+function keepMask(shape: readonly number[], p: number, x: Tensor, generator: Generator | undefined): Tensor {
+  return zeros([...shape], { dtype: x.dtype }).bernoulli_(1 - p, { generator });
+}
+
+/** ATen's make_feature_noise shape: one entry per (dim 0, dim 1) pair, broadcast over the rest. */
+const featureShape = (x: Tensor): number[] => x.shape.map((s, i) => (i < 2 ? s : 1));
 
 /** Zeroes whole channels: one keep/drop draw per (dim 0, dim 1) entry, broadcast over the rest. */
 function featureDropout(op: string, x: Tensor, p: number, training: boolean, generator: Generator | undefined): Tensor {
@@ -45,8 +52,7 @@ function featureDropout(op: string, x: Tensor, p: number, training: boolean, gen
   if (!training || p === 0) return x;
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
-  // ATen's make_feature_noise: one draw per (dim 0, dim 1) entry, broadcast over the rest
-  return x.mul(dropoutNoise(x.shape.map((s, i) => (i < 2 ? s : 1)), p, x, generator));
+  return x.mul(dropoutNoise(featureShape(x), p, x, generator));
 }
 
 type DropoutArgs = number | { p?: number; training?: boolean; generator?: Generator };
@@ -104,9 +110,7 @@ function alphaDropoutImpl(op: string, x: Tensor, p: number, training: boolean, g
   if (!training || p === 0 || x.numel() === 0) return x;
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
-  const maskShape = feature ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
-  // torch's mask: bernoulli_(1 - p), one 53-bit uniform per entry (the same draws as dropout's)
-  const keep = zeros([...maskShape], { dtype: x.dtype }).bernoulli_(1 - p, { generator }).to(x.device);
+  const keep = keepMask(feature ? featureShape(x) : x.shape, p, x, generator).to(x.device);
   const a = 1 / Math.sqrt((SELU_ALPHA * SELU_ALPHA * p + 1) * (1 - p));
   const b = keep.sub(1).mul(SELU_ALPHA * a).add(SELU_ALPHA * a * p);
   return x.mul(keep.mul(a)).add(b);
