@@ -9,7 +9,7 @@
  * init.kaimingNormal_(layer.weight, { mode: 'fanOut', nonlinearity: 'relu' });
  * init.zeros_(layer.bias!);
  */
-import { Tensor, Generator, noGrad, defaultGenerator, tensor, randperm } from '@tapegrad/core';
+import { Tensor, Generator, noGrad, defaultGenerator, tensor, randperm, zeros } from '@tapegrad/core';
 import { checkOptions } from './check';
 
 export type Nonlinearity =
@@ -351,8 +351,8 @@ export function sparse_(t: Tensor, sparsity: number | SparseOptions, std?: numbe
   const [rows, cols] = t.shape;
   const numZeros = Math.ceil(s * rows);
   const g = generator ?? defaultGenerator;
-  const vals = new Float64Array(rows * cols);
-  for (let i = 0; i < vals.length; i++) vals[i] = sigma * g.normal();
+  // torch's tensor.normal_(0, std) (the same draws as normal_), then the zeros column by column
+  const vals = Float64Array.from(zeros([rows, cols], { dtype: t.dtype }).normal_(0, sigma, g).dataSync());
   for (let c = 0; c < cols; c++) {
     // The first numZeros entries of a random permutation of the rows (PyTorch's randperm(rows)[:numZeros]).
     const perm = randperm(rows, { generator: g }).toArray() as number[];
