@@ -10,6 +10,11 @@
  *             pytorch (tapegrad-compiled: the step rows with each step through compile(); bench/compiled.ts)
  *   --clock   wall (default) or cpu: time every figure by the process's CPU time instead of the wall
  *             clock — for machines shared with other busy processes (see bench/timing.ts)
+ *   --rounds  run the selected columns N times, one after the other in turn (tapegrad, its compiled
+ *             column, PyTorch, then again); each figure is the median over the rounds, and a note gives
+ *             the per-round tapegrad ÷ PyTorch ratios of the target rows. On a machine whose speed drifts
+ *             by tens of percent from minute to minute (a shared cloud core), one round's ratio says
+ *             more about when each column ran than about the code: rounds put both sides in every period.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
@@ -30,10 +35,11 @@ interface Args {
   json: boolean;
   only: Column[];
   clock: ClockName;
+  rounds: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, json: false, only: [...COLUMNS], clock: 'wall' };
+  const args: Args = { quick: false, json: false, only: [...COLUMNS], clock: 'wall', rounds: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -50,10 +56,15 @@ function parseArgs(argv: readonly string[]): Args {
       const c = a === '--clock' ? argv[++i] : a.slice('--clock='.length);
       if (c !== 'wall' && c !== 'cpu') throw new Error(`bench: --clock must be 'wall' or 'cpu', got '${c ?? ''}'`);
       args.clock = c;
+    } else if (a === '--rounds' || a.startsWith('--rounds=')) {
+      const v = a === '--rounds' ? argv[++i] : a.slice('--rounds='.length);
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`bench: --rounds must be a whole number from 1 to 50, got '${v ?? ''}'`);
+      args.rounds = n;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --only tapegrad,tapegrad-compiled,tapegrad-fma,tfjs-cpu,tfjs-wasm,pytorch]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --json] [-- --clock wall|cpu] [-- --rounds N] [-- --only tapegrad,tapegrad-compiled,tapegrad-fma,tfjs-cpu,tfjs-wasm,pytorch]\n');
       process.exit(0);
-    } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --clock wall|cpu, --only <columns>)`);
+    } else throw new Error(`bench: unknown argument '${a}' (expected --quick, --json, --clock wall|cpu, --rounds N, --only <columns>)`);
   }
   return args;
 }
@@ -115,6 +126,57 @@ function compiledNotes(eager: ColumnFigures | undefined, comp: ColumnFigures | u
   return notes;
 }
 
+const medianOf = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * One result per column from several rounds: each figure the median of the rounds that produced it (null
+ * when none did), info from the last round, seconds summed; a column skipped in every round stays skipped.
+ */
+function mergeRounds(rounds: Partial<Record<Column, ColumnResult>>[]): Partial<Record<Column, ColumnResult>> {
+  if (rounds.length === 1) return rounds[0];
+  const out: Partial<Record<Column, ColumnResult>> = {};
+  for (const c of COLUMNS) {
+    const rs = rounds.map((r) => r[c]).filter((r): r is ColumnResult => r !== undefined);
+    if (rs.length === 0) continue;
+    const seconds = rs.reduce((a, r) => a + r.seconds, 0);
+    const withFigures = rs.filter((r) => r.figures);
+    if (withFigures.length === 0) {
+      out[c] = { ...rs[rs.length - 1], seconds };
+      continue;
+    }
+    const figures: ColumnFigures = {};
+    for (const row of ROWS) {
+      const id = row.id as RowId;
+      const vals = withFigures.map((r) => r.figures![id]).filter((v): v is number => typeof v === 'number');
+      figures[id] = vals.length ? medianOf(vals) : null;
+    }
+    const last = withFigures[withFigures.length - 1];
+    out[c] = { ...last, figures, seconds };
+  }
+  return out;
+}
+
+/** Per-round tapegrad ÷ PyTorch (eager and compiled) for the rows with targets, and their median. */
+function roundNotes(rounds: Partial<Record<Column, ColumnResult>>[]): string[] {
+  const ids: RowId[] = ['step_b64', 'step_b256', 'digits_wall', 'lstm_step', 'transformer_step', 'cnn_step_b32', 'cnn_step_b128', 'cnn_digits_wall'];
+  const notes: string[] = [];
+  for (const col of ['tapegrad', 'tapegrad-compiled'] as const) {
+    const parts: string[] = [];
+    for (const id of ids) {
+      const rs = rounds.map((r) => {
+        const a = r[col]?.figures?.[id], b = r.pytorch?.figures?.[id];
+        return typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null;
+      }).filter((x): x is number => x !== null);
+      if (rs.length) parts.push(`${id} ${rs.map((x) => x.toFixed(2)).join('/')} (median ${medianOf(rs).toFixed(2)}×)`);
+    }
+    if (parts.length) notes.push(`per-round ${col} ÷ PyTorch over ${rounds.length} rounds: ${parts.join(', ')}`);
+  }
+  return notes;
+}
+
 interface ColumnResult {
   figures?: ColumnFigures;
   extras?: Record<string, number>;
@@ -142,7 +204,7 @@ async function main(): Promise<void> {
     log(dataNote);
   }
 
-  const results: Partial<Record<Column, ColumnResult>> = {};
+  let results: Partial<Record<Column, ColumnResult>> = {};
   const run = async (col: Column, fn: () => Promise<Omit<ColumnResult, 'seconds'>>): Promise<void> => {
     if (!args.only.includes(col)) {
       results[col] = { skipped: 'not selected (--only)', seconds: 0 };
@@ -160,23 +222,30 @@ async function main(): Promise<void> {
 
   // Raw copies of the digits for the child processes (PyTorch, tapegrad-fma), removed at the end.
   const files: DigitsFiles | null = data ? writeDigitsBin(data) : null;
+  const perRound: Partial<Record<Column, ColumnResult>>[] = [];
   try {
-    await run('tapegrad', async () => runTapegrad(cfg, data, log, false));
-    await run('tapegrad-compiled', async () => runTapegrad(cfg, data, log, false, true)); // compiled step (issue 15)
-    await run('tapegrad-fma', () => runTapegradFma(root, cfg, data, files, log));
-    await run('tfjs-wasm', () => runTfjs('wasm', cfg, data, [], log));
-    await run('tfjs-cpu', () => runTfjs('cpu', cfg, data, cfg.tfjsCpuSkip, log));
-    await run('pytorch', async () => {
-      const r = await runTorch(cfg, files, [], join(root, 'bench', 'torch.py'), log);
-      if (!r.ok) {
-        log(`pytorch column skipped: ${r.reason}`);
-        return { skipped: r.reason };
-      }
-      return { figures: r.figures, info: r.info };
-    });
+    for (let round = 0; round < args.rounds; round++) {
+      if (args.rounds > 1) log(`-- round ${round + 1}/${args.rounds}`);
+      results = {};
+      await run('tapegrad', async () => runTapegrad(cfg, data, log, false));
+      await run('tapegrad-compiled', async () => runTapegrad(cfg, data, log, false, true)); // compiled step (issue 15)
+      await run('tapegrad-fma', () => runTapegradFma(root, cfg, data, files, log));
+      await run('tfjs-wasm', () => runTfjs('wasm', cfg, data, [], log));
+      await run('tfjs-cpu', () => runTfjs('cpu', cfg, data, cfg.tfjsCpuSkip, log));
+      await run('pytorch', async () => {
+        const r = await runTorch(cfg, files, [], join(root, 'bench', 'torch.py'), log);
+        if (!r.ok) {
+          log(`pytorch column skipped: ${r.reason}`);
+          return { skipped: r.reason };
+        }
+        return { figures: r.figures, info: r.info };
+      });
+      perRound.push(results);
+    }
   } finally {
     files?.cleanup();
   }
+  results = mergeRounds(perRound);
 
   const figures: Partial<Record<Column, ColumnFigures>> = {};
   for (const c of COLUMNS) if (results[c]?.figures) figures[c] = results[c]!.figures;
@@ -215,11 +284,13 @@ async function main(): Promise<void> {
   const fmaInfo = results['tapegrad-fma']?.info;
   if (fmaInfo) notes.push(`tg FMA: the same code on the relaxed-SIMD kernels (fused multiply-add), run in ${fmaInfo.process}`);
   notes.push(...compiledNotes(results.tapegrad?.figures, results['tapegrad-compiled']?.figures, results.pytorch?.figures, results['tapegrad-compiled']?.info));
+  if (perRound.length > 1) notes.push(...roundNotes(perRound));
 
   const loadEnd = loadavg();
   const report = {
     date: new Date().toISOString(),
     quick: args.quick,
+    rounds: args.rounds,
     clock: args.clock,
     wallSeconds: (Date.now() - started) / 1e3,
     machine: {
@@ -249,7 +320,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `tapegrad bench${args.quick ? ' --quick' : ''} — ${report.machine.cpu}, ${report.machine.cores} cores, node ${report.machine.node}, ${report.machine.os}`,
-    `float32, one thread everywhere, ${args.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}; median of ${cfg.matmulTiming.reps} (matmul) / ${cfg.stepTiming.reps} (step, tiny op) samples after warm-up;` +
+    `float32, one thread everywhere, ${args.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'};${args.rounds > 1 ? ` each figure the median of ${args.rounds} rounds, each of them` : ''} median of ${cfg.matmulTiming.reps} (matmul) / ${cfg.stepTiming.reps} (step, tiny op) samples after warm-up;` +
       ` digits job: ${cfg.digits.epochs} epochs × ${cfg.digits.trainSize} digits, batch ${cfg.digits.batchSize}, SGD lr ${cfg.digits.lr} momentum ${cfg.digits.momentum}, eval on ${cfg.digits.testSize} each epoch`,
     '',
     renderTable(rows),
