@@ -50,6 +50,11 @@ export function _setPoolPoison(on: boolean): void {
   poison = on;
 }
 
+/** @internal Whether poison mode is on: allocateUninit then fills its fresh arrays with NaN too (dtype.ts). */
+export function _poisonFresh(): boolean {
+  return poison;
+}
+
 /** @internal Counters since start-up (tests, bench). */
 export function _poolStats(): { given: number; taken: number; givenBytes: number; takenBytes: number; pooledBytes: number } {
   return { ...stats, pooledBytes: bytes };
