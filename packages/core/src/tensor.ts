@@ -33,6 +33,7 @@ import * as SO from './ops/sort';
 import * as TR from './ops/triangle';
 import * as RO from './ops/reorder';
 import * as NO from './ops/norm';
+import * as RC from './ops/rnn-cell'; // iteration (conform8): rows are torch's unbind(0)
 // webgpu device (issue 17)
 import * as WG from './webgpu/ops';
 import type { Device, GpuData } from './webgpu/ops';
@@ -577,6 +578,25 @@ export class Tensor {
   async itemAsync(): Promise<number> { return (await WG.toCpu(this)).item(); }
   /** A host (cpu) copy of this tensor (itself when already there), detached. @example const h = await x.cpuAsync(); */
   async cpuAsync(): Promise<Tensor> { return WG.toCpu(this); }
+
+  // iteration (conform8)
+  /**
+   * Tensors are iterable as in PyTorch (`Tensor.__iter__` is `iter(self.unbind(0))`): `for (const row of t)`,
+   * `[...t]` and `Array.from(t)` give the `t.length` slices `t[i]` along dim 0, views sharing t's storage and
+   * differentiable (each row's grad_fn is UnbindBackward0, as torch's). A 0-d tensor has no iterator (the
+   * getter gives none, so `for…of` throws a TypeError "… is not iterable", torch's "iteration over a 0-d
+   * tensor", and generic iterable checks such as jest's `toEqual` treat it as a plain value).
+   * @example
+   * for (const row of tensor([[1, 2], [3, 4]])) console.log(row.sum().item()); // 3, then 7
+   */
+  get [Symbol.iterator](): () => IterableIterator<Tensor> {
+    return (this.nd.shape.length === 0 ? undefined : iterateDim0) as () => IterableIterator<Tensor>;
+  }
+}
+
+// iteration (conform8)
+function iterateDim0(this: Tensor): IterableIterator<Tensor> {
+  return RC.unbind(this, 0)[Symbol.iterator]();
 }
 
 type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;
