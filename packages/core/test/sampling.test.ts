@@ -47,6 +47,8 @@ for (const dt of ['float32', 'float64'] as DType[]) {
   exact[`multinomial P2 ${dt} 1`] = (g) => multinomial(t(P2), 1, { generator: g });
   exact[`multinomial P2 ${dt} 7 replacement`] = (g) => multinomial(t(P2), 7, true, { generator: g });
   exact[`multinomial P2 transposed ${dt} 2 replacement`] = (g) => multinomial(t(P2).t().contiguous().t(), 2, true, { generator: g });
+  exact[`multinomial P2 transposed ${dt} 3`] = (g) => multinomial(t(P2).t().contiguous().t(), 3, { generator: g });
+  exact[`multinomial P2T ${dt} 2`] = (g) => multinomial(t(P2).t(), 2, { generator: g });
   exact[`multinomial tenths ${dt} 40 replacement`] = (g) => multinomial(t(TENTHS), 40, true, { generator: g });
 }
 exact['bernoulli_ float64 self, float32 p'] = (g) => zeros([2, 4], { dtype: 'float64' }).bernoulli_(linspace(0, 1, 4), g);
