@@ -127,3 +127,6 @@ export type { CloseOptions } from './ops/close';
 export { multinomial, bernoulli } from './ops/sampling';
 export type { MultinomialOptions, MultinomialArgs, BernoulliOptions, BernoulliArgs } from './ops/sampling';
 export { seed, initialSeed } from './random';
+// autograd introspection (conform8): grad_fn.next_functions
+export { AccumulateGrad } from './autograd/next-functions';
+export type { NextFunction } from './autograd/next-functions';

@@ -682,7 +682,7 @@ export const NOT_OPS = [
   'tensor', 'zeros', 'ones', 'full', 'empty', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye',
   'rand', 'randn', 'randLike', 'randnLike', 'randint', 'randperm',
   'noGrad', 'enableGrad', 'isGradEnabled', 'setGradEnabled', 'detectAnomaly', 'isAnomalyEnabled',
-  'Node', 'tapePosition', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
+  'Node', 'tapePosition', 'AccumulateGrad', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
   // Serialisation and raw kernels (tested in test/io and test/kernels).
   // (Storage, gemm, the optimizer-update kernels and the option checker are in @tapegrad/core/internal.)
   'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
