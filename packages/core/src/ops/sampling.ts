@@ -43,7 +43,7 @@ const FLOAT32_MAX_CONSECUTIVE_INT = 2 ** 24;
  * once, drawn as torch does (the exponential race: `topk(p / q)` with `q` exponential(1), so later samples
  * are the less likely ones); with replacement, inverse-CDF sampling with one 53-bit uniform per sample. For
  * the same seed the indices are torch 1.13's. Without replacement, once a row's positive-weight categories
- * are used up torch (and so this) fills the remaining samples with zero-weight ones.
+ * are used up torch (and so this) fills the remaining samples with zero-weight ones, in torch's (topk's) order.
  * @example
  * multinomial(tensor([0.1, 0.6, 0.3]), 2); // two distinct indices, 1 most likely first
  * multinomial(tensor([[1, 1], [0, 5]]), 4, true, { generator: new Generator(0) }); // shape [2, 4]; row 1 all 1s
