@@ -10,6 +10,8 @@ const shared = {
   },
   // one fixed fast-check seed unless FC_SEED says otherwise (see the file)
   setupFiles: ['<rootDir>/scripts/fast-check-seed.cjs'],
+  // conform8: tensors are iterable; jest's toEqual keeps comparing their fields (see the file)
+  setupFilesAfterEnv: ['<rootDir>/scripts/jest-tensor-equality.cjs'],
   moduleNameMapper: {
     // ESM-style relative imports ('./data.js') name the TypeScript source
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -123,3 +123,10 @@ export { slice } from './ops/view';
 export type { CatOptions } from './ops/view';
 export { isclose, allclose, equal } from './ops/close';
 export type { CloseOptions } from './ops/close';
+// sampling (conform8): torch.multinomial, torch.bernoulli, torch.seed / initial_seed
+export { multinomial, bernoulli } from './ops/sampling';
+export type { MultinomialOptions, MultinomialArgs, BernoulliOptions, BernoulliArgs } from './ops/sampling';
+export { seed, initialSeed } from './random';
+// autograd introspection (conform8): grad_fn.next_functions
+export { AccumulateGrad } from './autograd/next-functions';
+export type { NextFunction } from './autograd/next-functions';

@@ -84,3 +84,73 @@ export function fillRandperm(g: Generator, out: Int32Array | Float32Array | Floa
     out[z + i] = t;
   }
 }
+
+// sampling (conform8): the other DistributionTemplates.h kernels, each one draw of a double distribution
+// per element in memory order, computed in double and rounded once to the tensor's dtype (float32 values
+// are therefore torch's whenever the double is, libm's last ulp included).
+type Fillable = Floats | Int32Array;
+
+/** exponential_(lambda) (exponential_distribution<double>): `-1 / lambda * log(1 - u)`, u a 53-bit uniform. */
+export function fillExponential(g: Generator, out: Floats, lambda: number): void {
+  const c = -1 / lambda;
+  for (let i = 0; i < out.length; i++) out[i] = c * Math.log(1 - g.random());
+}
+
+/** geometric_(p) (geometric_distribution<double>): `ceil(log(u) / log(1 - p))`, u a 53-bit uniform. */
+export function fillGeometric(g: Generator, out: Fillable, p: number): void {
+  const d = Math.log(1 - p);
+  for (let i = 0; i < out.length; i++) out[i] = Math.ceil(Math.log(g.random()) / d);
+}
+
+/**
+ * log_normal_(mean, std) (lognormal_distribution<double>): `exp(normal * std + mean)`, the normal drawn one by
+ * one by normal_distribution<double> (Box–Muller, the sine half cached in the generator as for randn's
+ * scalar path), never normal_fill's blocks of 16.
+ */
+export function fillLogNormal(g: Generator, out: Floats, mean: number, std: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.exp(g.normal() * std + mean);
+}
+
+/** cauchy_(median, sigma) (cauchy_distribution<double>): `median + sigma * tan(pi * (u - 0.5))`, u a 53-bit uniform. */
+export function fillCauchy(g: Generator, out: Floats, median: number, sigma: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = median + sigma * Math.tan(Math.PI * (g.random() - 0.5));
+}
+
+/**
+ * bernoulli_(p) with a probability per element (bernoulli_kernel's tensor form): one uniform per element,
+ * a 53-bit one when p is float64 (bernoulli_distribution<double>), a 24-bit one otherwise
+ * (bernoulli_distribution<float>); 1 where it is below p. `p` is in the output's element order.
+ */
+export function fillBernoulliTensor(g: Generator, out: Floats, p: ArrayLike<number>, pIsFloat64: boolean): void {
+  for (let i = 0; i < out.length; i++) out[i] = (pIsFloat64 ? g.random() : g.randomFloat32()) < p[i] ? 1 : 0;
+}
+
+/**
+ * multinomial with replacement (MultinomialKernel.cpp's multinomial_with_replacement_apply): per row, the
+ * cumulative sums of the weights in the input's dtype (`f` rounds to it), each divided by the total, the
+ * last set to 1; then per sample a 53-bit uniform u and a binary search for the first bucket whose
+ * cumulative probability is not below u. `probs` is row-major [rows, categories]; the rows were checked
+ * (finite, non-negative, positive sum) by the caller.
+ */
+export function multinomialWithReplacement(g: Generator, probs: ArrayLike<number>, rows: number, categories: number, samples: number, round: (v: number) => number, out: Int32Array): void {
+  const cum = new Float64Array(categories);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = 0; j < categories; j++) {
+      sum = round(sum + probs[r * categories + j]);
+      cum[j] = sum;
+    }
+    for (let j = 0; j < categories; j++) cum[j] = round(cum[j] / sum);
+    cum[categories - 1] = 1;
+    for (let s = 0; s < samples; s++) {
+      const u = g.random();
+      let left = 0, right = categories;
+      while (right - left > 0) {
+        const mid = left + ((right - left) >> 1);
+        if (cum[mid] < u) left = mid + 1;
+        else right = mid;
+      }
+      out[r * samples + s] = left;
+    }
+  }
+}

@@ -81,6 +81,23 @@ export class Generator {
     return this.seed0;
   }
 
+  // sampling (conform8)
+  /**
+   * Re-seeds from a fresh non-deterministic seed and returns it, like `torch.Generator.seed()` (torch reads
+   * 64 bits from /dev/urandom; this draws 53 from `crypto.getRandomValues`, or `Math.random` where there is
+   * none, so that the seed stays an exact JS number). `manualSeed(thatSeed)` replays the stream.
+   * @example
+   * const s = g.seed(); const a = rand([3], { generator: g });
+   * g.manualSeed(s); // rand([3], { generator: g }) equals a again
+   */
+  seed(): number {
+    // compile (issue 15): a fresh seed is a value a replay would not draw again
+    noteUncapturable('Generator.seed inside a compiled step (a replay would reuse the seed drawn at capture)');
+    const s = freshSeed();
+    this.manualSeed(s);
+    return s;
+  }
+
   /** Next raw 32-bit unsigned integer (ATen's `random()`). */
   nextUint32(): number {
     noteRandomDraw(); // compile (issue 15)
@@ -187,4 +204,27 @@ export const defaultGenerator = new Generator(0);
 /** Seeds the global generator, like `torch.manual_seed` (seeds as {@link Generator.manualSeed}). */
 export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
+}
+
+// sampling (conform8)
+/** A non-deterministic 53-bit seed (browser-safe: the Web Crypto API where present). */
+function freshSeed(): number {
+  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
+  const w = new Uint32Array(2);
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(w);
+  else { w[0] = Math.floor(Math.random() * TWO32); w[1] = Math.floor(Math.random() * TWO32) ^ (Date.now() >>> 0); }
+  return (w[0] & 0x1fffff) * TWO32 + (w[1] >>> 0);
+}
+
+/**
+ * Seeds the global generator from a fresh non-deterministic seed and returns it, like `torch.seed()`.
+ * @example const s = seed(); // later: manualSeed(s) replays the same numbers
+ */
+export function seed(): number {
+  return defaultGenerator.seed();
+}
+
+/** The global generator's seed, like `torch.initial_seed()` (0 until {@link manualSeed} or {@link seed}). */
+export function initialSeed(): number | bigint {
+  return defaultGenerator.initialSeed();
 }

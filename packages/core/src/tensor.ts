@@ -33,6 +33,8 @@ import * as SO from './ops/sort';
 import * as TR from './ops/triangle';
 import * as RO from './ops/reorder';
 import * as NO from './ops/norm';
+import * as RC from './ops/rnn-cell'; // iteration (conform8): rows are torch's unbind(0)
+import * as SA from './ops/sampling'; // sampling (conform8)
 // webgpu device (issue 17)
 import * as WG from './webgpu/ops';
 import type { Device, GpuData } from './webgpu/ops';
@@ -503,7 +505,7 @@ export class Tensor {
   /** Fills in place with normal values, torch's numbers for the same seed (`x.normal_(0, 0.02, { generator })`). */
   normal_(mean = 0, std = 1, generator?: IP.GeneratorArg): this { return IP.normal_(this, mean, std, generator); }
   /** Fills in place with 0/1 draws that are 1 with probability `p` (`x.bernoulli_(0.3, { generator })`), torch's numbers for the same seed. */
-  bernoulli_(p = 0.5, generator?: IP.GeneratorArg): this { return IP.bernoulli_(this, p, generator); }
+  bernoulli_(p: number | Tensor = 0.5, generator?: IP.GeneratorArg): this { return IP.bernoulli_(this, p, generator); }
 
   // scans, sorting, triangles, reordering, norms, baddbmm (issue 13)
   cumsum(...args: SC.ScanArgs): Tensor { return SC.cumsum(this, ...args); }
@@ -577,6 +579,39 @@ export class Tensor {
   async itemAsync(): Promise<number> { return (await WG.toCpu(this)).item(); }
   /** A host (cpu) copy of this tensor (itself when already there), detached. @example const h = await x.cpuAsync(); */
   async cpuAsync(): Promise<Tensor> { return WG.toCpu(this); }
+
+  // sampling (conform8)
+  /** Fills in place with exponential(lambd) draws, torch's numbers for the same seed. @example zeros([3]).exponential_(2); */
+  exponential_(lambd = 1, generator?: IP.GeneratorArg): this { return IP.exponential_(this, lambd, generator); }
+  /** Fills in place with geometric(p) draws (trials up to the first success), torch's numbers. @example zeros([3]).geometric_(0.3); */
+  geometric_(p: number, generator?: IP.GeneratorArg): this { return IP.geometric_(this, p, generator); }
+  /** Fills in place with exp(normal(mean, std)) draws, torch's `log_normal_`. @example zeros([3]).logNormal_(0, 0.5); */
+  logNormal_(mean = 1, std = 2, generator?: IP.GeneratorArg): this { return IP.logNormal_(this, mean, std, generator); }
+  /** Fills in place with Cauchy(median, sigma) draws, torch's numbers. @example zeros([3]).cauchy_(); */
+  cauchy_(median = 0, sigma = 1, generator?: IP.GeneratorArg): this { return IP.cauchy_(this, median, sigma, generator); }
+  /** Category indices drawn from this tensor's rows of weights (torch.multinomial). @example probs.multinomial(2); */
+  multinomial(numSamples: number, ...args: SA.MultinomialArgs): Tensor { return SA.multinomial(this, numSamples, ...args); }
+  /** 0/1 draws with this tensor's values as probabilities, or with one p (torch.bernoulli). @example probs.bernoulli(); */
+  bernoulli(...args: SA.BernoulliArgs): Tensor { return SA.bernoulli(this, ...args); }
+
+  // iteration (conform8)
+  /**
+   * Tensors are iterable as in PyTorch (`Tensor.__iter__` is `iter(self.unbind(0))`): `for (const row of t)`,
+   * `[...t]` and `Array.from(t)` give the `t.length` slices `t[i]` along dim 0, views sharing t's storage and
+   * differentiable (each row's grad_fn is UnbindBackward0, as torch's). A 0-d tensor has no iterator (the
+   * getter gives none, so `for…of` throws a TypeError "… is not iterable", torch's "iteration over a 0-d
+   * tensor", and generic iterable checks such as jest's `toEqual` treat it as a plain value).
+   * @example
+   * for (const row of tensor([[1, 2], [3, 4]])) console.log(row.sum().item()); // 3, then 7
+   */
+  get [Symbol.iterator](): () => IterableIterator<Tensor> {
+    return (this.nd.shape.length === 0 ? undefined : iterateDim0) as () => IterableIterator<Tensor>;
+  }
+}
+
+// iteration (conform8)
+function iterateDim0(this: Tensor): IterableIterator<Tensor> {
+  return RC.unbind(this, 0)[Symbol.iterator]();
 }
 
 type ViewCtor = new (...args: unknown[]) => ndarray.NdArray<TypedArray>;

@@ -4,7 +4,6 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { Linear } from './linear';
 import * as init from './init';
-import { checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { multiHeadAttentionForward } from './functional/attention';
 
@@ -40,6 +39,16 @@ export interface MultiheadAttentionForwardOptions {
 }
 
 const FORWARD_OPTIONS = ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights'];
+// conform8: torch's forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None, average_attn_weights=True)
+const FORWARD_POSITIONAL = [pos.nullableTensor('keyPaddingMask'), pos.boolean('needWeights'), pos.nullableTensor('attnMask'), pos.boolean('averageAttnWeights')];
+
+/**
+ * What follows forward's query, key and value: torch's positional `keyPaddingMask, needWeights, attnMask,
+ * averageAttnWeights` (any leading part), then optionally an options object of the others; or the options alone.
+ */
+export type MultiheadAttentionForwardArgs = PositionalArgs<[], [
+  keyPaddingMask: Tensor | null, needWeights: boolean, attnMask: Tensor | null, averageAttnWeights: boolean,
+], MultiheadAttentionForwardOptions>;
 
 /**
  * Multi-head attention (PyTorch's `nn.MultiheadAttention`): the inputs are projected to numHeads heads
@@ -137,11 +146,16 @@ export class MultiheadAttention extends Module {
 
   /**
    * Attends `query` to `key`/`value`: [L, N, E] ([N, L, E] with batchFirst; unbatched [L, E]) →
-   * `[output, weights]`, weights null when `needWeights` is false.
+   * `[output, weights]`, weights null when `needWeights` is false. After the three inputs come torch's
+   * positional `keyPaddingMask, needWeights, attnMask, averageAttnWeights`, an options object of them, or both
+   * (a value given twice is an error).
+   * @example
+   * mha.call(q, k, v, null, false, mask); // torch: mha(q, k, v, None, False, mask)
+   * mha.call(q, k, v, { attnMask: mask, needWeights: false }); // the same call
    */
-  forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+  forward(query: Tensor, key: Tensor, value: Tensor, ...args: MultiheadAttentionForwardArgs): [Tensor, Tensor | null] {
     const name = `MultiheadAttention(${this.embedDim}, ${this.numHeads})`;
-    const opts = checkOptions(name, options, FORWARD_OPTIONS);
+    const opts = positionalOptions<MultiheadAttentionForwardOptions>(`${name}.forward`, args, FORWARD_POSITIONAL, FORWARD_OPTIONS, 3);
     return multiHeadAttentionForward(name, query, key, value, {
       embedDim: this.embedDim,
       numHeads: this.numHeads,

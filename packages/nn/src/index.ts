@@ -51,7 +51,7 @@ export { RNNBase, RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } from './rnn';
 export type { RNNBaseOptions, RNNOptions, LSTMOptions, RNNCellOptions } from './rnn';
 // attention and transformers (issue 13)
 export { MultiheadAttention } from './attention';
-export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions, MultiheadAttentionForwardArgs } from './attention'; // ForwardArgs: conform8
 export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer } from './transformer';
 export type {
   TransformerActivation, TransformerLayerOptions, TransformerOptions, TransformerForwardOptions, TransformerDecoderLayerForwardOptions, TransformerEncoderOptions,

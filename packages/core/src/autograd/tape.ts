@@ -19,6 +19,7 @@ import { activeTrace, noteValueRead } from '../compile/hooks'; // compile (issue
 import { noteLeafGrad, noteWalked, runKernel } from '../compile/capture';
 import { POOL_MIN_LENGTH, poolGive, _walkBegin as walkBegin, _walkEnd as walkEnd, _bornAfter as bornAfter } from '../pool';
 import { release as releaseDevice } from '../webgpu/ops'; // webgpu (issue 17)
+import { nextFunctionsOf, type NextFunction } from './next-functions'; // autograd introspection (conform8)
 
 /** A vector-Jacobian product: the gradient of the output in, one gradient per input out (null: none). */
 export type Vjp = (grad: Tensor) => ReadonlyArray<Tensor | null | undefined>;
@@ -61,6 +62,11 @@ export class Node {
    * `grad_fn=<…>`): a composed op ends in another op's node (`t()` is a permute here, TBackward0 there).
    */
   printedName: string | null = null;
+  /**
+   * @internal autograd introspection (conform8): set when this node is one output of an op that torch records
+   * as one multi-output node (unbind's slices): that node and the output's index, which `nextFunctions` shows.
+   */
+  outputOf: [node: Node, outputNr: number] | null = null;
 
   constructor(readonly op: string, inputs: (Tensor | null)[], vjp: Vjp, saved: readonly Tensor[]) {
     this.inputs = inputs;
@@ -76,6 +82,21 @@ export class Node {
    */
   name(): string {
     return nodeName(this);
+  }
+
+  // autograd introspection (conform8)
+  /**
+   * torch's `grad_fn.next_functions`: for each input of the op, `[node, 0]` with the node that produced it, an
+   * {@link AccumulateGrad} for a leaf that requires grad (its `variable` is the leaf), or `[null, 0]` for an
+   * input that does not require grad. The edges are this engine's: an op composed of others (see `name()`)
+   * shows its last node's inputs, in our argument order.
+   * @example
+   * const a = tensor([1, 2], { requiresGrad: true });
+   * const y = a.mul(a.exp()).sum();
+   * y.gradFn!.nextFunctions[0][0]!.name(); // 'MulBackward0'; its nextFunctions: AccumulateGrad (a), ExpBackward0
+   */
+  get nextFunctions(): NextFunction[] {
+    return nextFunctionsOf(this);
   }
 
   /** As PyTorch prints a grad_fn (`<AddBackward0 object at 0x…>`), without the address: `print(f'{z.grad_fn}')` ports as is. */

@@ -73,7 +73,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'gather');
   checkGatherShapes('gather', x, d, index);
   const res = x._storage.gpu !== null || index._storage.gpu !== null ? WG.gather(x, d, index) : gatherCpu(x, d, index); // webgpu (issue 17)
-  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, g)], [index]);
+  return record('gather', [x], res, (g) => [zerosLikeShape(x).scatterAdd(d, index, sameDtype(g, x))], [index]);
 }
 
 function gatherCpu(x: Tensor, d: number, index: Tensor): Tensor {
@@ -88,6 +88,7 @@ function gatherCpu(x: Tensor, d: number, index: Tensor): Tensor {
 /** Returns x with src added at the index positions along dim (out-of-place `scatter_add`). */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndex('scatterAdd', index);
+  checkSrcDtype('scatterAdd', x, src);
   const d = normDim(dim, x.ndim, 'scatterAdd');
   checkGatherShapes('scatterAdd', x, d, index, src);
   // As PyTorch, only src's leading index-shaped block is read (src may be larger in any dim, not smaller).
@@ -157,7 +158,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     if (x.ndim === 0) return [g.sum()];
     const view = sh.map((_, k) => (k === d ? m : 1));
     const full = index.reshape(view).expand(g._shape);
-    return [zerosLikeShape(x).scatterAdd(d, full, g)];
+    return [zerosLikeShape(x).scatterAdd(d, full, sameDtype(g, x))];
   }, [index]);
 }
 
@@ -255,7 +256,10 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
       throw new RangeError(`scatter: reduce ${JSON.stringify(reduce)} is not supported; use reduce: 'add' (scatterAdd) or scatter without reduce`);
     }
     checkIndex('scatter', index);
-    if (src instanceof Tensor) return scatterAdd(x, dim, index, src);
+    if (src instanceof Tensor) {
+      checkSrcDtype('scatter', x, src);
+      return scatterAdd(x, dim, index, src);
+    }
     if (typeof src !== 'number') throw new TypeError(`scatter: src must be a Tensor or a number, got ${typeof src}`);
     if (x.dtype === 'int32') checkInt32(src, 'scatter');
     return scatterAdd(x, dim, index, Tensor._fromData(allocate(x.dtype, index.numel()).fill(src), index.shape, x.dtype));
@@ -298,6 +302,10 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor {
   const { alpha = 1 } = checkOptions('indexAdd', opts, ['alpha']);
   checkIndex('indexAdd', index);
+  if (source instanceof Tensor && x instanceof Tensor && source.dtype !== x.dtype) {
+    // conform8: torch 1.13's index_add_ refuses mixed dtypes (the kernel would round or truncate source silently)
+    throw new TypeError(`indexAdd: self (${x.dtype}) and source (${source.dtype}) must have the same dtype; cast one with .to()`);
+  }
   if (index.ndim > 1) throw new RangeError(`indexAdd: index must be 1-D, got shape ${fmt(index._shape)}`);
   const d = normDim(dim, x.ndim, 'indexAdd');
   const m = index.numel();
@@ -308,4 +316,17 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   if (x.ndim === 0) return x.add(alpha === 1 ? source : source.mul(alpha));
   const idx = index.reshape(want.map((_, k) => (k === d ? m : 1))).expand(want).contiguous();
   return scatterAdd(x, d, idx, alpha === 1 ? source : source.mul(alpha));
+}
+
+// conform8: scatter_add / scatter / index_add with mixed dtypes, as torch 1.13
+/** torch's "scatter(): Expected self.dtype to be equal to src.dtype": no silent rounding (float64 into float32) or truncation (float into int32). */
+function checkSrcDtype(op: string, x: Tensor, src: Tensor): void {
+  if (src instanceof Tensor && x instanceof Tensor && src.dtype !== x.dtype) {
+    throw new TypeError(`${op}: expected self.dtype to be equal to src.dtype (${x.dtype} and ${src.dtype}); cast one with .to()`);
+  }
+}
+
+/** A VJP's incoming gradient in its input's dtype (a mixed-dtype graph can hand one in another dtype). */
+function sameDtype(g: Tensor, like: Tensor): Tensor {
+  return g.dtype === like.dtype ? g : g.to(like.dtype);
 }

@@ -12,7 +12,7 @@ import { onesOf } from './cast';
 import { fmt, sameShape, numelOf } from '../shape';
 import { allocate, checkInt32, isFloating } from '../dtype';
 import { Generator, defaultGenerator } from '../random';
-import { fillBernoulli, fillNormal, fillUniform } from '../random-fill';
+import { fillBernoulli, fillNormal, fillUniform, fillBernoulliTensor, fillExponential, fillGeometric, fillLogNormal, fillCauchy } from '../random-fill';
 import { checkOptionKeys } from '../options';
 import { operand } from './scalar';
 import { runKernel } from '../compile/capture';
@@ -147,9 +147,9 @@ export function copy_<T extends Tensor>(t: T, src: TensorLike): T {
 }
 
 // Drawn in memory order of a contiguous tensor (as torch's serial kernels do), then written into t.
-function randomFill<T extends Tensor>(t: T, op: string, fill: (vals: Float32Array | Float64Array) => void): T {
+function randomFill<T extends Tensor>(t: T, op: string, fill: (vals: Float32Array | Float64Array) => void, allowInt32 = false): T {
   checkLeaf(t, op);
-  if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected a floating point tensor, got ${t.dtype}`);
+  if (!isFloating(t.dtype) && !(allowInt32 && t.dtype === 'int32')) throw new TypeError(`${op}: expected a floating point tensor${allowInt32 ? ' or int32' : ''}, got ${t.dtype}`);
   const vals = allocate(t.dtype, t.numel()) as Float32Array | Float64Array;
   const drawn = Tensor._fromData(vals, t.shape, t.dtype);
   runKernel(() => {
@@ -198,12 +198,82 @@ export function normal_<T extends Tensor>(t: T, mean: number, std: number, gen?:
   return randomFill(t, 'normal_', (vals) => fillNormal(g, vals, mean, std));
 }
 
-/** torch's `bernoulli_(p)` with a number p: 1 with probability p, else 0 (53-bit uniforms, random-fill.ts). */
-export function bernoulli_<T extends Tensor>(t: T, p: number, gen?: GeneratorArg): T {
+/**
+ * torch's `bernoulli_(p)`: 1 with probability p, else 0. A number p draws 53-bit uniforms; a tensor p
+ * (broadcast to t's shape, any float dtype) gives each element its own probability, drawn with 53-bit
+ * uniforms when p is float64 and 24-bit ones otherwise, as ATen's kernel (random-fill.ts).
+ */
+export function bernoulli_<T extends Tensor>(t: T, p: number | Tensor, gen?: GeneratorArg): T {
+  if (p instanceof Tensor) return bernoulliTensor_(t, p, generatorOf('bernoulli_', gen));
   checkNumber('bernoulli_', 'p', p);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_: expected 0 <= p <= 1, got ${p}`);
   const g = generatorOf('bernoulli_', gen);
   return randomFill(t, 'bernoulli_', (vals) => fillBernoulli(g, vals, p));
 }
+
+// sampling (conform8)
+function bernoulliTensor_<T extends Tensor>(t: T, p: Tensor, g: Generator): T {
+  if (!isFloating(p.dtype)) throw new TypeError(`bernoulli_: expected a floating point probability tensor, got ${p.dtype}`);
+  let pe: Tensor;
+  try { pe = p.detach().expand(t.shape); } catch {
+    throw new RangeError(`bernoulli_: the probabilities of shape ${fmt(p.shape)} do not broadcast to the tensor's shape ${fmt(t.shape)}`);
+  }
+  const pv = pe.contiguous().dataSync() as Float32Array | Float64Array;
+  for (let i = 0; i < pv.length; i++) {
+    if (!(pv[i] >= 0 && pv[i] <= 1)) throw new RangeError(`bernoulli_: expected every probability in [0, 1], got ${pv[i]} (element ${i} of p broadcast to ${fmt(t.shape)})`);
+  }
+  return randomFill(t, 'bernoulli_', (vals) => fillBernoulliTensor(g, vals, pv, p.dtype === 'float64'));
+}
+
+/**
+ * torch's `exponential_(lambd=1)`: draws from the exponential distribution of rate `lambd`, `-log(1 - u) / lambd`
+ * (random-fill.ts; torch's numbers for the same seed, to libm's last ulp).
+ * @example zeros([3]).exponential_(2, { generator: new Generator(0) });
+ */
+export function exponential_<T extends Tensor>(t: T, lambd = 1, gen?: GeneratorArg): T {
+  checkNumber('exponential_', 'lambd', lambd);
+  if (!(lambd >= 0)) throw new RangeError(`exponential_: expects lambda >= 0.0, but found lambda=${lambd}`);
+  const g = generatorOf('exponential_', gen);
+  return randomFill(t, 'exponential_', (vals) => fillExponential(g, vals, lambd));
+}
+
+/**
+ * torch's `geometric_(p)`: the number of Bernoulli(p) trials up to the first success, `ceil(log(u) / log(1 - p))`
+ * (float or int32 tensors; torch's numbers for the same seed).
+ * @example zeros([4], { dtype: 'int32' }).geometric_(0.3);
+ */
+export function geometric_<T extends Tensor>(t: T, p: number, gen?: GeneratorArg): T {
+  checkNumber('geometric_', 'p', p);
+  if (!(p > 0 && p < 1)) throw new RangeError(`geometric_: expects p to be in (0, 1), but got p=${p}`);
+  const g = generatorOf('geometric_', gen);
+  return randomFill(t, 'geometric_', (vals) => fillGeometric(g, vals, p), true);
+}
+
+/**
+ * torch's `log_normal_(mean=1, std=2)`: `exp(x)` for x normal with that mean and std (the mean and std of the
+ * log, not of the values), one Box–Muller draw per element as torch (to libm's last ulp).
+ * @example zeros([3], { dtype: 'float64' }).logNormal_(0, 0.5);
+ */
+export function logNormal_<T extends Tensor>(t: T, mean = 1, std = 2, gen?: GeneratorArg): T {
+  checkNumber('logNormal_', 'mean', mean);
+  checkNumber('logNormal_', 'std', std);
+  if (!(std > 0)) throw new RangeError(`logNormal_: expects std > 0.0, but found std=${std}`);
+  const g = generatorOf('logNormal_', gen);
+  return randomFill(t, 'logNormal_', (vals) => fillLogNormal(g, vals, mean, std));
+}
+
+/**
+ * torch's `cauchy_(median=0, sigma=1)`: `median + sigma * tan(pi * (u - 1/2))` (to libm's last ulp).
+ * @example zeros([3]).cauchy_(0, 2);
+ */
+export function cauchy_<T extends Tensor>(t: T, median = 0, sigma = 1, gen?: GeneratorArg): T {
+  checkNumber('cauchy_', 'median', median);
+  checkNumber('cauchy_', 'sigma', sigma);
+  const g = generatorOf('cauchy_', gen);
+  return randomFill(t, 'cauchy_', (vals) => fillCauchy(g, vals, median, sigma));
+}
+
+/** @internal The generator a `GeneratorArg` names (the default one when absent); ops/sampling.ts reuses it. */
+export { generatorOf };
 
 export { stridedCopy };

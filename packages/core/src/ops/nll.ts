@@ -50,7 +50,7 @@ function untaped(g: Tensor, dtype: FloatDType): boolean {
 /** The chain's gradient under createGraph (so it can be differentiated again): its VJPs' own ops. */
 function composedGrad(g: Tensor, rows: Tensor, target: Tensor, M: number, mean: boolean): Tensor {
   const picked = (mean ? g.div(M) : g).reshape([1]).expand([M]).neg().reshape([M, 1]);
-  return zerosLikeShape(rows).scatterAdd(1, target.unsqueeze(1), picked);
+  return zerosLikeShape(rows).scatterAdd(1, target.unsqueeze(1), picked.dtype === rows.dtype ? picked : picked.to(rows.dtype)); // conform8: scatterAdd wants one dtype
 }
 
 /** [M, C] zeros with 0 + (−g/M) (or 0 + (−g)) at each target: what div, sum, neg and gather's VJPs make. */

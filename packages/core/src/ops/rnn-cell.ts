@@ -274,10 +274,14 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     return [stack(gs, d)];
   });
   // Each slice's g is kept in `slots` until the token's VJP: the engine must not recycle it on return.
-  return views.map((v, t) => record('unbind', [token], v, (g) => {
-    slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
-    return [zerosOf([], x.dtype)];
-  }, [], { keepsGrads: true }));
+  return views.map((v, t) => {
+    const out = record('unbind', [token], v, (g) => {
+      slots[t] = slots[t] ? (slots[t] as Tensor).add(g) : g;
+      return [zerosOf([], x.dtype)];
+    }, [], { keepsGrads: true });
+    if (out.gradFn && token.gradFn) out.gradFn.outputOf = [token.gradFn, t]; // conform8: nextFunctions shows torch's one UnbindBackward0
+    return out;
+  });
 }
 
 /**

@@ -67,7 +67,7 @@ describe('hand values (PyTorch)', () => {
     // torch.tensor([[1., 2], [3, 4]]).index_select(0, torch.tensor([-1])) -> RuntimeError: index out of range in self
     expect(() => f([[1, 2], [3, 4]]).indexSelect(0, i32([-1]))).toThrow(/indexSelect: index -1 is out of range for dim 0 with size 2/);
     // torch.zeros(3).scatter_add(0, torch.tensor([-1]), torch.ones(1)) -> RuntimeError: index -1 is out of bounds
-    expect(() => zeros([3]).scatterAdd(0, i32([-1]), f([1]))).toThrow(/scatterAdd: index -1 is out of bounds/);
+    expect(() => zeros([3], { dtype: 'float64' }).scatterAdd(0, i32([-1]), f([1]))).toThrow(/scatterAdd: index -1 is out of bounds/);
   });
 
   test('scatterAdd: torch.zeros(3).scatter_add(0, [0,2,0], [1,2,3]) = [4,0,2]; a larger src uses its leading block', () => {

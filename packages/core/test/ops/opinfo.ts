@@ -682,7 +682,7 @@ export const NOT_OPS = [
   'tensor', 'zeros', 'ones', 'full', 'empty', 'zerosLike', 'onesLike', 'fullLike', 'arange', 'linspace', 'eye',
   'rand', 'randn', 'randLike', 'randnLike', 'randint', 'randperm',
   'noGrad', 'enableGrad', 'isGradEnabled', 'setGradEnabled', 'detectAnomaly', 'isAnomalyEnabled',
-  'Node', 'tapePosition', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
+  'Node', 'tapePosition', 'AccumulateGrad', 'grad', 'defineFunction', 'FunctionContext', 'gradcheck', 'gradgradcheck', 'toDot', 'toMermaid',
   // Serialisation and raw kernels (tested in test/io and test/kernels).
   // (Storage, gemm, the optimizer-update kernels and the option checker are in @tapegrad/core/internal.)
   'encodeSafetensors', 'decodeSafetensors', 'SafetensorsError', 'setKernelBackend', 'kernelBackend', 'setKernelThreads', 'kernelThreads',
@@ -694,6 +694,8 @@ export const NOT_OPS = [
   'logspace', // audit3
   // webgpu device (issue 17): test/webgpu/
   'webgpu',
+  // sampling (conform8): test/sampling.test.ts checks the draws against torch
+  'multinomial', 'bernoulli', 'seed', 'initialSeed',
 ];
 
 /** A small stable hash, so each entry draws its own reproducible inputs. */
