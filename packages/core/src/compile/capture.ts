@@ -319,6 +319,15 @@ export function captureEpoch(): number {
   return epoch;
 }
 
+/**
+ * @internal Whether a kernel running inside a capture must not be handed `a` from the pool: an array of
+ * this capture's arena given back earlier in the step. What a kernel allocates (an optimizer's state on
+ * its first step) outlives the step, while the replays keep writing the arena's arrays.
+ */
+export function heldForArena(a: TypedArray): boolean {
+  return active !== null && depth > 0 && active.arena.has(a);
+}
+
 /** @internal Whether `a` belongs to a live capture's arena (the pool refuses such arrays). */
 export function isArenaOwned(a: TypedArray): boolean {
   return arenaCount > 0 && arenaOwned.has(a.buffer);
