@@ -4,7 +4,7 @@
  * state dicts in PyTorch's layout (parameters replaced by their index in group order).
  */
 import { Tensor, noGrad, enableGrad } from '@tapegrad/core';
-import { runKernel } from '@tapegrad/core/internal';
+import { invalidateCaptures, noteGradDependence, runKernel } from '@tapegrad/core/internal';
 import { cloneOption, cloneStateValue, describe, fmtShape, isPlainObject } from './util';
 
 /** What every optimizer's options have: the learning rate (which schedulers read and write). */
@@ -167,6 +167,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     this.checkOptions(full as Partial<O>, `${name} (param group ${this.paramGroups.length})`);
     this.paramGroups.push({ ...full, params } as ParamGroup<O>);
+    invalidateCaptures(); // compile: a captured zeroGrad() would not clear the new parameters' grads
   }
 
   /**
@@ -183,6 +184,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const p of group.params) {
         // _peekGrad/_releaseGrad: a grad only the engine has seen goes back to its pool (issue 15).
         const g = p._peekGrad();
+        // compile: a replay does not run this loop, so it needs what the loop found here (issue 15).
+        if (g === null || g === undefined || !setToNone) noteGradDependence(p);
         if (g === null || g === undefined) continue;
         if (setToNone) {
           p._releaseGrad();

@@ -47,6 +47,11 @@ export class Capture {
   readonly inputsWritten = new Set<TypedArray>();
   /** Decisions taken on argument values ({@link valueGuard}): a replay checks them before running. */
   readonly guards: ValueGuard[] = [];
+  /**
+   * Tensors whose `.grad` code outside kernels decided on before the step assigned it ({@link noteGradDependence}:
+   * zeroGrad skipping a null grad, or zero-filling one in place), with that grad: a replay needs the same.
+   */
+  readonly gradDeps = new Map<Tensor, Tensor | null>();
 
   fail(reason: string): void {
     if (DEBUG) console.error(`[capture] ${reason}\n${new Error().stack}`);
@@ -257,6 +262,18 @@ export function noteGradSet(t: Tensor): void {
   const g = t._grad, priv = t._gradPrivate;
   c.kernels.push(() => t._restoreGrad(g, priv));
   c.gradAssigned.add(t);
+}
+
+/**
+ * @internal What code outside kernels does next depends on `t.grad` being the tensor it is now (or null):
+ * zeroGrad skips a parameter whose grad is null, and zero-fills in place the one it finds. A replay does
+ * not run that code again, so it runs only while each such grad is still the one the capture found
+ * (else the call captures again). A grad the step itself assigned before is the step's own: no check.
+ */
+export function noteGradDependence(t: Tensor): void {
+  const c = active;
+  if (c === null || depth > 0 || c.gradAssigned.has(t) || c.gradDeps.has(t)) return;
+  c.gradDeps.set(t, t._grad);
 }
 
 /** @internal backward() walked these nodes. */

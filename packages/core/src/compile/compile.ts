@@ -95,6 +95,8 @@ interface Replay {
   result: unknown;
   /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
   guards: GradGuard[];
+  /** Grads that code outside kernels decided on (zeroGrad): each must be the same tensor (or null) again. */
+  gradDeps: [Tensor, Tensor | null][];
   /** The watched modules not nested in another one at the capture: each call walks their parameters and buffers. */
   watched: readonly TrainingFlagged[];
   /** Their parameters and buffers with their storages at the capture (a replaced one captures again). */
@@ -282,6 +284,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       staging: staging.tensors,
       result: out,
       guards: gradGuards(capture),
+      gradDeps: [...capture.gradDeps],
       watched,
       tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
       epoch,
@@ -332,6 +335,7 @@ function outOfPlaceAccumulation(c: Capture): string | null {
 
 /** Whether each leaf is as the capture found it (see GradGuard). */
 function guardsHold(r: Replay): boolean {
+  for (const [t, g] of r.gradDeps) if (t._grad !== g) return false;
   for (const g of r.guards) {
     if (g.leaf._storage.data !== g.data || !g.leaf.requiresGrad) return false;
     if (g.before !== undefined && g.leaf._grad !== g.before) return false;
