@@ -176,8 +176,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * `{ setToNone: false }`. After the default, `p.grad` is `null`: `p.grad.zero_()` (a PyTorch 1.13 habit)
    * fails on null, so write `p.grad?.zero_()` or pass `{ setToNone: false }`.
    *
-   * The default stays PyTorch 2's on purpose: compile(fn) replays a training step only when the grads it
-   * accumulates into are created inside the step, which a zero-filled grad from the previous step is not.
+   * compile(fn) replays a step with either: a zero-filled grad is added into in place, as PyTorch's
+   * AccumulateGrad does (the capture after the first such call sees that).
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {

@@ -268,8 +268,16 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return out;
     }
-    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? graphEscapes(out, capture) ?? unplainResult(out) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
+    const unreplayable = why ?? capture.failure ?? graphEscapes(out, capture) ?? unplainResult(out) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
     if (DEBUG) for (const st of capture.pending.values()) console.error(`[capture] unwritten storage\n${st}`);
+    const outOfPlace = outOfPlaceAccumulation(capture);
+    if (unreplayable === null && outOfPlace !== null && ++entry.changes <= MAX_GRAPH_CHANGES) {
+      // The grad the backward made instead (from a zero-filled one of the call before: zeroGrad({ setToNone:
+      // false })) is the engine's own, so the next capture adds into it in place: capture again.
+      stats.eager++;
+      return out;
+    }
+    const failure = unreplayable ?? outOfPlace;
     if (failure !== null || staging === null) {
       fallBack(entry, key, `cannot be replayed: ${failure ?? 'no capture'}`);
       stats.eager++;
