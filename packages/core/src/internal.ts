@@ -21,7 +21,7 @@ export { checkOptionKeys, unknownOptionError, suggestName } from './options';
 export { sizes } from './ops/conv';
 /** compile's capture (compile/capture.ts): kernels that sibling packages run, and decisions on argument values. */
 export { runKernel, valueGuard, noteUncapturable, invalidateCaptures, noteGradDependence } from './compile/capture';
-export { noteModuleCall } from './compile/hooks';
+export { noteModuleCall, noteTrainingFlip } from './compile/hooks';
 /** PyTorch's positional constructor arguments, then an options object (every optimizer, scheduler and nn layer). */
 export { pos, positionalOptions } from './positional-args';
 export type { PositionalArgs, PositionalParam, Prefixes } from './positional-args';

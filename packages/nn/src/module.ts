@@ -11,7 +11,7 @@
  * }
  * ```
  */
-import { invalidateCaptures, noteGradDependence, noteModuleCall, noteUncapturable } from '@tapegrad/core/internal';
+import { invalidateCaptures, noteGradDependence, noteModuleCall, noteTrainingFlip, noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor, DType, noGrad, isFloating, zerosLike } from '@tapegrad/core';
 import type { Device } from '@tapegrad/core';
 import { Parameter } from './parameter';
@@ -381,7 +381,10 @@ export abstract class Module {
   /** Sets training mode on this module and all descendants (Dropout, BatchNorm change behaviour). */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new TypeError(`train: training mode is expected to be boolean, got ${typeof mode}`);
-    for (const m of this.modules()) m.training = mode;
+    for (const m of this.modules()) {
+      if (m.training !== mode) noteTrainingFlip(m); // compile: a step that read this flag unseen traces again
+      m.training = mode;
+    }
     return this;
   }
   /** Evaluation mode: `train(false)`. */

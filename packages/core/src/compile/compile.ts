@@ -12,7 +12,7 @@ import { isAnomalyEnabled, isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
 import { checkOptions, isPlainOptions } from '../options';
-import { TraceListener, activeTrace, setActiveTrace } from './hooks';
+import { TraceListener, activeTrace, setActiveTrace, trainingFlips } from './hooks';
 import { GpuReplay, adoptDeviceCapture, copyOut as copyOutDevice, stageDeviceArgument } from '../webgpu/replay'; // webgpu (issue 17)
 
 /** Anything with a `training` flag, like an `nn.Module`; `modules()` (if present) lists its descendants. */
@@ -82,6 +82,11 @@ interface Entry {
   usedFlags: string;
   /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks (see outermost). */
   watched: readonly TrainingFlagged[];
+  /** The used modules and opts.modules with their descendants: a train()/eval() of any other module traces again. */
+  known: Set<object>;
+  /** trainingFlips() in all and of `known` when last checked (see unseenFlip). */
+  flips: number;
+  knownFlips: number;
 }
 
 const MAX_GRAPH_CHANGES = 2;
@@ -136,8 +141,10 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * `.grad` ends each call where eager mode leaves it. Before a replay, the modules `fn` calls (found while
  * tracing; `opts.modules` adds more) must be in the same train/eval state (else it traces again) and
  * have the same parameters and buffers with the same `requiresGrad` (walked once each, through the
- * outermost of those modules; a module whose `forward()` `fn` runs directly, not through `call()`, is
- * seen only when it or an ancestor is in `opts.modules`); each grad the step reads from before
+ * outermost of those modules; the parameters of a module whose `forward()` `fn` runs directly, not
+ * through `call()`, are watched only when it or an ancestor is in `opts.modules`, while `train()`/`eval()`
+ * of any module the trace did not see traces again, since `fn` may read its flag; assigning `.training`
+ * directly is not seen); each grad the step reads from before
  * it must still be in place, and no grad it writes may have been read through `.grad` since (the caller
  * may hold it); a forward hook registered or removed anywhere captures again. Otherwise the call captures
  * again.
@@ -188,7 +195,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const out = runUnder(rec, fn, args);
     const used = [...rec.modules];
     const watched = used.length ? [...modules, ...used.filter((m) => !modules.includes(m))] : modules;
-    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched });
+    const known = new Set<object>(used);
+    for (const m of modules) for (const d of typeof m.modules === 'function' ? [m, ...m.modules()] : [m]) known.add(d);
+    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched, known, flips: trainingFlips(), knownFlips: trainingFlips(known) });
     stats.traces++;
     if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
     return out;
@@ -203,7 +212,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         stats.eager++;
         return fn(...args);
       }
-      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules };
+      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules, known: new Set(), flips: 0, knownFlips: 0 };
       const out = trace(fresh, key, args); // entered only once the trace succeeded
       entries.set(key, fresh);
       stats.signatures = entries.size;
@@ -215,8 +224,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return fn(...args);
     }
-    // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
-    if (flagsOf(entry.used) !== entry.usedFlags) return trace(entry, key, args);
+    // A module the step calls switched train()/eval() (not passed in opts.modules), or one it was not seen
+    // to use (fn may read its flag, running its forward() directly): trace again.
+    if (flagsOf(entry.used) !== entry.usedFlags || unseenFlip(entry)) return trace(entry, key, args);
     if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay) && guardsHold(entry.replay)) {
       const r = entry.replay;
       if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
@@ -507,6 +517,20 @@ class Recorder implements TraceListener {
     if (typeof (m as TrainingFlagged).training === 'boolean') this.modules.add(m as TrainingFlagged);
     this.outer?.module?.(m);
   }
+}
+
+/**
+ * Whether train()/eval() switched a module the entry's trace did not know since it last looked: the
+ * flips in all outnumber those of its known modules (whose flags the signature and flagsOf check).
+ */
+function unseenFlip(e: Entry): boolean {
+  const all = trainingFlips();
+  if (all === e.flips) return false;
+  const known = trainingFlips(e.known);
+  if (all - e.flips !== known - e.knownFlips) return true;
+  e.flips = all;
+  e.knownFlips = known;
+  return false;
 }
 
 /** The train/eval flags of the modules a trace saw being called (a change traces again). */
