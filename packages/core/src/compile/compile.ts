@@ -87,6 +87,8 @@ interface Entry {
   /** trainingFlips() in all and of `known` when last checked (see unseenFlip). */
   flips: number;
   knownFlips: number;
+  /** The known modules' primitive attributes (p, eps, momentum...) after the last eager run: a change traces again. */
+  fields: Field[];
 }
 
 const MAX_GRAPH_CHANGES = 2;
@@ -149,9 +151,12 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * may hold it); a forward hook registered or removed anywhere captures again. Otherwise the call captures
  * again.
  *
- * What a capture fixes: JavaScript values `fn` reads from its closure (a weight, a `tensor([...])` made
- * from a JS array, a JS variable holding a tensor) are constants of the capture, as in TinyJit and CUDA
- * graphs: a replay reads the same tensor objects, with their current values. Pass values that change as
+ * What a capture fixes: JavaScript values `fn` reads from its closure (a number such as a learning rate,
+ * a `tensor([...])` made from a JS array, a JS variable holding a tensor) are constants of the capture, as
+ * in TinyJit and CUDA graphs: a replay reads the same tensor objects, with their current values, and never
+ * sees a closure number change. Module attributes are not: a number, boolean or string attribute of a module
+ * the step calls or of `opts.modules` (Dropout's `p`, BatchNorm's `momentum`) changed between calls traces
+ * again. Pass values that change as
  * arguments (they are part of the signature), and carry state from call to call through arguments and
  * results (`const [loss, h2] = step(x, h); h = h2.detach()`), not by reassigning a closure variable. An
  * optimizer's learning rate and step count are read when its kernel runs, so schedulers stepping outside
@@ -197,7 +202,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const watched = used.length ? [...modules, ...used.filter((m) => !modules.includes(m))] : modules;
     const known = new Set<object>(used);
     for (const m of modules) for (const d of typeof m.modules === 'function' ? [m, ...m.modules()] : [m]) known.add(d);
-    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched, known, flips: trainingFlips(), knownFlips: trainingFlips(known) });
+    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched, known, flips: trainingFlips(), knownFlips: trainingFlips(known), fields: fieldsOf(known) });
     stats.traces++;
     if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
     return out;
@@ -212,7 +217,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         stats.eager++;
         return fn(...args);
       }
-      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules, known: new Set(), flips: 0, knownFlips: 0 };
+      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules, known: new Set(), flips: 0, knownFlips: 0, fields: [] };
       const out = trace(fresh, key, args); // entered only once the trace succeeded
       entries.set(key, fresh);
       stats.signatures = entries.size;
@@ -226,7 +231,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     }
     // A module the step calls switched train()/eval() (not passed in opts.modules), or one it was not seen
     // to use (fn may read its flag, running its forward() directly): trace again.
-    if (flagsOf(entry.used) !== entry.usedFlags || unseenFlip(entry)) return trace(entry, key, args);
+    // A hyperparameter of one of them changed (dropout.p = 0, bn.momentum): fn's JavaScript reads it, trace again.
+    if (flagsOf(entry.used) !== entry.usedFlags || unseenFlip(entry) || fieldsChanged(entry.fields)) return trace(entry, key, args);
     if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay) && guardsHold(entry.replay)) {
       const r = entry.replay;
       if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
@@ -256,6 +262,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       out = runUnder(check, fn, staging === null ? args : (staging.args as A));
     } finally {
       setActiveCapture(prev);
+      entry.fields = fieldsOf(entry.known); // what fn itself sets (a lazy module's sizes) is the replays' state
       // fn ran on the staged copies: what it wrote into an argument goes back to the caller's tensor.
       if (staging !== null && capture.inputsWritten.size) {
         tensorsIn(args, []).forEach((t, i) => {
@@ -533,6 +540,27 @@ function unseenFlip(e: Entry): boolean {
   if (all - e.flips !== known - e.knownFlips) return true;
   e.flips = all;
   e.knownFlips = known;
+  return false;
+}
+
+/** A module's attribute and the primitive value it had (see Entry.fields). */
+type Field = [Record<string, unknown>, string, unknown];
+
+/** The primitive own attributes of `modules` (numbers, booleans, strings; not `training`, checked apart). */
+function fieldsOf(modules: Iterable<object>): Field[] {
+  const out: Field[] = [];
+  for (const m of modules) {
+    const r = m as Record<string, unknown>;
+    for (const k of Object.keys(r)) {
+      const v = r[k], t = typeof v;
+      if (k !== 'training' && (t === 'number' || t === 'boolean' || t === 'string' || v === null || v === undefined)) out.push([r, k, v]);
+    }
+  }
+  return out;
+}
+
+function fieldsChanged(fields: readonly Field[]): boolean {
+  for (const [m, k, v] of fields) if (!Object.is(m[k], v)) return true;
   return false;
 }
 
