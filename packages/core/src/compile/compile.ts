@@ -262,7 +262,10 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       out = runUnder(check, fn, staging === null ? args : (staging.args as A));
     } finally {
       setActiveCapture(prev);
-      entry.fields = fieldsOf(entry.known); // what fn itself sets (a lazy module's sizes) is the replays' state
+      // What fn itself sets (a lazy module's sizes, a train()/eval() inside fn) is the replays' state.
+      entry.fields = fieldsOf(entry.known);
+      entry.flips = trainingFlips();
+      entry.knownFlips = trainingFlips(entry.known);
       // fn ran on the staged copies: what it wrote into an argument goes back to the caller's tensor.
       if (staging !== null && capture.inputsWritten.size) {
         tensorsIn(args, []).forEach((t, i) => {

@@ -63,3 +63,18 @@ describe('compile: train()/eval() of a module whose forward() fn runs directly',
     expect(st).toMatchObject({ traces: 2, fallbacks: [] });
   });
 });
+
+describe('compile: train()/eval() inside fn', () => {
+  test('an eval pass inside the step (eval(), forward, train()) of a module fn never calls replays, equal to eager', () => {
+    // `other` is switched inside fn but never called: its switches are fn's own, not a change between calls
+    const other = new nn.Dropout(0.5);
+    const st = same((net, opt) => (x) => {
+      other.eval();
+      noGrad(() => net.forward(x).sum());
+      other.train();
+      opt.zeroGrad(); const l = net.forward(x).square().mean(); l.backward(); opt.step();
+      return l;
+    }, () => {});
+    expect(st).toMatchObject({ traces: 1, captures: 1, replays: 7, fallbacks: [] });
+  });
+});
