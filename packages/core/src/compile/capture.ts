@@ -137,6 +137,18 @@ function argumentWritten(c: Capture, a: TypedArray): void {
   c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
 }
 
+/** The outcomes of the valueGuard decisions of the call compile now runs (null when none is listening). */
+let decisions: unknown[] | null = null;
+/**
+ * @internal compile: collect the outcomes of valueGuard's decisions into `log` (null: stop); returns the
+ * previous log. Calls whose decisions differ may run different graphs without the graph being unstable.
+ */
+export function _collectDecisions(log: unknown[] | null): unknown[] | null {
+  const prev = decisions;
+  decisions = log;
+  return prev;
+}
+
 /** @internal compile's trace starts (+1) or ends (−1). */
 export function _tracing(delta: number): void {
   tracing += delta;
@@ -173,6 +185,7 @@ export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
   if (t._storage.gpu !== null) return deviceValueGuard(t, decide); // webgpu (issue 17)
   const data = t._contigData();
   const result = decide(data);
+  if (decisions !== null && depth === 0) decisions.push(result);
   const c = active;
   if (c !== null && depth === 0) {
     const base = t._storage.data;
@@ -211,6 +224,7 @@ export function noteDeviceStorage(data: TypedArray): void {
 function deviceValueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
   const gpu = t._storage.gpu as { host: TypedArray | null };
   const result = decide(hostMirror(t));
+  if (decisions !== null && depth === 0) decisions.push(result);
   const c = active;
   if (c !== null && depth === 0) {
     const host = gpu.host as TypedArray, off = t.nd.offset, n = t.numel();

@@ -7,7 +7,7 @@
 import { Tensor, isTensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { poolEvict } from '../pool';
-import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, inKernel, setActiveCapture, _tracing as tracing } from './capture';
+import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, inKernel, setActiveCapture, _collectDecisions as collectDecisions, _tracing as tracing } from './capture';
 import { isAnomalyEnabled, isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
@@ -71,6 +71,8 @@ export interface CompiledFunction<A extends unknown[], R> {
 interface Entry {
   /** The tape ops of the traced call, one `name shape dtype` string each. */
   ops: string[];
+  /** The outcomes of the valueGuard decisions that call took (another outcome may run another graph). */
+  decisions: unknown[];
   fallback: string | null;
   random: boolean;
   /** The captured step (from the second call on), or null before it. */
@@ -202,7 +204,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const watched = used.length ? [...modules, ...used.filter((m) => !modules.includes(m))] : modules;
     const known = new Set<object>(used);
     for (const m of modules) for (const d of typeof m.modules === 'function' ? [m, ...m.modules()] : [m]) known.add(d);
-    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched, known, flips: trainingFlips(), knownFlips: trainingFlips(known), fields: fieldsOf(known) });
+    Object.assign(entry, { ops: rec.ops, decisions: rec.decisions, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched, known, flips: trainingFlips(), knownFlips: trainingFlips(known), fields: fieldsOf(known) });
     stats.traces++;
     if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
     return out;
@@ -217,7 +219,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         stats.eager++;
         return fn(...args);
       }
-      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules, known: new Set(), flips: 0, knownFlips: 0, fields: [] };
+      const fresh: Entry = { ops: [], decisions: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules, known: new Set(), flips: 0, knownFlips: 0, fields: [] };
       const out = trace(fresh, key, args); // entered only once the trace succeeded
       entries.set(key, fresh);
       stats.signatures = entries.size;
@@ -274,7 +276,15 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         });
       }
     }
-    const changed = check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
+    // Another outcome of a decision on the arguments' values (crossEntropy: any target ignored?) may run
+    // another graph: that is the capture's own branch, which its value guards check before each replay,
+    // not a graph that keeps changing.
+    const branched = !sameOutcomes(check.decisions, entry.decisions);
+    const changed = branched ? null : check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
+    if (branched) {
+      entry.ops = check.ops;
+      entry.decisions = check.decisions;
+    }
     if (check.reads.length) {
       fallBack(entry, key, `a tensor value was read (${check.reads[0]})`);
       stats.eager++;
@@ -486,18 +496,26 @@ function freshStats(): CompileStats {
 function runUnder<A extends unknown[], R>(rec: Recorder, fn: (...args: A) => R, args: A): R {
   rec.outer = activeTrace();
   const prev = setActiveTrace(rec);
+  const prevDecisions = collectDecisions(rec.decisions);
   tracing(1);
   try {
     return fn(...args);
   } finally {
     tracing(-1);
+    collectDecisions(prevDecisions);
     setActiveTrace(prev);
   }
+}
+
+function sameOutcomes(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 /** Collects a call's ops, value reads and random draws; given an expected op list, notes the first difference. */
 class Recorder implements TraceListener {
   ops: string[] = [];
+  /** The outcomes of valueGuard's decisions (collected by capture.ts while this recorder's call runs). */
+  decisions: unknown[] = [];
   reads: string[] = [];
   random = false;
   mismatch: string | null = null;
