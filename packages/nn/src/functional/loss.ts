@@ -322,10 +322,12 @@ function nllParts(rows: Tensor, flatTarget: Tensor, weight: Tensor | null, ignor
 
 /**
  * numer / den for the weighted mean. When every target is ignored den is 0: the result is NaN as in
- * PyTorch, and the gradient is 0 (PyTorch skips ignored targets), not 0·∞ = NaN.
+ * PyTorch, and the gradient is 0 (PyTorch skips ignored targets), not 0·∞ = NaN. Chosen with where(),
+ * not by reading den: a value read would keep a compiled step (compile, issue 15) eager for good.
  */
 function weightedMean(numer: Tensor, den: Tensor): Tensor {
-  return den.item() === 0 ? numer.mul(0).add(NaN) : numer.div(den);
+  const none = den.eq(0);
+  return where(none, NaN, numer.div(where(none, 1, den)));
 }
 
 /**
