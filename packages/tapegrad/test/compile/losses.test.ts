@@ -40,4 +40,24 @@ describe('compile: crossEntropy and nllLoss beyond the plain case', () => {
     expect(stats).toMatchObject({ traces: 1, fallbacks: [] });
     expect((stats as unknown as { replays: number }).replays).toBeGreaterThanOrEqual(5);
   });
+
+  test('binaryCrossEntropy after a sigmoid: replays, equal to eager; an input outside [0, 1] throws on a replay as eagerly', () => {
+    manualSeed(100);
+    // the sixth call scales the probabilities by 3 (an argument, so the same graph): the range check must throw
+    const data = Array.from({ length: 8 }, (_, i) => [randn([8, 6]), randint(0, 2, [8, 1], { dtype: 'int32' }).float(), tensor([i === 5 ? 3 : 1])] as [Tensor, Tensor, Tensor]);
+    const logs: string[][] = [];
+    let stats = null;
+    for (const compiled of [false, true]) {
+      manualSeed(0);
+      const model = new nn.Linear(6, 1);
+      const opt = new SGD(model.parameters(), { lr: 0.5 });
+      const step = (x: Tensor, y: Tensor, scale: Tensor): Tensor => { opt.zeroGrad(); const l = F.binaryCrossEntropy(model.call(x).sigmoid().mul(scale), y); l.backward(); opt.step(); return l; };
+      const run = compiled ? compile(step) : step;
+      logs.push(data.map(([x, y, scale]) => { let out: string; try { out = bits(run(x, y, scale)); } catch (e) { out = `threw ${(e as Error).message}`; } return [out, ...[...model.parameters()].map(bits)].join(' '); }));
+      if (compiled) stats = (run as ReturnType<typeof compile>).stats();
+    }
+    expect(logs[1]).toEqual(logs[0]);
+    expect(logs[0][5]).toMatch(/^threw binaryCrossEntropy: all elements of input should be between 0 and 1/);
+    expect((stats as unknown as { replays: number }).replays).toBeGreaterThanOrEqual(5);
+  });
 });
