@@ -135,8 +135,10 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  *
  * Any change of signature traces again. A signature runs eagerly for good when its calls read a tensor's
  * values into JavaScript (`item()`, `dataSync()`, `toArray()`, `toString()` as printing does, and
- * `detectAnomaly`'s checks of the gradients: code after it may branch on them), record
- * a different sequence of ops under one signature, or do something a replay would not redo (an op with
+ * `detectAnomaly`'s checks of the gradients: code after it may branch on them), keep recording
+ * a different sequence of ops under one signature (a different outcome of a decision on an argument's
+ * values, such as crossEntropy's "any target ignored?", is not that: each replay checks its decisions and
+ * a call deciding otherwise runs eagerly), or do something a replay would not redo (an op with
  * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
  * which and why; so does returning a tensor whose graph no `backward()` inside `fn` used (the caller
  * may backpropagate it: compile the whole step, or run a forward under `noGrad`).
