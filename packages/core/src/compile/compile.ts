@@ -89,7 +89,7 @@ interface Entry {
   /** trainingFlips() in all and of `known` when last checked (see unseenFlip). */
   flips: number;
   knownFlips: number;
-  /** The known modules' primitive attributes (p, eps, momentum...) after the last eager run: a change traces again. */
+  /** The known modules' attributes (p, eps, momentum, a generator...) after the last eager run: a change traces again. */
   fields: Field[];
 }
 
@@ -158,9 +158,9 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * What a capture fixes: JavaScript values `fn` reads from its closure (a number such as a learning rate,
  * a `tensor([...])` made from a JS array, a JS variable holding a tensor) are constants of the capture, as
  * in TinyJit and CUDA graphs: a replay reads the same tensor objects, with their current values, and never
- * sees a closure number change. Module attributes are not: a number, boolean or string attribute of a module
- * the step calls or of `opts.modules` (Dropout's `p`, BatchNorm's `momentum`) changed between calls traces
- * again. Pass values that change as
+ * sees a closure number change. Module attributes are not: an attribute of a module the step calls or of
+ * `opts.modules` changed between calls (Dropout's `p`, BatchNorm's `momentum`; by identity for objects: a
+ * tensor or generator assigned in its place) traces again. Pass values that change as
  * arguments (they are part of the signature), and carry state from call to call through arguments and
  * results (`const [loss, h2] = step(x, h); h = h2.detach()`), not by reassigning a closure variable. An
  * optimizer's learning rate and step count are read when its kernel runs, so schedulers stepping outside
@@ -569,15 +569,15 @@ function unseenFlip(e: Entry): boolean {
 /** A module's attribute and the primitive value it had (see Entry.fields). */
 type Field = [Record<string, unknown>, string, unknown];
 
-/** The primitive own attributes of `modules` (numbers, booleans, strings; not `training`, checked apart). */
+/**
+ * The own attributes of `modules` (not `training`, checked apart): numbers, booleans and strings by value,
+ * anything else by identity (a tensor, generator or submodule assigned in its place).
+ */
 function fieldsOf(modules: Iterable<object>): Field[] {
   const out: Field[] = [];
   for (const m of modules) {
     const r = m as Record<string, unknown>;
-    for (const k of Object.keys(r)) {
-      const v = r[k], t = typeof v;
-      if (k !== 'training' && (t === 'number' || t === 'boolean' || t === 'string' || v === null || v === undefined)) out.push([r, k, v]);
-    }
+    for (const k of Object.keys(r)) if (k !== 'training') out.push([r, k, r[k]]);
   }
   return out;
 }
