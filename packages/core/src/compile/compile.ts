@@ -566,7 +566,7 @@ function unseenFlip(e: Entry): boolean {
   return false;
 }
 
-/** A module's attribute and the primitive value it had (see Entry.fields). */
+/** A module's attribute and the value it had (see Entry.fields). */
 type Field = [Record<string, unknown>, string, unknown];
 
 /**
