@@ -20,8 +20,8 @@ export { checkOptionKeys, unknownOptionError, suggestName } from './options';
 /** One number or one per spatial dim, as conv and its modules take sizes (`3` or `[3, 3]`), checked. */
 export { sizes } from './ops/conv';
 /** compile's capture (compile/capture.ts): kernels that sibling packages run, and decisions on argument values. */
-export { runKernel, valueGuard, noteUncapturable, invalidateCaptures } from './compile/capture';
-export { noteModuleCall } from './compile/hooks';
+export { runKernel, valueGuard, noteUncapturable, invalidateCaptures, noteGradDependence } from './compile/capture';
+export { noteModuleCall, noteTrainingFlip } from './compile/hooks';
 /** PyTorch's positional constructor arguments, then an options object (every optimizer, scheduler and nn layer). */
 export { pos, positionalOptions } from './positional-args';
 export type { PositionalArgs, PositionalParam, Prefixes } from './positional-args';

@@ -11,7 +11,7 @@
  * that overwrite every element of their output (elementwise loops, GEMM with beta 0, copies).
  */
 import type { TypedArray } from './dtype';
-import { isArenaOwned } from './compile/capture';
+import { heldForArena, isArenaOwned } from './compile/capture';
 
 /** Arrays shorter than this are not pooled: V8 allocates them cheaply (and small ones inside the heap). */
 export const POOL_MIN_LENGTH = 64;
@@ -95,7 +95,12 @@ export function poolTake(isF32: boolean, n: number): TypedArray | undefined {
   if (n < POOL_MIN_LENGTH || bytes === 0) return undefined;
   const list = (isF32 ? f32 : f64).get(n);
   if (list === undefined || list.length === 0) return undefined;
-  const a = list.pop() as TypedArray;
+  let k = list.length - 1;
+  while (k >= 0 && heldForArena(list[k])) k--; // compile: a kernel inside a capture gets none of its arena
+  if (k < 0) return undefined;
+  const a = list[k];
+  list[k] = list[list.length - 1];
+  list.pop();
   inPool.delete(a.buffer);
   bytes -= a.byteLength;
   stats.taken++;

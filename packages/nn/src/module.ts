@@ -11,7 +11,7 @@
  * }
  * ```
  */
-import { invalidateCaptures, noteModuleCall, noteUncapturable } from '@tapegrad/core/internal';
+import { invalidateCaptures, noteGradDependence, noteModuleCall, noteTrainingFlip, noteUncapturable } from '@tapegrad/core/internal';
 import { Tensor, DType, noGrad, isFloating, zerosLike } from '@tapegrad/core';
 import type { Device } from '@tapegrad/core';
 import { Parameter } from './parameter';
@@ -381,7 +381,10 @@ export abstract class Module {
   /** Sets training mode on this module and all descendants (Dropout, BatchNorm change behaviour). */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new TypeError(`train: training mode is expected to be boolean, got ${typeof mode}`);
-    for (const m of this.modules()) m.training = mode;
+    for (const m of this.modules()) {
+      if (m.training !== mode) noteTrainingFlip(m); // compile: a step that read this flag unseen traces again
+      m.training = mode;
+    }
     return this;
   }
   /** Evaluation mode: `train(false)`. */
@@ -392,10 +395,11 @@ export abstract class Module {
   /** Resets the gradients of all parameters: to null (default, as PyTorch 2) or to zeros. */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
+      if (p._peekGrad() === null) { noteGradDependence(p); continue; } // compile: a replay skips it too only while it stays null
       if (setToNone) p.grad = null;
       else {
-        const g = p.grad.gradFn ? p.grad.detach() : p.grad;
+        const held = p.grad as Tensor;
+        const g = held.gradFn ? held.detach() : held;
         noGrad(() => g.zero_());
         p.grad = g;
       }

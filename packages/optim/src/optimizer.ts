@@ -4,7 +4,7 @@
  * state dicts in PyTorch's layout (parameters replaced by their index in group order).
  */
 import { Tensor, noGrad, enableGrad } from '@tapegrad/core';
-import { runKernel } from '@tapegrad/core/internal';
+import { invalidateCaptures, noteGradDependence, runKernel } from '@tapegrad/core/internal';
 import { cloneOption, cloneStateValue, describe, fmtShape, isPlainObject } from './util';
 
 /** What every optimizer's options have: the learning rate (which schedulers read and write). */
@@ -167,6 +167,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     this.checkOptions(full as Partial<O>, `${name} (param group ${this.paramGroups.length})`);
     this.paramGroups.push({ ...full, params } as ParamGroup<O>);
+    invalidateCaptures(); // compile: a captured zeroGrad() would not clear the new parameters' grads
   }
 
   /**
@@ -175,14 +176,16 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * `{ setToNone: false }`. After the default, `p.grad` is `null`: `p.grad.zero_()` (a PyTorch 1.13 habit)
    * fails on null, so write `p.grad?.zero_()` or pass `{ setToNone: false }`.
    *
-   * The default stays PyTorch 2's on purpose: compile(fn) replays a training step only when the grads it
-   * accumulates into are created inside the step, which a zero-filled grad from the previous step is not.
+   * compile(fn) replays a step with either: a zero-filled grad is added into in place, as PyTorch's
+   * AccumulateGrad does (the capture after the first such call sees that).
    */
   zeroGrad({ setToNone = true }: ZeroGradOptions = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         // _peekGrad/_releaseGrad: a grad only the engine has seen goes back to its pool (issue 15).
         const g = p._peekGrad();
+        // compile: a replay does not run this loop, so it needs what the loop found here (issue 15).
+        if (g === null || g === undefined || !setToNone) noteGradDependence(p);
         if (g === null || g === undefined) continue;
         if (setToNone) {
           p._releaseGrad();

@@ -7,6 +7,7 @@
 import type { Tensor } from '../tensor';
 import type { Node } from './tape';
 import { fmt, sameShape } from '../shape';
+import { invalidateCaptures, noteUncapturable } from '../compile/capture';
 
 /** A gradient hook: return a tensor to replace the gradient, or nothing to keep it. */
 export type GradHook = (grad: Tensor) => Tensor | void | null | undefined;
@@ -26,7 +27,10 @@ export function registerHook(t: Tensor, hook: GradHook): RemovableHandle {
   if (node) nodeHooks.set(node, list); else leafHooks.set(t, list);
   list.push(hook);
   registered = true;
-  return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+  // compile (issue 15): a replay runs kernels, not hooks; a step that runs one stays eager (see runHooks),
+  // and one registered or removed after a capture must reach the step: capture again.
+  invalidateCaptures();
+  return { remove: () => { const i = list.indexOf(hook); if (i >= 0) { list.splice(i, 1); invalidateCaptures(); } } };
 }
 
 /** Where retainGrad() was called among a node's hooks: the retained grad is the one hooks before it made. */
@@ -51,6 +55,7 @@ export function runHooks(key: Tensor | Node, g: Tensor, retain?: (g: Tensor) => 
   if (list === undefined) return g;
   for (const h of [...list]) {
     if (h === RETAIN) { retain?.(g); continue; }
+    noteUncapturable('a tensor hook (registerHook) ran in the backward: a replay would not call it');
     const r = h(g);
     if (r === undefined || r === null) continue;
     if (typeof (r as Tensor).shape !== 'object' || !sameShape((r as Tensor).shape, g.shape)) {

@@ -376,7 +376,9 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
             const sum = createGraph ? enableGrad(() => cur.add(gg)) : cur.add(gg);
             // The replaced grad was private: nothing else can reach its buffer.
             if (track && leaf._gradPrivate) give(cur);
-            leaf._setGradAsEngine(sum, track && bornAfter(sum._storage.data, born));
+            // sum is the add's fresh output: nothing else holds it, however small (a small array's birth is
+            // not recorded, so without this a small grad, a bias's, could never be added into in place).
+            leaf._setGradAsEngine(sum, track && (bornAfter(sum._storage.data, born) || !counted(sum)));
             drop(g);
             continue;
           }

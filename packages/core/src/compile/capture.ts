@@ -47,6 +47,11 @@ export class Capture {
   readonly inputsWritten = new Set<TypedArray>();
   /** Decisions taken on argument values ({@link valueGuard}): a replay checks them before running. */
   readonly guards: ValueGuard[] = [];
+  /**
+   * Tensors whose `.grad` code outside kernels decided on before the step assigned it ({@link noteGradDependence}:
+   * zeroGrad skipping a null grad, or zero-filling one in place), with that grad: a replay needs the same.
+   */
+  readonly gradDeps = new Map<Tensor, Tensor | null>();
 
   fail(reason: string): void {
     if (DEBUG) console.error(`[capture] ${reason}\n${new Error().stack}`);
@@ -132,6 +137,18 @@ function argumentWritten(c: Capture, a: TypedArray): void {
   c.fail('fn writes into a tensor argument in place (the caller\'s tensor would not change on a replay); return the new value instead');
 }
 
+/** The outcomes of the valueGuard decisions of the call compile now runs (null when none is listening). */
+let decisions: unknown[] | null = null;
+/**
+ * @internal compile: collect the outcomes of valueGuard's decisions into `log` (null: stop); returns the
+ * previous log. Calls whose decisions differ may run different graphs without the graph being unstable.
+ */
+export function _collectDecisions(log: unknown[] | null): unknown[] | null {
+  const prev = decisions;
+  decisions = log;
+  return prev;
+}
+
 /** @internal compile's trace starts (+1) or ends (−1). */
 export function _tracing(delta: number): void {
   tracing += delta;
@@ -168,6 +185,7 @@ export function valueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
   if (t._storage.gpu !== null) return deviceValueGuard(t, decide); // webgpu (issue 17)
   const data = t._contigData();
   const result = decide(data);
+  if (decisions !== null && depth === 0) decisions.push(result);
   const c = active;
   if (c !== null && depth === 0) {
     const base = t._storage.data;
@@ -206,6 +224,7 @@ export function noteDeviceStorage(data: TypedArray): void {
 function deviceValueGuard<T>(t: Tensor, decide: (data: TypedArray) => T): T {
   const gpu = t._storage.gpu as { host: TypedArray | null };
   const result = decide(hostMirror(t));
+  if (decisions !== null && depth === 0) decisions.push(result);
   const c = active;
   if (c !== null && depth === 0) {
     const host = gpu.host as TypedArray, off = t.nd.offset, n = t.numel();
@@ -257,6 +276,18 @@ export function noteGradSet(t: Tensor): void {
   const g = t._grad, priv = t._gradPrivate;
   c.kernels.push(() => t._restoreGrad(g, priv));
   c.gradAssigned.add(t);
+}
+
+/**
+ * @internal What code outside kernels does next depends on `t.grad` being the tensor it is now (or null):
+ * zeroGrad skips a parameter whose grad is null, and zero-fills in place the one it finds. A replay does
+ * not run that code again, so it runs only while each such grad is still the one the capture found
+ * (else the call captures again). A grad the step itself assigned before is the step's own: no check.
+ */
+export function noteGradDependence(t: Tensor): void {
+  const c = active;
+  if (c === null || depth > 0 || c.gradAssigned.has(t) || c.gradDeps.has(t)) return;
+  c.gradDeps.set(t, t._grad);
 }
 
 /** @internal backward() walked these nodes. */
@@ -317,6 +348,15 @@ export function invalidateCaptures(): void {
 /** @internal The current epoch (a capture records it; a replay needs it unchanged). */
 export function captureEpoch(): number {
   return epoch;
+}
+
+/**
+ * @internal Whether a kernel running inside a capture must not be handed `a` from the pool: an array of
+ * this capture's arena given back earlier in the step. What a kernel allocates (an optimizer's state on
+ * its first step) outlives the step, while the replays keep writing the arena's arrays.
+ */
+export function heldForArena(a: TypedArray): boolean {
+  return active !== null && depth > 0 && active.arena.has(a);
 }
 
 /** @internal Whether `a` belongs to a live capture's arena (the pool refuses such arrays). */

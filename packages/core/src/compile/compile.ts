@@ -7,12 +7,12 @@
 import { Tensor, isTensor } from '../tensor';
 import type { TypedArray } from '../dtype';
 import { poolEvict } from '../pool';
-import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, setActiveCapture, _tracing as tracing } from './capture';
+import { Capture, DEBUG, ValueGuard, activeCapture, adoptArena, captureEpoch, forgetGradRead, gradWasRead, inKernel, setActiveCapture, _collectDecisions as collectDecisions, _tracing as tracing } from './capture';
 import { isAnomalyEnabled, isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { kernelBackend } from '../kernels/backend';
 import { getDefaultDtype } from '../dtype';
 import { checkOptions, isPlainOptions } from '../options';
-import { TraceListener, activeTrace, setActiveTrace } from './hooks';
+import { TraceListener, activeTrace, setActiveTrace, trainingFlips } from './hooks';
 import { GpuReplay, adoptDeviceCapture, copyOut as copyOutDevice, stageDeviceArgument } from '../webgpu/replay'; // webgpu (issue 17)
 
 /** Anything with a `training` flag, like an `nn.Module`; `modules()` (if present) lists its descendants. */
@@ -71,6 +71,8 @@ export interface CompiledFunction<A extends unknown[], R> {
 interface Entry {
   /** The tape ops of the traced call, one `name shape dtype` string each. */
   ops: string[];
+  /** The outcomes of the valueGuard decisions that call took (another outcome may run another graph). */
+  decisions: unknown[];
   fallback: string | null;
   random: boolean;
   /** The captured step (from the second call on), or null before it. */
@@ -82,6 +84,13 @@ interface Entry {
   usedFlags: string;
   /** `opts.modules` and then the used modules not among them: whose parameters and buffers a replay checks (see outermost). */
   watched: readonly TrainingFlagged[];
+  /** The used modules and opts.modules with their descendants: a train()/eval() of any other module traces again. */
+  known: Set<object>;
+  /** trainingFlips() in all and of `known` when last checked (see unseenFlip). */
+  flips: number;
+  knownFlips: number;
+  /** The known modules' attributes (p, eps, momentum, a generator...) after the last eager run: a change traces again. */
+  fields: Field[];
 }
 
 const MAX_GRAPH_CHANGES = 2;
@@ -95,6 +104,8 @@ interface Replay {
   result: unknown;
   /** What each leaf the backward reached must look like for a replay to be what eager mode does. */
   guards: GradGuard[];
+  /** Grads that code outside kernels decided on (zeroGrad): each must be the same tensor (or null) again. */
+  gradDeps: [Tensor, Tensor | null][];
   /** The watched modules not nested in another one at the capture: each call walks their parameters and buffers. */
   watched: readonly TrainingFlagged[];
   /** Their parameters and buffers with their storages at the capture (a replaced one captures again). */
@@ -124,8 +135,10 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  *
  * Any change of signature traces again. A signature runs eagerly for good when its calls read a tensor's
  * values into JavaScript (`item()`, `dataSync()`, `toArray()`, `toString()` as printing does, and
- * `detectAnomaly`'s checks of the gradients: code after it may branch on them), record
- * a different sequence of ops under one signature, or do something a replay would not redo (an op with
+ * `detectAnomaly`'s checks of the gradients: code after it may branch on them), keep recording
+ * a different sequence of ops under one signature (a different outcome of a decision on an argument's
+ * values, such as crossEntropy's "any target ignored?", is not that: each replay checks its decisions and
+ * a call deciding otherwise runs eagerly), or do something a replay would not redo (an op with
  * no captured kernel, an LR scheduler's `step()` inside `fn`, a tensor hook); `stats().fallbacks` says
  * which and why; so does returning a tensor whose graph no `backward()` inside `fn` used (the caller
  * may backpropagate it: compile the whole step, or run a forward under `noGrad`).
@@ -134,15 +147,20 @@ const OPTION_KEYS = ['modules', 'maxSignatures'] as const;
  * `.grad` ends each call where eager mode leaves it. Before a replay, the modules `fn` calls (found while
  * tracing; `opts.modules` adds more) must be in the same train/eval state (else it traces again) and
  * have the same parameters and buffers with the same `requiresGrad` (walked once each, through the
- * outermost of those modules; a module whose `forward()` `fn` runs directly, not through `call()`, is
- * seen only when it or an ancestor is in `opts.modules`); each grad the step reads from before
+ * outermost of those modules; the parameters of a module whose `forward()` `fn` runs directly, not
+ * through `call()`, are watched only when it or an ancestor is in `opts.modules`, while `train()`/`eval()`
+ * of any module the trace did not see traces again, since `fn` may read its flag; assigning `.training`
+ * directly is not seen); each grad the step reads from before
  * it must still be in place, and no grad it writes may have been read through `.grad` since (the caller
  * may hold it); a forward hook registered or removed anywhere captures again. Otherwise the call captures
  * again.
  *
- * What a capture fixes: JavaScript values `fn` reads from its closure (a weight, a `tensor([...])` made
- * from a JS array, a JS variable holding a tensor) are constants of the capture, as in TinyJit and CUDA
- * graphs: a replay reads the same tensor objects, with their current values. Pass values that change as
+ * What a capture fixes: JavaScript values `fn` reads from its closure (a number such as a learning rate,
+ * a `tensor([...])` made from a JS array, a JS variable holding a tensor) are constants of the capture, as
+ * in TinyJit and CUDA graphs: a replay reads the same tensor objects, with their current values, and never
+ * sees a closure number change. Module attributes are not: an attribute of a module the step calls or of
+ * `opts.modules` changed between calls (Dropout's `p`, BatchNorm's `momentum`; by identity for objects: a
+ * tensor or generator assigned in its place) traces again. Pass values that change as
  * arguments (they are part of the signature), and carry state from call to call through arguments and
  * results (`const [loss, h2] = step(x, h); h = h2.detach()`), not by reassigning a closure variable. An
  * optimizer's learning rate and step count are read when its kernel runs, so schedulers stepping outside
@@ -186,7 +204,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     const out = runUnder(rec, fn, args);
     const used = [...rec.modules];
     const watched = used.length ? [...modules, ...used.filter((m) => !modules.includes(m))] : modules;
-    Object.assign(entry, { ops: rec.ops, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched });
+    const known = new Set<object>(used);
+    for (const m of modules) for (const d of typeof m.modules === 'function' ? [m, ...m.modules()] : [m]) known.add(d);
+    Object.assign(entry, { ops: rec.ops, decisions: rec.decisions, random: rec.random, replay: null, changes: 0, used, usedFlags: flagsOf(used), watched, known, flips: trainingFlips(), knownFlips: trainingFlips(known), fields: fieldsOf(known) });
     stats.traces++;
     if (rec.reads.length) fallBack(entry, key, `a tensor value was read during tracing (${rec.reads[0]})`);
     return out;
@@ -201,7 +221,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         stats.eager++;
         return fn(...args);
       }
-      const fresh: Entry = { ops: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules };
+      const fresh: Entry = { ops: [], decisions: [], fallback: null, random: false, replay: null, changes: 0, used: [], usedFlags: '', watched: modules, known: new Set(), flips: 0, knownFlips: 0, fields: [] };
       const out = trace(fresh, key, args); // entered only once the trace succeeded
       entries.set(key, fresh);
       stats.signatures = entries.size;
@@ -213,8 +233,10 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return fn(...args);
     }
-    // A module the step calls switched train()/eval() (not passed in opts.modules): trace again.
-    if (flagsOf(entry.used) !== entry.usedFlags) return trace(entry, key, args);
+    // A module the step calls switched train()/eval() (not passed in opts.modules), or one it was not seen
+    // to use (fn may read its flag, running its forward() directly): trace again.
+    // A hyperparameter of one of them changed (dropout.p = 0, bn.momentum): fn's JavaScript reads it, trace again.
+    if (flagsOf(entry.used) !== entry.usedFlags || unseenFlip(entry) || fieldsChanged(entry.fields)) return trace(entry, key, args);
     if (entry.replay !== null && entry.replay.epoch === captureEpoch() && sameTensors(entry.replay) && guardsHold(entry.replay)) {
       const r = entry.replay;
       if (stageIn(r, args) && r.valueGuards.every((g) => Object.is(g.decide(g.data), g.expected))) {
@@ -244,6 +266,10 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       out = runUnder(check, fn, staging === null ? args : (staging.args as A));
     } finally {
       setActiveCapture(prev);
+      // What fn itself sets (a lazy module's sizes, a train()/eval() inside fn) is the replays' state.
+      entry.fields = fieldsOf(entry.known);
+      entry.flips = trainingFlips();
+      entry.knownFlips = trainingFlips(entry.known);
       // fn ran on the staged copies: what it wrote into an argument goes back to the caller's tensor.
       if (staging !== null && capture.inputsWritten.size) {
         tensorsIn(args, []).forEach((t, i) => {
@@ -252,7 +278,15 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         });
       }
     }
-    const changed = check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
+    // Another outcome of a decision on the arguments' values (crossEntropy: any target ignored?) may run
+    // another graph: that is the capture's own branch, which its value guards check before each replay,
+    // not a graph that keeps changing.
+    const branched = !sameOutcomes(check.decisions, entry.decisions);
+    const changed = branched ? null : check.mismatch ?? (check.ops.length !== entry.ops.length ? `${check.ops.length} ops instead of the traced ${entry.ops.length}` : null);
+    if (branched) {
+      entry.ops = check.ops;
+      entry.decisions = check.decisions;
+    }
     if (check.reads.length) {
       fallBack(entry, key, `a tensor value was read (${check.reads[0]})`);
       stats.eager++;
@@ -266,8 +300,16 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       stats.eager++;
       return out;
     }
-    const failure = why ?? capture.failure ?? outOfPlaceAccumulation(capture) ?? graphEscapes(out, capture) ?? unplainResult(out) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
+    const unreplayable = why ?? capture.failure ?? graphEscapes(out, capture) ?? unplainResult(out) ?? (capture.pending.size ? `an op computed a tensor outside a captured kernel (${capture.pending.values().next().value})` : null);
     if (DEBUG) for (const st of capture.pending.values()) console.error(`[capture] unwritten storage\n${st}`);
+    const outOfPlace = outOfPlaceAccumulation(capture);
+    if (unreplayable === null && outOfPlace !== null && ++entry.changes <= MAX_GRAPH_CHANGES) {
+      // The grad the backward made instead (from a zero-filled one of the call before: zeroGrad({ setToNone:
+      // false })) is the engine's own, so the next capture adds into it in place: capture again.
+      stats.eager++;
+      return out;
+    }
+    const failure = unreplayable ?? outOfPlace;
     if (failure !== null || staging === null) {
       fallBack(entry, key, `cannot be replayed: ${failure ?? 'no capture'}`);
       stats.eager++;
@@ -282,6 +324,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       staging: staging.tensors,
       result: out,
       guards: gradGuards(capture),
+      gradDeps: [...capture.gradDeps],
       watched,
       tensors: moduleTensors(watched).map((t) => [t, t._storage.data, t.requiresGrad]),
       epoch,
@@ -332,6 +375,7 @@ function outOfPlaceAccumulation(c: Capture): string | null {
 
 /** Whether each leaf is as the capture found it (see GradGuard). */
 function guardsHold(r: Replay): boolean {
+  for (const [t, g] of r.gradDeps) if (t._grad !== g) return false;
   for (const g of r.guards) {
     if (g.leaf._storage.data !== g.data || !g.leaf.requiresGrad) return false;
     if (g.before !== undefined && g.leaf._grad !== g.before) return false;
@@ -454,18 +498,26 @@ function freshStats(): CompileStats {
 function runUnder<A extends unknown[], R>(rec: Recorder, fn: (...args: A) => R, args: A): R {
   rec.outer = activeTrace();
   const prev = setActiveTrace(rec);
+  const prevDecisions = collectDecisions(rec.decisions);
   tracing(1);
   try {
     return fn(...args);
   } finally {
     tracing(-1);
+    collectDecisions(prevDecisions);
     setActiveTrace(prev);
   }
+}
+
+function sameOutcomes(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 /** Collects a call's ops, value reads and random draws; given an expected op list, notes the first difference. */
 class Recorder implements TraceListener {
   ops: string[] = [];
+  /** The outcomes of valueGuard's decisions (collected by capture.ts while this recorder's call runs). */
+  decisions: unknown[] = [];
   reads: string[] = [];
   random = false;
   mismatch: string | null = null;
@@ -473,6 +525,9 @@ class Recorder implements TraceListener {
   constructor(private readonly expected: string[] | null) {}
 
   op(name: string, shape: readonly number[], dtype: string): void {
+    // Ops a kernel runs inside itself (clipGradNorm_'s scaling, when its norm says so) are the kernel's
+    // own business: it runs them again, deciding anew, on every replay.
+    if (inKernel()) return;
     const s = `${name} [${shape.join(', ')}] ${dtype}`;
     const i = this.ops.length;
     if (this.expected !== null && this.mismatch === null && this.expected[i] !== s) {
@@ -495,6 +550,41 @@ class Recorder implements TraceListener {
     if (typeof (m as TrainingFlagged).training === 'boolean') this.modules.add(m as TrainingFlagged);
     this.outer?.module?.(m);
   }
+}
+
+/**
+ * Whether train()/eval() switched a module the entry's trace did not know since it last looked: the
+ * flips in all outnumber those of its known modules (whose flags the signature and flagsOf check).
+ */
+function unseenFlip(e: Entry): boolean {
+  const all = trainingFlips();
+  if (all === e.flips) return false;
+  const known = trainingFlips(e.known);
+  if (all - e.flips !== known - e.knownFlips) return true;
+  e.flips = all;
+  e.knownFlips = known;
+  return false;
+}
+
+/** A module's attribute and the value it had (see Entry.fields). */
+type Field = [Record<string, unknown>, string, unknown];
+
+/**
+ * The own attributes of `modules` (not `training`, checked apart): numbers, booleans and strings by value,
+ * anything else by identity (a tensor, generator or submodule assigned in its place).
+ */
+function fieldsOf(modules: Iterable<object>): Field[] {
+  const out: Field[] = [];
+  for (const m of modules) {
+    const r = m as Record<string, unknown>;
+    for (const k of Object.keys(r)) if (k !== 'training') out.push([r, k, r[k]]);
+  }
+  return out;
+}
+
+function fieldsChanged(fields: readonly Field[]): boolean {
+  for (const [m, k, v] of fields) if (!Object.is(m[k], v)) return true;
+  return false;
 }
 
 /** The train/eval flags of the modules a trace saw being called (a change traces again). */

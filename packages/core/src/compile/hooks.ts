@@ -48,3 +48,23 @@ export function noteRandomDraw(): void {
 export function noteModuleCall(m: object): void {
   if (active !== null) active.module?.(m);
 }
+
+let flips = 0;
+const flipsOf = new WeakMap<object, number>();
+/**
+ * @internal Called by nn's Module.train() for each module whose `training` flag it changes. A compiled
+ * step whose trace did not see that module (its forward() run directly, not through call()) could branch
+ * on the flag unseen: compile traces it again (see trainingFlips).
+ */
+export function noteTrainingFlip(m: object): void {
+  flips++;
+  flipsOf.set(m, (flipsOf.get(m) ?? 0) + 1);
+}
+
+/** @internal How many train/eval flips there were in all (no modules given) or of `modules` (each counted once). */
+export function trainingFlips(modules?: Iterable<object>): number {
+  if (modules === undefined) return flips;
+  let n = 0;
+  for (const m of modules) n += flipsOf.get(m) ?? 0;
+  return n;
+}

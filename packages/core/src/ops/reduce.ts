@@ -282,10 +282,12 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   const kshape = reducedShape(x._shape, dims, true);
   // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's
   // evenly_distribute_backward); amax/amin keep `x == result`, which gives them none (as PyTorch).
-  // (webgpu: not read back; a NaN max's gradient goes where x == NaN, i.e. nowhere)
-  const nanAll = out !== null && (op === 'max' || op === 'min') && res.numel() === 1 && res.item() !== res.item();
+  // (webgpu: not read back; a NaN max's gradient goes where x == NaN, i.e. nowhere). The result is NaN
+  // exactly when x holds one, and then x == result nowhere: `x == result or isnan(x)` picks the NaNs
+  // without reading the result (a value read would keep a compiled step eager: compile, issue 15).
+  const nanAll = out !== null && (op === 'max' || op === 'min') && res.numel() === 1;
   return record(op, [x], res, (g) => {
-    const mask = nanAll ? x.isnan() : x.eq(res.reshape(kshape));
+    const mask = nanAll ? x.eq(res.reshape(kshape)).logicalOr(x.isnan()) : x.eq(res.reshape(kshape));
     const count = sum(mask, dims, true);
     return [where(mask, g.reshape(kshape).div(count), 0)];
   }, [x]);

@@ -7,7 +7,7 @@
  * PyTorch broadcasts silently): it is almost always a bug ([N] vs [N, 1]). Shapes that do not broadcast
  * are an error.
  */
-import { nllRows, valueGuard, checkSameDtype } from '@tapegrad/core/internal';
+import { nllRows, runKernel, valueGuard, checkSameDtype } from '@tapegrad/core/internal';
 import { Tensor, where, isFloating, broadcastShapes } from '@tapegrad/core';
 import { checkOptions } from '../check';
 import { fusedSquaredError } from './mse';
@@ -177,11 +177,15 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
   // The range check reads the values: on the host only. A webgpu input is not read back (that would wait
   // for the device inside the step); as on CUDA, where PyTorch's check is a device-side assert, out-of-range
   // values are not reported there (the clamped logs below keep them finite). Documented in docs/webgpu.md.
+  // A kernel that only checks (compile, issue 15): a replay checks each call's input again, where reading
+  // it here would be a value read that keeps a compiled step eager.
   if (input.device === 'cpu') {
-    const v = input.dataSync();
-    for (let i = 0; i < v.length; i++) {
-      if (!(v[i] >= 0 && v[i] <= 1)) throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1, found ${v[i]} (apply a sigmoid, or use binaryCrossEntropyWithLogits)`);
-    }
+    runKernel(() => {
+      const v = input._contigData();
+      for (let i = 0; i < v.length; i++) {
+        if (!(v[i] >= 0 && v[i] <= 1)) throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1, found ${v[i]} (apply a sigmoid, or use binaryCrossEntropyWithLogits)`);
+      }
+    });
   }
   const clampedLog = (p: Tensor): Tensor => {
     // log(p) clamped at -100; the log's argument is kept away from 0 so no NaN reaches the gradient.
@@ -322,10 +326,12 @@ function nllParts(rows: Tensor, flatTarget: Tensor, weight: Tensor | null, ignor
 
 /**
  * numer / den for the weighted mean. When every target is ignored den is 0: the result is NaN as in
- * PyTorch, and the gradient is 0 (PyTorch skips ignored targets), not 0·∞ = NaN.
+ * PyTorch, and the gradient is 0 (PyTorch skips ignored targets), not 0·∞ = NaN. Chosen with where(),
+ * not by reading den: a value read would keep a compiled step (compile, issue 15) eager for good.
  */
 function weightedMean(numer: Tensor, den: Tensor): Tensor {
-  return den.item() === 0 ? numer.mul(0).add(NaN) : numer.div(den);
+  const none = den.eq(0);
+  return where(none, NaN, numer.div(where(none, 1, den)));
 }
 
 /**

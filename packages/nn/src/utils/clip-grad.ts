@@ -1,5 +1,6 @@
 /** Gradient clipping (PyTorch's `torch.nn.utils.clip_grad_norm_` / `clip_grad_value_`). */
 import { Tensor, tensor, noGrad } from '@tapegrad/core';
+import { runKernel } from '@tapegrad/core/internal';
 import { checkOptions, isOptionsObject } from '../check';
 
 export interface ClipGradNormOptions {
@@ -9,17 +10,31 @@ export interface ClipGradNormOptions {
   errorIfNonfinite?: boolean;
 }
 
-function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
-  if (parameters instanceof Tensor) return parameters.grad ? [parameters.grad] : [];
+function paramsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
+  if (parameters instanceof Tensor) return [parameters];
   if (parameters === null || typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== 'function') {
     throw new TypeError(`${fn}: parameters must be a Tensor or an iterable of Tensors (e.g. model.parameters())`);
   }
   const out: Tensor[] = [];
   for (const p of parameters) {
     if (!(p instanceof Tensor)) throw new TypeError(`${fn}: every parameter must be a Tensor`);
-    if (p.grad) out.push(p.grad);
+    out.push(p);
   }
   return out;
+}
+
+/** The grads the parameters have now, read as an optimizer reads them (no reference is kept past the call). */
+function gradsNow(params: readonly Tensor[]): Tensor[] {
+  const out: Tensor[] = [];
+  for (const p of params) {
+    const g = p._peekGrad();
+    if (g !== null) out.push(g);
+  }
+  return out;
+}
+
+function gradsOf(fn: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
+  return paramsOf(fn, parameters).map((p) => p.grad).filter((g): g is Tensor => g !== null);
 }
 
 /** Options with `maxNorm` too: PyTorch's `clip_grad_norm_(params, max_norm=1.0)` is `clipGradNorm_(params, { maxNorm: 1.0 })`. */
@@ -51,38 +66,50 @@ export function clipGradNorm_(
   } else if (isOptionsObject(normType)) {
     ({ normType = 2, errorIfNonfinite = false } = checkOptions<ClipGradNormOptions>('clipGradNorm_', normType as ClipGradNormOptions, ['normType', 'errorIfNonfinite']));
   }
-  const grads = gradsOf('clipGradNorm_', parameters);
+  const params = paramsOf('clipGradNorm_', parameters);
   const p = normType === 'inf' ? Infinity : normType;
   if (typeof p !== 'number' || !(p > 0)) throw new RangeError(`clipGradNorm_: normType must be a positive number or Infinity, got ${String(normType)}`);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new TypeError(`clipGradNorm_: maxNorm must be a number, got ${String(maxNorm)}`);
-  const dtype = grads.length ? grads[0].dtype : 'float32';
+  const grads = gradsNow(params);
   if (grads.length === 0) return tensor(0, { dtype: 'float32' });
-  // Accumulate in float64 JS numbers; PyTorch takes the norm of the per-tensor norms, which is the same.
+  const out = tensor(0, { dtype: grads[0].dtype });
+  const max = maxNorm;
+  // One kernel (compile, issue 15): a compiled step's replay runs it again on the grads then present,
+  // reading their values when it runs, so the norm is not a value read that keeps the step eager.
+  runKernel(() => {
+    const gs = gradsNow(params);
+    const total = totalNorm(gs, p);
+    if (errorIfNonfinite && !Number.isFinite(total)) {
+      throw new RangeError(
+        `clipGradNorm_: the total norm of order ${p} for gradients from parameters is non-finite (${total}), so it cannot be clipped. ` +
+          'To scale the gradients by the non-finite norm anyway, pass { errorIfNonfinite: false }',
+      );
+    }
+    const coef = Math.min(max / (total + 1e-6), 1);
+    if (coef < 1 || Number.isNaN(coef)) noGrad(() => gs.forEach((g) => g.mul_(coef)));
+    out._storage.data[0] = total;
+  }, out._storage.data);
+  return out;
+}
+
+/** The total norm of order `p` of all the grads' entries, accumulated in float64 JS numbers (PyTorch takes the norm of the per-tensor norms: the same). */
+function totalNorm(grads: readonly Tensor[], p: number): number {
   let total = 0;
   if (p === Infinity) {
     for (const g of grads) {
-      const d = g.dataSync();
+      const d = g._contigData();
       for (let i = 0; i < d.length; i++) {
         const a = Math.abs(d[i]);
         if (a > total || Number.isNaN(a)) total = a;
       }
     }
-  } else {
-    for (const g of grads) {
-      const d = g.dataSync();
-      for (let i = 0; i < d.length; i++) total += p === 2 ? d[i] * d[i] : Math.pow(Math.abs(d[i]), p);
-    }
-    total = p === 2 ? Math.sqrt(total) : Math.pow(total, 1 / p);
+    return total;
   }
-  if (errorIfNonfinite && !Number.isFinite(total)) {
-    throw new RangeError(
-      `clipGradNorm_: the total norm of order ${p} for gradients from parameters is non-finite (${total}), so it cannot be clipped. ` +
-        'To scale the gradients by the non-finite norm anyway, pass { errorIfNonfinite: false }',
-    );
+  for (const g of grads) {
+    const d = g._contigData();
+    for (let i = 0; i < d.length; i++) total += p === 2 ? d[i] * d[i] : Math.pow(Math.abs(d[i]), p);
   }
-  const coef = Math.min(maxNorm / (total + 1e-6), 1);
-  if (coef < 1 || Number.isNaN(coef)) noGrad(() => grads.forEach((g) => g.mul_(coef)));
-  return tensor(total, { dtype });
+  return p === 2 ? Math.sqrt(total) : Math.pow(total, 1 / p);
 }
 
 /**

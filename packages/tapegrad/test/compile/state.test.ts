@@ -151,7 +151,7 @@ describe('compile and the state around a step', () => {
     expect(st.replays).toBeGreaterThan(0);
   });
 
-  test('BatchNorm running statistics follow every replay; clipGradNorm_ (a value read) keeps its step eager', () => {
+  test('BatchNorm running statistics follow every replay; clipGradNorm_ inside fn replays too (its norm is read inside its kernel)', () => {
     const data = batches(10, [4, 2, 6, 6], 3);
     const bn = () => new nn.Sequential(new nn.Conv2d(2, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 3));
     const st = eagerEqualsCompiled(() => { const m = bn(); return plain(m, new SGD(m.parameters(), { lr: 0.1, momentum: 0.9 })); }, data,
@@ -162,7 +162,7 @@ describe('compile and the state around a step', () => {
       const opt = new SGD(m.parameters(), { lr: 0.1 });
       return { model: m, opt, step: (x, y) => { opt.zeroGrad(); const l = ce(m.call(x) as Tensor, y); l.backward(); nn.utils.clipGradNorm_(m.parameters(), 0.5); opt.step(); return l; } };
     }, data);
-    expect(clipped.fallbacks[0].reason).toMatch(/dataSync/);
+    expect(clipped).toMatchObject({ replays: 8, fallbacks: [] });
   });
 
   test('an exception inside a replay\'s kernels (Embedding\'s index check) or thrown by fn during the capture leaves the next call right', () => {
