@@ -123,3 +123,5 @@ export { slice } from './ops/view';
 export type { CatOptions } from './ops/view';
 export { isclose, allclose, equal } from './ops/close';
 export type { CloseOptions } from './ops/close';
+// issue-13 conformance (audit13c): einsum's sublist form
+export type { EinsumSublist } from './ops/einsum';
