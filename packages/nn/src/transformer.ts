@@ -335,6 +335,10 @@ export class TransformerDecoder extends Module {
 }
 
 export interface TransformerOptions extends TransformerLayerOptions {
+  /** Default 512. */
+  dModel?: number;
+  /** Default 8. */
+  nhead?: number;
   /** Default 6. */
   numEncoderLayers?: number;
   /** Default 6. */
@@ -374,16 +378,19 @@ export class Transformer extends Module {
    * dropout=0.1, activation=relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5, batch_first=False,
    * norm_first=False)`: positional values, then the other options.
    */
-  constructor(dModel = 512, nhead = 8, ...args: PositionalArgs<[], [
+  constructor(...args: PositionalArgs<[], [
+    dModel: number, nhead: number,
     numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation,
     customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean,
   ], TransformerOptions>) {
     super();
+    // Every argument has a default, so all of them may come in the options (PyTorch's Transformer(d_model=64, nhead=4)).
     const opts = positionalOptions<TransformerOptions>('Transformer', args, [
+      pos.number('dModel'), pos.number('nhead'),
       pos.number('numEncoderLayers'), pos.number('numDecoderLayers'), ...LAYER_POSITIONAL.slice(0, 3), pos.nullableModule('customEncoder'), pos.nullableModule('customDecoder'),
       ...LAYER_POSITIONAL.slice(3),
-    ], [...LAYER_OPTIONS, 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder'], 2);
-    const { numEncoderLayers = 6, numDecoderLayers = 6, customEncoder = null, customDecoder = null, ...layerOpts } = opts;
+    ], [...LAYER_OPTIONS, 'dModel', 'nhead', 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder'], 0);
+    const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder = null, customDecoder = null, ...layerOpts } = opts;
     const { layerNormEps = 1e-5, dtype = getDefaultDtype(), batchFirst = false, generator } = layerOpts;
     this.encoder = customEncoder ?? new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts), numEncoderLayers, {
       norm: new LayerNorm(dModel, { eps: layerNormEps, dtype }),
@@ -426,5 +433,10 @@ export class Transformer extends Module {
   static generateSquareSubsequentMask(n: number, { dtype = getDefaultDtype() }: { dtype?: DType } = {}): Tensor {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`generateSquareSubsequentMask: size must be a non-negative integer, got ${n}`);
     return causalBias(n, n, dtype);
+  }
+
+  /** The same mask called on a model, as PyTorch's staticmethod allows (`model.generate_square_subsequent_mask(sz)`). */
+  generateSquareSubsequentMask(n: number, options: { dtype?: DType } = {}): Tensor {
+    return Transformer.generateSquareSubsequentMask(n, options);
   }
 }
