@@ -1,0 +1,120 @@
+/**
+ * A third conformance audit of the issue-13 modules against PyTorch 1.13 (fixtures/pytorch/audit13c/
+ * modules.json, written by modules.py beside it): recurrent modules in training mode with dropout 1
+ * between layers (PyTorch's mask is all zeros, so the result is deterministic: dropout only between
+ * layers), scaledDotProductAttention with leading dims that broadcast, nn.Transformer from options only
+ * with the mask made by the model, and nn.utils.rnn with positional arguments.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Tensor, tensor } from '@tapegrad/core';
+import { RNN, LSTM, GRU, Module, Transformer, functional as F } from '../src';
+import { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence } from '../src/utils/rnn';
+import { expectClose } from './helpers';
+
+type V = number | 'inf' | '-inf';
+interface T { shape: number[]; data: V[] }
+interface RnnCase {
+  name: string; module: 'RNN' | 'LSTM' | 'GRU'; inputSize: number; hiddenSize: number; options: Record<string, unknown>;
+  stateDictKeys: string[]; params: Record<string, T>; x: T; packed?: { lengths: number[]; enforceSorted: boolean };
+  output: T; hN: T; cN?: T; upstream: Record<string, T>; xGrad: T; paramGrads: Record<string, T>;
+}
+interface SdpaCase { name: string; query: T; key: T; value: T; mask: (T & { bool: boolean }) | null; output: T; upstream: T; grads: T[] }
+const fx = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/audit13c/modules.json'), 'utf8')) as {
+  rnn: RnnCase[]; sdpa: SdpaCase[];
+  transformer: { stateDictKeys: string[]; params: Record<string, T>; src: T; tgt: T; mask: T; output: T };
+  utils: Record<string, T & Record<string, unknown>>;
+};
+const num = (v: V): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
+const vals = (r: T): number[] => r.data.map(num);
+const CTORS = { RNN, LSTM, GRU } as unknown as Record<string, new (i: number, h: number, o: never) => Module>;
+
+describe.each([['float64', 1e-9], ['float32', 2e-4]] as const)('%s', (dtype, TOL) => {
+  const tt = (r: T): Tensor => tensor(vals(r), { dtype }).reshape(r.shape);
+
+  describe('recurrent modules in training mode with dropout 1 between layers', () => {
+    test.each(fx.rnn.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+      const m = new CTORS[c.module](c.inputSize, c.hiddenSize, { ...c.options, dtype } as never);
+      expect(m.training).toBe(true);
+      expect(Object.keys(m.stateDict())).toEqual(c.stateDictKeys);
+      m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, tt(v)])));
+      const x = tt(c.x).requiresGrad_();
+      const bf = c.options.batchFirst === true;
+      const input = c.packed ? packPaddedSequence(x, c.packed.lengths, { batchFirst: bf, enforceSorted: c.packed.enforceSorted }) : x;
+      const [o, s] = (m as unknown as { forward(x: unknown): [Tensor | PackedSequence, Tensor | [Tensor, Tensor]] }).forward(input);
+      const out = o instanceof PackedSequence ? padPackedSequence(o, { batchFirst: bf })[0] : o;
+      const [hN, cN] = Array.isArray(s) ? s : [s, null];
+      expect(out.shape).toEqual(c.output.shape);
+      expectClose(out, vals(c.output), TOL);
+      expectClose(hN, vals(c.hN), TOL);
+      let loss = out.mul(tt(c.upstream.output)).sum().add(hN.mul(tt(c.upstream.hN)).sum());
+      if (c.cN) {
+        expectClose(cN, vals(c.cN), TOL);
+        loss = loss.add(cN!.mul(tt(c.upstream.cN)).sum());
+      }
+      loss.backward();
+      expectClose(x.grad, vals(c.xGrad), TOL);
+      const params = new Map(m.namedParameters());
+      for (const [k, g] of Object.entries(c.paramGrads)) expectClose(params.get(k)!.grad, vals(g), TOL);
+    });
+  });
+
+  describe('scaledDotProductAttention with broadcast leading dims', () => {
+    test.each(fx.sdpa.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+      const [q, k, v] = [c.query, c.key, c.value].map((r) => tt(r).requiresGrad_());
+      const mask = c.mask === null ? null : c.mask.bool ? tensor(vals(c.mask).map(Boolean), { dtype: 'bool' }).reshape(c.mask.shape) : tt(c.mask);
+      // PyTorch's positional attn_mask
+      const out = F.scaledDotProductAttention(q, k, v, mask);
+      expect(out.shape).toEqual(c.output.shape);
+      expectClose(out, vals(c.output), TOL);
+      out.mul(tt(c.upstream)).sum().backward();
+      [q, k, v].forEach((t, i) => expectClose(t.grad, vals(c.grads[i]), TOL));
+    });
+  });
+
+  test('nn.Transformer from options only; the model makes the causal mask', () => {
+    const r = fx.transformer;
+    const m = new Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 2, dimFeedforward: 16, dropout: 0, batchFirst: true, normFirst: true, dtype });
+    expect(Object.keys(m.stateDict())).toEqual(r.stateDictKeys);
+    m.loadStateDict(Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, tt(v)])));
+    const mask = m.generateSquareSubsequentMask(3, { dtype });
+    expect(Array.from(mask.dataSync())).toEqual(vals(r.mask));
+    const out = m.call(tt(r.src), tt(r.tgt), { tgtMask: mask });
+    expect(out.shape).toEqual(r.output.shape);
+    expectClose(out, vals(r.output), TOL);
+  });
+});
+
+describe('nn.utils.rnn with PyTorch\'s positional arguments', () => {
+  const u = fx.utils as unknown as {
+    padSequence: T; packPadded: { data: T; batchSizes: number[]; sortedIndices: number[] }; padPacked: { padded: T; lengths: number[] };
+    packSequence: { data: T; sortedIndices: number[] };
+  };
+  const f = (v: number[]) => tensor(v, { dtype: 'float64' });
+  const ar = (a: number, b: number) => f(Array.from({ length: b - a }, (_, i) => a + i));
+  const eq = (t: Tensor, r: T) => { expect(t.shape).toEqual(r.shape); expect(Array.from(t.dataSync())).toEqual(vals(r)); };
+  const [a, b, c] = [ar(1, 4), ar(4, 6), f([6])];
+
+  test('padSequence(sequences, batchFirst, paddingValue)', () => eq(padSequence([b, a, c], true, -1), u.padSequence));
+  test('packPaddedSequence(input, lengths, batchFirst, enforceSorted), padPackedSequence(seq, batchFirst, paddingValue, totalLength)', () => {
+    const x = ar(0, 24).reshape([3, 4, 2]);
+    const p = packPaddedSequence(x, [2, 4, 3], true, false);
+    eq(p.data, u.packPadded.data);
+    expect(Array.from(p.batchSizes.dataSync())).toEqual(u.packPadded.batchSizes);
+    expect(Array.from(p.sortedIndices!.dataSync())).toEqual(u.packPadded.sortedIndices);
+    const [padded, lengths] = padPackedSequence(p, true, -2, 5);
+    eq(padded, u.padPacked.padded);
+    expect(Array.from(lengths.dataSync())).toEqual(u.padPacked.lengths);
+    expect(padPackedSequence(p, true, -2, null)[0].shape).toEqual([3, 4, 2]);
+  });
+  test('packSequence(sequences, enforceSorted)', () => {
+    const p = packSequence([b, a, c], false);
+    eq(p.data, u.packSequence.data);
+    expect(Array.from(p.sortedIndices!.dataSync())).toEqual(u.packSequence.sortedIndices);
+  });
+  test('a positional value of the wrong type, or given twice, is refused by name', () => {
+    expect(() => padSequence([a], 'yes' as never)).toThrow(/padSequence: argument 2 \(batchFirst\) must be a boolean, got the string 'yes'/);
+    expect(() => padSequence([a], true, { batchFirst: false })).toThrow(/padSequence: got multiple values for argument 'batchFirst'/);
+    expect(() => packPaddedSequence(ar(0, 4).reshape([2, 2]), [2, 1], { enforce_sorted: false } as never)).toThrow(/packPaddedSequence: unknown option 'enforce_sorted'/);
+  });
+});
