@@ -8,7 +8,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Tensor, tensor } from '@tapegrad/core';
-import { RNN, LSTM, GRU, Module, Transformer, functional as F } from '../src';
+import { RNN, LSTM, GRU, LSTMCell, RNNCell, Module, Transformer, functional as F } from '../src';
 import { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence } from '../src/utils/rnn';
 import { expectClose } from './helpers';
 
@@ -116,5 +116,26 @@ describe('nn.utils.rnn with PyTorch\'s positional arguments', () => {
     expect(() => padSequence([a], 'yes' as never)).toThrow(/padSequence: argument 2 \(batchFirst\) must be a boolean, got the string 'yes'/);
     expect(() => padSequence([a], true, { batchFirst: false })).toThrow(/padSequence: got multiple values for argument 'batchFirst'/);
     expect(() => packPaddedSequence(ar(0, 4).reshape([2, 2]), [2, 1], { enforce_sorted: false } as never)).toThrow(/packPaddedSequence: unknown option 'enforce_sorted'/);
+  });
+});
+
+describe('recurrent bad input names the module', () => {
+  test('an input or state of another dtype than the parameters', () => {
+    const lstm = new LSTM(3, 4);
+    const x = tensor(new Array(30).fill(0.5), { dtype: 'float32' }).reshape([5, 2, 3]);
+    expect(() => lstm.forward(x.to('float64'))).toThrow(/^LSTM: input is float64 but the module's parameters are float32; they must have the same dtype/);
+    const h = tensor(new Array(8).fill(0), { dtype: 'float32' }).reshape([1, 2, 4]);
+    expect(() => lstm.forward(x, [h.to('float64'), h])).toThrow(/^LSTM: h0 is float64 but the module's parameters are float32/);
+    expect(() => lstm.forward(x, [h, h.to('float64')])).toThrow(/^LSTM: c0 is float64 but the module's parameters are float32/);
+    expect(() => new GRU(3, 4, { dtype: 'float64' }).forward(x)).toThrow(/^GRU: input is float32 but the module's parameters are float64/);
+    expect(() => new LSTMCell(3, 4).forward(x.select(0, 0), [h.select(0, 0).to('float64'), h.select(0, 0)])).toThrow(/^LSTMCell: hidden state h is float64 but the module's parameters are float32/);
+    expect(() => new RNNCell(3, 4).forward(x.select(0, 0).to('float64'))).toThrow(/^RNNCell: input is float64 but the module's parameters are float32/);
+  });
+  test('a projected LSTM\'s h0 of the hidden size is refused naming projSize', () => {
+    const lstm = new LSTM(3, 4, { projSize: 2 });
+    const x = tensor(new Array(30).fill(0.5), { dtype: 'float32' }).reshape([5, 2, 3]);
+    const z = (s: number[]) => tensor(new Array(s.reduce((a, b) => a * b, 1)).fill(0), { dtype: 'float32' }).reshape(s);
+    expect(() => lstm.forward(x, [z([1, 2, 4]), z([1, 2, 4])])).toThrow(/LSTM: expected h0 of shape \[1, 2, 2\] \(numLayers·numDirections, batch, projSize\), got \[1, 2, 4\]/);
+    expect(lstm.forward(x, [z([1, 2, 2]), z([1, 2, 4])])[1][0].shape).toEqual([1, 2, 2]);
   });
 });
