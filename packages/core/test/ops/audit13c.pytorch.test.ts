@@ -183,3 +183,10 @@ describe('the sublist form beside the equation form', () => {
     expect(() => c.einsum(a, [0, 'x' as never])).toThrow(/einsum: subscript x in the sublist of operand 0 is not within the valid range/);
   });
 });
+
+describe('shape errors name the op', () => {
+  test('pairwiseDistance and cosineSimilarity of shapes that do not broadcast', () => {
+    expect(() => c.pairwiseDistance(c.ones([2, 3]), c.ones([2, 4]))).toThrow(/^pairwiseDistance: shapes \[2, 3\] and \[2, 4\] cannot be broadcast together: size 3 vs 4 at dim -1/);
+    expect(() => c.cosineSimilarity(c.ones([2, 3]), c.ones([4, 3]), 1)).toThrow(/^cosineSimilarity: shapes \[2, 3\] and \[4, 3\] cannot be broadcast together/);
+  });
+});
