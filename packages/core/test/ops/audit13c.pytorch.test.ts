@@ -190,3 +190,25 @@ describe('shape errors name the op', () => {
     expect(() => c.cosineSimilarity(c.ones([2, 3]), c.ones([4, 3]), 1)).toThrow(/^cosineSimilarity: shapes \[2, 3\] and \[4, 3\] cannot be broadcast together/);
   });
 });
+
+describe('values and indices: PyTorch\'s named tuple', () => {
+  const x = c.tensor([[3, 1, 2], [0, 5, 4]], { dtype: 'float64' });
+  test('unpacked in order (values, indices) as well as read by name, for every op that returns both', () => {
+    const results: [string, ValuesIndices][] = [
+      ['sort', x.sort()], ['topk', c.topk(x, 2)], ['kthvalue', x.kthvalue(2)], ['max', x.max(1)], ['min', c.min(x, 0)], ['median', x.median(1)],
+      ['sort 0-d', c.tensor(2).sort()], ['topk 0-d k 0', c.topk(c.tensor(2), 0)], ['kthvalue 0-d', c.tensor(2).kthvalue(1)], ['max 0-d', c.tensor(2).max(0)],
+    ];
+    for (const [name, r] of results) {
+      const [values, indices] = r;
+      expect([name, values]).toEqual([name, r.values]);
+      expect([name, indices]).toEqual([name, r.indices]);
+      expect([...r]).toHaveLength(2);
+      // the iterator is not a field: keys, spreading and JSON see values and indices only
+      expect(Object.keys(r)).toEqual(['values', 'indices']);
+      expect(Object.keys({ ...r })).toEqual(['values', 'indices']);
+    }
+    const [v, i] = x.topk(1, 0, false);
+    expect(Array.from(v.dataSync())).toEqual([0, 1, 2]);
+    expect(Array.from(i.dataSync())).toEqual([1, 0, 0]);
+  });
+});
