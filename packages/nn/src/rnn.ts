@@ -491,6 +491,11 @@ export class RNNCell extends RNNCellBase {
     const h1 = this.nonlinearity === 'tanh' ? a.tanh() : a.relu();
     return unbatched ? h1.squeeze(0) : h1;
   }
+
+  /** As PyTorch's RNNCell, the repr names a nonlinearity other than tanh. */
+  override extraRepr(): string {
+    return `${super.extraRepr()}${this.nonlinearity === 'tanh' ? '' : `, nonlinearity='${this.nonlinearity}'`}`;
+  }
 }
 
 /**

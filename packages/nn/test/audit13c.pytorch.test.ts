@@ -139,3 +139,9 @@ describe('recurrent bad input names the module', () => {
     expect(lstm.forward(x, [z([1, 2, 2]), z([1, 2, 4])])[1][0].shape).toEqual([1, 2, 2]);
   });
 });
+
+test('RNNCell\'s repr names a relu nonlinearity, as PyTorch\'s (RNNCell(3, 4, nonlinearity=relu))', () => {
+  expect(String(new RNNCell(3, 4, { nonlinearity: 'relu' }))).toBe("RNNCell(3, 4, nonlinearity='relu')");
+  expect(String(new RNNCell(3, 4, false, 'relu'))).toBe("RNNCell(3, 4, bias=false, nonlinearity='relu')");
+  expect(String(new RNNCell(3, 4))).toBe('RNNCell(3, 4)');
+});
