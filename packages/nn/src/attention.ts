@@ -7,6 +7,7 @@ import * as init from './init';
 import { checkOptions } from './check';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { multiHeadAttentionForward } from './functional/attention';
+import { mhaFastPathOptions } from './fast-path';
 
 export interface MultiheadAttentionOptions {
   /** Dropout probability on the attention weights (training mode only). Default 0. */
@@ -158,7 +159,7 @@ export class MultiheadAttention extends Module {
       outProjBias: this.out_proj.bias,
       training: this.training,
       batchFirst: this.batchFirst,
-    }, opts);
+    }, mhaFastPathOptions(this, query, key, value, opts)); // PyTorch 1.13's inference fast path reads a float key padding mask as bool
   }
 
   override extraRepr(): string {

@@ -12,7 +12,7 @@ import { MultiheadAttention } from './attention';
 import { deepCopy } from './deep-copy';
 import * as init from './init';
 import { relu, gelu } from './functional/activation';
-import { ReLU, GELU } from './activation';
+import { encoderLayerFastPath, fastPathMask, isReluOrGelu } from './fast-path';
 import { causalBias } from './functional/attention';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
@@ -132,13 +132,15 @@ export class TransformerEncoderLayer extends TransformerLayer {
   forward(src: Tensor, ...masks: PositionalArgs<[], [srcMask: Tensor | null, srcKeyPaddingMask: Tensor | null], { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null }>): Tensor {
     const { srcMask = null, srcKeyPaddingMask = null } = forwardMasks<{ srcMask: Tensor | null; srcKeyPaddingMask: Tensor | null }>('TransformerEncoderLayer.forward', masks, ['srcMask', 'srcKeyPaddingMask'], 1);
     checkInput('TransformerEncoderLayer', 'src', src, this.dModel, this.batchFirst);
+    // PyTorch 1.13's inference fast path (same values as below) reads a float key padding mask as bool.
+    const kpm = encoderLayerFastPath(this, src, srcMask) ? fastPathMask(srcKeyPaddingMask) : srcKeyPaddingMask;
     let x = src;
     if (this.normFirst) {
       const n = this.norm1.call(x);
-      x = x.add(this.attn(this.self_attn, n, n, srcMask, srcKeyPaddingMask, this.dropout1));
+      x = x.add(this.attn(this.self_attn, n, n, srcMask, kpm, this.dropout1));
       x = x.add(this.ff(this.norm2.call(x), this.dropout2));
     } else {
-      x = this.norm1.call(x.add(this.attn(this.self_attn, x, x, srcMask, srcKeyPaddingMask, this.dropout1)));
+      x = this.norm1.call(x.add(this.attn(this.self_attn, x, x, srcMask, kpm, this.dropout1)));
       x = this.norm2.call(x.add(this.ff(x, this.dropout2)));
     }
     return x;
@@ -276,10 +278,8 @@ export class TransformerEncoder extends Module {
   private _nestedPadding(src: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor | null {
     const first = this.layers.get<Module>(0);
     if (!this.enableNestedTensor || kpm === null || mask !== null || !(first instanceof TransformerEncoderLayer)) return null;
-    const a = first.activation;
-    const reluOrGelu = a === relu || a === gelu || a instanceof ReLU || a instanceof GELU;
     const sa = first.self_attn;
-    if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !reluOrGelu || first.norm1.eps !== first.norm2.eps) return null;
+    if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !isReluOrGelu(first.activation) || first.norm1.eps !== first.norm2.eps) return null;
     if (src.ndim !== 3 || sa.numHeads % 2 === 1 || !(kpm instanceof Tensor) || kpm.ndim !== 2) return null;
     // PyTorch takes the path on CPU and CUDA only; other devices (webgpu here) keep the dense values.
     if (src.device !== 'cpu' || kpm.device !== 'cpu') return null;

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Tensor, tensor } from '@tapegrad/core';
-import { RNN, LSTM, GRU, LSTMCell, RNNCell, Module, Transformer, functional as F } from '../src';
+import { Tensor, tensor, noGrad, tanh } from '@tapegrad/core';
+import { RNN, LSTM, GRU, LSTMCell, RNNCell, Module, Transformer, MultiheadAttention, TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, LayerNorm, functional as F } from '../src';
 import { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence } from '../src/utils/rnn';
 import { expectClose } from './helpers';
 
@@ -24,6 +24,7 @@ const fx = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/au
   rnn: RnnCase[]; sdpa: SdpaCase[];
   transformer: { stateDictKeys: string[]; params: Record<string, T>; src: T; tgt: T; mask: T; output: T };
   utils: Record<string, T & Record<string, unknown>>;
+  fastPaths: { name: string; noGrad: boolean; fast: boolean; stateDictKeys: string[]; params: Record<string, T>; x: T; keyPaddingMask: T; output: T; weights: T | null }[];
 };
 const num = (v: V): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 const vals = (r: T): number[] => r.data.map(num);
@@ -144,4 +145,49 @@ test('RNNCell\'s repr names a relu nonlinearity, as PyTorch\'s (RNNCell(3, 4, no
   expect(String(new RNNCell(3, 4, { nonlinearity: 'relu' }))).toBe("RNNCell(3, 4, nonlinearity='relu')");
   expect(String(new RNNCell(3, 4, false, 'relu'))).toBe("RNNCell(3, 4, bias=false, nonlinearity='relu')");
   expect(String(new RNNCell(3, 4))).toBe('RNNCell(3, 4)');
+});
+
+describe('PyTorch 1.13\'s native fast paths (eval, no gradients): a float key padding mask counts as bool', () => {
+  type Run = (m: Module, x: Tensor, k: Tensor) => Tensor | [Tensor, Tensor | null];
+  const mha: Run = (m, x, k) => (m as MultiheadAttention).forward(x, x, x, { keyPaddingMask: k });
+  const enc: Run = (m, x, k) => m.call(x, { srcKeyPaddingMask: k }) as Tensor;
+  const stack: Run = (m, x, k) => (m as TransformerEncoder).forward(x, { srcKeyPaddingMask: k });
+  const layer = (o: Record<string, unknown> = {}) => new TransformerEncoderLayer(8, 2, 16, { batchFirst: true, ...o });
+  const CASES: Record<string, [() => Module, Run]> = {
+    mha_self_batch_first_no_grad: [() => new MultiheadAttention(8, 2, { batchFirst: true }), mha],
+    mha_self_batch_first_no_grad_no_weights: [() => new MultiheadAttention(8, 2, { batchFirst: true }), (m, x, k) => (m as MultiheadAttention).forward(x, x, x, { keyPaddingMask: k, needWeights: false })],
+    mha_sequence_first_no_grad: [() => new MultiheadAttention(8, 2), mha],
+    mha_odd_heads_no_grad: [() => new MultiheadAttention(8, 1, { batchFirst: true }), mha],
+    mha_dropout_no_grad: [() => new MultiheadAttention(8, 2, { batchFirst: true, dropout: 0.1 }), mha],
+    mha_not_self_attention_no_grad: [() => new MultiheadAttention(8, 2, { batchFirst: true }), (m, x, k) => (m as MultiheadAttention).forward(x, x.clone(), x.clone(), { keyPaddingMask: k })],
+    mha_grad_mode: [() => new MultiheadAttention(8, 2, { batchFirst: true }), mha],
+    encoder_layer_no_grad: [() => layer(), enc],
+    encoder_layer_norm_first_gelu_no_grad: [() => layer({ normFirst: true, activation: 'gelu' }), enc],
+    encoder_layer_tanh_no_grad: [() => layer({ activation: tanh }), enc],
+    encoder_layer_tanh_dropout_0_no_grad: [() => layer({ activation: tanh, dropout: 0 }), enc],
+    decoder_layer_dropout_0_no_grad: [() => new TransformerDecoderLayer(8, 2, 16, 0, { batchFirst: true }), (m, x, k) => m.call(x, x, { tgtKeyPaddingMask: k }) as Tensor],
+    encoder_layer_sequence_first_no_grad: [() => new TransformerEncoderLayer(8, 2, 16), enc],
+    encoder_layer_odd_heads_no_grad: [() => new TransformerEncoderLayer(8, 1, 16, { batchFirst: true }), enc],
+    encoder_layer_grad_mode: [() => layer(), enc],
+    encoder_no_nested_no_grad: [() => new TransformerEncoder(layer(), 2, { enableNestedTensor: false }), stack],
+    encoder_nested_left_aligned_float_no_grad: [() => new TransformerEncoder(layer(), 2, { norm: new LayerNorm(8) }), stack],
+  };
+  test('every fixture case has a module, and every module a case', () => {
+    expect(fx.fastPaths.map((k) => k.name).sort()).toEqual(Object.keys(CASES).sort());
+  });
+  describe.each([['float64', 1e-9], ['float32', 2e-4]] as const)('%s', (dtype, TOL) => {
+    const tt = (r: T): Tensor => tensor(vals(r), { dtype }).reshape(r.shape);
+    test.each(fx.fastPaths.map((k) => [`${k.name} (${k.fast ? 'fast path: masked where nonzero' : 'dense: added'})`, k] as const))('%s', (_n, k) => {
+      const [make, run] = CASES[k.name];
+      const m = make().to(dtype);
+      expect(Object.keys(m.stateDict())).toEqual(k.stateDictKeys);
+      m.loadStateDict(Object.fromEntries(Object.entries(k.params).map(([n, v]) => [n, tt(v)])));
+      m.eval();
+      const r = k.noGrad ? noGrad(() => run(m, tt(k.x), tt(k.keyPaddingMask))) : run(m, tt(k.x), tt(k.keyPaddingMask));
+      const [out, w] = Array.isArray(r) ? r : [r, null];
+      expectClose(out, vals(k.output), TOL);
+      if (k.weights) expectClose(w, vals(k.weights), TOL);
+      else expect(w).toBeNull();
+    });
+  });
 });
