@@ -376,7 +376,8 @@ export class Transformer extends Module {
   /**
    * PyTorch's `Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
    * dropout=0.1, activation=relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5, batch_first=False,
-   * norm_first=False)`: positional values, then the other options.
+   * norm_first=False)`: positional values, then the other options; every argument has a default, so all of them may
+   * be options (`new Transformer({ dModel: 64, nhead: 4 })`, PyTorch's `Transformer(d_model=64, nhead=4)`).
    */
   constructor(...args: PositionalArgs<[], [
     dModel: number, nhead: number,
@@ -384,7 +385,6 @@ export class Transformer extends Module {
     customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean,
   ], TransformerOptions>) {
     super();
-    // Every argument has a default, so all of them may come in the options (PyTorch's Transformer(d_model=64, nhead=4)).
     const opts = positionalOptions<TransformerOptions>('Transformer', args, [
       pos.number('dModel'), pos.number('nhead'),
       pos.number('numEncoderLayers'), pos.number('numDecoderLayers'), ...LAYER_POSITIONAL.slice(0, 3), pos.nullableModule('customEncoder'), pos.nullableModule('customDecoder'),
