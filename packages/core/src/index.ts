@@ -130,3 +130,5 @@ export { seed, initialSeed } from './random';
 // autograd introspection (conform8): grad_fn.next_functions
 export { AccumulateGrad } from './autograd/next-functions';
 export type { NextFunction } from './autograd/next-functions';
+// issue-13 conformance (audit13c): einsum's sublist form
+export type { EinsumSublist } from './ops/einsum';

@@ -6,6 +6,7 @@ import { Linear } from './linear';
 import * as init from './init';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 import { multiHeadAttentionForward } from './functional/attention';
+import { mhaFastPathOptions } from './fast-path';
 
 export interface MultiheadAttentionOptions {
   /** Dropout probability on the attention weights (training mode only). Default 0. */
@@ -172,7 +173,7 @@ export class MultiheadAttention extends Module {
       outProjBias: this.out_proj.bias,
       training: this.training,
       batchFirst: this.batchFirst,
-    }, opts);
+    }, mhaFastPathOptions(this, query, key, value, opts)); // PyTorch 1.13's inference fast path reads a float key padding mask as bool
   }
 
   override extraRepr(): string {

@@ -22,6 +22,12 @@ import { PackedSequence, paddedIndex } from './utils/rnn';
 type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 const shp = (t: Tensor | number[]): string => `[${(t instanceof Tensor ? t.shape : t).join(', ')}]`;
+/** An input or state of another float dtype than the parameters: name the module (PyTorch says only "mat1 and mat2 must have the same dtype"). */
+function checkParamDtype(name: string, what: string, t: Tensor, want: string): void {
+  if (t.dtype !== want) {
+    throw new TypeError(`${name}: ${what} is ${t.dtype} but the module's parameters are ${want}; they must have the same dtype (convert the ${what} with .to('${want}') or the module with .to('${t.dtype}'))`);
+  }
+}
 
 export interface RNNBaseOptions {
   /** Stacked recurrent layers (default 1). */
@@ -156,8 +162,10 @@ export abstract class RNNBase extends Module {
     const want = unbatched ? [expected[0], expected[2]] : expected;
     if (!(s instanceof Tensor)) throw new TypeError(`${this._name}: ${what} must be a Tensor`);
     if (s.ndim !== want.length || s.shape.some((v, i) => v !== want[i])) {
-      throw new RangeError(`${this._name}: expected ${what} of shape ${shp(want)} (numLayers·numDirections, ${unbatched ? '' : 'batch, '}${what === 'c0' ? 'hiddenSize' : 'hidden size'}), got ${shp(s)}${unbatched ? ' (the input is unbatched 2-D, so the state must be 2-D too)' : ''}`);
+      const last = what === 'c0' ? 'hiddenSize' : this.projSize > 0 ? 'projSize' : 'hidden size';
+      throw new RangeError(`${this._name}: expected ${what} of shape ${shp(want)} (numLayers·numDirections, ${unbatched ? '' : 'batch, '}${last}), got ${shp(s)}${unbatched ? ' (the input is unbatched 2-D, so the state must be 2-D too)' : ''}`);
     }
+    checkParamDtype(this._name, what, s, this._weights(0, 0).wIh.dtype);
     return unbatched ? s.unsqueeze(1) : s;
   }
 
@@ -193,6 +201,7 @@ export abstract class RNNBase extends Module {
     const outH = this.projSize > 0 ? this.projSize : this.hiddenSize;
     const nStates = this.numLayers * dirs;
     const dtype = x.dtype;
+    checkParamDtype(name, 'input', x, this._weights(0, 0).wIh.dtype);
     const sorted = packed ? input.sortedIndices : null;
     let h0: Tensor | null = null, c0: Tensor | null = null;
     if (hx !== undefined && hx !== null) {
@@ -438,6 +447,7 @@ abstract class RNNCellBase extends Module {
     checkFloatInput(n, x);
     if (x.ndim !== 1 && x.ndim !== 2) throw new RangeError(`${n}: expected input to be 1-D or 2-D, got ${x.ndim}-D input of shape ${shp(x)}`);
     if (x.shape[x.ndim - 1] !== this.inputSize) throw new RangeError(`${n}: input has inconsistent inputSize: expected ${this.inputSize}, got ${x.shape[x.ndim - 1]} (input shape ${shp(x)})`);
+    checkParamDtype(n, 'input', x, this.weight_ih.dtype);
     const unbatched = x.ndim === 1;
     const xb = unbatched ? x.unsqueeze(0) : x;
     const want = unbatched ? [this.hiddenSize] : [x.shape[0], this.hiddenSize];
@@ -446,6 +456,7 @@ abstract class RNNCellBase extends Module {
       if (!(s instanceof Tensor) || s.ndim !== want.length || s.shape.some((v, j) => v !== want[j])) {
         throw new RangeError(`${n}: expected hidden state ${i === 0 ? 'h' : 'c'} of shape ${shp(want)} for input ${shp(x)}, got ${s instanceof Tensor ? shp(s) : typeof s}`);
       }
+      checkParamDtype(n, `hidden state ${i === 0 ? 'h' : 'c'}`, s, this.weight_ih.dtype);
       return unbatched ? s.unsqueeze(0) : s;
     });
     return [xb, out, unbatched];
@@ -479,6 +490,11 @@ export class RNNCell extends RNNCellBase {
     const a = linear(xb, this.weight_ih, this.bias_ih).add(linear(hb, this.weight_hh, this.bias_hh));
     const h1 = this.nonlinearity === 'tanh' ? a.tanh() : a.relu();
     return unbatched ? h1.squeeze(0) : h1;
+  }
+
+  /** As PyTorch's RNNCell, the repr names a nonlinearity other than tanh. */
+  override extraRepr(): string {
+    return `${super.extraRepr()}${this.nonlinearity === 'tanh' ? '' : `, nonlinearity='${this.nonlinearity}'`}`;
   }
 }
 

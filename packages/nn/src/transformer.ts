@@ -12,7 +12,7 @@ import { MultiheadAttention } from './attention';
 import { deepCopy } from './deep-copy';
 import * as init from './init';
 import { relu, gelu } from './functional/activation';
-import { ReLU, GELU } from './activation';
+import { encoderLayerFastPath, fastPathMask, isReluOrGelu } from './fast-path';
 import { causalBias } from './functional/attention';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
@@ -132,13 +132,15 @@ export class TransformerEncoderLayer extends TransformerLayer {
   forward(src: Tensor, ...masks: PositionalArgs<[], [srcMask: Tensor | null, srcKeyPaddingMask: Tensor | null], { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null }>): Tensor {
     const { srcMask = null, srcKeyPaddingMask = null } = forwardMasks<{ srcMask: Tensor | null; srcKeyPaddingMask: Tensor | null }>('TransformerEncoderLayer.forward', masks, ['srcMask', 'srcKeyPaddingMask'], 1);
     checkInput('TransformerEncoderLayer', 'src', src, this.dModel, this.batchFirst);
+    // PyTorch 1.13's inference fast path (same values as below) reads a float key padding mask as bool.
+    const kpm = encoderLayerFastPath(this, src, srcMask) ? fastPathMask(srcKeyPaddingMask) : srcKeyPaddingMask;
     let x = src;
     if (this.normFirst) {
       const n = this.norm1.call(x);
-      x = x.add(this.attn(this.self_attn, n, n, srcMask, srcKeyPaddingMask, this.dropout1));
+      x = x.add(this.attn(this.self_attn, n, n, srcMask, kpm, this.dropout1));
       x = x.add(this.ff(this.norm2.call(x), this.dropout2));
     } else {
-      x = this.norm1.call(x.add(this.attn(this.self_attn, x, x, srcMask, srcKeyPaddingMask, this.dropout1)));
+      x = this.norm1.call(x.add(this.attn(this.self_attn, x, x, srcMask, kpm, this.dropout1)));
       x = this.norm2.call(x.add(this.ff(x, this.dropout2)));
     }
     return x;
@@ -276,10 +278,8 @@ export class TransformerEncoder extends Module {
   private _nestedPadding(src: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor | null {
     const first = this.layers.get<Module>(0);
     if (!this.enableNestedTensor || kpm === null || mask !== null || !(first instanceof TransformerEncoderLayer)) return null;
-    const a = first.activation;
-    const reluOrGelu = a === relu || a === gelu || a instanceof ReLU || a instanceof GELU;
     const sa = first.self_attn;
-    if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !reluOrGelu || first.norm1.eps !== first.norm2.eps) return null;
+    if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !isReluOrGelu(first.activation) || first.norm1.eps !== first.norm2.eps) return null;
     if (src.ndim !== 3 || sa.numHeads % 2 === 1 || !(kpm instanceof Tensor) || kpm.ndim !== 2) return null;
     // PyTorch takes the path on CPU and CUDA only; other devices (webgpu here) keep the dense values.
     if (src.device !== 'cpu' || kpm.device !== 'cpu') return null;
@@ -335,6 +335,10 @@ export class TransformerDecoder extends Module {
 }
 
 export interface TransformerOptions extends TransformerLayerOptions {
+  /** Default 512. */
+  dModel?: number;
+  /** Default 8. */
+  nhead?: number;
   /** Default 6. */
   numEncoderLayers?: number;
   /** Default 6. */
@@ -372,18 +376,21 @@ export class Transformer extends Module {
   /**
    * PyTorch's `Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
    * dropout=0.1, activation=relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5, batch_first=False,
-   * norm_first=False)`: positional values, then the other options.
+   * norm_first=False)`: positional values, then the other options; every argument has a default, so all of them may
+   * be options (`new Transformer({ dModel: 64, nhead: 4 })`, PyTorch's `Transformer(d_model=64, nhead=4)`).
    */
-  constructor(dModel = 512, nhead = 8, ...args: PositionalArgs<[], [
+  constructor(...args: PositionalArgs<[], [
+    dModel: number, nhead: number,
     numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number, activation: TransformerActivation,
     customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number, batchFirst: boolean, normFirst: boolean,
   ], TransformerOptions>) {
     super();
     const opts = positionalOptions<TransformerOptions>('Transformer', args, [
+      pos.number('dModel'), pos.number('nhead'),
       pos.number('numEncoderLayers'), pos.number('numDecoderLayers'), ...LAYER_POSITIONAL.slice(0, 3), pos.nullableModule('customEncoder'), pos.nullableModule('customDecoder'),
       ...LAYER_POSITIONAL.slice(3),
-    ], [...LAYER_OPTIONS, 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder'], 2);
-    const { numEncoderLayers = 6, numDecoderLayers = 6, customEncoder = null, customDecoder = null, ...layerOpts } = opts;
+    ], [...LAYER_OPTIONS, 'dModel', 'nhead', 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder'], 0);
+    const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder = null, customDecoder = null, ...layerOpts } = opts;
     const { layerNormEps = 1e-5, dtype = getDefaultDtype(), batchFirst = false, generator } = layerOpts;
     this.encoder = customEncoder ?? new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts), numEncoderLayers, {
       norm: new LayerNorm(dModel, { eps: layerNormEps, dtype }),
@@ -426,5 +433,10 @@ export class Transformer extends Module {
   static generateSquareSubsequentMask(n: number, { dtype = getDefaultDtype() }: { dtype?: DType } = {}): Tensor {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`generateSquareSubsequentMask: size must be a non-negative integer, got ${n}`);
     return causalBias(n, n, dtype);
+  }
+
+  /** The same mask called on a model, as PyTorch's staticmethod allows (`model.generate_square_subsequent_mask(sz)`). */
+  generateSquareSubsequentMask(n: number, options: { dtype?: DType } = {}): Tensor {
+    return Transformer.generateSquareSubsequentMask(n, options);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The recurrent modules against PyTorch 1.13 (float64, fixtures/pytorch/rnn-conformance.json, written by
  * fixtures/pytorch/rnn_conformance.py): outputs, final states and the gradients of every input, initial
- * state and parameter, for the constructor options, unbatched and packed inputs, and the cells.
+ * state and parameter, for the constructor options, unbatched and packed inputs, and the cells; and 36
+ * random configurations of the layers (fixtures/pytorch/audit13c/rnn-fuzz.json, rnn_fuzz.py).
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -33,6 +34,8 @@ const fixture = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytor
   cases: Case[];
   utils: Record<string, T & Record<string, unknown>>;
 };
+// audit13c: 36 random configurations (fixtures/pytorch/audit13c/rnn-fuzz.json, rnn_fuzz.py), same fields.
+const fuzz = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/audit13c/rnn-fuzz.json'), 'utf8')) as { cases: Case[] };
 const CTORS: Record<string, new (i: number, h: number, o: never) => Module> = {
   RNN: RNN as never, LSTM: LSTM as never, GRU: GRU as never, RNNCell: RNNCell as never, LSTMCell: LSTMCell as never, GRUCell: GRUCell as never,
 };
@@ -40,7 +43,7 @@ const CTORS: Record<string, new (i: number, h: number, o: never) => Module> = {
 // float32 runs the same cases (and the fused float32 LSTM layer) to float32 precision.
 describe.each([['float64', 1e-9], ['float32', 2e-4]] as const)('recurrent modules against PyTorch 1.13 (rnn-conformance.json), %s', (dtype, TOL) => {
   const t64 = (r: T): Tensor => tensor(r.data, { dtype }).reshape(r.shape);
-  for (const c of fixture.cases) {
+  for (const c of [...fixture.cases, ...fuzz.cases]) {
     it(c.name, () => {
       const m = new CTORS[c.module](c.inputSize, c.hiddenSize, { ...c.options, dtype } as never);
       expect(Object.keys(m.stateDict())).toEqual(c.stateDictKeys);

@@ -37,16 +37,60 @@ function parseTerm(term: string, what: string, eq: string): { letters: string[];
 interface Operand { t: Tensor; labels: Label[] }
 
 /**
+ * One operand's subscripts in torch.einsum's sublist form: integers in [0, 52) (0-25 are 'A'-'Z', 26-51
+ * 'a'-'z', as PyTorch maps them) and at most one `'...'` (Python's `Ellipsis`).
+ */
+export type EinsumSublist = (number | '...')[];
+
+function sublistTerm(list: unknown, what: string): string {
+  if (!Array.isArray(list)) throw new TypeError(`einsum: ${what} must be an array of subscripts (integers in [0, 52) and '...'), got ${list instanceof Tensor ? 'a Tensor' : typeof list}`);
+  return list.map((v) => {
+    if (v === '...') return '...';
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 52) {
+      throw new RangeError(`einsum: subscript ${String(v)} in ${what} is not within the valid range [0, 52) (nor '...')`);
+    }
+    return String.fromCharCode(v < 26 ? 65 + v : 97 + v - 26);
+  }).join('');
+}
+
+/** torch.einsum(op1, sublist1, op2, sublist2, ..., [sublistOut]) as an equation and its operands. */
+function fromSublists(args: unknown[]): [string, Tensor[]] {
+  const xs: Tensor[] = [];
+  const terms: string[] = [];
+  let i = 0;
+  for (; i + 1 < args.length; i += 2) {
+    if (!(args[i] instanceof Tensor)) throw new TypeError(`einsum: in the sublist form, argument ${i} must be a Tensor (operand, sublist, operand, sublist, ..., [output sublist])`);
+    xs.push(args[i] as Tensor);
+    terms.push(sublistTerm(args[i + 1], `the sublist of operand ${xs.length - 1}`));
+  }
+  let out: string | undefined;
+  if (i < args.length) {
+    if (args[i] instanceof Tensor) throw new RangeError(`einsum: operand ${xs.length} has no sublist (the sublist form is operand, sublist, operand, sublist, ..., [output sublist])`);
+    out = sublistTerm(args[i], 'the output sublist');
+  }
+  return [terms.join(',') + (out === undefined ? '' : `->${out}`), xs];
+}
+
+/**
  * Einstein summation (torch.einsum): `einsum('ij,jk->ik', a, b)` is a matmul. Implicit output (no
  * `->`) lists the ellipsis dims, then the subscripts used once, in alphabetical order; `...` broadcasts;
  * a subscript repeated in one operand takes its diagonal (`'ii->i'`, `'ii'` the trace). Operands may
- * also be given as one array.
+ * also be given as one array, or in PyTorch's sublist form (operand, sublist, ..., [output sublist]).
  * @example
  * einsum('bhqd,bhkd->bhqk', q, k); // attention scores
  * einsum('ii', eye(3)); // tensor(3.)
+ * einsum(a, [0, 1], b, [1, 2], [0, 2]); // einsum('AB,BC->AC', a, b)
  */
-export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
-  if (typeof equation !== 'string') throw new TypeError('einsum: the first argument must be the equation string');
+export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor;
+export function einsum(operand: Tensor, sublist: EinsumSublist, ...rest: (Tensor | EinsumSublist)[]): Tensor;
+export function einsum(first: string | Tensor, ...rest: (Tensor | Tensor[] | EinsumSublist)[]): Tensor {
+  if (first instanceof Tensor) {
+    const [eq, xs] = fromSublists([first, ...rest]);
+    return einsum(eq, ...xs);
+  }
+  const equation = first;
+  const operands = rest as (Tensor | Tensor[])[];
+  if (typeof equation !== 'string') throw new TypeError('einsum: the first argument must be the equation string (or, in the sublist form, a Tensor)');
   const xs: Tensor[] = operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : (operands as Tensor[]);
   if (xs.length === 0) throw new RangeError('einsum: expected at least one operand');
   xs.forEach((x, i) => { if (!(x instanceof Tensor)) throw new TypeError(`einsum: operand ${i} is not a Tensor`); });

@@ -8,7 +8,7 @@ import { record } from '../autograd/tape';
 import { noGrad } from '../autograd/grad-mode';
 import { normDim } from '../shape';
 import { kthvalue } from './sort';
-import type { ValuesIndices } from './reduce';
+import { valuesIndices, type ValuesIndices } from './reduce';
 import { where } from './indexing';
 import { positionalOptions, pos } from '../positional-args';
 
@@ -39,7 +39,7 @@ export function median(x: Tensor, ...given: unknown[]): Tensor | ValuesIndices {
   const d = normDim(dim, x.ndim, 'median');
   const size = x.ndim === 0 ? 1 : x.shape[d];
   if (size === 0) throw new RangeError(`median: cannot compute the median of an empty dim ${d} (shape [${x.shape.join(', ')}])`);
-  if (x.ndim === 0) return { values: x.mul(1), indices: Tensor._fromData(new Int32Array(1), [], 'int32') };
+  if (x.ndim === 0) return valuesIndices(x.mul(1), Tensor._fromData(new Int32Array(1), [], 'int32'));
   const idx = noGrad(() => {
     const k = kthvalue(x.detach(), Math.floor((size - 1) / 2) + 1, d, true).indices;
     const nan = x.detach().isnan();
@@ -47,7 +47,7 @@ export function median(x: Tensor, ...given: unknown[]): Tensor | ValuesIndices {
     return where(nan.any(d, true), nan.to('int32').argmax(d, true), k);
   });
   const values = x.gather(d, idx);
-  return keepdim ? { values, indices: idx } : { values: values.squeeze(d), indices: idx.squeeze(d) };
+  return keepdim ? valuesIndices(values, idx) : valuesIndices(values.squeeze(d), idx.squeeze(d));
 }
 
 function medianAll(x: Tensor): Tensor {

@@ -195,6 +195,7 @@ export interface PairwiseDistanceOptions {
 
 export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: PositionalArgs<[], [p: number, eps: number, keepdim: boolean], PairwiseDistanceOptions>): Tensor {
   checkPair('pairwiseDistance', x1, x2);
+  broadcastShapes(x1._shape, x2._shape, 'pairwiseDistance'); // so that a mismatch names pairwiseDistance, not the sub inside
   const { p = 2, eps = 1e-6, keepdim = false } = positionalOptions<PairwiseDistanceOptions>('pairwiseDistance', args, [pos.number('p'), pos.number('eps'), pos.boolean('keepdim')], undefined, 2);
   const rank = Math.max(x1.ndim, x2.ndim);
   // eps is a Python float in PyTorch, so integer inputs give the default float dtype even when eps is 0.

@@ -17,9 +17,26 @@ import { positionalOptions, pos, type PositionalArgs } from '../positional-args'
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { eyeMask } from '../webgpu/rows'; // webgpu (issue 17)
 
-export interface ValuesIndices {
+/**
+ * What sort, topk, kthvalue, max/min/median along a dim return: PyTorch's named tuple (values, indices),
+ * read by name or unpacked in order.
+ * @example
+ * const { values, indices } = x.sort();
+ * const [top, where] = x.topk(2); // as Python's `top, where = x.topk(2)`
+ */
+export interface ValuesIndices extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
+}
+
+/** A {@link ValuesIndices}: the two fields, and (not enumerable, so it prints and compares as the two fields) iteration in PyTorch's order. */
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  const r = { values, indices } as ValuesIndices;
+  Object.defineProperty(r, Symbol.iterator, {
+    enumerable: false, writable: true, configurable: true,
+    value: function* (this: ValuesIndices): Generator<Tensor> { yield this.values; yield this.indices; },
+  });
+  return r;
 }
 export interface VarOptions {
   /** Divide by n - 1 (Bessel's correction, PyTorch's default) instead of n. */
@@ -240,12 +257,12 @@ export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor 
 
 function valuesAt(op: string, x: Tensor, dim: number, keepdim: boolean, arg: typeof argmax): ValuesIndices {
   const d = normDim(dim, x.ndim, op); // a 0-d tensor accepts dim 0 and -1 only
-  if (x.ndim === 0) return { values: x.clone(), indices: Tensor._fromData(new Int32Array(1), [], 'int32') };
+  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._fromData(new Int32Array(1), [], 'int32'));
   if (x._shape[d] === 0) throw new RangeError(`${op}: cannot reduce over dim ${dim} of size 0 (shape ${fmt(x._shape)})`);
   const idx = arg(x, d, true);
   const values = x.gather(d, idx);
   const name = op === 'max' ? 'MaxBackward0' : 'MinBackward0';
-  return keepdim ? { values: printedAs(values, name, x), indices: idx } : { values: printedAs(values.squeeze(d), name, x), indices: idx.squeeze(d) };
+  return keepdim ? valuesIndices(printedAs(values, name, x), idx) : valuesIndices(printedAs(values.squeeze(d), name, x), idx.squeeze(d));
 }
 
 export const maxDim = (x: Tensor, dim: number, keepdim = false): ValuesIndices => valuesAt('max', x, dim, keepdim, argmax);

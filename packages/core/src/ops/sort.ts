@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import { printedAs } from '../autograd/tape';
 import { fmt, normDim } from '../shape';
 import { linesOf, fromLines } from './along';
-import type { ValuesIndices } from './reduce';
+import { valuesIndices, type ValuesIndices } from './reduce';
 import { PositionalArgs, pos, positionalOptions } from '../positional-args';
 import { sortIndices } from '../webgpu/sort'; // webgpu (issue 17)
 import { Pairs, nanFirst, nanLast, topkOrder } from './select-order';
@@ -155,7 +155,7 @@ export function sort(x: Tensor, ...args: SortArgs): ValuesIndices {
   const d = normDim(dim, x.ndim, 'sort');
   const indices = indicesTensor(x, d, { kind: 'sort', descending, stable }, 'sort');
   const values = printedAs(x.ndim === 0 ? x.clone() : x.gather(d, indices), 'SortBackward0', x);
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 /**
@@ -186,10 +186,10 @@ export function topk(x: Tensor, k: number, ...args: TopkArgs): ValuesIndices {
   if (!Number.isInteger(k) || k < 0 || k > size) {
     throw new RangeError(`topk: k (${k}) is out of range for dim ${d} of size ${size} (shape ${fmt(x._shape)}); expected 0 <= k <= ${size}`);
   }
-  if (x.ndim === 0 && k === 0) return { values: x.reshape([1]).narrow(0, 0, 0), indices: Tensor._fromData(new Int32Array(0), [0], 'int32') };
+  if (x.ndim === 0 && k === 0) return valuesIndices(x.reshape([1]).narrow(0, 0, 0), Tensor._fromData(new Int32Array(0), [0], 'int32'));
   const indices = indicesTensor(x, d, { kind: 'topk', largest, k, sorted }, 'topk');
   const values = printedAs(x.ndim === 0 ? x.clone() : x.gather(d, indices), 'TopkBackward0', x);
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 /**
@@ -207,8 +207,8 @@ export function kthvalue(x: Tensor, k: number, ...args: KthvalueArgs): ValuesInd
   if (!Number.isInteger(k) || k < 1 || k > size) {
     throw new RangeError(`kthvalue: k (${k}) is out of range for dim ${d} of size ${size} (shape ${fmt(x._shape)}); expected 1 <= k <= ${size}`);
   }
-  if (x.ndim === 0) return { values: x.clone(), indices: Tensor._fromData(new Int32Array(1), [], 'int32') };
+  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._fromData(new Int32Array(1), [], 'int32'));
   const idx = indicesTensor(x, d, { kind: 'kthvalue', k }, 'kthvalue');
   const values = x.gather(d, idx);
-  return keepdim ? { values, indices: idx } : { values: values.squeeze(d), indices: idx.squeeze(d) };
+  return keepdim ? valuesIndices(values, idx) : valuesIndices(values.squeeze(d), idx.squeeze(d));
 }

@@ -3,8 +3,9 @@
  * that nn.MultiheadAttention runs (PyTorch 1.13's F.multi_head_attention_forward), both composed from
  * core ops (bmm, softmax, linear), so their gradients and second derivatives come from those ops.
  */
-import { defineOp, runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, allocateUninit } from '@tapegrad/core/internal';
-import { Tensor, Generator, arange, zeros, cat, isFloating, linear, isGradEnabled, sumTo } from '@tapegrad/core';
+import { defineOp, runKernel, scaledSoftmaxF32, softmaxBackwardF32, softmaxRowsF32, allocateUninit, pos, positionalOptions } from '@tapegrad/core/internal';
+import type { PositionalArgs } from '@tapegrad/core/internal';
+import { Tensor, Generator, arange, zeros, cat, isFloating, linear, isGradEnabled, sumTo, broadcastShapes } from '@tapegrad/core';
 import { checkFloatInput, checkOptions } from '../check';
 import { dropout } from './dropout';
 import { splitHeads, mergeHeads } from './heads';
@@ -189,22 +190,33 @@ export interface ScaledDotProductAttentionOptions {
  * const q = randn([2, 4, 8, 16]); // [batch, heads, L, E]
  * const out = F.scaledDotProductAttention(q, q, q, { isCausal: true }); // [2, 4, 8, 16]
  */
-export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: PositionalArgs<[], [attnMask: Tensor | null, dropoutP: number, isCausal: boolean], ScaledDotProductAttentionOptions>): Tensor {
   const fn = 'scaledDotProductAttention';
-  const { attnMask = null, dropoutP = 0, isCausal = false, scale, generator } = checkOptions(fn, options, ['attnMask', 'dropoutP', 'isCausal', 'scale', 'generator']);
+  // PyTorch's positional order (attn_mask, dropout_p, is_causal), then the keyword options.
+  const { attnMask = null, dropoutP = 0, isCausal = false, scale, generator } = positionalOptions<ScaledDotProductAttentionOptions>(fn, args, [
+    pos.nullableTensor('attnMask'), pos.number('dropoutP'), pos.boolean('isCausal'),
+  ], ['attnMask', 'dropoutP', 'isCausal', 'scale', 'generator'], 3);
   checkFloatInput(fn, query);
   checkFloatInput(fn, key);
   checkFloatInput(fn, value);
-  if (query.ndim < 2 || key.ndim !== query.ndim || value.ndim !== query.ndim) {
-    throw new RangeError(`${fn}: expected query, key and value of the same rank (at least 2: [..., L, E]), got shapes ${shp(query.shape)}, ${shp(key.shape)}, ${shp(value.shape)}`);
+  if (query.ndim < 2 || key.ndim < 2 || value.ndim < 2) {
+    throw new RangeError(`${fn}: expected query, key and value of at least 2 dims ([..., L, E]), got shapes ${shp(query.shape)}, ${shp(key.shape)}, ${shp(value.shape)}`);
   }
+  // The leading (batch) dims broadcast as in PyTorch's matmuls (q·kᵀ, then weights·v).
+  let lead: number[];
+  try {
+    lead = broadcastShapes(broadcastShapes(query.shape.slice(0, -2), key.shape.slice(0, -2), fn), value.shape.slice(0, -2), fn);
+  } catch {
+    throw new RangeError(`${fn}: the leading (batch) dims of query ${shp(query.shape)}, key ${shp(key.shape)} and value ${shp(value.shape)} do not broadcast`);
+  }
+  const widen = (t: Tensor): Tensor => (sameShape(t.shape.slice(0, -2), lead) ? t : t.expand([...lead, ...t.shape.slice(-2)]));
+  query = widen(query);
+  key = widen(key);
+  value = widen(value);
   const r = query.ndim;
   const batch = query.shape.slice(0, r - 2);
   const [L, E] = query.shape.slice(r - 2);
   const [S, Ek] = key.shape.slice(r - 2);
-  if (!sameShape(key.shape.slice(0, r - 2), batch) || !sameShape(value.shape.slice(0, r - 2), batch)) {
-    throw new RangeError(`${fn}: query ${shp(query.shape)}, key ${shp(key.shape)} and value ${shp(value.shape)} must have the same leading (batch) dims`);
-  }
   if (Ek !== E) throw new RangeError(`${fn}: key's last dim (${Ek}, shape ${shp(key.shape)}) must equal query's embedding size ${E} (shape ${shp(query.shape)})`);
   if (value.shape[r - 2] !== S) throw new RangeError(`${fn}: value ${shp(value.shape)} must have as many positions as key ${shp(key.shape)} (${S}) in dim -2`);
   if (typeof dropoutP !== 'number' || !(dropoutP >= 0 && dropoutP <= 1)) throw new RangeError(`${fn}: dropoutP must be between 0 and 1, got ${dropoutP}`);

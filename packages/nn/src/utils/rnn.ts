@@ -4,7 +4,7 @@
  * is the first `batchSizes[t]` rows after the previous steps' rows.
  */
 import { Tensor, tensor, cat, stack, full, indexSelect, isFloating } from '@tapegrad/core';
-import { checkOptions } from '../check';
+import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
 const shp = (t: Tensor): string => `[${t.shape.join(', ')}]`;
 const ints = (v: number[]): Tensor => tensor(v, { dtype: 'int32' });
@@ -115,8 +115,8 @@ export interface PadSequenceOptions {
  * padSequence([ones([3, 2]), ones([1, 2])]).shape; // [3, 2, 2]
  * padSequence([ones([3]), ones([1])], { batchFirst: true }).toArray(); // [[1, 1, 1], [1, 0, 0]]
  */
-export function padSequence(sequences: Tensor[], opts: PadSequenceOptions = {}): Tensor {
-  const { batchFirst = false, paddingValue = 0 } = checkOptions('padSequence', opts, ['batchFirst', 'paddingValue']);
+export function padSequence(sequences: Tensor[], ...args: PositionalArgs<[], [batchFirst: boolean, paddingValue: number], PadSequenceOptions>): Tensor {
+  const { batchFirst = false, paddingValue = 0 } = positionalOptions<PadSequenceOptions>('padSequence', args, [pos.boolean('batchFirst'), pos.number('paddingValue')]);
   if (!Array.isArray(sequences) || sequences.length === 0 || sequences.some((s) => !(s instanceof Tensor))) {
     throw new TypeError('padSequence: expected a non-empty array of Tensors');
   }
@@ -156,8 +156,8 @@ function lengthList(fn: string, lengths: number[] | Tensor): number[] {
  * const p = packPaddedSequence(x, [3, 1]); // x [3, 2, 5]
  * const [out, hN] = new GRU(5, 8).call(p); // out is a PackedSequence
  */
-export function packPaddedSequence(input: Tensor, lengths: number[] | Tensor, opts: PackPaddedOptions = {}): PackedSequence {
-  const { batchFirst = false, enforceSorted = true } = checkOptions('packPaddedSequence', opts, ['batchFirst', 'enforceSorted']);
+export function packPaddedSequence(input: Tensor, lengths: number[] | Tensor, ...args: PositionalArgs<[], [batchFirst: boolean, enforceSorted: boolean], PackPaddedOptions>): PackedSequence {
+  const { batchFirst = false, enforceSorted = true } = positionalOptions<PackPaddedOptions>('packPaddedSequence', args, [pos.boolean('batchFirst'), pos.boolean('enforceSorted')], undefined, 2);
   if (!(input instanceof Tensor) || input.ndim < 2) throw new RangeError(`packPaddedSequence: expected input of at least 2 dims ([T, B, *]), got ${input instanceof Tensor ? shp(input) : typeof input}`);
   const lens = lengthList('packPaddedSequence', lengths);
   const x = batchFirst ? input.transpose(0, 1) : input;
@@ -188,8 +188,8 @@ export function packPaddedSequence(input: Tensor, lengths: number[] | Tensor, op
  * @example
  * const p = packSequence([a, b, c], { enforceSorted: false });
  */
-export function packSequence(sequences: Tensor[], opts: { enforceSorted?: boolean } = {}): PackedSequence {
-  const { enforceSorted = true } = checkOptions('packSequence', opts, ['enforceSorted']);
+export function packSequence(sequences: Tensor[], ...args: PositionalArgs<[], [enforceSorted: boolean], { enforceSorted?: boolean }>): PackedSequence {
+  const { enforceSorted = true } = positionalOptions<{ enforceSorted?: boolean }>('packSequence', args, [pos.boolean('enforceSorted')]);
   return packPaddedSequence(padSequence(sequences), sequences.map((s) => s.shape[0]), { enforceSorted });
 }
 
@@ -198,8 +198,8 @@ export interface PadPackedOptions {
   batchFirst?: boolean;
   /** Value of the padding (default 0). */
   paddingValue?: number;
-  /** Pad to this many steps (at least the longest sequence) instead of the longest length. */
-  totalLength?: number;
+  /** Pad to this many steps (at least the longest sequence) instead of the longest length (null: the longest). */
+  totalLength?: number | null;
 }
 
 /**
@@ -208,8 +208,9 @@ export interface PadPackedOptions {
  * @example
  * const [padded, lengths] = padPackedSequence(out, { batchFirst: true });
  */
-export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptions = {}): [Tensor, Tensor] {
-  const { batchFirst = false, paddingValue = 0, totalLength } = checkOptions('padPackedSequence', opts, ['batchFirst', 'paddingValue', 'totalLength']);
+export function padPackedSequence(sequence: PackedSequence, ...args: PositionalArgs<[], [batchFirst: boolean, paddingValue: number, totalLength: number | null], PadPackedOptions>): [Tensor, Tensor] {
+  const { batchFirst = false, paddingValue = 0, totalLength: total } = positionalOptions<PadPackedOptions>('padPackedSequence', args, [pos.boolean('batchFirst'), pos.number('paddingValue'), pos.nullableNumber('totalLength')]);
+  const totalLength = total ?? undefined;
   if (!(sequence instanceof PackedSequence)) throw new TypeError('padPackedSequence: expected a PackedSequence');
   const sizes = sequence._sizes;
   const maxLen = sizes.length;
@@ -232,8 +233,8 @@ export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptio
  * @example
  * const [a, b] = unpadSequence(padSequence([ones([3, 2]), ones([1, 2])]), [3, 1]); // [3, 2] and [1, 2]
  */
-export function unpadSequence(paddedSequences: Tensor, lengths: number[] | Tensor, opts: { batchFirst?: boolean } = {}): Tensor[] {
-  const { batchFirst = false } = checkOptions('unpadSequence', opts, ['batchFirst']);
+export function unpadSequence(paddedSequences: Tensor, lengths: number[] | Tensor, ...args: PositionalArgs<[], [batchFirst: boolean], { batchFirst?: boolean }>): Tensor[] {
+  const { batchFirst = false } = positionalOptions<{ batchFirst?: boolean }>('unpadSequence', args, [pos.boolean('batchFirst')], undefined, 2);
   if (!(paddedSequences instanceof Tensor) || paddedSequences.ndim < 2) {
     throw new RangeError(`unpadSequence: expected a padded batch of at least 2 dims ([T, B, *]), got ${paddedSequences instanceof Tensor ? shp(paddedSequences) : typeof paddedSequences}`);
   }

@@ -73,9 +73,9 @@ describe('F.scaledDotProductAttention', () => {
 
   it('bad input: ranks, sizes, masks, options', () => {
     const q = randn([2, 3, 4]), k = randn([2, 5, 4]), v = randn([2, 5, 2]);
-    expect(() => F.scaledDotProductAttention(randn([4]), randn([4]), randn([4]))).toThrow(/same rank \(at least 2/);
+    expect(() => F.scaledDotProductAttention(randn([4]), randn([4]), randn([4]))).toThrow(/expected query, key and value of at least 2 dims/);
     expect(() => F.scaledDotProductAttention(q, randn([2, 5, 3]), v)).toThrow(/key's last dim \(3, shape \[2, 5, 3\]\) must equal query's embedding size 4/);
-    expect(() => F.scaledDotProductAttention(q, randn([3, 5, 4]), v)).toThrow(/same leading \(batch\) dims/);
+    expect(() => F.scaledDotProductAttention(q, randn([3, 5, 4]), v)).toThrow(/leading \(batch\) dims of query \[2, 3, 4\], key \[3, 5, 4\] and value \[2, 5, 2\] do not broadcast/);
     expect(() => F.scaledDotProductAttention(q, k, randn([2, 4, 2]))).toThrow(/value \[2, 4, 2\] must have as many positions as key/);
     expect(() => F.scaledDotProductAttention(q, k, v, { attnMask: ones([5], { dtype: 'bool' }) })).toThrow(/attnMask of shape \[5\] does not broadcast to \[\.\.\., L, S\] = \[2, 3, 5\]/);
     expect(() => F.scaledDotProductAttention(q, k, v, { attnMask: ones([3, 4], { dtype: 'bool' }) })).toThrow(/attnMask of shape \[3, 4\] does not broadcast/);
