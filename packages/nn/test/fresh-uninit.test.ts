@@ -6,10 +6,11 @@
  * for bit.
  */
 import { Generator, randn, randint, setBufferPool, type Tensor } from '@tapegrad/core';
-import { F, Linear, ReLU, Sequential, TransformerEncoderLayer } from '@tapegrad/nn';
+import { F, Linear, ReLU, Sequential } from '@tapegrad/nn';
 import { SGD } from '@tapegrad/optim';
 import { _setPoolPoison, clearPool } from '../../core/src/pool';
 import { _setUnsafeFresh, allocateUninit } from '../../core/src/dtype';
+import { float32Bits, transformerTrainingRun } from './helpers';
 
 afterEach(() => {
   _setPoolPoison(false);
@@ -17,26 +18,8 @@ afterEach(() => {
   setBufferPool(true);
 });
 
-const bits = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t._contigData()).buffer));
-
-function transformerRun(): number[] {
-  const g = new Generator(3);
-  // [4, 32, 64] activations: 32 KB each, above the 16 KB threshold; the feed-forward ones 128 KB.
-  const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, dropout: 0, batchFirst: true, generator: g });
-  const opt = new SGD([...layer.parameters()], { lr: 0.05, momentum: 0.9 });
-  const x = randn([4, 32, 64], { generator: g });
-  const target = randn([4, 32, 64], { generator: g });
-  const out: number[] = [];
-  for (let s = 0; s < 3; s++) {
-    opt.zeroGrad();
-    const loss = F.mseLoss(layer.call(x), target);
-    loss.backward();
-    opt.step();
-    out.push(loss.item());
-  }
-  for (const p of layer.parameters()) out.push(...bits(p));
-  return out;
-}
+// [4, 32, 64] activations: 32 KB each, above the 16 KB threshold; the feed-forward ones 128 KB.
+const transformerRun = (): number[] => transformerTrainingRun({ seed: 3, dModel: 64, nhead: 4, dimFeedforward: 256, batch: 4, seq: 32, steps: 3 });
 
 function mlpRun(): number[] {
   const g = new Generator(4);
@@ -52,7 +35,7 @@ function mlpRun(): number[] {
     opt.step();
     out.push(loss.item());
   }
-  for (const p of model.parameters()) out.push(...bits(p));
+  for (const p of model.parameters()) out.push(...float32Bits(p));
   return out;
 }
 

@@ -4,9 +4,9 @@
  * training run with the pool poisoned (arrays filled with NaN as they enter it) must equal the run
  * without a pool bit for bit, and those ops' gradients must actually come back to the pool.
  */
-import { Generator, randn, setBufferPool, type Tensor } from '@tapegrad/core';
-import { F, TransformerEncoderLayer, MultiheadAttention } from '@tapegrad/nn';
-import { SGD } from '@tapegrad/optim';
+import { Generator, randn, setBufferPool } from '@tapegrad/core';
+import { MultiheadAttention } from '@tapegrad/nn';
+import { transformerTrainingRun } from './helpers';
 import { _poolStats, _setPoolPoison, clearPool } from '../../core/src/pool';
 
 afterAll(() => {
@@ -14,27 +14,7 @@ afterAll(() => {
   setBufferPool(true);
 });
 
-function bits(t: Tensor): number[] {
-  return Array.from(new Uint32Array(Float32Array.from(t._contigData()).buffer));
-}
-
-function run(): number[] {
-  const g = new Generator(11);
-  const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0, batchFirst: true, generator: g });
-  const opt = new SGD([...layer.parameters()], { lr: 0.05, momentum: 0.9 });
-  const x = randn([3, 8, 16], { generator: g });
-  const target = randn([3, 8, 16], { generator: g });
-  const out: number[] = [];
-  for (let s = 0; s < 6; s++) {
-    opt.zeroGrad();
-    const loss = F.mseLoss(layer.call(x), target);
-    loss.backward();
-    opt.step();
-    out.push(loss.item());
-  }
-  for (const p of layer.parameters()) out.push(...bits(p));
-  return out;
-}
+const run = (): number[] => transformerTrainingRun({ seed: 11, dModel: 16, nhead: 4, dimFeedforward: 32, batch: 3, seq: 8, steps: 6 });
 
 test('recycling the fused attention ops\' gradients changes no bit of a Transformer layer\'s training run', () => {
   setBufferPool(false);
