@@ -481,7 +481,13 @@ function tensorsIn(v: unknown, acc: Tensor[]): Tensor[] {
 function mapTensors(v: unknown, f: (t: Tensor) => Tensor): unknown {
   if (isTensor(v)) return f(v);
   if (Array.isArray(v)) return v.map((x) => mapTensors(x, f));
-  if (isPlainOptions(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapTensors(x, f)]));
+  if (isPlainOptions(v)) {
+    const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapTensors(x, f)]));
+    // Symbol-keyed fields (not enumerable) carry over as they are: sort/topk/max's { values, indices } keep
+    // their Symbol.iterator (reading this.values), so `const [v, i] = step(x)` unpacks replays too.
+    for (const sym of Object.getOwnPropertySymbols(v)) Object.defineProperty(out, sym, Object.getOwnPropertyDescriptor(v, sym)!);
+    return out;
+  }
   return v;
 }
 

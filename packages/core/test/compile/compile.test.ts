@@ -251,3 +251,25 @@ describe('compile', () => {
     expect(() => f([zeros([1]), () => 1])).toThrow(/compile: argument 0\[1\] is a function/);
   });
 });
+
+describe('compile: { values, indices } results unpack in order on every call', () => {
+  // max replays; sort and kthvalue run eagerly under compile (their per-line results are computed outside a
+  // captured kernel) and must unpack all the same.
+  test.each([
+    ['max(1)', true, (x: Tensor) => x.mul(2).max(1)],
+    ['sort(1)', false, (x: Tensor) => x.mul(2).sort(1)],
+    ['kthvalue(2, 1)', false, (x: Tensor) => x.mul(2).kthvalue(2, 1)],
+  ])('%s', (_name, replays, op) => {
+    manualSeed(3);
+    const x = randn([3, 5]);
+    const f = compile(op);
+    const want = op(x);
+    for (let i = 0; i < 4; i++) {
+      const r = f(x);
+      const [values, indices] = r;
+      expect(same(values, want.values) && same(indices, want.indices)).toBe(true);
+      expect(Object.keys(r)).toEqual(['values', 'indices']);
+    }
+    expect(f.stats().replays > 0).toBe(replays);
+  });
+});
