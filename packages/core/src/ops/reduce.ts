@@ -10,7 +10,7 @@ import { record, printedAs } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { groupShape, groupsFor, groupsReader, reducedShape } from './kernels';
 import { runKernel } from '../compile/capture';
-import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
+import { columnSumsInto, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 import { checkOptions } from '../options';
 import { positionalOptions, pos, type PositionalArgs } from '../positional-args';
@@ -86,7 +86,7 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
     return out;
   }
   const out = allocate(dtype, cols);
-  runKernel(() => out.set(columnSums(x._contigData(), rows, cols)), out);
+  runKernel(() => columnSumsInto(x._contigData(), rows, cols, out), out);
   return out;
 }
 

@@ -16,7 +16,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { gemm } from '../kernels/gemm';
-import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
+import { columnSumsInto, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { cat, select, stack } from './view';
 import { contigReader } from './kernels';
 import { linear } from './linear';
@@ -153,7 +153,7 @@ function layerGradsInto(G: FloatArray, ST: FloatArray, acts: FloatArray, W: Floa
   if (b) {
     // The SIMD column sums for float32 (float64 accumulation, the same bits as the JS loop).
     if (DG instanceof Float32Array && b instanceof Float32Array && simdApplies(T * G4)) sumRowsF32(DG, b, T * B, 4 * H);
-    else b.set(columnSums(DG, T * B, 4 * H));
+    else columnSumsInto(DG, T * B, 4 * H, b);
   }
 }
 
