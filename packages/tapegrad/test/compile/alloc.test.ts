@@ -6,7 +6,7 @@
  * engine's pool. Counted by wrapping the typed-array constructors the engine allocates with; the same
  * counter sees an eager step allocate, so a count of zero is not the counter missing them.
  */
-import { compile, manualSeed, randn, randint, Tensor } from '@tapegrad/core';
+import { compile, getDefaultDtype, kernelBackend, manualSeed, randn, randint, setDefaultDtype, setKernelBackend, Tensor } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { functional as F } from '@tapegrad/nn';
 import { Adam, AdamW, Optimizer, SGD } from '@tapegrad/optim';
@@ -56,7 +56,7 @@ const classes = (n: number, k = 10): Tensor => randint(0, k, [n], { dtype: 'int3
  * constructor count). The replays' results equal an eager twin's, bit for bit, from the same seed.
  */
 function expectNoAllocation(make: () => { model: nn.Module; forward: (x: Tensor) => Tensor }, x: Tensor, y: Tensor, loss: Loss = ce, makeOpt = sgd): void {
-  const run = (compiled: boolean): { losses: number[]; params: Float32Array[]; replayed: number; taken: number; stats: unknown } => {
+  const run = (compiled: boolean): { losses: number[]; params: Float64Array[]; replayed: number; taken: number; stats: unknown } => {
     manualSeed(0);
     const { model, forward } = make();
     const opt = makeOpt(model.parameters());
@@ -70,7 +70,7 @@ function expectNoAllocation(make: () => { model: nn.Module; forward: (x: Tensor)
     const took = _poolStats().taken - taken;
     losses.push(...out.map((l) => l.item()));
     const stats = compiled ? (fn as ReturnType<typeof compile>).stats() : null;
-    return { losses, params: [...model.parameters()].map((p) => Float32Array.from(p.dataSync())), replayed, taken: took, stats };
+    return { losses, params: [...model.parameters()].map((p) => Float64Array.from(p.dataSync())), replayed, taken: took, stats };
   };
   const c = run(true), e = run(false);
   expect(c.stats).toMatchObject({ replays: 6, fallbacks: [] });
@@ -137,5 +137,36 @@ describe('compile: replays of CNN, RNN and Transformer steps allocate no buffers
       return { model: new nn.ModuleList([emb, lstm, head]), forward: (x) => (head.call(lstm.call(emb.call(x) as Tensor)[0]) as Tensor).reshape([-1, 100]) };
     };
     expectNoAllocation(lm, randint(0, 100, [8, 16], { dtype: 'int32' }), classes(8 * 16, 100));
+  });
+});
+
+describe('compile: replays allocate nothing in float64 and on the js backend too (their JS fallbacks)', () => {
+  const masked = (): { model: nn.Module; forward: (x: Tensor) => Tensor } => {
+    const model = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, dropout: 0.1, batchFirst: true });
+    const mask = nn.Transformer.generateSquareSubsequentMask(16);
+    return { model, forward: (x) => model.call(x, { srcMask: mask }) as Tensor };
+  };
+  const lm = (): { model: nn.Module; forward: (x: Tensor) => Tensor } => {
+    const emb = new nn.Embedding(50, 16), lstm = new nn.LSTM(16, 32, { batchFirst: true }), head = new nn.Linear(32, 50);
+    return { model: new nn.ModuleList([emb, lstm, head]), forward: (x) => (head.call(lstm.call(emb.call(x) as Tensor)[0]) as Tensor).reshape([-1, 50]) };
+  };
+  const adamw = (p: Iterable<Tensor>): Optimizer => new AdamW(p, { lr: 1e-3 });
+
+  test.each([
+    ['float32, WebAssembly', 'float32', 'auto'],
+    ['float64', 'float64', 'auto'],
+    ['float32, js backend', 'float32', 'js'],
+  ] as const)('TransformerEncoderLayer with a causal srcMask, and an Embedding+LSTM model: %s', (_name, dtype, backend) => {
+    const dtypeBefore = getDefaultDtype(), backendBefore = kernelBackend();
+    setDefaultDtype(dtype);
+    setKernelBackend(backend);
+    try {
+      expectNoAllocation(masked, randn([4, 16, 32]), randn([4, 16, 32]), (o, y) => F.mseLoss(o, y), adamw);
+      expectNoAllocation(lm, randint(0, 50, [4, 12], { dtype: 'int32' }), classes(4 * 12, 50));
+    } finally {
+      setDefaultDtype(dtypeBefore);
+      setKernelBackend('auto');
+    }
+    expect(kernelBackend()).toBe(backendBefore);
   });
 });
