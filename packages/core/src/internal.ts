@@ -45,3 +45,5 @@ export { nllRows } from './ops/nll';
 export { checkSameDtype } from './dtype';
 /** The name a composed op's last node prints as grad_fn (PyTorch's node name; format.ts). */
 export { printedAs } from './autograd/tape';
+/** A kernel's reader of a tensor's row-major values whose copy buffer is made once, outside the kernel (compile: a replay allocates nothing). */
+export { contigReader } from './ops/kernels';

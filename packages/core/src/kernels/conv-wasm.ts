@@ -19,7 +19,7 @@ import type { ConvGeom } from './im2col';
 import { wasmGemmApplies } from './gemm';
 import { wasmFor } from './elementwise';
 import { wantsThreads } from './gemm-threads';
-import { align16, ensureMemory, heapF32, heapF64, wasmKernels, type KernelExports } from './wasm-module';
+import { align16, ensureMemory, heapF32, heapF64, heapI32View, wasmKernels, type KernelExports } from './wasm-module';
 
 /** The kernels, when kernels/gemm.ts would run an M×N×K product of this dtype on the one-thread wasm GEMM. */
 function gemmKernels(M: number, N: number, K: number, f64: boolean): KernelExports | null {
@@ -192,7 +192,7 @@ export function maxPoolWasm(
   const [sP, oP, iP, end] = regions(0, sz, [B * n, B * m, (B * m * 4) / sz]);
   const k = wasmFor(end);
   if (k === null) return false;
-  const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * m);
+  const heap = heapOf(f64), ix = heapI32View().subarray(iP / 4, iP / 4 + B * m);
   for (let p0 = 0; p0 < planes; p0 += B) {
     const pb = Math.min(B, planes - p0);
     heap.set(src.subarray(p0 * n, (p0 + pb) * n), sP / sz);
@@ -210,7 +210,7 @@ export function scatterAddWasm(src: FloatArray, idx: Int32Array, out: FloatArray
   const [sP, iP, oP, end] = regions(0, sz, [B * K, (B * K * 4) / sz, B * M]);
   const k = wasmFor(end);
   if (k === null) return false;
-  const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * K);
+  const heap = heapOf(f64), ix = heapI32View().subarray(iP / 4, iP / 4 + B * K);
   for (let p0 = 0; p0 < planes; p0 += B) {
     const pb = Math.min(B, planes - p0);
     heap.set(src.subarray(p0 * K, (p0 + pb) * K), sP / sz);
@@ -232,7 +232,7 @@ export function maxPool2x2BackwardWasm(g: FloatArray, idx: Int32Array, out: Floa
   const [gP, iP, oP, end] = regions(0, sz, [B * m, (B * m * 4) / sz, B * n]);
   const k = wasmFor(end);
   if (k === null) return false;
-  const heap = heapOf(f64), ix = new Int32Array(k.memory.buffer, iP, B * m);
+  const heap = heapOf(f64), ix = heapI32View().subarray(iP / 4, iP / 4 + B * m);
   for (let p0 = 0; p0 < planes; p0 += B) {
     const pb = Math.min(B, planes - p0);
     heap.set(g.subarray(p0 * m, (p0 + pb) * m), gP / sz);

@@ -121,17 +121,31 @@ export function sumRowsF32(x: Float32Array, out: Float32Array, nRows: number, co
     out.set(heap.subarray((accBytes + xBytes) / 4, (accBytes + xBytes) / 4 + cols));
     return;
   }
-  out.set(columnSums(x, nRows, cols));
+  columnSumsInto(x, nRows, cols, out);
 }
 
-/** The JS column sums: float64 accumulators, rows added in order (sumRowsF32's fallback; ops/reduce.ts for any dtype). */
-export function columnSums(x: ArrayLike<number>, nRows: number, cols: number): Float64Array {
-  const acc = new Float64Array(cols);
+// columnSumsInto's float64 accumulators for a narrower output: grow-only and reused by every call (a
+// kernel that allocated them per run would allocate on every replay of a compiled step). Only read
+// inside columnSumsInto, before it returns; never an output.
+let acc64 = new Float64Array(0);
+
+/**
+ * The JS column sums into out[0, cols): float64 accumulators, rows added in order (sumRowsF32's fallback;
+ * ops/reduce.ts for any dtype). A Float64Array out is its own accumulator (the same additions).
+ */
+export function columnSumsInto(x: ArrayLike<number>, nRows: number, cols: number, out: { [i: number]: number }): void {
+  let acc: Float64Array;
+  if (out instanceof Float64Array) acc = out;
+  else {
+    if (acc64.length < cols) acc64 = new Float64Array(cols);
+    acc = acc64;
+  }
+  acc.fill(0, 0, cols);
   for (let r = 0; r < nRows; r++) {
     const base = r * cols;
     for (let j = 0; j < cols; j++) acc[j] += x[base + j];
   }
-  return acc;
+  if (acc !== out) for (let j = 0; j < cols; j++) out[j] = acc[j];
 }
 
 /** Below this many elements the plain-JS loops win (the wasm call and copies cost ~0.5 us). */

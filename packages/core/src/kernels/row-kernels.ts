@@ -9,7 +9,7 @@
  */
 import type { TypedArray } from '../dtype';
 import { wasmFor, softmaxRowsF32 as softmaxRows } from './elementwise';
-import { align16, heapF32, heapF64 } from './wasm-module';
+import { align16, heapF32, heapF64, heapI32View } from './wasm-module';
 
 const f32 = (a: TypedArray | null): boolean => a === null || a instanceof Float32Array;
 
@@ -100,7 +100,7 @@ export function scaledSoftmaxF32(
   put(x, px);
   if (bias && rowOff) {
     put(bias, pb);
-    new Int32Array(heapF32().buffer, pr, rows).set(rowOff);
+    heapI32View().set(rowOff, pr / 4); // the module's int32 view, not a new one per call (compile's replay)
   }
   k.scaledSoftmaxF32(px, bias ? pb : 0, bias ? pr : 0, px, rows, S, scale);
   out.set(heapF32().subarray(px / 4, px / 4 + n));

@@ -89,6 +89,8 @@ let kernels: KernelExports | null = null;
 let heapBuffer: ArrayBuffer | null = null;
 let heap32 = new Float32Array(0);
 let heap64 = new Float64Array(0);
+// The pooling kernels' index regions: a view made with the others, so a kernel call constructs none.
+let heapI32 = new Int32Array(0);
 
 function load(): void {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return;
@@ -160,6 +162,11 @@ export function heapF64(): Float64Array {
   return heap64;
 }
 
+/** An int32 view of the module memory as of the last ensureMemory call. */
+export function heapI32View(): Int32Array {
+  return heapI32;
+}
+
 /** Rounds a byte count up to a multiple of 16 (v128 alignment). */
 export function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
@@ -191,6 +198,7 @@ export function ensureMemory(k: KernelExports, bytes: number): boolean {
     heapBuffer = mem.buffer;
     heap32 = new Float32Array(heapBuffer);
     heap64 = new Float64Array(heapBuffer);
+    heapI32 = new Int32Array(heapBuffer);
   }
   return true;
 }

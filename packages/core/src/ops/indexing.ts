@@ -1,10 +1,10 @@
 /** Selection by condition and by index: where, gather / scatterAdd (each other's VJP), indexSelect. */
 import { Tensor, TensorLike } from '../tensor';
-import { allocate, checkInt32, promote } from '../dtype';
+import { allocate, checkInt32, promote, TypedArray } from '../dtype';
 import { broadcastShapes, fmt, normDim, numelOf } from '../shape';
 import { record } from '../autograd/tape';
 import { runKernel } from '../compile/capture';
-import { mapWhere } from './kernels';
+import { contigReader, mapWhere } from './kernels';
 import { operand, checkNumbersFit } from './scalar';
 import { sumTo } from './reduce';
 import { checkOptions } from '../options';
@@ -32,10 +32,12 @@ function checkIndex(op: string, index: Tensor): void {
   if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}; JS numbers are float by default, so create indices with { dtype: 'int32' } (tensor([0, 2], { dtype: 'int32' })) or convert with .int()`);
 }
 
-/** Shared loop of gather and scatterAdd: visits every position of `index` with the matching position in `self`. */
-function forIndex(op: string, selfShape: number[], dim: number, index: Tensor, visit: (selfPos: number, i: number) => void): void {
+/**
+ * Shared loop of gather and scatterAdd: visits every position of `index` (its row-major values `idx`,
+ * from the caller's contigReader) with the matching position in `self`.
+ */
+function forIndex(op: string, selfShape: number[], dim: number, index: Tensor, idx: TypedArray, visit: (selfPos: number, i: number) => void): void {
   const ish = index._shape;
-  const idx = index._contigData();
   const n = numelOf(ish);
   const st = selfShape.map((_, k) => numelOf(selfShape.slice(k + 1)));
   const pos = new Array<number>(ish.length).fill(0);
@@ -78,9 +80,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 function gatherCpu(x: Tensor, d: number, index: Tensor): Tensor {
   const out = allocate(x.dtype, index.numel());
+  // copies of non-contiguous inputs made here, not per run (compile's replay allocates nothing)
+  const xR = contigReader(x), iR = contigReader(index);
   runKernel(() => {
-    const src = x._contigData();
-    forIndex('gather', x._shape, d, index, (p, i) => { out[i] = src[p]; });
+    const src = xR();
+    forIndex('gather', x._shape, d, index, iR(), (p, i) => { out[i] = src[p]; });
   }, out);
   return Tensor._fromData(out, index.shape, x.dtype);
 }
@@ -103,10 +107,12 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   if (x._storage.gpu !== null || index._storage.gpu !== null || used._storage.gpu !== null) res = WG.scatterAdd(x, d, index, used); // webgpu (issue 17)
   else {
     const out = allocate(x.dtype, x.numel());
+    // copies of non-contiguous inputs made here, not per run (compile's replay allocates nothing)
+    const xR = contigReader(x), uR = contigReader(used), iR = contigReader(index);
     runKernel(() => {
-      out.set(x._contigData());
-      const s = used._contigData();
-      forIndex('scatterAdd', x._shape, d, index, (p, i) => { out[p] += s[i]; });
+      out.set(xR());
+      const s = uR();
+      forIndex('scatterAdd', x._shape, d, index, iR(), (p, i) => { out[p] += s[i]; });
     }, out);
     res = Tensor._fromData(out, x.shape, x.dtype);
   }
@@ -287,7 +293,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
     out.set(x._contigData());
     keep.fill(1);
     const s = u === null ? null : u._contigData();
-    forIndex('scatter', x._shape, d, index, (p, i) => { out[p] = s === null ? (src as number) : s[i]; keep[p] = 0; });
+    forIndex('scatter', x._shape, d, index, index._contigData(), (p, i) => { out[p] = s === null ? (src as number) : s[i]; keep[p] = 0; });
   }, out);
   const res = Tensor._fromData(out, x.shape, x.dtype);
   const keepT = Tensor._fromData(keep, x.shape, x.dtype);

@@ -221,6 +221,34 @@ export function groupsFor(x: Tensor, dims: number[]): { data: TypedArray; outer:
   return { data, outer, inner, keptShape };
 }
 
+/**
+ * groupsFor's values for a kernel closure: a reader called inside the kernel. A transposing copy's
+ * buffer is allocated here, once, outside the kernel (under a capture it joins the arena) and refilled
+ * on every call, so a replay constructs no array (compile, issue 15). The buffer is only read by the
+ * kernel that calls the reader; it is never an output.
+ */
+export function groupsReader(x: Tensor, dims: number[]): () => TypedArray {
+  const sh = x._shape;
+  if (dims.every((d, i) => d === sh.length - dims.length + i)) return contigReader(x);
+  const order = [...sh.map((_, i) => i).filter((i) => !dims.includes(i)), ...dims];
+  const v = new Tensor(x._storage, order.map((d) => sh[d]), order.map((d) => x.nd.stride[d]), x.nd.offset, x.dtype);
+  const data = allocate(x.dtype, x.numel());
+  return () => { stridedCopy(v, data); return data; };
+}
+
+/**
+ * `x._contigData()` for a kernel closure, as a reader called inside the kernel: a non-contiguous x is
+ * copied into a buffer allocated here, once, outside the kernel (so under a capture it belongs to the
+ * arena) instead of a fresh array per run; a replay then constructs nothing (compile, issue 15). The
+ * values are read when the reader runs, as `_contigData()` would. Only for inputs a kernel reads: the
+ * buffer is reused by every run, so it must not become an output or be kept after the kernel returns.
+ */
+export function contigReader(x: Tensor): () => TypedArray {
+  if (x.isContiguous() || x._storage.gpu !== null) return () => x._contigData();
+  const data = allocate(x.dtype, x.numel());
+  return () => { stridedCopy(x, data); return data; };
+}
+
 /** The count and size of `dims`' reduction groups (groupsFor without the values). */
 export function groupShape(x: Tensor, dims: number[]): { outer: number; inner: number } {
   const sh = x._shape;

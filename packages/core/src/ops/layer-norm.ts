@@ -15,6 +15,20 @@ import { runKernel } from '../compile/capture';
 import { layerNormF32, layerNormBackwardF32 } from '../kernels/row-kernels';
 import { layerNormBackwardRows, layerNormRows } from '../webgpu/rows'; // webgpu (issue 17)
 
+// The JS backward's float64 sums of the weight and bias gradients: grow-only and reused by every call
+// (allocated per run they made every replay of a compiled step allocate). Only used inside the kernel,
+// zeroed first, and copied into the outputs before it returns.
+let accW = new Float64Array(0), accB = new Float64Array(0);
+
+/** Zeroed float64 accumulators of at least C elements (null when not wanted). */
+function accumulators(w: boolean, b: boolean, C: number): [Float64Array | null, Float64Array | null] {
+  if (w && accW.length < C) accW = new Float64Array(C);
+  if (b && accB.length < C) accB = new Float64Array(C);
+  if (w) accW.fill(0, 0, C);
+  if (b) accB.fill(0, 0, C);
+  return [w ? accW : null, b ? accB : null];
+}
+
 /**
  * (x − mean) / √(var + eps) · weight + bias over the trailing dims `normalizedShape` (biased variance,
  * PyTorch's `F.layer_norm`); weight and bias have shape normalizedShape or are null.
@@ -103,8 +117,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
       runKernel(() => {
         const G = g._contigData(), X = x._contigData(), W = weight?._contigData() ?? null;
         if (rows > 0 && layerNormBackwardF32(G, X, W, mean, rstd, DX, dwOut, dbOut, rows, C)) return;
-        const DW = dwOut ? new Float64Array(C) : null;
-        const DB = dbOut ? new Float64Array(C) : null;
+        const [DW, DB] = accumulators(dwOut !== null, dbOut !== null, C);
         for (let r = 0; r < rows; r++) {
           const o = r * C, m = mean[r], rs = rstd[r];
           let s1 = 0, s2 = 0;
@@ -126,8 +139,8 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
             }
           }
         }
-        if (DW) dwOut!.set(DW);
-        if (DB) dbOut!.set(DB);
+        if (DW) for (let j = 0; j < C; j++) dwOut![j] = DW[j];
+        if (DB) for (let j = 0; j < C; j++) dbOut![j] = DB[j];
       }, DX ?? undefined, dwOut ?? undefined, dbOut ?? undefined);
       if (DX) dx = Tensor._fromData(DX, x.shape, dtype);
       if (dwOut) dw = Tensor._fromData(dwOut, weight!.shape, weight!.dtype);

@@ -8,9 +8,9 @@ import { allocate, allocateUninit, getDefaultDtype, isFloating, DType, TypedArra
 import { normDims, normDim, numelOf, sameShape, fmt } from '../shape';
 import { record, printedAs } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
-import { groupShape, groupsFor, reducedShape } from './kernels';
+import { groupShape, groupsFor, groupsReader, reducedShape } from './kernels';
 import { runKernel } from '../compile/capture';
-import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
+import { columnSumsInto, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { where } from './indexing';
 import { checkOptions } from '../options';
 import { positionalOptions, pos, type PositionalArgs } from '../positional-args';
@@ -58,8 +58,9 @@ export function dimsOf(x: Tensor, dim: number | readonly number[] | null | undef
 function sumGroups(x: Tensor, dims: number[], dtype: DType): TypedArray {
   const { outer, inner } = groupShape(x, dims);
   const out = allocate(dtype, outer);
+  const read = groupsReader(x, dims); // its copy buffer made here, not per run (compile's replay)
   runKernel(() => {
-    const { data } = groupsFor(x, dims);
+    const data = read();
     for (let o = 0, p = 0; o < outer; o++) {
       let s = 0;
       for (let i = 0; i < inner; i++) s += data[p++];
@@ -85,7 +86,7 @@ function leadingSum(x: Tensor, dims: number[], dtype: DType): TypedArray | null 
     return out;
   }
   const out = allocate(dtype, cols);
-  runKernel(() => out.set(columnSums(x._contigData(), rows, cols)), out);
+  runKernel(() => columnSumsInto(x._contigData(), rows, cols, out), out);
   return out;
 }
 
@@ -234,8 +235,9 @@ function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdi
   if (x._storage.gpu !== null) return WG.argReduce(op, x, dims, all ? (keepdim ? x._shape.map(() => 1) : []) : reducedShape(x._shape, dims, keepdim)); // webgpu (issue 17)
   const { outer, inner } = groupShape(x, dims);
   const out = new Int32Array(outer);
+  const read = groupsReader(x, dims); // its copy buffer made here, not per run (compile's replay)
   runKernel(() => {
-    const { data } = groupsFor(x, dims);
+    const data = read();
     for (let o = 0; o < outer; o++) {
       const b = o * inner;
       let best = 0, bv = data[b];
@@ -287,14 +289,18 @@ function extreme(op: string, x: Tensor, dim: number | number[] | null | undefine
   const { outer, inner } = groupShape(x, dims);
   const out = x._storage.gpu !== null ? null : allocate(x.dtype, outer);
   const pick = arg === argmax ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
-  if (out !== null) runKernel(() => {
-    const { data } = groupsFor(x, dims);
-    for (let o = 0; o < outer; o++) {
-      let bv = data[o * inner];
-      for (let i = 1; i < inner && bv === bv; i++) { const v = data[o * inner + i]; if (v !== v || pick(v, bv)) bv = v; }
-      out[o] = bv;
-    }
-  }, out);
+  // its copy buffer made here, not per run (compile's replay); in a block, so the VJP's closure does not keep it
+  if (out !== null) {
+    const read = groupsReader(x, dims);
+    runKernel(() => {
+      const data = read();
+      for (let o = 0; o < outer; o++) {
+        let bv = data[o * inner];
+        for (let i = 1; i < inner && bv === bv; i++) { const v = data[o * inner + i]; if (v !== v || pick(v, bv)) bv = v; }
+        out[o] = bv;
+      }
+    }, out);
+  }
   const res = out === null ? WG.reduce(arg === argmax ? 'max' : 'min', x, dims, reducedShape(x._shape, dims, keepdim), x.dtype, op) : Tensor._fromData(out, reducedShape(x._shape, dims, keepdim), x.dtype);
   const kshape = reducedShape(x._shape, dims, true);
   // The all-reduce max()/min() of a tensor holding NaN sends the gradient to the NaNs (PyTorch's

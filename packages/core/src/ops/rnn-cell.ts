@@ -16,6 +16,7 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled, noGrad } from '../autograd/grad-mode';
 import { cat, select, stack } from './view';
+import { contigReader } from './kernels';
 import { zerosOf } from './cast';
 import { linear } from './linear';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
@@ -183,7 +184,10 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
   // i, f, g, o and tanh(c') as five [rows, H] planes, kept for the fused backward (not needed when nothing
   // is recorded), in the op's dtype.
   const acts = recorded([gx, gh, c]) ? (dtype === 'float32' ? new Float32Array(5 * n) : new Float64Array(5 * n)) : null;
-  runKernel(() => lstmCellArrays(gx._contigData(), gh._contigData(), c._contigData(), out, acts, rows, H), out);
+  { // copies of non-contiguous inputs made here, not per run (compile's replay); a block, so the VJP's closure does not keep them
+    const gxR = contigReader(gx), ghR = contigReader(gh), cR = contigReader(c);
+    runKernel(() => lstmCellArrays(gxR(), ghR(), cR(), out, acts, rows, H), out);
+  }
   const res = Tensor._fromData(out, [2, ...c._shape], dtype);
   return record('lstmCell', [gx, gh, c], res, (grad) => {
     let dg: Tensor, dc: Tensor;
@@ -192,7 +196,8 @@ export function lstmCell(gx: Tensor, gh: Tensor, c: Tensor): Tensor {
     } else {
       const A = acts as FloatArray; // kept: this VJP runs only when recorded
       const dgd = allocateUninit(dtype, 4 * n), dcd = allocateUninit(dtype, n);
-      runKernel(() => lstmCellBackwardArrays(grad._contigData(), A, c._contigData(), dgd, dcd, rows, H), dgd, dcd);
+      const gradR = contigReader(grad), cR = contigReader(c); // copies of non-contiguous inputs made here, not per run (compile's replay)
+      runKernel(() => lstmCellBackwardArrays(gradR(), A, cR(), dgd, dcd, rows, H), dgd, dcd);
       dg = Tensor._fromData(dgd, gx.shape, dtype);
       dc = Tensor._fromData(dcd, c.shape, dtype);
     }
@@ -221,7 +226,10 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
   const n = rows * H;
   const out = allocate(dtype, n) as FloatArray;
   const acts = recorded([gx, gh, h]) ? new Float64Array(3 * n) : null; // r, z, n, for the fused backward
-  runKernel(() => gruForward(gx._contigData(), gh._contigData(), h._contigData(), out, acts, rows, H), out);
+  { // copies of non-contiguous inputs made here, not per run (compile's replay); a block, so the VJP's closure does not keep them
+    const gxR = contigReader(gx), ghR = contigReader(gh), hR = contigReader(h);
+    runKernel(() => gruForward(gxR(), ghR(), hR(), out, acts, rows, H), out);
+  }
   const res = Tensor._fromData(out, h.shape, dtype);
   return record('gruCell', [gx, gh, h], res, (grad) => {
     let dgx: Tensor, dgh: Tensor, dh: Tensor;
@@ -239,7 +247,8 @@ export function gruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
     } else {
       const A = acts as Float64Array; // kept: this VJP runs only when recorded
       const dx = allocate(dtype, 3 * n) as FloatArray, dhh = allocate(dtype, 3 * n) as FloatArray, dhd = allocate(dtype, n) as FloatArray;
-      runKernel(() => gruBackward(grad._contigData(), A, gh._contigData(), h._contigData(), dx, dhh, dhd, rows, H), dx, dhh, dhd);
+      const gradR = contigReader(grad), ghR = contigReader(gh), hR = contigReader(h); // copies of non-contiguous inputs made here, not per run (compile's replay)
+      runKernel(() => gruBackward(gradR(), A, ghR(), hR(), dx, dhh, dhd, rows, H), dx, dhh, dhd);
       dgx = Tensor._fromData(dx, gx.shape, dtype);
       dgh = Tensor._fromData(dhh, gh.shape, dtype);
       dh = Tensor._fromData(dhd, h.shape, dtype);

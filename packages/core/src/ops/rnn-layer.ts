@@ -16,8 +16,9 @@ import { fmt } from '../shape';
 import { record } from '../autograd/tape';
 import { isGradEnabled } from '../autograd/grad-mode';
 import { gemm } from '../kernels/gemm';
-import { columnSums, simdApplies, sumRowsF32 } from '../kernels/elementwise';
+import { columnSumsInto, simdApplies, sumRowsF32 } from '../kernels/elementwise';
 import { cat, select, stack } from './view';
+import { contigReader } from './kernels';
 import { linear } from './linear';
 import { lstmCell, lstmCellArrays, lstmCellBackwardArrays, lstmCellGradOps } from './rnn-cell';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
@@ -99,22 +100,38 @@ function layerGrads(grad: Tensor, ST: FloatArray, acts: FloatArray, wHh: Tensor,
   const n = B * H, G4 = 4 * n;
   const dgx = allocateUninit(dtype, T * G4), dh = allocateUninit(dtype, n), dcOut = allocateUninit(dtype, n);
   const w = wantW ? allocateUninit(dtype, 4 * H * H) : null, b = wantB ? allocateUninit(dtype, 4 * H) : null;
-  // One kernel for compile's capture; its outputs are allocated above, its scratch inside.
+  // One kernel for compile's capture; its outputs and its scratch are allocated here, outside it, so a
+  // replay allocates nothing (the scratch joins the capture's arena; only this kernel touches it).
   const outs = [dgx, dh, dcOut, ...(w ? [w] : []), ...(b ? [b] : [])];
-  runKernel(() => layerGradsInto(grad._contigData() as FloatArray, ST, acts, wHh._contigData() as FloatArray, T, B, H, dtype, reverse, dgx, dh, dcOut, w, b), outs);
+  const scratch: BpttScratch = {
+    DG: reverse ? allocateUninit(dtype, T * G4) : dgx, gr: allocateUninit(dtype, 2 * n),
+    dc: allocateUninit(dtype, n), dcNext: allocateUninit(dtype, n), hp: w ? allocateUninit(dtype, T * n) : null,
+  };
+  const readG = contigReader(grad);
+  runKernel(() => layerGradsInto(readG() as FloatArray, ST, acts, wHh._contigData() as FloatArray, T, B, H, reverse, dgx, dh, dcOut, w, b, scratch), outs);
   return [Tensor._fromData(dgx, [T, B, 4 * H], dtype), Tensor._fromData(dh, [B, H], dtype), Tensor._fromData(dcOut, [B, H], dtype),
     w ? Tensor._fromData(w, [4 * H, H], dtype) : null, b ? Tensor._fromData(b, [4 * H], dtype) : null];
 }
 
-function layerGradsInto(G: FloatArray, ST: FloatArray, acts: FloatArray, W: FloatArray, T: number, B: number, H: number, dtype: FloatDType, reverse: boolean,
-  dgxOut: FloatArray, dh: FloatArray, dcOut: FloatArray, w: FloatArray | null, b: FloatArray | null): void {
+/** layerGradsInto's working arrays (every element written before it is read, on every run). */
+interface BpttScratch {
+  /** ∂L/∂gates in step order (the output itself unless reversed). */
+  DG: FloatArray;
+  /** [∂L/∂h_t, ∂L/∂c_t] of the step being undone. */
+  gr: FloatArray;
+  dc: FloatArray;
+  dcNext: FloatArray;
+  /** The previous states as one [T·B, H] operand (when W_hh's gradient is wanted). */
+  hp: FloatArray | null;
+}
+
+function layerGradsInto(G: FloatArray, ST: FloatArray, acts: FloatArray, W: FloatArray, T: number, B: number, H: number, reverse: boolean,
+  dgxOut: FloatArray, dh: FloatArray, dcOut: FloatArray, w: FloatArray | null, b: FloatArray | null, scratch: BpttScratch): void {
   const n = B * H, G4 = 4 * n;
-  const DG = reverse ? allocateUninit(dtype, T * G4) : dgxOut; // ∂L/∂gates in step order
-  const gr = allocateUninit(dtype, 2 * n); // [∂L/∂h_t, ∂L/∂c_t] of the step being undone
-  let dc = allocateUninit(dtype, n);
+  const { DG, gr } = scratch;
+  let { dc, dcNext } = scratch;
   dh.fill(0);
   dc.set(G.subarray(T * n, (T + 1) * n));
-  let dcNext = allocateUninit(dtype, n);
   for (let s = T - 1; s >= 0; s--) {
     const t = reverse ? T - 1 - s : s;
     for (let k = 0; k < n; k++) gr[k] = G[t * n + k] + dh[k];
@@ -128,7 +145,7 @@ function layerGradsInto(G: FloatArray, ST: FloatArray, acts: FloatArray, W: Floa
   if (reverse) for (let s = 0; s < T; s++) dgxOut.set(DG.subarray(s * G4, (s + 1) * G4), (T - 1 - s) * G4);
   if (w) {
     // Σ_s dg_sᵀ·h_{s−1}: the previous states gathered into one [T·B, H] operand for a single GEMM.
-    const hp = allocateUninit(dtype, T * n);
+    const hp = scratch.hp as FloatArray;
     for (let s = 0; s < T; s++) hp.set(ST.subarray(s * 2 * n, s * 2 * n + n), s * n);
     if (T * B > 0) gemm(true, false, 4 * H, H, T * B, 1, DG, 0, 4 * H, hp, 0, H, 0, w, 0, H);
     else w.fill(0);
@@ -136,7 +153,7 @@ function layerGradsInto(G: FloatArray, ST: FloatArray, acts: FloatArray, W: Floa
   if (b) {
     // The SIMD column sums for float32 (float64 accumulation, the same bits as the JS loop).
     if (DG instanceof Float32Array && b instanceof Float32Array && simdApplies(T * G4)) sumRowsF32(DG, b, T * B, 4 * H);
-    else b.set(columnSums(DG, T * B, 4 * H));
+    else columnSumsInto(DG, T * B, 4 * H, b);
   }
 }
 

@@ -6,6 +6,7 @@ import { Tensor, Storage, stridedCopy } from '../tensor';
 import { allocate, promote } from '../dtype';
 import { checkShape, fmt, normDim, numelOf, contiguousStrides } from '../shape';
 import { runKernel } from '../compile/capture';
+import { contigReader } from './kernels';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 import { record, printedAs } from '../autograd/tape';
 import { sumTo } from './reduce';
@@ -316,10 +317,12 @@ export function cat(tensors: Tensor[], dimOrOptions: number | CatOptions = 0): T
     const out = allocate(dtype, numelOf(shape));
     const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
     const rowOut = shape[d] * inner;
+    // Non-contiguous parts are copied into buffers made here, not per run (compile's replay allocates nothing).
+    const reads = parts.map(contigReader);
     runKernel(() => {
       let col = 0;
-      for (const t of parts) {
-        const src = t._contigData();
+      for (let k = 0; k < parts.length; k++) {
+        const t = parts[k], src = reads[k]();
         const w = t._shape[d] * inner;
         for (let o = 0; o < outer; o++) {
           const so = o * w, oo = o * rowOut + col;

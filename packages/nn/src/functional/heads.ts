@@ -5,7 +5,7 @@
  * js backend). Each
  * op's VJP is the other op, so gradients of any order are taped.
  */
-import { defineOp, runKernel, moveHeads as moveHeadsWasm, allocateUninit } from '@tapegrad/core/internal';
+import { defineOp, runKernel, moveHeads as moveHeadsWasm, allocateUninit, contigReader } from '@tapegrad/core/internal';
 import { Tensor } from '@tapegrad/core';
 
 type Floats = Float32Array | Float64Array;
@@ -28,8 +28,9 @@ function headsOp(x: Tensor, N: number, L: number, H: number, D: number, split: b
   return defineOp(split ? 'splitHeads' : 'mergeHeads', {
     forward() {
       const out = allocateUninit(x.dtype === 'float64' ? 'float64' : 'float32', N * L * H * D) as Floats;
+      const read = contigReader(x); // a non-contiguous x's copy made here, not per run (compile's replay)
       runKernel(() => {
-        const src = x._contigData() as Floats;
+        const src = read() as Floats;
         if (!moveHeadsWasm(src, out, N, L, H, D, split)) moveHeads(src, out, N, L, H, D, split);
       }, out);
       return Tensor._fromData(out, split ? [N * H, L, D] : [N, L, H * D], x.dtype);
