@@ -167,6 +167,7 @@ const BACKWARD_NAMES: Record<string, string> = {
   conv2d: 'ConvolutionBackward0',
   convTranspose2d: 'ConvolutionBackward0',
   layerNorm: 'NativeLayerNormBackward0',
+  batchNorm: 'NativeBatchNormBackward0',
 };
 
 /**

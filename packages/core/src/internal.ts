@@ -47,3 +47,6 @@ export { checkSameDtype } from './dtype';
 export { printedAs } from './autograd/tape';
 /** A kernel's reader of a tensor's row-major values whose copy buffer is made once, outside the kernel (compile: a replay allocates nothing). */
 export { contigReader } from './ops/kernels';
+/** Batch normalisation with the batch's statistics as one primitive (nn's F.batchNorm, training mode). */
+export { batchNormTraining } from './ops/batch-norm';
+export type { BatchNormTraining } from './ops/batch-norm';

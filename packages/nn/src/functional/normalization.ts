@@ -1,7 +1,7 @@
-/** F.batchNorm (composed from core ops), F.layerNorm (core's fused primitive), F.groupNorm, F.instanceNorm, F.localResponseNorm. */
+/** F.batchNorm (core's fused primitive in training mode, composed otherwise), F.layerNorm (core's fused primitive), F.groupNorm, F.instanceNorm, F.localResponseNorm. */
 import { Tensor, noGrad, layerNorm as coreLayerNorm, avgPool2d, pad as corePad } from '@tapegrad/core';
 import { checkFloatInput } from '../check';
-import { PositionalArgs, pos, positionalOptions, checkSameDtype } from '@tapegrad/core/internal';
+import { PositionalArgs, pos, positionalOptions, checkSameDtype, batchNormTraining } from '@tapegrad/core/internal';
 
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -50,12 +50,16 @@ export function batchNorm(
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   let mean: Tensor, variance: Tensor;
+  let fused: ReturnType<typeof batchNormTraining> | null = null;
   if (training) {
     const n = x.numel() / C;
     // As PyTorch: exactly one value is an error; an empty batch gives an empty output and leaves the running stats.
     if (n === 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input size ${shp(x.shape)}`);
-    mean = x.mean(dims);
-    variance = x.var(dims, { unbiased: false });
+    // The fused primitive (core ops/batch-norm.ts) on the cpu; a device tensor or an empty batch takes the
+    // composed form below.
+    fused = n > 0 && x._storage.gpu === null ? batchNormTraining(x, weight, bias, eps) : null;
+    mean = fused ? fused.mean : x.mean(dims);
+    variance = fused ? fused.variance : x.var(dims, { unbiased: false });
     if ((runningMean || runningVar) && n > 0) {
       noGrad(() => {
         if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().mul(momentum)));
@@ -67,6 +71,7 @@ export function batchNorm(
     mean = runningMean;
     variance = runningVar;
   }
+  if (fused) return fused.y;
   let y = x.sub(mean.reshape(bshape)).div(variance.reshape(bshape).add(eps).sqrt());
   if (weight) y = y.mul(weight.reshape(bshape));
   if (bias) y = y.add(bias.reshape(bshape));
