@@ -140,9 +140,15 @@ export function groupNorm(x: Tensor, numGroups: number, ...args: PositionalArgs<
   checkChannelParams('groupNorm', x, C, [['weight', weight], ['bias', bias]]);
   checkSameDtype('groupNorm', ['input', x], ['weight', weight], ['bias', bias]);
   const g = x.reshape([N, numGroups, -1]);
-  const mean = g.mean(2, true);
-  const variance = g.var(2, { unbiased: false, keepdim: true });
-  let y = g.sub(mean).div(variance.add(eps).sqrt()).reshape(x.shape);
+  let y: Tensor;
+  if (x._storage.gpu === null && x.numel() > 0) {
+    // As PyTorch: each (sample, group) is a channel of a batch of one, normalised by the fused primitive.
+    y = batchNormTraining(g.reshape([1, N * numGroups, -1]), null, null, eps).y.reshape(x.shape);
+  } else {
+    const mean = g.mean(2, true);
+    const variance = g.var(2, { unbiased: false, keepdim: true });
+    y = g.sub(mean).div(variance.add(eps).sqrt()).reshape(x.shape);
+  }
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   if (weight) y = y.mul(weight.reshape(bshape));
   if (bias) y = y.add(bias.reshape(bshape));
@@ -183,11 +189,16 @@ export function instanceNorm(
   const dims = x.shape.map((_, i) => i).slice(2);
   const bshape = x.shape.map((s, i) => (i === 1 ? s : 1));
   let mean: Tensor, variance: Tensor;
+  let fused: ReturnType<typeof batchNormTraining> | null = null;
   if (useInputStats) {
     const n = x.numel() / (x.shape[0] * C);
     if (n <= 1) throw new RangeError(`instanceNorm: expected more than 1 spatial element when training, got input size ${shp(x.shape)}`);
-    mean = x.mean(dims, true);
-    variance = x.var(dims, { unbiased: false, keepdim: true });
+    // As PyTorch: each (sample, channel) is a channel of a batch of one, normalised by the fused primitive
+    // (device tensors: the composition below).
+    const N = x.shape[0];
+    fused = x._storage.gpu === null && x.numel() > 0 ? batchNormTraining(x.reshape([1, N * C, -1]), null, null, eps) : null;
+    mean = fused ? fused.mean.reshape([N, C, ...dims.map(() => 1)]) : x.mean(dims, true);
+    variance = fused ? fused.variance.reshape([N, C, ...dims.map(() => 1)]) : x.var(dims, { unbiased: false, keepdim: true });
     if (runningMean || runningVar) {
       noGrad(() => {
         if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().reshape([-1, C]).mean(0).mul(momentum)));
@@ -199,7 +210,7 @@ export function instanceNorm(
     mean = runningMean.reshape(bshape);
     variance = runningVar.reshape(bshape);
   }
-  let y = x.sub(mean).div(variance.add(eps).sqrt());
+  let y = fused ? fused.y.reshape(x.shape) : x.sub(mean).div(variance.add(eps).sqrt());
   if (weight) y = y.mul(weight.reshape(bshape));
   if (bias) y = y.add(bias.reshape(bshape));
   return y;
