@@ -8,14 +8,16 @@
 import { Tensor } from '../tensor';
 import { checkLeaf } from './inplace';
 import * as V from './view';
+import { printedAs } from '../autograd/tape';
 
-function inplaceView<T extends Tensor>(t: T, op: string, f: (x: Tensor) => Tensor): T {
+// `node` is torch's name for the in-place form's node (TBackward1, not t()'s TBackward0).
+function inplaceView<T extends Tensor>(t: T, op: string, node: string, f: (x: Tensor) => Tensor): T {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof t}`);
   checkLeaf(t, op);
   // The view is taken of a handle at t's current graph position, then t takes its geometry and node.
   const s = t.detach();
   if (t.gradFn) s._setGradFn(t.gradFn);
-  const r = f(s);
+  const r = printedAs(f(s), node, s);
   if (r._storage !== t._storage) throw new Error(`${op}: internal error, the view copied its values`);
   t._setView(r.shape, r.stride(), r.nd.offset);
   if (r.gradFn) t._setGradFn(r.gradFn);
@@ -24,10 +26,10 @@ function inplaceView<T extends Tensor>(t: T, op: string, f: (x: Tensor) => Tenso
 }
 
 /** `x.t_()`: transposes a tensor of at most 2 dims in place. @example const x = zeros([2, 3]); x.t_(); x.shape; // [3, 2] */
-export const t_ = <T extends Tensor>(x: T): T => inplaceView(x, 't_', V.t);
+export const t_ = <T extends Tensor>(x: T): T => inplaceView(x, 't_', 'TBackward1', V.t);
 /** `x.transpose_(dim0, dim1)`: swaps two dims in place (negative dims count from the end). */
-export const transpose_ = <T extends Tensor>(x: T, dim0: number, dim1: number): T => inplaceView(x, 'transpose_', (v) => V.transpose(v, dim0, dim1));
+export const transpose_ = <T extends Tensor>(x: T, dim0: number, dim1: number): T => inplaceView(x, 'transpose_', 'TransposeBackward1', (v) => V.transpose(v, dim0, dim1));
 /** `x.unsqueeze_(dim)`: a new dim of size 1 at `dim`, in place. */
-export const unsqueeze_ = <T extends Tensor>(x: T, dim: number): T => inplaceView(x, 'unsqueeze_', (v) => V.unsqueeze(v, dim));
+export const unsqueeze_ = <T extends Tensor>(x: T, dim: number): T => inplaceView(x, 'unsqueeze_', 'UnsqueezeBackward1', (v) => V.unsqueeze(v, dim));
 /** `x.squeeze_(dim?)`: drops size-1 dims (all, or `dim` when it has size 1), in place. */
-export const squeeze_ = <T extends Tensor>(x: T, dim?: number): T => inplaceView(x, 'squeeze_', (v) => V.squeeze(v, dim));
+export const squeeze_ = <T extends Tensor>(x: T, dim?: number): T => inplaceView(x, 'squeeze_', dim === undefined ? 'SqueezeBackward2' : 'SqueezeBackward3', (v) => V.squeeze(v, dim));
