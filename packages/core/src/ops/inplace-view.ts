@@ -9,6 +9,7 @@ import { Tensor } from '../tensor';
 import { checkLeaf } from './inplace';
 import * as V from './view';
 import { printedAs } from '../autograd/tape';
+import { noteUncapturable } from '../compile/capture';
 
 // `node` is torch's name for the in-place form's node (TBackward1, not t()'s TBackward0).
 function inplaceView<T extends Tensor>(t: T, op: string, node: string, f: (x: Tensor) => Tensor): T {
@@ -21,6 +22,8 @@ function inplaceView<T extends Tensor>(t: T, op: string, node: string, f: (x: Te
   if (r._storage !== t._storage) throw new Error(`${op}: internal error, the view copied its values`);
   t._setView(r.shape, r.stride(), r.nd.offset);
   if (r.gradFn) t._setGradFn(r.gradFn);
+  // A compiled step's replay reruns kernels only, not this change of geometry: such a step stays eager.
+  noteUncapturable(`${op} changes a tensor's shape in place`);
   t._bumpVersion();
   return t;
 }

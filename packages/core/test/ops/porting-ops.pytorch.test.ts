@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { tensor, zeros, ones, arange, lerp, indexFill, indexCopy, indexPut, maskedScatter, take, put, swapdims, noGrad, type Tensor, type NestedArray } from '../../src';
+import { tensor, zeros, ones, arange, lerp, indexFill, indexCopy, indexPut, maskedScatter, take, put, swapdims, noGrad, compile, type Tensor, type NestedArray } from '../../src';
 
 interface GradCase { inputs: NestedArray[]; y: NestedArray; gy: NestedArray; grads: (NestedArray | null)[] }
 const ref = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../fixtures/pytorch/ops8/porting-ops.json'), 'utf8')) as {
@@ -135,6 +135,15 @@ describe('in-place view ops', () => {
     expect(alias.toArray()).toEqual([0, 1, -1, 3, 4, -1]);
     expect(x.toArray()).toEqual([[0, 3], [1, 4], [-1, -1]]);
     expect(swapdims(x, 0, 1).toArray()).toEqual([[0, 1, -1], [3, 4, -1]]);
+  });
+  it('a compiled step that changes a shape in place stays eager, with eager values', () => {
+    const step = compile((x: Tensor) => x.mul(2).t_().add(x.sum(0, true).t_()));
+    for (const k of [1, 2, 3]) {
+      const x = arange(6).reshape([2, 3]).mul(k);
+      expect(step(x).toArray()).toEqual(x.mul(2).t().add(x.sum(0, true).t()).toArray());
+    }
+    expect(step.stats().fallbacks.length).toBeGreaterThan(0);
+    expect(step.stats().fallbacks[0].reason).toMatch(/t_ changes a tensor's shape in place/);
   });
   it('a leaf that requires grad may change shape in place under noGrad', () => {
     const w = zeros([2, 3], { requiresGrad: true });
