@@ -132,3 +132,8 @@ export { AccumulateGrad } from './autograd/next-functions';
 export type { NextFunction } from './autograd/next-functions';
 // issue-13 conformance (audit13c): einsum's sublist form
 export type { EinsumSublist } from './ops/einsum';
+// porting ops (ops8): lerp, index writes, take/put, swapdims (in-place forms are Tensor methods)
+export { lerp } from './ops/lerp';
+export { indexFill, indexCopy, indexPut, maskedScatter, take, put } from './ops/index-write';
+export type { AccumulateArg } from './ops/index-write';
+export { transpose as swapdims, transpose as swapaxes } from './ops/view';

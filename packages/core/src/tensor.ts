@@ -35,6 +35,10 @@ import * as RO from './ops/reorder';
 import * as NO from './ops/norm';
 import * as RC from './ops/rnn-cell'; // iteration (conform8): rows are torch's unbind(0)
 import * as SA from './ops/sampling'; // sampling (conform8)
+// porting ops (ops8): lerp, index writes, in-place views
+import * as LP from './ops/lerp';
+import * as IW from './ops/index-write';
+import * as IV from './ops/inplace-view';
 // webgpu device (issue 17)
 import * as WG from './webgpu/ops';
 import type { Device, GpuData } from './webgpu/ops';
@@ -606,6 +610,50 @@ export class Tensor {
    */
   get [Symbol.iterator](): () => IterableIterator<Tensor> {
     return (this.nd.shape.length === 0 ? undefined : iterateDim0) as () => IterableIterator<Tensor>;
+  }
+  // porting ops (ops8): lerp, index writes, in-place views, clip_
+  /** `input + weight·(end − input)` with torch's formula (see {@link LP.lerp}). @example tensor([0, 10]).lerp(tensor([10, 20]), 0.5); // [5, 15] */
+  lerp(end: Tensor, weight: Tensor | number): Tensor { return LP.lerp(this, end, weight); }
+  /** In-place {@link lerp}. @example x.lerp_(target, 0.1); // an exponential moving average step */
+  lerp_(end: Tensor, weight: Tensor | number): this { return IP.inplace(this, 'lerp_', (t) => LP.lerp(t, end, weight)); }
+  /** `value` in the slices at `index` along dim (torch's index_fill). @example zeros([3]).indexFill(0, tensor([1], { dtype: 'int32' }), 2); // [0, 2, 0] */
+  indexFill(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor { return IW.indexFill(this, dim, index, value); }
+  indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor): this { return IW.indexFill_(this, dim, index, value); }
+  /** `source`'s slices written at `index` along dim (torch's index_copy). @example zeros([3]).indexCopy(0, tensor([2], { dtype: 'int32' }), tensor([5])); // [0, 0, 5] */
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return IW.indexCopy(this, dim, index, source); }
+  indexCopy_(dim: number, index: Tensor, source: Tensor): this { return IW.indexCopy_(this, dim, index, source); }
+  /** `x[indices] = values` (torch's index_put; `accumulate` sums repeats). @example zeros([3]).indexPut([tensor([0, 0], { dtype: 'int32' })], tensor([1, 2]), true); // [3, 0, 0] */
+  indexPut(indices: readonly Tensor[], values: Tensor | number, accumulate?: IW.AccumulateArg): Tensor { return IW.indexPut(this, indices, values, accumulate); }
+  indexPut_(indices: readonly Tensor[], values: Tensor | number, accumulate?: IW.AccumulateArg): this { return IW.indexPut_(this, indices, values, accumulate); }
+  /** The masked positions taken in order from `source` (torch's masked_scatter). @example zeros([3]).maskedScatter(tensor([true, false, true]), tensor([7, 8])); // [7, 0, 8] */
+  maskedScatter(mask: Tensor, source: Tensor): Tensor { return IW.maskedScatter(this, mask, source); }
+  maskedScatter_(mask: Tensor, source: Tensor): this { return IW.maskedScatter_(this, mask, source); }
+  /** The elements at flat `index` (torch's take). @example tensor([[1, 2], [3, 4]]).take(tensor([-1], { dtype: 'int32' })); // [4] */
+  take(index: Tensor): Tensor { return IW.take(this, index); }
+  /** `source` written at flat `index` (torch's put). @example zeros([2, 2]).put(tensor([3], { dtype: 'int32' }), tensor([1])); // [[0, 0], [0, 1]] */
+  put(index: Tensor, source: Tensor, accumulate?: IW.AccumulateArg): Tensor { return IW.put(this, index, source, accumulate); }
+  put_(index: Tensor, source: Tensor, accumulate?: IW.AccumulateArg): this { return IW.put_(this, index, source, accumulate); }
+  /** Fills the main diagonal in place (torch's fill_diagonal_). @example zeros([2, 2]).fillDiagonal_(1); // [[1, 0], [0, 1]] */
+  fillDiagonal_(fillValue: number | boolean, wrap?: boolean | { wrap?: boolean }): this { return IW.fillDiagonal_(this, fillValue, wrap); }
+  /** Alias of {@link transpose} (torch's swapdims). @example zeros([2, 3]).swapdims(0, 1).shape; // [3, 2] */
+  swapdims(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  /** Alias of {@link transpose} (torch's swapaxes). */
+  swapaxes(dim0: number, dim1: number): Tensor { return V.transpose(this, dim0, dim1); }
+  /** Transposes this (at most 2-D) tensor in place: its own shape and strides change. @example x.t_(); */
+  t_(): this { return IV.t_(this); }
+  /** Swaps two dims of this tensor in place. @example x.transpose_(0, -1); */
+  transpose_(dim0: number, dim1: number): this { return IV.transpose_(this, dim0, dim1); }
+  swapdims_(dim0: number, dim1: number): this { return IV.transpose_(this, dim0, dim1); }
+  swapaxes_(dim0: number, dim1: number): this { return IV.transpose_(this, dim0, dim1); }
+  /** Inserts a size-1 dim in place. @example x.unsqueeze_(0); */
+  unsqueeze_(dim: number): this { return IV.unsqueeze_(this, dim); }
+  /** Drops size-1 dims in place (all, or `dim`). @example x.squeeze_(); */
+  squeeze_(dim?: number): this { return IV.squeeze_(this, dim); }
+  /** Alias of {@link clamp_}. @example x.clip_(0, 1); */
+  clip_(min?: U.ClampBound | U.ClampOptions, max?: U.ClampBound): this { return this.clamp_(min, max); }
+  /** @internal In-place view ops (ops/inplace-view.ts): this tensor takes new geometry over the same storage. */
+  _setView(shape: number[], stride: number[], offset: number): void {
+    (this as unknown as { nd: NdArray<TypedArray> }).nd = makeView(this._storage.data, this.dtype, shape, stride, offset);
   }
 }
 

@@ -27,7 +27,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   ], [cond]);
 }
 
-function checkIndex(op: string, index: Tensor): void {
+export function checkIndex(op: string, index: Tensor): void {
   if (!(index instanceof Tensor)) throw new TypeError(`${op}: index must be a Tensor`);
   if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}; JS numbers are float by default, so create indices with { dtype: 'int32' } (tensor([0, 2], { dtype: 'int32' })) or convert with .int()`);
 }

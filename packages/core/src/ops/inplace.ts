@@ -18,7 +18,7 @@ import { operand } from './scalar';
 import { runKernel } from '../compile/capture';
 import * as WG from '../webgpu/ops'; // webgpu (issue 17)
 
-function checkLeaf(t: Tensor, op: string): void {
+export function checkLeaf(t: Tensor, op: string): void {
   if (isGradEnabled() && t.requiresGrad && t.isLeaf) {
     throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad(() => ...) (as optimizers do) or use the out-of-place op`);
   }

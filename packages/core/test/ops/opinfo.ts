@@ -659,6 +659,41 @@ export const OPS: OpInfo[] = [
     s('-4:-1:3 of [7] (end cut short)', [arg(gen, [7])], (x) => x.slice(0, -4, -1, 3).mul(x.slice(0, 0, 2))),
     s('dim -1, ::3 of [2, 3, 4]', [arg(gen, [2, 3, 4])], (x) => x.slice(-1, null, null, 3)),
   ]),
+  // porting ops (ops8): lerp, index writes (and their in-place forms on a non-leaf), take/put, swapdims
+  custom('lerp', ['lerp'], (gen) => [
+    s('tensor weight, all three broadcast', [arg(gen, [2, 1, 3]), arg(gen, [4, 1]), arg(gen, [3])], (a, b, w) => core.lerp(a, b, w)),
+    s('weight 0.75 (the end-side formula)', [arg(gen, [2, 3]), arg(gen, [3])], (a, b) => a.lerp(b, 0.75)),
+    s('lerp_ on a non-leaf, weight 0.25', [arg(gen, [3]), arg(gen, [3])], (a, b) => a.mul(1).lerp_(b, 0.25).mul(a)),
+  ]),
+  custom('indexFill', ['indexFill'], (gen) => [
+    s('dim -1, a 0-d value tensor', [arg(gen, [2, 3]), arg(gen, [])], (x, v) => core.indexFill(x, -1, int([0, 2]), v)),
+    s('indexFill_ on a non-leaf', [arg(gen, [3, 2])], (x) => x.mul(2).indexFill_(0, int([-1]), 1.5).mul(x)),
+  ]),
+  custom('indexCopy', ['indexCopy'], (gen) => [
+    s('dim 1 of [2, 3]', [arg(gen, [2, 3]), arg(gen, [2, 2])], (x, src) => core.indexCopy(x, 1, int([2, 0]), src)),
+    s('indexCopy_ on a non-leaf', [arg(gen, [3, 2]), arg(gen, [1, 2])], (x, src) => x.mul(1).indexCopy_(0, int([1]), src).mul(x)),
+  ]),
+  custom('indexPut', ['indexPut'], (gen) => [
+    s('two broadcast index tensors', [arg(gen, [3, 4]), arg(gen, [2])], (x, v) => core.indexPut(x, [int([[0], [2]]), int([1, -1])], v)),
+    s('accumulate with repeats', [arg(gen, [3, 2]), arg(gen, [3, 2])], (x, v) => x.indexPut([int([0, 2, 0])], v, true)),
+    s('a bool mask, indexPut_ on a non-leaf', [arg(gen, [3, 2]), arg(gen, [2])], (x, v) => x.mul(1).indexPut_([bool([true, false, true])], v).mul(x)),
+  ]),
+  custom('maskedScatter', ['maskedScatter'], (gen) => [
+    s('broadcast mask', [arg(gen, [2, 3]), arg(gen, [5])], (x, src) => core.maskedScatter(x, bool([[true, false, true]]), src)),
+    s('maskedScatter_ on a non-leaf', [arg(gen, [2, 2]), arg(gen, [2, 2])], (x, src) => x.mul(1).maskedScatter_(bool([[false, true], [true, false]]), src).mul(x)),
+  ]),
+  custom('take', ['take'], (gen) => [
+    s('2-d index with negatives and repeats', [arg(gen, [2, 3])], (x) => core.take(x, int([[0, -1], [4, 4]]))),
+  ]),
+  custom('put', ['put'], (gen) => [
+    s('put', [arg(gen, [2, 3]), arg(gen, [3])], (x, src) => core.put(x, int([1, -1, 3]), src)),
+    s('accumulate, put_ on a non-leaf', [arg(gen, [2, 2]), arg(gen, [3])], (x, src) => x.mul(1).put_(int([0, 0, 3]), src, true).mul(x)),
+  ]),
+  custom('fillDiagonal_ and the in-place views', ['swapdims', 'swapaxes'], (gen) => [
+    s('swapdims / swapaxes', [arg(gen, [2, 3, 4])], (x) => core.swapdims(x, 0, -1).mul(core.swapaxes(x, -1, 0))),
+    s('fillDiagonal_ with wrap', [arg(gen, [5, 2])], (x) => x.mul(1).fillDiagonal_(0.5, true).mul(x)),
+    s('t_, unsqueeze_, squeeze_, transpose_', [arg(gen, [2, 3])], (x) => x.mul(1).t_().unsqueeze_(0).transpose_(0, -1).squeeze_(-1).mul(x)),
+  ]),
 ];
 
 /** Piecewise-constant ops: their gradient is defined as exactly zero. */
