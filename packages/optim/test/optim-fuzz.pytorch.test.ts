@@ -183,7 +183,16 @@ describe('schedulers: lr sequences, momentum, resumption and stateDict key order
       diffs.push(diff(opt.paramGroups.map((g) => g.lr), c.lr[t], 1e-12, `step ${t + 1} (${String(arg)}) lr`));
       diffs.push(diff(momenta(opt), c.momentum[t], 1e-12, `step ${t + 1} momentum`));
     });
-    if (c.scheduler.type !== 'Manual') diffs.push(diff(Object.keys(s.stateDict()), oursKeys(c.stateDict), 0, 'stateDict() keys'));
+    if (c.scheduler.type !== 'Manual') {
+      const sd = s.stateDict();
+      diffs.push(diff(Object.keys(sd), oursKeys(c.stateDict), 0, 'stateDict() keys'));
+      // the values too, where they are numbers, strings or lists of numbers
+      for (const [k, v] of Object.entries(c.stateDict)) {
+        const mine = sd[camel(k)];
+        const plain = typeof v === 'number' || (typeof v === 'string' && !v.startsWith('<')) || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+        if (plain && k !== 'mode_worse' && mine !== undefined) diffs.push(diff(mine, v, 1e-12, `stateDict().${camel(k)}`));
+      }
+    }
     opt.stateDict().paramGroups.forEach((g, i) => diffs.push(diff(Object.keys(g), c.optGroupKeys[i], 0, `optimizer paramGroups[${i}] keys`)));
     if (c.resumeAt !== undefined && c.resumeLr !== undefined) {
       const opt2 = makeOpt(c.optimizer);
