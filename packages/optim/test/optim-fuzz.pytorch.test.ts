@@ -167,6 +167,21 @@ const camel = (k: string): string => {
 /** PyTorch's state-dict keys in tapegrad's spelling; PyTorch's re-entrancy flag and verbose setting are not state here. */
 const oursKeys = (sd: Record<string, Json>): string[] => Object.keys(sd).filter((k) => k !== 'verbose' && k !== '_get_lr_called_within_step').map((k) => (k === 'anneal_func' ? 'annealStrategy' : camel(k)));
 
+/** Keys (in order) and the plain values (numbers, strings, number lists) of a scheduler state dict, nested ones under `_schedulers` too. */
+function stateDictDiffs(sd: Record<string, unknown>, want: Record<string, Json>, where: string): (string | null)[] {
+  const out: (string | null)[] = [diff(Object.keys(sd), oursKeys(want), 0, `${where} keys`)];
+  for (const [k, v] of Object.entries(want)) {
+    const mine = sd[camel(k)];
+    if (k === '_schedulers' && Array.isArray(v) && Array.isArray(mine)) {
+      v.forEach((sub, i) => out.push(...stateDictDiffs(mine[i] as Record<string, unknown>, sub as Record<string, Json>, `${where}._schedulers[${i}]`)));
+      continue;
+    }
+    const plain = typeof v === 'number' || (typeof v === 'string' && !v.startsWith('<')) || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+    if (plain && mine !== undefined) out.push(diff(mine, v, 1e-12, `${where}.${camel(k)}`));
+  }
+  return out;
+}
+
 describe('schedulers: lr sequences, momentum, resumption and stateDict key order', () => {
   it.each(REF.sched.map((c) => [c.label, c] as const))('%s', (_, c) => {
     const opt = makeOpt(c.optimizer);
@@ -183,16 +198,7 @@ describe('schedulers: lr sequences, momentum, resumption and stateDict key order
       diffs.push(diff(opt.paramGroups.map((g) => g.lr), c.lr[t], 1e-12, `step ${t + 1} (${String(arg)}) lr`));
       diffs.push(diff(momenta(opt), c.momentum[t], 1e-12, `step ${t + 1} momentum`));
     });
-    if (c.scheduler.type !== 'Manual') {
-      const sd = s.stateDict();
-      diffs.push(diff(Object.keys(sd), oursKeys(c.stateDict), 0, 'stateDict() keys'));
-      // the values too, where they are numbers, strings or lists of numbers
-      for (const [k, v] of Object.entries(c.stateDict)) {
-        const mine = sd[camel(k)];
-        const plain = typeof v === 'number' || (typeof v === 'string' && !v.startsWith('<')) || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
-        if (plain && k !== 'mode_worse' && mine !== undefined) diffs.push(diff(mine, v, 1e-12, `stateDict().${camel(k)}`));
-      }
-    }
+    if (c.scheduler.type !== 'Manual') diffs.push(...stateDictDiffs(s.stateDict() as Record<string, unknown>, c.stateDict, 'stateDict()'));
     opt.stateDict().paramGroups.forEach((g, i) => diffs.push(diff(Object.keys(g), c.optGroupKeys[i], 0, `optimizer paramGroups[${i}] keys`)));
     if (c.resumeAt !== undefined && c.resumeLr !== undefined) {
       const opt2 = makeOpt(c.optimizer);
