@@ -20,7 +20,7 @@ interface OptStep { params: number[][]; state: Record<string, Pairs>; groups: Pa
 interface OptCase {
   optimizer: string; options: Record<string, Json>; groups: { params: number[]; options: Record<string, Json> }[];
   addAt: number; added: Record<string, Json>; lrDecay: number;
-  x0: number[][]; shapes: number[][]; grads: (number[] | null)[][]; steps: OptStep[];
+  x0: number[][]; shapes: number[][]; grads: ((number | string)[] | null)[][]; steps: OptStep[];
 }
 interface LbfgsCase { options: Record<string, Json>; a: number[]; x0: number[]; groupKeys: string[]; steps: { x: number[]; loss: number; funcEvals: number; nIter: number; stateKeys: string[] }[] }
 interface LambdaSpec { kind: 'pow' | 'inv' | 'const' | 'alt'; base?: number; a?: number; f?: number }
@@ -42,6 +42,8 @@ const REF = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures'
 type Ctor = new (params: unknown, opts?: Record<string, unknown>) => optim.Optimizer;
 const OPT = optim as unknown as Record<string, Ctor>;
 
+/** A gradient entry: a number, or PyTorch's non-finite values as the strings 'inf', '-inf', 'nan'. */
+const num = (x: number | string): number => (x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x === 'nan' ? NaN : (x as number));
 const near = (a: number, e: number, rel: number): boolean => a === e || Math.abs(a - e) <= rel * Math.max(1, Math.abs(e));
 
 /** Compares a tapegrad value with PyTorch's JSON (tensors flattened, 0-d tensors as numbers); returns a mismatch or null. */
@@ -76,7 +78,7 @@ describe('optimizers: random options and groups, 15-25 steps, parameters and sta
     const diffs: (string | null)[] = [];
     c.steps.forEach((want, t) => {
       if (t === c.addAt) opt.addParamGroup({ params: [ps[3]], ...c.added });
-      ps.forEach((p, i) => { const g = c.grads[t][i]; p.grad = g === null ? null : tensor(g, { dtype: 'float64' }).reshape(c.shapes[i]); });
+      ps.forEach((p, i) => { const g = c.grads[t][i]; p.grad = g === null ? null : tensor(g.map(num), { dtype: 'float64' }).reshape(c.shapes[i]); });
       opt.step();
       for (const g of opt.paramGroups) g.lr *= c.lrDecay;
       ps.forEach((p, i) => diffs.push(diff(p, want.params[i], 1e-12, `step ${t + 1} param ${i}`)));
