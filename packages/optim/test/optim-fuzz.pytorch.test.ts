@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Tensor, tensor } from '@tapegrad/core';
+import { Tensor, cat, tensor } from '@tapegrad/core';
 import * as optim from '@tapegrad/optim';
 import { lrScheduler as L } from '@tapegrad/optim';
 
@@ -22,7 +22,7 @@ interface OptCase {
   addAt: number; added: Record<string, Json>; lrDecay: number;
   x0: number[][]; shapes: number[][]; grads: ((number | string)[] | null)[][]; steps: OptStep[];
 }
-interface LbfgsCase { options: Record<string, Json>; a: number[]; x0: number[]; groupKeys: string[]; steps: { x: number[]; loss: number; funcEvals: number; nIter: number; stateKeys: string[] }[] }
+interface LbfgsCase { options: Record<string, Json>; split: boolean; a: number[]; x0: number[]; groupKeys: string[]; steps: { x: number[]; loss: number; funcEvals: number; nIter: number; stateKeys: string[] }[] }
 interface LambdaSpec { kind: 'pow' | 'inv' | 'const' | 'alt'; base?: number; a?: number; f?: number }
 interface SchedSpec { type: string; args?: Record<string, Json>; lrLambda?: LambdaSpec | LambdaSpec[]; scaleFn?: LambdaSpec; schedulers?: SchedSpec[] }
 interface OptSpec { name: string; lrs: number[]; options: Record<string, Json>; groupExtra?: Record<string, number>[] }
@@ -36,6 +36,7 @@ interface ErrCase { optimizer: string; options: Record<string, Json>; message: s
 interface SchedErrCase { label: string; optimizer: OptSpec; scheduler: SchedSpec; steps: number; metric: number | null; message: string | null }
 interface LoadErrCase { label: string; src: number[][]; dst: number[][]; message: string | null }
 const REF = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'pytorch', 'auditoptim8', 'optim-fuzz.json'), 'utf8')) as {
+  lbfgsGroupsError: string;
   optim: OptCase[]; lbfgs: LbfgsCase[]; sched: SchedCase[]; errors: ErrCase[]; schedErrors: SchedErrCase[]; loadErrors: LoadErrCase[];
 };
 
@@ -101,11 +102,12 @@ describe('optimizers: random options and groups, 15-25 steps, parameters and sta
 
 describe('LBFGS on a smooth function', () => {
   it.each(REF.lbfgs.map((c) => [JSON.stringify(c.options), c] as const))('%s', (_, c) => {
-    const x = tensor(c.x0, { dtype: 'float64' }).requiresGrad_(true);
+    const xs = (c.split ? [c.x0.slice(0, 2), c.x0.slice(2)] : [c.x0]).map((v) => tensor(v, { dtype: 'float64' }).requiresGrad_(true));
     const a = tensor(c.a, { dtype: 'float64' });
-    const opt = new optim.LBFGS([x], c.options);
+    const opt = new optim.LBFGS(xs, c.options);
     const closure = (): Tensor => {
       opt.zeroGrad();
+      const x = xs.length === 1 ? xs[0] : cat(xs);
       const l = a.mul(x).mul(x).sum().add(x.pow(4).sum().div(4)).add(x.select(0, 0).mul(x.select(0, 1)).sub(1).pow(2));
       l.backward();
       return l;
@@ -113,7 +115,7 @@ describe('LBFGS on a smooth function', () => {
     const diffs: (string | null)[] = [];
     c.steps.forEach((want, t) => {
       const loss = opt.step(closure) as Tensor;
-      diffs.push(diff(x, want.x, 1e-10, `step ${t + 1} x`));
+      diffs.push(diff(xs.flatMap((p) => Array.from(p.dataSync())), want.x, 1e-10, `step ${t + 1} x`));
       diffs.push(diff(loss.item(), want.loss, 1e-10, `step ${t + 1} loss`));
       const st = opt.stateDict().state[0];
       diffs.push(diff(st.funcEvals, want.funcEvals, 0, `step ${t + 1} funcEvals`));
@@ -233,6 +235,7 @@ test('LBFGS rejects a negative lr as PyTorch 2.x does (1.13 accepted it); lr 0 i
   const x = (): Tensor[] => [tensor([0, 0], { dtype: 'float64' }).requiresGrad_(true)];
   expect(() => new optim.LBFGS(x(), { lr: -0.5 })).toThrow('Invalid learning rate: -0.5');
   expect(() => new optim.LBFGS(x(), { lr: 0 })).not.toThrow();
+  expect(() => new optim.LBFGS([{ params: x() }, { params: x() }])).toThrow(REF.lbfgsGroupsError);
 });
 
 /**
