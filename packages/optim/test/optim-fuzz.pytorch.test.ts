@@ -75,10 +75,20 @@ function expectNoDiffs(diffs: (string | null)[]): void {
 describe('optimizers: random options and groups, 15-25 steps, parameters and stateDict after every step', () => {
   it.each(REF.optim.map((c, i) => [`${c.optimizer} #${i} ${JSON.stringify(c.options)} ${JSON.stringify(c.groups.map((g) => g.options))} + ${JSON.stringify(c.added)} at ${c.addAt}, lr ×${c.lrDecay}`, c] as const))('%s', (_, c) => {
     const ps = c.x0.map((x, i) => tensor(x, { dtype: 'float64' }).reshape(c.shapes[i]).requiresGrad_(true));
-    const opt = new OPT[c.optimizer](c.groups.map((g) => ({ params: g.params.map((i) => ps[i]), ...g.options })), c.options);
+    const build = (withAdded: boolean): optim.Optimizer => new OPT[c.optimizer]([
+      ...c.groups.map((g) => ({ params: g.params.map((i) => ps[i]), ...g.options })),
+      ...(withAdded ? [{ params: [ps[3]], ...c.added }] : []),
+    ], c.options);
+    let opt = build(false);
     const diffs: (string | null)[] = [];
+    const half = Math.floor(c.steps.length / 2);
     c.steps.forEach((want, t) => {
       if (t === c.addAt) opt.addParamGroup({ params: [ps[3]], ...c.added });
+      if (t === half) { // half way, a fresh optimizer takes over through stateDict() / loadStateDict()
+        const fresh = build(c.addAt >= 0 && t >= c.addAt);
+        fresh.loadStateDict(opt.stateDict());
+        opt = fresh;
+      }
       ps.forEach((p, i) => { const g = c.grads[t][i]; p.grad = g === null ? null : tensor(g.map(num), { dtype: 'float64' }).reshape(c.shapes[i]); });
       opt.step();
       for (const g of opt.paramGroups) g.lr *= c.lrDecay;
