@@ -72,8 +72,23 @@ function expectNoDiffs(diffs: (string | null)[]): void {
   if (bad.length > 0) throw new Error(`${bad.length} differences from PyTorch:\n${bad.slice(0, 12).join('\n')}`);
 }
 
+/**
+ * PyTorch's recorded state dict (after a step) as a tapegrad one: flat lists become tensors of their parameter's
+ * shape (`shapes[k]`: the shape of the k-th parameter in group order, PyTorch's state index).
+ */
+function torchState(step: OptStep, shapes: number[][]): optim.OptimizerStateDict {
+  const state: Record<number, optim.ParamState> = {};
+  for (const [i, pairs] of Object.entries(step.state)) {
+    state[Number(i)] = Object.fromEntries(pairs.map(([k, v]) => [k, Array.isArray(v)
+      ? tensor((v as (number | string)[]).map(num), { dtype: 'float64' }).reshape(shapes[Number(i)])
+      : typeof v === 'string' ? num(v) : (v as number | null)]));
+  }
+  return { state, paramGroups: step.groups.map((pairs) => Object.fromEntries(pairs) as optim.SavedParamGroup) };
+}
+
 describe('optimizers: random options and groups, 15-25 steps, parameters and stateDict after every step', () => {
-  it.each(REF.optim.map((c, i) => [`${c.optimizer} #${i} ${JSON.stringify(c.options)} ${JSON.stringify(c.groups.map((g) => g.options))} + ${JSON.stringify(c.added)} at ${c.addAt}, lr ×${c.lrDecay}`, c] as const))('%s', (_, c) => {
+  it.each(REF.optim.map((c, i) => [`${c.optimizer} #${i}${i % 2 ? ' (loads PyTorch\'s state half way)' : ''} ${JSON.stringify(c.options)} ${JSON.stringify(c.groups.map((g) => g.options))} + ${JSON.stringify(c.added)} at ${c.addAt}, lr ×${c.lrDecay}`, c] as const))('%s', (label, c) => {
+    const fromTorch = label.includes('loads PyTorch');
     const ps = c.x0.map((x, i) => tensor(x, { dtype: 'float64' }).reshape(c.shapes[i]).requiresGrad_(true));
     const build = (withAdded: boolean): optim.Optimizer => new OPT[c.optimizer]([
       ...c.groups.map((g) => ({ params: g.params.map((i) => ps[i]), ...g.options })),
@@ -83,12 +98,14 @@ describe('optimizers: random options and groups, 15-25 steps, parameters and sta
     const diffs: (string | null)[] = [];
     const half = Math.floor(c.steps.length / 2);
     c.steps.forEach((want, t) => {
-      if (t === c.addAt) opt.addParamGroup({ params: [ps[3]], ...c.added });
       if (t === half) { // half way, a fresh optimizer takes over through stateDict() / loadStateDict()
-        const fresh = build(c.addAt >= 0 && t >= c.addAt);
-        fresh.loadStateDict(opt.stateDict());
+        const added = c.addAt >= 0 && t > c.addAt;
+        const fresh = build(added);
+        const order = [...c.groups.flatMap((g) => g.params), ...(added ? [3] : [])];
+        fresh.loadStateDict(fromTorch ? torchState(c.steps[t - 1], order.map((k) => c.shapes[k])) : opt.stateDict());
         opt = fresh;
       }
+      if (t === c.addAt) opt.addParamGroup({ params: [ps[3]], ...c.added });
       ps.forEach((p, i) => { const g = c.grads[t][i]; p.grad = g === null ? null : tensor(g.map(num), { dtype: 'float64' }).reshape(c.shapes[i]); });
       opt.step();
       for (const g of opt.paramGroups) g.lr *= c.lrDecay;
