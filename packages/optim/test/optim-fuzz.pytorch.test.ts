@@ -163,7 +163,8 @@ function lambdaOf(s: LambdaSpec): (e: number) => number {
   }
 }
 function makeOpt(spec: OptSpec): optim.Optimizer {
-  const groups = spec.lrs.map((lr, i) => ({ params: [tensor([0], { dtype: 'float64' }).requiresGrad_(true)], lr, ...(spec.groupExtra?.[i] ? { initialLr: spec.groupExtra[i].initial_lr } : {}) }));
+  const extra = (i: number): Record<string, number> => Object.fromEntries(Object.entries(spec.groupExtra?.[i] ?? {}).map(([k, v]) => [camel(k), v]));
+  const groups = spec.lrs.map((lr, i) => ({ params: [tensor([0], { dtype: 'float64' }).requiresGrad_(true)], lr, ...extra(i) }));
   return new OPT[spec.name](groups, spec.options);
 }
 type AnySched = { step(arg?: number): void; getLastLr?(): number[]; stateDict(): Record<string, unknown>; loadStateDict(sd: Record<string, unknown>): void };
