@@ -239,7 +239,7 @@ describe('schedulers: lr sequences, momentum, resumption and stateDict key order
       const s1 = makeSched(c.scheduler, opt1);
       for (const arg of c.calls.slice(0, c.resumeAt + 1)) if (arg === null) s1.step(); else s1.step(arg);
       opt2.loadStateDict(JSON.parse(JSON.stringify(opt1.stateDict())) as optim.OptimizerStateDict);
-      s2.loadStateDict(s1.stateDict());
+      s2.loadStateDict(JSON.parse(JSON.stringify(s1.stateDict())) as Record<string, unknown>); // through JSON, as a checkpoint file
       c.calls.slice(c.resumeAt + 1).forEach((arg, t) => {
         if (arg === null) s2.step(); else s2.step(arg);
         diffs.push(diff(opt2.paramGroups.map((g) => g.lr), c.resumeLr?.[t] ?? [], 1e-12, `resumed step ${c.resumeAt! + 2 + t} lr`));
