@@ -168,7 +168,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       }
     }
     this.checkOptions(full as Partial<O>, `${name} (param group ${this.paramGroups.length})`);
-    this.paramGroups.push(full as ParamGroup<O>);
+    this.paramGroups.push(full as unknown as ParamGroup<O>);
     invalidateCaptures(); // compile: a captured zeroGrad() would not clear the new parameters' grads
   }
 
@@ -301,7 +301,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       // Like PyTorch's __setstate__ defaults: options a saved group predates keep the default.
       for (const [k, v] of Object.entries(this.defaults)) if (full[k] === undefined && v !== undefined) full[k] = cloneOption(v);
       this.checkOptions(full as Partial<O>, `${name} (param group ${i})`);
-      return full as ParamGroup<O>;
+      return full as unknown as ParamGroup<O>;
     });
     this.state = state;
     this.paramGroups = newGroups;
