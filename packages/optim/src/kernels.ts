@@ -206,11 +206,13 @@ export function rpropKernel(
   const n = x.length;
   for (let i = 0; i < n; i++) {
     let gi = sign * g[i];
-    const s = Math.sign(gi * prev[i]);
-    const f = s > 0 ? etaplus : s < 0 ? etaminus : s === 0 ? 1 : s; // NaN stays NaN, as sign[...] = leaves it
+    // PyTorch 1.13's sign is (0 < v) - (v < 0), so 0 for NaN: a NaN product (a NaN or inf·0 gradient, or the
+    // NaN saved as prev) keeps the step size, and a NaN gradient moves nothing; it is still saved as prev.
+    const s = gi * prev[i];
+    const f = s > 0 ? etaplus : s < 0 ? etaminus : 1;
     stepSize[i] = Math.min(Math.max(stepSize[i] * f, minStep), maxStep);
     if (f === etaminus) gi = 0;
-    x[i] = x[i] + -1 * Math.sign(gi) * stepSize[i];
+    x[i] = x[i] + -1 * (gi > 0 ? 1 : gi < 0 ? -1 : 0) * stepSize[i];
     prev[i] = gi;
   }
 }

@@ -144,8 +144,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (!p.isLeaf) throw new Error(`${name}: can't optimize a non-leaf Tensor (param ${i}, shape ${fmtShape(p.shape)}); optimize the leaf it was computed from, or detach() it and set requiresGrad`);
     });
 
+    // PyTorch's key order: the group's own keys as given ('params' among them, first for a plain list of
+    // tensors), then the defaults it left out.
     const full: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(group)) if (k !== 'params') full[k] = cloneOption(v);
+    for (const [k, v] of Object.entries(group)) full[k] = k === 'params' ? params : cloneOption(v);
     for (const [k, v] of Object.entries(this.defaults)) {
       if (full[k] !== undefined) continue;
       if (v === undefined) throw new Error(`${name}: parameter group didn't specify a value of required optimization parameter ${k}`);
@@ -166,7 +168,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       }
     }
     this.checkOptions(full as Partial<O>, `${name} (param group ${this.paramGroups.length})`);
-    this.paramGroups.push({ ...full, params } as ParamGroup<O>);
+    this.paramGroups.push(full as unknown as ParamGroup<O>);
     invalidateCaptures(); // compile: a captured zeroGrad() would not clear the new parameters' grads
   }
 
@@ -293,12 +295,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
     const newGroups = groups.map((g, i) => {
       const sg = saved[i] as SavedParamGroup;
+      // PyTorch's order: the saved group's keys, its params replaced in place by this group's tensors
       const full: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(sg)) if (k !== 'params') full[k] = cloneOption(v);
+      for (const [k, v] of Object.entries(sg)) full[k] = k === 'params' ? g.params : cloneOption(v);
       // Like PyTorch's __setstate__ defaults: options a saved group predates keep the default.
       for (const [k, v] of Object.entries(this.defaults)) if (full[k] === undefined && v !== undefined) full[k] = cloneOption(v);
       this.checkOptions(full as Partial<O>, `${name} (param group ${i})`);
-      return { ...full, params: g.params } as ParamGroup<O>;
+      return full as unknown as ParamGroup<O>;
     });
     this.state = state;
     this.paramGroups = newGroups;

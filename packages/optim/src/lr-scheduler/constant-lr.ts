@@ -32,7 +32,7 @@ export class ConstantLR extends LRScheduler {
     const factor = options.factor ?? 1 / 3;
     const totalIters = options.totalIters ?? 5;
     if (!(typeof factor === 'number' && factor > 0 && factor <= 1)) {
-      throw new RangeError(`ConstantLR: Constant multiplicative factor expected to be greater than 0 and at most 1, got ${pyNum(factor)}`);
+      throw new RangeError(`ConstantLR: Constant multiplicative factor expected to be between 0 and 1. It must be greater than 0 and at most 1, got ${pyNum(factor)}`);
     }
     if (!(Number.isInteger(totalIters) && totalIters >= 0)) throw new RangeError(`ConstantLR: totalIters must be a non-negative integer, got ${pyNum(totalIters)}`);
     super(optimizer, options.lastEpoch ?? -1, { factor, totalIters }, 'ConstantLR', options.verbose);

@@ -55,7 +55,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
    * (e.g. `epoch + batch / batches` to anneal within an epoch).
    */
   override step(epoch?: number): void {
-    this._stepCount += 1;
+    // PyTorch 1.13's CosineAnnealingWarmRestarts.step replaces the base step and never counts: its
+    // state_dict keeps _step_count 0, and so does this one.
     let e: number;
     let explicit = epoch !== undefined && epoch !== null;
     if (!explicit && this.lastEpoch < 0) {

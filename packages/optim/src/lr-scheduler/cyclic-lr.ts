@@ -1,8 +1,8 @@
 /** CyclicLR: cycle the lr (and optionally the momentum) between two bounds (Smith 2017). */
 import { Optimizer } from '../optimizer';
-import { describe, pyNum } from '../util';
+import { describe, isPlainObject, pyNum } from '../util';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
-import { LRScheduler, checkOptimizer } from './lr-scheduler';
+import { LRScheduler, SchedulerStateDict, checkOptimizer } from './lr-scheduler';
 
 /** PyTorch's policy names. */
 export type CyclicLRMode = 'triangular' | 'triangular2' | 'exp_range';
@@ -76,9 +76,16 @@ export class CyclicLR extends LRScheduler {
   declare gamma: number;
   declare scaleMode: 'cycle' | 'iterations';
   declare cycleMomentum: boolean;
+  /** With `cycleMomentum` only (PyTorch 1.13 sets them in that branch, so its state_dict has them only then). */
   declare baseMomentums: number[];
   declare maxMomentums: number[];
-  declare scaleFnCustom: ((x: number) => number) | null;
+  /** The `scaleFn` option, or null (PyTorch's `_scale_fn_custom`). */
+  declare _scaleFnCustom: ((x: number) => number) | null;
+  /**
+   * Always null: PyTorch's `_scale_fn_ref` is a weak reference to its built-in policy method (None with a
+   * custom scaleFn), which is no state; the key is kept so that stateDict() lists PyTorch's keys in order.
+   */
+  declare _scaleFnRef: null;
 
   /**
    * PyTorch's `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
@@ -124,15 +131,33 @@ export class CyclicLR extends LRScheduler {
       maxMomentums = perGroup(optimizer, name, 'maxMomentum', o.maxMomentum ?? 0.9);
     }
     super(optimizer, lastEpoch, {
-      maxLrs, totalSize: up + down, stepRatio: up / (up + down), mode, gamma: o.gamma ?? 1, scaleMode,
-      cycleMomentum, baseMomentums, maxMomentums, scaleFnCustom: scaleFn,
+      maxLrs, totalSize: up + down, stepRatio: up / (up + down), mode, gamma: o.gamma ?? 1, _scaleFnCustom: scaleFn, _scaleFnRef: null,
+      scaleMode, cycleMomentum, ...(cycleMomentum ? { baseMomentums, maxMomentums } : {}),
     }, name, o.verbose);
     this.baseLrs = baseLrs;
   }
 
+  /** PyTorch's keys in its order; a custom scaleFn (a function, no JSON) is written as null, as LambdaLR's functions. */
+  override stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const [k, v] of Object.entries(super.stateDict())) {
+      if (k === '_scaleFnRef' && !('_scaleFnCustom' in out)) out._scaleFnCustom = null;
+      out[k] = v;
+    }
+    return out;
+  }
+
+  /** Restores the state; a null `_scaleFnCustom` keeps this scheduler's own scaleFn (functions are not saved). */
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    if (isPlainObject(stateDict) && stateDict._scaleFnCustom === null) {
+      const { _scaleFnCustom: _fn, ...rest } = stateDict;
+      super.loadStateDict(rest);
+    } else super.loadStateDict(stateDict);
+  }
+
   /** The amplitude scale at `x` (a cycle number or an iteration, per `scaleMode`). */
   scaleFn(x: number): number {
-    if (this.scaleFnCustom !== null) return this.scaleFnCustom(x);
+    if (this._scaleFnCustom !== null) return this._scaleFnCustom(x);
     if (this.mode === 'triangular') return 1;
     if (this.mode === 'triangular2') return 1 / 2 ** (x - 1);
     return this.gamma ** x;

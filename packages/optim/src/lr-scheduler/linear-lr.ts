@@ -40,10 +40,10 @@ export class LinearLR extends LRScheduler {
     const endFactor = options.endFactor ?? 1;
     const totalIters = options.totalIters ?? 5;
     if (!(typeof startFactor === 'number' && startFactor > 0 && startFactor <= 1)) {
-      throw new RangeError(`LinearLR: Starting multiplicative factor expected to be greater than 0 and less or equal to 1, got ${pyNum(startFactor)}`);
+      throw new RangeError(`LinearLR: Starting multiplicative factor expected to be between 0 and 1. It must be greater than 0 and less or equal to 1, got ${pyNum(startFactor)}`);
     }
     if (!(typeof endFactor === 'number' && endFactor >= 0 && endFactor <= 1)) {
-      throw new RangeError(`LinearLR: Ending multiplicative factor expected to be between 0 and 1, got ${pyNum(endFactor)}`);
+      throw new RangeError(`LinearLR: Ending multiplicative factor expected to be between 0 and 1. (got ${pyNum(endFactor)})`);
     }
     if (!(Number.isInteger(totalIters) && totalIters > 0)) throw new RangeError(`LinearLR: totalIters must be a positive integer, got ${pyNum(totalIters)}`);
     super(optimizer, options.lastEpoch ?? -1, { startFactor, endFactor, totalIters }, 'LinearLR', options.verbose);

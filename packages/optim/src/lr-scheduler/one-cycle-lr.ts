@@ -73,7 +73,8 @@ export class OneCycleLR extends LRScheduler {
   declare _schedulePhases: OneCyclePhase[];
   declare annealStrategy: 'cos' | 'linear';
   declare cycleMomentum: boolean;
-  declare useBeta1: boolean;
+  /** Whether momentum cycles `betas[0]` (Adam & co.) rather than `momentum`; only set with `cycleMomentum`, as in PyTorch 1.13. */
+  declare useBeta1?: boolean;
 
   /**
    * PyTorch's `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
@@ -143,7 +144,8 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    super(optimizer, lastEpoch, { totalSteps, _schedulePhases: phases, annealStrategy, cycleMomentum, useBeta1 }, name, o.verbose);
+    // PyTorch 1.13 sets use_beta1 only inside its cycle_momentum branch, so its state_dict has the key only then.
+    super(optimizer, lastEpoch, { totalSteps, _schedulePhases: phases, annealStrategy, cycleMomentum, ...(cycleMomentum ? { useBeta1 } : {}) }, name, o.verbose);
   }
 
   private anneal(start: number, end: number, pct: number): number {

@@ -71,9 +71,13 @@ export class SequentialLR extends LRScheduler {
     this._lastLr = s.getLastLr();
   }
 
-  /** Own fields plus each wrapped scheduler's state dict under `_schedulers`. */
+  /**
+   * PyTorch's keys: `_milestones`, `lastEpoch`, `_lastLr`, then each wrapped scheduler's state dict under
+   * `_schedulers`. PyTorch 1.13's SequentialLR never runs the base constructor, so it has no `base_lrs` or
+   * `_step_count`; ours are left out to match.
+   */
   override stateDict(): SchedulerStateDict {
-    const { _schedulers: _s, ...rest } = super.stateDict();
+    const { _schedulers: _s, baseLrs: _b, _stepCount: _c, ...rest } = super.stateDict();
     return { ...rest, _schedulers: this._schedulers.map((s) => s.stateDict()) };
   }
 

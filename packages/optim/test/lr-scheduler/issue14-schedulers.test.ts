@@ -122,7 +122,7 @@ describe('scheduler errors (PyTorch\'s, in tapegrad\'s words)', () => {
     expect(() => new CosineAnnealingWarmRestarts(sgd([0.1]), { t0: 2 }).step(-1)).toThrow('CosineAnnealingWarmRestarts.step: Expected non-negative epoch, but got -1');
   });
   it('ConstantLR factor in (0, 1]; MultiplicativeLR one function per group; ChainedScheduler one optimizer', () => {
-    expect(() => new ConstantLR(sgd([0.1]), { factor: 1.5 })).toThrow('ConstantLR: Constant multiplicative factor expected to be greater than 0 and at most 1, got 1.5');
+    expect(() => new ConstantLR(sgd([0.1]), { factor: 1.5 })).toThrow('ConstantLR: Constant multiplicative factor expected to be between 0 and 1. It must be greater than 0 and at most 1, got 1.5');
     expect(() => new MultiplicativeLR(sgd([0.1, 0.2]), { lrLambda: [() => 1] })).toThrow('MultiplicativeLR: Expected 2 lr_lambdas, but got 1');
     expect(() => new ChainedScheduler([new StepLR(sgd([0.1]), { stepSize: 1 }), new StepLR(sgd([0.1]), { stepSize: 1 })])).toThrow('ChainedScheduler: ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and 1 to be different');
     expect(() => new PolynomialLR(sgd([0.1]), { totalIters: 0 })).toThrow('PolynomialLR: totalIters must be a positive integer, got 0');

@@ -10,8 +10,8 @@ describe('LinearLR', () => {
     expectLrs(runEpochs(opt, s, 7), torch.map((v) => [v]), 1e-17);
   });
   it('rejects factors outside the range', () => {
-    expect(() => new LinearLR(sgdWithLrs(1), { startFactor: 0 })).toThrow(/Starting multiplicative factor expected to be greater than 0 and less or equal to 1, got 0/);
-    expect(() => new LinearLR(sgdWithLrs(1), { endFactor: 1.5 })).toThrow(/Ending multiplicative factor expected to be between 0 and 1, got 1.5/);
+    expect(() => new LinearLR(sgdWithLrs(1), { startFactor: 0 })).toThrow(/Starting multiplicative factor expected to be between 0 and 1\. It must be greater than 0 and less or equal to 1, got 0/);
+    expect(() => new LinearLR(sgdWithLrs(1), { endFactor: 1.5 })).toThrow(/Ending multiplicative factor expected to be between 0 and 1\. \(got 1.5\)/);
     expect(() => new LinearLR(sgdWithLrs(1), { totalIters: 0 })).toThrow(/totalIters must be a positive integer/);
   });
 });
