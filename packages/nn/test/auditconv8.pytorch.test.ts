@@ -9,6 +9,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Tensor, tensor, pad } from '@tapegrad/core';
 import * as nn from '../src';
+import { F } from '../src';
 import { expectClose as closeFinite } from './helpers';
 
 /** expectClose, with infinities of the right sign matching. */
@@ -29,7 +30,8 @@ interface ModCase {
   stateAfter?: Record<string, T>; evalInput?: T; evalOutput?: T;
 }
 interface PadCase { name: string; mode: 'constant' | 'reflect' | 'replicate' | 'circular'; pad: number[]; value?: number; input: T; output?: T; upstream?: T; inputGrad?: T; error?: string }
-const fx = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/auditconv8/layers.json'), 'utf8')) as { modules: ModCase[]; pad: PadCase[] };
+interface FnCase { name: string; fn: string; tensors: T[]; ints: boolean[]; args: unknown[]; indicesOut?: T; output?: T; upstream?: T; grads?: (T | null)[]; error?: string }
+const fx = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/auditconv8/layers.json'), 'utf8')) as { modules: ModCase[]; pad: PadCase[]; functional: FnCase[] };
 
 const num = (v: V): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : v);
 const vals = (r: T): number[] => r.data.map(num);
@@ -60,7 +62,7 @@ describe.each([['float64', 1e-10], ['float32', 1e-4]] as const)('%s', (dtype, TO
         expect(() => {
           const m = build(c);
           const x = tt(c.inputs[0]);
-          fwd(m, { ...c, indices: c.indices ?? { shape: x.shape, data: new Array<number>(x.numel).fill(0) } }, x);
+          fwd(m, c, x);
         }).toThrow();
         return;
       }
@@ -119,6 +121,29 @@ describe.each([['float64', 1e-10], ['float32', 1e-4]] as const)('%s', (dtype, TO
       expectClose(out, vals(c.output!), TOL);
       out.mul(tt(c.upstream!)).sum().backward();
       expectClose(x.grad, vals(c.inputGrad!), TOL);
+    });
+  });
+
+  describe("nn.functional with PyTorch's positional arguments", () => {
+    const FNS = F as unknown as Record<string, (...a: unknown[]) => Tensor | [Tensor, Tensor]>;
+    test.each(fx.functional.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+      const ts = c.tensors.map((r, i) => (c.ints[i] ? ti(r) : tt(r).requiresGrad_()));
+      const run = (): Tensor | [Tensor, Tensor] => FNS[camel(c.fn)](...ts, ...c.args);
+      if (c.error !== undefined) {
+        expect(run).toThrow();
+        return;
+      }
+      let out = run();
+      if (Array.isArray(out)) {
+        expect(Array.from(out[1].dataSync())).toEqual(vals(c.indicesOut!));
+        out = out[0];
+      } else {
+        expect(c.indicesOut).toBeUndefined();
+      }
+      expect(out.shape).toEqual(c.output!.shape);
+      expectClose(out, vals(c.output!), TOL);
+      out.mul(tt(c.upstream!)).sum().backward();
+      c.grads!.forEach((g, i) => { if (g) expectClose(ts[i].grad, vals(g), TOL); });
     });
   });
 });
