@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Tensor, tensor, pad } from '@tapegrad/core';
+import { Tensor, tensor, pad, grad } from '@tapegrad/core';
 import * as nn from '../src';
 import { F } from '../src';
 import { expectClose as closeFinite } from './helpers';
@@ -34,7 +34,8 @@ interface FnCase {
   name: string; fn: string; tensors: T[]; ints: boolean[]; noGrad: boolean[]; float64Only: boolean; transpose: [number, number] | null; args: unknown[];
   indicesOut?: T; output?: T; upstream?: T; grads?: (T | null)[]; after?: (T | null)[]; argGrads?: (T | null)[]; error?: string;
 }
-const fx = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/auditconv8/layers.json'), 'utf8')) as { modules: ModCase[]; pad: PadCase[]; functional: FnCase[] };
+interface GGCase { name: string; fn: 'batchNorm' | 'groupNorm' | 'instanceNorm'; args: number[]; x: T; w: T; b: T; up: T; v: T; u: T; gx: T; gw: T; ggx: T; ggw: T; ggup: T }
+const fx = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/pytorch/auditconv8/layers.json'), 'utf8')) as { modules: ModCase[]; pad: PadCase[]; functional: FnCase[]; gradgrad: GGCase[] };
 
 const num = (v: V): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : v);
 const vals = (r: T): number[] => r.data.map(num);
@@ -154,6 +155,21 @@ describe.each([['float64', 1e-10], ['float32', 1e-4]] as const)('%s', (dtype, TO
       c.grads!.forEach((g, i) => { if (g) expectClose(ts[i].grad, vals(g), TOL); });
       c.argGrads?.forEach((g, i) => { if (g) expectClose((as[i] as Tensor).grad, vals(g), TOL); });
       c.after?.forEach((r, i) => { if (r) expectClose(ts[i], vals(r), TOL); });
+    });
+  });
+
+  describe('second derivatives through the fused batch-norm primitive (createGraph)', () => {
+    test.each(fx.gradgrad.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+      const [x, w, b, up] = [c.x, c.w, c.b, c.up].map((r) => tt(r).requiresGrad_());
+      const y = c.fn === 'batchNorm' ? F.batchNorm(x, null, null, w, b, true, 0.1, c.args[0] ?? 1e-5)
+        : c.fn === 'groupNorm' ? F.groupNorm(x, c.args[0], w, b) : F.instanceNorm(x, null, null, w, b);
+      const [gx, gw] = grad(y.mul(up).sum(), [x, w], { createGraph: true });
+      expectClose(gx, vals(c.gx), TOL);
+      expectClose(gw, vals(c.gw), TOL);
+      gx!.mul(tt(c.v)).sum().add(gw!.mul(tt(c.u)).sum()).backward();
+      expectClose(x.grad, vals(c.ggx), TOL);
+      expectClose(w.grad, vals(c.ggw), TOL);
+      expectClose(up.grad, vals(c.ggup), TOL);
     });
   });
 });
