@@ -130,7 +130,8 @@ function fillBias(out: FloatArray, b: Tensor | null, N: number, O: number, L: nu
 }
 
 /** Σ over batch and positions, [N, O, H, W] -> [O]: batch first (the SIMD leading-dim sum), then rows. */
-const biasGrad = (gr: Tensor): Tensor => gr.reshape([gr._shape[0], gr._shape[1], -1]).sum(0).sum(1);
+// The spatial size spelled out: reshape cannot infer a -1 from an empty batch.
+const biasGrad = (gr: Tensor): Tensor => gr.reshape([gr._shape[0], gr._shape[1], gr._shape.slice(2).reduce((a, b) => a * b, 1)]).sum(0).sum(1);
 
 // ---- the primitives -----------------------------------------------------------------------------
 

@@ -81,6 +81,19 @@ export function pad(x: Tensor, pad: readonly number[], modeOrOpts: PadMode | Pad
       throw new RangeError(`pad: mode 'circular' pads a batched input: ${pad.length} amounts need a ${nd + 2}-D [N, C, ...] input, got shape ${fmt(x._shape)} (PyTorch 1.13's rule)`);
     }
   }
+  const outSizes = Array.from({ length: nd }, (_, i) => x._shape[x.ndim - 1 - i] + pad[2 * i] + pad[2 * i + 1]);
+  // PyTorch 1.13's constant_pad_nd: a pure crop may empty a dim, but once anything is added every padded
+  // dim must keep at least one element.
+  if (mode === 'constant' && pad.some((p) => p > 0)) {
+    const i = outSizes.findIndex((s) => s <= 0);
+    if (i >= 0) {
+      const dim = x.ndim - 1 - i;
+      throw new RangeError(`pad: the input size ${x._shape[dim]} of dim ${dim} plus padding (${pad[2 * i]}, ${pad[2 * i + 1]}) leaves ${outSizes[i]} elements (input shape ${fmt(x._shape)}); with positive amounts elsewhere each padded dim must keep at least 1`);
+    }
+  }
+  // PyTorch 1.13's reflection and replication pads refuse an output only when all its padded dims are
+  // empty (or one is negative); one emptied dim among others gives an empty tensor.
+  const allEmpty = outSizes.every((s) => s < 1);
   let y = x;
   for (let i = 0; i < nd; i++) {
     const dim = x.ndim - 1 - i, before = pad[2 * i], after = pad[2 * i + 1];
@@ -100,7 +113,7 @@ export function pad(x: Tensor, pad: readonly number[], modeOrOpts: PadMode | Pad
     }
     // Negative amounts crop, as PyTorch: reflect and replicate index the whole dim (so a crop on one side
     // does not change what the other side reflects); circular crops first and then wraps the cropped part.
-    if (n + before + after < (mode === 'circular' ? 0 : 1)) {
+    if (n + before + after < (mode !== 'circular' && allEmpty ? 1 : 0)) {
       throw new RangeError(`pad: ${mode} padding (${before}, ${after}) of dim ${dim} leaves ${n + before + after} elements of its ${n} (input shape ${fmt(x._shape)}); the output must not be empty`);
     }
     if (mode === 'reflect' && (before >= n || after >= n)) {

@@ -10,7 +10,7 @@ import { checkOptions } from '../options';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './pooling';
 import { isFloating } from '../dtype';
 
-export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear' | 'area';
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
 
 export interface InterpolateOptions {
   /** The output's spatial size: one number for every spatial dim, or one each. Exactly one of size and scaleFactor. */
@@ -28,8 +28,8 @@ export interface InterpolateOptions {
   recomputeScaleFactor?: boolean | null;
 }
 
-const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'];
-const LINEAR_RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, trilinear: 5 };
+const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area'];
+const LINEAR_RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
 
 const int32 = (v: number[]): Tensor => Tensor._fromData(Int32Array.from(v), [v.length], 'int32');
 
@@ -68,8 +68,31 @@ function linearWeights(inSize: number, outSize: number, scale: number | null, al
 }
 
 /**
+ * The four source indices (clamped to the input) and weights of each output position for 'bicubic'
+ * (PyTorch 1.13's upsample_bicubic2d: Keys' cubic convolution with A = −0.75, source positions not
+ * clamped, the taps past either edge repeating the edge).
+ */
+function cubicWeights(inSize: number, outSize: number, scale: number | null, alignCorners: boolean): { idx: number[][]; w: number[][] } {
+  const A = -0.75;
+  const near = (t: number): number => ((A + 2) * t - (A + 3)) * t * t + 1;
+  const far = (t: number): number => ((A * t - 5 * A) * t + 8 * A) * t - 4 * A;
+  const ratio = alignCorners ? (outSize > 1 ? (inSize - 1) / (outSize - 1) : 0) : scaleOf(scale, inSize, outSize);
+  const idx: number[][] = [[], [], [], []], w: number[][] = [[], [], [], []];
+  for (let o = 0; o < outSize; o++) {
+    const real = alignCorners ? ratio * o : ratio * (o + 0.5) - 0.5;
+    const i = Math.floor(real), t = real - i;
+    const ws = [far(t + 1), near(t), near(1 - t), far(2 - t)];
+    for (let k = 0; k < 4; k++) {
+      idx[k].push(Math.min(Math.max(i - 1 + k, 0), inSize - 1));
+      w[k].push(ws[k]);
+    }
+  }
+  return { idx, w };
+}
+
+/**
  * Resizes the spatial dims of x [N, C, d1, …] (PyTorch's `F.interpolate`): modes 'nearest',
- * 'nearest-exact', 'linear' (3-D input), 'bilinear' (4-D), 'trilinear' (5-D) and 'area' (adaptive
+ * 'nearest-exact', 'linear' (3-D input), 'bilinear' and 'bicubic' (4-D), 'trilinear' (5-D) and 'area' (adaptive
  * average pooling; 3-D and 4-D). Give exactly one of `size` and `scaleFactor`.
  * @example
  * interpolate(x, { scaleFactor: 2 })                                    // nearest, [N, C, H, W] -> [N, C, 2H, 2W]
@@ -83,7 +106,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   if (!MODES.includes(mode)) throw new RangeError(`${op}: unknown mode '${String(mode)}'; expected one of ${MODES.join(' | ')}`);
   const linear = LINEAR_RANK[mode];
   if (alignCorners !== null && linear === undefined) {
-    throw new RangeError(`${op}: alignCorners can only be set with the interpolating modes linear | bilinear | trilinear, got mode '${mode}'`);
+    throw new RangeError(`${op}: alignCorners can only be set with the interpolating modes linear | bilinear | bicubic | trilinear, got mode '${mode}'`);
   }
   if (x.ndim < 3 || x.ndim > 5) {
     throw new RangeError(`${op}: expected a 3-D, 4-D or 5-D input [N, C, d1, …] (batch and channel dims first), got ${x.ndim}-D input of shape ${fmt(x._shape)}`);
@@ -125,9 +148,17 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
       y = y.indexSelect(dim, int32(nearestIndex(sp[i], outSize[i], scales[i], mode === 'nearest-exact')));
       continue;
     }
-    const w = linearWeights(sp[i], outSize[i], scales[i], !!alignCorners);
     const bshape = [outSize[i], ...new Array<number>(k - 1 - i).fill(1)];
     const weight = (v: number[]): Tensor => Tensor._fromData(x.dtype === 'float32' ? Float32Array.from(v) : Float64Array.from(v), bshape, x.dtype);
+    if (mode === 'bicubic') {
+      // As PyTorch, an unchanged size is a copy (its weights would be exactly 0, 1, 0, 0 only with align corners).
+      if (sp.every((n, j) => n === outSize[j])) return y.clone();
+      const c = cubicWeights(sp[i], outSize[i], scales[i], !!alignCorners);
+      const src = y;
+      y = c.idx.map((ix, t) => src.indexSelect(dim, int32(ix)).mul(weight(c.w[t]))).reduce((a, b) => a.add(b));
+      continue;
+    }
+    const w = linearWeights(sp[i], outSize[i], scales[i], !!alignCorners);
     y = y.indexSelect(dim, int32(w.i0)).mul(weight(w.l0)).add(y.indexSelect(dim, int32(w.i1)).mul(weight(w.l1)));
   }
   return y;

@@ -56,10 +56,10 @@ describe('resampling errors', () => {
     expect(() => interpolate(x4, { scaleFactor: 0.2 })).toThrow('interpolate: input spatial size [3, 4] with scaleFactor [0.2, 0.2] gives output size [0, 0]; sizes must be greater than 0');
   });
   it('modes: unknown, rank mismatch, alignCorners with nearest', () => {
-    expect(() => interpolate(x4, { size: 2, mode: 'bicubic' as never })).toThrow("interpolate: unknown mode 'bicubic'; expected one of nearest | nearest-exact | linear | bilinear | trilinear | area");
+    expect(() => interpolate(x4, { size: 2, mode: 'lanczos' as never })).toThrow("interpolate: unknown mode 'lanczos'; expected one of nearest | nearest-exact | linear | bilinear | bicubic | trilinear | area");
     expect(() => interpolate(x4, { size: 2, mode: 'linear' })).toThrow('interpolate: got 4-D input of shape [1, 2, 3, 4], but linear mode needs 3-D input');
     expect(() => interpolate(zeros([2, 3, 4]), { size: 2, mode: 'bilinear' })).toThrow(/but bilinear mode needs 4-D input/);
-    expect(() => interpolate(x4, { size: 2, alignCorners: true })).toThrow("interpolate: alignCorners can only be set with the interpolating modes linear | bilinear | trilinear, got mode 'nearest'");
+    expect(() => interpolate(x4, { size: 2, alignCorners: true })).toThrow("interpolate: alignCorners can only be set with the interpolating modes linear | bilinear | bicubic | trilinear, got mode 'nearest'");
     expect(() => interpolate(x4, { size: 2, mode: 'area', alignCorners: false })).toThrow(/alignCorners can only be set/);
     expect(() => interpolate(zeros([3, 4]), { size: 2 })).toThrow('interpolate: expected a 3-D, 4-D or 5-D input [N, C, d1, …] (batch and channel dims first), got 2-D input of shape [3, 4]');
     expect(() => interpolate(x4, { size: 2, align_corners: true } as never)).toThrow(/unknown option 'align_corners'/);

@@ -139,7 +139,8 @@ export function groupNorm(x: Tensor, numGroups: number, ...args: PositionalArgs<
   if (C % numGroups !== 0) throw new RangeError(`groupNorm: expected the number of channels (${C}) of input ${shp(x.shape)} to be divisible by numGroups=${numGroups}`);
   checkChannelParams('groupNorm', x, C, [['weight', weight], ['bias', bias]]);
   checkSameDtype('groupNorm', ['input', x], ['weight', weight], ['bias', bias]);
-  const g = x.reshape([N, numGroups, -1]);
+  // The group size spelled out: reshape cannot infer a -1 from an empty batch.
+  const g = x.reshape([N, numGroups, (C / numGroups) * x.shape.slice(2).reduce((a, b) => a * b, 1)]);
   let y: Tensor;
   if (x._storage.gpu === null && x.numel() > 0) {
     // As PyTorch: each (sample, group) is a channel of a batch of one, normalised by the fused primitive.
