@@ -208,17 +208,7 @@ export function groupsFor(x: Tensor, dims: number[]): { data: TypedArray; outer:
   const kept = sh.map((_, i) => i).filter((i) => !dims.includes(i));
   const inner = numelOf(dims.map((d) => sh[d]));
   const keptShape = kept.map((d) => sh[d]);
-  const outer = numelOf(keptShape);
-  const trailing = dims.every((d, i) => d === sh.length - dims.length + i);
-  let data: TypedArray;
-  if (trailing) data = x._contigData();
-  else {
-    const order = [...kept, ...dims];
-    const v = new Tensor(x._storage, order.map((d) => sh[d]), order.map((d) => x.nd.stride[d]), x.nd.offset, x.dtype);
-    data = allocate(x.dtype, x.numel());
-    stridedCopy(v, data);
-  }
-  return { data, outer, inner, keptShape };
+  return { data: groupsReader(x, dims)(), outer: numelOf(keptShape), inner, keptShape };
 }
 
 /**
