@@ -26,7 +26,7 @@ import { runTapegrad, type Log } from './tapegrad';
 import { runTfjs } from './tfjs';
 import { runTorch } from './torch';
 import { runJsonChild } from './child';
-import { setClock, type ClockName } from './timing';
+import { median, setClock, type ClockName } from './timing';
 import { relaxedSimdActive, setRelaxedSimd } from '@tapegrad/core';
 import type { BenchConfig } from './config';
 
@@ -101,6 +101,9 @@ async function runTapegradFma(root: string, cfg: BenchConfig, data: DigitsArrays
   return { figures: r.value.figures, info: { ...r.value.info, process: `child: node ${flag}` } };
 }
 
+/** The training-step rows that the compiled column and the per-round notes compare with PyTorch. */
+const STEP_ROWS: readonly RowId[] = ['step_b64', 'step_b256', 'digits_wall', 'lstm_step', 'transformer_step', 'cnn_step_b32', 'cnn_step_b128', 'cnn_digits_wall'];
+
 /**
  * The tapegrad-compiled column's notes (issue 15): what it is, rows whose step did not replay, the digits
  * accuracies against the eager column's (compile must not change a bit, so they must be equal), and
@@ -119,17 +122,12 @@ function compiledNotes(eager: ColumnFigures | undefined, comp: ColumnFigures | u
   }
   const targets: Partial<Record<RowId, number>> = { step_b64: 1.4, step_b256: 1.4, digits_wall: 1.5 };
   const ratio = (a: number | null | undefined, b: number | null | undefined): string => (typeof a === 'number' && typeof b === 'number' && b > 0 ? `${fmtNum(a / b)}×` : '–');
-  const ids: RowId[] = ['step_b64', 'step_b256', 'digits_wall', 'lstm_step', 'transformer_step', 'cnn_step_b32', 'cnn_step_b128', 'cnn_digits_wall'];
+  const ids = STEP_ROWS;
   const label = (id: RowId): string => `${id}${targets[id] !== undefined ? ` (target ≤ ${targets[id]}×)` : ''}`;
   if (torch) notes.push(`tapegrad-compiled ÷ PyTorch: ${ids.map((id) => `${label(id)} ${ratio(comp[id], torch[id])}`).join(', ')}`);
   if (eager) notes.push(`tapegrad-compiled ÷ tapegrad (eager): ${ids.map((id) => `${id} ${ratio(comp[id], eager[id])}`).join(', ')}`);
   return notes;
 }
-
-const medianOf = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * One result per column from several rounds: each figure the median of the rounds that produced it (null
@@ -151,7 +149,7 @@ function mergeRounds(rounds: Partial<Record<Column, ColumnResult>>[]): Partial<R
     for (const row of ROWS) {
       const id = row.id as RowId;
       const vals = withFigures.map((r) => r.figures![id]).filter((v): v is number => typeof v === 'number');
-      figures[id] = vals.length ? medianOf(vals) : null;
+      figures[id] = vals.length ? median(vals) : null;
     }
     const last = withFigures[withFigures.length - 1];
     out[c] = { ...last, figures, seconds };
@@ -161,7 +159,7 @@ function mergeRounds(rounds: Partial<Record<Column, ColumnResult>>[]): Partial<R
 
 /** Per-round tapegrad ÷ PyTorch (eager and compiled) for the rows with targets, and their median. */
 function roundNotes(rounds: Partial<Record<Column, ColumnResult>>[]): string[] {
-  const ids: RowId[] = ['step_b64', 'step_b256', 'digits_wall', 'lstm_step', 'transformer_step', 'cnn_step_b32', 'cnn_step_b128', 'cnn_digits_wall'];
+  const ids = STEP_ROWS;
   const notes: string[] = [];
   for (const col of ['tapegrad', 'tapegrad-compiled'] as const) {
     const parts: string[] = [];
@@ -170,7 +168,7 @@ function roundNotes(rounds: Partial<Record<Column, ColumnResult>>[]): string[] {
         const a = r[col]?.figures?.[id], b = r.pytorch?.figures?.[id];
         return typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : null;
       }).filter((x): x is number => x !== null);
-      if (rs.length) parts.push(`${id} ${rs.map((x) => x.toFixed(2)).join('/')} (median ${medianOf(rs).toFixed(2)}×)`);
+      if (rs.length) parts.push(`${id} ${rs.map((x) => x.toFixed(2)).join('/')} (median ${median(rs).toFixed(2)}×)`);
     }
     if (parts.length) notes.push(`per-round ${col} ÷ PyTorch over ${rounds.length} rounds: ${parts.join(', ')}`);
   }
