@@ -62,3 +62,9 @@ export function mhaFastPathOptions<O extends MultiheadAttentionForwardOptions>(m
   if (!(kpm instanceof Tensor) || !isFloating(kpm.dtype) || !mhaFastPath(m, query, key, value, opts.attnMask)) return opts;
   return { ...opts, keyPaddingMask: fastPathMask(kpm) };
 }
+
+/** A TransformerEncoderLayer's key padding mask as its forward reads it: bool from a float one when 1.13 takes the fast path. */
+export function encoderLayerMask(layer: EncoderLayerParts, src: Tensor, srcMask: Tensor | null, kpm: Tensor | null): Tensor | null {
+  // The mask test first: the path check reads a dozen tensors, and only a float mask reads differently.
+  return kpm instanceof Tensor && isFloating(kpm.dtype) && encoderLayerFastPath(layer, src, srcMask) ? fastPathMask(kpm) : kpm;
+}

@@ -2,7 +2,7 @@
  * Transformers as PyTorch 1.13's `torch.nn` has them: TransformerEncoderLayer, TransformerDecoderLayer,
  * TransformerEncoder, TransformerDecoder and Transformer, with PyTorch's state-dict names.
  */
-import { Tensor, DType, Generator, getDefaultDtype, isGradEnabled, isFloating } from '@tapegrad/core';
+import { Tensor, DType, Generator, getDefaultDtype } from '@tapegrad/core';
 import { Module, typeName } from './module';
 import { ModuleList } from './container';
 import { Linear } from './linear';
@@ -12,7 +12,7 @@ import { MultiheadAttention } from './attention';
 import { deepCopy } from './deep-copy';
 import * as init from './init';
 import { relu, gelu } from './functional/activation';
-import { encoderLayerFastPath, fastPathMask, isReluOrGelu } from './fast-path';
+import { encoderLayerFastPath, encoderLayerMask, fastPathMask } from './fast-path';
 import { causalBias } from './functional/attention';
 import { PositionalArgs, pos, positionalOptions } from '@tapegrad/core/internal';
 
@@ -133,7 +133,7 @@ export class TransformerEncoderLayer extends TransformerLayer {
     const { srcMask = null, srcKeyPaddingMask = null } = forwardMasks<{ srcMask: Tensor | null; srcKeyPaddingMask: Tensor | null }>('TransformerEncoderLayer.forward', masks, ['srcMask', 'srcKeyPaddingMask'], 1);
     checkInput('TransformerEncoderLayer', 'src', src, this.dModel, this.batchFirst);
     // PyTorch 1.13's inference fast path (same values as below) reads a float key padding mask as bool.
-    const kpm = encoderLayerFastPath(this, src, srcMask) ? fastPathMask(srcKeyPaddingMask) : srcKeyPaddingMask;
+    const kpm = encoderLayerMask(this, src, srcMask, srcKeyPaddingMask);
     let x = src;
     if (this.normFirst) {
       const n = this.norm1.call(x);
@@ -278,13 +278,10 @@ export class TransformerEncoder extends Module {
   private _nestedPadding(src: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor | null {
     const first = this.layers.get<Module>(0);
     if (!this.enableNestedTensor || kpm === null || mask !== null || !(first instanceof TransformerEncoderLayer)) return null;
-    const sa = first.self_attn;
-    if (first.normFirst || first.training || !first.batchFirst || !sa.in_proj_weight || !isReluOrGelu(first.activation) || first.norm1.eps !== first.norm2.eps) return null;
-    if (src.ndim !== 3 || sa.numHeads % 2 === 1 || !(kpm instanceof Tensor) || kpm.ndim !== 2) return null;
-    // PyTorch takes the path on CPU and CUDA only; other devices (webgpu here) keep the dense values.
-    if (src.device !== 'cpu' || kpm.device !== 'cpu') return null;
-    if (isGradEnabled() && (src.requiresGrad || [...first.parameters()].some((p) => p.requiresGrad))) return null;
-    const padded = isFloating(kpm.dtype) ? kpm.ne(0) : kpm;
+    // The first layer's fast-path conditions (fast-path.ts), post-norm, and a 2-D mask on the cpu (PyTorch takes
+    // the path on CPU and CUDA only; other devices, webgpu here, keep the dense values).
+    if (first.normFirst || !(kpm instanceof Tensor) || kpm.ndim !== 2 || kpm.device !== 'cpu' || !encoderLayerFastPath(first, src, mask)) return null;
+    const padded = fastPathMask(kpm)!;
     if (padded.dtype !== 'bool') return null;
     // Only for a left-aligned mask (each row's kept positions first: PyTorch's mask_check; unchecked, its
     // nested path would read a row's first positions whatever the mask, which the dense path cannot
