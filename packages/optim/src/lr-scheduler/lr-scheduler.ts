@@ -30,6 +30,24 @@ export function checkOptimizer(optimizer: unknown, where: string): asserts optim
   if (!(optimizer instanceof Optimizer)) throw new TypeError(`${where}: ${describe(optimizer)} is not an Optimizer`);
 }
 
+/** LRScheduler's own state fields, in the order PyTorch's state_dict() lists them (after the subclass's). */
+const BASE_KEYS = ['baseLrs', 'lastEpoch', '_stepCount', '_lastLr'];
+
+/**
+ * `obj`'s fields as a state dict (deep-copied; the optimizer and functions left out): the keys of
+ * `order` first, in that order, then any others in their own order.
+ */
+export function orderedState(obj: object, order: readonly string[]): SchedulerStateDict {
+  const fields = obj as Record<string, unknown>;
+  const out: SchedulerStateDict = {};
+  for (const k of [...order, ...Object.keys(obj)]) {
+    // Own enumerable fields only (a non-enumerable one, such as verbose, is a setting, not state).
+    if (k in out || !Object.prototype.propertyIsEnumerable.call(obj, k) || k === 'optimizer' || typeof fields[k] === 'function') continue;
+    out[k] = cloneOption(fields[k]) as JsonValue;
+  }
+  return out;
+}
+
 /**
  * Base class of the epoch-based schedulers. The constructor records each group's `initialLr` (when
  * `lastEpoch` is -1) as `baseLrs` and performs the initial step, which sets `lastEpoch` to 0 and the
@@ -48,24 +66,6 @@ export function checkOptimizer(optimizer: unknown, where: string): asserts optim
  *   getLr() { return this.optimizer.paramGroups.map((g) => (this.lastEpoch > 0 && this.lastEpoch % this.every === 0 ? g.lr / 2 : g.lr)); }
  * }
  */
-/** LRScheduler's own state fields, in the order PyTorch's state_dict() lists them (after the subclass's). */
-const BASE_KEYS = ['baseLrs', 'lastEpoch', '_stepCount', '_lastLr'];
-
-/**
- * `obj`'s fields as a state dict (deep-copied; the optimizer and functions left out): the keys of
- * `order` first, in that order, then any others in their own order.
- */
-export function orderedState(obj: object, order: readonly string[]): SchedulerStateDict {
-  const fields = obj as Record<string, unknown>;
-  const out: SchedulerStateDict = {};
-  for (const k of [...order, ...Object.keys(obj)]) {
-    if (k in out || !Object.prototype.hasOwnProperty.call(obj, k) || k === 'optimizer' || typeof fields[k] === 'function') continue;
-    if (!Object.prototype.propertyIsEnumerable.call(obj, k)) continue; // verbose: a setting, not state
-    out[k] = cloneOption(fields[k]) as JsonValue;
-  }
-  return out;
-}
-
 export abstract class LRScheduler {
   /** The optimizer whose groups' `lr` this scheduler sets. */
   readonly optimizer: Optimizer;
