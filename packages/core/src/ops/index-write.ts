@@ -10,6 +10,7 @@ import { runKernel } from '../compile/capture';
 import { checkOptions } from '../options';
 import { checkIndex, where, scatter, indexAdd, nonzeroTuple } from './indexing';
 import { inplace } from './inplace';
+import { scalarTensor } from './scalar';
 
 function checkSelf(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
@@ -156,7 +157,7 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
   } else {
     if (typeof values !== 'number') throw new TypeError(`indexPut: values must be a Tensor or a number, got ${typeof values}`);
     if (x.dtype === 'int32') checkInt32(values, 'indexPut');
-    vals = Tensor._fromData(Object.assign(allocate(x.dtype, 1), { 0: values }), [], x.dtype);
+    vals = scalarTensor(values, x.dtype);
   }
   const want = [...bshape, ...rest];
   if (vals.ndim > want.length || vals._shape.some((s, i) => s !== 1 && s !== want[want.length - vals.ndim + i])) {

@@ -274,7 +274,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   const d = normDim(dim, x.ndim, 'scatter');
   let used: Tensor | null = null;
   if (src instanceof Tensor) {
-    if (src.dtype !== x.dtype) throw new TypeError(`scatter: expected self.dtype to be equal to src.dtype (${x.dtype} and ${src.dtype})`);
+    checkSrcDtype('scatter', x, src);
     checkGatherShapes('scatter', x, d, index, src);
     used = src;
     for (let k = 0; k < src.ndim; k++) {

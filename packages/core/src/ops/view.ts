@@ -227,8 +227,8 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   if (dim === undefined) return printedAs(reshape(x, x._shape.filter((s) => s !== 1)), 'SqueezeBackward0', x);
   if (x.ndim === 0) { normDim(dim, 0, 'squeeze'); return printedAs(reshape(x, []), 'SqueezeBackward1', x); }
   const d = normDim(dim, x.ndim, 'squeeze');
-  if (x._shape[d] !== 1) return printedAs(reshape(x, x._shape), 'SqueezeBackward1', x);
-  return printedAs(reshape(x, x._shape.filter((_, i) => i !== d)), 'SqueezeBackward1', x);
+  // Dim d goes only when it has size 1 (otherwise the same shape, a view all the same).
+  return printedAs(reshape(x, x._shape.filter((s, i) => i !== d || s !== 1)), 'SqueezeBackward1', x);
 }
 
 /** A dim for a new axis of a rank-`rank` tensor: in [-rank-1, rank] (the error names the tensor's own rank). */

@@ -198,8 +198,9 @@ export function instanceNorm(
     // (device tensors: the composition below).
     const N = x.shape[0];
     fused = x._storage.gpu === null && x.numel() > 0 ? batchNormTraining(x.reshape([1, N * C, -1]), null, null, eps) : null;
-    mean = fused ? fused.mean.reshape([N, C, ...dims.map(() => 1)]) : x.mean(dims, true);
-    variance = fused ? fused.variance.reshape([N, C, ...dims.map(() => 1)]) : x.var(dims, { unbiased: false, keepdim: true });
+    const statShape = [N, C, ...dims.map(() => 1)]; // the keepdim shape of the composition's mean
+    mean = fused ? fused.mean.reshape(statShape) : x.mean(dims, true);
+    variance = fused ? fused.variance.reshape(statShape) : x.var(dims, { unbiased: false, keepdim: true });
     if (runningMean || runningVar) {
       noGrad(() => {
         if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().reshape([-1, C]).mean(0).mul(momentum)));
